@@ -1,0 +1,9 @@
+// Profile: account details, password change, personal API tokens. Auth: user.
+import type { Metadata } from "next";
+import { ProfileView } from "@/components/profile/profile-view";
+
+export const metadata: Metadata = { title: "Profile" };
+
+export default function ProfilePage() {
+  return <ProfileView />;
+}

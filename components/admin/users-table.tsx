@@ -1,0 +1,165 @@
+"use client";
+import { useState } from "react";
+import { App, Button, Card, Input, Result, Select, Space, Switch, Table, Tag, Typography } from "antd";
+import type { TUserProfile } from "@/lib/contracts/users";
+import { useAdminUpdateUser, useAdminUsers, useMe, useSettings, useUpdateSettings, type AdminUserFilters } from "@/lib/hooks/users";
+import { formatMoney, formatTime } from "@/lib/format";
+import { errorText } from "../common/error-text";
+import { usePrefs, useT } from "../providers/i18n";
+
+/** Admin: users with server-side search, filters and pagination; role and active actions. */
+export function UsersTable() {
+  const t = useT();
+  const { locale } = usePrefs();
+  const { modal, message } = App.useApp();
+  const [filters, setFilters] = useState<AdminUserFilters>({ page: 1, pageSize: 20 });
+  const users = useAdminUsers(filters);
+  const me = useMe();
+  const update = useAdminUpdateUser();
+  const settings = useSettings();
+  const updateSettings = useUpdateSettings();
+
+  function confirmChange(u: TUserProfile, body: { role?: "admin" | "user"; isActive?: boolean }, content: string) {
+    modal.confirm({
+      title: u.username,
+      content,
+      okText: t("common.confirm"),
+      cancelText: t("common.cancel"),
+      okButtonProps: { danger: body.isActive === false },
+      onOk: () =>
+        update
+          .mutateAsync({ id: u.id, body })
+          .then(() => void message.success(t("common.saved")))
+          .catch((err: unknown) => void message.error(errorText(t, err))),
+    });
+  }
+
+  if (users.isError && !users.data) {
+    return <Result status="error" title={t("common.loadFailed")} extra={<Button onClick={() => void users.refetch()}>{t("common.retry")}</Button>} />;
+  }
+
+  return (
+    <Card
+      title={t("users.title")}
+      extra={
+        <Space>
+          <Typography.Text type="secondary">{t("users.registration")}</Typography.Text>
+          <Switch
+            aria-label={t("users.registration")}
+            checked={settings.data?.registrationEnabled}
+            loading={settings.isLoading || updateSettings.isPending}
+            onChange={(on) =>
+              updateSettings.mutate(
+                { registrationEnabled: on },
+                { onError: (err) => void message.error(errorText(t, err)) },
+              )
+            }
+          />
+        </Space>
+      }
+    >
+      <Space wrap style={{ marginBottom: 16 }}>
+        <Input.Search
+          allowClear
+          placeholder={t("users.searchPlaceholder")}
+          style={{ width: 280 }}
+          onSearch={(search) => setFilters((f) => ({ ...f, page: 1, search: search || undefined }))}
+        />
+        <Select<"" | "admin" | "user">
+          aria-label={t("users.role")}
+          style={{ width: 150 }}
+          value={filters.role ?? ""}
+          onChange={(role) => setFilters((f) => ({ ...f, page: 1, role: role || undefined }))}
+          options={[
+            { value: "", label: `${t("users.role")}: ${t("common.all")}` },
+            { value: "admin", label: t("users.admin") },
+            { value: "user", label: t("users.user") },
+          ]}
+        />
+        <Select<"" | "true" | "false">
+          aria-label={t("common.status")}
+          style={{ width: 150 }}
+          value={filters.isActive ?? ""}
+          onChange={(isActive) => setFilters((f) => ({ ...f, page: 1, isActive: isActive || undefined }))}
+          options={[
+            { value: "", label: `${t("common.status")}: ${t("common.all")}` },
+            { value: "true", label: t("users.active") },
+            { value: "false", label: t("users.inactive") },
+          ]}
+        />
+      </Space>
+      <Table<TUserProfile>
+        rowKey="id"
+        loading={users.isFetching}
+        dataSource={users.data?.items ?? []}
+        scroll={{ x: 900 }}
+        pagination={{
+          current: filters.page,
+          pageSize: filters.pageSize,
+          total: users.data?.total ?? 0,
+          showSizeChanger: true,
+          showTotal: (total) => t("common.total", { total }),
+          onChange: (page, pageSize) => setFilters((f) => ({ ...f, page, pageSize })),
+        }}
+        columns={[
+          {
+            title: t("auth.username"),
+            dataIndex: "username",
+            render: (name: string, u) => (
+              <Space direction="vertical" size={0}>
+                <Typography.Text strong>
+                  {name} {u.id === me.data?.id && <Tag>{t("users.you")}</Tag>}
+                </Typography.Text>
+                <Typography.Text type="secondary">{u.email}</Typography.Text>
+              </Space>
+            ),
+          },
+          {
+            title: t("users.role"),
+            dataIndex: "role",
+            render: (r: string) => <Tag color={r === "admin" ? "purple" : "blue"}>{r === "admin" ? t("users.admin") : t("users.user")}</Tag>,
+          },
+          {
+            title: t("common.status"),
+            dataIndex: "isActive",
+            render: (a: boolean) => <Tag color={a ? "green" : "red"}>{a ? t("users.active") : t("users.inactive")}</Tag>,
+          },
+          { title: t("users.balance"), dataIndex: "balanceCents", align: "right", render: (c: number) => formatMoney(c, locale) },
+          { title: t("users.lastLogin"), dataIndex: "lastLoginAt", render: formatTime },
+          { title: t("common.createdAt"), dataIndex: "createdAt", render: formatTime },
+          {
+            title: t("common.actions"),
+            fixed: "right",
+            render: (_, u) =>
+              u.id !== me.data?.id && (
+                <Space>
+                  <Button
+                    size="small"
+                    onClick={() => {
+                      const role = u.role === "admin" ? "user" : "admin";
+                      confirmChange(u, { role }, t("users.confirmRole", { name: u.username, role: t(`users.${role}`) }));
+                    }}
+                  >
+                    {u.role === "admin" ? t("users.makeUser") : t("users.makeAdmin")}
+                  </Button>
+                  <Button
+                    size="small"
+                    danger={u.isActive}
+                    onClick={() =>
+                      confirmChange(
+                        u,
+                        { isActive: !u.isActive },
+                        t(u.isActive ? "users.confirmDeactivate" : "users.confirmActivate", { name: u.username }),
+                      )
+                    }
+                  >
+                    {u.isActive ? t("users.deactivate") : t("users.activate")}
+                  </Button>
+                </Space>
+              ),
+          },
+        ]}
+      />
+    </Card>
+  );
+}

@@ -1,0 +1,18 @@
+import { ApiError } from "@/lib/api/client";
+import type { MessageKey } from "@/lib/i18n";
+import type { T } from "../providers/i18n";
+
+/** A user-facing, translated message for an API error. */
+export function errorText(t: T, err: unknown): string {
+  if (!(err instanceof ApiError)) return t("errors.INTERNAL");
+  const seconds = err.retryAfterSeconds ?? 60;
+  // Conflicts and validation carry specifics worth showing as the server phrased them.
+  if (err.code === "CONFLICT" || err.code === "VALIDATION_FAILED") return err.message;
+  return t(`errors.${err.code}` as MessageKey, { seconds });
+}
+
+/** Field errors for an antd Form from an API error's issues (path "body.x" or "x"). */
+export function fieldErrors(err: unknown): { name: string; errors: string[] }[] {
+  if (!(err instanceof ApiError)) return [];
+  return err.issues.map((i) => ({ name: i.path.replace(/^body\./, ""), errors: [i.message] }));
+}

@@ -1,0 +1,126 @@
+"use client";
+import Link from "next/link";
+import { usePathname } from "next/navigation";
+import { signOut } from "next-auth/react";
+import { Avatar, Button, Dropdown, Layout, Menu, Segmented, Space, Tooltip, Typography, theme } from "antd";
+import {
+  ApiOutlined,
+  AppstoreOutlined,
+  CloudServerOutlined,
+  CodeSandboxOutlined,
+  DashboardOutlined,
+  GiftOutlined,
+  LogoutOutlined,
+  MoonOutlined,
+  ProfileOutlined,
+  SunOutlined,
+  TeamOutlined,
+  UserOutlined,
+  WalletOutlined,
+  ClusterOutlined,
+} from "@ant-design/icons";
+import type { MenuProps } from "antd";
+import { LOCALES, type Locale } from "@/lib/i18n";
+import { usePrefs, useT } from "../providers/i18n";
+
+// The console frame: sidebar navigation (admin section for admins), top bar with language,
+// theme and the user menu.
+
+export type ShellUser = { username: string; role: "admin" | "user" };
+
+const LOCALE_LABEL: Record<Locale, string> = { "en-US": "English", "zh-CN": "简体中文" };
+
+export function AppShell({ user, children }: { user: ShellUser; children: React.ReactNode }) {
+  const t = useT();
+  const { locale, setLocale, theme: mode, setTheme } = usePrefs();
+  const pathname = usePathname();
+  const { token } = theme.useToken();
+
+  const link = (href: string, label: string) => <Link href={href}>{label}</Link>;
+  const items: MenuProps["items"] = [
+    { key: "/dashboard", icon: <DashboardOutlined />, label: link("/dashboard", t("nav.dashboard")) },
+    { key: "/instances", icon: <CodeSandboxOutlined />, label: link("/instances", t("nav.instances")) },
+    { key: "/billing", icon: <WalletOutlined />, label: link("/billing", t("nav.billing")) },
+    ...(user.role === "admin"
+      ? [
+          {
+            type: "group" as const,
+            key: "admin",
+            label: t("nav.admin"),
+            children: [
+              { key: "/admin/images", icon: <AppstoreOutlined />, label: link("/admin/images", t("nav.images")) },
+              { key: "/admin/nodes", icon: <CloudServerOutlined />, label: link("/admin/nodes", t("nav.nodes")) },
+              { key: "/admin/specs", icon: <ClusterOutlined />, label: link("/admin/specs", t("nav.specs")) },
+              { key: "/admin/users", icon: <TeamOutlined />, label: link("/admin/users", t("nav.users")) },
+              { key: "/admin/recharge-codes", icon: <GiftOutlined />, label: link("/admin/recharge-codes", t("nav.rechargeCodes")) },
+            ],
+          },
+        ]
+      : []),
+  ];
+  const selected = [...["/dashboard", "/instances", "/billing", "/profile"], ...(user.role === "admin" ? ["/admin/images", "/admin/nodes", "/admin/specs", "/admin/users", "/admin/recharge-codes"] : [])].filter(
+    (k) => pathname === k || pathname.startsWith(`${k}/`),
+  );
+
+  const userMenu: MenuProps["items"] = [
+    { key: "profile", icon: <ProfileOutlined />, label: <Link href="/profile">{t("nav.profile")}</Link> },
+    { key: "docs", icon: <ApiOutlined />, label: <a href="/api/docs" target="_blank" rel="noreferrer">{t("nav.apiDocs")}</a> },
+    { type: "divider" },
+    {
+      key: "signout",
+      icon: <LogoutOutlined />,
+      label: t("nav.signOut"),
+      onClick: () => void signOut({ callbackUrl: "/login" }),
+    },
+  ];
+
+  return (
+    <Layout style={{ minHeight: "100vh" }}>
+      <Layout.Sider breakpoint="lg" collapsedWidth={64} theme={mode} width={220} style={{ borderRight: `1px solid ${token.colorBorderSecondary}` }}>
+        <div style={{ height: 56, display: "flex", alignItems: "center", gap: 8, padding: "0 20px", fontWeight: 600 }}>
+          <ClusterOutlined style={{ color: token.colorPrimary, fontSize: 20 }} />
+          <Typography.Text strong ellipsis>
+            {t("app.name")}
+          </Typography.Text>
+        </div>
+        <Menu mode="inline" theme={mode} selectedKeys={selected} items={items} style={{ borderInlineEnd: 0 }} />
+      </Layout.Sider>
+      <Layout>
+        <Layout.Header
+          style={{
+            background: token.colorBgContainer,
+            borderBottom: `1px solid ${token.colorBorderSecondary}`,
+            display: "flex",
+            justifyContent: "flex-end",
+            alignItems: "center",
+            padding: "0 24px",
+            height: 56,
+          }}
+        >
+          <Space size="middle">
+            <Segmented<Locale>
+              aria-label={t("common.language")}
+              value={locale}
+              onChange={(v) => setLocale(v)}
+              options={LOCALES.map((l) => ({ value: l, label: LOCALE_LABEL[l] }))}
+            />
+            <Tooltip title={mode === "dark" ? t("common.light") : t("common.dark")}>
+              <Button
+                aria-label={t("common.theme")}
+                shape="circle"
+                icon={mode === "dark" ? <SunOutlined /> : <MoonOutlined />}
+                onClick={() => setTheme(mode === "dark" ? "light" : "dark")}
+              />
+            </Tooltip>
+            <Dropdown menu={{ items: userMenu }} trigger={["click"]}>
+              <Button type="text" data-testid="user-menu" icon={<Avatar size="small" icon={<UserOutlined />} />}>
+                {user.username}
+              </Button>
+            </Dropdown>
+          </Space>
+        </Layout.Header>
+        <Layout.Content style={{ padding: 24 }}>{children}</Layout.Content>
+      </Layout>
+    </Layout>
+  );
+}

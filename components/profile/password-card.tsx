@@ -1,0 +1,67 @@
+"use client";
+import { signIn } from "next-auth/react";
+import { Alert, App, Button, Card, Form, Input } from "antd";
+import { useQueryClient } from "@tanstack/react-query";
+import { useChangePassword, useMe } from "@/lib/hooks/users";
+import { userKeys } from "@/lib/api/keys";
+import { errorText, fieldErrors } from "../common/error-text";
+import { useT } from "../providers/i18n";
+
+/** Changing the password ends every session, this one included; we sign in again silently. */
+export function PasswordCard() {
+  const t = useT();
+  const { message } = App.useApp();
+  const me = useMe();
+  const qc = useQueryClient();
+  const change = useChangePassword();
+  const [form] = Form.useForm();
+
+  async function onFinish(v: { currentPassword: string; newPassword: string }) {
+    try {
+      await change.mutateAsync({ currentPassword: v.currentPassword, newPassword: v.newPassword });
+    } catch (err) {
+      form.setFields(fieldErrors(err));
+      void message.error(errorText(t, err));
+      return;
+    }
+    await signIn("credentials", { username: me.data?.username, password: v.newPassword, redirect: false });
+    form.resetFields();
+    await qc.invalidateQueries({ queryKey: userKeys.all });
+    void message.success(t("profile.passwordChanged"));
+  }
+
+  return (
+    <Card title={t("profile.changePassword")}>
+      <Alert type="warning" showIcon message={t("profile.passwordWarning")} style={{ marginBottom: 16 }} />
+      <Form form={form} layout="vertical" onFinish={onFinish} requiredMark={false}>
+        <Form.Item name="currentPassword" label={t("profile.currentPassword")} rules={[{ required: true, message: t("auth.required") }]}>
+          <Input.Password autoComplete="current-password" />
+        </Form.Item>
+        <Form.Item
+          name="newPassword"
+          label={t("profile.newPassword")}
+          extra={t("auth.passwordRule")}
+          rules={[{ required: true, message: t("auth.required") }, { min: 8, message: t("auth.passwordRule") }]}
+        >
+          <Input.Password autoComplete="new-password" />
+        </Form.Item>
+        <Form.Item
+          name="confirm"
+          label={t("auth.confirmPassword")}
+          dependencies={["newPassword"]}
+          rules={[
+            { required: true, message: t("auth.required") },
+            ({ getFieldValue }) => ({
+              validator: (_, v) => (v === getFieldValue("newPassword") ? Promise.resolve() : Promise.reject(new Error(t("auth.passwordsDiffer")))),
+            }),
+          ]}
+        >
+          <Input.Password autoComplete="new-password" />
+        </Form.Item>
+        <Button type="primary" htmlType="submit" loading={change.isPending}>
+          {t("profile.changePassword")}
+        </Button>
+      </Form>
+    </Card>
+  );
+}

@@ -1,0 +1,54 @@
+"use client";
+import { useState } from "react";
+import { QueryCache, QueryClient, QueryClientProvider, MutationCache } from "@tanstack/react-query";
+import { App as AntApp, ConfigProvider, theme as antTheme } from "antd";
+import enUS from "antd/locale/en_US";
+import zhCN from "antd/locale/zh_CN";
+import dayjs from "dayjs";
+import "dayjs/locale/zh-cn";
+import { ApiError } from "@/lib/api/client";
+import type { Locale, ThemeMode } from "@/lib/i18n";
+import { PrefsProvider } from "./i18n";
+
+// Client-side providers: react-query, antd (locale, theme, App for message/modal), prefs.
+
+function onUnauthenticated(err: unknown) {
+  // A revoked or expired session: go to sign-in instead of showing broken pages.
+  if (err instanceof ApiError && err.status === 401 && !window.location.pathname.startsWith("/login")) {
+    window.location.assign(`/login?reason=session&callbackUrl=${encodeURIComponent(window.location.pathname)}`);
+  }
+}
+
+function makeQueryClient() {
+  return new QueryClient({
+    queryCache: new QueryCache({ onError: onUnauthenticated }),
+    mutationCache: new MutationCache({ onError: onUnauthenticated }),
+    defaultOptions: {
+      queries: {
+        staleTime: 10_000,
+        retry: (count, err) => !(err instanceof ApiError && err.status >= 400 && err.status < 500) && count < 2,
+        refetchOnWindowFocus: false,
+      },
+    },
+  });
+}
+
+export function AppProviders({ locale, theme, children }: { locale: Locale; theme: ThemeMode; children: React.ReactNode }) {
+  const [client] = useState(makeQueryClient);
+  dayjs.locale(locale === "zh-CN" ? "zh-cn" : "en");
+  return (
+    <PrefsProvider locale={locale} theme={theme}>
+      <QueryClientProvider client={client}>
+        <ConfigProvider
+          locale={locale === "zh-CN" ? zhCN : enUS}
+          theme={{
+            algorithm: theme === "dark" ? antTheme.darkAlgorithm : antTheme.defaultAlgorithm,
+            token: { colorPrimary: "#4f46e5", borderRadius: 8 },
+          }}
+        >
+          <AntApp>{children}</AntApp>
+        </ConfigProvider>
+      </QueryClientProvider>
+    </PrefsProvider>
+  );
+}

@@ -1,0 +1,28 @@
+// Error codes the API answers with, and the HTTP status of each. Browser-safe: the UI
+// switches on codes to show translated messages.
+
+export const ERROR_STATUS = {
+  VALIDATION_FAILED: 400,
+  INVALID_JSON: 400,
+  UNAUTHENTICATED: 401,
+  INVALID_CREDENTIALS: 401,
+  ACCOUNT_DISABLED: 401,
+  FORBIDDEN: 403,
+  ORIGIN_REFUSED: 403,
+  REGISTRATION_DISABLED: 403,
+  NOT_FOUND: 404,
+  CONFLICT: 409,
+  UNPROCESSABLE: 422,
+  RATE_LIMITED: 429,
+  ACCOUNT_LOCKED: 429,
+  INTERNAL: 500,
+  UNAVAILABLE: 503,
+} as const;
+
+export type ErrorCode = keyof typeof ERROR_STATUS;
+
+export type ErrorIssue = { path: string; message: string };
+
+export type ErrorBody = {
+  error: { code: ErrorCode; message: string; requestId: string; issues?: ErrorIssue[] };
+};

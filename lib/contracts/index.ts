@@ -1,0 +1,15 @@
+import { authEndpoints } from "./auth";
+import { systemEndpoints } from "./system";
+import { tokensEndpoints } from "./tokens";
+import { usersEndpoints } from "./users";
+
+// The whole API contract. The OpenAPI document lists exactly these, and a test checks that
+// every route handler under app/api is one of them.
+export const api = {
+  ...authEndpoints,
+  ...usersEndpoints,
+  ...tokensEndpoints,
+  ...systemEndpoints,
+};
+
+export type Api = typeof api;

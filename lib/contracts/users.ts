@@ -1,0 +1,80 @@
+import { z } from "zod";
+import { ZEmail, ZIdParams, ZNullableTimestamp, ZPage, ZPageQuery, ZPassword, ZQueryBool, ZTimestamp } from "./common";
+import { endpoint } from "./endpoint";
+
+// Accounts: the signed-in user's profile and password, and the admin's user management.
+
+export const ROLES = ["admin", "user"] as const;
+export const ZRole = z.enum(ROLES);
+export type TRole = z.infer<typeof ZRole>;
+
+export const ZUserProfile = z.object({
+  id: z.string(),
+  username: z.string(),
+  email: z.string(),
+  nickname: z.string().nullable(),
+  role: ZRole,
+  isActive: z.boolean(),
+  balanceCents: z.number().int(),
+  createdAt: ZTimestamp,
+  lastLoginAt: ZNullableTimestamp,
+});
+export type TUserProfile = z.infer<typeof ZUserProfile>;
+
+export const ZUpdateMeRequest = z
+  .object({
+    nickname: z.string().trim().max(64, "must be at most 64 characters").nullable().optional(),
+    email: ZEmail.optional(),
+  })
+  .strict();
+export type TUpdateMeRequest = z.infer<typeof ZUpdateMeRequest>;
+
+export const ZChangePasswordRequest = z
+  .object({
+    currentPassword: z.string().min(1, "is required"),
+    newPassword: ZPassword,
+  })
+  .strict();
+
+export const ZChangePasswordResponse = z.object({
+  /** A fresh login token: every older session and token has just been ended. */
+  token: z.string(),
+  expiresAt: ZTimestamp,
+});
+
+export const ZAdminUserQuery = ZPageQuery.extend({
+  search: z.string().trim().max(100).optional(),
+  role: ZRole.optional(),
+  isActive: ZQueryBool.optional(),
+});
+
+export const ZAdminUpdateUserRequest = z
+  .object({ role: ZRole.optional(), isActive: z.boolean().optional() })
+  .strict()
+  .refine((v) => v.role !== undefined || v.isActive !== undefined, { message: "give role or isActive" });
+export type TAdminUpdateUserRequest = z.infer<typeof ZAdminUpdateUserRequest>;
+
+export const usersEndpoints = {
+  getMe: endpoint({
+    method: "GET", path: "/api/v1/users/me", auth: "user", tag: "Users",
+    summary: "The signed-in user's profile", response: ZUserProfile,
+  }),
+  updateMe: endpoint({
+    method: "PATCH", path: "/api/v1/users/me", auth: "user", tag: "Users",
+    summary: "Change nickname or email", body: ZUpdateMeRequest, response: ZUserProfile, errors: ["CONFLICT"],
+  }),
+  changePassword: endpoint({
+    method: "POST", path: "/api/v1/users/me/password", auth: "user", tag: "Users",
+    summary: "Change the password; ends every other session and token",
+    body: ZChangePasswordRequest, response: ZChangePasswordResponse, errors: ["INVALID_CREDENTIALS"],
+  }),
+  adminListUsers: endpoint({
+    method: "GET", path: "/api/v1/admin/users", auth: "admin", tag: "Admin",
+    summary: "List users (search by username, email or nickname)", query: ZAdminUserQuery, response: ZPage(ZUserProfile),
+  }),
+  adminUpdateUser: endpoint({
+    method: "PATCH", path: "/api/v1/admin/users/{id}", auth: "admin", tag: "Admin",
+    summary: "Change a user's role or active flag; ends the user's sessions and tokens",
+    params: ZIdParams, body: ZAdminUpdateUserRequest, response: ZUserProfile, errors: ["NOT_FOUND", "CONFLICT"],
+  }),
+};

@@ -1,0 +1,67 @@
+import "server-only";
+import type { NextAuthOptions } from "next-auth";
+import CredentialsProvider from "next-auth/providers/credentials";
+import { env } from "../env";
+import { CLIENT_IP_HEADER } from "../http/client-ip";
+import { AppError } from "../http/errors";
+import { logger } from "../logger";
+import { authenticate } from "../users/users.service";
+import { secureCookies, sessionCookieName, sessionSecret } from "./session-cookie";
+
+// Browser sign-in through next-auth (credentials, JWT sessions). The session JWT carries the
+// user id and session version; server/auth/principal.ts checks both against the database on
+// every request, so sessions are revocable.
+
+type SignedInUser = { id: string; name: string; sessionVersion: number };
+
+export function authOptions(): NextAuthOptions {
+  return {
+    secret: sessionSecret(),
+    session: { strategy: "jwt", maxAge: env().SESSION_TTL_HOURS * 3600 },
+    pages: { signIn: "/login", error: "/login" },
+    useSecureCookies: secureCookies(),
+    cookies: {
+      sessionToken: {
+        name: sessionCookieName(),
+        options: { httpOnly: true, sameSite: "lax", path: "/", secure: secureCookies() },
+      },
+    },
+    providers: [
+      CredentialsProvider({
+        name: "credentials",
+        credentials: { username: { type: "text" }, password: { type: "password" } },
+        async authorize(credentials, req) {
+          const ip = String(req.headers?.[CLIENT_IP_HEADER] ?? "unknown");
+          try {
+            const { user, sessionVersion } = await authenticate(credentials?.username ?? "", credentials?.password ?? "", ip);
+            return { id: user.id, name: user.username, sessionVersion } satisfies SignedInUser;
+          } catch (err) {
+            // next-auth hands the message to signIn() as `error`: "CODE" or "CODE:retryAfter".
+            if (err instanceof AppError) {
+              throw new Error(err.retryAfterSeconds ? `${err.code}:${err.retryAfterSeconds}` : err.code);
+            }
+            throw err;
+          }
+        },
+      }),
+    ],
+    callbacks: {
+      jwt({ token, user }) {
+        if (user) {
+          const u = user as unknown as SignedInUser;
+          token.uid = u.id;
+          token.sv = u.sessionVersion;
+        }
+        return token;
+      },
+      session({ session, token }) {
+        return { ...session, user: { name: token.name, uid: token.uid } };
+      },
+    },
+    logger: {
+      error: (code, metadata) => logger.warn({ code, metadata: metadata instanceof Error ? metadata.message : undefined }, "next-auth error"),
+      warn: (code) => logger.debug({ code }, "next-auth warning"),
+      debug: () => undefined,
+    },
+  };
+}

@@ -1,0 +1,63 @@
+import "server-only";
+import type { TRole } from "@/lib/contracts/users";
+import { AppError } from "../http/errors";
+import { findAuthState } from "../users/users.repo";
+import { findByHash, touchLastUsed } from "../users/tokens.repo";
+import { decodeSession, readCookie, sessionCookieName } from "./session-cookie";
+import { API_TOKEN_PREFIX, hashApiToken, verifyLoginToken } from "./tokens";
+
+// Who is calling: from a bearer token (login JWT or personal API token) or the browser's
+// session cookie. Every credential is checked against the user's current state, so a
+// password change, deactivation or role change takes effect on the next request.
+
+export type Principal = {
+  userId: string;
+  username: string;
+  role: TRole;
+  via: "session" | "login-token" | "api-token";
+};
+
+type Credential = { userId: string; sessionVersion?: number; via: Principal["via"] };
+
+async function fromApiToken(token: string): Promise<Credential | null> {
+  const row = await findByHash(hashApiToken(token));
+  if (!row || row.revokedAt || (row.expiresAt && row.expiresAt <= new Date())) return null;
+  // lastUsedAt to the minute is enough; skip the write on busy tokens.
+  if (!row.lastUsedAt || Date.now() - row.lastUsedAt.getTime() > 60_000) await touchLastUsed(row.id);
+  return { userId: row.userId, via: "api-token" };
+}
+
+async function credentialFrom(headers: Headers): Promise<Credential | null> {
+  const authorization = headers.get("authorization");
+  if (authorization) {
+    const match = /^Bearer\s+(\S+)$/i.exec(authorization);
+    if (!match?.[1]) throw new AppError("UNAUTHENTICATED", "Malformed Authorization header; use: Bearer <token>");
+    const token = match[1];
+    if (token.startsWith(API_TOKEN_PREFIX)) {
+      const cred = await fromApiToken(token);
+      if (!cred) throw new AppError("UNAUTHENTICATED", "API token is invalid, expired or revoked");
+      return cred;
+    }
+    const claims = await verifyLoginToken(token);
+    if (!claims) throw new AppError("UNAUTHENTICATED", "Token is invalid or expired; sign in again");
+    return { ...claims, via: "login-token" };
+  }
+  const claims = await decodeSession(readCookie(headers.get("cookie"), sessionCookieName()));
+  return claims ? { ...claims, via: "session" } : null;
+}
+
+/**
+ * The caller, or null when no credential was presented. A presented credential that is
+ * invalid, revoked or belongs to a deactivated account throws UNAUTHENTICATED.
+ */
+export async function resolvePrincipal(headers: Headers): Promise<Principal | null> {
+  const cred = await credentialFrom(headers);
+  if (!cred) return null;
+  const user = await findAuthState(cred.userId);
+  if (!user) throw new AppError("UNAUTHENTICATED", "Account no longer exists");
+  if (!user.isActive) throw new AppError("UNAUTHENTICATED", "Account is deactivated");
+  if (cred.sessionVersion !== undefined && cred.sessionVersion !== user.sessionVersion) {
+    throw new AppError("UNAUTHENTICATED", "Session ended (password, role or status changed); sign in again");
+  }
+  return { userId: user.id, username: user.username, role: user.role as TRole, via: cred.via };
+}

@@ -1,0 +1,43 @@
+import "server-only";
+import { decode } from "next-auth/jwt";
+import { deriveKey } from "../crypto/keys";
+import { env } from "../env";
+
+// The browser session: a next-auth JWT (encrypted) in one cookie whose name we fix, so the
+// route wrapper, the page guard and the socket.io handshake all read it the same way.
+
+export function secureCookies(): boolean {
+  return env().PUBLIC_URL?.startsWith("https://") ?? false;
+}
+
+export function sessionCookieName(): string {
+  return secureCookies() ? "__Secure-aic.session" : "aic.session";
+}
+
+export function sessionSecret(): string {
+  return deriveKey("session-jwt").toString("hex");
+}
+
+export type SessionClaims = { userId: string; sessionVersion: number };
+
+/** The claims of a valid session cookie value, or null. */
+export async function decodeSession(value: string | undefined): Promise<SessionClaims | null> {
+  if (!value) return null;
+  try {
+    const token = await decode({ token: value, secret: sessionSecret() });
+    if (!token || typeof token.uid !== "string" || typeof token.sv !== "number") return null;
+    return { userId: token.uid, sessionVersion: token.sv };
+  } catch {
+    return null;
+  }
+}
+
+/** A cookie's value from a Cookie header. */
+export function readCookie(header: string | null | undefined, name: string): string | undefined {
+  if (!header) return undefined;
+  for (const part of header.split(";")) {
+    const eq = part.indexOf("=");
+    if (eq > 0 && part.slice(0, eq).trim() === name) return decodeURIComponent(part.slice(eq + 1).trim());
+  }
+  return undefined;
+}

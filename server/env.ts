@@ -1,0 +1,63 @@
+import "server-only";
+import path from "node:path";
+import { z } from "zod";
+
+// Every environment variable the console reads, validated once. Nothing else reads process.env.
+
+const bool = z
+  .enum(["true", "false", "1", "0", "yes", "no"])
+  .transform((v) => v === "true" || v === "1" || v === "yes");
+const int = (def: number, min = 0) => z.coerce.number().int().min(min).default(def);
+
+const ZEnv = z.object({
+  NODE_ENV: z.enum(["development", "production", "test"]).default("production"),
+  HOST: z.string().default("0.0.0.0"),
+  PORT: int(3000, 1),
+  DATA_DIR: z.string().default("./data"),
+  /** file:... (SQLite) or postgres://... / postgresql://...; default: SQLite in DATA_DIR. */
+  DATABASE_URL: z
+    .string()
+    .regex(/^(file:|postgres(ql)?:\/\/)/, "must start with file: or postgres://")
+    .optional(),
+  /** The URL users reach the console at; used for auth callbacks and Origin checks. */
+  PUBLIC_URL: z.url().optional(),
+  ADMIN_USERNAME: z.string().regex(/^[a-z0-9_.-]{3,32}$/, "3-32 of a-z 0-9 _ . -").default("admin"),
+  ADMIN_EMAIL: z.email().default("admin@console.local"),
+  ADMIN_PASSWORD: z.string().min(8, "at least 8 characters").max(128).optional(),
+  /** Master secret (≥ 32 characters); otherwise a random key is kept in DATA_DIR/secret.key. */
+  APP_SECRET: z.string().min(32, "at least 32 characters").optional(),
+  REDIS_URL: z.string().regex(/^rediss?:\/\//, "must start with redis://").optional(),
+  LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
+  /** Number of reverse proxies in front of the console whose X-Forwarded-For is trusted. */
+  TRUST_PROXY: int(0),
+  SESSION_TTL_HOURS: int(24, 1),
+  REGISTRATION_ENABLED: bool.default(true),
+  RATE_LIMIT_API_PER_MIN: int(100, 1),
+  RATE_LIMIT_LOGIN_IP_PER_MIN: int(10, 1),
+  RATE_LIMIT_REGISTER_IP_PER_HOUR: int(20, 1),
+  LOGIN_LOCK_FAILURES: int(5, 1),
+  LOGIN_LOCK_MINUTES: int(15, 1),
+});
+
+export type Env = z.infer<typeof ZEnv>;
+
+function load(): Env & { dataDir: string; databaseUrl: string; dbProvider: "sqlite" | "postgres" } {
+  const parsed = ZEnv.safeParse(process.env);
+  if (!parsed.success) {
+    const lines = parsed.error.issues.map((i) => `  ${i.path.join(".")}: ${i.message}`);
+    throw new Error(`Invalid environment:\n${lines.join("\n")}`);
+  }
+  const env = parsed.data;
+  const dataDir = path.resolve(env.DATA_DIR);
+  const databaseUrl = env.DATABASE_URL ?? `file:${path.join(dataDir, "console.db")}`;
+  const dbProvider = databaseUrl.startsWith("postgres") ? "postgres" : "sqlite";
+  return { ...env, dataDir, databaseUrl, dbProvider };
+}
+
+let cached: ReturnType<typeof load> | undefined;
+
+/** The validated environment (read on first use, so tests can set variables before). */
+export function env() {
+  cached ??= load();
+  return cached;
+}

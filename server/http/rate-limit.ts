@@ -1,0 +1,104 @@
+import "server-only";
+import { Redis } from "ioredis";
+import {
+  RateLimiterMemory,
+  RateLimiterRedis,
+  RateLimiterRes,
+  type RateLimiterAbstract,
+} from "rate-limiter-flexible";
+import type { ErrorCode } from "@/lib/contracts/errors";
+import { env } from "../env";
+import { logger } from "../logger";
+import { processSingleton } from "../singleton";
+import { AppError } from "./errors";
+
+// Rate limiters: in memory by default, in Redis when REDIS_URL is set (needed when several
+// console processes run behind a load balancer). If Redis is unreachable, each limiter falls
+// back to counting in memory rather than failing every request.
+
+export type LimiterName = "api" | "login-ip" | "login-account" | "register-ip";
+
+type Spec = { points: number; duration: number; lockSeconds?: number };
+
+function specs(): Record<LimiterName, Spec> {
+  const e = env();
+  const lock = e.LOGIN_LOCK_MINUTES * 60;
+  return {
+    api: { points: e.RATE_LIMIT_API_PER_MIN, duration: 60 },
+    "login-ip": { points: e.RATE_LIMIT_LOGIN_IP_PER_MIN, duration: 60 },
+    // Consecutive failures: the counter is deleted on a successful sign-in.
+    "login-account": { points: e.LOGIN_LOCK_FAILURES, duration: lock, lockSeconds: lock },
+    "register-ip": { points: e.RATE_LIMIT_REGISTER_IP_PER_HOUR, duration: 3600 },
+  };
+}
+
+function redisClient(url: string): Redis {
+  return processSingleton("redis", () => {
+    const client = new Redis(url, { enableOfflineQueue: false, maxRetriesPerRequest: 1 });
+    client.on("error", (err) => logger.warn({ err: err.message }, "redis error"));
+    return client;
+  });
+}
+
+export function limiter(name: LimiterName): RateLimiterAbstract {
+  return processSingleton(`limiter.${name}`, () => {
+    const { points, duration } = specs()[name];
+    const spec = { points, duration, keyPrefix: `aic:${name}` };
+    const redisUrl = env().REDIS_URL;
+    if (!redisUrl) return new RateLimiterMemory(spec);
+    return new RateLimiterRedis({
+      ...spec,
+      storeClient: redisClient(redisUrl),
+      rejectIfRedisNotReady: true,
+      insuranceLimiter: new RateLimiterMemory(spec),
+    });
+  });
+}
+
+function retryAfter(res: RateLimiterRes): number {
+  return Math.max(1, Math.ceil(res.msBeforeNext / 1000));
+}
+
+/** Takes one point for `key`; throws a 429 AppError with Retry-After when none is left. */
+export async function consumeOrThrow(
+  name: LimiterName,
+  key: string,
+  code: ErrorCode = "RATE_LIMITED",
+  message = "Too many requests",
+): Promise<RateLimiterRes> {
+  try {
+    return await limiter(name).consume(key);
+  } catch (res) {
+    if (res instanceof RateLimiterRes) {
+      const seconds = retryAfter(res);
+      throw new AppError(code, `${message}; try again in ${seconds} s`, { retryAfterSeconds: seconds });
+    }
+    throw res;
+  }
+}
+
+/** Throws when `key` has no points left, without taking one. */
+export async function assertNotBlocked(name: LimiterName, key: string, code: ErrorCode, message: string): Promise<void> {
+  const l = limiter(name);
+  const res = await l.get(key);
+  if (res && res.consumedPoints >= l.points) {
+    const seconds = retryAfter(res);
+    throw new AppError(code, `${message}; try again in ${seconds} s`, { retryAfterSeconds: seconds });
+  }
+}
+
+/** Counts a failure; the one that uses the last point locks the key for `lockSeconds`. */
+export async function recordFailure(name: LimiterName, key: string): Promise<void> {
+  const l = limiter(name);
+  const { lockSeconds } = specs()[name];
+  try {
+    const res = await l.consume(key);
+    if (res.remainingPoints === 0 && lockSeconds) await l.block(key, lockSeconds);
+  } catch (res) {
+    if (!(res instanceof RateLimiterRes)) throw res;
+  }
+}
+
+export async function resetLimit(name: LimiterName, key: string): Promise<void> {
+  await limiter(name).delete(key);
+}

@@ -1,0 +1,123 @@
+import "server-only";
+import { randomUUID } from "node:crypto";
+import { z } from "zod";
+import type { Endpoint, EndpointBody, EndpointParams, EndpointQuery } from "@/lib/contracts/endpoint";
+import type { ErrorIssue } from "@/lib/contracts/errors";
+import { isAdmin } from "../auth/permissions";
+import { resolvePrincipal, type Principal } from "../auth/principal";
+import { logger } from "../logger";
+import { clientIp } from "./client-ip";
+import { AppError, errorResponse } from "./errors";
+import { checkOrigin } from "./origin";
+import { consumeOrThrow } from "./rate-limit";
+
+// The one route wrapper: declared auth, Origin check for cookie-authenticated writes, rate
+// limit, zod-parsed params/query/body, output parsed through the response schema, errors
+// as { error: { code, message, requestId, issues? } }. Handlers are one service call.
+
+type Dated<T> = T extends string ? string | Date : T extends (infer U)[] ? Dated<U>[] : T extends object ? { [K in keyof T]: Dated<T[K]> } : T;
+
+/** The response body (Dates allowed where the wire has ISO strings), or a ready Response. */
+type Result<E extends Endpoint> = E["response"] extends z.ZodType ? Dated<z.input<E["response"]>> | Response : Response | void;
+
+type Principalled<E extends Endpoint> = E["auth"] extends "public" ? Principal | null : Principal;
+
+export type RouteContext<E extends Endpoint> = {
+  req: Request;
+  params: EndpointParams<E>;
+  query: EndpointQuery<E>;
+  body: EndpointBody<E>;
+  principal: Principalled<E>;
+  requestId: string;
+  ip: string;
+};
+
+type NextContext = { params: Promise<Record<string, string | string[]>> };
+
+function issuesOf(error: z.ZodError, where: string): ErrorIssue[] {
+  return error.issues.map((i) => ({
+    path: i.path.length ? i.path.join(".") : where,
+    message: i.message,
+  }));
+}
+
+function parse<S extends z.ZodType | undefined>(schema: S, value: unknown, where: string): unknown {
+  if (!schema) return undefined;
+  const result = schema.safeParse(value);
+  if (result.success) return result.data;
+  const issues = issuesOf(result.error, where);
+  const message = issues.map((i) => `${i.path}: ${i.message}`).join("; ");
+  throw new AppError("VALIDATION_FAILED", `Invalid ${where}: ${message}`, { issues });
+}
+
+async function readBody(req: Request): Promise<unknown> {
+  const text = await req.text();
+  if (text.trim() === "") return {};
+  try {
+    return JSON.parse(text);
+  } catch {
+    throw new AppError("INVALID_JSON", "Request body is not valid JSON");
+  }
+}
+
+function requestIdOf(req: Request): string {
+  const incoming = req.headers.get("x-request-id");
+  return incoming && /^[\w.-]{1,64}$/.test(incoming) ? incoming : randomUUID();
+}
+
+export function handle<E extends Endpoint>(endpoint: E, fn: (ctx: RouteContext<E>) => Promise<Result<E>>) {
+  return async (req: Request, next: NextContext): Promise<Response> => {
+    const started = performance.now();
+    const requestId = requestIdOf(req);
+    const ip = clientIp(req.headers);
+    let principal: Principal | null = null;
+    let response: Response;
+    try {
+      principal = await resolvePrincipal(req.headers);
+      if (endpoint.auth !== "public" && !principal) throw new AppError("UNAUTHENTICATED", "Sign in first");
+      if (endpoint.auth === "admin" && principal && !isAdmin(principal)) {
+        throw new AppError("FORBIDDEN", "Administrators only");
+      }
+      if (principal?.via === "session") checkOrigin(req);
+      if (!endpoint.unlimited) {
+        await consumeOrThrow("api", principal ? `u:${principal.userId}` : `ip:${ip}`);
+      }
+      const url = new URL(req.url);
+      const ctx = {
+        req,
+        requestId,
+        ip,
+        principal,
+        params: parse(endpoint.params, await next.params, "path"),
+        query: parse(endpoint.query, Object.fromEntries(url.searchParams), "query"),
+        body: endpoint.body ? parse(endpoint.body, await readBody(req), "body") : undefined,
+      } as RouteContext<E>;
+      const result = await fn(ctx);
+      response = toResponse(endpoint, result);
+    } catch (err) {
+      response = errorResponse(err, requestId);
+    }
+    response.headers.set("x-request-id", requestId);
+    logger.info(
+      {
+        requestId,
+        method: req.method,
+        path: new URL(req.url).pathname,
+        status: response.status,
+        ms: Math.round(performance.now() - started),
+        userId: principal?.userId,
+      },
+      "api",
+    );
+    return response;
+  };
+}
+
+function toResponse(endpoint: Endpoint, result: unknown): Response {
+  if (result instanceof Response) return result;
+  if (endpoint.status === 204 || !endpoint.response) return new Response(null, { status: 204 });
+  // A JSON round trip turns Dates into ISO strings; the response schema then checks what
+  // goes on the wire and drops every field it does not name.
+  const wire = endpoint.response.parse(JSON.parse(JSON.stringify(result)));
+  return Response.json(wire, { status: endpoint.status ?? 200 });
+}

@@ -1,0 +1,70 @@
+import "server-only";
+import { createServer } from "node:http";
+import next from "next";
+import { bootstrap } from "./bootstrap";
+import { disconnectDb } from "./db/client";
+import { env } from "./env";
+import { CLIENT_IP_HEADER, resolveClientIp } from "./http/client-ip";
+import { logger } from "./logger";
+import { createRealtime } from "./realtime/io";
+import { workers } from "./workers";
+import { startWorkers } from "./workers/runner";
+
+// The console's one process: Next.js (pages and /api), socket.io on the same HTTP server and
+// port, and the background workers. Later: the SSH jump host.
+
+async function main(): Promise<void> {
+  const e = env();
+  if (process.argv[2] === "migrate") {
+    await bootstrap();
+    await disconnectDb();
+    return;
+  }
+  // next-auth reads these from the environment.
+  if (e.PUBLIC_URL) process.env.NEXTAUTH_URL = e.PUBLIC_URL;
+  else process.env.AUTH_TRUST_HOST = "true";
+
+  await bootstrap();
+
+  const app = next({ dev: e.NODE_ENV === "development", dir: process.cwd(), hostname: e.HOST, port: e.PORT });
+  await app.prepare();
+  const handleRequest = app.getRequestHandler();
+  const handleUpgrade = app.getUpgradeHandler();
+
+  const server = createServer((req, res) => {
+    // Decided here from the socket, never taken from the client: see server/http/client-ip.ts.
+    req.headers[CLIENT_IP_HEADER] = resolveClientIp(req, e.TRUST_PROXY);
+    void handleRequest(req, res);
+  });
+  const realtime = createRealtime(server);
+  server.on("upgrade", (req, socket, head) => {
+    if (!req.url?.startsWith("/socket.io")) void handleUpgrade(req, socket, head);
+  });
+  const running = startWorkers(workers());
+
+  await new Promise<void>((resolve, reject) => {
+    server.once("error", reject);
+    server.listen(e.PORT, e.HOST, resolve);
+  });
+  logger.info({ url: `http://${e.HOST === "0.0.0.0" ? "localhost" : e.HOST}:${e.PORT}`, db: e.dbProvider }, "console listening");
+
+  let stopping = false;
+  const shutdown = async (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    logger.info({ signal }, "shutting down");
+    const force = setTimeout(() => process.exit(1), 10_000);
+    force.unref();
+    await running.stop();
+    await realtime.close(); // also closes the HTTP server
+    await disconnectDb();
+    process.exit(0);
+  };
+  process.on("SIGTERM", () => void shutdown("SIGTERM"));
+  process.on("SIGINT", () => void shutdown("SIGINT"));
+}
+
+main().catch((err: unknown) => {
+  logger.fatal({ err }, "console failed to start");
+  process.exit(1);
+});

@@ -1,0 +1,28 @@
+import "server-only";
+import { ZSettings, type TSettings } from "@/lib/contracts/system";
+import { env } from "../env";
+import { readSettings, writeSettings } from "./settings.repo";
+
+// Console-wide settings: stored values override the environment's defaults.
+
+function defaults(): TSettings {
+  return { registrationEnabled: env().REGISTRATION_ENABLED };
+}
+
+export async function getSettings(): Promise<TSettings> {
+  const stored = await readSettings();
+  const merged: Record<string, unknown> = { ...defaults() };
+  for (const key of Object.keys(merged)) {
+    const raw = stored.get(key);
+    if (raw !== undefined) merged[key] = JSON.parse(raw);
+  }
+  return ZSettings.parse(merged);
+}
+
+export async function updateSettings(patch: Partial<TSettings>): Promise<TSettings> {
+  const values = Object.fromEntries(
+    Object.entries(patch).filter(([, v]) => v !== undefined).map(([k, v]) => [k, JSON.stringify(v)]),
+  );
+  await writeSettings(values);
+  return getSettings();
+}

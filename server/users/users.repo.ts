@@ -1,0 +1,98 @@
+import "server-only";
+import { db, type Prisma } from "../db/client";
+import { containsText, pageArgs } from "../db/query";
+import type { TRole } from "@/lib/contracts/users";
+
+// Prisma access for users. Every query selects its fields: password hashes leave this file
+// only through `findForLogin`.
+
+const profileSelect = {
+  id: true,
+  username: true,
+  email: true,
+  nickname: true,
+  role: true,
+  isActive: true,
+  balanceCents: true,
+  createdAt: true,
+  lastLoginAt: true,
+} satisfies Prisma.UserSelect;
+
+export type UserRow = Prisma.UserGetPayload<{ select: typeof profileSelect }>;
+
+export type AuthState = { id: string; username: string; role: string; isActive: boolean; sessionVersion: number };
+
+export function findAuthState(id: string): Promise<AuthState | null> {
+  return db().user.findUnique({
+    where: { id },
+    select: { id: true, username: true, role: true, isActive: true, sessionVersion: true },
+  });
+}
+
+export function findForLogin(login: string) {
+  return db().user.findFirst({
+    where: login.includes("@") ? { email: login } : { username: login },
+    select: { ...profileSelect, passwordHash: true, sessionVersion: true },
+  });
+}
+
+export function findPasswordHash(id: string) {
+  return db().user.findUnique({ where: { id }, select: { passwordHash: true } });
+}
+
+export function findProfile(id: string): Promise<UserRow | null> {
+  return db().user.findUnique({ where: { id }, select: profileSelect });
+}
+
+export function createUser(data: { username: string; email: string; passwordHash: string; role: TRole }): Promise<UserRow> {
+  return db().user.create({ data, select: profileSelect });
+}
+
+export function updateProfile(id: string, data: { nickname?: string | null; email?: string }): Promise<UserRow> {
+  return db().user.update({ where: { id }, data, select: profileSelect });
+}
+
+export function touchLastLogin(id: string): Promise<unknown> {
+  return db().user.update({ where: { id }, data: { lastLoginAt: new Date() }, select: { id: true } });
+}
+
+/**
+ * Applies a security-relevant change and ends every session and token of the user: the
+ * session version moves on (sessions and login tokens carry the old one) and every API
+ * token is revoked, in one transaction.
+ */
+export function updateAndRevokeSessions(
+  id: string,
+  data: { passwordHash?: string; role?: TRole; isActive?: boolean },
+): Promise<UserRow & { sessionVersion: number }> {
+  return db().$transaction(async (tx) => {
+    const user = await tx.user.update({
+      where: { id },
+      data: { ...data, sessionVersion: { increment: 1 } },
+      select: { ...profileSelect, sessionVersion: true },
+    });
+    await tx.apiToken.updateMany({ where: { userId: id, revokedAt: null }, data: { revokedAt: new Date() } });
+    return user;
+  });
+}
+
+export function countActiveAdmins(): Promise<number> {
+  return db().user.count({ where: { role: "admin", isActive: true } });
+}
+
+export type UserListQuery = { page: number; pageSize: number; search?: string; role?: TRole; isActive?: boolean };
+
+export async function listUsers(q: UserListQuery): Promise<{ items: UserRow[]; total: number }> {
+  const where: Prisma.UserWhereInput = {
+    ...(q.role ? { role: q.role } : {}),
+    ...(q.isActive !== undefined ? { isActive: q.isActive } : {}),
+    ...(q.search
+      ? { OR: [{ username: containsText(q.search) }, { email: containsText(q.search) }, { nickname: containsText(q.search) }] }
+      : {}),
+  };
+  const [items, total] = await Promise.all([
+    db().user.findMany({ where, select: profileSelect, orderBy: [{ createdAt: "desc" }, { id: "desc" }], ...pageArgs(q) }),
+    db().user.count({ where }),
+  ]);
+  return { items, total };
+}

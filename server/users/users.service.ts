@@ -1,0 +1,164 @@
+import "server-only";
+import { randomBytes } from "node:crypto";
+import type { TRegisterRequest } from "@/lib/contracts/auth";
+import type { TAdminUpdateUserRequest, TRole, TUpdateMeRequest } from "@/lib/contracts/users";
+import { audit } from "../audit/audit.service";
+import { hashPassword, verifyPassword } from "../auth/password";
+import type { Principal } from "../auth/principal";
+import { signLoginToken } from "../auth/tokens";
+import { env } from "../env";
+import { emit } from "../events";
+import { AppError, isUniqueViolation, notFound } from "../http/errors";
+import { assertNotBlocked, consumeOrThrow, recordFailure, resetLimit } from "../http/rate-limit";
+import { getSettings } from "../settings/settings.service";
+import * as repo from "./users.repo";
+
+// Accounts: sign-in with throttling, registration, profile, password, admin changes.
+
+export type LoginResult = { user: repo.UserRow; sessionVersion: number };
+
+/**
+ * Checks a username-or-email and password. Throttled per client IP (every attempt) and per
+ * account (consecutive failures lock it). Used by both the API login and the browser sign-in.
+ */
+export async function authenticate(login: string, password: string, ip: string): Promise<LoginResult> {
+  const account = login.trim().toLowerCase();
+  await consumeOrThrow("login-ip", ip, "RATE_LIMITED", "Too many sign-in attempts from this address");
+  await assertNotBlocked("login-account", account, "ACCOUNT_LOCKED", "Account locked after repeated failed sign-ins");
+
+  const found = await repo.findForLogin(account);
+  const ok = await verifyPassword(found?.passwordHash ?? null, password);
+  if (!found || !ok) {
+    await recordFailure("login-account", account);
+    await audit({ actorId: found?.id ?? null, action: "auth.login_failed", detail: { login: account }, ip });
+    throw new AppError("INVALID_CREDENTIALS", "Wrong username or password");
+  }
+  if (!found.isActive) throw new AppError("ACCOUNT_DISABLED", "This account is deactivated");
+
+  await resetLimit("login-account", account);
+  await repo.touchLastLogin(found.id);
+  await audit({ actorId: found.id, action: "auth.login", ip });
+  const { passwordHash: _hash, sessionVersion, ...user } = found;
+  return { user: { ...user, lastLoginAt: new Date() }, sessionVersion };
+}
+
+export async function loginForToken(login: string, password: string, ip: string) {
+  const { user, sessionVersion } = await authenticate(login, password, ip);
+  const { token, expiresAt } = await signLoginToken({ userId: user.id, sessionVersion });
+  return { token, expiresAt, user };
+}
+
+function conflictFromUnique(err: unknown, email: string | undefined): never {
+  if (isUniqueViolation(err)) {
+    // Which column clashed is not reliably reported by every driver adapter: ask again.
+    throw new AppError("CONFLICT", email ? "Username or email is already taken" : "Username is already taken");
+  }
+  throw err;
+}
+
+async function assertAvailable(username: string | undefined, email: string | undefined, exceptId?: string) {
+  if (username) {
+    const u = await repo.findForLogin(username);
+    if (u && u.id !== exceptId) {
+      throw new AppError("CONFLICT", "username is already taken", { issues: [{ path: "username", message: "is already taken" }] });
+    }
+  }
+  if (email) {
+    const u = await repo.findForLogin(email);
+    if (u && u.id !== exceptId) {
+      throw new AppError("CONFLICT", "email is already registered", { issues: [{ path: "email", message: "is already registered" }] });
+    }
+  }
+}
+
+export async function register(input: TRegisterRequest, ip: string): Promise<repo.UserRow> {
+  if (!(await getSettings()).registrationEnabled) {
+    throw new AppError("REGISTRATION_DISABLED", "Registration is turned off; ask an administrator for an account");
+  }
+  await consumeOrThrow("register-ip", ip, "RATE_LIMITED", "Too many registrations from this address");
+  await assertAvailable(input.username, input.email);
+  const passwordHash = await hashPassword(input.password);
+  const user = await repo
+    .createUser({ username: input.username, email: input.email, passwordHash, role: "user" })
+    .catch((err) => conflictFromUnique(err, input.email));
+  await audit({ actorId: user.id, action: "user.register", target: { type: "user", id: user.id }, ip });
+  return user;
+}
+
+export async function getProfile(userId: string): Promise<repo.UserRow> {
+  const user = await repo.findProfile(userId);
+  if (!user) throw notFound("User");
+  return user;
+}
+
+export async function updateMe(p: Principal, input: TUpdateMeRequest): Promise<repo.UserRow> {
+  await assertAvailable(undefined, input.email, p.userId);
+  return repo.updateProfile(p.userId, input).catch((err) => conflictFromUnique(err, input.email));
+}
+
+export async function changePassword(p: Principal, currentPassword: string, newPassword: string, ip: string) {
+  const row = await repo.findPasswordHash(p.userId);
+  if (!row || !(await verifyPassword(row.passwordHash, currentPassword))) {
+    throw new AppError("INVALID_CREDENTIALS", "Current password is wrong", {
+      issues: [{ path: "currentPassword", message: "is wrong" }],
+    });
+  }
+  if (currentPassword === newPassword) {
+    throw new AppError("VALIDATION_FAILED", "newPassword must differ from the current password", {
+      issues: [{ path: "newPassword", message: "must differ from the current password" }],
+    });
+  }
+  const user = await repo.updateAndRevokeSessions(p.userId, { passwordHash: await hashPassword(newPassword) });
+  emit("user.sessionsRevoked", { userId: p.userId });
+  await audit({ actorId: p.userId, action: "user.password_changed", target: { type: "user", id: p.userId }, ip });
+  return signLoginToken({ userId: user.id, sessionVersion: user.sessionVersion });
+}
+
+export function listUsers(q: repo.UserListQuery) {
+  return repo.listUsers(q);
+}
+
+export async function adminUpdateUser(actor: Principal, id: string, input: TAdminUpdateUserRequest, ip: string) {
+  const target = await repo.findProfile(id);
+  if (!target) throw notFound("User");
+  const changes: { role?: TRole; isActive?: boolean } = {};
+  if (input.role !== undefined && input.role !== target.role) changes.role = input.role;
+  if (input.isActive !== undefined && input.isActive !== target.isActive) changes.isActive = input.isActive;
+  if (Object.keys(changes).length === 0) return target;
+
+  if (id === actor.userId) {
+    throw new AppError("CONFLICT", "You cannot change your own role or status; ask another administrator");
+  }
+  const losesAdmin = target.role === "admin" && target.isActive && (changes.role === "user" || changes.isActive === false);
+  if (losesAdmin && (await repo.countActiveAdmins()) <= 1) {
+    throw new AppError("CONFLICT", "This is the last active administrator");
+  }
+  const { sessionVersion: _v, ...user } = await repo.updateAndRevokeSessions(id, changes);
+  emit("user.sessionsRevoked", { userId: id });
+  await audit({ actorId: actor.userId, action: "user.admin_update", target: { type: "user", id }, detail: changes, ip });
+  return user;
+}
+
+/**
+ * Creates the first administrator when there is none. Its password comes from
+ * ADMIN_PASSWORD or is generated; a generated one is returned so the caller can show it
+ * once (it is never logged).
+ */
+export async function ensureAdmin(): Promise<{ created: false } | { created: true; username: string; generatedPassword?: string }> {
+  if ((await repo.countActiveAdmins()) > 0) return { created: false };
+  const { ADMIN_USERNAME, ADMIN_EMAIL, ADMIN_PASSWORD } = env();
+  const existing = await repo.findForLogin(ADMIN_USERNAME);
+  if (existing) {
+    // An account holds the name but no admin is active: do not take it over silently.
+    throw new Error(`No active administrator, and the username ${ADMIN_USERNAME} belongs to a non-admin account; set ADMIN_USERNAME to a free name`);
+  }
+  const generatedPassword = ADMIN_PASSWORD ? undefined : randomBytes(18).toString("base64url");
+  await repo.createUser({
+    username: ADMIN_USERNAME,
+    email: ADMIN_EMAIL,
+    passwordHash: await hashPassword(ADMIN_PASSWORD ?? generatedPassword!),
+    role: "admin",
+  });
+  await audit({ actorId: null, action: "user.admin_created", detail: { username: ADMIN_USERNAME } });
+  return { created: true, username: ADMIN_USERNAME, generatedPassword };
+}
