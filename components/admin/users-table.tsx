@@ -1,10 +1,11 @@
 "use client";
 import { useState } from "react";
-import { App, Button, Card, Input, Result, Select, Space, Switch, Table, Tag, Typography } from "antd";
+import { App, Button, Card, Form, Input, Modal, Result, Select, Space, Switch, Table, Tag, Typography } from "antd";
+import { PlusOutlined } from "@ant-design/icons";
 import type { TUserProfile } from "@/lib/contracts/users";
-import { useAdminUpdateUser, useAdminUsers, useMe, useSettings, useUpdateSettings, type AdminUserFilters } from "@/lib/hooks/users";
+import { useAdminCreateUser, useAdminUpdateUser, useAdminUsers, useMe, useSettings, useUpdateSettings, type AdminUserFilters } from "@/lib/hooks/users";
 import { formatMoney, formatTime } from "@/lib/format";
-import { errorText } from "../common/error-text";
+import { errorText, fieldErrors } from "../common/error-text";
 import { usePrefs, useT } from "../providers/i18n";
 
 /** Admin: users with server-side search, filters and pagination; role and active actions. */
@@ -18,6 +19,21 @@ export function UsersTable() {
   const update = useAdminUpdateUser();
   const settings = useSettings();
   const updateSettings = useUpdateSettings();
+  const create = useAdminCreateUser();
+  const [creating, setCreating] = useState(false);
+  const [form] = Form.useForm();
+
+  async function onCreate(v: { username: string; email: string; password: string; role: "admin" | "user" }) {
+    try {
+      await create.mutateAsync(v);
+      setCreating(false);
+      form.resetFields();
+      void message.success(t("common.saved"));
+    } catch (err) {
+      form.setFields(fieldErrors(err));
+      void message.error(errorText(t, err));
+    }
+  }
 
   function confirmChange(u: TUserProfile, body: { role?: "admin" | "user"; isActive?: boolean }, content: string) {
     modal.confirm({
@@ -42,7 +58,8 @@ export function UsersTable() {
     <Card
       title={t("users.title")}
       extra={
-        <Space>
+        <Space size="large">
+          <Space>
           <Typography.Text type="secondary">{t("users.registration")}</Typography.Text>
           <Switch
             aria-label={t("users.registration")}
@@ -55,6 +72,10 @@ export function UsersTable() {
               )
             }
           />
+          </Space>
+          <Button type="primary" icon={<PlusOutlined />} onClick={() => setCreating(true)}>
+            {t("users.newUser")}
+          </Button>
         </Space>
       }
     >
@@ -92,7 +113,7 @@ export function UsersTable() {
         rowKey="id"
         loading={users.isFetching}
         dataSource={users.data?.items ?? []}
-        scroll={{ x: 900 }}
+        scroll={{ x: 1100 }}
         pagination={{
           current: filters.page,
           pageSize: filters.pageSize,
@@ -130,6 +151,7 @@ export function UsersTable() {
           {
             title: t("common.actions"),
             fixed: "right",
+            width: 230,
             render: (_, u) =>
               u.id !== me.data?.id && (
                 <Space>
@@ -160,6 +182,31 @@ export function UsersTable() {
           },
         ]}
       />
+      <Modal
+        title={t("users.newUser")}
+        open={creating}
+        onCancel={() => setCreating(false)}
+        onOk={() => form.submit()}
+        okText={t("common.create")}
+        cancelText={t("common.cancel")}
+        confirmLoading={create.isPending}
+        destroyOnHidden
+      >
+        <Form form={form} layout="vertical" onFinish={onCreate} requiredMark={false} initialValues={{ role: "user" }}>
+          <Form.Item name="username" label={t("auth.username")} extra={t("auth.usernameRule")} rules={[{ required: true, message: t("auth.required") }, { pattern: /^[a-zA-Z0-9_.-]{3,32}$/, message: t("auth.usernameRule") }]}>
+            <Input autoComplete="off" />
+          </Form.Item>
+          <Form.Item name="email" label={t("auth.email")} rules={[{ required: true, message: t("auth.required") }, { type: "email", message: t("auth.invalidEmail") }]}>
+            <Input autoComplete="off" />
+          </Form.Item>
+          <Form.Item name="password" label={t("auth.password")} extra={t("auth.passwordRule")} rules={[{ required: true, message: t("auth.required") }, { min: 8, message: t("auth.passwordRule") }]}>
+            <Input.Password autoComplete="new-password" />
+          </Form.Item>
+          <Form.Item name="role" label={t("users.role")}>
+            <Select options={[{ value: "user", label: t("users.user") }, { value: "admin", label: t("users.admin") }]} />
+          </Form.Item>
+        </Form>
+      </Modal>
     </Card>
   );
 }

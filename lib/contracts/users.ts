@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { ZEmail, ZIdParams, ZNullableTimestamp, ZPage, ZPageQuery, ZPassword, ZQueryBool, ZTimestamp } from "./common";
+import { ZEmail, ZIdParams, ZNullableTimestamp, ZPage, ZPageQuery, ZPassword, ZQueryBool, ZTimestamp, ZUsername } from "./common";
 import { endpoint } from "./endpoint";
 
 // Accounts: the signed-in user's profile and password, and the admin's user management.
@@ -48,6 +48,11 @@ export const ZAdminUserQuery = ZPageQuery.extend({
   isActive: ZQueryBool.optional(),
 });
 
+export const ZAdminCreateUserRequest = z
+  .object({ username: ZUsername, email: ZEmail, password: ZPassword, role: ZRole.default("user") })
+  .strict();
+export type TAdminCreateUserRequest = z.infer<typeof ZAdminCreateUserRequest>;
+
 export const ZAdminUpdateUserRequest = z
   .object({ role: ZRole.optional(), isActive: z.boolean().optional() })
   .strict()
@@ -71,6 +76,11 @@ export const usersEndpoints = {
   adminListUsers: endpoint({
     method: "GET", path: "/api/v1/admin/users", auth: "admin", tag: "Admin",
     summary: "List users (search by username, email or nickname)", query: ZAdminUserQuery, response: ZPage(ZUserProfile),
+  }),
+  adminCreateUser: endpoint({
+    method: "POST", path: "/api/v1/admin/users", auth: "admin", tag: "Admin",
+    summary: "Create an account (also when self-registration is off)",
+    body: ZAdminCreateUserRequest, response: ZUserProfile, status: 201, errors: ["CONFLICT"],
   }),
   adminUpdateUser: endpoint({
     method: "PATCH", path: "/api/v1/admin/users/{id}", auth: "admin", tag: "Admin",

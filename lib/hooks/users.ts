@@ -3,7 +3,7 @@ import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { call } from "../api/client";
 import { authKeys, settingsKeys, userKeys } from "../api/keys";
 import { api } from "../contracts";
-import type { TAdminUpdateUserRequest, TUpdateMeRequest } from "../contracts/users";
+import type { TAdminCreateUserRequest, TAdminUpdateUserRequest, TUpdateMeRequest } from "../contracts/users";
 import type { TCreateApiTokenRequest } from "../contracts/tokens";
 import type { TSettings } from "../contracts/system";
 
@@ -58,6 +58,14 @@ export function useAdminUsers(q: AdminUserFilters) {
     queryKey: userKeys.adminList(q),
     queryFn: () => call(api.adminListUsers, { query: q }),
     placeholderData: (prev) => prev,
+  });
+}
+
+export function useAdminCreateUser() {
+  const qc = useQueryClient();
+  return useMutation({
+    mutationFn: (body: TAdminCreateUserRequest) => call(api.adminCreateUser, { body }),
+    onSuccess: () => qc.invalidateQueries({ queryKey: userKeys.all }),
   });
 }
 

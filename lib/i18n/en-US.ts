@@ -121,6 +121,7 @@ export const enUS = {
     confirmDeactivate: "Deactivate {name}? They are signed out everywhere and cannot sign in.",
     confirmActivate: "Activate {name}? They can sign in again.",
     you: "you",
+    newUser: "New user",
     registration: "Self-registration",
     registrationHelp: "Let visitors create their own accounts",
   },

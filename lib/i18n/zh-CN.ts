@@ -123,6 +123,7 @@ export const zhCN: Messages = {
     confirmDeactivate: "停用 {name}？其所有会话将立即退出且无法再登录。",
     confirmActivate: "启用 {name}？其可以重新登录。",
     you: "你",
+    newUser: "新建用户",
     registration: "开放注册",
     registrationHelp: "允许访客自行注册账号",
   },

@@ -47,7 +47,8 @@ export function pending(all: Migration[], applied: Map<string, string>): Migrati
   return all.filter((m) => !applied.has(m.name));
 }
 
-function migrateSqlite(url: string): string[] {
+/** Applies `migrations` (default: the committed ones) to a SQLite database. */
+export async function applySqlite(url: string, migrations: Migration[] = readMigrations("sqlite")): Promise<string[]> {
   const file = sqliteFile(url);
   mkdirSync(path.dirname(path.resolve(file)), { recursive: true });
   const conn = new Database(file, { timeout: 10_000 });
@@ -62,7 +63,7 @@ function migrateSqlite(url: string): string[] {
       conn.exec("BEGIN IMMEDIATE");
       try {
         const rows = conn.prepare(`SELECT name, checksum FROM "${TABLE}"`).all() as { name: string; checksum: string }[];
-        const next = pending(readMigrations("sqlite"), new Map(rows.map((r) => [r.name, r.checksum])))[0];
+        const next = pending(migrations, new Map(rows.map((r) => [r.name, r.checksum])))[0];
         if (!next) {
           conn.exec("COMMIT");
           break;
@@ -85,7 +86,8 @@ function migrateSqlite(url: string): string[] {
   }
 }
 
-async function migratePostgres(url: string): Promise<string[]> {
+/** Applies `migrations` (default: the committed ones) to a PostgreSQL database. */
+export async function applyPostgres(url: string, migrations: Migration[] = readMigrations("postgres")): Promise<string[]> {
   const client = new pg.Client({ connectionString: url });
   await client.connect();
   try {
@@ -96,7 +98,7 @@ async function migratePostgres(url: string): Promise<string[]> {
         await client.query("SELECT pg_advisory_xact_lock(hashtext('ai-infra-console:migrate'))");
         await client.query(`CREATE TABLE IF NOT EXISTS "${TABLE}" (name TEXT PRIMARY KEY, checksum TEXT NOT NULL, applied_at TIMESTAMPTZ NOT NULL DEFAULT now())`);
         const { rows } = await client.query<{ name: string; checksum: string }>(`SELECT name, checksum FROM "${TABLE}"`);
-        const next = pending(readMigrations("postgres"), new Map(rows.map((r) => [r.name, r.checksum])))[0];
+        const next = pending(migrations, new Map(rows.map((r) => [r.name, r.checksum])))[0];
         if (!next) {
           await client.query("COMMIT");
           break;
@@ -119,5 +121,5 @@ async function migratePostgres(url: string): Promise<string[]> {
 /** Brings the configured database up to date; returns the names of the migrations applied. */
 export async function migrate(): Promise<string[]> {
   const { databaseUrl, dbProvider } = env();
-  return dbProvider === "postgres" ? migratePostgres(databaseUrl) : migrateSqlite(databaseUrl);
+  return dbProvider === "postgres" ? applyPostgres(databaseUrl) : applySqlite(databaseUrl);
 }

@@ -1,7 +1,7 @@
 import "server-only";
 import { randomBytes } from "node:crypto";
 import type { TRegisterRequest } from "@/lib/contracts/auth";
-import type { TAdminUpdateUserRequest, TRole, TUpdateMeRequest } from "@/lib/contracts/users";
+import type { TAdminCreateUserRequest, TAdminUpdateUserRequest, TRole, TUpdateMeRequest } from "@/lib/contracts/users";
 import { audit } from "../audit/audit.service";
 import { hashPassword, verifyPassword } from "../auth/password";
 import type { Principal } from "../auth/principal";
@@ -71,17 +71,27 @@ async function assertAvailable(username: string | undefined, email: string | und
   }
 }
 
+async function createAccount(input: TRegisterRequest & { role: TRole }): Promise<repo.UserRow> {
+  await assertAvailable(input.username, input.email);
+  const passwordHash = await hashPassword(input.password);
+  return repo
+    .createUser({ username: input.username, email: input.email, passwordHash, role: input.role })
+    .catch((err) => conflictFromUnique(err, input.email));
+}
+
 export async function register(input: TRegisterRequest, ip: string): Promise<repo.UserRow> {
   if (!(await getSettings()).registrationEnabled) {
     throw new AppError("REGISTRATION_DISABLED", "Registration is turned off; ask an administrator for an account");
   }
   await consumeOrThrow("register-ip", ip, "RATE_LIMITED", "Too many registrations from this address");
-  await assertAvailable(input.username, input.email);
-  const passwordHash = await hashPassword(input.password);
-  const user = await repo
-    .createUser({ username: input.username, email: input.email, passwordHash, role: "user" })
-    .catch((err) => conflictFromUnique(err, input.email));
+  const user = await createAccount({ ...input, role: "user" });
   await audit({ actorId: user.id, action: "user.register", target: { type: "user", id: user.id }, ip });
+  return user;
+}
+
+export async function adminCreateUser(actor: Principal, input: TAdminCreateUserRequest, ip: string): Promise<repo.UserRow> {
+  const user = await createAccount(input);
+  await audit({ actorId: actor.userId, action: "user.admin_create", target: { type: "user", id: user.id }, detail: { role: input.role }, ip });
   return user;
 }
 
