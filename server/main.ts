@@ -5,6 +5,7 @@ import { bootstrap } from "./bootstrap";
 import { disconnectDb } from "./db/client";
 import { env } from "./env";
 import { CLIENT_IP_HEADER, resolveClientIp } from "./http/client-ip";
+import { prepareRateLimits } from "./http/rate-limit";
 import { logger } from "./logger";
 import { createRealtime } from "./realtime/io";
 import { workers } from "./workers";
@@ -25,6 +26,9 @@ async function main(): Promise<void> {
   else process.env.AUTH_TRUST_HOST = "true";
 
   await bootstrap();
+  const limits = await prepareRateLimits();
+  if (limits === "redis-unreachable") logger.warn("Redis unreachable: rate limits count in memory until it answers");
+  else logger.info({ store: limits }, "rate limits ready");
 
   const app = next({ dev: e.NODE_ENV === "development", dir: process.cwd(), hostname: e.HOST, port: e.PORT });
   await app.prepare();

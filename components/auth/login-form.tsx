@@ -7,13 +7,9 @@ import { Alert, Button, Form, Input, Typography } from "antd";
 import { LockOutlined, UserOutlined } from "@ant-design/icons";
 import { useAuthConfig } from "@/lib/hooks/users";
 import type { MessageKey } from "@/lib/i18n";
+import { safeCallback } from "@/lib/navigation";
 import { useT } from "../providers/i18n";
 import { AuthCard } from "./auth-card";
-
-/** Only same-site paths: never an open redirect. */
-export function safeCallback(raw: string | null): string {
-  return raw && raw.startsWith("/") && !raw.startsWith("//") && !raw.startsWith("/\\") ? raw : "/dashboard";
-}
 
 export function LoginForm() {
   const t = useT();

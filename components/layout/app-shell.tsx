@@ -76,14 +76,14 @@ export function AppShell({ user, children }: { user: ShellUser; children: React.
 
   return (
     <Layout style={{ minHeight: "100vh" }}>
-      <Layout.Sider breakpoint="lg" collapsedWidth={64} theme={mode} width={220} style={{ borderRight: `1px solid ${token.colorBorderSecondary}` }}>
+      <Layout.Sider breakpoint="lg" collapsedWidth={64} theme="light" width={220} style={{ borderRight: `1px solid ${token.colorBorderSecondary}` }}>
         <div style={{ height: 56, display: "flex", alignItems: "center", gap: 8, padding: "0 20px", fontWeight: 600 }}>
           <ClusterOutlined style={{ color: token.colorPrimary, fontSize: 20 }} />
           <Typography.Text strong ellipsis>
             {t("app.name")}
           </Typography.Text>
         </div>
-        <Menu mode="inline" theme={mode} selectedKeys={selected} items={items} style={{ borderInlineEnd: 0 }} />
+        <Menu mode="inline" selectedKeys={selected} items={items} style={{ borderInlineEnd: 0 }} />
       </Layout.Sider>
       <Layout>
         <Layout.Header

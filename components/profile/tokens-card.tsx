@@ -118,6 +118,7 @@ export function TokensCard() {
         onCancel={() => setSecret(null)}
         footer={<Button onClick={() => setSecret(null)}>{t("common.close")}</Button>}
         maskClosable={false}
+        destroyOnHidden
       >
         <Alert type="warning" showIcon message={t("profile.tokenCreatedBody")} style={{ marginBottom: 16 }} />
         <Typography.Paragraph

@@ -39,8 +39,6 @@ type InferIn<S> = S extends z.ZodType ? z.input<S> : undefined;
 export type EndpointParams<E extends Endpoint> = Infer<E["params"]>;
 export type EndpointQuery<E extends Endpoint> = Infer<E["query"]>;
 export type EndpointBody<E extends Endpoint> = Infer<E["body"]>;
-/** What the server returns before output parsing (the schema's input side). */
-export type EndpointResult<E extends Endpoint> = E["response"] extends z.ZodType ? z.input<E["response"]> : Response | void;
 /** What a client receives. */
 export type EndpointResponse<E extends Endpoint> = Infer<E["response"]>;
 export type EndpointRequest<E extends Endpoint> = {

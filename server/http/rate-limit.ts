@@ -40,6 +40,25 @@ function redisClient(url: string): Redis {
   });
 }
 
+/**
+ * Connects to Redis before the console serves (when REDIS_URL is set), so the first requests
+ * are counted in the shared store rather than in the in-memory fallback.
+ */
+export async function prepareRateLimits(timeoutMs = 5_000): Promise<"memory" | "redis" | "redis-unreachable"> {
+  const url = env().REDIS_URL;
+  if (!url) return "memory";
+  const client = redisClient(url);
+  if (client.status === "ready") return "redis";
+  const ready = await new Promise<boolean>((resolve) => {
+    const timer = setTimeout(() => resolve(false), timeoutMs);
+    client.once("ready", () => {
+      clearTimeout(timer);
+      resolve(true);
+    });
+  });
+  return ready ? "redis" : "redis-unreachable";
+}
+
 export function limiter(name: LimiterName): RateLimiterAbstract {
   return processSingleton(`limiter.${name}`, () => {
     const { points, duration } = specs()[name];

@@ -1,0 +1,146 @@
+// The console process itself, started the way README's first line does (production build,
+// embedded defaults): first start creates the admin with a generated password printed
+// once; a restart keeps it; health answers 503 when the database goes away.
+import { spawn, type ChildProcess } from "node:child_process";
+import { mkdtempSync, statSync } from "node:fs";
+import { createServer } from "node:net";
+import os from "node:os";
+import path from "node:path";
+import pg from "pg";
+import { expect, test, uniq } from "../fixtures";
+
+const PG_URL = process.env.TEST_PG_URL ?? "postgresql://console:console@127.0.0.1:5432/postgres";
+
+function freePort(): Promise<number> {
+  return new Promise((resolve) => {
+    const s = createServer().listen(0, "127.0.0.1", () => {
+      const { port } = s.address() as { port: number };
+      s.close(() => resolve(port));
+    });
+  });
+}
+
+type Running = { child: ChildProcess; output: () => string; url: string; stop: () => Promise<void> };
+
+async function start(env: Record<string, string>): Promise<Running> {
+  const port = await freePort();
+  const clean = { ...process.env };
+  for (const k of ["ADMIN_PASSWORD", "DATABASE_URL", "DATA_DIR", "PORT"]) delete clean[k];
+  const child = spawn(process.execPath, ["dist/server.mjs"], {
+    env: { ...clean, NODE_ENV: "production", PORT: String(port), HOST: "127.0.0.1", LOG_LEVEL: "info", ...env },
+    stdio: ["ignore", "pipe", "pipe"],
+  });
+  let out = "";
+  child.stdout!.on("data", (d) => (out += d));
+  child.stderr!.on("data", (d) => (out += d));
+  const url = `http://127.0.0.1:${port}`;
+  for (let i = 0; i < 120; i++) {
+    if (child.exitCode !== null) throw new Error(`console exited: ${out}`);
+    if (/console listening/.test(out)) break;
+    await new Promise((r) => setTimeout(r, 250));
+  }
+  return {
+    child,
+    url,
+    output: () => out,
+    stop: () =>
+      new Promise((resolve) => {
+        if (child.exitCode !== null) return resolve();
+        child.once("exit", () => resolve());
+        child.kill("SIGTERM");
+      }),
+  };
+}
+
+test("first start creates the admin with a generated password shown once; restart keeps it", async ({ request }, testInfo) => {
+  test.skip(testInfo.project.metadata.db !== "sqlite", "the embedded defaults are SQLite");
+  const dataDir = mkdtempSync(path.join(os.tmpdir(), "aic-first-"));
+  const first = await start({ DATA_DIR: dataDir });
+  try {
+    const match = /Password \(shown only this once\): (\S+)/.exec(first.output());
+    expect(match, first.output()).not.toBeNull();
+    const password = match![1]!;
+    expect(password.length).toBeGreaterThanOrEqual(20);
+    // Printed for the operator, never written to the structured log lines.
+    const logLines = first.output().split("\n").filter((l) => l.startsWith("{"));
+    expect(logLines.some((l) => l.includes(password))).toBe(false);
+    for (const guess of ["admin", "admin123", "123456", "password"]) {
+      const res = await request.post(`${first.url}/api/v1/auth/login`, { data: { username: "admin", password: guess } });
+      expect(res.status(), `default password ${guess}`).toBe(401);
+    }
+    const ok = await request.post(`${first.url}/api/v1/auth/login`, { data: { username: "admin", password } });
+    expect(ok.status()).toBe(200);
+    // The embedded defaults: SQLite and a generated key in DATA_DIR, readable only by us.
+    expect(statSync(path.join(dataDir, "console.db")).isFile()).toBe(true);
+    expect(statSync(path.join(dataDir, "secret.key")).mode & 0o777).toBe(0o600);
+  } finally {
+    await first.stop();
+  }
+  const second = await start({ DATA_DIR: dataDir });
+  try {
+    expect(second.output()).not.toContain("shown only this once");
+    const { password } = { password: /Password \(shown only this once\): (\S+)/.exec(first.output())![1]! };
+    expect((await request.post(`${second.url}/api/v1/auth/login`, { data: { username: "admin", password } })).status()).toBe(200);
+  } finally {
+    await second.stop();
+  }
+});
+
+test("health is 503 when the database is unreachable", async ({ request }, testInfo) => {
+  test.skip(testInfo.project.metadata.db !== "postgres", "needs a database server that can go away");
+  const name = `health_${uniq()}`;
+  const admin = new pg.Client({ connectionString: PG_URL });
+  await admin.connect();
+  await admin.query(`CREATE DATABASE "${name}"`);
+  const u = new URL(PG_URL);
+  u.pathname = `/${name}`;
+  const running = await start({ DATA_DIR: mkdtempSync(path.join(os.tmpdir(), "aic-health-")), DATABASE_URL: u.toString(), ADMIN_PASSWORD: "health-check-pw" });
+  try {
+    expect((await request.get(`${running.url}/api/health`)).status()).toBe(200);
+    await admin.query(`DROP DATABASE "${name}" WITH (FORCE)`);
+    const res = await request.get(`${running.url}/api/health`);
+    expect(res.status()).toBe(503);
+    expect(await res.json()).toMatchObject({ status: "degraded", database: "unreachable" });
+  } finally {
+    await running.stop();
+    await admin.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
+    await admin.end();
+  }
+});
+
+test("two console processes behind a balancer share rate limits through Redis", async ({ request }, testInfo) => {
+  test.skip(testInfo.project.metadata.db !== "postgres", "several processes need PostgreSQL");
+  const name = `scale_${uniq()}`;
+  const admin = new pg.Client({ connectionString: PG_URL });
+  await admin.connect();
+  await admin.query(`CREATE DATABASE "${name}"`);
+  const u = new URL(PG_URL);
+  u.pathname = `/${name}`;
+  const shared = {
+    DATABASE_URL: u.toString(),
+    REDIS_URL: process.env.TEST_REDIS_URL ?? "redis://127.0.0.1:6379",
+    APP_SECRET: `shared-secret-${uniq(16)}`,
+    ADMIN_PASSWORD: "scale-out-password",
+    TRUST_PROXY: "1",
+  };
+  const a = await start({ ...shared, DATA_DIR: mkdtempSync(path.join(os.tmpdir(), "aic-a-")) });
+  const b = await start({ ...shared, DATA_DIR: mkdtempSync(path.join(os.tmpdir(), "aic-b-")) });
+  try {
+    const ip = `10.55.${Math.floor(Math.random() * 250)}.${1 + Math.floor(Math.random() * 250)}`;
+    const attempt = (url: string) =>
+      request.post(`${url}/api/v1/auth/login`, { headers: { "x-forwarded-for": ip }, data: { username: "admin", password: "scale-out-password" } });
+    const statuses: number[] = [];
+    for (let i = 0; i < 10; i++) statuses.push((await attempt(i % 2 ? b.url : a.url)).status());
+    expect(statuses).toEqual(Array(10).fill(200));
+    expect((await attempt(a.url)).status()).toBe(429);
+    expect((await attempt(b.url)).status()).toBe(429);
+    // A token from one process works on the other (same APP_SECRET and database).
+    const token = (await (await request.post(`${a.url}/api/v1/auth/login`, { headers: { "x-forwarded-for": "10.56.0.1" }, data: { username: "admin", password: "scale-out-password" } })).json()).token;
+    expect((await request.get(`${b.url}/api/v1/users/me`, { headers: { authorization: `Bearer ${token}` } })).status()).toBe(200);
+  } finally {
+    await a.stop();
+    await b.stop();
+    await admin.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
+    await admin.end();
+  }
+});

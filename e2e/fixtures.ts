@@ -1,0 +1,71 @@
+import { randomBytes } from "node:crypto";
+import path from "node:path";
+import { test as base, expect, type APIRequestContext, type Page } from "@playwright/test";
+
+// Fixtures shared by the api and ui projects. Every test gets its own client address (the
+// servers trust one proxy hop, so X-Forwarded-For sets it), which keeps per-IP throttles of
+// parallel tests apart, and creates its own users through the admin API.
+
+export type TestUser = { id: string; username: string; email: string; password: string; token: string; role: "admin" | "user" };
+
+export const ADMIN = { username: "admin", password: process.env.E2E_ADMIN_PASSWORD ?? "" };
+
+export const uniq = (n = 5) => randomBytes(n).toString("hex");
+const randomIp = () => `10.${[0, 0, 0].map(() => 1 + Math.floor(Math.random() * 253)).join(".")}`;
+
+export const bearer = (token: string) => ({ authorization: `Bearer ${token}` });
+
+export async function login(api: APIRequestContext, username: string, password: string): Promise<string> {
+  const res = await api.post("/api/v1/auth/login", { data: { username, password } });
+  expect(res.status(), await res.text()).toBe(200);
+  return ((await res.json()) as { token: string }).token;
+}
+
+/** Signs in through next-auth (the browser's way), leaving the session cookie in `ctx`. */
+export async function cookieSignIn(ctx: APIRequestContext, username: string, password: string): Promise<void> {
+  const { csrfToken } = (await (await ctx.get("/api/auth/csrf")).json()) as { csrfToken: string };
+  const res = await ctx.post("/api/auth/callback/credentials", {
+    form: { csrfToken, username, password, json: "true" },
+    maxRedirects: 0,
+  });
+  expect([200, 302]).toContain(res.status());
+  const cookies = (await ctx.storageState()).cookies.map((c) => c.name);
+  expect(cookies).toContain("aic.session");
+}
+
+type Fixtures = {
+  clientIp: string;
+  api: APIRequestContext;
+  adminToken: string;
+  newUser: (role?: "admin" | "user") => Promise<TestUser>;
+  shot: (page: Page, name: string) => Promise<void>;
+};
+
+export const test = base.extend<Fixtures>({
+  clientIp: async ({}, use) => use(randomIp()),
+  extraHTTPHeaders: async ({ clientIp }, use) => use({ "x-forwarded-for": clientIp }),
+  api: async ({ playwright, baseURL, clientIp }, use) => {
+    const ctx = await playwright.request.newContext({ baseURL, extraHTTPHeaders: { "x-forwarded-for": clientIp } });
+    await use(ctx);
+    await ctx.dispose();
+  },
+  adminToken: async ({ api }, use) => use(await login(api, ADMIN.username, ADMIN.password)),
+  newUser: async ({ api, adminToken }, use) => {
+    await use(async (role = "user") => {
+      const username = `${role[0]}${uniq()}`;
+      const email = `${username}@example.com`;
+      const password = `pw-${uniq()}`;
+      const res = await api.post("/api/v1/admin/users", { headers: bearer(adminToken), data: { username, email, password, role } });
+      expect(res.status(), await res.text()).toBe(201);
+      const { id } = (await res.json()) as { id: string };
+      return { id, username, email, password, role, token: await login(api, username, password) };
+    });
+  },
+  shot: async ({}, use, testInfo) => {
+    await use(async (page, name) => {
+      await page.screenshot({ path: path.join("screenshots", testInfo.project.name, `${name}.png`), fullPage: true });
+    });
+  },
+});
+
+export { expect };

@@ -1,0 +1,38 @@
+// Language (zh-CN / en-US, antd's locale included) and theme switches.
+import { expect, test } from "../fixtures";
+import { signIn } from "./helpers";
+
+test("switch language to 中文 and back; the choice survives a reload", async ({ page, newUser, shot }) => {
+  const u = await newUser();
+  await signIn(page, u.username, u.password);
+  await page.getByText("简体中文").click();
+  await expect(page.getByRole("menuitem", { name: "概览" })).toBeVisible();
+  await expect(page.getByText(`欢迎，${u.username}`)).toBeVisible();
+  await page.reload();
+  await expect(page.getByRole("menuitem", { name: "实例" })).toBeVisible();
+  await expect(page.locator("html")).toHaveAttribute("lang", "zh-CN");
+  await shot(page, "06-dashboard-zh");
+  await page.goto("/profile");
+  await expect(page.getByRole("button", { name: "新建令牌" })).toBeVisible();
+  await shot(page, "07-profile-zh");
+  await page.getByText("English").click();
+  await expect(page.getByRole("menuitem", { name: "Dashboard" })).toBeVisible();
+});
+
+test("the language follows the browser until chosen", async ({ browser, baseURL }) => {
+  const ctx = await browser.newContext({ baseURL, locale: "zh-CN" });
+  const page = await ctx.newPage();
+  await page.goto("/login");
+  // antd puts a space between two CJK characters on buttons.
+  await expect(page.getByRole("button", { name: /^登\s?录$/ })).toBeVisible();
+  await expect(page.getByLabel("用户名或邮箱")).toBeVisible();
+  await ctx.close();
+});
+
+test("dark theme", async ({ page, newUser, shot }) => {
+  const u = await newUser();
+  await signIn(page, u.username, u.password);
+  await page.getByRole("button", { name: "Theme" }).click();
+  await expect(page.locator("html")).toHaveAttribute("data-theme", "dark");
+  await shot(page, "08-dark");
+});

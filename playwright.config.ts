@@ -1,0 +1,57 @@
+import { randomBytes } from "node:crypto";
+import { defineConfig, type Project } from "@playwright/test";
+
+// End-to-end tests against the production build, once on SQLite and once on PostgreSQL.
+// Projects: api (HTTP + socket.io), ui (Debian's Chromium), serial (tests that change
+// console-wide settings; run after the others).
+
+// Workers inherit the runner's environment, so the password is chosen once per run.
+process.env.E2E_ADMIN_PASSWORD ??= `e2e-${randomBytes(12).toString("hex")}`;
+
+const PORTS = { sqlite: 3101, postgres: 3102 } as const;
+const chromium = {
+  browserName: "chromium" as const,
+  launchOptions: {
+    executablePath: process.env.CHROMIUM_PATH ?? "/usr/bin/chromium",
+    args: ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"],
+  },
+};
+
+const projects: Project[] = (["sqlite", "postgres"] as const).flatMap((db) => {
+  const baseURL = `http://127.0.0.1:${PORTS[db]}`;
+  const meta = { db };
+  return [
+    { name: `api-${db}`, testDir: "e2e/api", testIgnore: /\.serial\.spec\.ts$/, use: { baseURL }, metadata: meta },
+    { name: `ui-${db}`, testDir: "e2e/ui", testIgnore: /\.serial\.spec\.ts$/, use: { baseURL, ...chromium, viewport: { width: 1280, height: 800 } }, metadata: meta },
+    {
+      name: `serial-${db}`,
+      testDir: "e2e",
+      testMatch: /\.serial\.spec\.ts$/,
+      dependencies: [`api-${db}`, `ui-${db}`],
+      workers: 1,
+      use: { baseURL, ...chromium, viewport: { width: 1280, height: 800 } },
+      metadata: meta,
+    },
+  ];
+});
+
+export default defineConfig({
+  timeout: 60_000,
+  expect: { timeout: 10_000 },
+  fullyParallel: true,
+  workers: process.env.CI ? 2 : 3,
+  retries: 0,
+  forbidOnly: !!process.env.CI,
+  reporter: process.env.CI ? [["list"], ["html", { open: "never" }]] : [["list"]],
+  use: { trace: "retain-on-failure", screenshot: "only-on-failure", locale: "en-US" },
+  projects,
+  webServer: (["sqlite", "postgres"] as const).map((db) => ({
+    command: `node scripts/e2e-server.mjs ${db} ${PORTS[db]}`,
+    url: `http://127.0.0.1:${PORTS[db]}/api/health`,
+    timeout: 60_000,
+    reuseExistingServer: false,
+    stdout: "pipe" as const,
+    stderr: "pipe" as const,
+    env: { ADMIN_PASSWORD: process.env.E2E_ADMIN_PASSWORD! },
+  })),
+});

@@ -1,0 +1,8 @@
+#!/usr/bin/env bash
+# Benchmarks (npm run bench): builds, starts the services, and prints figures with the
+# machine's facts. Numbers are measured here, never asserted in tests.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+bash scripts/test-env.sh >/dev/null
+npm run build >/dev/null
+node scripts/bench/api.mjs "$@"

@@ -1,0 +1,45 @@
+// Starts the built console on a fresh SQLite or PostgreSQL database for a benchmark, with
+// rate limits raised so they do not cap the measurement.
+import { spawn } from "node:child_process";
+import { randomBytes } from "node:crypto";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../..");
+
+export async function startConsole(provider, port, extraEnv = {}) {
+  const adminPassword = `bench-${randomBytes(8).toString("hex")}`;
+  const child = spawn(process.execPath, [path.join(root, "scripts/e2e-server.mjs"), provider, String(port)], {
+    cwd: root,
+    env: {
+      ...process.env,
+      ADMIN_PASSWORD: adminPassword,
+      RATE_LIMIT_API_PER_MIN: "100000000",
+      RATE_LIMIT_LOGIN_IP_PER_MIN: "100000000",
+      LOGIN_LOCK_FAILURES: "1000000",
+      E2E_LOG_LEVEL: "error",
+      ...extraEnv,
+    },
+    stdio: ["ignore", "inherit", "inherit"],
+  });
+  const url = `http://127.0.0.1:${port}`;
+  for (let i = 0; i < 240; i++) {
+    try {
+      if ((await fetch(`${url}/api/health`)).ok) break;
+    } catch {
+      /* not up yet */
+    }
+    if (child.exitCode !== null) throw new Error(`console (${provider}) exited with ${child.exitCode}`);
+    await new Promise((r) => setTimeout(r, 250));
+  }
+  return {
+    url,
+    adminPassword,
+    pid: child.pid,
+    stop: () =>
+      new Promise((resolve) => {
+        child.once("exit", resolve);
+        child.kill("SIGTERM");
+      }),
+  };
+}

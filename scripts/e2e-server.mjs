@@ -1,0 +1,50 @@
+#!/usr/bin/env node
+// Starts the built console for end-to-end tests on a fresh database:
+//   node scripts/e2e-server.mjs <sqlite|postgres> <port>
+// SQLite: a new DATA_DIR under test-results/. PostgreSQL: a new database on the server that
+// scripts/test-env.sh runs. The process is the production build (dist/server.mjs).
+import { spawn } from "node:child_process";
+import { mkdirSync, rmSync } from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+import pg from "pg";
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
+const [provider, port] = process.argv.slice(2);
+if (!["sqlite", "postgres"].includes(provider) || !port) {
+  console.error("usage: e2e-server.mjs <sqlite|postgres> <port>");
+  process.exit(2);
+}
+
+const dataDir = path.join(os.tmpdir(), `aic-e2e-${provider}-${port}`);
+rmSync(dataDir, { recursive: true, force: true });
+mkdirSync(dataDir, { recursive: true });
+
+const env = {
+  ...process.env,
+  NODE_ENV: "production",
+  PORT: port,
+  HOST: "127.0.0.1",
+  DATA_DIR: dataDir,
+  TRUST_PROXY: "1", // tests give each case its own client address through X-Forwarded-For
+  LOG_LEVEL: process.env.E2E_LOG_LEVEL ?? "warn",
+};
+delete env.DATABASE_URL;
+
+if (provider === "postgres") {
+  const admin = process.env.TEST_PG_URL ?? "postgresql://console:console@127.0.0.1:5432/postgres";
+  const name = `console_e2e_${port}`;
+  const c = new pg.Client({ connectionString: admin });
+  await c.connect();
+  await c.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
+  await c.query(`CREATE DATABASE "${name}"`);
+  await c.end();
+  const u = new URL(admin);
+  u.pathname = `/${name}`;
+  env.DATABASE_URL = u.toString();
+}
+
+const child = spawn(process.execPath, ["--enable-source-maps", path.join(root, "dist/server.mjs")], { cwd: root, env, stdio: "inherit" });
+for (const sig of ["SIGINT", "SIGTERM"]) process.on(sig, () => child.kill(sig));
+child.on("exit", (code, signal) => process.exit(code ?? (signal ? 1 : 0)));

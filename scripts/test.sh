@@ -1,0 +1,16 @@
+#!/usr/bin/env bash
+# Every test, the way CI runs them: provision services, type-check, unit and integration
+# tests (SQLite and PostgreSQL), production build, end-to-end tests (API and Chromium, both
+# databases).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+bash scripts/test-env.sh
+echo "== typecheck"
+npm run typecheck
+echo "== unit + integration (vitest)"
+npx vitest run
+echo "== build"
+npm run build
+echo "== end-to-end (playwright)"
+npx playwright test
