@@ -1,11 +1,13 @@
 "use client";
 import { useState } from "react";
-import { App, Button, Card, Form, Input, Modal, Result, Select, Space, Switch, Table, Tag, Typography } from "antd";
+import { App, Button, Card, Form, Input, Result, Select, Space, Switch, Table, Tag, Typography } from "antd";
 import { PlusOutlined } from "@ant-design/icons";
-import type { TUserProfile } from "@/lib/contracts/users";
+import type { TAdminCreateUserRequest, TUserProfile } from "@/lib/contracts/users";
 import { useAdminCreateUser, useAdminUpdateUser, useAdminUsers, useMe, useSettings, useUpdateSettings, type AdminUserFilters } from "@/lib/hooks/users";
 import { formatMoney, formatTime } from "@/lib/format";
-import { errorText, fieldErrors } from "../common/error-text";
+import { EmailField, NewPasswordFields, UsernameField } from "../common/account-fields";
+import { errorText } from "../common/error-text";
+import { FormModal } from "../common/form-modal";
 import { usePrefs, useT } from "../providers/i18n";
 
 /** Admin: users with server-side search, filters and pagination; role and active actions. */
@@ -21,19 +23,6 @@ export function UsersTable() {
   const updateSettings = useUpdateSettings();
   const create = useAdminCreateUser();
   const [creating, setCreating] = useState(false);
-  const [form] = Form.useForm();
-
-  async function onCreate(v: { username: string; email: string; password: string; role: "admin" | "user" }) {
-    try {
-      await create.mutateAsync(v);
-      setCreating(false);
-      form.resetFields();
-      void message.success(t("common.saved"));
-    } catch (err) {
-      form.setFields(fieldErrors(err));
-      void message.error(errorText(t, err));
-    }
-  }
 
   function confirmChange(u: TUserProfile, body: { role?: "admin" | "user"; isActive?: boolean }, content: string) {
     modal.confirm({
@@ -182,31 +171,24 @@ export function UsersTable() {
           },
         ]}
       />
-      <Modal
+      <FormModal<TAdminCreateUserRequest>
         title={t("users.newUser")}
         open={creating}
-        onCancel={() => setCreating(false)}
-        onOk={() => form.submit()}
-        okText={t("common.create")}
-        cancelText={t("common.cancel")}
-        confirmLoading={create.isPending}
-        destroyOnHidden
+        onClose={() => setCreating(false)}
+        onSubmit={async (v) => {
+          await create.mutateAsync(v);
+          void message.success(t("common.saved"));
+        }}
+        pending={create.isPending}
+        initialValues={{ role: "user" }}
       >
-        <Form form={form} layout="vertical" onFinish={onCreate} requiredMark={false} initialValues={{ role: "user" }}>
-          <Form.Item name="username" label={t("auth.username")} extra={t("auth.usernameRule")} rules={[{ required: true, message: t("auth.required") }, { pattern: /^[a-zA-Z0-9_.-]{3,32}$/, message: t("auth.usernameRule") }]}>
-            <Input autoComplete="off" />
-          </Form.Item>
-          <Form.Item name="email" label={t("auth.email")} rules={[{ required: true, message: t("auth.required") }, { type: "email", message: t("auth.invalidEmail") }]}>
-            <Input autoComplete="off" />
-          </Form.Item>
-          <Form.Item name="password" label={t("auth.password")} extra={t("auth.passwordRule")} rules={[{ required: true, message: t("auth.required") }, { min: 8, message: t("auth.passwordRule") }]}>
-            <Input.Password autoComplete="new-password" />
-          </Form.Item>
-          <Form.Item name="role" label={t("users.role")}>
-            <Select options={[{ value: "user", label: t("users.user") }, { value: "admin", label: t("users.admin") }]} />
-          </Form.Item>
-        </Form>
-      </Modal>
+        <UsernameField />
+        <EmailField />
+        <NewPasswordFields confirm={false} />
+        <Form.Item name="role" label={t("users.role")}>
+          <Select options={[{ value: "user", label: t("users.user") }, { value: "admin", label: t("users.admin") }]} />
+        </Form.Item>
+      </FormModal>
     </Card>
   );
 }

@@ -2,11 +2,12 @@
 import Link from "next/link";
 import { useRouter } from "next/navigation";
 import { useMutation } from "@tanstack/react-query";
-import { Alert, Button, Form, Input, Skeleton, Typography } from "antd";
+import { Alert, Button, Form, Skeleton, Typography } from "antd";
 import { call } from "@/lib/api/client";
 import { api } from "@/lib/contracts";
 import type { TRegisterRequest } from "@/lib/contracts/auth";
 import { useAuthConfig } from "@/lib/hooks/users";
+import { EmailField, NewPasswordFields, UsernameField } from "../common/account-fields";
 import { errorText, fieldErrors } from "../common/error-text";
 import { useT } from "../providers/i18n";
 import { AuthCard } from "./auth-card";
@@ -40,51 +41,9 @@ export function RegisterForm() {
               register.mutate({ username: v.username, email: v.email, password: v.password })
             }
           >
-            <Form.Item
-              name="username"
-              label={t("auth.username")}
-              extra={t("auth.usernameRule")}
-              rules={[
-                { required: true, message: t("auth.required") },
-                { pattern: /^[a-zA-Z0-9_.-]{3,32}$/, message: t("auth.usernameRule") },
-              ]}
-            >
-              <Input autoComplete="username" autoFocus />
-            </Form.Item>
-            <Form.Item
-              name="email"
-              label={t("auth.email")}
-              rules={[
-                { required: true, message: t("auth.required") },
-                { type: "email", message: t("auth.invalidEmail") },
-              ]}
-            >
-              <Input autoComplete="email" />
-            </Form.Item>
-            <Form.Item
-              name="password"
-              label={t("auth.password")}
-              extra={t("auth.passwordRule")}
-              rules={[
-                { required: true, message: t("auth.required") },
-                { min: 8, message: t("auth.passwordRule") },
-              ]}
-            >
-              <Input.Password autoComplete="new-password" />
-            </Form.Item>
-            <Form.Item
-              name="confirm"
-              label={t("auth.confirmPassword")}
-              dependencies={["password"]}
-              rules={[
-                { required: true, message: t("auth.required") },
-                ({ getFieldValue }) => ({
-                  validator: (_, v) => (v === getFieldValue("password") ? Promise.resolve() : Promise.reject(new Error(t("auth.passwordsDiffer")))),
-                }),
-              ]}
-            >
-              <Input.Password autoComplete="new-password" />
-            </Form.Item>
+            <UsernameField autoFocus />
+            <EmailField />
+            <NewPasswordFields />
             <Button type="primary" htmlType="submit" block loading={register.isPending}>
               {t("auth.register")}
             </Button>

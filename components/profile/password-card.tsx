@@ -4,6 +4,7 @@ import { Alert, App, Button, Card, Form, Input } from "antd";
 import { useQueryClient } from "@tanstack/react-query";
 import { useChangePassword, useMe } from "@/lib/hooks/users";
 import { userKeys } from "@/lib/api/keys";
+import { NewPasswordFields } from "../common/account-fields";
 import { errorText, fieldErrors } from "../common/error-text";
 import { useT } from "../providers/i18n";
 
@@ -37,27 +38,7 @@ export function PasswordCard() {
         <Form.Item name="currentPassword" label={t("profile.currentPassword")} rules={[{ required: true, message: t("auth.required") }]}>
           <Input.Password autoComplete="current-password" />
         </Form.Item>
-        <Form.Item
-          name="newPassword"
-          label={t("profile.newPassword")}
-          extra={t("auth.passwordRule")}
-          rules={[{ required: true, message: t("auth.required") }, { min: 8, message: t("auth.passwordRule") }]}
-        >
-          <Input.Password autoComplete="new-password" />
-        </Form.Item>
-        <Form.Item
-          name="confirm"
-          label={t("auth.confirmPassword")}
-          dependencies={["newPassword"]}
-          rules={[
-            { required: true, message: t("auth.required") },
-            ({ getFieldValue }) => ({
-              validator: (_, v) => (v === getFieldValue("newPassword") ? Promise.resolve() : Promise.reject(new Error(t("auth.passwordsDiffer")))),
-            }),
-          ]}
-        >
-          <Input.Password autoComplete="new-password" />
-        </Form.Item>
+        <NewPasswordFields name="newPassword" label={t("profile.newPassword")} />
         <Button type="primary" htmlType="submit" loading={change.isPending}>
           {t("profile.changePassword")}
         </Button>

@@ -5,7 +5,8 @@ import { KeyOutlined, PlusOutlined } from "@ant-design/icons";
 import type { TApiToken } from "@/lib/contracts/tokens";
 import { useCreateToken, useRevokeToken, useTokens } from "@/lib/hooks/users";
 import { formatTime } from "@/lib/format";
-import { errorText, fieldErrors } from "../common/error-text";
+import { errorText } from "../common/error-text";
+import { FormModal } from "../common/form-modal";
 import { useT } from "../providers/i18n";
 
 function tokenState(tk: TApiToken): "revoked" | "expired" | "active" {
@@ -22,19 +23,6 @@ export function TokensCard() {
   const revoke = useRevokeToken();
   const [creating, setCreating] = useState(false);
   const [secret, setSecret] = useState<string | null>(null);
-  const [form] = Form.useForm();
-
-  async function onCreate(v: { name: string; expiresInDays?: number | null }) {
-    try {
-      const created = await create.mutateAsync({ name: v.name, expiresInDays: v.expiresInDays ?? null });
-      setCreating(false);
-      form.resetFields();
-      setSecret(created.token);
-    } catch (err) {
-      form.setFields(fieldErrors(err));
-      void message.error(errorText(t, err));
-    }
-  }
 
   function confirmRevoke(tk: TApiToken) {
     modal.confirm({
@@ -88,25 +76,20 @@ export function TokensCard() {
           },
         ]}
       />
-      <Modal
+      <FormModal<{ name: string; expiresInDays?: number | null }>
         title={t("profile.newToken")}
         open={creating}
-        onCancel={() => setCreating(false)}
-        onOk={() => form.submit()}
-        okText={t("common.create")}
-        cancelText={t("common.cancel")}
-        confirmLoading={create.isPending}
-        destroyOnHidden
+        onClose={() => setCreating(false)}
+        onSubmit={async (v) => setSecret((await create.mutateAsync({ name: v.name, expiresInDays: v.expiresInDays ?? null })).token)}
+        pending={create.isPending}
       >
-        <Form form={form} layout="vertical" onFinish={onCreate} requiredMark={false}>
-          <Form.Item name="name" label={t("profile.tokenName")} rules={[{ required: true, message: t("auth.required") }, { max: 64 }]}>
-            <Input maxLength={64} autoFocus placeholder="ci-deploy" />
-          </Form.Item>
-          <Form.Item name="expiresInDays" label={t("profile.expiresInDays")} extra={t("profile.expiresNever")}>
-            <InputNumber min={1} max={3650} style={{ width: "100%" }} />
-          </Form.Item>
-        </Form>
-      </Modal>
+        <Form.Item name="name" label={t("profile.tokenName")} rules={[{ required: true, message: t("auth.required") }, { max: 64 }]}>
+          <Input maxLength={64} autoFocus placeholder="ci-deploy" />
+        </Form.Item>
+        <Form.Item name="expiresInDays" label={t("profile.expiresInDays")} extra={t("profile.expiresNever")}>
+          <InputNumber min={1} max={3650} style={{ width: "100%" }} />
+        </Form.Item>
+      </FormModal>
       <Modal
         title={
           <Space>

@@ -20,6 +20,26 @@ function freePort(): Promise<number> {
   });
 }
 
+/** A new, empty PostgreSQL database; `drop` removes it even while a console still uses it. */
+async function tempPostgresDb(prefix: string): Promise<{ url: string; drop: () => Promise<void> }> {
+  const name = `${prefix}_${uniq()}`;
+  const admin = new pg.Client({ connectionString: PG_URL });
+  await admin.connect();
+  await admin.query(`CREATE DATABASE "${name}"`);
+  const u = new URL(PG_URL);
+  u.pathname = `/${name}`;
+  let dropped = false;
+  return {
+    url: u.toString(),
+    drop: async () => {
+      if (dropped) return;
+      dropped = true;
+      await admin.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
+      await admin.end();
+    },
+  };
+}
+
 type Running = { child: ChildProcess; output: () => string; url: string; stop: () => Promise<void> };
 
 async function start(env: Record<string, string>): Promise<Running> {
@@ -88,36 +108,25 @@ test("first start creates the admin with a generated password shown once; restar
 
 test("health is 503 when the database is unreachable", async ({ request }, testInfo) => {
   test.skip(testInfo.project.metadata.db !== "postgres", "needs a database server that can go away");
-  const name = `health_${uniq()}`;
-  const admin = new pg.Client({ connectionString: PG_URL });
-  await admin.connect();
-  await admin.query(`CREATE DATABASE "${name}"`);
-  const u = new URL(PG_URL);
-  u.pathname = `/${name}`;
-  const running = await start({ DATA_DIR: mkdtempSync(path.join(os.tmpdir(), "aic-health-")), DATABASE_URL: u.toString(), ADMIN_PASSWORD: "health-check-pw" });
+  const db = await tempPostgresDb("health");
+  const running = await start({ DATA_DIR: mkdtempSync(path.join(os.tmpdir(), "aic-health-")), DATABASE_URL: db.url, ADMIN_PASSWORD: "health-check-pw" });
   try {
     expect((await request.get(`${running.url}/api/health`)).status()).toBe(200);
-    await admin.query(`DROP DATABASE "${name}" WITH (FORCE)`);
+    await db.drop();
     const res = await request.get(`${running.url}/api/health`);
     expect(res.status()).toBe(503);
     expect(await res.json()).toMatchObject({ status: "degraded", database: "unreachable" });
   } finally {
     await running.stop();
-    await admin.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
-    await admin.end();
+    await db.drop();
   }
 });
 
 test("two console processes behind a balancer share rate limits through Redis", async ({ request }, testInfo) => {
   test.skip(testInfo.project.metadata.db !== "postgres", "several processes need PostgreSQL");
-  const name = `scale_${uniq()}`;
-  const admin = new pg.Client({ connectionString: PG_URL });
-  await admin.connect();
-  await admin.query(`CREATE DATABASE "${name}"`);
-  const u = new URL(PG_URL);
-  u.pathname = `/${name}`;
+  const db = await tempPostgresDb("scale");
   const shared = {
-    DATABASE_URL: u.toString(),
+    DATABASE_URL: db.url,
     REDIS_URL: process.env.TEST_REDIS_URL ?? "redis://127.0.0.1:6379",
     APP_SECRET: `shared-secret-${uniq(16)}`,
     ADMIN_PASSWORD: "scale-out-password",
@@ -140,7 +149,6 @@ test("two console processes behind a balancer share rate limits through Redis", 
   } finally {
     await a.stop();
     await b.stop();
-    await admin.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
-    await admin.end();
+    await db.drop();
   }
 });
