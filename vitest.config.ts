@@ -1,8 +1,9 @@
 import path from "node:path";
 import { defineConfig } from "vitest/config";
 
-// Unit tests (*.test.ts: pure logic, fakes allowed) and integration tests (*.int.test.ts:
-// real SQLite and real PostgreSQL, each file on a fresh database; see server/testing).
+// Unit tests (*.test.ts: pure logic, fakes allowed), tests against real engines and sshd
+// (*.real.test.ts) and integration tests (*.int.test.ts: real SQLite and real PostgreSQL,
+// each file on a fresh database; see server/testing).
 const alias = {
   "@": import.meta.dirname,
   // `server-only` guards React bundles; under Node it is a no-op.
@@ -15,7 +16,12 @@ export default defineConfig({
     projects: [
       {
         resolve: { alias },
-        test: { name: "unit", include: ["{lib,server,components,scripts}/**/*.test.ts"], exclude: ["**/*.int.test.ts", "**/node_modules/**"] },
+        test: { name: "unit", include: ["{lib,server,components,scripts}/**/*.test.ts"], exclude: ["**/*.int.test.ts", "**/*.real.test.ts", "**/node_modules/**"] },
+      },
+      {
+        // Adapters against real engines and sshd (no database): *.real.test.ts.
+        resolve: { alias },
+        test: { name: "real", include: ["server/**/*.real.test.ts"], testTimeout: 120_000 },
       },
       ...(["sqlite", "postgres"] as const).map((db) => ({
         resolve: { alias },

@@ -1,12 +1,18 @@
 #!/usr/bin/env bash
 # Installs and starts what the tests need, idempotently: PostgreSQL, Redis, Chromium (Debian's,
-# never a downloaded browser) and a CJK font for screenshots. As root on Debian it installs
-# missing packages; otherwise it checks and says what is missing.
+# never a downloaded browser), a CJK font for screenshots, and the compute-node fixtures:
+# the local dockerd, a second dockerd on 127.0.0.1:2376 with TLS client-certificate
+# verification, a local registry on 127.0.0.1:5000 holding a busybox image, and sshd on
+# 127.0.0.1:2222 (and :2223 with another host key) with a fixture nvidia-smi on its PATH.
+# As root on Debian it installs missing packages; otherwise it checks and says what is missing.
+# Fixture files (certificates, keys) live in $AIC_FIXTURES (default /var/lib/aic-test).
 set -euo pipefail
 
 PG_USER=console
 PG_PASSWORD=console
-PACKAGES=(postgresql redis-server chromium fonts-wqy-microhei)
+PACKAGES=(postgresql redis-server chromium fonts-wqy-microhei docker.io docker-registry openssh-server busybox-static openssl iproute2)
+FIX=${AIC_FIXTURES:-/var/lib/aic-test}
+ROOT=$(cd "$(dirname "$0")/.." && pwd)
 
 log() { printf '\033[1;34m[test-env]\033[0m %s\n' "$*"; }
 
@@ -51,4 +57,7 @@ if ! redis-cli -h 127.0.0.1 -p 6379 ping >/dev/null 2>&1; then
   for _ in $(seq 1 20); do redis-cli -h 127.0.0.1 -p 6379 ping >/dev/null 2>&1 && break; sleep 0.25; done
 fi
 
+bash "$ROOT/scripts/test-env-nodes.sh" "$FIX"
+
 log "ready: PostgreSQL 127.0.0.1:5432 (role $PG_USER), Redis 127.0.0.1:6379, $(chromium --version 2>/dev/null | head -1)"
+log "ready: dockerd unix:///var/run/docker.sock, dockerd tcp://127.0.0.1:2376 (TLS), registry 127.0.0.1:5000, sshd 127.0.0.1:2222/2223 (fixtures in $FIX)"

@@ -37,6 +37,8 @@ const ZEnv = z.object({
   RATE_LIMIT_REGISTER_IP_PER_HOUR: int(20, 1),
   LOGIN_LOCK_FAILURES: int(5, 1),
   LOGIN_LOCK_MINUTES: int(15, 1),
+  /** How often the health worker checks each node's Docker engine. */
+  NODE_HEALTH_INTERVAL_SEC: int(30, 1),
 });
 
 export type Env = z.infer<typeof ZEnv>;

@@ -1,4 +1,7 @@
 import { authEndpoints } from "./auth";
+import { imagesEndpoints } from "./images";
+import { nodesEndpoints } from "./nodes";
+import { specsEndpoints } from "./specs";
 import { systemEndpoints } from "./system";
 import { tokensEndpoints } from "./tokens";
 import { usersEndpoints } from "./users";
@@ -10,6 +13,9 @@ export const api = {
   ...usersEndpoints,
   ...tokensEndpoints,
   ...systemEndpoints,
+  ...imagesEndpoints,
+  ...specsEndpoints,
+  ...nodesEndpoints,
 };
 
 export type Api = typeof api;

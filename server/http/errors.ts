@@ -24,6 +24,11 @@ export class AppError extends Error {
 
 export const notFound = (what: string) => new AppError("NOT_FOUND", `${what} not found`);
 
+/** A 400 naming each field: "Invalid body: name: is required; ...". */
+export function validationError(issues: ErrorIssue[], where = "body"): AppError {
+  return new AppError("VALIDATION_FAILED", `Invalid ${where}: ${issues.map((i) => `${i.path}: ${i.message}`).join("; ")}`, { issues });
+}
+
 /** Prisma's "unique constraint failed" (P2002). */
 export function isUniqueViolation(err: unknown): boolean {
   return typeof err === "object" && err !== null && (err as { code?: unknown }).code === "P2002";

@@ -7,7 +7,7 @@ import { isAdmin } from "../auth/permissions";
 import { resolvePrincipal, type Principal } from "../auth/principal";
 import { logger } from "../logger";
 import { clientIp } from "./client-ip";
-import { AppError, errorResponse } from "./errors";
+import { AppError, errorResponse, validationError } from "./errors";
 import { checkOrigin } from "./origin";
 import { consumeOrThrow } from "./rate-limit";
 
@@ -45,9 +45,7 @@ function parse<S extends z.ZodType | undefined>(schema: S, value: unknown, where
   if (!schema) return undefined;
   const result = schema.safeParse(value);
   if (result.success) return result.data;
-  const issues = issuesOf(result.error, where);
-  const message = issues.map((i) => `${i.path}: ${i.message}`).join("; ");
-  throw new AppError("VALIDATION_FAILED", `Invalid ${where}: ${message}`, { issues });
+  throw validationError(issuesOf(result.error, where), where);
 }
 
 async function readBody(req: Request): Promise<unknown> {

@@ -1,0 +1,114 @@
+import { z } from "zod";
+import { isImageReference } from "../validation";
+import { ZIdParams, ZPage, ZPageQuery, ZQueryBool, ZTimestamp } from "./common";
+import { endpoint } from "./endpoint";
+
+// Container images users can launch. Users see listed images; admins manage all of them and
+// see on which nodes each image is present, and pull it to a node.
+
+const optionalText = (max: number) => z.string().trim().max(max, `must be at most ${max} characters`).nullable().optional();
+
+export const ZImageAddress = z
+  .string()
+  .trim()
+  .min(1, "is required")
+  .refine(isImageReference, "is not a valid Docker image reference (e.g. nvidia/cuda:12.4.1-runtime-ubuntu22.04)");
+
+export const ZImage = z.object({
+  id: z.string(),
+  name: z.string(),
+  address: z.string(),
+  description: z.string().nullable(),
+  source: z.string().nullable(),
+  supportMemorySplit: z.boolean(),
+  isListed: z.boolean(),
+  remark: z.string().nullable(),
+  createdAt: ZTimestamp,
+  updatedAt: ZTimestamp,
+});
+export type TImage = z.infer<typeof ZImage>;
+
+export const ZCreateImageRequest = z
+  .object({
+    name: z.string().trim().min(1, "is required").max(100, "must be at most 100 characters"),
+    address: ZImageAddress,
+    description: optionalText(2000),
+    source: optionalText(100),
+    supportMemorySplit: z.boolean().default(false),
+    isListed: z.boolean().default(true),
+    remark: optionalText(500),
+  })
+  .strict();
+export type TCreateImageRequest = z.infer<typeof ZCreateImageRequest>;
+
+export const ZUpdateImageRequest = z
+  .object({
+    name: z.string().trim().min(1, "is required").max(100, "must be at most 100 characters").optional(),
+    address: ZImageAddress.optional(),
+    description: optionalText(2000),
+    source: optionalText(100),
+    supportMemorySplit: z.boolean().optional(),
+    isListed: z.boolean().optional(),
+    remark: optionalText(500),
+  })
+  .strict();
+export type TUpdateImageRequest = z.infer<typeof ZUpdateImageRequest>;
+
+export const ZImageQuery = ZPageQuery.extend({
+  name: z.string().trim().max(100).optional(),
+  isListed: ZQueryBool.optional(),
+});
+
+export const ZImagePresence = z.object({
+  nodeId: z.string(),
+  nodeName: z.string(),
+  nodeStatus: z.string(),
+  /** null when the node's Docker engine could not be asked. */
+  present: z.boolean().nullable(),
+  sizeBytes: z.number().nullable(),
+  error: z.string().nullable(),
+});
+export type TImagePresence = z.infer<typeof ZImagePresence>;
+
+export const ZPullRequest = z.object({ nodeId: z.string().min(1, "is required") }).strict();
+
+/** One line of the pull stream (application/x-ndjson). */
+export const ZPullEvent = z.discriminatedUnion("type", [
+  z.object({ type: z.literal("progress"), status: z.string(), layer: z.string().nullable(), current: z.number().nullable(), total: z.number().nullable() }),
+  z.object({ type: z.literal("done"), status: z.string() }),
+  z.object({ type: z.literal("error"), message: z.string() }),
+]);
+export type TPullEvent = z.infer<typeof ZPullEvent>;
+
+export const imagesEndpoints = {
+  listImages: endpoint({
+    method: "GET", path: "/api/v1/images", auth: "user", tag: "Images",
+    summary: "Images (users: listed ones; admins: all, filtered by name and isListed)", query: ZImageQuery, response: ZPage(ZImage),
+  }),
+  createImage: endpoint({
+    method: "POST", path: "/api/v1/images", auth: "admin", tag: "Images",
+    summary: "Add an image", body: ZCreateImageRequest, response: ZImage, status: 201,
+  }),
+  getImage: endpoint({
+    method: "GET", path: "/api/v1/images/{id}", auth: "user", tag: "Images",
+    summary: "One image (users: listed only)", params: ZIdParams, response: ZImage, errors: ["NOT_FOUND"],
+  }),
+  updateImage: endpoint({
+    method: "PATCH", path: "/api/v1/images/{id}", auth: "admin", tag: "Images",
+    summary: "Change an image", params: ZIdParams, body: ZUpdateImageRequest, response: ZImage, errors: ["NOT_FOUND"],
+  }),
+  deleteImage: endpoint({
+    method: "DELETE", path: "/api/v1/images/{id}", auth: "admin", tag: "Images",
+    summary: "Delete an image (409 while instances use it)", params: ZIdParams, status: 204, errors: ["NOT_FOUND", "CONFLICT"],
+  }),
+  imageNodes: endpoint({
+    method: "GET", path: "/api/v1/images/{id}/nodes", auth: "admin", tag: "Images",
+    summary: "On which nodes the image is present (asked from each node's Docker engine)",
+    params: ZIdParams, response: z.object({ items: z.array(ZImagePresence) }), errors: ["NOT_FOUND"],
+  }),
+  pullImage: endpoint({
+    method: "POST", path: "/api/v1/images/{id}/pull", auth: "admin", tag: "Images",
+    summary: "Pull the image to a node; answers the progress as a stream of JSON lines (ZPullEvent)",
+    params: ZIdParams, body: ZPullRequest, produces: "application/x-ndjson", errors: ["NOT_FOUND"],
+  }),
+};

@@ -1,0 +1,127 @@
+#!/usr/bin/env bash
+# Compute-node fixtures for the tests (called by scripts/test-env.sh, as root): real Docker
+# engines, a registry and sshd on loopback. Idempotent: running services are left alone.
+set -euo pipefail
+FIX=${1:-/var/lib/aic-test}
+ROOT=$(cd "$(dirname "$0")/.." && pwd)
+log() { printf '\033[1;34m[test-env]\033[0m %s\n' "$*"; }
+wait_for() { for _ in $(seq 1 60); do eval "$1" >/dev/null 2>&1 && return 0; sleep 0.5; done; echo "timed out: $1" >&2; return 1; }
+
+if [ "$(id -u)" -ne 0 ]; then
+  echo "node fixtures need root (dockerd, sshd); skipping" >&2
+  exit 0
+fi
+mkdir -p "$FIX"/{tls,tls-wrong,ssh,bin,hami,registry}
+
+# --- Local dockerd on the default unix socket -------------------------------------------
+if ! docker -H unix:///var/run/docker.sock version >/dev/null 2>&1; then
+  log "starting dockerd (unix:///var/run/docker.sock)"
+  setsid dockerd >/var/log/dockerd.log 2>&1 < /dev/null &
+  wait_for "docker -H unix:///var/run/docker.sock version"
+fi
+
+# --- TLS material: a CA, a server certificate for 127.0.0.1, a client certificate; and a
+# second, unrelated CA with its own client certificate (the "wrong CA" case) --------------
+make_ca() { # dir
+  [ -f "$1/ca.pem" ] && return 0
+  openssl req -x509 -newkey rsa:2048 -nodes -days 3650 -subj "/CN=aic-test-ca-$(basename "$1")" \
+    -keyout "$1/ca-key.pem" -out "$1/ca.pem" >/dev/null 2>&1
+}
+make_cert() { # dir name ext
+  [ -f "$1/$2-cert.pem" ] && return 0
+  openssl req -newkey rsa:2048 -nodes -subj "/CN=$2" -keyout "$1/$2-key.pem" -out "$1/$2.csr" >/dev/null 2>&1
+  printf '%s\n' "$3" > "$1/$2.ext"
+  openssl x509 -req -in "$1/$2.csr" -CA "$1/ca.pem" -CAkey "$1/ca-key.pem" -CAcreateserial -days 3650 \
+    -extfile "$1/$2.ext" -out "$1/$2-cert.pem" >/dev/null 2>&1
+}
+make_ca "$FIX/tls"
+make_cert "$FIX/tls" server "subjectAltName=IP:127.0.0.1,DNS:localhost
+extendedKeyUsage=serverAuth"
+make_cert "$FIX/tls" client "extendedKeyUsage=clientAuth"
+make_ca "$FIX/tls-wrong"
+make_cert "$FIX/tls-wrong" client "extendedKeyUsage=clientAuth"
+chmod 0600 "$FIX"/tls/*-key.pem "$FIX"/tls-wrong/*-key.pem
+
+# --- Second dockerd: tcp://127.0.0.1:2376, TLS with client-certificate verification ------
+if ! ip link show docker1 >/dev/null 2>&1; then
+  ip link add docker1 type bridge
+  ip addr add 172.31.0.1/24 dev docker1
+  ip link set docker1 up
+fi
+if ! docker -H unix:///var/run/docker-tls.sock version >/dev/null 2>&1; then
+  log "starting dockerd (tcp://127.0.0.1:2376, TLS)"
+  setsid dockerd --data-root /var/lib/docker-tls --exec-root /var/run/docker-tls --pidfile /var/run/docker-tls.pid \
+    -H unix:///var/run/docker-tls.sock -H tcp://127.0.0.1:2376 \
+    --tlsverify --tlscacert "$FIX/tls/ca.pem" --tlscert "$FIX/tls/server-cert.pem" --tlskey "$FIX/tls/server-key.pem" \
+    -b docker1 --iptables=false >/var/log/dockerd-tls.log 2>&1 < /dev/null &
+  wait_for "docker -H unix:///var/run/docker-tls.sock version"
+fi
+
+# --- A local image (no registry is reachable from here): busybox in an empty root --------
+if ! docker image inspect local/busybox:latest >/dev/null 2>&1; then
+  log "building local/busybox:latest"
+  rootfs=$(mktemp -d)
+  mkdir -p "$rootfs"/{bin,tmp,root,etc,proc,sys,dev}
+  cp /bin/busybox "$rootfs/bin/busybox"
+  for applet in $("$rootfs/bin/busybox" --list); do [ -e "$rootfs/bin/$applet" ] || ln -s busybox "$rootfs/bin/$applet"; done
+  echo "root:x:0:0:root:/root:/bin/sh" > "$rootfs/etc/passwd"
+  echo "root:x:0:" > "$rootfs/etc/group"
+  tar -C "$rootfs" -c . | docker import \
+    --change 'ENV PATH=/bin' \
+    --change 'CMD ["/bin/sh", "-c", "trap \"exit 0\" TERM INT; while :; do sleep 3600 & wait $!; done"]' \
+    - local/busybox:latest >/dev/null
+  rm -rf "$rootfs"
+fi
+
+# --- Local registry on 127.0.0.1:5000 (loopback registries need no TLS for dockerd) -------
+if ! curl -sf http://127.0.0.1:5000/v2/ >/dev/null 2>&1; then
+  log "starting registry (127.0.0.1:5000)"
+  cat > "$FIX/registry/config.yml" <<YAML
+version: 0.1
+storage:
+  filesystem:
+    rootdirectory: $FIX/registry/data
+http:
+  addr: 127.0.0.1:5000
+YAML
+  setsid docker-registry serve "$FIX/registry/config.yml" >/var/log/aic-registry.log 2>&1 < /dev/null &
+  wait_for "curl -sf http://127.0.0.1:5000/v2/"
+fi
+if ! curl -sf http://127.0.0.1:5000/v2/aic/busybox/manifests/1.35 -H 'Accept: application/vnd.docker.distribution.manifest.v2+json' >/dev/null; then
+  log "pushing 127.0.0.1:5000/aic/busybox:1.35"
+  docker tag local/busybox:latest 127.0.0.1:5000/aic/busybox:1.35
+  docker push 127.0.0.1:5000/aic/busybox:1.35 >/dev/null
+fi
+
+# --- sshd fixtures: user aicnode (password and key), fixture nvidia-smi and HAMi library ---
+id aicnode >/dev/null 2>&1 || useradd -m -s /bin/bash aicnode
+echo 'aicnode:aic-node-password' | chpasswd
+[ -f "$FIX/ssh/id_ed25519" ] || ssh-keygen -q -t ed25519 -N '' -C aic-test -f "$FIX/ssh/id_ed25519"
+cp "$FIX/ssh/id_ed25519.pub" "$FIX/ssh/authorized_keys"
+chmod 0644 "$FIX/ssh/authorized_keys"
+install -m 0755 "$ROOT/scripts/fixtures/nvidia-smi" "$FIX/bin/nvidia-smi"
+: > "$FIX/hami/libvgpu.so"
+chmod 0755 "$FIX" "$FIX/ssh" "$FIX/bin" "$FIX/hami"
+mkdir -p /run/sshd
+for port in 2222 2223; do
+  key="$FIX/ssh/host_${port}_ed25519"
+  [ -f "$key" ] || ssh-keygen -q -t ed25519 -N '' -f "$key"
+  cat > "$FIX/ssh/sshd_$port.conf" <<CONF
+Port $port
+ListenAddress 127.0.0.1
+HostKey $key
+PidFile $FIX/ssh/sshd_$port.pid
+AuthorizedKeysFile $FIX/ssh/authorized_keys
+PasswordAuthentication yes
+PubkeyAuthentication yes
+KbdInteractiveAuthentication no
+UsePAM no
+AllowUsers aicnode
+SetEnv PATH=$FIX/bin:/usr/local/bin:/usr/bin:/bin
+CONF
+  if ! (exec 3<>/dev/tcp/127.0.0.1/$port) 2>/dev/null; then
+    log "starting sshd (127.0.0.1:$port)"
+    /usr/sbin/sshd -f "$FIX/ssh/sshd_$port.conf"
+    wait_for "(exec 3<>/dev/tcp/127.0.0.1/$port)"
+  fi
+done

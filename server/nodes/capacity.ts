@@ -1,0 +1,69 @@
+import "server-only";
+import type { TFreeCapacity } from "@/lib/contracts/specs";
+
+// Free capacity and spec matching: pure functions over a node's capacity and the
+// allocation rows of the instances on it. Placement (issue: instances) uses the same rules.
+
+export type NodeCapacity = {
+  cpuCores: number;
+  memoryGb: number;
+  gpuName: string | null;
+  gpuCount: number;
+  gpuMemoryGb: number;
+  hamiCorePath: string | null;
+};
+
+export type Held = { gpuIndex: number | null; gpuMemoryGb: number; exclusive: boolean; cpuCores: number; memoryGb: number };
+
+export type SpecNeeds = {
+  gpuModel: string | null;
+  gpuCount: number;
+  gpuMemoryGb: number;
+  supportMemorySplit: boolean;
+  cpuCores: number;
+  memoryGb: number;
+};
+
+export function freeCapacity(node: NodeCapacity, held: Held[]): TFreeCapacity {
+  const sum = (f: (h: Held) => number) => held.reduce((n, h) => n + f(h), 0);
+  const gpus = Array.from({ length: node.gpuCount }, (_, index) => {
+    const rows = held.filter((h) => h.gpuIndex === index);
+    const freeGb = rows.some((h) => h.exclusive) ? 0 : Math.max(0, node.gpuMemoryGb - rows.reduce((n, h) => n + h.gpuMemoryGb, 0));
+    return { index, freeGb, untouched: rows.length === 0 };
+  });
+  return {
+    wholeGpus: gpus.filter((g) => g.untouched).length,
+    gpuMemoryGb: gpus.map(({ index, freeGb }) => ({ index, freeGb })),
+    cpuCores: Math.max(0, node.cpuCores - sum((h) => h.cpuCores)),
+    memoryGb: Math.max(0, node.memoryGb - sum((h) => h.memoryGb)),
+  };
+}
+
+/** "NVIDIA GeForce RTX 4090" and "RTX 4090" name the same GPU. */
+export function sameGpuModel(a: string | null, b: string | null): boolean {
+  const norm = (s: string | null) => (s ?? "").toLowerCase().replace(/\b(nvidia|geforce|tesla)\b/g, "").replace(/\s+/g, " ").trim();
+  return norm(a) !== "" && norm(a) === norm(b);
+}
+
+/** Whether GPUs are shared by memory (HAMi-core) for this spec on this node. */
+export function usesMemorySplit(spec: SpecNeeds, node: NodeCapacity, imageSupportsSplit = true): boolean {
+  return spec.gpuCount > 0 && spec.supportMemorySplit && !!node.hamiCorePath && imageSupportsSplit;
+}
+
+/** What keeps `node` from hosting one instance of `spec` now (empty: it can). */
+export function missingFor(spec: SpecNeeds, node: NodeCapacity, free: TFreeCapacity, imageSupportsSplit = true): string[] {
+  const missing: string[] = [];
+  if (spec.gpuCount > 0) {
+    if (!sameGpuModel(spec.gpuModel, node.gpuName)) missing.push(`GPU model ${spec.gpuModel}`);
+    else if (node.gpuMemoryGb < spec.gpuMemoryGb) missing.push(`${spec.gpuMemoryGb} GB of memory per GPU`);
+    else {
+      const usable = usesMemorySplit(spec, node, imageSupportsSplit)
+        ? free.gpuMemoryGb.filter((g) => g.freeGb >= spec.gpuMemoryGb).length
+        : free.wholeGpus;
+      if (usable < spec.gpuCount) missing.push(`${spec.gpuCount - usable} more free GPU${spec.gpuCount - usable > 1 ? "s" : ""}`);
+    }
+  }
+  if (free.cpuCores < spec.cpuCores) missing.push(`${spec.cpuCores - free.cpuCores} more CPU cores`);
+  if (free.memoryGb < spec.memoryGb) missing.push(`${spec.memoryGb - free.memoryGb} GB more memory`);
+  return missing;
+}

@@ -1,0 +1,187 @@
+// Nodes against the real database and real parts: the local dockerd, the TLS dockerd, sshd
+// with a fixture nvidia-smi. Secrets are sealed at rest; checks explain themselves.
+import { readFileSync, readdirSync } from "node:fs";
+import path from "node:path";
+import { describe, expect, it } from "vitest";
+import type { TCreateNodeRequest } from "@/lib/contracts/nodes";
+import { ZCreateNodeRequest } from "@/lib/contracts/nodes";
+import type { Principal } from "../auth/principal";
+import { db } from "../db/client";
+import { env } from "../env";
+import { AppError } from "../http/errors";
+import { LOCAL_DOCKER, SSH, TLS_DOCKER, tls, wrongTls } from "../testing/node-fixtures";
+import * as nodes from "./nodes.service";
+
+const admin: Principal = { userId: "admin-test", username: "admin", role: "admin", via: "api-token" };
+let n = 0;
+const create = (over: Partial<TCreateNodeRequest> = {}) =>
+  nodes.createNode(admin, ZCreateNodeRequest.parse({ name: `node-${++n}-${Date.now()}`, dockerAddress: LOCAL_DOCKER, ...over }), "127.0.0.1");
+
+async function rejection(p: Promise<unknown>): Promise<AppError> {
+  const err = await p.then(() => null, (e: unknown) => e);
+  expect(err).toBeInstanceOf(AppError);
+  return err as AppError;
+}
+
+const sshFields = { privateIp: SSH.host, sshPort: SSH.port, sshUsername: SSH.username };
+
+describe("secrets at rest", () => {
+  it("are sealed in the database and only flagged in responses", async () => {
+    const marker = `plain-${Date.now()}`;
+    const sshPassword = `${marker}-ssh-password`;
+    const { clientKey } = tls();
+    const created = await create({ dockerAddress: TLS_DOCKER, useTls: true, ...tls(), sshPassword, ...sshFields });
+    expect(created).toMatchObject({ hasSshPassword: true, hasClientKey: true, hasSshPrivateKey: false });
+    expect(JSON.stringify(created)).not.toContain(sshPassword);
+    expect(JSON.stringify(created)).not.toContain("PRIVATE KEY");
+
+    const rows = await db().$queryRawUnsafe<Record<string, unknown>[]>(`SELECT * FROM "Node"`);
+    const dump = JSON.stringify(rows);
+    expect(dump).not.toContain(sshPassword);
+    expect(dump).not.toContain(clientKey.split("\n")[1]!);
+    expect(dump).toContain("v1.");
+    if (env().dbProvider === "sqlite") {
+      // The file and its write-ahead log, byte for byte.
+      const file = env().databaseUrl.replace(/^file:/, "");
+      for (const f of readdirSync(path.dirname(file)).filter((x) => x.startsWith(path.basename(file)))) {
+        const bytes = readFileSync(path.join(path.dirname(file), f)).toString("latin1");
+        expect(bytes.includes(sshPassword), f).toBe(false);
+        expect(bytes.includes(clientKey.split("\n")[1]!), f).toBe(false);
+      }
+    }
+  });
+
+  it("null clears a secret, absent keeps it", async () => {
+    const node = await create({ ...sshFields, sshPassword: "first-password" });
+    const kept = await nodes.updateNode(admin, node.id, { region: "east" }, "127.0.0.1");
+    expect(kept.hasSshPassword).toBe(true);
+    const cleared = await nodes.updateNode(admin, node.id, { sshPassword: null, sshPrivateKey: SSH.privateKey() }, "127.0.0.1");
+    expect(cleared).toMatchObject({ hasSshPassword: false, hasSshPrivateKey: true, region: "east" });
+  });
+});
+
+describe("validation", () => {
+  it("refuses tcp:// without TLS off loopback, TLS without certificates, unreadable PEM", async () => {
+    const bad = ZCreateNodeRequest.safeParse({ name: "x", dockerAddress: "tcp://10.0.0.5:2375" });
+    expect(bad.success).toBe(false);
+    expect(bad.error!.issues[0]!.path).toEqual(["dockerAddress"]);
+    expect(ZCreateNodeRequest.safeParse({ name: "x", dockerAddress: "tcp://127.0.0.1:2375" }).success).toBe(true);
+    const noCerts = ZCreateNodeRequest.safeParse({ name: "x", dockerAddress: TLS_DOCKER, useTls: true });
+    expect(noCerts.error!.issues.map((i) => i.path[0]).sort()).toEqual(["caCert", "clientCert", "clientKey"]);
+
+    const err = await rejection(create({ dockerAddress: TLS_DOCKER, useTls: true, ...tls(), caCert: "-----BEGIN CERTIFICATE-----\nnot base64\n-----END CERTIFICATE-----" }));
+    expect(err.issues?.map((i) => i.path)).toEqual(["caCert"]);
+  });
+
+  it("checks the merged result of an update", async () => {
+    const node = await create({ dockerAddress: TLS_DOCKER, useTls: true, ...tls() });
+    const err = await rejection(nodes.updateNode(admin, node.id, { dockerAddress: "tcp://10.1.2.3:2376", useTls: false }, "127.0.0.1"));
+    expect(err.issues?.[0]?.path).toBe("dockerAddress");
+    const noKey = await rejection(nodes.updateNode(admin, node.id, { clientKey: null }, "127.0.0.1"));
+    expect(noKey.issues?.[0]?.path).toBe("clientKey");
+  });
+
+  it("names must be unique", async () => {
+    const node = await create();
+    const err = await rejection(create({ name: node.name }));
+    expect(err.status).toBe(409);
+  });
+});
+
+describe("connection test", () => {
+  it("local engine over the unix socket: online, with detected facts", async () => {
+    const node = await create();
+    const result = await nodes.testNode(admin, node.id, "127.0.0.1");
+    expect(result.online).toBe(true);
+    expect(result.checks[0]).toMatchObject({ key: "docker", ok: true });
+    expect(result.detected.cpuCores).toBeGreaterThan(0);
+    expect(result.checks.find((c) => c.key === "ssh")).toMatchObject({ ok: null, message: "No IP address configured for SSH" });
+    const after = await nodes.getNode(node.id);
+    expect(after.status).toBe("online");
+    expect(after.lastSeenAt).toBeInstanceOf(Date);
+    expect(after.lastTest?.online).toBe(true);
+    expect((await nodes.nodeEvents(node.id, { page: 1, pageSize: 10 })).items.map((e) => e.status)).toEqual(["online"]);
+  });
+
+  it("TLS engine: the client certificate works; another CA's does not", async () => {
+    const good = await nodes.testNode(admin, (await create({ dockerAddress: TLS_DOCKER, useTls: true, ...tls() })).id, "127.0.0.1");
+    expect(good.checks[0]!.message).toContain("over TLS with the client certificate");
+    const badNode = await create({ dockerAddress: TLS_DOCKER, useTls: true, ...wrongTls(), caCert: tls().caCert });
+    const bad = await nodes.testNode(admin, badNode.id, "127.0.0.1");
+    expect(bad.online).toBe(false);
+    expect(bad.checks[0]).toMatchObject({ ok: false });
+    expect(bad.checks[0]!.message).toContain("refused the TLS handshake");
+    expect((await nodes.getNode(badNode.id)).statusMessage).toContain("refused the TLS handshake");
+  });
+
+  it("SSH: login, host key pinned at first contact, GPUs from nvidia-smi, HAMi-core", async () => {
+    const node = await create({ ...sshFields, sshPassword: SSH.password, hamiCorePath: SSH.hamiCorePath, gpuName: "RTX 4090", gpuCount: 2, gpuMemoryGb: 24 });
+    const first = await nodes.testNode(admin, node.id, "127.0.0.1");
+    const byKey = Object.fromEntries(first.checks.map((c) => [c.key, c]));
+    expect(byKey.ssh).toMatchObject({ ok: true, message: `Logged in as aicnode@127.0.0.1:${SSH.port}` });
+    expect(byKey.ssh_host_key!.message).toMatch(/pinned at first contact/);
+    expect(byKey.nvidia_smi).toMatchObject({ ok: true, message: "nvidia-smi lists 2 GPUs: NVIDIA GeForce RTX 4090 (24 GB)" });
+    expect(byKey.hami_core).toMatchObject({ ok: true });
+    expect(first.detected.gpus).toHaveLength(2);
+    const pinned = (await nodes.getNode(node.id)).sshHostKey;
+    expect(pinned).toBe(first.presentedHostKey);
+
+    const second = await nodes.testNode(admin, node.id, "127.0.0.1");
+    expect(second.checks.find((c) => c.key === "ssh_host_key")!.message).toBe(`Host key matches the pinned ${pinned}`);
+  });
+
+  it("a changed host key is refused until an admin trusts it", async () => {
+    const node = await create({ ...sshFields, sshPrivateKey: SSH.privateKey() });
+    await nodes.testNode(admin, node.id, "127.0.0.1");
+    const pinned = (await nodes.getNode(node.id)).sshHostKey!;
+    // Same address book entry, but now answering with another host key.
+    await nodes.updateNode(admin, node.id, { sshPort: SSH.otherHostPort }, "127.0.0.1");
+    const refused = await nodes.testNode(admin, node.id, "127.0.0.1");
+    const hostKey = refused.checks.find((c) => c.key === "ssh_host_key")!;
+    expect(hostKey.ok).toBe(false);
+    expect(hostKey.message).toContain(pinned);
+    expect(refused.checks.find((c) => c.key === "ssh")!.ok).toBeNull();
+    expect(refused.presentedHostKey).not.toBe(pinned);
+    expect((await nodes.getNode(node.id)).sshHostKey).toBe(pinned);
+
+    await nodes.trustHostKey(admin, node.id, refused.presentedHostKey!, "127.0.0.1");
+    const trusted = await nodes.testNode(admin, node.id, "127.0.0.1");
+    expect(trusted.checks.find((c) => c.key === "ssh")!.ok).toBe(true);
+  });
+
+  it("reports a wrong password, a missing HAMi library and a node without nvidia-smi", async () => {
+    const wrong = await nodes.testNode(admin, (await create({ ...sshFields, sshPassword: "nope" })).id, "127.0.0.1");
+    expect(wrong.checks.find((c) => c.key === "ssh")).toMatchObject({ ok: false });
+    expect(wrong.checks.find((c) => c.key === "ssh")!.message).toContain("was refused");
+    const noHami = await nodes.testNode(admin, (await create({ ...sshFields, sshPassword: SSH.password, hamiCorePath: "/opt/missing" })).id, "127.0.0.1");
+    expect(noHami.checks.find((c) => c.key === "hami_core")).toEqual({ key: "hami_core", ok: false, message: "No HAMi-core library at /opt/missing/libvgpu.so" });
+  });
+});
+
+describe("health", () => {
+  it("records a status change once, and keeps lastSeenAt", async () => {
+    const node = await create({ dockerAddress: "tcp://127.0.0.1:1" });
+    const row = async () => (await nodes.allNodeRows()).find((r) => r.id === node.id)!;
+    await nodes.checkHealth(await row(), 2_000);
+    await nodes.checkHealth(await row(), 2_000);
+    expect((await nodes.getNode(node.id)).status).toBe("offline");
+    await nodes.updateNode(admin, node.id, { dockerAddress: LOCAL_DOCKER }, "127.0.0.1");
+    await nodes.checkHealth(await row(), 2_000);
+    const events = (await nodes.nodeEvents(node.id, { page: 1, pageSize: 10 })).items.map((e) => e.status);
+    expect(events).toEqual(["online", "offline"]);
+    expect((await nodes.getNode(node.id)).lastSeenAt).toBeInstanceOf(Date);
+  });
+});
+
+describe("delete", () => {
+  it("is refused while instances hold resources on the node", async () => {
+    const node = await create();
+    await db().allocation.create({ data: { nodeId: node.id, instanceId: "inst-1", cpuCores: 2, memoryGb: 4 } });
+    const err = await rejection(nodes.deleteNode(admin, node.id, "127.0.0.1"));
+    expect(err.status).toBe(409);
+    expect(err.message).toContain(node.name);
+    await db().allocation.deleteMany({ where: { nodeId: node.id } });
+    await nodes.deleteNode(admin, node.id, "127.0.0.1");
+    expect((await rejection(nodes.getNode(node.id))).status).toBe(404);
+  });
+});

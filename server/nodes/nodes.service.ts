@@ -1,0 +1,316 @@
+import "server-only";
+import { createPrivateKey, X509Certificate } from "node:crypto";
+import { statSync } from "node:fs";
+import { utils as sshUtils } from "ssh2";
+import type { TCreateNodeRequest, TNodeCheck, TNodeFacts, TNodeTest, TUpdateNodeRequest } from "@/lib/contracts/nodes";
+import { nodeIssues, ZNodeTest } from "@/lib/contracts/nodes";
+import type { ErrorIssue } from "@/lib/contracts/errors";
+import { audit } from "../audit/audit.service";
+import type { Principal } from "../auth/principal";
+import { describeDockerError, dockerClient, engineFacts, type DockerTarget } from "../adapters/docker";
+import { DETECT_COMMAND, parseDetectedGpus } from "../adapters/gpu";
+import { HostKeyMismatchError, shellQuote, withSsh, type SshTarget } from "../adapters/ssh";
+import { seal, unseal } from "../crypto/secret-box";
+import { AppError, isUniqueViolation, notFound, validationError } from "../http/errors";
+import { logger } from "../logger";
+import { freeCapacity, type Held } from "./capacity";
+import * as repo from "./nodes.repo";
+
+// Compute nodes: CRUD with write-only encrypted secrets, the connection test (Docker, TLS,
+// SSH login and pinned host key, nvidia-smi, HAMi-core), health status and its history.
+
+const SECRETS = { sshPassword: "sshPasswordEnc", sshPrivateKey: "sshPrivateKeyEnc", clientKey: "clientKeyEnc" } as const;
+type SecretField = keyof typeof SECRETS;
+const context = (field: SecretField) => `node.${field}`;
+
+export const LOCAL_DOCKER_ADDRESS = "unix:///var/run/docker.sock";
+
+function secretOf(row: repo.NodeRow, field: SecretField): string | null {
+  const sealed = row[SECRETS[field]];
+  return sealed ? unseal(sealed, context(field)) : null;
+}
+
+export function dockerTargetOf(row: repo.NodeRow): DockerTarget {
+  return { dockerAddress: row.dockerAddress, useTls: row.useTls, caCert: row.caCert, clientCert: row.clientCert, clientKey: row.useTls ? secretOf(row, "clientKey") : null };
+}
+
+function sshTargetOf(row: repo.NodeRow): SshTarget | null {
+  const host = row.privateIp ?? row.publicIp;
+  if (!host || !row.sshUsername || !(row.sshPasswordEnc || row.sshPrivateKeyEnc)) return null;
+  return {
+    host,
+    port: row.sshPort,
+    username: row.sshUsername,
+    password: secretOf(row, "sshPassword"),
+    privateKey: secretOf(row, "sshPrivateKey"),
+    pinnedHostKey: row.sshHostKey,
+  };
+}
+
+function parseTest(json: string | null): TNodeTest | null {
+  if (!json) return null;
+  const parsed = ZNodeTest.safeParse(JSON.parse(json));
+  return parsed.success ? parsed.data : null;
+}
+
+function toDto(row: repo.NodeRow, held: Map<string, Held[]>) {
+  const { sshPasswordEnc, sshPrivateKeyEnc, clientKeyEnc, lastTest, ...rest } = row;
+  return {
+    ...rest,
+    hasSshPassword: !!sshPasswordEnc,
+    hasSshPrivateKey: !!sshPrivateKeyEnc,
+    hasClientKey: !!clientKeyEnc,
+    lastTest: parseTest(lastTest),
+    free: freeCapacity(row, held.get(row.id) ?? []),
+  };
+}
+export type NodeDto = ReturnType<typeof toDto>;
+
+/** Certificates, keys and SSH keys must parse; a bad one is a 400 naming the field. */
+function checkMaterial(input: Partial<Record<"caCert" | "clientCert" | "clientKey" | "sshPrivateKey", string | null | undefined>>): void {
+  const issues: ErrorIssue[] = [];
+  for (const field of ["caCert", "clientCert"] as const) {
+    const v = input[field];
+    if (!v) continue;
+    try {
+      new X509Certificate(v);
+    } catch {
+      issues.push({ path: field, message: "is not a readable PEM certificate" });
+    }
+  }
+  if (input.clientKey) {
+    try {
+      createPrivateKey(input.clientKey);
+    } catch {
+      issues.push({ path: "clientKey", message: "is not a readable PEM private key" });
+    }
+  }
+  if (input.sshPrivateKey) {
+    const parsed = sshUtils.parseKey(input.sshPrivateKey);
+    if (parsed instanceof Error) issues.push({ path: "sshPrivateKey", message: `cannot be read: ${parsed.message}` });
+  }
+  if (issues.length) throw validationError(issues);
+}
+
+function assertRules(shape: Parameters<typeof nodeIssues>[0]): void {
+  const issues = nodeIssues(shape);
+  if (issues.length) throw validationError(issues);
+}
+
+function nameTaken(err: unknown): never {
+  if (isUniqueViolation(err)) throw new AppError("CONFLICT", "A node with this name exists", { issues: [{ path: "name", message: "is already used by another node" }] });
+  throw err;
+}
+
+/** Splits a request into plain columns and sealed secret columns (null clears, absent keeps). */
+function columnsOf(input: Partial<TCreateNodeRequest>) {
+  const { sshPassword, sshPrivateKey, clientKey, ...plain } = input;
+  const sealed: Partial<Record<(typeof SECRETS)[SecretField], string | null>> = {};
+  for (const [field, value] of Object.entries({ sshPassword, sshPrivateKey, clientKey }) as [SecretField, string | null | undefined][]) {
+    if (value !== undefined) sealed[SECRETS[field]] = value === null ? null : seal(value, context(field));
+  }
+  return { ...plain, ...sealed };
+}
+
+export async function listNodes(q: repo.NodeListQuery) {
+  const { items, total } = await repo.listNodes(q);
+  const held = await repo.heldByNode(items.map((n) => n.id));
+  return { items: items.map((n) => toDto(n, held)), total };
+}
+
+async function loadRow(id: string): Promise<repo.NodeRow> {
+  const row = await repo.findNode(id);
+  if (!row) throw notFound("Node");
+  return row;
+}
+
+export async function getNode(id: string) {
+  const row = await loadRow(id);
+  return toDto(row, await repo.heldByNode([id]));
+}
+
+export async function createNode(actor: Principal, input: TCreateNodeRequest, ip: string) {
+  checkMaterial(input);
+  const row = await repo.createNode({ ...columnsOf(input), status: "unknown" } as never).catch(nameTaken);
+  await audit({ actorId: actor.userId, action: "node.create", target: { type: "node", id: row.id }, detail: { name: row.name, dockerAddress: row.dockerAddress }, ip });
+  return toDto(row, new Map());
+}
+
+export async function updateNode(actor: Principal, id: string, input: TUpdateNodeRequest, ip: string) {
+  const row = await loadRow(id);
+  checkMaterial(input);
+  const pick = <K extends keyof TUpdateNodeRequest & keyof repo.NodeRow>(k: K) => (input[k] !== undefined ? input[k] : row[k]);
+  assertRules({
+    dockerAddress: pick("dockerAddress") as string,
+    useTls: pick("useTls") as boolean,
+    caCert: pick("caCert") as string | null,
+    clientCert: pick("clientCert") as string | null,
+    hasClientKey: input.clientKey !== undefined ? !!input.clientKey : !!row.clientKeyEnc,
+    gpuCount: pick("gpuCount") as number,
+    gpuName: pick("gpuName") as string | null,
+    sshUsername: pick("sshUsername") as string | null,
+    hasSshCredential:
+      (input.sshPassword !== undefined ? !!input.sshPassword : !!row.sshPasswordEnc) ||
+      (input.sshPrivateKey !== undefined ? !!input.sshPrivateKey : !!row.sshPrivateKeyEnc),
+  });
+  const updated = await repo.updateNode(id, columnsOf(input) as never).catch(nameTaken);
+  const changedSecrets = (Object.keys(SECRETS) as SecretField[]).filter((f) => input[f] !== undefined);
+  const changed = Object.keys(input).filter((k) => !(k in SECRETS));
+  await audit({ actorId: actor.userId, action: "node.update", target: { type: "node", id }, detail: { changed, secretsChanged: changedSecrets }, ip });
+  return toDto(updated, await repo.heldByNode([id]));
+}
+
+export async function deleteNode(actor: Principal, id: string, ip: string): Promise<void> {
+  const row = await loadRow(id);
+  const held = await repo.countAllocations(id);
+  if (held > 0) throw new AppError("CONFLICT", `Node ${row.name} still hosts instances (${held} allocation${held > 1 ? "s" : ""}); delete or move them first`);
+  await repo.deleteNode(id);
+  await audit({ actorId: actor.userId, action: "node.delete", target: { type: "node", id }, detail: { name: row.name }, ip });
+}
+
+export async function trustHostKey(actor: Principal, id: string, fingerprintValue: string, ip: string) {
+  await loadRow(id);
+  const updated = await repo.updateNode(id, { sshHostKey: fingerprintValue });
+  await audit({ actorId: actor.userId, action: "node.trust_host_key", target: { type: "node", id }, detail: { fingerprint: fingerprintValue }, ip });
+  return toDto(updated, await repo.heldByNode([id]));
+}
+
+export async function nodeEvents(id: string, q: { page: number; pageSize: number }) {
+  await loadRow(id);
+  return repo.listStatusEvents(id, q);
+}
+
+function hamiLibrary(path: string): string {
+  return path.endsWith(".so") ? path : `${path.replace(/\/+$/, "")}/libvgpu.so`;
+}
+
+type SshOutcome = { checks: TNodeCheck[]; gpus: TNodeFacts["gpus"]; presentedHostKey: string | null; pin: string | null };
+
+async function sshChecks(row: repo.NodeRow): Promise<SshOutcome> {
+  const target = sshTargetOf(row);
+  if (!target) {
+    const why = row.privateIp ?? row.publicIp ? "No SSH username and password or key configured" : "No IP address configured for SSH";
+    return {
+      checks: [
+        { key: "ssh", ok: null, message: why },
+        { key: "ssh_host_key", ok: null, message: "Not checked (no SSH)" },
+        { key: "nvidia_smi", ok: null, message: "Not checked (no SSH)" },
+        { key: "hami_core", ok: null, message: "Not checked (no SSH)" },
+      ],
+      gpus: null,
+      presentedHostKey: null,
+      pin: null,
+    };
+  }
+  try {
+    return await withSsh(target, async (s) => {
+      const checks: TNodeCheck[] = [{ key: "ssh", ok: true, message: `Logged in as ${target.username}@${target.host}:${target.port}` }];
+      checks.push(
+        target.pinnedHostKey
+          ? { key: "ssh_host_key", ok: true, message: `Host key matches the pinned ${s.hostKey}` }
+          : { key: "ssh_host_key", ok: true, message: `Host key ${s.hostKey} pinned at first contact` },
+      );
+      let gpus: TNodeFacts["gpus"] = null;
+      const smi = await s.exec(DETECT_COMMAND);
+      if (smi.code === 0) {
+        gpus = parseDetectedGpus(smi.stdout);
+        const names = [...new Set(gpus.map((g) => `${g.name} (${g.memoryGb} GB)`))].join(", ");
+        checks.push({ key: "nvidia_smi", ok: true, message: gpus.length ? `nvidia-smi lists ${gpus.length} GPU${gpus.length > 1 ? "s" : ""}: ${names}` : "nvidia-smi lists no GPUs" });
+      } else if (smi.code === 127) {
+        checks.push({ key: "nvidia_smi", ok: row.gpuCount > 0 ? false : null, message: "nvidia-smi is not on the node's PATH" + (row.gpuCount > 0 ? "" : " (no GPUs configured)") });
+      } else {
+        checks.push({ key: "nvidia_smi", ok: false, message: `nvidia-smi failed (exit ${smi.code}): ${(smi.stderr || smi.stdout).trim().slice(0, 300)}` });
+      }
+      if (row.hamiCorePath) {
+        const lib = hamiLibrary(row.hamiCorePath);
+        const found = await s.exec(`test -f ${shellQuote(lib)}`);
+        checks.push(found.code === 0 ? { key: "hami_core", ok: true, message: `HAMi-core library found at ${lib}` } : { key: "hami_core", ok: false, message: `No HAMi-core library at ${lib}` });
+      } else {
+        checks.push({ key: "hami_core", ok: null, message: "No HAMi-core path configured" });
+      }
+      return { checks, gpus, presentedHostKey: s.hostKey, pin: target.pinnedHostKey ? null : s.hostKey };
+    });
+  } catch (err) {
+    const mismatch = err instanceof HostKeyMismatchError;
+    return {
+      checks: [
+        { key: "ssh", ok: mismatch ? null : false, message: mismatch ? "Not logged in: the host key is not the pinned one" : (err as Error).message },
+        { key: "ssh_host_key", ok: mismatch ? false : null, message: mismatch ? (err as Error).message : "Not checked (no connection)" },
+        { key: "nvidia_smi", ok: null, message: "Not checked (no SSH)" },
+        { key: "hami_core", ok: null, message: "Not checked (no SSH)" },
+      ],
+      gpus: null,
+      presentedHostKey: mismatch ? (err as HostKeyMismatchError).presented : null,
+      pin: null,
+    };
+  }
+}
+
+/** Runs every check, stores the result and the status, pins the host key at first contact. */
+export async function testNode(actor: Principal, id: string, ip: string): Promise<TNodeTest> {
+  const row = await loadRow(id);
+  const target = dockerTargetOf(row);
+  let docker: TNodeCheck;
+  let facts: Pick<TNodeFacts, "dockerVersion" | "os" | "cpuCores" | "memoryGb"> = { dockerVersion: null, os: null, cpuCores: null, memoryGb: null };
+  try {
+    facts = await engineFacts(dockerClient(target, 8_000));
+    const how = row.useTls ? " over TLS with the client certificate" : "";
+    docker = { key: "docker", ok: true, message: `Docker ${facts.dockerVersion} reachable at ${row.dockerAddress}${how}` };
+  } catch (err) {
+    docker = { key: "docker", ok: false, message: describeDockerError(err, target) };
+  }
+  const ssh = await sshChecks(row);
+  const result: TNodeTest = {
+    testedAt: new Date().toISOString(),
+    online: docker.ok === true,
+    checks: [docker, ...ssh.checks],
+    detected: { ...facts, gpus: ssh.gpus },
+    presentedHostKey: ssh.presentedHostKey,
+  };
+  await repo.recordStatus(id, result.online ? "online" : "offline", result.online ? null : docker.message, {
+    lastTest: JSON.stringify(result),
+    ...(ssh.pin ? { sshHostKey: ssh.pin } : {}),
+  });
+  await audit({ actorId: actor.userId, action: "node.test", target: { type: "node", id }, detail: { online: result.online }, ip });
+  return result;
+}
+
+/** The health worker's check of one node: is its Docker engine answering? */
+export async function checkHealth(row: repo.NodeRow, timeoutMs: number): Promise<void> {
+  const target = dockerTargetOf(row);
+  let online = true;
+  let message: string | null = null;
+  try {
+    await dockerClient(target, timeoutMs).ping();
+  } catch (err) {
+    online = false;
+    message = describeDockerError(err, target);
+  }
+  const changed = await repo.recordStatus(row.id, online ? "online" : "offline", message);
+  if (changed) logger.info({ node: row.name, status: online ? "online" : "offline", message }, "node status changed");
+}
+
+export function allNodeRows() {
+  return repo.allNodes();
+}
+
+/** Offers this machine's Docker socket as a node when it exists and no node uses it yet. */
+export async function localNodeOffer() {
+  const socketPath = LOCAL_DOCKER_ADDRESS.slice("unix://".length);
+  let available = false;
+  try {
+    available = statSync(socketPath).isSocket();
+  } catch {
+    available = false;
+  }
+  const alreadyAdded = (await repo.allNodes({ dockerAddress: LOCAL_DOCKER_ADDRESS })).length > 0;
+  let detected: TNodeFacts | null = null;
+  if (available) {
+    try {
+      detected = { ...(await engineFacts(dockerClient({ dockerAddress: LOCAL_DOCKER_ADDRESS, useTls: false }, 5_000))), gpus: null };
+    } catch {
+      available = false;
+    }
+  }
+  return { available, dockerAddress: LOCAL_DOCKER_ADDRESS, alreadyAdded, detected };
+}

@@ -1,0 +1,61 @@
+// Specs and where they fit: availability counts online, listed nodes with enough free GPUs,
+// CPU and memory after what instances hold; users never see unlisted specs.
+import { describe, expect, it } from "vitest";
+import { ZCreateSpecRequest } from "@/lib/contracts/specs";
+import { ZCreateNodeRequest } from "@/lib/contracts/nodes";
+import type { Principal } from "../auth/principal";
+import { db } from "../db/client";
+import { AppError } from "../http/errors";
+import { createNode } from "../nodes/nodes.service";
+import * as specs from "./specs.service";
+
+const admin: Principal = { userId: "a", username: "admin", role: "admin", via: "api-token" };
+const user: Principal = { userId: "u", username: "user", role: "user", via: "api-token" };
+const uniq = () => Math.random().toString(36).slice(2, 8);
+
+async function gpuNode(status: "online" | "offline", over: Record<string, unknown> = {}) {
+  const node = await createNode(admin, ZCreateNodeRequest.parse({ name: `g-${uniq()}`, dockerAddress: "unix:///var/run/docker.sock", cpuCores: 32, memoryGb: 128, gpuName: `Model-${tag}`, gpuCount: 2, gpuMemoryGb: 24, ...over }), "ip");
+  await db().node.update({ where: { id: node.id }, data: { status } });
+  return node;
+}
+const tag = uniq();
+
+describe("availability", () => {
+  it("counts nodes that fit now, and lists them with free capacity", async () => {
+    const a = await gpuNode("online");
+    const b = await gpuNode("online", { cpuCores: 4 });
+    await gpuNode("offline");
+    await gpuNode("online", { isListed: false });
+    const spec = await specs.createSpec(admin, ZCreateSpecRequest.parse({ name: "2x", gpuModel: `NVIDIA Model-${tag}`, gpuCount: 2, gpuMemoryGb: 24, cpuCores: 8, memoryGb: 32, pricePerHourCents: 1000 }), "ip");
+    expect(spec.availableNodes).toBe(1);
+    const listed = await specs.specNodes(user, spec.id);
+    expect(listed.items.map((i) => i.nodeId)).toEqual([a.id]);
+    expect(listed.items[0]!.free).toMatchObject({ wholeGpus: 2, cpuCores: 32, memoryGb: 128 });
+    expect(b.id).not.toBe(a.id);
+
+    await db().allocation.create({ data: { nodeId: a.id, instanceId: "i1", gpuIndex: 0, gpuMemoryGb: 24, exclusive: true } });
+    expect((await specs.getSpec(user, spec.id)).availableNodes).toBe(0);
+    const oneGpu = await specs.createSpec(admin, ZCreateSpecRequest.parse({ name: "1x", gpuModel: `Model-${tag}`, gpuCount: 1, gpuMemoryGb: 24, cpuCores: 2, memoryGb: 8, pricePerHourCents: 500 }), "ip");
+    expect(oneGpu.availableNodes).toBe(2);
+    const free = (await specs.specNodes(user, oneGpu.id)).items.find((i) => i.nodeId === a.id)!.free;
+    expect(free.wholeGpus).toBe(1);
+    expect(free.gpuMemoryGb).toEqual([{ index: 0, freeGb: 0 }, { index: 1, freeGb: 24 }]);
+  });
+});
+
+describe("visibility and rules", () => {
+  it("users see listed specs only", async () => {
+    const hidden = await specs.createSpec(admin, ZCreateSpecRequest.parse({ name: `hidden-${tag}`, cpuCores: 1, memoryGb: 1, pricePerHourCents: 1, isListed: false }), "ip");
+    const err = await specs.getSpec(user, hidden.id).catch((e: unknown) => e);
+    expect((err as AppError).status).toBe(404);
+    expect((await specs.listSpecs(user, { page: 1, pageSize: 100, name: `hidden-${tag}` })).total).toBe(0);
+    expect((await specs.listSpecs(admin, { page: 1, pageSize: 100, name: `hidden-${tag}` })).total).toBe(1);
+  });
+
+  it("cross-field rules hold on update", async () => {
+    const cpu = await specs.createSpec(admin, ZCreateSpecRequest.parse({ name: "cpu", cpuCores: 2, memoryGb: 4, pricePerHourCents: 100 }), "ip");
+    const err = (await specs.updateSpec(admin, cpu.id, { gpuCount: 1 }, "ip").catch((e: unknown) => e)) as AppError;
+    expect(err.status).toBe(400);
+    expect(err.issues?.map((i) => i.path).sort()).toEqual(["gpuMemoryGb", "gpuModel"]);
+  });
+});
