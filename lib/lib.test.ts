@@ -36,3 +36,25 @@ describe("safeCallback", () => {
     for (const bad of ["https://evil.example", "//evil.example", "/\\evil.example", null, ""]) expect(safeCallback(bad)).toBe("/dashboard");
   });
 });
+
+describe("isImageReference", async () => {
+  const { isImageReference, parseDockerAddress, isLoopbackHost } = await import("./validation");
+  it("accepts what Docker accepts", () => {
+    for (const ok of ["busybox", "library/busybox:1.36", "nvidia/cuda:12.4.1-runtime-ubuntu22.04", "127.0.0.1:5000/aic/busybox:1.35", "localhost/x", "ghcr.io/org-name/img", `a@sha256:${"f".repeat(64)}`, "my_repo/sub.name__x-y:TAG_1.0"]) {
+      expect(isImageReference(ok), ok).toBe(true);
+    }
+  });
+  it("refuses what Docker refuses", () => {
+    for (const bad of ["UPPER/case", "Busybox", "has space:tag", "repo:", "a//b", "", "-lead/x", "x/", ":tag", "x:" + "t".repeat(129)]) {
+      expect(isImageReference(bad), bad).toBe(false);
+    }
+  });
+  it("parses Docker addresses and knows loopback", () => {
+    expect(parseDockerAddress("unix:///var/run/docker.sock")).toEqual({ kind: "unix", socketPath: "/var/run/docker.sock" });
+    expect(parseDockerAddress("tcp://[::1]:2376")).toEqual({ kind: "tcp", host: "::1", port: 2376 });
+    expect(parseDockerAddress("tcp://host:99999")).toBeNull();
+    expect(parseDockerAddress("http://host:2375")).toBeNull();
+    expect(isLoopbackHost("127.8.9.1")).toBe(true);
+    expect(isLoopbackHost("10.0.0.1")).toBe(false);
+  });
+});

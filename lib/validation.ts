@@ -7,12 +7,22 @@ const domainComponent = "(?:[a-zA-Z0-9]|[a-zA-Z0-9][a-zA-Z0-9-]*[a-zA-Z0-9])";
 const domain = `(?:${domainComponent}(?:\\.${domainComponent})*|\\[[0-9a-fA-F:]+\\])(?::[0-9]{1,5})?`;
 const tag = "[\\w][\\w.-]{0,127}";
 const digest = "[A-Za-z][A-Za-z0-9]*(?:[-_+.][A-Za-z][A-Za-z0-9]*)*:[0-9a-fA-F]{32,}";
-const IMAGE_REFERENCE = new RegExp(`^(?:${domain}/)?${pathComponent}(?:/${pathComponent})*(?::${tag})?(?:@${digest})?$`);
+const DOMAIN = new RegExp(`^${domain}$`);
+const REMOTE = new RegExp(`^${pathComponent}(?:/${pathComponent})*(?::${tag})?(?:@${digest})?$`);
 
-/** A Docker image reference as the engine accepts it (distribution/reference grammar). */
+/**
+ * A Docker image reference as the engine accepts it (distribution/reference grammar). As in
+ * Docker, the first component is a registry only if it has a dot or a port, or is localhost;
+ * otherwise it belongs to the (lower-case) repository path.
+ */
 export function isImageReference(value: string): boolean {
-  const name = value.split(/[@]/)[0] ?? "";
-  return value.length <= 512 && name.length <= 255 && IMAGE_REFERENCE.test(value);
+  if (value.length > 512 || (value.split("@")[0] ?? "").length > 255) return false;
+  const slash = value.indexOf("/");
+  const first = slash > 0 ? value.slice(0, slash) : "";
+  if (first && (first.includes(".") || first.includes(":") || first === "localhost")) {
+    return DOMAIN.test(first) && REMOTE.test(value.slice(slash + 1));
+  }
+  return REMOTE.test(value);
 }
 
 const LOOPBACK_HOSTS = new Set(["localhost", "127.0.0.1", "::1", "[::1]"]);

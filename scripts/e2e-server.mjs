@@ -28,6 +28,9 @@ const env = {
   HOST: "127.0.0.1",
   DATA_DIR: dataDir,
   TRUST_PROXY: "1", // tests give each case its own client address through X-Forwarded-For
+  // Many tests act as the one built-in admin at once; the per-principal API limit itself is
+  // tested on a console of its own (e2e/api/process.spec.ts).
+  RATE_LIMIT_API_PER_MIN: process.env.RATE_LIMIT_API_PER_MIN ?? "100000",
   LOG_LEVEL: process.env.E2E_LOG_LEVEL ?? "warn",
 };
 delete env.DATABASE_URL;

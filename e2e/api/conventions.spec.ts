@@ -54,22 +54,6 @@ test("errors carry code, message and the request id; unknown API paths are JSON 
   expect((await missing.json()).error.code).toBe("NOT_FOUND");
 });
 
-test("each principal gets 100 API requests a minute, then 429 with Retry-After", async ({ api, newUser }) => {
-  const u = await newUser();
-  const statuses: number[] = [];
-  for (let i = 0; i < 100; i += 20) {
-    const batch = await Promise.all(Array.from({ length: 20 }, () => api.get("/api/v1/users/me", { headers: bearer(u.token) })));
-    statuses.push(...batch.map((r) => r.status()));
-  }
-  expect(statuses.filter((s) => s === 200)).toHaveLength(100);
-  const limited = await api.get("/api/v1/users/me", { headers: bearer(u.token) });
-  expect(limited.status()).toBe(429);
-  expect(Number(limited.headers()["retry-after"])).toBeGreaterThan(0);
-  // Another principal is not affected.
-  const other = await newUser();
-  expect((await api.get("/api/v1/users/me", { headers: bearer(other.token) })).status()).toBe(200);
-});
-
 test("cookie-authenticated writes need the console's own Origin; bearer calls do not", async ({ playwright, baseURL, clientIp, newUser }) => {
   const u = await newUser();
   const browser = await playwright.request.newContext({ baseURL, extraHTTPHeaders: { "x-forwarded-for": clientIp } });

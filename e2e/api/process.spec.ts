@@ -1,76 +1,11 @@
 // The console process itself, started the way README's first line does (production build,
 // embedded defaults): first start creates the admin with a generated password printed
 // once; a restart keeps it; health answers 503 when the database goes away.
-import { spawn, type ChildProcess } from "node:child_process";
 import { mkdtempSync, statSync } from "node:fs";
-import { createServer } from "node:net";
 import os from "node:os";
 import path from "node:path";
-import pg from "pg";
 import { expect, test, uniq } from "../fixtures";
-
-const PG_URL = process.env.TEST_PG_URL ?? "postgresql://console:console@127.0.0.1:5432/postgres";
-
-function freePort(): Promise<number> {
-  return new Promise((resolve) => {
-    const s = createServer().listen(0, "127.0.0.1", () => {
-      const { port } = s.address() as { port: number };
-      s.close(() => resolve(port));
-    });
-  });
-}
-
-/** A new, empty PostgreSQL database; `drop` removes it even while a console still uses it. */
-async function tempPostgresDb(prefix: string): Promise<{ url: string; drop: () => Promise<void> }> {
-  const name = `${prefix}_${uniq()}`;
-  const admin = new pg.Client({ connectionString: PG_URL });
-  await admin.connect();
-  await admin.query(`CREATE DATABASE "${name}"`);
-  const u = new URL(PG_URL);
-  u.pathname = `/${name}`;
-  let dropped = false;
-  return {
-    url: u.toString(),
-    drop: async () => {
-      if (dropped) return;
-      dropped = true;
-      await admin.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
-      await admin.end();
-    },
-  };
-}
-
-type Running = { child: ChildProcess; output: () => string; url: string; stop: () => Promise<void> };
-
-async function start(env: Record<string, string>): Promise<Running> {
-  const port = await freePort();
-  const clean = { ...process.env };
-  for (const k of ["ADMIN_PASSWORD", "DATABASE_URL", "DATA_DIR", "PORT"]) delete clean[k];
-  const child = spawn(process.execPath, ["dist/server.mjs"], {
-    env: { ...clean, NODE_ENV: "production", PORT: String(port), HOST: "127.0.0.1", LOG_LEVEL: "info", ...env },
-    stdio: ["ignore", "pipe", "pipe"],
-  });
-  let out = "";
-  child.stdout!.on("data", (d) => (out += d));
-  child.stderr!.on("data", (d) => (out += d));
-  const url = `http://127.0.0.1:${port}`;
-  for (let i = 0; i < 120; i++) {
-    if (child.exitCode !== null) throw new Error(`console exited: ${out}`);
-    if (/console listening/.test(out)) break;
-    await new Promise((r) => setTimeout(r, 250));
-  }
-  return {
-    child,
-    url,
-    output: () => out,
-    stop: () =>
-      new Promise((resolve) => {
-        if (child.exitCode !== null) return resolve();
-        child.once("exit", () => resolve());
-        child.kill("SIGTERM");
-      }),
-  };
-}
+import { start, tempPostgresDb } from "../process";
 
 test("first start creates the admin with a generated password shown once; restart keeps it", async ({ request }, testInfo) => {
   test.skip(testInfo.project.metadata.db !== "sqlite", "the embedded defaults are SQLite");
@@ -150,5 +85,33 @@ test("two console processes behind a balancer share rate limits through Redis", 
     await a.stop();
     await b.stop();
     await db.drop();
+  }
+});
+
+test("each principal gets 100 API requests a minute by default, then 429 with Retry-After", async ({ request }, testInfo) => {
+  test.skip(testInfo.project.metadata.db !== "sqlite", "one run is enough; the limit does not depend on the database");
+  const running = await start({ DATA_DIR: mkdtempSync(path.join(os.tmpdir(), "aic-limit-")), ADMIN_PASSWORD: "limit-test-password" });
+  try {
+    const login = await request.post(`${running.url}/api/v1/auth/login`, { data: { username: "admin", password: "limit-test-password" } });
+    const { token } = await login.json();
+    const headers = { authorization: `Bearer ${token}` };
+    const statuses: number[] = [];
+    for (let i = 0; i < 100; i += 20) {
+      const batch = await Promise.all(Array.from({ length: 20 }, () => request.get(`${running.url}/api/v1/users/me`, { headers })));
+      statuses.push(...batch.map((r) => r.status()));
+    }
+    expect(statuses.filter((s) => s === 200)).toHaveLength(100);
+    const limited = await request.get(`${running.url}/api/v1/users/me`, { headers });
+    expect(limited.status()).toBe(429);
+    expect(Number(limited.headers()["retry-after"])).toBeGreaterThan(0);
+    expect((await limited.json()).error.code).toBe("RATE_LIMITED");
+    // Another principal is not affected.
+    const user = `lim${uniq()}`;
+    const reg = await request.post(`${running.url}/api/v1/auth/register`, { data: { username: user, email: `${user}@example.com`, password: "long-password" } });
+    expect(reg.status()).toBe(201);
+    const other = (await (await request.post(`${running.url}/api/v1/auth/login`, { data: { username: user, password: "long-password" } })).json()).token;
+    expect((await request.get(`${running.url}/api/v1/users/me`, { headers: { authorization: `Bearer ${other}` } })).status()).toBe(200);
+  } finally {
+    await running.stop();
   }
 });

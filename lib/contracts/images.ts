@@ -11,7 +11,7 @@ const optionalText = (max: number) => z.string().trim().max(max, `must be at mos
 export const ZImageAddress = z
   .string()
   .trim()
-  .min(1, "is required")
+  .min(1, { error: "is required", abort: true })
   .refine(isImageReference, "is not a valid Docker image reference (e.g. nvidia/cuda:12.4.1-runtime-ubuntu22.04)");
 
 export const ZImage = z.object({

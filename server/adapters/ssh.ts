@@ -1,6 +1,6 @@
 import "server-only";
 import { createHash } from "node:crypto";
-import { Client, type ConnectConfig } from "ssh2";
+import ssh2, { type ConnectConfig } from "ssh2";
 
 // SSH to a node, with the host key pinned: the first contact reports the key it saw (the
 // caller stores it); afterwards any other key is refused before authenticating.
@@ -35,7 +35,7 @@ export type SshSession = { exec(command: string, timeoutMs?: number): Promise<Ex
 
 /** Opens a connection, runs `fn`, closes. Rejects with HostKeyMismatchError or a clear message. */
 export async function withSsh<T>(t: SshTarget, fn: (s: SshSession) => Promise<T>, readyTimeoutMs = 10_000): Promise<T> {
-  const conn = new Client();
+  const conn = new ssh2.Client();
   let presented = "";
   let mismatch: HostKeyMismatchError | null = null;
   const config: ConnectConfig = {

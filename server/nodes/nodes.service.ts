@@ -1,7 +1,7 @@
 import "server-only";
 import { createPrivateKey, X509Certificate } from "node:crypto";
 import { statSync } from "node:fs";
-import { utils as sshUtils } from "ssh2";
+import ssh2 from "ssh2";
 import type { TCreateNodeRequest, TNodeCheck, TNodeFacts, TNodeTest, TUpdateNodeRequest } from "@/lib/contracts/nodes";
 import { nodeIssues, ZNodeTest } from "@/lib/contracts/nodes";
 import type { ErrorIssue } from "@/lib/contracts/errors";
@@ -86,7 +86,7 @@ function checkMaterial(input: Partial<Record<"caCert" | "clientCert" | "clientKe
     }
   }
   if (input.sshPrivateKey) {
-    const parsed = sshUtils.parseKey(input.sshPrivateKey);
+    const parsed = ssh2.utils.parseKey(input.sshPrivateKey);
     if (parsed instanceof Error) issues.push({ path: "sshPrivateKey", message: `cannot be read: ${parsed.message}` });
   }
   if (issues.length) throw validationError(issues);
