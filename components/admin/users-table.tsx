@@ -7,7 +7,7 @@ import { useAdminCreateUser, useAdminUpdateUser, useAdminUsers, useMe, useSettin
 import { formatMoney, formatTime } from "@/lib/format";
 import { EmailField, NewPasswordFields, UsernameField } from "../common/account-fields";
 import { errorText } from "../common/error-text";
-import { FormModal } from "../common/form-modal";
+import { FormDialog } from "../common/form-dialog";
 import { usePrefs, useT } from "../providers/i18n";
 
 /** Admin: users with server-side search, filters and pagination; role and active actions. */
@@ -116,7 +116,7 @@ export function UsersTable() {
             title: t("auth.username"),
             dataIndex: "username",
             render: (name: string, u) => (
-              <Space direction="vertical" size={0}>
+              <Space orientation="vertical" size={0}>
                 <Typography.Text strong>
                   {name} {u.id === me.data?.id && <Tag>{t("users.you")}</Tag>}
                 </Typography.Text>
@@ -171,7 +171,7 @@ export function UsersTable() {
           },
         ]}
       />
-      <FormModal<TAdminCreateUserRequest>
+      <FormDialog<TAdminCreateUserRequest>
         title={t("users.newUser")}
         open={creating}
         onClose={() => setCreating(false)}
@@ -188,7 +188,7 @@ export function UsersTable() {
         <Form.Item name="role" label={t("users.role")}>
           <Select options={[{ value: "user", label: t("users.user") }, { value: "admin", label: t("users.admin") }]} />
         </Form.Item>
-      </FormModal>
+      </FormDialog>
     </Card>
   );
 }

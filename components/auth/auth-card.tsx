@@ -11,7 +11,7 @@ export function AuthCard({ title, subtitle, children }: { title: string; subtitl
   const { token } = theme.useToken();
   return (
     <div style={{ minHeight: "100vh", display: "flex", alignItems: "center", justifyContent: "center", padding: 16 }}>
-      <Space direction="vertical" size="large" style={{ width: 400, maxWidth: "100%" }}>
+      <Space orientation="vertical" size="large" style={{ width: 400, maxWidth: "100%" }}>
         <Space style={{ width: "100%", justifyContent: "space-between" }}>
           <Space>
             <ClusterOutlined style={{ fontSize: 24, color: token.colorPrimary }} />

@@ -38,8 +38,8 @@ export function LoginForm() {
 
   return (
     <AuthCard title={t("auth.signInTitle")} subtitle={t("auth.signInSubtitle")}>
-      {notice && <Alert type="info" showIcon message={notice} style={{ marginBottom: 16 }} />}
-      {error && <Alert type="error" showIcon message={error} style={{ marginBottom: 16 }} role="alert" />}
+      {notice && <Alert type="info" showIcon title={notice} style={{ marginBottom: 16 }} />}
+      {error && <Alert type="error" showIcon title={error} style={{ marginBottom: 16 }} role="alert" />}
       <Form layout="vertical" onFinish={onFinish} requiredMark={false} disabled={pending}>
         <Form.Item name="username" label={t("auth.usernameOrEmail")} rules={[{ required: true, message: t("auth.required") }]}>
           <Input prefix={<UserOutlined />} autoComplete="username" autoFocus />

@@ -28,10 +28,10 @@ export function RegisterForm() {
       {config.isLoading ? (
         <Skeleton active />
       ) : !config.data?.registrationEnabled ? (
-        <Alert type="warning" showIcon message={t("auth.registrationClosed")} />
+        <Alert type="warning" showIcon title={t("auth.registrationClosed")} />
       ) : (
         <>
-          {register.error && <Alert type="error" showIcon role="alert" message={errorText(t, register.error)} style={{ marginBottom: 16 }} />}
+          {register.error && <Alert type="error" showIcon role="alert" title={errorText(t, register.error)} style={{ marginBottom: 16 }} />}
           <Form
             form={form}
             layout="vertical"

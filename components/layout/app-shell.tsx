@@ -18,6 +18,7 @@ import {
   UserOutlined,
   WalletOutlined,
   ClusterOutlined,
+  ShopOutlined,
 } from "@ant-design/icons";
 import type { MenuProps } from "antd";
 import { LOCALES, type Locale } from "@/lib/i18n";
@@ -39,6 +40,7 @@ export function AppShell({ user, children }: { user: ShellUser; children: React.
   const link = (href: string, label: string) => <Link href={href}>{label}</Link>;
   const items: MenuProps["items"] = [
     { key: "/dashboard", icon: <DashboardOutlined />, label: link("/dashboard", t("nav.dashboard")) },
+    { key: "/catalog", icon: <ShopOutlined />, label: link("/catalog", t("nav.catalog")) },
     { key: "/instances", icon: <CodeSandboxOutlined />, label: link("/instances", t("nav.instances")) },
     { key: "/billing", icon: <WalletOutlined />, label: link("/billing", t("nav.billing")) },
     ...(user.role === "admin"
@@ -58,7 +60,7 @@ export function AppShell({ user, children }: { user: ShellUser; children: React.
         ]
       : []),
   ];
-  const selected = [...["/dashboard", "/instances", "/billing", "/profile"], ...(user.role === "admin" ? ["/admin/images", "/admin/nodes", "/admin/specs", "/admin/users", "/admin/recharge-codes"] : [])].filter(
+  const selected = [...["/dashboard", "/catalog", "/instances", "/billing", "/profile"], ...(user.role === "admin" ? ["/admin/images", "/admin/nodes", "/admin/specs", "/admin/users", "/admin/recharge-codes"] : [])].filter(
     (k) => pathname === k || pathname.startsWith(`${k}/`),
   );
 

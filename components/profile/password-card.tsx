@@ -33,7 +33,7 @@ export function PasswordCard() {
 
   return (
     <Card title={t("profile.changePassword")}>
-      <Alert type="warning" showIcon message={t("profile.passwordWarning")} style={{ marginBottom: 16 }} />
+      <Alert type="warning" showIcon title={t("profile.passwordWarning")} style={{ marginBottom: 16 }} />
       <Form form={form} layout="vertical" onFinish={onFinish} requiredMark={false}>
         <Form.Item name="currentPassword" label={t("profile.currentPassword")} rules={[{ required: true, message: t("auth.required") }]}>
           <Input.Password autoComplete="current-password" />

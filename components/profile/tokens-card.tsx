@@ -6,7 +6,7 @@ import type { TApiToken } from "@/lib/contracts/tokens";
 import { useCreateToken, useRevokeToken, useTokens } from "@/lib/hooks/users";
 import { formatTime } from "@/lib/format";
 import { errorText } from "../common/error-text";
-import { FormModal } from "../common/form-modal";
+import { FormDialog } from "../common/form-dialog";
 import { useT } from "../providers/i18n";
 
 function tokenState(tk: TApiToken): "revoked" | "expired" | "active" {
@@ -76,7 +76,7 @@ export function TokensCard() {
           },
         ]}
       />
-      <FormModal<{ name: string; expiresInDays?: number | null }>
+      <FormDialog<{ name: string; expiresInDays?: number | null }>
         title={t("profile.newToken")}
         open={creating}
         onClose={() => setCreating(false)}
@@ -89,7 +89,7 @@ export function TokensCard() {
         <Form.Item name="expiresInDays" label={t("profile.expiresInDays")} extra={t("profile.expiresNever")}>
           <InputNumber min={1} max={3650} style={{ width: "100%" }} />
         </Form.Item>
-      </FormModal>
+      </FormDialog>
       <Modal
         title={
           <Space>
@@ -100,10 +100,10 @@ export function TokensCard() {
         open={secret !== null}
         onCancel={() => setSecret(null)}
         footer={<Button onClick={() => setSecret(null)}>{t("common.close")}</Button>}
-        maskClosable={false}
+        mask={{ closable: false }}
         destroyOnHidden
       >
-        <Alert type="warning" showIcon message={t("profile.tokenCreatedBody")} style={{ marginBottom: 16 }} />
+        <Alert type="warning" showIcon title={t("profile.tokenCreatedBody")} style={{ marginBottom: 16 }} />
         <Typography.Paragraph
           code
           copyable={{ text: secret ?? "", onCopy: () => void message.success(t("common.copied")) }}

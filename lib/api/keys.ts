@@ -14,3 +14,23 @@ export const userKeys = {
 export const settingsKeys = {
   all: ["settings"] as const,
 };
+
+export const imageKeys = {
+  all: ["images"] as const,
+  list: (q: Record<string, unknown>) => ["images", "list", q] as const,
+  presence: (id: string) => ["images", id, "nodes"] as const,
+};
+
+export const specKeys = {
+  all: ["specs"] as const,
+  list: (q: Record<string, unknown>) => ["specs", "list", q] as const,
+  nodes: (id: string) => ["specs", id, "nodes"] as const,
+};
+
+export const nodeKeys = {
+  all: ["nodes"] as const,
+  list: (q: Record<string, unknown>) => ["nodes", "list", q] as const,
+  one: (id: string) => ["nodes", id] as const,
+  events: (id: string) => ["nodes", id, "events"] as const,
+  local: ["nodes", "local"] as const,
+};

@@ -1,9 +1,12 @@
-// Placeholder until its issue lands. Auth: admin.
+// Admin: images. Auth: admin.
+import type { Metadata } from "next";
+import { ImagesPage } from "@/components/admin/images-page";
 import { Forbidden } from "@/components/common/forbidden";
-import { Placeholder } from "@/components/common/placeholder";
 import { requireAdmin } from "@/server/auth/page-guard";
+
+export const metadata: Metadata = { title: "Images" };
 
 export default async function AdminImagesPage() {
   if (!(await requireAdmin())) return <Forbidden />;
-  return <Placeholder page="nav.images" />;
+  return <ImagesPage />;
 }

@@ -1,9 +1,12 @@
-// Placeholder until its issue lands. Auth: admin.
+// Admin: nodes. Auth: admin.
+import type { Metadata } from "next";
+import { NodesPage } from "@/components/admin/nodes-page";
 import { Forbidden } from "@/components/common/forbidden";
-import { Placeholder } from "@/components/common/placeholder";
 import { requireAdmin } from "@/server/auth/page-guard";
+
+export const metadata: Metadata = { title: "Nodes" };
 
 export default async function AdminNodesPage() {
   if (!(await requireAdmin())) return <Forbidden />;
-  return <Placeholder page="nav.nodes" />;
+  return <NodesPage />;
 }

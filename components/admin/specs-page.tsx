@@ -1,0 +1,165 @@
+"use client";
+import { useState } from "react";
+import { App, Button, Card, Col, Form, Input, InputNumber, Row, Space, Switch, Table, Tag, Typography } from "antd";
+import { PlusOutlined } from "@ant-design/icons";
+import type { TSpec } from "@/lib/contracts/specs";
+import { useDeleteSpec, useSaveSpec, useSpecs, type SpecFilters } from "@/lib/hooks/catalog";
+import { CURRENCY, formatMoney } from "@/lib/format";
+import { useDangerConfirm } from "../common/confirm";
+import { FormDialog } from "../common/form-dialog";
+import { ListedFilter, LoadError, SearchBox, Toolbar } from "../common/listing";
+import { usePrefs, useT } from "../providers/i18n";
+
+// Admin: product specs (GPUs, CPU, memory, disks, price) with availability right now.
+
+type SpecForm = Omit<TSpec, "id" | "availableNodes" | "createdAt" | "updatedAt" | "pricePerHourCents"> & { price: number };
+
+export function SpecsPage() {
+  const t = useT();
+  const { locale } = usePrefs();
+  const { message } = App.useApp();
+  const confirm = useDangerConfirm();
+  const [filters, setFilters] = useState<SpecFilters>({ page: 1, pageSize: 20 });
+  const specs = useSpecs(filters);
+  const save = useSaveSpec();
+  const remove = useDeleteSpec();
+  const [editing, setEditing] = useState<TSpec | "new" | null>(null);
+
+  if (specs.isError && !specs.data) return <LoadError onRetry={() => void specs.refetch()} />;
+  const current = editing && editing !== "new" ? editing : null;
+
+  return (
+    <Card
+      title={t("specs.title")}
+      extra={
+        <Button type="primary" icon={<PlusOutlined />} onClick={() => setEditing("new")}>
+          {t("specs.new")}
+        </Button>
+      }
+    >
+      <Toolbar>
+        <SearchBox placeholder={t("specs.searchName")} onSearch={(name) => setFilters((f) => ({ ...f, page: 1, name }))} />
+        <ListedFilter value={filters.isListed} onChange={(isListed) => setFilters((f) => ({ ...f, page: 1, isListed }))} labels={{ listed: t("images.listed"), unlisted: t("images.unlisted") }} />
+      </Toolbar>
+      <Table<TSpec>
+        rowKey="id"
+        loading={specs.isFetching}
+        dataSource={specs.data?.items ?? []}
+        scroll={{ x: 1100 }}
+        pagination={{
+          current: filters.page,
+          pageSize: filters.pageSize,
+          total: specs.data?.total ?? 0,
+          showSizeChanger: true,
+          showTotal: (total) => t("common.total", { total }),
+          onChange: (page, pageSize) => setFilters((f) => ({ ...f, page, pageSize })),
+        }}
+        columns={[
+          { title: t("specs.name"), dataIndex: "name", render: (n: string) => <Typography.Text strong>{n}</Typography.Text> },
+          {
+            title: "GPU",
+            render: (_, s) =>
+              s.gpuCount > 0 ? (
+                <Space orientation="vertical" size={0}>
+                  <span>{t("catalog.gpus", { count: s.gpuCount, model: s.gpuModel ?? "" })}</span>
+                  <Typography.Text type="secondary">
+                    {t("catalog.gpuMemory", { gb: s.gpuMemoryGb })} {s.supportMemorySplit && <Tag color="purple">HAMi</Tag>}
+                  </Typography.Text>
+                </Space>
+              ) : (
+                <Tag>{t("catalog.cpuOnly")}</Tag>
+              ),
+          },
+          { title: t("specs.cpuCores"), dataIndex: "cpuCores", align: "right" },
+          { title: t("specs.memoryGb"), dataIndex: "memoryGb", align: "right" },
+          { title: `${t("specs.systemDiskGb")} / ${t("specs.dataDiskGb")}`, render: (_, s) => `${s.systemDiskGb} / ${s.dataDiskGb}` },
+          { title: t("specs.price"), dataIndex: "pricePerHourCents", align: "right", render: (c: number) => formatMoney(c, locale) },
+          {
+            title: t("specs.availability"),
+            dataIndex: "availableNodes",
+            render: (n: number) => <Tag color={n > 0 ? "green" : "red"}>{n > 0 ? t("specs.nodesFree", { count: n }) : t("catalog.soldOut")}</Tag>,
+          },
+          { title: t("specs.isListed"), dataIndex: "isListed", render: (v: boolean) => <Tag color={v ? "green" : "default"}>{v ? t("images.listed") : t("images.unlisted")}</Tag> },
+          {
+            title: t("common.actions"),
+            fixed: "right",
+            width: 170,
+            render: (_, s) => (
+              <Space>
+                <Button size="small" onClick={() => setEditing(s)}>
+                  {t("common.edit")}
+                </Button>
+                <Button size="small" danger onClick={() => confirm({ title: s.name, content: t("specs.deleteConfirm", { name: s.name }), onOk: () => remove.mutateAsync(s.id) })}>
+                  {t("common.delete")}
+                </Button>
+              </Space>
+            ),
+          },
+        ]}
+      />
+      <FormDialog<SpecForm>
+        variant="drawer"
+        title={current ? t("specs.edit") : t("specs.new")}
+        okText={current ? t("common.save") : t("common.create")}
+        open={editing !== null}
+        onClose={() => setEditing(null)}
+        pending={save.isPending}
+        initialValues={
+          current
+            ? { ...current, price: current.pricePerHourCents / 100 }
+            : { gpuCount: 0, gpuMemoryGb: 0, supportMemorySplit: false, cpuCores: 4, memoryGb: 16, systemDiskGb: 50, dataDiskGb: 100, price: 1, isListed: true, gpuModel: null }
+        }
+        onSubmit={async ({ price, ...v }) => {
+          const body = { ...v, gpuModel: v.gpuCount > 0 ? v.gpuModel || null : null, gpuMemoryGb: v.gpuCount > 0 ? v.gpuMemoryGb : 0, supportMemorySplit: v.gpuCount > 0 && v.supportMemorySplit, pricePerHourCents: Math.round(price * 100) };
+          await save.mutateAsync({ id: current?.id, body });
+          void message.success(t("common.saved"));
+        }}
+      >
+        <SpecFormFields />
+      </FormDialog>
+    </Card>
+  );
+}
+
+function SpecFormFields() {
+  const t = useT();
+  const gpuCount = Form.useWatch("gpuCount", Form.useFormInstance<SpecForm>()) ?? 0;
+  const number = (name: keyof SpecForm, label: string, min = 0) => (
+    <Form.Item name={name} label={label} rules={[{ required: true, message: t("auth.required") }]}>
+      <InputNumber min={min} precision={0} style={{ width: "100%" }} />
+    </Form.Item>
+  );
+  return (
+    <>
+          <Form.Item name="name" label={t("specs.name")} rules={[{ required: true, message: t("auth.required") }, { max: 100 }]}>
+            <Input placeholder="4090 × 2 · 16 vCPU · 64 GB" />
+          </Form.Item>
+          <Row gutter={16}>
+            <Col span={12}>{number("gpuCount", t("specs.gpuCount"))}</Col>
+            <Col span={12}>
+              <Form.Item name="gpuMemoryGb" label={t("specs.gpuMemoryGb")} rules={[{ required: gpuCount > 0, message: t("auth.required") }]}>
+                <InputNumber min={0} precision={0} disabled={gpuCount === 0} style={{ width: "100%" }} />
+              </Form.Item>
+            </Col>
+          </Row>
+          <Form.Item name="gpuModel" label={t("specs.gpuModel")} extra={t("specs.gpuModelHelp")} rules={[{ required: gpuCount > 0, message: t("auth.required") }]}>
+            <Input disabled={gpuCount === 0} placeholder="NVIDIA RTX 4090" />
+          </Form.Item>
+          <Form.Item name="supportMemorySplit" label={t("specs.supportMemorySplit")} valuePropName="checked">
+            <Switch disabled={gpuCount === 0} />
+          </Form.Item>
+          <Row gutter={16}>
+            <Col span={12}>{number("cpuCores", t("specs.cpuCores"), 1)}</Col>
+            <Col span={12}>{number("memoryGb", t("specs.memoryGb"), 1)}</Col>
+            <Col span={12}>{number("systemDiskGb", t("specs.systemDiskGb"))}</Col>
+            <Col span={12}>{number("dataDiskGb", t("specs.dataDiskGb"))}</Col>
+          </Row>
+          <Form.Item name="price" label={`${t("specs.price")} (${CURRENCY})`} rules={[{ required: true, message: t("auth.required") }]}>
+            <InputNumber min={0} precision={2} step={0.5} style={{ width: "100%" }} />
+          </Form.Item>
+          <Form.Item name="isListed" label={t("specs.isListed")} valuePropName="checked">
+            <Switch />
+          </Form.Item>
+    </>
+  );
+}

@@ -1,0 +1,91 @@
+"use client";
+import { Badge, Card, Col, Empty, Row, Skeleton, Space, Tag, Typography } from "antd";
+import { AppstoreOutlined, ClusterOutlined } from "@ant-design/icons";
+import { useImages, useSpecs } from "@/lib/hooks/catalog";
+import { formatMoney } from "@/lib/format";
+import { LoadError } from "../common/listing";
+import { usePrefs, useT } from "../providers/i18n";
+
+// The user's catalog: listed images and listed specs as cards, with what is available now.
+
+export function CatalogView() {
+  const t = useT();
+  const { locale } = usePrefs();
+  const images = useImages({ page: 1, pageSize: 100 });
+  const specs = useSpecs({ page: 1, pageSize: 100 });
+
+  return (
+    <Space orientation="vertical" size="large" style={{ width: "100%" }}>
+      <Typography.Title level={3} style={{ margin: 0 }}>
+        {t("catalog.title")}
+      </Typography.Title>
+      <section>
+        <Typography.Title level={4}>
+          <ClusterOutlined /> {t("catalog.specs")}
+        </Typography.Title>
+        {specs.isLoading ? (
+          <Skeleton active />
+        ) : specs.isError ? (
+          <LoadError onRetry={() => void specs.refetch()} />
+        ) : !specs.data?.items.length ? (
+          <Empty description={t("catalog.noSpecs")} />
+        ) : (
+          <Row gutter={[16, 16]}>
+            {specs.data.items.map((s) => (
+              <Col key={s.id} xs={24} sm={12} lg={8} xl={6}>
+                <Badge.Ribbon text={s.availableNodes > 0 ? t("catalog.available", { count: s.availableNodes }) : t("catalog.soldOut")} color={s.availableNodes > 0 ? "green" : "red"}>
+                  <Card title={s.name} data-testid={`spec-card-${s.name}`}>
+                    <Space orientation="vertical" size={4}>
+                      {s.gpuCount > 0 ? (
+                        <Typography.Text strong>
+                          {t("catalog.gpus", { count: s.gpuCount, model: s.gpuModel ?? "" })} · {t("catalog.gpuMemory", { gb: s.gpuMemoryGb })}
+                          {s.supportMemorySplit && <Tag color="purple" style={{ marginLeft: 8 }}>{t("catalog.memorySplit")}</Tag>}
+                        </Typography.Text>
+                      ) : (
+                        <Tag>{t("catalog.cpuOnly")}</Tag>
+                      )}
+                      <span>
+                        {t("catalog.cores", { count: s.cpuCores })} · {t("catalog.memory", { gb: s.memoryGb })}
+                      </span>
+                      <Typography.Text type="secondary">{t("catalog.disks", { system: s.systemDiskGb, data: s.dataDiskGb })}</Typography.Text>
+                      <Typography.Title level={4} style={{ margin: "8px 0 0" }}>
+                        {t("catalog.perHour", { price: formatMoney(s.pricePerHourCents, locale) })}
+                      </Typography.Title>
+                    </Space>
+                  </Card>
+                </Badge.Ribbon>
+              </Col>
+            ))}
+          </Row>
+        )}
+      </section>
+      <section>
+        <Typography.Title level={4}>
+          <AppstoreOutlined /> {t("catalog.images")}
+        </Typography.Title>
+        {images.isLoading ? (
+          <Skeleton active />
+        ) : images.isError ? (
+          <LoadError onRetry={() => void images.refetch()} />
+        ) : !images.data?.items.length ? (
+          <Empty description={t("catalog.noImages")} />
+        ) : (
+          <Row gutter={[16, 16]}>
+            {images.data.items.map((i) => (
+              <Col key={i.id} xs={24} sm={12} lg={8} xl={6}>
+                <Card title={i.name} data-testid={`image-card-${i.name}`} extra={i.supportMemorySplit && <Tag color="purple">{t("catalog.memorySplit")}</Tag>}>
+                  <Typography.Paragraph ellipsis={{ rows: 3 }} type={i.description ? undefined : "secondary"}>
+                    {i.description ?? "—"}
+                  </Typography.Paragraph>
+                  <Typography.Text type="secondary">
+                    {t("catalog.source")}: {i.source ?? "—"}
+                  </Typography.Text>
+                </Card>
+              </Col>
+            ))}
+          </Row>
+        )}
+      </section>
+    </Space>
+  );
+}

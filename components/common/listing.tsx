@@ -1,0 +1,39 @@
+"use client";
+import { Button, Input, Result, Select, Space } from "antd";
+import { useT } from "../providers/i18n";
+
+// Building blocks of admin list pages: a filter bar and an error state with retry.
+
+export function SearchBox({ placeholder, onSearch }: { placeholder: string; onSearch: (v: string | undefined) => void }) {
+  return <Input.Search allowClear placeholder={placeholder} style={{ width: 260 }} onSearch={(v) => onSearch(v.trim() || undefined)} />;
+}
+
+export function ListedFilter({ value, onChange, labels }: { value?: "true" | "false"; onChange: (v: "true" | "false" | undefined) => void; labels: { listed: string; unlisted: string } }) {
+  const t = useT();
+  return (
+    <Select<"" | "true" | "false">
+      aria-label={labels.listed}
+      style={{ width: 150 }}
+      value={value ?? ""}
+      onChange={(v) => onChange(v || undefined)}
+      options={[
+        { value: "", label: t("common.all") },
+        { value: "true", label: labels.listed },
+        { value: "false", label: labels.unlisted },
+      ]}
+    />
+  );
+}
+
+export function Toolbar({ children }: { children: React.ReactNode }) {
+  return (
+    <Space wrap style={{ marginBottom: 16 }}>
+      {children}
+    </Space>
+  );
+}
+
+export function LoadError({ onRetry }: { onRetry: () => void }) {
+  const t = useT();
+  return <Result status="error" title={t("common.loadFailed")} extra={<Button onClick={onRetry}>{t("common.retry")}</Button>} />;
+}
