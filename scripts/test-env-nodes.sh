@@ -73,6 +73,14 @@ if ! docker image inspect local/busybox:latest >/dev/null 2>&1; then
   rm -rf "$rootfs"
 fi
 
+# An application image for instance tests: says hello on stdout and stderr, then idles and
+# exits cleanly on SIGTERM (made from local/busybox, no registry).
+if ! docker image inspect local/aic-app:latest >/dev/null 2>&1; then
+  log "building local/aic-app:latest"
+  printf 'FROM local/busybox:latest\nCMD ["/bin/sh", "-c", "echo \\"aic-app started on $(hostname)\\"; echo \\"aic-app stderr line\\" >&2; trap \\"echo aic-app stopping; exit 0\\" TERM INT; while :; do sleep 3600 & wait $!; done"]\n' \
+    | docker build -q -t local/aic-app:latest - >/dev/null
+fi
+
 # --- Local registry on 127.0.0.1:5000 (loopback registries need no TLS for dockerd) -------
 if ! curl -sf http://127.0.0.1:5000/v2/ >/dev/null 2>&1; then
   log "starting registry (127.0.0.1:5000)"

@@ -39,6 +39,12 @@ const ZEnv = z.object({
   LOGIN_LOCK_MINUTES: int(15, 1),
   /** How often the health worker checks each node's Docker engine. */
   NODE_HEALTH_INTERVAL_SEC: int(30, 1),
+  /** How often the reconciler compares instances with their nodes' containers. */
+  RECONCILE_INTERVAL_SEC: int(15, 1),
+  /** How long an operation's claim on an instance lasts without renewal (a dead process's lapses). */
+  INSTANCE_LEASE_SEC: int(60, 3),
+  /** Processes/threads one instance may run. */
+  INSTANCE_PIDS_LIMIT: int(4096, 64),
 });
 
 export type Env = z.infer<typeof ZEnv>;

@@ -34,3 +34,11 @@ export const nodeKeys = {
   events: (id: string) => ["nodes", id, "events"] as const,
   local: ["nodes", "local"] as const,
 };
+
+export const instanceKeys = {
+  all: ["instances"] as const,
+  list: (q: Record<string, unknown>) => ["instances", "list", q] as const,
+  one: (id: string) => ["instances", id] as const,
+  logs: (id: string, q: Record<string, unknown>) => ["instances", id, "logs", q] as const,
+  stats: (id: string) => ["instances", id, "stats"] as const,
+};

@@ -1,5 +1,6 @@
 import { authEndpoints } from "./auth";
 import { imagesEndpoints } from "./images";
+import { instancesEndpoints } from "./instances";
 import { nodesEndpoints } from "./nodes";
 import { specsEndpoints } from "./specs";
 import { systemEndpoints } from "./system";
@@ -16,6 +17,7 @@ export const api = {
   ...imagesEndpoints,
   ...specsEndpoints,
   ...nodesEndpoints,
+  ...instancesEndpoints,
 };
 
 export type Api = typeof api;

@@ -136,6 +136,9 @@ export const ZNodeTest = z.object({
 });
 export type TNodeTest = z.infer<typeof ZNodeTest>;
 
+export const ZUnmanagedContainer = z.object({ containerId: z.string(), name: z.string(), state: z.string(), instanceId: z.string().nullable() });
+export type TUnmanagedContainer = z.infer<typeof ZUnmanagedContainer>;
+
 export const ZNode = z.object({
   id: z.string(),
   name: z.string(),
@@ -167,6 +170,8 @@ export const ZNode = z.object({
   lastSeenAt: ZNullableTimestamp,
   lastCheckedAt: ZNullableTimestamp,
   lastTest: ZNodeTest.nullable(),
+  /** Containers carrying this console's labels that no live instance owns (reported, never removed). */
+  unmanagedContainers: z.array(ZUnmanagedContainer),
   free: ZFreeCapacity,
   createdAt: ZTimestamp,
   updatedAt: ZTimestamp,

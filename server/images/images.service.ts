@@ -9,6 +9,7 @@ import { channel } from "../http/stream";
 import { logger } from "../logger";
 import { allNodeRows, dockerTargetOf } from "../nodes/nodes.service";
 import { findNode } from "../nodes/nodes.repo";
+import { assertUnused } from "../instances/in-use";
 import * as repo from "./images.repo";
 
 // Images: users see listed ones; admins manage all, see per-node presence, pull to nodes.
@@ -38,6 +39,7 @@ export async function updateImage(actor: Principal, id: string, input: TUpdateIm
 
 export async function deleteImage(actor: Principal, id: string, ip: string): Promise<void> {
   const image = await getImage(actor, id);
+  await assertUnused(`Image ${image.name}`, { imageId: id });
   await repo.deleteImage(id);
   await audit({ actorId: actor.userId, action: "image.delete", target: { type: "image", id }, detail: { name: image.name }, ip });
 }

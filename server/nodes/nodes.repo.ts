@@ -54,10 +54,6 @@ export async function heldByNode(nodeIds?: string[]): Promise<Map<string, Held[]
   return map;
 }
 
-export function countAllocations(nodeId: string): Promise<number> {
-  return db().allocation.count({ where: { nodeId } });
-}
-
 /**
  * Records a health observation. The status change and its history row are written only by
  * the caller whose update actually changed the status, so two console processes checking

@@ -3,7 +3,8 @@ import { createPrivateKey, X509Certificate } from "node:crypto";
 import { statSync } from "node:fs";
 import ssh2 from "ssh2";
 import type { TCreateNodeRequest, TNodeCheck, TNodeFacts, TNodeTest, TUpdateNodeRequest } from "@/lib/contracts/nodes";
-import { nodeIssues, ZNodeTest } from "@/lib/contracts/nodes";
+import { nodeIssues, ZNodeTest, ZUnmanagedContainer, type TUnmanagedContainer } from "@/lib/contracts/nodes";
+import { z } from "zod";
 import type { ErrorIssue } from "@/lib/contracts/errors";
 import { audit } from "../audit/audit.service";
 import type { Principal } from "../auth/principal";
@@ -14,6 +15,7 @@ import { seal, unseal } from "../crypto/secret-box";
 import { AppError, isUniqueViolation, notFound, validationError } from "../http/errors";
 import { logger } from "../logger";
 import { freeCapacity, type Held } from "./capacity";
+import { assertUnused } from "../instances/in-use";
 import * as repo from "./nodes.repo";
 
 // Compute nodes: CRUD with write-only encrypted secrets, the connection test (Docker, TLS,
@@ -53,14 +55,28 @@ function parseTest(json: string | null): TNodeTest | null {
   return parsed.success ? parsed.data : null;
 }
 
+function parseUnmanaged(json: string | null): TUnmanagedContainer[] {
+  const parsed = z.array(ZUnmanagedContainer).safeParse(json ? JSON.parse(json) : []);
+  return parsed.success ? parsed.data : [];
+}
+
+/** What the reconciler found on the node without a live instance; a change is logged once. */
+export async function recordUnmanaged(row: repo.NodeRow, found: TUnmanagedContainer[]): Promise<void> {
+  const json = found.length ? JSON.stringify(found) : null;
+  if (json === row.unmanagedContainers) return;
+  await repo.updateNode(row.id, { unmanagedContainers: json });
+  if (found.length) logger.warn({ node: row.name, containers: found.map((c) => c.name) }, "containers with this console's labels and no instance");
+}
+
 function toDto(row: repo.NodeRow, held: Map<string, Held[]>) {
-  const { sshPasswordEnc, sshPrivateKeyEnc, clientKeyEnc, lastTest, ...rest } = row;
+  const { sshPasswordEnc, sshPrivateKeyEnc, clientKeyEnc, lastTest, unmanagedContainers, ...rest } = row;
   return {
     ...rest,
     hasSshPassword: !!sshPasswordEnc,
     hasSshPrivateKey: !!sshPrivateKeyEnc,
     hasClientKey: !!clientKeyEnc,
     lastTest: parseTest(lastTest),
+    unmanagedContainers: parseUnmanaged(unmanagedContainers),
     free: freeCapacity(row, held.get(row.id) ?? []),
   };
 }
@@ -162,8 +178,7 @@ export async function updateNode(actor: Principal, id: string, input: TUpdateNod
 
 export async function deleteNode(actor: Principal, id: string, ip: string): Promise<void> {
   const row = await loadRow(id);
-  const held = await repo.countAllocations(id);
-  if (held > 0) throw new AppError("CONFLICT", `Node ${row.name} still hosts instances (${held} allocation${held > 1 ? "s" : ""}); delete or move them first`);
+  await assertUnused(`Node ${row.name}`, { nodeId: id });
   await repo.deleteNode(id);
   await audit({ actorId: actor.userId, action: "node.delete", target: { type: "node", id }, detail: { name: row.name }, ip });
 }

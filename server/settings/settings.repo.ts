@@ -13,3 +13,17 @@ export async function writeSettings(values: Record<string, string>): Promise<voi
     }
   });
 }
+
+/** The stored value of `key`, storing `value` first if there is none (race-safe). */
+export async function ensureSetting(key: string, value: string): Promise<string> {
+  const existing = await db().setting.findUnique({ where: { key }, select: { value: true } });
+  if (existing) return existing.value;
+  try {
+    await db().setting.create({ data: { key, value }, select: { key: true } });
+    return value;
+  } catch (err) {
+    // Another process stored it first: theirs is the value.
+    if ((err as { code?: string }).code !== "P2002") throw err;
+    return (await db().setting.findUniqueOrThrow({ where: { key }, select: { value: true } })).value;
+  }
+}

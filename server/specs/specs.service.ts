@@ -6,6 +6,7 @@ import type { Principal } from "../auth/principal";
 import { notFound, validationError } from "../http/errors";
 import { freeCapacity, missingFor, type SpecNeeds } from "../nodes/capacity";
 import { allNodes, heldByNode } from "../nodes/nodes.repo";
+import { assertUnused } from "../instances/in-use";
 import * as repo from "./specs.repo";
 
 // Specs (what users buy) and which nodes could host one right now.
@@ -67,6 +68,7 @@ export async function updateSpec(actor: Principal, id: string, input: TUpdateSpe
 
 export async function deleteSpec(actor: Principal, id: string, ip: string): Promise<void> {
   const spec = await load(actor, id);
+  await assertUnused(`Spec ${spec.name}`, { specId: id });
   await repo.deleteSpec(id);
   await audit({ actorId: actor.userId, action: "spec.delete", target: { type: "spec", id }, detail: { name: spec.name }, ip });
 }

@@ -12,6 +12,8 @@ export const TLS_DOCKER = "tcp://127.0.0.1:2376";
 export const REGISTRY = "127.0.0.1:5000";
 export const REGISTRY_IMAGE = `${REGISTRY}/aic/busybox:1.35`;
 export const LOCAL_IMAGE = "local/busybox:latest";
+/** Prints "aic-app started on <hostname>" (stdout) and "aic-app stderr line", then idles. */
+export const APP_IMAGE = "local/aic-app:latest";
 
 export const tls = () => ({ caCert: read("tls", "ca.pem"), clientCert: read("tls", "client-cert.pem"), clientKey: read("tls", "client-key.pem") });
 /** A client certificate from an unrelated CA, and that CA. */

@@ -1,8 +1,9 @@
 import "server-only";
 import { nodeHealthWorker } from "./node-health";
+import { reconcilerWorker } from "./reconciler";
 import type { Worker } from "./runner";
 
 // The console's background workers; server/main.ts starts them with the runner.
 export function workers(): Worker[] {
-  return [nodeHealthWorker()];
+  return [nodeHealthWorker(), reconcilerWorker()];
 }

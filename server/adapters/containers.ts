@@ -1,0 +1,265 @@
+import "server-only";
+import { PassThrough, type Readable } from "node:stream";
+import type Docker from "dockerode";
+
+// Containers and volumes on a node's engine: idempotent operations (a 304 "already in that
+// state" or 404 "already gone" is success where the caller wants that end state), logs and
+// stats computed as the Docker CLI computes them.
+
+type DockerError = { statusCode?: number; json?: { message?: string }; reason?: string; message?: string };
+const status = (err: unknown) => (err as DockerError)?.statusCode;
+
+/** Docker's own words for an engine error. */
+export function dockerMessage(err: unknown): string {
+  const e = err as DockerError;
+  return (e?.json?.message ?? e?.reason ?? e?.message ?? String(err)).trim();
+}
+
+export type ContainerState = {
+  id: string;
+  /** created | running | paused | restarting | removing | exited | dead */
+  state: string;
+  running: boolean;
+  exitCode: number;
+  error: string;
+  startedAt: string | null;
+  finishedAt: string | null;
+  oomKilled: boolean;
+  tty: boolean;
+  labels: Record<string, string>;
+  /** Host configuration, for checks (limits, mounts, devices). */
+  hostConfig: Docker.HostConfig;
+};
+
+export async function inspectContainer(d: Docker, nameOrId: string): Promise<ContainerState | null> {
+  try {
+    const c = await d.getContainer(nameOrId).inspect();
+    const zero = (t: string | undefined) => (!t || t.startsWith("0001-01-01") ? null : t);
+    return {
+      id: c.Id,
+      state: c.State.Status,
+      running: c.State.Running,
+      exitCode: c.State.ExitCode,
+      error: c.State.Error ?? "",
+      startedAt: zero(c.State.StartedAt),
+      finishedAt: zero(c.State.FinishedAt),
+      oomKilled: c.State.OOMKilled,
+      tty: c.Config.Tty,
+      labels: c.Config.Labels ?? {},
+      hostConfig: c.HostConfig,
+    };
+  } catch (err) {
+    if (status(err) === 404) return null;
+    throw err;
+  }
+}
+
+export async function createVolume(d: Docker, name: string, labels: Record<string, string>): Promise<void> {
+  // Creating an existing named volume returns it: idempotent.
+  await d.createVolume({ Name: name, Labels: labels });
+}
+
+export async function createContainer(d: Docker, spec: Docker.ContainerCreateOptions): Promise<string> {
+  const c = await d.createContainer(spec);
+  return c.id;
+}
+
+export async function startContainer(d: Docker, id: string): Promise<void> {
+  try {
+    await d.getContainer(id).start();
+  } catch (err) {
+    if (status(err) !== 304) throw err;
+  }
+}
+
+export async function stopContainer(d: Docker, id: string, graceSeconds = 10): Promise<void> {
+  try {
+    await d.getContainer(id).stop({ t: graceSeconds });
+  } catch (err) {
+    if (status(err) !== 304 && status(err) !== 404) throw err;
+  }
+}
+
+export async function restartContainer(d: Docker, id: string, graceSeconds = 10): Promise<void> {
+  await d.getContainer(id).restart({ t: graceSeconds });
+}
+
+/** Removes a container (running or not); a missing one is already removed. */
+export async function removeContainer(d: Docker, id: string): Promise<void> {
+  try {
+    await d.getContainer(id).remove({ force: true, v: false });
+  } catch (err) {
+    if (status(err) !== 404 && !/already in progress/i.test(dockerMessage(err))) throw err;
+  }
+}
+
+/** Removes a volume; a missing one is already removed. */
+export async function removeVolume(d: Docker, name: string): Promise<void> {
+  try {
+    await d.getVolume(name).remove();
+  } catch (err) {
+    if (status(err) !== 404) throw err;
+  }
+}
+
+export type ManagedContainer = { id: string; name: string; state: string; exitCode: number | null; labels: Record<string, string> };
+
+/** The exit code in a container list's status text ("Exited (137) 5 seconds ago"). */
+export function exitCodeOf(status: string): number | null {
+  const m = /Exited \((-?\d+)\)/.exec(status);
+  return m ? Number(m[1]) : null;
+}
+
+/** Every container (running or not) carrying `label`. */
+export async function listLabelled(d: Docker, label: string): Promise<ManagedContainer[]> {
+  const list = await d.listContainers({ all: true, filters: { label: [label] } });
+  return list.map((c) => ({
+    id: c.Id,
+    name: (c.Names[0] ?? "").replace(/^\//, ""),
+    state: c.State,
+    exitCode: exitCodeOf(c.Status),
+    labels: c.Labels ?? {},
+  }));
+}
+
+// --- Logs ---------------------------------------------------------------------------------
+
+export type LogLine = { stream: "stdout" | "stderr"; text: string };
+export type LogOptions = { tail?: number; since?: number; timestamps?: boolean };
+
+/**
+ * Splits Docker's multiplexed log format (8-byte frame headers: stream, 0, 0, 0, size) into
+ * its stdout and stderr parts. A TTY container's log is plain stdout.
+ */
+export function demuxLog(buf: Buffer, tty: boolean): { stream: "stdout" | "stderr"; chunk: Buffer }[] {
+  if (tty) return buf.length ? [{ stream: "stdout", chunk: buf }] : [];
+  const out: { stream: "stdout" | "stderr"; chunk: Buffer }[] = [];
+  let at = 0;
+  while (at + 8 <= buf.length) {
+    const kind = buf[at]!;
+    const size = buf.readUInt32BE(at + 4);
+    const chunk = buf.subarray(at + 8, Math.min(buf.length, at + 8 + size));
+    out.push({ stream: kind === 2 ? "stderr" : "stdout", chunk });
+    at += 8 + size;
+  }
+  return out;
+}
+
+/** Chunks to lines, per stream; carriage returns of progress bars are dropped at line ends. */
+export function toLines(parts: { stream: "stdout" | "stderr"; chunk: Buffer }[]): LogLine[] {
+  const lines: LogLine[] = [];
+  const partial: Record<"stdout" | "stderr", string> = { stdout: "", stderr: "" };
+  for (const { stream, chunk } of parts) {
+    const pieces = (partial[stream] + chunk.toString("utf8")).split("\n");
+    partial[stream] = pieces.pop()!;
+    for (const text of pieces) lines.push({ stream, text: text.replace(/\r$/, "") });
+  }
+  for (const stream of ["stdout", "stderr"] as const) if (partial[stream]) lines.push({ stream, text: partial[stream] });
+  return lines;
+}
+
+export async function containerLogs(d: Docker, id: string, tty: boolean, o: LogOptions): Promise<LogLine[]> {
+  const buf = (await d.getContainer(id).logs({
+    follow: false,
+    stdout: true,
+    stderr: true,
+    tail: o.tail ?? 100,
+    since: o.since ?? 0,
+    timestamps: o.timestamps ?? false,
+  })) as unknown as Buffer;
+  return toLines(demuxLog(Buffer.isBuffer(buf) ? buf : Buffer.from(buf), tty));
+}
+
+/** The whole log as a byte stream (stdout and stderr interleaved as written). */
+export async function containerLogStream(d: Docker, id: string, tty: boolean, timestamps: boolean): Promise<Readable> {
+  const raw = (await d.getContainer(id).logs({ follow: false, stdout: true, stderr: true, timestamps, tail: "all" } as never)) as unknown as Readable | Buffer;
+  if (Buffer.isBuffer(raw)) {
+    const out = new PassThrough();
+    out.end(Buffer.concat(demuxLog(raw, tty).map((p) => p.chunk)));
+    return out;
+  }
+  if (tty) return raw;
+  const out = new PassThrough();
+  d.modem.demuxStream(raw, out, out);
+  raw.on("end", () => out.end());
+  raw.on("error", (err) => out.destroy(err));
+  return out;
+}
+
+// --- Stats --------------------------------------------------------------------------------
+
+export type RawStats = {
+  read?: string;
+  cpu_stats?: { cpu_usage?: { total_usage?: number; percpu_usage?: number[] }; system_cpu_usage?: number; online_cpus?: number };
+  precpu_stats?: { cpu_usage?: { total_usage?: number }; system_cpu_usage?: number };
+  memory_stats?: { usage?: number; limit?: number; stats?: Record<string, number> };
+  networks?: Record<string, { rx_bytes?: number; tx_bytes?: number }>;
+  blkio_stats?: { io_service_bytes_recursive?: { op?: string; value?: number }[] | null };
+  pids_stats?: { current?: number };
+};
+
+export type Stats = {
+  ts: string;
+  cpuPercent: number;
+  memoryUsage: number;
+  memoryLimit: number;
+  memoryPercent: number;
+  networkRx: number;
+  networkTx: number;
+  blockRead: number;
+  blockWrite: number;
+  pids: number;
+};
+
+const round2 = (n: number) => Math.round(n * 100) / 100;
+
+/** The numbers `docker stats` shows, from one stats sample (cgroup v1 or v2). */
+export function computeStats(s: RawStats): Stats {
+  const cpu = s.cpu_stats ?? {};
+  const pre = s.precpu_stats ?? {};
+  const cpuDelta = (cpu.cpu_usage?.total_usage ?? 0) - (pre.cpu_usage?.total_usage ?? 0);
+  const systemDelta = (cpu.system_cpu_usage ?? 0) - (pre.system_cpu_usage ?? 0);
+  const onlineCpus = cpu.online_cpus || cpu.cpu_usage?.percpu_usage?.length || 0;
+  const cpuPercent = systemDelta > 0 && cpuDelta > 0 ? (cpuDelta / systemDelta) * onlineCpus * 100 : 0;
+
+  // Page cache that can be reclaimed is not "used": cgroup v1 total_inactive_file, v2 inactive_file.
+  const mem = s.memory_stats ?? {};
+  const usage = mem.usage ?? 0;
+  const stats = mem.stats ?? {};
+  let memoryUsage = usage;
+  if (stats.total_inactive_file !== undefined && stats.total_inactive_file < usage) memoryUsage = usage - stats.total_inactive_file;
+  else if (stats.inactive_file !== undefined && stats.inactive_file < usage) memoryUsage = usage - stats.inactive_file;
+  const memoryLimit = mem.limit ?? 0;
+
+  let networkRx = 0;
+  let networkTx = 0;
+  for (const n of Object.values(s.networks ?? {})) {
+    networkRx += n.rx_bytes ?? 0;
+    networkTx += n.tx_bytes ?? 0;
+  }
+  let blockRead = 0;
+  let blockWrite = 0;
+  for (const e of s.blkio_stats?.io_service_bytes_recursive ?? []) {
+    const op = (e.op ?? "").toLowerCase();
+    if (op.startsWith("r")) blockRead += e.value ?? 0;
+    else if (op.startsWith("w")) blockWrite += e.value ?? 0;
+  }
+  return {
+    ts: s.read && !s.read.startsWith("0001-01-01") ? new Date(s.read).toISOString() : new Date().toISOString(),
+    cpuPercent: round2(cpuPercent),
+    memoryUsage,
+    memoryLimit,
+    memoryPercent: memoryLimit > 0 ? round2((memoryUsage / memoryLimit) * 100) : 0,
+    networkRx,
+    networkTx,
+    blockRead,
+    blockWrite,
+    pids: s.pids_stats?.current ?? 0,
+  };
+}
+
+/** One sample (the engine waits for a second reading so the CPU delta is real). */
+export async function containerStats(d: Docker, id: string): Promise<Stats> {
+  const raw = (await d.getContainer(id).stats({ stream: false })) as RawStats;
+  return computeStats(raw);
+}

@@ -1,0 +1,153 @@
+import "server-only";
+import { db, type Prisma, type Tx } from "../db/client";
+import { containsText, pageArgs } from "../db/query";
+import type { NodeRow } from "../nodes/nodes.repo";
+import type { Held } from "../nodes/capacity";
+import type { AllocationRow } from "./placement";
+
+// Prisma access for instances and the allocation rows they hold.
+
+const withRelations = {
+  user: { select: { username: true } },
+  node: { select: { name: true } },
+  allocations: { select: { gpuIndex: true, gpuMemoryGb: true, exclusive: true }, orderBy: { gpuIndex: "asc" } },
+} satisfies Prisma.InstanceInclude;
+
+export type InstanceRow = Prisma.InstanceGetPayload<{ include: typeof withRelations }>;
+export type InstanceData = Omit<Prisma.InstanceUncheckedCreateInput, "id" | "nodeId" | "memorySplit" | "status">;
+
+/** Statuses of an instance that exists (not deleted). */
+export const LIVE = { not: "deleted" } as const;
+
+export type InstanceListQuery = { page: number; pageSize: number; name?: string; status?: string; nodeId?: string; userId?: string };
+
+export async function listInstances(q: InstanceListQuery): Promise<{ items: InstanceRow[]; total: number }> {
+  const where: Prisma.InstanceWhereInput = {
+    status: q.status ?? LIVE,
+    ...(q.name ? { name: containsText(q.name) } : {}),
+    ...(q.nodeId ? { nodeId: q.nodeId } : {}),
+    ...(q.userId ? { userId: q.userId } : {}),
+  };
+  const [items, total] = await Promise.all([
+    db().instance.findMany({ where, include: withRelations, orderBy: [{ createdAt: "desc" }, { id: "desc" }], ...pageArgs(q) }),
+    db().instance.count({ where }),
+  ]);
+  return { items, total };
+}
+
+export function findInstance(id: string): Promise<InstanceRow | null> {
+  return db().instance.findUnique({ where: { id }, include: withRelations });
+}
+
+export function updateInstance(id: string, data: Prisma.InstanceUncheckedUpdateInput): Promise<InstanceRow> {
+  return db().instance.update({ where: { id }, data, include: withRelations });
+}
+
+/**
+ * Moves an instance to new values only while its status is one of `from`: the compare-and-set
+ * that keeps two requests (or a request and the reconciler) from both acting. True if it moved.
+ */
+export async function transition(id: string, from: readonly string[], data: Prisma.InstanceUncheckedUpdateManyInput): Promise<boolean> {
+  const { count } = await db().instance.updateMany({ where: { id, status: { in: [...from] } }, data });
+  return count > 0;
+}
+
+export type Locked = { node: NodeRow; held: Held[] };
+
+/**
+ * Runs `fn` while holding the node's allocation lock: the UPDATE of allocationVersion locks
+ * the node row until commit on PostgreSQL, and SQLite runs one transaction at a time. Inside,
+ * `held` is every allocation on the node as committed by earlier placements.
+ */
+export async function withNodeLock<T>(nodeId: string, fn: (tx: Tx, locked: Locked) => Promise<T>): Promise<T> {
+  return db().$transaction(
+    async (tx) => {
+      const node = await tx.node.update({ where: { id: nodeId }, data: { allocationVersion: { increment: 1 } } });
+      const held = await tx.allocation.findMany({
+        where: { nodeId },
+        select: { gpuIndex: true, gpuMemoryGb: true, exclusive: true, cpuCores: true, memoryGb: true },
+      });
+      return fn(tx, { node, held });
+    },
+    { maxWait: 30_000, timeout: 30_000 },
+  );
+}
+
+export async function insertInstance(tx: Tx, data: InstanceData & { nodeId: string; memorySplit: boolean }, rows: AllocationRow[]): Promise<string> {
+  const created = await tx.instance.create({ data: { ...data, status: "creating" }, select: { id: true } });
+  await insertAllocations(tx, created.id, data.nodeId, rows);
+  return created.id;
+}
+
+export async function insertAllocations(tx: Tx, instanceId: string, nodeId: string, rows: AllocationRow[]): Promise<void> {
+  await tx.allocation.createMany({ data: rows.map((r) => ({ ...r, instanceId, nodeId })) });
+}
+
+export async function releaseAllocations(instanceId: string): Promise<void> {
+  await db().allocation.deleteMany({ where: { instanceId } });
+}
+
+/** Live instances on the given nodes, for the reconciler. */
+export function liveOnNodes(nodeIds: string[]): Promise<InstanceRow[]> {
+  return db().instance.findMany({ where: { nodeId: { in: nodeIds }, status: LIVE }, include: withRelations });
+}
+
+/** Instances being created whose creator's claim has lapsed (its process is gone). */
+export function lapsedCreations(now: Date): Promise<InstanceRow[]> {
+  return db().instance.findMany({ where: { status: "creating", OR: [{ leaseUntil: null }, { leaseUntil: { lt: now } }] }, include: withRelations });
+}
+
+/** Takes over a lapsed creation; false when another process took it first. */
+export async function claimLapsed(id: string, owner: string, until: Date, now: Date): Promise<boolean> {
+  const { count } = await db().instance.updateMany({
+    where: { id, status: "creating", OR: [{ leaseUntil: null }, { leaseUntil: { lt: now } }] },
+    data: { leaseOwner: owner, leaseUntil: until },
+  });
+  return count > 0;
+}
+
+export async function renewLease(id: string, owner: string, until: Date): Promise<void> {
+  await db().instance.updateMany({ where: { id, leaseOwner: owner, status: "creating" }, data: { leaseUntil: until } });
+}
+
+/** Names of up to `limit` live instances using an image, spec or node (for 409 messages). */
+export async function liveUsers(by: { imageId?: string; specId?: string; nodeId?: string }, limit = 5): Promise<{ names: string[]; total: number }> {
+  const where: Prisma.InstanceWhereInput = { ...by, status: LIVE };
+  const [rows, total] = await Promise.all([
+    db().instance.findMany({ where, select: { name: true }, orderBy: { createdAt: "asc" }, take: limit }),
+    db().instance.count({ where }),
+  ]);
+  return { names: rows.map((r) => r.name), total };
+}
+
+/** Claims an instance for one operation: only from `from`, only when no live claim holds it. */
+export async function claim(id: string, from: readonly string[], owner: string, until: Date, now: Date): Promise<boolean> {
+  const { count } = await db().instance.updateMany({
+    where: { id, status: { in: [...from] }, OR: [{ leaseUntil: null }, { leaseUntil: { lt: now } }] },
+    data: { leaseOwner: owner, leaseUntil: until },
+  });
+  return count > 0;
+}
+
+/** Writes an operation's outcome and releases its claim (only if still ours). */
+export async function settle(id: string, owner: string, data: Prisma.InstanceUncheckedUpdateManyInput): Promise<void> {
+  await db().instance.updateMany({ where: { id, leaseOwner: owner }, data: { ...data, leaseOwner: null, leaseUntil: null } });
+}
+
+/**
+ * Applies what the reconciler observed, only if nothing touched the row since it was read
+ * (same updatedAt) and no operation holds it.
+ */
+export async function applyObserved(row: Pick<InstanceRow, "id" | "updatedAt">, data: Prisma.InstanceUncheckedUpdateManyInput, now: Date): Promise<boolean> {
+  const { count } = await db().instance.updateMany({
+    where: { id: row.id, updatedAt: row.updatedAt, OR: [{ leaseUntil: null }, { leaseUntil: { lt: now } }] },
+    data,
+  });
+  return count > 0;
+}
+
+/** Which of these instance ids are live rows. */
+export async function liveIds(ids: string[]): Promise<Set<string>> {
+  const rows = await db().instance.findMany({ where: { id: { in: ids }, status: LIVE }, select: { id: true } });
+  return new Set(rows.map((r) => r.id));
+}

@@ -1,0 +1,111 @@
+import "server-only";
+import type { Prisma } from "../db/client";
+import { describeDockerError, dockerClient } from "../adapters/docker";
+import * as containers from "../adapters/containers";
+import { logger } from "../logger";
+import { allNodeRows, dockerTargetOf, recordUnmanaged } from "../nodes/nodes.service";
+import { findNode, type NodeRow } from "../nodes/nodes.repo";
+import { containerName, LABELS } from "./container-spec";
+import { CONSOLE_LABEL, consoleId } from "./console-id";
+import * as repo from "./instances.repo";
+import { lease } from "./lease";
+
+// Reconciliation: the database's idea of each instance against its node's Docker engine.
+// Exited containers become `exited` (with the code), containers removed behind our back make
+// their instance `failed`, instances of an unreachable node are `unknown` until it answers,
+// creations whose process died end running or failed, and containers carrying our labels
+// without a live instance are reported on their node, never removed.
+
+export type Observation = { status: string; data: Prisma.InstanceUncheckedUpdateManyInput; release: boolean } | null;
+
+/** What a live instance becomes given its container (null: nothing to change). Pure. */
+export function decide(row: { status: string }, c: Pick<containers.ManagedContainer, "state" | "exitCode"> | null, now = new Date()): Observation {
+  if (row.status !== "running" && row.status !== "unknown") return null;
+  if (!c) {
+    return { status: "failed", release: true, data: { status: "failed", statusMessage: "The container was removed outside the console; start the instance to create a new one on the same data", stoppedAt: now, containerId: null } };
+  }
+  if (c.state === "exited" || c.state === "dead") {
+    const code = c.exitCode;
+    const why = code === 137 ? " (killed: SIGKILL or out of memory)" : code === 143 ? " (terminated: SIGTERM)" : "";
+    return { status: "exited", release: true, data: { status: "exited", exitCode: code, statusMessage: `The container exited${code === null ? "" : ` with code ${code}`}${why}`, stoppedAt: now } };
+  }
+  if (row.status === "unknown" && c.state === "running") return { status: "running", release: false, data: { status: "running", statusMessage: null } };
+  return null;
+}
+
+async function apply(row: repo.InstanceRow, o: NonNullable<Observation>, now: Date): Promise<void> {
+  if (!(await repo.applyObserved(row, o.data, now))) return;
+  if (o.release) await repo.releaseAllocations(row.id);
+  logger.info({ instanceId: row.id, from: row.status, to: o.status }, "instance reconciled");
+}
+
+export async function reconcileNode(node: NodeRow, rows: repo.InstanceRow[], timeoutMs: number): Promise<void> {
+  const now = new Date();
+  const idle = rows.filter((r) => !r.leaseUntil || r.leaseUntil < now);
+  let listed: containers.ManagedContainer[];
+  try {
+    listed = await containers.listLabelled(dockerClient(dockerTargetOf(node), timeoutMs), `${CONSOLE_LABEL}=${await consoleId()}`);
+  } catch (err) {
+    const message = `Node ${node.name} is unreachable: ${describeDockerError(err, node)}`;
+    for (const row of idle.filter((r) => r.status === "running")) {
+      await apply(row, { status: "unknown", release: false, data: { status: "unknown", statusMessage: message } }, now);
+    }
+    return;
+  }
+  const byInstance = new Map(listed.map((c) => [c.labels[LABELS.instance] ?? "", c]));
+  for (const row of idle) {
+    const o = decide(row, byInstance.get(row.id) ?? null, now);
+    if (o) await apply(row, o, now);
+  }
+  const live = await repo.liveIds([...byInstance.keys()]);
+  const unmanaged = listed
+    .filter((c) => !live.has(c.labels[LABELS.instance] ?? ""))
+    .map((c) => ({ containerId: c.id, name: c.name, state: c.state, instanceId: c.labels[LABELS.instance] ?? null }));
+  await recordUnmanaged(node, unmanaged);
+}
+
+/** Creations whose process died (the claim lapsed): adopt a running container, else fail. */
+export async function settleLapsedCreations(timeoutMs: number): Promise<void> {
+  const now = new Date();
+  const owner = lease();
+  for (const row of await repo.lapsedCreations(now)) {
+    if (!(await repo.claimLapsed(row.id, owner.id, owner.until(), now))) continue;
+    const node = row.nodeId ? await findNode(row.nodeId) : null;
+    let running: string | null = null;
+    try {
+      if (node) {
+        const d = dockerClient(dockerTargetOf(node), timeoutMs);
+        const c = await containers.inspectContainer(d, containerName(row.id));
+        if (c?.running) running = c.id;
+        else if (c) await containers.removeContainer(d, c.id);
+      }
+    } catch (err) {
+      // Unreachable: leave it claimed-and-lapsing; the next run tries again.
+      logger.warn({ instanceId: row.id, err: describeDockerError(err, node!) }, "cannot settle an interrupted creation yet");
+      await repo.settle(row.id, owner.id, { leaseUntil: now });
+      continue;
+    }
+    if (running) {
+      await repo.settle(row.id, owner.id, { status: "running", containerId: running, startedAt: now, statusMessage: null });
+    } else {
+      await repo.settle(row.id, owner.id, { status: "failed", statusMessage: "The console stopped while this instance was being created; launch it again", stoppedAt: now });
+      await repo.releaseAllocations(row.id);
+    }
+    logger.info({ instanceId: row.id, outcome: running ? "running" : "failed" }, "interrupted creation settled");
+  }
+}
+
+const PARALLEL = 8;
+
+export async function reconcileAll(signal: AbortSignal, timeoutMs: number): Promise<void> {
+  await settleLapsedCreations(timeoutMs);
+  const nodes = await allNodeRows();
+  const rows = await repo.liveOnNodes(nodes.map((n) => n.id));
+  for (let i = 0; i < nodes.length && !signal.aborted; i += PARALLEL) {
+    await Promise.all(
+      nodes.slice(i, i + PARALLEL).map((n) =>
+        reconcileNode(n, rows.filter((r) => r.nodeId === n.id), timeoutMs).catch((err: unknown) => logger.error({ err, node: n.name }, "reconcile failed")),
+      ),
+    );
+  }
+}
