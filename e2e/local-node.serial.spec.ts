@@ -6,6 +6,9 @@ import { signIn } from "./ui/helpers";
 test("the nodes page offers the local Docker engine and adds it in one click", async ({ page, api, adminToken, newUser, shot }) => {
   const nodes = (await (await api.get("/api/v1/nodes?pageSize=100", { headers: bearer(adminToken) })).json()).items as { id: string; dockerAddress: string }[];
   for (const n of nodes.filter((n) => n.dockerAddress === "unix:///var/run/docker.sock")) {
+    // Instances other tests left on it go first (a node with instances cannot be deleted).
+    const left = (await (await api.get(`/api/v1/instances?nodeId=${n.id}&pageSize=100`, { headers: bearer(adminToken) })).json()).items as { id: string }[];
+    for (const i of left) expect((await api.delete(`/api/v1/instances/${i.id}`, { headers: bearer(adminToken) })).status()).toBe(204);
     expect((await api.delete(`/api/v1/nodes/${n.id}`, { headers: bearer(adminToken) })).status()).toBe(204);
   }
   const admin = await newUser("admin");

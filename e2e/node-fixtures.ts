@@ -32,3 +32,28 @@ export function tlsEngineHas(ref: string): boolean {
     return false;
   }
 }
+
+/** Prints "aic-app started on <hostname>" and idles (scripts/test-env-nodes.sh builds it). */
+export const APP_IMAGE = "local/aic-app:latest";
+
+type Api = import("@playwright/test").APIRequestContext;
+
+/**
+ * A node of its own on the local engine (online after its test), a listed image of
+ * local/aic-app and a 1-CPU/1-GB spec: what a test needs to launch instances without
+ * competing with other tests for capacity.
+ */
+export async function launchSetup(api: Api, adminToken: string, node: { cpuCores?: number; memoryGb?: number } = {}) {
+  const headers = { authorization: `Bearer ${adminToken}` };
+  const post = async (url: string, data: unknown) => {
+    const res = await api.post(url, { headers, data });
+    if (!res.ok()) throw new Error(`${url}: ${res.status()} ${await res.text()}`);
+    return res.json();
+  };
+  const n = await post("/api/v1/nodes", { name: `local-${uniq()}`, dockerAddress: LOCAL_DOCKER, cpuCores: node.cpuCores ?? 4, memoryGb: node.memoryGb ?? 8 });
+  const tested = await post(`/api/v1/nodes/${n.id}/test`, {});
+  if (!tested.online) throw new Error(`local node not online: ${JSON.stringify(tested)}`);
+  const image = await post("/api/v1/images", { name: `aic-app ${uniq(3)}`, address: APP_IMAGE, description: "Says hello, then idles" });
+  const spec = await post("/api/v1/specs", { name: `cpu-1 ${uniq(3)}`, cpuCores: 1, memoryGb: 1, pricePerHourCents: 120 });
+  return { node: n as { id: string; name: string }, image: image as { id: string; name: string }, spec: spec as { id: string; name: string } };
+}

@@ -6,3 +6,4 @@ cd "$(dirname "$0")/.."
 bash scripts/test-env.sh >/dev/null
 npm run build >/dev/null
 node scripts/bench/api.mjs "$@"
+node scripts/bench/instances.mjs

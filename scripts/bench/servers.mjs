@@ -2,6 +2,7 @@
 // rate limits raised so they do not cap the measurement.
 import { spawn } from "node:child_process";
 import { randomBytes } from "node:crypto";
+import os from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 
@@ -32,9 +33,14 @@ export async function startConsole(provider, port, extraEnv = {}) {
     if (child.exitCode !== null) throw new Error(`console (${provider}) exited with ${child.exitCode}`);
     await new Promise((r) => setTimeout(r, 250));
   }
+  // Where scripts/e2e-server.mjs put the database, for seeding rows directly.
+  const pgUrl = new URL(process.env.TEST_PG_URL ?? "postgresql://console:console@127.0.0.1:5432/postgres");
+  pgUrl.pathname = `/console_e2e_${port}`;
+  const databaseUrl = provider === "sqlite" ? `file:${path.join(os.tmpdir(), `aic-e2e-sqlite-${port}`, "console.db")}` : pgUrl.toString();
   return {
     url,
     adminPassword,
+    databaseUrl,
     pid: child.pid,
     stop: () =>
       new Promise((resolve) => {

@@ -211,16 +211,18 @@ export async function provision(id: string, owner: ReturnType<typeof lease>): Pr
   } catch (err) {
     const reason = node ? engineError(err, node, "create the container").message : (err as Error).message;
     logger.warn({ instanceId: id, reason }, "instance creation failed");
-    await fail(id, ["creating"], reason);
-    if (node) await cleanUp(engine(node), id, { keepVolume: true }).catch(() => undefined);
+    const failed = await fail(id, ["creating"], reason);
+    // Failed: the volume stays until the instance is deleted. Deleted meanwhile: all goes.
+    if (node) await cleanUp(engine(node), id, { keepVolume: failed }).catch(() => undefined);
   } finally {
     renew.stop();
   }
 }
 
-async function fail(id: string, from: string[], reason: string): Promise<void> {
-  await repo.transition(id, from, { status: "failed", statusMessage: reason, leaseOwner: null, leaseUntil: null, stoppedAt: new Date() });
+async function fail(id: string, from: string[], reason: string): Promise<boolean> {
+  const moved = await repo.transition(id, from, { status: "failed", statusMessage: reason, leaseOwner: null, leaseUntil: null, stoppedAt: new Date() });
   await repo.releaseAllocations(id);
+  return moved;
 }
 
 /** Removes what creation made for an instance that is gone or failed. */

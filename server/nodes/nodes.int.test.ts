@@ -10,6 +10,7 @@ import { db } from "../db/client";
 import { env } from "../env";
 import { AppError } from "../http/errors";
 import { LOCAL_DOCKER, SSH, TLS_DOCKER, tls, wrongTls } from "../testing/node-fixtures";
+import { instanceRow } from "../testing/instance-row";
 import * as nodes from "./nodes.service";
 
 const admin: Principal = { userId: "admin-test", username: "admin", role: "admin", via: "api-token" };
@@ -176,11 +177,14 @@ describe("health", () => {
 describe("delete", () => {
   it("is refused while instances hold resources on the node", async () => {
     const node = await create();
-    await db().allocation.create({ data: { nodeId: node.id, instanceId: "inst-1", cpuCores: 2, memoryGb: 4 } });
+    const instanceId = await instanceRow(node.id, "busy-instance");
+    await db().allocation.create({ data: { nodeId: node.id, instanceId, cpuCores: 2, memoryGb: 4 } });
     const err = await rejection(nodes.deleteNode(admin, node.id, "127.0.0.1"));
     expect(err.status).toBe(409);
     expect(err.message).toContain(node.name);
+    expect(err.message).toContain('"busy-instance"');
     await db().allocation.deleteMany({ where: { nodeId: node.id } });
+    await db().instance.update({ where: { id: instanceId }, data: { status: "deleted" } });
     await nodes.deleteNode(admin, node.id, "127.0.0.1");
     expect((await rejection(nodes.getNode(node.id))).status).toBe(404);
   });

@@ -1,5 +1,6 @@
 // Specs and where they fit: availability counts online, listed nodes with enough free GPUs,
 // CPU and memory after what instances hold; users never see unlisted specs.
+import { instanceRow } from "../testing/instance-row";
 import { describe, expect, it } from "vitest";
 import { ZCreateSpecRequest } from "@/lib/contracts/specs";
 import { ZCreateNodeRequest } from "@/lib/contracts/nodes";
@@ -33,7 +34,7 @@ describe("availability", () => {
     expect(listed.items[0]!.free).toMatchObject({ wholeGpus: 2, cpuCores: 32, memoryGb: 128 });
     expect(b.id).not.toBe(a.id);
 
-    await db().allocation.create({ data: { nodeId: a.id, instanceId: "i1", gpuIndex: 0, gpuMemoryGb: 24, exclusive: true } });
+    await db().allocation.create({ data: { nodeId: a.id, instanceId: await instanceRow(a.id), gpuIndex: 0, gpuMemoryGb: 24, exclusive: true } });
     expect((await specs.getSpec(user, spec.id)).availableNodes).toBe(0);
     const oneGpu = await specs.createSpec(admin, ZCreateSpecRequest.parse({ name: "1x", gpuModel: `Model-${tag}`, gpuCount: 1, gpuMemoryGb: 24, cpuCores: 2, memoryGb: 8, pricePerHourCents: 500 }), "ip");
     expect(oneGpu.availableNodes).toBe(2);
