@@ -16,7 +16,7 @@ const ADMIN_PASSWORD = "recovery-admin-pw";
 
 const running = (id: string) => {
   try {
-    return execFileSync("docker", ["inspect", "-f", "{{.State.Running}}", `aic-${id}`], { encoding: "utf8" }).trim() === "true";
+    return execFileSync("docker", ["inspect", "-f", "{{.State.Running}}", `aic-${id}`], { encoding: "utf8", stdio: ["ignore", "pipe", "ignore"] }).trim() === "true";
   } catch {
     return null; // no such container
   }
@@ -39,8 +39,8 @@ test("a console killed mid-create ends the instance in a definite state after re
     const api = await playwright.request.newContext({ baseURL: c.url });
     const admin = await login(api, "admin", ADMIN_PASSWORD);
     const { node, image, spec } = await launchSetup(api, admin);
-    const launch = async (name: string) => {
-      const res = await api.post("/api/v1/instances", { headers: bearer(admin), data: { name, imageId: image.id, specId: spec.id, nodeId: node.id } });
+    const launch = async (name: string, ctx = api, token = admin) => {
+      const res = await ctx.post(`${c.url}/api/v1/instances`, { headers: bearer(token), data: { name, imageId: image.id, specId: spec.id, nodeId: node.id } });
       expect(res.status(), await res.text()).toBe(202);
       const id = ((await res.json()) as { id: string }).id;
       ids.push(id);
@@ -66,8 +66,8 @@ test("a console killed mid-create ends the instance in a definite state after re
     const nodeNow = await (await api2.get(`${c.url}/api/v1/nodes/${node.id}`, { headers: bearer(token) })).json();
     expect(nodeNow.free.cpuCores).toBe(settled.status === "running" ? 3 : 4);
 
-    const killed = await launch("killed");
-    const removed = await launch("removed");
+    const killed = await launch("killed", api2, token);
+    const removed = await launch("removed", api2, token);
     for (const id of [killed, removed]) await expect.poll(async () => (await statusOf(api2, c, token, id)).status, { timeout: 30_000 }).toBe("running");
     execFileSync("docker", ["kill", `aic-${killed}`]);
     execFileSync("docker", ["rm", "-f", `aic-${removed}`]);

@@ -15,7 +15,7 @@ async function waitFor(api: APIRequestContext, token: string, id: string, status
 const containerOf = (id: string) => `aic-${id}`;
 const inspect = (id: string, format: string) => {
   try {
-    return execFileSync("docker", ["inspect", "-f", format, containerOf(id)], { encoding: "utf8" }).trim();
+    return execFileSync("docker", ["inspect", "-f", format, containerOf(id)], { encoding: "utf8", stdio: ["ignore", "pipe", "ignore"] }).trim();
   } catch {
     return null;
   }
