@@ -41,10 +41,13 @@ CREATE TABLE "Instance" (
 );
 
 -- CreateIndex
-CREATE INDEX "Instance_userId_status_createdAt_idx" ON "Instance"("userId", "status", "createdAt");
+CREATE INDEX "Instance_userId_createdAt_idx" ON "Instance"("userId", "createdAt");
 
 -- CreateIndex
-CREATE INDEX "Instance_status_createdAt_idx" ON "Instance"("status", "createdAt");
+CREATE INDEX "Instance_createdAt_idx" ON "Instance"("createdAt");
+
+-- CreateIndex
+CREATE INDEX "Instance_status_idx" ON "Instance"("status");
 
 -- CreateIndex
 CREATE INDEX "Instance_nodeId_status_idx" ON "Instance"("nodeId", "status");

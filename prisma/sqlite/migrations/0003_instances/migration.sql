@@ -104,10 +104,13 @@ PRAGMA foreign_keys=ON;
 PRAGMA defer_foreign_keys=OFF;
 
 -- CreateIndex
-CREATE INDEX "Instance_userId_status_createdAt_idx" ON "Instance"("userId", "status", "createdAt");
+CREATE INDEX "Instance_userId_createdAt_idx" ON "Instance"("userId", "createdAt");
 
 -- CreateIndex
-CREATE INDEX "Instance_status_createdAt_idx" ON "Instance"("status", "createdAt");
+CREATE INDEX "Instance_createdAt_idx" ON "Instance"("createdAt");
+
+-- CreateIndex
+CREATE INDEX "Instance_status_idx" ON "Instance"("status");
 
 -- CreateIndex
 CREATE INDEX "Instance_nodeId_status_idx" ON "Instance"("nodeId", "status");
