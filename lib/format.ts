@@ -12,3 +12,20 @@ export function formatMoney(cents: number, locale: Locale): string {
 export function formatTime(iso: string | null | undefined): string {
   return iso ? dayjs(iso).format("YYYY-MM-DD HH:mm") : "—";
 }
+
+/** Bytes in binary units (1024), e.g. "1.5 GB"; empty for null. */
+export function formatBytes(n: number | null): string {
+  if (n === null) return "";
+  const units = ["B", "KB", "MB", "GB", "TB"];
+  let i = 0;
+  let v = n;
+  while (v >= 1024 && i < units.length - 1) {
+    v /= 1024;
+    i++;
+  }
+  return `${v.toFixed(v >= 10 || i === 0 ? 0 : 1)} ${units[i]}`;
+}
+
+export function formatPercent(p: number): string {
+  return `${p.toFixed(p >= 10 ? 1 : 2)} %`;
+}

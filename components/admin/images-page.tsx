@@ -4,7 +4,7 @@ import { Alert, App, Button, Card, Drawer, Form, Input, List, Progress, Space, S
 import { CloudDownloadOutlined, PlusOutlined } from "@ant-design/icons";
 import type { TImage, TImagePresence } from "@/lib/contracts/images";
 import { useDeleteImage, useImagePresence, useImages, useSaveImage, pullImage, type ImageFilters } from "@/lib/hooks/catalog";
-import { formatTime } from "@/lib/format";
+import { formatBytes, formatTime } from "@/lib/format";
 import { useDangerConfirm } from "../common/confirm";
 import { FormDialog } from "../common/form-dialog";
 import { ListedFilter, LoadError, SearchBox, Toolbar } from "../common/listing";
@@ -15,18 +15,6 @@ import { useT } from "../providers/i18n";
 // pulls that show Docker's progress as it streams.
 
 type ImageForm = { name: string; address: string; description?: string; source?: string; supportMemorySplit: boolean; isListed: boolean; remark?: string };
-
-function formatBytes(n: number | null): string {
-  if (n === null) return "";
-  const units = ["B", "KB", "MB", "GB", "TB"];
-  let i = 0;
-  let v = n;
-  while (v >= 1024 && i < units.length - 1) {
-    v /= 1024;
-    i++;
-  }
-  return `${v.toFixed(v >= 10 || i === 0 ? 0 : 1)} ${units[i]}`;
-}
 
 type PullState = { percent: number; status: string; done?: boolean; error?: string };
 

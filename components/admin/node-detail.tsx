@@ -106,6 +106,25 @@ export function NodeDetail({ nodeId, onClose }: { nodeId: string | null; onClose
             })}
           </Descriptions>
 
+          {n.unmanagedContainers.length > 0 && (
+            <Alert
+              type="warning"
+              showIcon
+              data-testid="unmanaged-containers"
+              title={t("nodes.unmanagedTitle", { count: n.unmanagedContainers.length })}
+              description={
+                <>
+                  <Typography.Paragraph style={{ marginBottom: 8 }}>{t("nodes.unmanagedHelp")}</Typography.Paragraph>
+                  {n.unmanagedContainers.map((c) => (
+                    <div key={c.containerId}>
+                      <Typography.Text code>{c.name}</Typography.Text> <Tag>{c.state}</Tag> <Typography.Text type="secondary">{c.containerId.slice(0, 12)}</Typography.Text>
+                    </div>
+                  ))}
+                </>
+              }
+            />
+          )}
+
           <div>
             <Typography.Title level={5}>
               {t("nodes.lastTest")} {last && <Typography.Text type="secondary">· {formatTime(last.testedAt)}</Typography.Text>}

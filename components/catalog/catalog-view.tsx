@@ -2,15 +2,14 @@
 import { Badge, Card, Col, Empty, Row, Skeleton, Space, Tag, Typography } from "antd";
 import { AppstoreOutlined, ClusterOutlined } from "@ant-design/icons";
 import { useImages, useSpecs } from "@/lib/hooks/catalog";
-import { formatMoney } from "@/lib/format";
 import { LoadError } from "../common/listing";
-import { usePrefs, useT } from "../providers/i18n";
+import { SpecFacts } from "./spec-facts";
+import { useT } from "../providers/i18n";
 
 // The user's catalog: listed images and listed specs as cards, with what is available now.
 
 export function CatalogView() {
   const t = useT();
-  const { locale } = usePrefs();
   const images = useImages({ page: 1, pageSize: 100 });
   const specs = useSpecs({ page: 1, pageSize: 100 });
 
@@ -35,23 +34,7 @@ export function CatalogView() {
               <Col key={s.id} xs={24} sm={12} lg={8} xl={6}>
                 <Badge.Ribbon text={s.availableNodes > 0 ? t("catalog.available", { count: s.availableNodes }) : t("catalog.soldOut")} color={s.availableNodes > 0 ? "green" : "red"}>
                   <Card title={s.name} data-testid={`spec-card-${s.name}`}>
-                    <Space orientation="vertical" size={4}>
-                      {s.gpuCount > 0 ? (
-                        <Typography.Text strong>
-                          {t("catalog.gpus", { count: s.gpuCount, model: s.gpuModel ?? "" })} · {t("catalog.gpuMemory", { gb: s.gpuMemoryGb })}
-                          {s.supportMemorySplit && <Tag color="purple" style={{ marginLeft: 8 }}>{t("catalog.memorySplit")}</Tag>}
-                        </Typography.Text>
-                      ) : (
-                        <Tag>{t("catalog.cpuOnly")}</Tag>
-                      )}
-                      <span>
-                        {t("catalog.cores", { count: s.cpuCores })} · {t("catalog.memory", { gb: s.memoryGb })}
-                      </span>
-                      <Typography.Text type="secondary">{t("catalog.disks", { system: s.systemDiskGb, data: s.dataDiskGb })}</Typography.Text>
-                      <Typography.Title level={4} style={{ margin: "8px 0 0" }}>
-                        {t("catalog.perHour", { price: formatMoney(s.pricePerHourCents, locale) })}
-                      </Typography.Title>
-                    </Space>
+                    <SpecFacts spec={s} />
                   </Card>
                 </Badge.Ribbon>
               </Col>

@@ -86,3 +86,8 @@ export function useDeleteSpec() {
   const qc = useQueryClient();
   return useMutation({ mutationFn: (id: string) => call(api.deleteSpec, { params: { id } }), onSuccess: () => qc.invalidateQueries({ queryKey: specKeys.all }) });
 }
+
+/** Nodes that could host one instance of the spec now, with their free capacity. */
+export function useSpecNodes(specId: string | null) {
+  return useQuery({ queryKey: specKeys.nodes(specId ?? ""), queryFn: () => call(api.specNodes, { params: { id: specId! } }), enabled: !!specId });
+}

@@ -220,6 +220,7 @@ describe("placement", () => {
     const err = await rejection(instances.startInstance(alice, i.id, { withoutGpu: false }, ip));
     expect(err.code).toBe("NO_CAPACITY");
     expect(err.message).toMatch(/1 more free GPU.*withoutGpu/);
+    expect(err.issues).toEqual([{ path: "withoutGpu", message: expect.any(String) }]);
 
     const started = await instances.startInstance(alice, i.id, { withoutGpu: true }, ip);
     expect(started).toMatchObject({ status: "running", withoutGpu: true, gpus: [] });

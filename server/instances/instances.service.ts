@@ -250,7 +250,9 @@ export async function startInstance(p: Principal, id: string, opts: { withoutGpu
     });
     if (!placed.plan.ok) {
       const hint = placed.fitsWithoutGpu ? ' It can start without GPU, keeping its data: POST .../start {"withoutGpu": true}.' : "";
-      throw new AppError("NO_CAPACITY", `Node ${node.name} has no room to start "${row.name}" now: needs ${placed.plan.missing.join(", ")}.${hint}`);
+      // The issue tells clients (the UI's "Start without GPU") that this way is open.
+      const issues = placed.fitsWithoutGpu ? [{ path: "withoutGpu", message: "true starts it without GPUs; its data volume is kept" }] : undefined;
+      throw new AppError("NO_CAPACITY", `Node ${node.name} has no room to start "${row.name}" now: needs ${placed.plan.missing.join(", ")}.${hint}`, { issues });
     }
     try {
       const d = engine(node);

@@ -1,6 +1,12 @@
-// Placeholder until its issue lands. Auth: user.
-import { Placeholder } from "@/components/common/placeholder";
+// The instances list: users see their own, admins everyone's (with owners). Auth: user
+// (checked by the console layout).
+import type { Metadata } from "next";
+import { InstancesPage } from "@/components/instances/instances-page";
+import { isAdmin } from "@/server/auth/permissions";
+import { requireUser } from "@/server/auth/page-guard";
 
-export default function InstancesPage() {
-  return <Placeholder page="nav.instances" />;
+export const metadata: Metadata = { title: "Instances" };
+
+export default async function InstancesListPage() {
+  return <InstancesPage isAdmin={isAdmin(await requireUser())} />;
 }

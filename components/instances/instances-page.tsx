@@ -1,0 +1,148 @@
+"use client";
+import { useState } from "react";
+import Link from "next/link";
+import { Button, Card, Empty, Select, Space, Table, Tag, Typography } from "antd";
+import { RocketOutlined } from "@ant-design/icons";
+import { INSTANCE_STATUSES, type TInstance, type TInstanceStatus } from "@/lib/contracts/instances";
+import { useInstances, type InstanceFilters } from "@/lib/hooks/instances";
+import { useAdminUsers } from "@/lib/hooks/users";
+import { formatMoney, formatTime } from "@/lib/format";
+import { LoadError, SearchBox, Toolbar } from "../common/listing";
+import { InstanceActions } from "./instance-actions";
+import { InstanceStatusBadge } from "./instance-status";
+import { usePrefs, useT } from "../providers/i18n";
+
+// The instances list: the user's own (admins: everyone's, with an Owner column and filter),
+// server pagination, name and status filters, controls per row. Polls fast while any shown
+// instance is being created.
+
+const LAUNCH_HREF = "/instances/new";
+
+/** Admins: pick an owner by searching users. */
+function OwnerSelect({ value, onChange }: { value?: string; onChange: (userId: string | undefined) => void }) {
+  const t = useT();
+  const [search, setSearch] = useState<string>();
+  const users = useAdminUsers({ page: 1, pageSize: 20, search });
+  return (
+    <Select<string>
+      aria-label={t("instances.owner")}
+      style={{ width: 200 }}
+      allowClear
+      showSearch={{ filterOption: false, onSearch: (v) => setSearch(v.trim() || undefined) }}
+      placeholder={`${t("instances.owner")}: ${t("common.all")}`}
+      loading={users.isFetching}
+      value={value}
+      onChange={(v) => onChange(v || undefined)}
+      options={(users.data?.items ?? []).map((u) => ({ value: u.id, label: u.username }))}
+    />
+  );
+}
+
+export function specSummary(i: Pick<TInstance, "gpuCount" | "gpuModel" | "gpuMemoryGb" | "cpuCores" | "memoryGb">, t: ReturnType<typeof useT>): string {
+  const gpu = i.gpuCount > 0 ? `${t("catalog.gpus", { count: i.gpuCount, model: i.gpuModel ?? "GPU" })} (${i.gpuMemoryGb} GB)` : t("catalog.cpuOnly");
+  return `${gpu} · ${t("catalog.cores", { count: i.cpuCores })} · ${t("catalog.memory", { gb: i.memoryGb })}`;
+}
+
+export function InstancesPage({ isAdmin }: { isAdmin: boolean }) {
+  const t = useT();
+  const { locale } = usePrefs();
+  const [filters, setFilters] = useState<InstanceFilters>({ page: 1, pageSize: 20 });
+  const instances = useInstances(filters);
+
+  if (instances.isError && !instances.data) return <LoadError onRetry={() => void instances.refetch()} />;
+  const filtered = !!(filters.name || filters.status || filters.userId);
+  const launch = (
+    <Link href={LAUNCH_HREF}>
+      <Button type="primary" icon={<RocketOutlined />}>
+        {t("instances.launch")}
+      </Button>
+    </Link>
+  );
+
+  return (
+    <Card title={t("instances.title")} extra={launch}>
+      <Toolbar>
+        <SearchBox placeholder={t("instances.searchName")} onSearch={(name) => setFilters((f) => ({ ...f, page: 1, name }))} />
+        <Select<"" | TInstanceStatus>
+          aria-label={t("common.status")}
+          style={{ width: 170 }}
+          value={filters.status ?? ""}
+          onChange={(status) => setFilters((f) => ({ ...f, page: 1, status: status || undefined }))}
+          options={[
+            { value: "", label: `${t("common.status")}: ${t("common.all")}` },
+            ...INSTANCE_STATUSES.filter((s) => s !== "deleted").map((s) => ({ value: s, label: t(`instances.status.${s}`) })),
+          ]}
+        />
+        {isAdmin && <OwnerSelect value={filters.userId} onChange={(userId) => setFilters((f) => ({ ...f, page: 1, userId }))} />}
+      </Toolbar>
+      <Table<TInstance>
+        rowKey="id"
+        loading={instances.isLoading}
+        dataSource={instances.data?.items ?? []}
+        scroll={{ x: 1400 }}
+        locale={{
+          emptyText: filtered ? (
+            <Empty image={Empty.PRESENTED_IMAGE_SIMPLE} description={t("instances.noMatch")} />
+          ) : (
+            <Empty description={t("instances.empty")}>{launch}</Empty>
+          ),
+        }}
+        pagination={{
+          current: filters.page,
+          pageSize: filters.pageSize,
+          total: instances.data?.total ?? 0,
+          showSizeChanger: true,
+          showTotal: (total) => t("common.total", { total }),
+          onChange: (page, pageSize) => setFilters((f) => ({ ...f, page, pageSize })),
+        }}
+        columns={[
+          {
+            title: t("instances.name"),
+            dataIndex: "name",
+            width: 200,
+            render: (name: string, i) => (
+              <Space orientation="vertical" size={0}>
+                <Link href={`/instances/${i.id}`}>
+                  <Typography.Text strong style={{ color: "inherit" }}>
+                    {name}
+                  </Typography.Text>
+                </Link>
+                {i.remark && (
+                  <Typography.Text type="secondary" ellipsis={{ tooltip: i.remark }} style={{ maxWidth: 180 }}>
+                    {i.remark}
+                  </Typography.Text>
+                )}
+              </Space>
+            ),
+          },
+          { title: t("common.status"), dataIndex: "status", width: 120, render: (s: TInstanceStatus, i) => <InstanceStatusBadge status={s} message={i.statusMessage} /> },
+          ...(isAdmin ? [{ title: t("instances.owner"), dataIndex: "username" }] : []),
+          {
+            title: t("instances.spec"),
+            width: 240,
+            render: (_, i) => (
+              <Space orientation="vertical" size={0}>
+                <span>
+                  {i.specName} {i.withoutGpu && i.gpuCount > 0 && <Tag color="orange">{t("instances.withoutGpu")}</Tag>}
+                </span>
+                <Typography.Text type="secondary">{specSummary(i, t)}</Typography.Text>
+                <Typography.Text type="secondary">
+                  {t("instances.image")}: {i.imageName}
+                </Typography.Text>
+              </Space>
+            ),
+          },
+          { title: t("instances.node"), dataIndex: "nodeName", render: (n: string | null) => n ?? "—" },
+          { title: t("instances.price"), dataIndex: "pricePerHourCents", render: (c: number) => t("catalog.perHour", { price: formatMoney(c, locale) }) },
+          { title: t("common.createdAt"), dataIndex: "createdAt", render: formatTime },
+          {
+            title: t("common.actions"),
+            fixed: "right",
+            width: 300,
+            render: (_, i) => <InstanceActions instance={i} size="small" />,
+          },
+        ]}
+      />
+    </Card>
+  );
+}
