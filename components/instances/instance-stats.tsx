@@ -2,7 +2,7 @@
 import { useMemo } from "react";
 import { Alert, Card, Col, Empty, Progress, Row, Skeleton, Statistic, theme } from "antd";
 import type { TInstance, TInstanceStats } from "@/lib/contracts/instances";
-import { useInstanceStats } from "@/lib/hooks/instances";
+import { STATS_HISTORY, STATS_POLL_MS, useInstanceStats } from "@/lib/hooks/instances";
 import { formatBytes, formatPercent } from "@/lib/format";
 import { EChart, type LineChartOption } from "../common/echart";
 import { errorText } from "../common/error-text";
@@ -18,15 +18,23 @@ function useLineOption(history: TInstanceStats[], pick: (s: TInstanceStats) => n
       animation: false,
       grid: { left: 8, right: 16, top: 16, bottom: 8, containLabel: true },
       tooltip: { trigger: "axis", valueFormatter: (v) => tooltip(Number(v)) },
-      xAxis: { type: "time", axisLabel: { color: token.colorTextSecondary, hideOverlap: true }, splitLine: { show: false } },
+      // A fixed window ending at the newest sample: a single early point does not stretch the axis over days.
+      xAxis: {
+        type: "time",
+        min: history.length ? Date.parse(history.at(-1)!.ts) - WINDOW_MS : undefined,
+        max: history.length ? Date.parse(history.at(-1)!.ts) : undefined,
+        axisLabel: { color: token.colorTextSecondary, hideOverlap: true },
+        splitLine: { show: false },
+      },
       yAxis: { type: "value", min: 0, axisLabel: { color: token.colorTextSecondary, formatter: `{value} ${unit}` }, splitLine: { lineStyle: { color: token.colorBorderSecondary } } },
-      series: [{ type: "line", showSymbol: false, smooth: true, areaStyle: { opacity: 0.15 }, color: token.colorPrimary, data: history.map((s) => [s.ts, pick(s)]) }],
+      series: [{ type: "line", showSymbol: history.length < 2, smooth: true, areaStyle: { opacity: 0.15 }, color: token.colorPrimary, data: history.map((s) => [s.ts, pick(s)]) }],
     }),
     [history, pick, unit, tooltip, token],
   );
 }
 
 const MIB = 2 ** 20;
+const WINDOW_MS = STATS_HISTORY * STATS_POLL_MS;
 const cpuOf = (s: TInstanceStats) => s.cpuPercent;
 // Charted in MiB so the axis gets round numbers.
 const memoryMibOf = (s: TInstanceStats) => s.memoryUsage / MIB;
