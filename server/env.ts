@@ -45,6 +45,14 @@ const ZEnv = z.object({
   INSTANCE_LEASE_SEC: int(60, 3),
   /** Processes/threads one instance may run. */
   INSTANCE_PIDS_LIMIT: int(4096, 64),
+  /** How long a terminal outlives its browser connection, waiting for a reconnect. */
+  TERMINAL_GRACE_SEC: int(300, 1),
+  /** A terminal without input for this long is ended. */
+  TERMINAL_IDLE_SEC: int(3600, 10),
+  /** Open terminals per user. */
+  TERMINAL_MAX_PER_USER: int(10, 1),
+  /** Recent output kept per terminal and replayed on reconnect. */
+  TERMINAL_BUFFER_KB: int(256, 16),
 });
 
 export type Env = z.infer<typeof ZEnv>;

@@ -343,6 +343,17 @@ async function containerOf(p: Principal, id: string) {
   }
 }
 
+/**
+ * The running container of the caller's instance, with a Docker client without request
+ * timeout (long-lived exec and stats streams). 404 for another user's instance.
+ */
+export async function runningContainer(p: Principal, id: string): Promise<{ row: Row; d: Docker; containerId: string }> {
+  const row = await loadOwned(p, id);
+  if (row.status !== "running") throw new AppError("INVALID_STATE", `The instance is ${row.status}; start it first`);
+  const node = await nodeOf(row);
+  return { row, d: engine(node, 0), containerId: row.containerId ?? containerName(id) };
+}
+
 function sinceSeconds(since: string | undefined): number {
   if (!since) return 0;
   return /^\d+$/.test(since) ? Number(since) : Math.floor(Date.parse(since) / 1000);

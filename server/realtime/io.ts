@@ -4,14 +4,16 @@ import { Server } from "socket.io";
 import { on } from "../events";
 import { userRoom } from "./namespace";
 import { registerSystemNamespace } from "./system";
+import { registerTerminalNamespace } from "./terminal";
+import { terminals } from "../terminals/sessions";
 
 // socket.io on the same HTTP server and port as the pages (path /socket.io). Namespaces:
-// /system (ping); later issues add /terminal and /stats.
+// /system (ping), /terminal (web terminals); /stats next.
 
 export function createRealtime(server: HttpServer): { io: Server; close: () => Promise<void> } {
   // destroyUpgrade: false leaves other WebSocket upgrades (Next.js dev HMR) alone.
   const io = new Server(server, { path: "/socket.io", serveClient: false, destroyUpgrade: false });
-  const namespaces = [registerSystemNamespace(io)];
+  const namespaces = [registerSystemNamespace(io), registerTerminalNamespace(io)];
   const off = on("user.sessionsRevoked", ({ userId }) => {
     for (const nsp of namespaces) nsp.in(userRoom(userId)).disconnectSockets(true);
   });
@@ -19,6 +21,7 @@ export function createRealtime(server: HttpServer): { io: Server; close: () => P
     io,
     close: async () => {
       off();
+      await terminals().closeAll("shutdown");
       await io.close();
     },
   };

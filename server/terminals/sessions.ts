@@ -1,0 +1,249 @@
+import "server-only";
+import { StringDecoder } from "node:string_decoder";
+import { dockerMessage } from "../adapters/containers";
+import { openShell, PID_MARKER, type Shell } from "../adapters/exec";
+import { isAdmin } from "../auth/permissions";
+import type { Principal } from "../auth/principal";
+import { env } from "../env";
+import { on } from "../events";
+import { AppError } from "../http/errors";
+import { runningContainer } from "../instances/instances.service";
+import { logger } from "../logger";
+import { processSingleton } from "../singleton";
+import { RingBuffer } from "./ring";
+import * as repo from "./terminals.repo";
+
+// Web terminal sessions: a `docker exec` shell per session, outliving its browser connection
+// for a grace period so a reload or network blip reattaches to the same shell with its recent
+// output replayed. Output is flow-controlled: the browser acknowledges what xterm has
+// written; past a high-water mark of unacknowledged bytes the exec stream is paused, so a
+// flood neither freezes the tab nor grows server memory (the ring buffer is bounded).
+
+/** Unacknowledged bytes in flight to the browser before the shell's output is paused. */
+export const HIGH_WATER = 256 * 1024;
+const LOW_WATER = 64 * 1024;
+/** Replay and output are sent in pieces of at most this many bytes. */
+const CHUNK = 32 * 1024;
+
+/** What a session needs from the browser side: one attached socket at a time. */
+export type Client = {
+  send: (data: string, ack: () => void) => void;
+  exit: (info: { code: number | null; reason: string }) => void;
+};
+
+export type OpenRequest = { instanceId: string; cols: number; rows: number; sessionId?: string };
+
+export class TerminalSession {
+  readonly id: string;
+  readonly userId: string;
+  readonly instanceId: string;
+  private client: Client | null = null;
+  private readonly ring = new RingBuffer(env().TERMINAL_BUFFER_KB * 1024);
+  private readonly decoder = new StringDecoder("utf8");
+  private pending = 0;
+  private paused = false;
+  private pid: number | null = null;
+  private graceTimer: NodeJS.Timeout | null = null;
+  private idleTimer: NodeJS.Timeout | null = null;
+  private ended = false;
+
+  constructor(
+    id: string,
+    p: Principal,
+    instanceId: string,
+    private readonly shell: Shell,
+    private readonly onEnd: (s: TerminalSession) => void,
+  ) {
+    this.id = id;
+    this.userId = p.userId;
+    this.instanceId = instanceId;
+    shell.stream.on("data", (chunk: Buffer) => this.output(chunk));
+    shell.stream.on("end", () => void this.finish("exited"));
+    shell.stream.on("close", () => void this.finish("exited"));
+    shell.stream.on("error", (err) => {
+      logger.warn({ err: err.message, session: this.id }, "terminal stream failed");
+      void this.finish("exited");
+    });
+    this.touch();
+  }
+
+  /** Bytes held for this session: the ring buffer and what is in flight. */
+  get bufferedBytes(): number {
+    return this.ring.length + this.pending;
+  }
+
+  get attached(): boolean {
+    return this.client !== null;
+  }
+
+  private output(raw: Buffer): void {
+    let chunk = raw;
+    if (this.pid === null) {
+      const text = chunk.toString("latin1");
+      const m = PID_MARKER.exec(text);
+      if (m) {
+        this.pid = Number(m[1]);
+        chunk = Buffer.from(text.replace(PID_MARKER, ""), "latin1");
+      }
+    }
+    if (!chunk.length) return;
+    this.ring.push(chunk);
+    if (this.client) this.deliver(this.decoder.write(chunk));
+  }
+
+  private deliver(text: string): void {
+    const client = this.client;
+    if (!client || !text) return;
+    for (let at = 0; at < text.length; at += CHUNK) {
+      const piece = text.slice(at, at + CHUNK);
+      const bytes = Buffer.byteLength(piece);
+      this.pending += bytes;
+      let acked = false;
+      client.send(piece, () => {
+        if (acked || this.client !== client) return;
+        acked = true;
+        this.pending -= bytes;
+        if (this.paused && this.pending <= LOW_WATER) {
+          this.paused = false;
+          this.shell.stream.resume();
+        }
+      });
+    }
+    if (!this.paused && this.pending > HIGH_WATER) {
+      this.paused = true;
+      this.shell.stream.pause();
+    }
+  }
+
+  /** Attaches a browser (replacing any other) and replays the recent output. */
+  attach(client: Client): void {
+    if (this.graceTimer) clearTimeout(this.graceTimer);
+    this.graceTimer = null;
+    this.client = client;
+    this.pending = 0;
+    const replay = this.ring.contents().toString("utf8");
+    this.deliver(replay);
+    if (this.paused && this.pending <= LOW_WATER) {
+      this.paused = false;
+      this.shell.stream.resume();
+    }
+  }
+
+  /** The browser went away: keep the shell for the grace period, reading into the ring. */
+  detach(client: Client): void {
+    if (this.client !== client || this.ended) return;
+    this.client = null;
+    this.pending = 0;
+    if (this.paused) {
+      this.paused = false;
+      this.shell.stream.resume();
+    }
+    this.graceTimer = setTimeout(() => void this.finish("grace-expired"), env().TERMINAL_GRACE_SEC * 1000);
+    this.graceTimer.unref();
+  }
+
+  isAttachedTo(client: Client): boolean {
+    return this.client === client;
+  }
+
+  write(data: string): void {
+    if (this.ended) return;
+    this.touch();
+    this.shell.stream.write(data);
+  }
+
+  async resize(cols: number, rows: number): Promise<void> {
+    await this.shell.resize(cols, rows);
+  }
+
+  private touch(): void {
+    if (this.idleTimer) clearTimeout(this.idleTimer);
+    this.idleTimer = setTimeout(() => void this.finish("idle"), env().TERMINAL_IDLE_SEC * 1000);
+    this.idleTimer.unref();
+  }
+
+  /** Ends the shell (when it is still running) and the session, once. */
+  async finish(reason: string): Promise<void> {
+    if (this.ended) return;
+    this.ended = true;
+    if (this.graceTimer) clearTimeout(this.graceTimer);
+    if (this.idleTimer) clearTimeout(this.idleTimer);
+    this.onEnd(this);
+    let code: number | null = null;
+    if (reason !== "exited" && this.pid !== null) {
+      await this.shell.kill(this.pid).catch((err: unknown) => logger.warn({ err: (err as Error).message, session: this.id }, "terminal kill failed"));
+    }
+    this.shell.stream.destroy();
+    code = await this.shell.exitCode().catch(() => null);
+    this.client?.exit({ code, reason });
+    this.client = null;
+    await repo.recordEnd(this.id, reason).catch((err: unknown) => logger.error({ err, session: this.id }, "terminal end not recorded"));
+    logger.info({ session: this.id, userId: this.userId, instanceId: this.instanceId, reason, code }, "terminal ended");
+  }
+}
+
+/** The sessions of this process. */
+export class TerminalRegistry {
+  private readonly sessions = new Map<string, TerminalSession>();
+
+  constructor() {
+    on("user.sessionsRevoked", ({ userId }) => {
+      for (const s of this.sessions.values()) if (s.userId === userId) void s.finish("revoked");
+    });
+  }
+
+  get size(): number {
+    return this.sessions.size;
+  }
+
+  get(id: string): TerminalSession | undefined {
+    return this.sessions.get(id);
+  }
+
+  /** Bytes buffered across all sessions (for tests and metrics). */
+  bufferedBytes(): number {
+    let n = 0;
+    for (const s of this.sessions.values()) n += s.bufferedBytes;
+    return n;
+  }
+
+  /**
+   * Reattaches to the caller's session `sessionId` when it is still alive, or opens a new
+   * shell in the caller's running instance. Another user's instance is "not found".
+   */
+  async open(p: Principal, req: OpenRequest, client: Client): Promise<TerminalSession> {
+    if (req.sessionId) {
+      const s = this.sessions.get(req.sessionId);
+      if (s && s.instanceId === req.instanceId && (s.userId === p.userId || isAdmin(p))) {
+        s.attach(client);
+        await s.resize(req.cols, req.rows).catch(() => undefined);
+        return s;
+      }
+    }
+    const { containerId, d } = await runningContainer(p, req.instanceId);
+    const mine = [...this.sessions.values()].filter((s) => s.userId === p.userId).length;
+    const max = env().TERMINAL_MAX_PER_USER;
+    if (mine >= max) throw new AppError("CONFLICT", `You have ${mine} terminals open (at most ${max}); close one first`);
+    const id = await repo.recordStart(p.userId, req.instanceId);
+    let shell: Shell;
+    try {
+      shell = await openShell(d, containerId, req);
+    } catch (err) {
+      await repo.recordEnd(id, "failed");
+      throw new AppError("ENGINE_ERROR", `Could not open a shell: ${dockerMessage(err)}`);
+    }
+    const session = new TerminalSession(id, p, req.instanceId, shell, (s) => this.sessions.delete(s.id));
+    this.sessions.set(id, session);
+    session.attach(client);
+    logger.info({ session: id, userId: p.userId, instanceId: req.instanceId }, "terminal opened");
+    return session;
+  }
+
+  async closeAll(reason: string): Promise<void> {
+    await Promise.all([...this.sessions.values()].map((s) => s.finish(reason)));
+  }
+}
+
+export function terminals(): TerminalRegistry {
+  return processSingleton("terminals", () => new TerminalRegistry());
+}

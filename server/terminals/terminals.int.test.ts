@@ -1,0 +1,157 @@
+// Terminal sessions against a real container (docker exec with a TTY) and the real database:
+// echo, resize, reattach with replay, flow control under a flood, ending the shell, records.
+import { execFileSync } from "node:child_process";
+import Docker from "dockerode";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { ZCreateNodeRequest } from "@/lib/contracts/nodes";
+import { ZCreateSpecRequest } from "@/lib/contracts/specs";
+import type { Principal } from "../auth/principal";
+import { db } from "../db/client";
+import { AppError } from "../http/errors";
+import * as images from "../images/images.service";
+import { containerName, volumeName } from "../instances/container-spec";
+import * as instances from "../instances/instances.service";
+import * as nodes from "../nodes/nodes.service";
+import * as specs from "../specs/specs.service";
+import { APP_IMAGE, LOCAL_DOCKER } from "../testing/node-fixtures";
+import { HIGH_WATER, TerminalRegistry, type Client } from "./sessions";
+
+const docker = new Docker({ socketPath: "/var/run/docker.sock" });
+const ip = "127.0.0.1";
+let alice: Principal;
+let bob: Principal;
+let instanceId: string;
+
+async function user(name: string): Promise<Principal> {
+  const tag = Math.random().toString(36).slice(2, 8);
+  const u = await db().user.create({ data: { username: `${name}-${tag}`, email: `${name}-${tag}@t.local`, passwordHash: "-" } });
+  return { userId: u.id, username: u.username, role: "user", via: "api-token" };
+}
+
+/** A browser stand-in: collects output, acknowledges it (or not, like a frozen tab). */
+function fakeClient(opts: { ack: boolean } = { ack: true }) {
+  let text = "";
+  const unacked: (() => void)[] = [];
+  let exited: { code: number | null; reason: string } | null = null;
+  const client: Client = {
+    send: (data, ack) => {
+      text += data;
+      if (opts.ack) ack();
+      else unacked.push(ack);
+    },
+    exit: (info) => (exited = info),
+  };
+  return { client, text: () => text, exited: () => exited, ackAll: () => unacked.splice(0).forEach((a) => a()) };
+}
+
+async function until<T>(what: string, fn: () => T | null | undefined | false, ms = 10_000): Promise<T> {
+  const end = Date.now() + ms;
+  for (;;) {
+    const v = fn();
+    if (v) return v;
+    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
+beforeAll(async () => {
+  const admin: Principal = { ...(await user("admin")), role: "admin" };
+  alice = await user("alice");
+  bob = await user("bob");
+  const node = await nodes.createNode(admin, ZCreateNodeRequest.parse({ name: `term-${Date.now()}`, dockerAddress: LOCAL_DOCKER, cpuCores: 4, memoryGb: 8 }), ip);
+  await db().node.update({ where: { id: node.id }, data: { status: "online" } });
+  const image = await images.createImage(admin, { name: "app", address: APP_IMAGE, description: null, source: null, supportMemorySplit: false, isListed: true, remark: null }, ip);
+  const spec = await specs.createSpec(admin, ZCreateSpecRequest.parse({ name: "cpu", cpuCores: 1, memoryGb: 1, pricePerHourCents: 1 }), ip);
+  instanceId = (await instances.createInstance(alice, { name: "term", imageId: image.id, specId: spec.id, nodeId: node.id }, ip)).id;
+  for (let i = 0; i < 100 && (await db().instance.findUnique({ where: { id: instanceId } }))!.status !== "running"; i++) await new Promise((r) => setTimeout(r, 100));
+});
+
+afterAll(async () => {
+  await docker.getContainer(containerName(instanceId)).remove({ force: true }).catch(() => undefined);
+  await docker.getVolume(volumeName(instanceId)).remove().catch(() => undefined);
+});
+
+const shellProcesses = () => execFileSync("docker", ["exec", containerName(instanceId), "ps", "-o", "pid,args"], { encoding: "utf8" });
+
+describe("terminal sessions on a real container", () => {
+  it("echoes, resizes, reattaches with its output replayed, and ends the shell when closed", async () => {
+    const registry = new TerminalRegistry();
+    const first = fakeClient();
+    const s = await registry.open(alice, { instanceId, cols: 100, rows: 30 }, first.client);
+    const marker = `hello-${Math.random().toString(36).slice(2)}`;
+    s.write(`echo ${marker}-$((6*7))\n`);
+    await until("echo", () => first.text().includes(`${marker}-42`));
+    expect(first.text()).not.toContain("aic-pid="); // the PID announcement is not shown
+
+    s.write("stty size\n");
+    await until("initial size", () => first.text().includes("30 100"));
+    await s.resize(132, 43);
+    s.write("stty size\n");
+    await until("new size", () => first.text().includes("43 132"));
+
+    s.write("echo pid=$$\n");
+    const pid = (await until("pid", () => /pid=(\d+)/.exec(first.text())))[1];
+    s.detach(first.client);
+    expect(s.attached).toBe(false);
+
+    // Output while nobody watches still lands in the replay buffer.
+    s.write("echo while-away\n");
+    const second = fakeClient();
+    const again = await registry.open(alice, { instanceId, cols: 80, rows: 24, sessionId: s.id }, second.client);
+    expect(again).toBe(s);
+    await until("replay", () => second.text().includes(`${marker}-42`) && second.text().includes("while-away"));
+    again.write("echo pid=$$\n");
+    await until("same shell", () => second.text().split(`pid=${pid}`).length > 2);
+
+    // Another user cannot take it over with the id.
+    const thief = fakeClient();
+    const err = await registry.open(bob, { instanceId, cols: 80, rows: 24, sessionId: s.id }, thief.client).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(AppError);
+    expect((err as AppError).code).toBe("NOT_FOUND");
+
+    expect(shellProcesses()).toMatch(new RegExp(`^\\s*${pid}\\s`, "m"));
+    await s.finish("closed");
+    expect(second.exited()).toMatchObject({ reason: "closed" });
+    await until("shell gone", () => !new RegExp(`^\\s*${pid}\\s`, "m").test(shellProcesses()), 5_000);
+    expect(registry.size).toBe(0);
+    const record = await db().terminalSession.findUnique({ where: { id: s.id } });
+    expect(record).toMatchObject({ userId: alice.userId, instanceId, endReason: "closed" });
+    expect(record!.endedAt).not.toBeNull();
+  });
+
+  it("a flood with a frozen browser pauses the shell instead of buffering without bound", async () => {
+    const registry = new TerminalRegistry();
+    const frozen = fakeClient({ ack: false });
+    const s = await registry.open(alice, { instanceId, cols: 80, rows: 24 }, frozen.client);
+    s.write("yes flood-line-of-some-length | head -c 20000000; echo flood-$((1+1))-done\n");
+    await new Promise((r) => setTimeout(r, 2_000));
+    // In flight: at most the high-water mark plus one piece; kept: the ring (256 KiB).
+    expect(frozen.text().length).toBeLessThan(HIGH_WATER + 64 * 1024);
+    expect(s.bufferedBytes).toBeLessThan(HIGH_WATER + 64 * 1024 + 256 * 1024);
+    expect(frozen.text()).not.toContain("flood-2-done");
+    // Acknowledging lets it flow again, to the end.
+    const started = Date.now();
+    while (!frozen.text().includes("flood-2-done") && Date.now() - started < 60_000) {
+      frozen.ackAll();
+      await new Promise((r) => setTimeout(r, 5));
+    }
+    expect(frozen.text().includes("flood-2-done")).toBe(true);
+    await s.finish("closed");
+  });
+
+  it("exit ends the session with the shell's code; a stopped instance cannot open one", async () => {
+    const registry = new TerminalRegistry();
+    const c = fakeClient();
+    const s = await registry.open(alice, { instanceId, cols: 80, rows: 24 }, c.client);
+    s.write("exit 3\n");
+    await until("exit", () => c.exited());
+    expect(c.exited()).toEqual({ code: 3, reason: "exited" });
+    expect(registry.size).toBe(0);
+
+    const other = await registry.open(bob, { instanceId, cols: 80, rows: 24 }, fakeClient().client).catch((e: unknown) => e);
+    expect((other as AppError).code).toBe("NOT_FOUND");
+    await instances.stopInstance(alice, instanceId, ip);
+    const stopped = await registry.open(alice, { instanceId, cols: 80, rows: 24 }, fakeClient().client).catch((e: unknown) => e);
+    expect((stopped as AppError).code).toBe("INVALID_STATE");
+  });
+});
