@@ -1,29 +1,9 @@
 // socket.io on the console's own port: handshake auth (bearer token or session cookie),
 // foreign Origin refused, /system ping, and revocation disconnects live sockets.
-import { io, type Socket } from "socket.io-client";
 import { bearer, cookieSignIn, expect, test } from "../fixtures";
+import { connect as connectTo, outcome } from "../socket";
 
-function connect(baseURL: string, opts: { token?: string; cookie?: string; origin?: string; ip: string }): Socket {
-  const headers: Record<string, string> = { "x-forwarded-for": opts.ip };
-  if (opts.cookie) headers.cookie = opts.cookie;
-  if (opts.origin) headers.origin = opts.origin;
-  return io(`${baseURL}/system`, {
-    path: "/socket.io",
-    transports: ["websocket"],
-    auth: opts.token ? { token: opts.token } : {},
-    extraHeaders: headers,
-    reconnection: false,
-    timeout: 5_000,
-  });
-}
-
-function outcome(socket: Socket): Promise<{ connected: true } | { connected: false; message: string; code?: string }> {
-  return new Promise((resolve) => {
-    if (socket.connected) return resolve({ connected: true });
-    socket.once("connect", () => resolve({ connected: true }));
-    socket.once("connect_error", (err: Error & { data?: { code?: string } }) => resolve({ connected: false, message: err.message, code: err.data?.code }));
-  });
-}
+const connect = (baseURL: string, opts: Parameters<typeof connectTo>[2]) => connectTo(baseURL, "/system", opts);
 
 test("a bearer token connects to /system and ping is answered", async ({ baseURL, clientIp, newUser }) => {
   const u = await newUser();
