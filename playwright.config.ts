@@ -13,7 +13,9 @@ const chromium = {
   browserName: "chromium" as const,
   launchOptions: {
     executablePath: process.env.CHROMIUM_PATH ?? "/usr/bin/chromium",
-    args: ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"],
+    // --disable-webgl: xterm falls back to its DOM renderer, whose text the tests can read
+    // (with WebGL the terminal is pixels only).
+    args: ["--no-sandbox", "--disable-gpu", "--disable-webgl", "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"],
   },
 };
 

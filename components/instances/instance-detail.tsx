@@ -3,7 +3,7 @@ import { useState } from "react";
 import Link from "next/link";
 import { useRouter } from "next/navigation";
 import { Alert, App, Breadcrumb, Button, Card, Flex, Form, Input, Result, Skeleton, Space, Steps, Tabs, Typography } from "antd";
-import { CodeOutlined, EditOutlined, LoadingOutlined } from "@ant-design/icons";
+import { EditOutlined, LoadingOutlined } from "@ant-design/icons";
 import { ApiError } from "@/lib/api/client";
 import type { TInstance } from "@/lib/contracts/instances";
 import { useInstance, useUpdateInstance } from "@/lib/hooks/instances";
@@ -14,6 +14,7 @@ import { InstanceActions } from "./instance-actions";
 import { InstanceLogs } from "./instance-logs";
 import { InstanceOverview } from "./instance-overview";
 import { InstanceStats } from "./instance-stats";
+import { InstanceTerminals } from "./instance-terminal";
 import { InstanceStatusBadge } from "./instance-status";
 import { useT } from "../providers/i18n";
 
@@ -137,7 +138,7 @@ export function InstanceDetail({ id }: { id: string }) {
             {
               key: "terminal",
               label: t("instances.tabTerminal"),
-              children: <Result icon={<CodeOutlined />} title={t("instances.terminalSoon")} subTitle={t("instances.terminalSoonBody")} />,
+              children: <InstanceTerminals instance={i} />,
             },
           ]}
         />

@@ -96,6 +96,7 @@ export const ZLogsQuery = z.object({
     .string()
     .trim()
     .regex(/^(\d{1,12}|\d{4}-\d{2}-\d{2}T[\d:.]+(Z|[+-]\d{2}:\d{2}))$/, "must be an ISO-8601 time or Unix seconds")
+    .refine((v) => /^\d+$/.test(v) || !Number.isNaN(Date.parse(v)), "is not a real time")
     .optional(),
   timestamps: ZQueryBool.optional(),
 });

@@ -8,6 +8,16 @@ import { ZFreeCapacity } from "./specs";
 // over SSH for GPU facts. Secrets are write-only: requests may set them (a string) or clear
 // them (null); responses only say whether each is set. Admin only.
 
+/** System directories that must never be bound into a container (they hold the Docker socket, devices ...). */
+const FORBIDDEN_BIND_ROOTS = ["/", "/run", "/var/run", "/var", "/var/lib", "/var/lib/docker", "/proc", "/sys", "/dev", "/etc", "/root", "/home", "/boot", "/usr", "/usr/lib", "/lib", "/bin", "/sbin", "/tmp"];
+
+/** The HAMi-core library path is bound read-only into containers: keep it to a dedicated directory. */
+export function isSafeHamiPath(v: string): boolean {
+  if (!/^\/[A-Za-z0-9._/-]+$/.test(v) || v.split("/").includes("..") || /docker\.sock/.test(v)) return false;
+  const normal = v.replace(/\/+$/, "") || "/";
+  return !FORBIDDEN_BIND_ROOTS.includes(normal);
+}
+
 export const NODE_STATUSES = ["online", "offline", "unknown"] as const;
 export const ZNodeStatus = z.enum(NODE_STATUSES);
 export type TNodeStatus = z.infer<typeof ZNodeStatus>;
@@ -40,7 +50,7 @@ const nodeFields = {
   gpuName: optional(text(100)),
   gpuCount: whole(64),
   gpuMemoryGb: whole(1024),
-  hamiCorePath: optional(text(512).refine((v) => v.startsWith("/"), "must be an absolute path")),
+  hamiCorePath: optional(text(512).refine(isSafeHamiPath, "must be an absolute path to HAMi-core's directory or libvgpu.so (plain characters, no .., not a system directory)")),
   dockerAddress: ZDockerAddress,
   useTls: z.boolean(),
   caCert: optional(pem("CERTIFICATE")),

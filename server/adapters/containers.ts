@@ -158,31 +158,45 @@ export function toLines(parts: { stream: "stdout" | "stderr"; chunk: Buffer }[])
   return lines;
 }
 
-export async function containerLogs(d: Docker, id: string, tty: boolean, o: LogOptions): Promise<LogLine[]> {
-  const buf = (await d.getContainer(id).logs({
-    follow: false,
-    stdout: true,
-    stderr: true,
-    tail: o.tail ?? 100,
-    since: o.since ?? 0,
-    timestamps: o.timestamps ?? false,
-  })) as unknown as Buffer;
-  return toLines(demuxLog(Buffer.isBuffer(buf) ? buf : Buffer.from(buf), tty));
+type LogQuery = { tail: number | "all"; since?: number; timestamps: boolean };
+
+/**
+ * The container's log so far as Docker's raw byte stream. Asked through the modem directly:
+ * dockerode's logs() without follow buffers the whole log and even JSON-parses a log that
+ * looks like JSON.
+ */
+function rawLogs(d: Docker, id: string, o: LogQuery): Promise<Readable> {
+  return new Promise((resolve, reject) => {
+    d.modem.dial(
+      {
+        path: `/containers/${encodeURIComponent(id)}/logs?`,
+        method: "GET",
+        isStream: true,
+        statusCodes: { 200: true, 404: "no such container", 500: "server error" },
+        options: { follow: false, stdout: true, stderr: true, tail: String(o.tail), since: o.since ?? 0, timestamps: o.timestamps },
+      },
+      (err: unknown, stream: unknown) => (err ? reject(err) : resolve(stream as Readable)),
+    );
+  });
 }
 
-/** The whole log as a byte stream (stdout and stderr interleaved as written). */
+export async function containerLogs(d: Docker, id: string, tty: boolean, o: LogOptions): Promise<LogLine[]> {
+  const raw = await rawLogs(d, id, { tail: o.tail ?? 100, since: o.since, timestamps: o.timestamps ?? false });
+  const chunks: Buffer[] = [];
+  for await (const chunk of raw) chunks.push(Buffer.from(chunk as Buffer));
+  // Split per frame (not demultiplexed into one stream) so lines say where they came from.
+  return toLines(demuxLog(Buffer.concat(chunks), tty));
+}
+
+/** The whole log as a byte stream (stdout and stderr interleaved as written), for downloads. */
 export async function containerLogStream(d: Docker, id: string, tty: boolean, timestamps: boolean): Promise<Readable> {
-  const raw = (await d.getContainer(id).logs({ follow: false, stdout: true, stderr: true, timestamps, tail: "all" } as never)) as unknown as Readable | Buffer;
-  if (Buffer.isBuffer(raw)) {
-    const out = new PassThrough();
-    out.end(Buffer.concat(demuxLog(raw, tty).map((p) => p.chunk)));
-    return out;
-  }
+  const raw = await rawLogs(d, id, { tail: "all", timestamps });
   if (tty) return raw;
   const out = new PassThrough();
   d.modem.demuxStream(raw, out, out);
   raw.on("end", () => out.end());
   raw.on("error", (err) => out.destroy(err));
+  out.on("close", () => raw.destroy());
   return out;
 }
 

@@ -25,7 +25,7 @@ describe("container spec", () => {
     expect(hc.PidMode ?? "").toBe("");
     // Nothing from the host: no socket, no host namespaces.
     expect(JSON.stringify(spec)).not.toMatch(/docker\.sock|"host"/);
-    expect(spec.Env).toEqual([]);
+    expect(spec.Env).toEqual(["NVIDIA_VISIBLE_DEVICES=void"]);
   });
 
   it("asks for the allocated GPUs by index", () => {
@@ -48,7 +48,7 @@ describe("container spec", () => {
 
   it("refuses memory split without a HAMi-core path, and ignores it without GPUs", () => {
     expect(() => buildContainerSpec({ ...input, node: { hamiCorePath: null, gpuMemoryGb: 24 }, instance: { ...input.instance, memorySplit: true }, gpus: [{ index: 0, memoryGb: 8 }] })).toThrow(/HAMi-core/);
-    expect(buildContainerSpec({ ...input, instance: { ...input.instance, memorySplit: true } }).Env).toEqual([]);
+    expect(buildContainerSpec({ ...input, instance: { ...input.instance, memorySplit: true } }).Env).toEqual(["NVIDIA_VISIBLE_DEVICES=void"]);
   });
 
   it("hostnames are valid labels", () => {

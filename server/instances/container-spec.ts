@@ -44,7 +44,9 @@ export function buildContainerSpec({ instance, node, gpus, pidsLimit }: Containe
   const memoryBytes = instance.memoryGb * 2 ** 30;
   const split = instance.memorySplit && gpus.length > 0;
   if (split && !node.hamiCorePath) throw new Error("memory split needs the node's HAMi-core path");
-  const env: string[] = [];
+  // Without GPUs, none at all: on hosts whose default runtime is nvidia, images such as
+  // nvidia/cuda set NVIDIA_VISIBLE_DEVICES=all and would otherwise see every GPU.
+  const env: string[] = gpus.length ? [] : ["NVIDIA_VISIBLE_DEVICES=void"];
   const binds: string[] = [];
   if (split) {
     binds.push(hamiBind(node.hamiCorePath!));

@@ -270,12 +270,56 @@ describe("reconciliation", () => {
     const i = await launch(alice, image.id, s.id, n.id, "orphan");
     await reachStatus(i.id, "running");
     // The row disappears behind the console's back (e.g. a restored backup).
-    await db().allocation.deleteMany({ where: { instanceId: i.id } });
-    await db().instance.update({ where: { id: i.id }, data: { status: "deleted" } });
+    await db().instance.delete({ where: { id: i.id } });
     await reconcileAll(new AbortController().signal, 5_000);
     const reported = await nodes.getNode(n.id);
     expect(reported.unmanagedContainers).toEqual(expect.arrayContaining([expect.objectContaining({ instanceId: i.id, name: containerName(i.id), state: "running" })]));
     expect((await inspect(i.id))!.State.Running).toBe(true);
+  });
+
+  it("deleting on an unreachable node frees the allocation at once; the container goes when the node answers", async () => {
+    const n = await node();
+    const s = await spec();
+    const i = await launch(alice, image.id, s.id, n.id, "far-away");
+    await reachStatus(i.id, "running");
+    await db().node.update({ where: { id: n.id }, data: { dockerAddress: "unix:///nonexistent/docker.sock" } });
+    await instances.deleteInstance(alice, i.id, ip);
+    expect(await statusOf(i.id)).toBe("deleted");
+    expect(await allocations(i.id)).toBe(0);
+    expect((await inspect(i.id))!.State.Running).toBe(true);
+    await db().node.update({ where: { id: n.id }, data: { dockerAddress: LOCAL_DOCKER } });
+    await reconcileAll(new AbortController().signal, 5_000);
+    expect(await inspect(i.id)).toBeNull();
+    expect(await volumeExists(i.id)).toBe(false);
+    // Not reported as unmanaged: it was ours, and now it is gone.
+    expect((await nodes.getNode(n.id)).unmanagedContainers).not.toContainEqual(expect.objectContaining({ instanceId: i.id }));
+  });
+
+  it("deleting a creation whose process died removes its container too", async () => {
+    const n = await node();
+    const s = await spec();
+    const i = await launch(alice, image.id, s.id, n.id, "orphaned-then-deleted");
+    await reachStatus(i.id, "running");
+    await db().instance.update({ where: { id: i.id }, data: { status: "creating", leaseOwner: "dead-process", leaseUntil: new Date(Date.now() + 60_000) } });
+    await instances.deleteInstance(alice, i.id, ip);
+    expect(await statusOf(i.id)).toBe("deleted");
+    expect(await inspect(i.id)).toBeNull();
+    expect(await allocations(i.id)).toBe(0);
+    // The dead process's claim cannot bring it back.
+    await reconcileAll(new AbortController().signal, 5_000);
+    expect(await statusOf(i.id)).toBe("deleted");
+  });
+
+  it("a stopped instance that still holds allocations (an operation died) is freed by the reconciler", async () => {
+    const n = await node();
+    const s = await spec();
+    const i = await launch(alice, image.id, s.id, n.id, "leaky");
+    await reachStatus(i.id, "running");
+    await instances.stopInstance(alice, i.id, ip);
+    await db().allocation.create({ data: { nodeId: n.id, instanceId: i.id, cpuCores: 1, memoryGb: 1 } });
+    await reconcileAll(new AbortController().signal, 5_000);
+    expect(await allocations(i.id)).toBe(0);
+    expect(await statusOf(i.id)).toBe("stopped");
   });
 
   it("creations interrupted by a dead process end running (container up) or failed", async () => {

@@ -44,12 +44,22 @@ export function updateInstance(id: string, data: Prisma.InstanceUncheckedUpdateI
 }
 
 /**
- * Moves an instance to new values only while its status is one of `from`: the compare-and-set
- * that keeps two requests (or a request and the reconciler) from both acting. True if it moved.
+ * The one way an instance's state changes outside placement: an UPDATE guarded by `where`
+ * (a compare-and-set on status, lease or updatedAt) and, when `release` is set and the
+ * update happened, deleting its allocation rows in the same transaction, so no other
+ * operation can take allocations in between and lose them. True if the row changed.
  */
-export async function transition(id: string, from: readonly string[], data: Prisma.InstanceUncheckedUpdateManyInput): Promise<boolean> {
-  const { count } = await db().instance.updateMany({ where: { id, status: { in: [...from] } }, data });
-  return count > 0;
+async function guarded(id: string, where: Prisma.InstanceWhereInput, data: Prisma.InstanceUncheckedUpdateManyInput, release = false): Promise<boolean> {
+  return db().$transaction(async (tx) => {
+    const { count } = await tx.instance.updateMany({ where: { ...where, id }, data });
+    if (count > 0 && release) await tx.allocation.deleteMany({ where: { instanceId: id } });
+    return count > 0;
+  });
+}
+
+/** Moves an instance to new values only while its status is one of `from` (the compare-and-set that keeps two actors from both acting). */
+export function transition(id: string, from: readonly string[], data: Prisma.InstanceUncheckedUpdateManyInput, opts: { release?: boolean } = {}): Promise<boolean> {
+  return guarded(id, { status: { in: [...from] } }, data, opts.release);
 }
 
 export type Locked = { node: NodeRow; held: Held[] };
@@ -98,16 +108,13 @@ export function lapsedCreations(now: Date): Promise<InstanceRow[]> {
 }
 
 /** Takes over a lapsed creation; false when another process took it first. */
-export async function claimLapsed(id: string, owner: string, until: Date, now: Date): Promise<boolean> {
-  const { count } = await db().instance.updateMany({
-    where: { id, status: "creating", OR: [{ leaseUntil: null }, { leaseUntil: { lt: now } }] },
-    data: { leaseOwner: owner, leaseUntil: until },
-  });
-  return count > 0;
+export function claimLapsed(id: string, owner: string, until: Date, now: Date): Promise<boolean> {
+  return guarded(id, { status: "creating", OR: [{ leaseUntil: null }, { leaseUntil: { lt: now } }] }, { leaseOwner: owner, leaseUntil: until });
 }
 
+/** Extends a claim while its operation works. */
 export async function renewLease(id: string, owner: string, until: Date): Promise<void> {
-  await db().instance.updateMany({ where: { id, leaseOwner: owner, status: "creating" }, data: { leaseUntil: until } });
+  await db().instance.updateMany({ where: { id, leaseOwner: owner }, data: { leaseUntil: until } });
 }
 
 /** Names of up to `limit` live instances using an image, spec or node (for 409 messages). */
@@ -121,33 +128,25 @@ export async function liveUsers(by: { imageId?: string; specId?: string; nodeId?
 }
 
 /** Claims an instance for one operation: only from `from`, only when no live claim holds it. */
-export async function claim(id: string, from: readonly string[], owner: string, until: Date, now: Date): Promise<boolean> {
-  const { count } = await db().instance.updateMany({
-    where: { id, status: { in: [...from] }, OR: [{ leaseUntil: null }, { leaseUntil: { lt: now } }] },
-    data: { leaseOwner: owner, leaseUntil: until },
-  });
-  return count > 0;
+export function claim(id: string, from: readonly string[], owner: string, until: Date, now: Date): Promise<boolean> {
+  return guarded(id, { status: { in: [...from] }, OR: [{ leaseUntil: null }, { leaseUntil: { lt: now } }] }, { leaseOwner: owner, leaseUntil: until });
 }
 
-/** Writes an operation's outcome and releases its claim (only if still ours). */
-export async function settle(id: string, owner: string, data: Prisma.InstanceUncheckedUpdateManyInput): Promise<void> {
-  await db().instance.updateMany({ where: { id, leaseOwner: owner }, data: { ...data, leaseOwner: null, leaseUntil: null } });
+/** Writes an operation's outcome and releases its claim, only if the claim is still ours (and, given `status`, the row still in it). */
+export function settle(id: string, owner: string, data: Prisma.InstanceUncheckedUpdateManyInput, opts: { release?: boolean; status?: string } = {}): Promise<boolean> {
+  return guarded(id, { leaseOwner: owner, ...(opts.status ? { status: opts.status } : {}) }, { ...data, leaseOwner: null, leaseUntil: null }, opts.release);
 }
 
 /**
  * Applies what the reconciler observed, only if nothing touched the row since it was read
  * (same updatedAt) and no operation holds it.
  */
-export async function applyObserved(row: Pick<InstanceRow, "id" | "updatedAt">, data: Prisma.InstanceUncheckedUpdateManyInput, now: Date): Promise<boolean> {
-  const { count } = await db().instance.updateMany({
-    where: { id: row.id, updatedAt: row.updatedAt, OR: [{ leaseUntil: null }, { leaseUntil: { lt: now } }] },
-    data,
-  });
-  return count > 0;
+export function applyObserved(row: Pick<InstanceRow, "id" | "updatedAt">, data: Prisma.InstanceUncheckedUpdateManyInput, now: Date, opts: { release?: boolean } = {}): Promise<boolean> {
+  return guarded(row.id, { updatedAt: row.updatedAt, OR: [{ leaseUntil: null }, { leaseUntil: { lt: now } }] }, data, opts.release);
 }
 
-/** Which of these instance ids are live rows. */
-export async function liveIds(ids: string[]): Promise<Set<string>> {
-  const rows = await db().instance.findMany({ where: { id: { in: ids }, status: LIVE }, select: { id: true } });
-  return new Set(rows.map((r) => r.id));
+/** The status of each of these instance ids that has a row. */
+export async function statusesOf(ids: string[]): Promise<Map<string, string>> {
+  const rows = await db().instance.findMany({ where: { id: { in: ids } }, select: { id: true, status: true } });
+  return new Map(rows.map((r) => [r.id, r.status]));
 }

@@ -138,8 +138,8 @@ export async function createInstance(p: Principal, input: TCreateInstanceRequest
       return { ok: true as const, id };
     });
     if (placed.ok) {
-      await audit({ actorId: p.userId, action: "instance.create", target: { type: "instance", id: placed.id }, detail: { name: input.name, node: candidate.name, spec: spec.name }, ip });
       void provision(placed.id, owner);
+      await audit({ actorId: p.userId, action: "instance.create", target: { type: "instance", id: placed.id }, detail: { name: input.name, node: candidate.name, spec: spec.name }, ip });
       return toDto((await repo.findInstance(placed.id))!);
     }
     reasons.push({ node: candidate.name, missing: placed.missing });
@@ -157,12 +157,18 @@ async function nodeOf(row: Row): Promise<NodeRow> {
 
 const engine = (node: NodeRow, timeoutMs = ENGINE_TIMEOUT_MS) => dockerClient(dockerTargetOf(node), timeoutMs);
 
-/** An engine failure as an AppError: unreachable nodes and Docker's own refusals. */
-function engineError(err: unknown, node: NodeRow, doing: string): AppError {
+/** Errors of the transport (socket, TLS, DNS, timeout), as opposed to Docker's answers and our own bugs. */
+function isTransportError(err: unknown): boolean {
+  const e = err as { code?: unknown; message?: unknown };
+  return (typeof e?.code === "string" && /^(E[A-Z_]+|ERR_TLS\w*|ERR_SSL\w*|UNABLE_TO\w*|DEPTH_ZERO\w*|SELF_SIGNED\w*|CERT_\w*)$/.test(e.code)) || /timeout|socket hang up/i.test(String(e?.message ?? ""));
+}
+
+/** An engine failure as an AppError: Docker's refusals and unreachable nodes; anything else is a bug and stays a 500. */
+function engineError(err: unknown, node: NodeRow, doing: string): unknown {
   if (err instanceof AppError) return err;
-  const status = (err as { statusCode?: number }).statusCode;
-  const message = status ? containers.dockerMessage(err) : describeDockerError(err, node);
-  return new AppError(status ? "ENGINE_ERROR" : "NODE_UNREACHABLE", `Could not ${doing} on node ${node.name}: ${message}`);
+  if ((err as { statusCode?: number }).statusCode) return new AppError("ENGINE_ERROR", `Could not ${doing} on node ${node.name}: ${containers.dockerMessage(err)}`);
+  if (isTransportError(err)) return new AppError("NODE_UNREACHABLE", `Could not ${doing} on node ${node.name}: ${describeDockerError(err, node)}`);
+  return err;
 }
 
 async function ensureImage(d: Docker, node: NodeRow, address: string): Promise<void> {
@@ -176,17 +182,21 @@ async function ensureImage(d: Docker, node: NodeRow, address: string): Promise<v
 
 /**
  * The instance's container as it should be for the GPUs it holds now: reused when it exists
- * with the same GPUs, else (re)created on the same data volume. Returns its id.
+ * with the same GPUs, else (re)created on the same data volume. Returns its id. Memory split
+ * follows what was allocated (shares, not whole GPUs), so a node that lost HAMi-core gets
+ * plain whole GPUs, never a broken preload.
  */
 async function ensureContainer(d: Docker, row: Row, node: NodeRow): Promise<string> {
-  const gpus = row.allocations.filter((a) => a.gpuIndex !== null).map((a) => ({ index: a.gpuIndex!, memoryGb: a.gpuMemoryGb }));
+  const held = row.allocations.filter((a) => a.gpuIndex !== null);
+  const gpus = held.map((a) => ({ index: a.gpuIndex!, memoryGb: a.gpuMemoryGb }));
   const existing = await containers.inspectContainer(d, containerName(row.id));
   if (existing && existing.labels[LABELS.gpus] === gpuLabel(gpus)) return existing.id;
   if (existing) await containers.removeContainer(d, existing.id);
   await ensureImage(d, node, row.imageAddress);
   const labels = { ...(await consoleLabels()), [LABELS.instance]: row.id, [LABELS.user]: row.userId };
   await containers.createVolume(d, row.volumeName, labels);
-  const spec = buildContainerSpec({ instance: row, node, gpus, pidsLimit: env().INSTANCE_PIDS_LIMIT });
+  const instance = { ...row, memorySplit: held.some((a) => !a.exclusive) };
+  const spec = buildContainerSpec({ instance, node, gpus, pidsLimit: env().INSTANCE_PIDS_LIMIT });
   spec.Labels = { ...spec.Labels, ...labels };
   return containers.createContainer(d, spec);
 }
@@ -199,30 +209,26 @@ async function ensureContainer(d: Docker, row: Row, node: NodeRow): Promise<stri
 export async function provision(id: string, owner: ReturnType<typeof lease>): Promise<void> {
   const renew = owner.keepAlive(id);
   let node: NodeRow | null = null;
-  let containerId: string | null = null;
   try {
     const row = (await repo.findInstance(id))!;
     node = await nodeOf(row);
     const d = engine(node);
-    containerId = await ensureContainer(d, row, node);
+    const containerId = await ensureContainer(d, row, node);
     await containers.startContainer(d, containerId);
-    const done = await repo.transition(id, ["creating"], { status: "running", containerId, startedAt: new Date(), statusMessage: null, leaseOwner: null, leaseUntil: null });
+    const done = await repo.settle(id, owner.id, { status: "running", containerId, startedAt: new Date(), statusMessage: null }, { status: "creating" });
     if (!done) await cleanUp(d, id);
   } catch (err) {
-    const reason = node ? engineError(err, node, "create the container").message : (err as Error).message;
-    logger.warn({ instanceId: id, reason }, "instance creation failed");
-    const failed = await fail(id, ["creating"], reason);
+    const e = node ? engineError(err, node, "create the container") : err;
+    const reason = e instanceof AppError ? e.message : "Internal error while creating the container";
+    logger.warn({ instanceId: id, reason, err: e instanceof AppError ? undefined : err }, "instance creation failed");
+    const failed = await repo
+      .settle(id, owner.id, { status: "failed", statusMessage: reason, stoppedAt: new Date() }, { status: "creating", release: true })
+      .catch((dbErr: unknown) => (logger.error({ err: dbErr, instanceId: id }, "could not record a failed creation"), true));
     // Failed: the volume stays until the instance is deleted. Deleted meanwhile: all goes.
     if (node) await cleanUp(engine(node), id, { keepVolume: failed }).catch(() => undefined);
   } finally {
     renew.stop();
   }
-}
-
-async function fail(id: string, from: string[], reason: string): Promise<boolean> {
-  const moved = await repo.transition(id, from, { status: "failed", statusMessage: reason, leaseOwner: null, leaseUntil: null, stoppedAt: new Date() });
-  await repo.releaseAllocations(id);
-  return moved;
 }
 
 /** Removes what creation made for an instance that is gone or failed. */
@@ -238,33 +244,43 @@ const STARTABLE = ["stopped", "exited", "failed"] as const;
 export async function startInstance(p: Principal, id: string, opts: { withoutGpu: boolean }, ip: string) {
   const row = await loadOwned(p, id);
   if (row.status === "running") return toDto(row);
-  const updated = await withLease(row, STARTABLE, async () => {
-    const node = await nodeOf(row);
-    if (node.status === "offline") throw new AppError("NODE_UNREACHABLE", `Node ${node.name} is offline`);
-    await repo.releaseAllocations(id);
-    const placed = await repo.withNodeLock(node.id, async (tx, { node: locked, held }) => {
-      const plan = planAllocation(needsOf(row), locked, held, { imageSupportsSplit: true, withoutGpu: opts.withoutGpu });
-      if (plan.ok) await repo.insertAllocations(tx, id, node.id, plan.rows);
-      const fitsWithoutGpu = !plan.ok && row.gpuCount > 0 && !opts.withoutGpu && planAllocation(needsOf(row), locked, held, { imageSupportsSplit: true, withoutGpu: true }).ok;
-      return { plan, fitsWithoutGpu };
-    });
-    if (!placed.plan.ok) {
-      const hint = placed.fitsWithoutGpu ? ' It can start without GPU, keeping its data: POST .../start {"withoutGpu": true}.' : "";
-      // The issue tells clients (the UI's "Start without GPU") that this way is open.
-      const issues = placed.fitsWithoutGpu ? [{ path: "withoutGpu", message: "true starts it without GPUs; its data volume is kept" }] : undefined;
-      throw new AppError("NO_CAPACITY", `Node ${node.name} has no room to start "${row.name}" now: needs ${placed.plan.missing.join(", ")}.${hint}`, { issues });
-    }
-    try {
-      const d = engine(node);
-      const fresh = (await repo.findInstance(id))!;
-      const containerId = await ensureContainer(d, fresh, node);
-      await containers.startContainer(d, containerId);
-      return { status: "running", containerId, startedAt: new Date(), stoppedAt: null, exitCode: null, statusMessage: null, withoutGpu: opts.withoutGpu && row.gpuCount > 0 };
-    } catch (err) {
+  const node = await nodeOf(row);
+  const stopIt = () => containers.stopContainer(engine(node), containerName(id), STOP_GRACE_SEC).catch(() => undefined);
+  const updated = await withLease(
+    row,
+    STARTABLE,
+    async () => {
+      if (node.status === "offline") throw new AppError("NODE_UNREACHABLE", `Node ${node.name} is offline`);
       await repo.releaseAllocations(id);
-      throw engineError(err, node, "start the container");
-    }
-  });
+      const placed = await repo.withNodeLock(node.id, async (tx, { node: locked, held }) => {
+        const plan = planAllocation(needsOf(row), locked, held, { imageSupportsSplit: true, withoutGpu: opts.withoutGpu });
+        if (plan.ok) await repo.insertAllocations(tx, id, node.id, plan.rows);
+        const fitsWithoutGpu = !plan.ok && row.gpuCount > 0 && !opts.withoutGpu && planAllocation(needsOf(row), locked, held, { imageSupportsSplit: true, withoutGpu: true }).ok;
+        return { plan, fitsWithoutGpu };
+      });
+      if (!placed.plan.ok) {
+        const hint = placed.fitsWithoutGpu ? ' It can start without GPU, keeping its data: POST .../start {"withoutGpu": true}.' : "";
+        // The issue tells clients (the UI's "Start without GPU") that this way is open.
+        const issues = placed.fitsWithoutGpu ? [{ path: "withoutGpu", message: "true starts it without GPUs; its data volume is kept" }] : undefined;
+        throw new AppError("NO_CAPACITY", `Node ${node.name} has no room to start "${row.name}" now: needs ${placed.plan.missing.join(", ")}.${hint}`, { issues });
+      }
+      try {
+        const d = engine(node);
+        const containerId = await ensureContainer(d, (await repo.findInstance(id))!, node);
+        await containers.startContainer(d, containerId);
+        return { data: { status: "running", containerId, startedAt: new Date(), stoppedAt: null, exitCode: null, statusMessage: null, withoutGpu: opts.withoutGpu && row.gpuCount > 0 } };
+      } catch (err) {
+        // The engine may have started it before failing to answer: stop it before freeing its resources.
+        await stopIt();
+        await repo.releaseAllocations(id);
+        throw engineError(err, node, "start the container");
+      }
+    },
+    async () => {
+      await stopIt();
+      await repo.releaseAllocations(id);
+    },
+  );
   await audit({ actorId: p.userId, action: "instance.start", target: { type: "instance", id }, detail: { withoutGpu: opts.withoutGpu }, ip });
   return toDto(updated);
 }
@@ -275,12 +291,11 @@ export async function stopInstance(p: Principal, id: string, ip: string) {
   const updated = await withLease(row, ["running"], async () => {
     const node = await nodeOf(row);
     try {
-      await containers.stopContainer(engine(node), row.containerId ?? containerName(id), STOP_GRACE_SEC);
+      await containers.stopContainer(engine(node), containerName(id), STOP_GRACE_SEC);
     } catch (err) {
       throw engineError(err, node, "stop the container");
     }
-    await repo.releaseAllocations(id);
-    return { status: "stopped", stoppedAt: new Date(), statusMessage: null };
+    return { data: { status: "stopped", stoppedAt: new Date(), statusMessage: null }, release: true };
   });
   await audit({ actorId: p.userId, action: "instance.stop", target: { type: "instance", id }, ip });
   return toDto(updated);
@@ -292,37 +307,41 @@ export async function restartInstance(p: Principal, id: string, ip: string) {
   const updated = await withLease(row, ["running"], async () => {
     const node = await nodeOf(row);
     try {
-      await containers.restartContainer(engine(node), row.containerId ?? containerName(id), STOP_GRACE_SEC);
+      await containers.restartContainer(engine(node), containerName(id), STOP_GRACE_SEC);
     } catch (err) {
       throw engineError(err, node, "restart the container");
     }
-    return { status: "running", startedAt: new Date(), statusMessage: null };
+    return { data: { status: "running", startedAt: new Date(), statusMessage: null } };
   });
   await audit({ actorId: p.userId, action: "instance.restart", target: { type: "instance", id }, ip });
   return toDto(updated);
 }
 
-/** Deletes the container and its data volume and frees the allocation. Idempotent. */
+/**
+ * Deletes the instance: its allocation is freed at once and its container and data volume
+ * removed. When the node cannot be reached (or Docker refuses), the row is deleted anyway and
+ * the reconciler removes the container and volume once the node answers. Idempotent.
+ */
 export async function deleteInstance(p: Principal, id: string, ip: string): Promise<void> {
   const row = await loadOwned(p, id, { deleted: true });
   if (row.status === "deleted") return;
-  const gone = { status: "deleted", deletedAt: new Date(), containerId: null, statusMessage: null };
-  // A creation in flight is cancelled: its worker sees the row gone and removes what it made.
-  if (row.status === "creating" && (await repo.transition(id, ["creating"], gone))) {
-    await repo.releaseAllocations(id);
+  const gone = { status: "deleted", deletedAt: new Date(), containerId: null, statusMessage: null, leaseOwner: null, leaseUntil: null };
+  const node = row.nodeId ? await findNode(row.nodeId) : null;
+  const removeNow = async () => {
+    if (!node) return;
+    try {
+      await cleanUp(engine(node), id);
+    } catch (err) {
+      logger.warn({ instanceId: id, node: node.name, err: String(engineError(err, node, "remove the container")) }, "container removal deferred to the reconciler");
+      await repo.transition(id, ["deleted"], { statusMessage: "Container removal pending: the node did not answer" });
+    }
+  };
+  if (row.status === "creating") {
+    // Cancels the creation: its worker (if alive) sees the row gone and removes what it made.
+    if (await repo.transition(id, ["creating"], gone, { release: true })) await removeNow();
   } else {
-    await withLease(row, ["running", "stopped", "exited", "failed", "unknown", "creating"], async () => {
-      const node = row.nodeId ? await findNode(row.nodeId) : null;
-      if (node) {
-        try {
-          await cleanUp(engine(node), id);
-        } catch (err) {
-          throw engineError(err, node, "remove the container and its volume");
-        }
-      }
-      await repo.releaseAllocations(id);
-      return gone;
-    });
+    await withLease(row, ["running", "stopped", "exited", "failed", "unknown"], async () => ({ data: gone, release: true }));
+    await removeNow();
   }
   await audit({ actorId: p.userId, action: "instance.delete", target: { type: "instance", id }, detail: { name: row.name }, ip });
 }
@@ -332,10 +351,11 @@ export async function deleteInstance(p: Principal, id: string, ip: string): Prom
 async function containerOf(p: Principal, id: string) {
   const row = await loadOwned(p, id);
   if (row.status === "creating") throw new AppError("INVALID_STATE", "The instance is still being created");
+  if (row.status === "unknown") throw new AppError("NODE_UNREACHABLE", "The instance's node does not answer");
   const node = await nodeOf(row);
   const d = engine(node, 30_000);
   try {
-    const state = await containers.inspectContainer(d, row.containerId ?? containerName(id));
+    const state = await containers.inspectContainer(d, containerName(id));
     if (!state) throw new AppError("INVALID_STATE", "The instance has no container (it was removed); start it to create a new one");
     return { row, node, d, state };
   } catch (err) {
@@ -351,7 +371,7 @@ export async function runningContainer(p: Principal, id: string): Promise<{ row:
   const row = await loadOwned(p, id);
   if (row.status !== "running") throw new AppError("INVALID_STATE", `The instance is ${row.status}; start it first`);
   const node = await nodeOf(row);
-  return { row, d: engine(node, 0), containerId: row.containerId ?? containerName(id) };
+  return { row, d: engine(node, 0), containerId: containerName(id) };
 }
 
 function sinceSeconds(since: string | undefined): number {

@@ -3,6 +3,7 @@ import { randomUUID } from "node:crypto";
 import { env } from "../env";
 import { AppError } from "../http/errors";
 import type { Prisma } from "../db/client";
+import { logger } from "../logger";
 import * as repo from "./instances.repo";
 
 // One operation at a time per instance, across console processes: an operation claims the
@@ -10,18 +11,17 @@ import * as repo from "./instances.repo";
 // while it works, and writes its end state and releases the claim in one update. A claim
 // whose process died lapses after INSTANCE_LEASE_SEC; the reconciler leaves claimed rows alone.
 
-/** This process, as a lease owner. */
-export const PROCESS_ID = randomUUID();
-
 const leaseMs = () => env().INSTANCE_LEASE_SEC * 1000;
 
+/** A claim token of its own for each operation, so one operation can never settle another's. */
 export function lease() {
+  const id = randomUUID();
   return {
-    id: PROCESS_ID,
+    id,
     until: () => new Date(Date.now() + leaseMs()),
     /** Renews the claim on `instanceId` until stopped. */
     keepAlive(instanceId: string) {
-      const timer = setInterval(() => void repo.renewLease(instanceId, PROCESS_ID, new Date(Date.now() + leaseMs())).catch(() => undefined), leaseMs() / 3);
+      const timer = setInterval(() => void repo.renewLease(instanceId, id, new Date(Date.now() + leaseMs())).catch(() => undefined), leaseMs() / 3);
       timer.unref();
       return { stop: () => clearInterval(timer) };
     },
@@ -32,10 +32,13 @@ export function lease() {
  * Runs `fn` holding the instance's claim, from one of the `from` statuses; `fn` returns the
  * row's new values. An error leaves the status as it was (with the claim released).
  */
+export type Outcome = { data: Prisma.InstanceUncheckedUpdateManyInput; release?: boolean };
+
 export async function withLease(
   row: repo.InstanceRow,
   from: readonly string[],
-  fn: () => Promise<Prisma.InstanceUncheckedUpdateManyInput>,
+  fn: () => Promise<Outcome>,
+  onLost: () => Promise<void> = async () => undefined,
 ): Promise<repo.InstanceRow> {
   const now = new Date();
   const owner = lease();
@@ -47,8 +50,13 @@ export async function withLease(
   }
   const renew = owner.keepAlive(row.id);
   try {
-    const data = await fn();
-    await repo.settle(row.id, owner.id, data);
+    const outcome = await fn();
+    if (!(await repo.settle(row.id, owner.id, outcome.data, { release: outcome.release }))) {
+      // The claim was taken from us (this process stalled past the lease, or the row was deleted).
+      logger.warn({ instanceId: row.id }, "operation lost its claim; compensating");
+      await onLost();
+      throw new AppError("INVALID_STATE", "The instance changed while this operation ran; look at it again");
+    }
   } catch (err) {
     await repo.settle(row.id, owner.id, {});
     throw err;

@@ -5,7 +5,7 @@ import * as containers from "../adapters/containers";
 import { logger } from "../logger";
 import { allNodeRows, dockerTargetOf, recordUnmanaged } from "../nodes/nodes.service";
 import { findNode, type NodeRow } from "../nodes/nodes.repo";
-import { containerName, LABELS } from "./container-spec";
+import { containerName, LABELS, volumeName } from "./container-spec";
 import { CONSOLE_LABEL, consoleId } from "./console-id";
 import * as repo from "./instances.repo";
 import { lease } from "./lease";
@@ -34,8 +34,7 @@ export function decide(row: { status: string }, c: Pick<containers.ManagedContai
 }
 
 async function apply(row: repo.InstanceRow, o: NonNullable<Observation>, now: Date): Promise<void> {
-  if (!(await repo.applyObserved(row, o.data, now))) return;
-  if (o.release) await repo.releaseAllocations(row.id);
+  if (!(await repo.applyObserved(row, o.data, now, { release: o.release }))) return;
   logger.info({ instanceId: row.id, from: row.status, to: o.status }, "instance reconciled");
 }
 
@@ -43,8 +42,9 @@ export async function reconcileNode(node: NodeRow, rows: repo.InstanceRow[], tim
   const now = new Date();
   const idle = rows.filter((r) => !r.leaseUntil || r.leaseUntil < now);
   let listed: containers.ManagedContainer[];
+  const d = dockerClient(dockerTargetOf(node), timeoutMs);
   try {
-    listed = await containers.listLabelled(dockerClient(dockerTargetOf(node), timeoutMs), `${CONSOLE_LABEL}=${await consoleId()}`);
+    listed = await containers.listLabelled(d, `${CONSOLE_LABEL}=${await consoleId()}`);
   } catch (err) {
     const message = `Node ${node.name} is unreachable: ${describeDockerError(err, node)}`;
     for (const row of idle.filter((r) => r.status === "running")) {
@@ -56,11 +56,26 @@ export async function reconcileNode(node: NodeRow, rows: repo.InstanceRow[], tim
   for (const row of idle) {
     const o = decide(row, byInstance.get(row.id) ?? null, now);
     if (o) await apply(row, o, now);
+    // A stopped, exited or failed instance holds nothing (an operation that died may have left rows).
+    else if (!["running", "unknown", "creating"].includes(row.status) && row.allocations.length > 0) {
+      await repo.applyObserved(row, { statusMessage: row.statusMessage }, now, { release: true });
+    }
   }
-  const live = await repo.liveIds([...byInstance.keys()]);
-  const unmanaged = listed
-    .filter((c) => !live.has(c.labels[LABELS.instance] ?? ""))
-    .map((c) => ({ containerId: c.id, name: c.name, state: c.state, instanceId: c.labels[LABELS.instance] ?? null }));
+  const statuses = await repo.statusesOf([...byInstance.keys()]);
+  const unmanaged: { containerId: string; name: string; state: string; instanceId: string | null }[] = [];
+  for (const c of listed) {
+    const instanceId = c.labels[LABELS.instance] ?? null;
+    const status = instanceId ? statuses.get(instanceId) : undefined;
+    if (status === "deleted") {
+      // The user deleted it while the node could not be reached: finish the removal.
+      await containers.removeContainer(d, c.id);
+      await containers.removeVolume(d, volumeName(instanceId!)).catch((err: unknown) => logger.warn({ err: String(err), instanceId }, "volume removal failed"));
+      await repo.transition(instanceId!, ["deleted"], { statusMessage: null });
+      logger.info({ instanceId, node: node.name }, "removed the container of a deleted instance");
+    } else if (!status) {
+      unmanaged.push({ containerId: c.id, name: c.name, state: c.state, instanceId });
+    }
+  }
   await recordUnmanaged(node, unmanaged);
 }
 
@@ -82,14 +97,14 @@ export async function settleLapsedCreations(timeoutMs: number): Promise<void> {
     } catch (err) {
       // Unreachable: leave it claimed-and-lapsing; the next run tries again.
       logger.warn({ instanceId: row.id, err: describeDockerError(err, node!) }, "cannot settle an interrupted creation yet");
-      await repo.settle(row.id, owner.id, { leaseUntil: now });
+      await repo.renewLease(row.id, owner.id, now);
       continue;
     }
+    // Guarded by status: a delete that came meanwhile stays deleted.
     if (running) {
-      await repo.settle(row.id, owner.id, { status: "running", containerId: running, startedAt: now, statusMessage: null });
+      await repo.settle(row.id, owner.id, { status: "running", containerId: running, startedAt: now, statusMessage: null }, { status: "creating" });
     } else {
-      await repo.settle(row.id, owner.id, { status: "failed", statusMessage: "The console stopped while this instance was being created; launch it again", stoppedAt: now });
-      await repo.releaseAllocations(row.id);
+      await repo.settle(row.id, owner.id, { status: "failed", statusMessage: "The console stopped while this instance was being created; launch it again", stoppedAt: now }, { status: "creating", release: true });
     }
     logger.info({ instanceId: row.id, outcome: running ? "running" : "failed" }, "interrupted creation settled");
   }
