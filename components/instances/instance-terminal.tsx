@@ -198,7 +198,7 @@ export function InstanceTerminals({ instance }: { instance: TInstance }) {
         onChange={setActive}
         addIcon={
           <Tooltip title={t("terminal.add")}>
-            <PlusOutlined aria-label={t("terminal.add")} />
+            <PlusOutlined />
           </Tooltip>
         }
         onEdit={(key, action) => {

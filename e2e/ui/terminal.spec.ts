@@ -40,7 +40,7 @@ test("a user opens a terminal, runs a command, reloads and is back in the same s
   await expect(again.locator(".xterm-rows")).toContainText(`again-pid=${pid}`);
 
   // A second tab is a second shell.
-  await page.getByRole("button", { name: "New terminal" }).click();
+  await page.getByRole("button", { name: "Add tab" }).click();
   await expect(page.getByTestId("terminal-status").nth(1)).toHaveText("Connected", { timeout: 15_000 });
   const second = page.getByTestId("terminal").nth(1);
   await second.click();
