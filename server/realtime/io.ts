@@ -4,16 +4,18 @@ import { Server } from "socket.io";
 import { on } from "../events";
 import { userRoom } from "./namespace";
 import { registerSystemNamespace } from "./system";
+import { registerStatsNamespace } from "./stats";
 import { registerTerminalNamespace } from "./terminal";
 import { terminals } from "../terminals/sessions";
 
 // socket.io on the same HTTP server and port as the pages (path /socket.io). Namespaces:
-// /system (ping), /terminal (web terminals); /stats next.
+// /system (ping), /terminal (web terminals), /stats (live container stats).
 
 export function createRealtime(server: HttpServer): { io: Server; close: () => Promise<void> } {
   // destroyUpgrade: false leaves other WebSocket upgrades (Next.js dev HMR) alone.
   const io = new Server(server, { path: "/socket.io", serveClient: false, destroyUpgrade: false });
-  const namespaces = [registerSystemNamespace(io), registerTerminalNamespace(io)];
+  const stats = registerStatsNamespace(io);
+  const namespaces = [registerSystemNamespace(io), registerTerminalNamespace(io), stats.nsp];
   const off = on("user.sessionsRevoked", ({ userId }) => {
     for (const nsp of namespaces) nsp.in(userRoom(userId)).disconnectSockets(true);
   });
@@ -22,6 +24,7 @@ export function createRealtime(server: HttpServer): { io: Server; close: () => P
     close: async () => {
       off();
       await terminals().closeAll("shutdown");
+      stats.hub.closeAll();
       await io.close();
     },
   };

@@ -1,0 +1,143 @@
+import "server-only";
+import type { Readable } from "node:stream";
+import type { Server } from "socket.io";
+import { z } from "zod";
+import { ZId } from "@/lib/contracts/common";
+import { computeStats, type RawStats, type Stats } from "../adapters/containers";
+import { AppError } from "../http/errors";
+import { runningContainer } from "../instances/instances.service";
+import { logger } from "../logger";
+import { authenticatedNamespace, type AppSocket } from "./namespace";
+
+// /stats: live container stats.
+//   subscribe {instanceId} → ack {ok: true} | {error}; unsubscribe {instanceId}
+//   server `stats` {instanceId, ts, cpuPercent, memoryUsage, memoryLimit, networkRx, ...}
+//   about every second (the engine's own stats stream), and `stats-end` {instanceId} when
+//   the container stops. One engine stream per container, shared by every subscriber in
+//   this process, closed when the last one leaves.
+
+const ZSubscribe = z.object({ instanceId: ZId });
+const room = (instanceId: string) => `stats:${instanceId}`;
+
+type Feed = { stream: Readable; subscribers: Set<string> };
+
+export class StatsHub {
+  private readonly feeds = new Map<string, Feed>();
+  private readonly opening = new Map<string, Promise<Feed>>();
+
+  constructor(private readonly emit: (instanceId: string, event: "stats" | "stats-end", payload: object) => void) {}
+
+  /** Engine streams open now (one per watched container). */
+  get streams(): number {
+    return this.feeds.size;
+  }
+
+  async subscribe(instanceId: string, subscriber: string, open: () => Promise<Readable>): Promise<void> {
+    let feed = this.feeds.get(instanceId);
+    if (!feed) {
+      let pending = this.opening.get(instanceId);
+      if (!pending) {
+        pending = open().then((stream) => this.start(instanceId, stream));
+        this.opening.set(instanceId, pending);
+        void pending.finally(() => this.opening.delete(instanceId)).catch(() => undefined);
+      }
+      feed = await pending;
+    }
+    feed.subscribers.add(subscriber);
+  }
+
+  unsubscribe(instanceId: string, subscriber: string): void {
+    const feed = this.feeds.get(instanceId);
+    if (!feed) return;
+    feed.subscribers.delete(subscriber);
+    if (feed.subscribers.size === 0) this.close(instanceId);
+  }
+
+  /** Everything `subscriber` watches (its socket went away). */
+  leaveAll(subscriber: string): void {
+    for (const [instanceId, feed] of [...this.feeds]) if (feed.subscribers.has(subscriber)) this.unsubscribe(instanceId, subscriber);
+  }
+
+  private start(instanceId: string, stream: Readable): Feed {
+    const feed: Feed = { stream, subscribers: new Set() };
+    this.feeds.set(instanceId, feed);
+    const ended = () => {
+      if (this.feeds.get(instanceId) !== feed) return;
+      this.feeds.delete(instanceId);
+      this.emit(instanceId, "stats-end", { instanceId });
+    };
+    let buffer = "";
+    stream.setEncoding("utf8");
+    stream.on("data", (text: string) => {
+      buffer += text;
+      let nl: number;
+      while ((nl = buffer.indexOf("\n")) >= 0) {
+        const line = buffer.slice(0, nl).trim();
+        buffer = buffer.slice(nl + 1);
+        if (!line) continue;
+        let raw: RawStats;
+        try {
+          raw = JSON.parse(line) as RawStats;
+        } catch {
+          continue; // a torn line: the next one comes within a second
+        }
+        // The engine's last word for a container that stopped: an empty sample (read = zero time).
+        if (raw.read?.startsWith("0001-01-01")) {
+          ended();
+          stream.destroy();
+          return;
+        }
+        const s: Stats = computeStats(raw);
+        this.emit(instanceId, "stats", { instanceId, ...s });
+      }
+    });
+    stream.on("end", ended);
+    stream.on("close", ended);
+    stream.on("error", ended);
+    return feed;
+  }
+
+  private close(instanceId: string): void {
+    const feed = this.feeds.get(instanceId);
+    if (!feed) return;
+    this.feeds.delete(instanceId);
+    feed.stream.destroy();
+  }
+
+  closeAll(): void {
+    for (const id of [...this.feeds.keys()]) this.close(id);
+  }
+}
+
+export function registerStatsNamespace(io: Server) {
+  const nsp = authenticatedNamespace(io, "/stats");
+  const hub = new StatsHub((instanceId, event, payload) => nsp.to(room(instanceId)).emit(event, payload));
+  nsp.on("connection", (socket: AppSocket) => {
+    socket.on("subscribe", async (payload: unknown, ack: unknown) => {
+      const reply = typeof ack === "function" ? (ack as (r: object) => void) : () => undefined;
+      try {
+        const { instanceId } = ZSubscribe.parse(payload);
+        // Ownership is checked here, on every subscribe: another user's instance is not found.
+        const { d, containerId } = await runningContainer(socket.data.principal, instanceId);
+        await socket.join(room(instanceId));
+        await hub.subscribe(instanceId, socket.id, async () => (await d.getContainer(containerId).stats({ stream: true })) as unknown as Readable);
+        reply({ ok: true });
+      } catch (err) {
+        if (err instanceof AppError) reply({ error: { code: err.code, message: err.message } });
+        else if (err instanceof z.ZodError) reply({ error: { code: "VALIDATION_FAILED", message: "instanceId: is required" } });
+        else {
+          logger.error({ err }, "stats subscribe failed");
+          reply({ error: { code: "INTERNAL", message: "Could not subscribe" } });
+        }
+      }
+    });
+    socket.on("unsubscribe", (payload: unknown) => {
+      const parsed = ZSubscribe.safeParse(payload);
+      if (!parsed.success) return;
+      void socket.leave(room(parsed.data.instanceId));
+      hub.unsubscribe(parsed.data.instanceId, socket.id);
+    });
+    socket.on("disconnect", () => hub.leaveAll(socket.id));
+  });
+  return { nsp, hub };
+}
