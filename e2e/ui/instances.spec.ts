@@ -74,6 +74,11 @@ test("a user launches an instance, watches it run, reads its logs, stops and del
   await page.getByRole("tab", { name: "Stats" }).click();
   await expect(page.getByTestId("stat-memory")).toContainText("/ 1.0 GB");
   await expect(page.getByTestId("chart-cpu").locator("canvas")).toBeVisible();
+  // Streamed over /stats: the badge says live and the charts gather points.
+  await expect(page.getByTestId("stats-live")).toContainText("Live");
+  await expect(page.getByTestId("chart-network").locator("canvas")).toBeVisible();
+  await expect(page.getByTestId("chart-disk").locator("canvas")).toBeVisible();
+  await page.waitForTimeout(3_000);
   await shot(page, "35-instance-stats");
 
   // The list shows it running on our node.

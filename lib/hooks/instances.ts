@@ -1,5 +1,7 @@
 "use client";
+import { useEffect, useState } from "react";
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
+import { io } from "socket.io-client";
 import { call } from "../api/client";
 import { instanceKeys, specKeys } from "../api/keys";
 import { api } from "../contracts";
@@ -14,9 +16,8 @@ export type LogOptions = { tail: number; timestamps: boolean };
 /** Poll while a container is being created, so the page follows it to running or failed. */
 export const CREATING_POLL_MS = 2_000;
 export const IDLE_POLL_MS = 10_000;
-export const STATS_POLL_MS = 3_000;
-/** Stats samples kept for the charts (~3 minutes at one per 3 s). */
-export const STATS_HISTORY = 60;
+/** Stats samples kept for the charts: 5 minutes at one a second. */
+export const STATS_HISTORY = 300;
 
 export function useInstances(q: InstanceFilters) {
   return useQuery({
@@ -115,16 +116,44 @@ export function appendSample(history: TInstanceStats[], sample: TInstanceStats, 
   return [...base, sample].slice(-max);
 }
 
+export type LiveStats = { data: TInstanceStats[]; live: boolean; error: string | null };
+
 /**
- * Live stats while `enabled` (the instance runs and the Stats tab is shown). The query's data
- * is the recent history, newest last, so charts survive tab switches without local state.
+ * Live stats while `enabled` (the instance runs and the Stats tab is shown): the /stats
+ * socket pushes a sample about every second; the history (last 5 minutes) is kept in the
+ * query cache, so charts survive tab switches.
  */
-export function useInstanceStats(id: string, enabled: boolean) {
-  return useQuery({
-    queryKey: instanceKeys.stats(id),
-    queryFn: async ({ client, queryKey }) => appendSample(client.getQueryData<TInstanceStats[]>(queryKey) ?? [], await call(api.instanceStats, { params: { id } })),
-    enabled,
-    refetchInterval: enabled ? STATS_POLL_MS : false,
-    staleTime: 0,
-  });
+export function useInstanceStats(id: string, enabled: boolean): LiveStats {
+  const qc = useQueryClient();
+  const key = instanceKeys.stats(id);
+  const [live, setLive] = useState(false);
+  const [error, setError] = useState<string | null>(null);
+  const [data, setData] = useState<TInstanceStats[]>(() => qc.getQueryData<TInstanceStats[]>(key) ?? []);
+  useEffect(() => {
+    if (!enabled) return;
+    const socket = io("/stats", { path: "/socket.io", transports: ["websocket"], withCredentials: true });
+    socket.on("connect", () =>
+      socket.emit("subscribe", { instanceId: id }, (reply: { ok?: true; error?: { message: string } }) => {
+        setError(reply.error?.message ?? null);
+        setLive(!!reply.ok);
+      }),
+    );
+    socket.on("disconnect", () => setLive(false));
+    socket.on("stats", (sample: TInstanceStats & { instanceId: string }) => {
+      if (sample.instanceId !== id) return;
+      const next = appendSample(qc.getQueryData<TInstanceStats[]>(key) ?? [], sample, STATS_HISTORY);
+      qc.setQueryData(key, next);
+      setData(next);
+    });
+    socket.on("stats-end", () => {
+      setLive(false);
+      void qc.invalidateQueries({ queryKey: instanceKeys.one(id) });
+    });
+    return () => {
+      socket.disconnect();
+    };
+    // key is derived from id
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [id, enabled, qc]);
+  return { data, live, error };
 }
