@@ -51,6 +51,12 @@ const ZEnv = z.object({
   TERMINAL_IDLE_SEC: int(3600, 10),
   /** Open terminals per user. */
   TERMINAL_MAX_PER_USER: int(10, 1),
+  /** How often each online node's GPUs are read over SSH (nvidia-smi). */
+  GPU_POLL_SEC: int(15, 1),
+  /** Raw GPU samples are kept this long, then folded into one-minute averages. */
+  GPU_RAW_RETENTION_HOURS: int(24, 1),
+  /** One-minute GPU averages are kept this long. */
+  GPU_ROLLUP_RETENTION_DAYS: int(30, 1),
   /** Recent output kept per terminal and replayed on reconnect. */
   TERMINAL_BUFFER_KB: int(256, 16),
 });

@@ -8,6 +8,8 @@ import { processSingleton } from "./singleton";
 export type DomainEvents = {
   /** Every session and token of the user ended (password, role or status changed). */
   "user.sessionsRevoked": { userId: string };
+  /** A poll of a node's GPUs (pushed to /stats subscribers). */
+  "gpu.sample": { nodeId: string; ts: string; gpus: import("./adapters/gpu").GpuReading[] };
 };
 
 type Listener<K extends keyof DomainEvents> = (payload: DomainEvents[K]) => void;

@@ -1,6 +1,7 @@
 import { authEndpoints } from "./auth";
 import { imagesEndpoints } from "./images";
 import { instancesEndpoints } from "./instances";
+import { metricsEndpoints } from "./metrics";
 import { nodesEndpoints } from "./nodes";
 import { specsEndpoints } from "./specs";
 import { systemEndpoints } from "./system";
@@ -18,6 +19,7 @@ export const api = {
   ...specsEndpoints,
   ...nodesEndpoints,
   ...instancesEndpoints,
+  ...metricsEndpoints,
 };
 
 export type Api = typeof api;

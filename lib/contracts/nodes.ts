@@ -182,6 +182,9 @@ export const ZNode = z.object({
   lastTest: ZNodeTest.nullable(),
   /** Containers carrying this console's labels that no live instance owns (reported, never removed). */
   unmanagedContainers: z.array(ZUnmanagedContainer),
+  /** Why GPU telemetry is missing (no SSH, no nvidia-smi ...); null while it works. */
+  gpuTelemetryProblem: z.string().nullable(),
+  lastGpuPollAt: ZNullableTimestamp,
   free: ZFreeCapacity,
   createdAt: ZTimestamp,
   updatedAt: ZTimestamp,

@@ -39,3 +39,38 @@ export function parseDetectedGpus(output: string) {
     uuid: r.uuid === null ? null : String(r.uuid),
   }));
 }
+
+export const TELEMETRY_FIELDS = ["index", "uuid", "name", "utilization.gpu", "memory.used", "memory.total", "temperature.gpu", "power.draw"] as const;
+export const TELEMETRY_COMMAND = `nvidia-smi --query-gpu=${TELEMETRY_FIELDS.join(",")} --format=csv,noheader,nounits`;
+
+export type GpuReading = {
+  index: number;
+  uuid: string | null;
+  name: string | null;
+  /** Percent. */
+  utilization: number | null;
+  memoryUsedMb: number | null;
+  memoryTotalMb: number | null;
+  /** Degrees Celsius. */
+  temperature: number | null;
+  /** Watts. */
+  powerW: number | null;
+};
+
+/** One poll's readings; a value a card does not report ("[N/A]") is null, not an error. */
+export function parseTelemetry(output: string): GpuReading[] {
+  const numeric = ["index", "utilization.gpu", "memory.used", "memory.total", "temperature.gpu", "power.draw"] as const;
+  const num = (v: CsvValue) => (typeof v === "number" ? v : null);
+  return parseNvidiaSmiCsv(output, TELEMETRY_FIELDS, numeric)
+    .filter((r) => typeof r.index === "number")
+    .map((r) => ({
+      index: r.index as number,
+      uuid: r.uuid === null ? null : String(r.uuid),
+      name: r.name === null ? null : String(r.name),
+      utilization: num(r["utilization.gpu"]),
+      memoryUsedMb: num(r["memory.used"]),
+      memoryTotalMb: num(r["memory.total"]),
+      temperature: num(r["temperature.gpu"]),
+      powerW: num(r["power.draw"]),
+    }));
+}

@@ -150,3 +150,7 @@ export async function statusesOf(ids: string[]): Promise<Map<string, string>> {
   const rows = await db().instance.findMany({ where: { id: { in: ids } }, select: { id: true, status: true } });
   return new Map(rows.map((r) => [r.id, r.status]));
 }
+
+export function countRunning(): Promise<number> {
+  return db().instance.count({ where: { status: "running" } });
+}

@@ -84,3 +84,7 @@ export async function listStatusEvents(nodeId: string, q: { page: number; pageSi
   ]);
   return { items, total };
 }
+
+export async function setGpuTelemetryProblem(id: string, problem: string | null): Promise<void> {
+  await db().node.updateMany({ where: { id }, data: { gpuTelemetryProblem: problem, lastGpuPollAt: new Date() } });
+}

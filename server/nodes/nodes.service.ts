@@ -36,7 +36,7 @@ export function dockerTargetOf(row: repo.NodeRow): DockerTarget {
   return { dockerAddress: row.dockerAddress, useTls: row.useTls, caCert: row.caCert, clientCert: row.clientCert, clientKey: row.useTls ? secretOf(row, "clientKey") : null };
 }
 
-function sshTargetOf(row: repo.NodeRow): SshTarget | null {
+export function sshTargetOf(row: repo.NodeRow): SshTarget | null {
   const host = row.privateIp ?? row.publicIp;
   if (!host || !row.sshUsername || !(row.sshPasswordEnc || row.sshPrivateKeyEnc)) return null;
   return {

@@ -25,6 +25,7 @@ export function createRealtime(server: HttpServer): { io: Server; close: () => P
       off();
       await terminals().closeAll("shutdown");
       stats.hub.closeAll();
+      stats.off();
       await io.close();
     },
   };

@@ -4,6 +4,8 @@ import type { Server } from "socket.io";
 import { z } from "zod";
 import { ZId } from "@/lib/contracts/common";
 import { computeStats, type RawStats, type Stats } from "../adapters/containers";
+import { isAdmin } from "../auth/permissions";
+import { on } from "../events";
 import { AppError } from "../http/errors";
 import { runningContainer } from "../instances/instances.service";
 import { logger } from "../logger";
@@ -15,9 +17,13 @@ import { authenticatedNamespace, type AppSocket } from "./namespace";
 //   about every second (the engine's own stats stream), and `stats-end` {instanceId} when
 //   the container stops. One engine stream per container, shared by every subscriber in
 //   this process, closed when the last one leaves.
+//   Subscribers of an instance also get `gpu` {nodeId, ts, gpus} from its node's collector
+//   polls; admins can `subscribeNode {nodeId}` for any node's.
 
 const ZSubscribe = z.object({ instanceId: ZId });
 const room = (instanceId: string) => `stats:${instanceId}`;
+const gpuRoom = (nodeId: string) => `gpu:${nodeId}`;
+const ZSubscribeNode = z.object({ nodeId: ZId });
 
 type Feed = { stream: Readable; subscribers: Set<string> };
 
@@ -118,8 +124,10 @@ export function registerStatsNamespace(io: Server) {
       try {
         const { instanceId } = ZSubscribe.parse(payload);
         // Ownership is checked here, on every subscribe: another user's instance is not found.
-        const { d, containerId } = await runningContainer(socket.data.principal, instanceId);
+        const { d, containerId, row } = await runningContainer(socket.data.principal, instanceId);
         await socket.join(room(instanceId));
+        // The GPUs of its node, as the collector reads them.
+        if (row.nodeId) await socket.join(gpuRoom(row.nodeId));
         await hub.subscribe(instanceId, socket.id, async () => (await d.getContainer(containerId).stats({ stream: true })) as unknown as Readable);
         reply({ ok: true });
       } catch (err) {
@@ -137,7 +145,17 @@ export function registerStatsNamespace(io: Server) {
       void socket.leave(room(parsed.data.instanceId));
       hub.unsubscribe(parsed.data.instanceId, socket.id);
     });
+    // Admins watch a node's GPUs directly (dashboard heatmaps, node detail).
+    socket.on("subscribeNode", async (payload: unknown, ack: unknown) => {
+      const reply = typeof ack === "function" ? (ack as (r: object) => void) : () => undefined;
+      const parsed = ZSubscribeNode.safeParse(payload);
+      if (!parsed.success) return reply({ error: { code: "VALIDATION_FAILED", message: "nodeId: is required" } });
+      if (!isAdmin(socket.data.principal)) return reply({ error: { code: "FORBIDDEN", message: "Administrators only" } });
+      await socket.join(gpuRoom(parsed.data.nodeId));
+      reply({ ok: true });
+    });
     socket.on("disconnect", () => hub.leaveAll(socket.id));
   });
-  return { nsp, hub };
+  const off = on("gpu.sample", (e) => nsp.to(gpuRoom(e.nodeId)).emit("gpu", e));
+  return { nsp, hub, off };
 }
