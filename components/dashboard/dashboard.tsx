@@ -1,10 +1,48 @@
 "use client";
-import { Card, Col, Result, Row, Skeleton, Statistic, Typography, Button } from "antd";
+import Link from "next/link";
+import { Card, Col, Flex, List, Result, Row, Skeleton, Statistic, Typography, Button } from "antd";
+import { useInstances } from "@/lib/hooks/instances";
 import { useMe } from "@/lib/hooks/users";
+import { InstanceStatusBadge } from "../instances/instance-status";
+import { ClusterOverview } from "./cluster-overview";
 import { formatMoney, formatTime } from "@/lib/format";
 import { usePrefs, useT } from "../providers/i18n";
 
-/** The user's home: who they are and their balance (instances and charts come later). */
+/** The user's latest instances, with how many run. */
+function MyInstances() {
+  const t = useT();
+  const list = useInstances({ page: 1, pageSize: 5 });
+  const running = useInstances({ page: 1, pageSize: 1, status: "running" });
+  return (
+    <Card size="small" title={t("dashboard.myInstances")} extra={running.data ? `${running.data.total} ${t("dashboard.running")}` : null}>
+      {list.isLoading ? (
+        <Skeleton active />
+      ) : !list.data?.items.length ? (
+        <Flex vertical align="center" gap="small">
+          <Typography.Text type="secondary">{t("dashboard.noInstances")}</Typography.Text>
+          <Link href="/instances/new">
+            <Button type="primary">{t("dashboard.launch")}</Button>
+          </Link>
+        </Flex>
+      ) : (
+        <List
+          size="small"
+          dataSource={list.data.items}
+          renderItem={(i) => (
+            <List.Item extra={<InstanceStatusBadge status={i.status} />}>
+              <Link href={`/instances/${i.id}`}>{i.name}</Link>
+              <Typography.Text type="secondary" style={{ marginLeft: 8 }}>
+                {i.specName} · {i.nodeName ?? "—"}
+              </Typography.Text>
+            </List.Item>
+          )}
+        />
+      )}
+    </Card>
+  );
+}
+
+/** The user's home: balance and instances; admins also see the cluster. */
 export function Dashboard() {
   const t = useT();
   const { locale } = usePrefs();
@@ -34,6 +72,14 @@ export function Dashboard() {
           </Card>
         </Col>
       </Row>
+      <div style={{ marginTop: 16 }}>
+        <MyInstances />
+      </div>
+      {u.role === "admin" && (
+        <div style={{ marginTop: 24 }}>
+          <ClusterOverview />
+        </div>
+      )}
     </>
   );
 }
