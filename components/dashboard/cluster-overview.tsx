@@ -76,7 +76,7 @@ export function ClusterOverview() {
       </Typography.Title>
       <Row gutter={[16, 16]}>
         {stats.map(([title, value, id]) => (
-          <Col xs={24} sm={12} lg={Math.floor(24 / 5)} flex="1" key={id}>
+          <Col flex="1 1 200px" key={id}>
             <Card size="small">
               <Statistic title={title} value={value} data-testid={`overview-${id}`} />
             </Card>
