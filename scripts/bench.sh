@@ -7,3 +7,4 @@ bash scripts/test-env.sh >/dev/null
 npm run build >/dev/null
 node scripts/bench/api.mjs "$@"
 node scripts/bench/instances.mjs
+node scripts/bench/realtime.mjs
