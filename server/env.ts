@@ -53,6 +53,8 @@ const ZEnv = z.object({
   TERMINAL_MAX_PER_USER: int(10, 1),
   /** How often each online node's GPUs are read over SSH (nvidia-smi). */
   GPU_POLL_SEC: int(15, 1),
+  /** How often running instances' container stats are sampled for their history. */
+  INSTANCE_STATS_SEC: int(60, 5),
   /** Raw GPU samples are kept this long, then folded into one-minute averages. */
   GPU_RAW_RETENTION_HOURS: int(24, 1),
   /** One-minute GPU averages are kept this long. */

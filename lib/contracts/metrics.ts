@@ -48,7 +48,34 @@ export const ZGpuOverview = z.object({
 });
 export type TGpuOverview = z.infer<typeof ZGpuOverview>;
 
+export const ZInstanceMetrics = z.object({
+  instanceId: z.string(),
+  from: ZTimestamp,
+  to: ZTimestamp,
+  step: z.number().int(),
+  /** Per step: averages of CPU and memory; counters (network, block IO) as of the step's end. */
+  points: z.array(
+    z.object({
+      ts: ZTimestamp,
+      cpuPercent: z.number(),
+      memoryUsage: z.number(),
+      memoryLimit: z.number(),
+      networkRx: z.number(),
+      networkTx: z.number(),
+      blockRead: z.number(),
+      blockWrite: z.number(),
+      pids: z.number().int(),
+    }),
+  ),
+});
+export type TInstanceMetrics = z.infer<typeof ZInstanceMetrics>;
+
 export const metricsEndpoints = {
+  instanceMetrics: endpoint({
+    method: "GET", path: "/api/v1/instances/{id}/metrics", auth: "user", tag: "Metrics",
+    summary: "Container stats history of an instance (sampled while it runs), bucketed by step",
+    params: ZIdParams, query: ZMetricsQuery, response: ZInstanceMetrics, errors: ["NOT_FOUND"],
+  }),
   nodeMetrics: endpoint({
     method: "GET", path: "/api/v1/nodes/{id}/metrics", auth: "admin", tag: "Metrics",
     summary: "GPU telemetry of a node over time: raw samples (last 24 h) and one-minute averages (30 days), bucketed by step",

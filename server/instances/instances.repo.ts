@@ -154,3 +154,7 @@ export async function statusesOf(ids: string[]): Promise<Map<string, string>> {
 export function countRunning(): Promise<number> {
   return db().instance.count({ where: { status: "running" } });
 }
+
+export function listRunning(): Promise<{ id: string; nodeId: string | null }[]> {
+  return db().instance.findMany({ where: { status: "running" }, select: { id: true, nodeId: true } });
+}

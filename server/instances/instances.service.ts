@@ -374,6 +374,20 @@ export async function runningContainer(p: Principal, id: string): Promise<{ row:
   return { row, d: engine(node, 0), containerId: containerName(id) };
 }
 
+/** Every running instance's container, for the stats collector. */
+export async function runningContainers(): Promise<{ instanceId: string; d: Docker; containerId: string }[]> {
+  const rows = await repo.listRunning();
+  const nodes = new Map<string, NodeRow | null>();
+  const out: { instanceId: string; d: Docker; containerId: string }[] = [];
+  for (const r of rows) {
+    if (!r.nodeId) continue;
+    if (!nodes.has(r.nodeId)) nodes.set(r.nodeId, await findNode(r.nodeId));
+    const node = nodes.get(r.nodeId);
+    if (node) out.push({ instanceId: r.id, d: engine(node, 30_000), containerId: containerName(r.id) });
+  }
+  return out;
+}
+
 function sinceSeconds(since: string | undefined): number {
   if (!since) return 0;
   return /^\d+$/.test(since) ? Number(since) : Math.floor(Date.parse(since) / 1000);

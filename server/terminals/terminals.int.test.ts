@@ -1,32 +1,20 @@
 // Terminal sessions against a real container (docker exec with a TTY) and the real database:
 // echo, resize, reattach with replay, flow control under a flood, ending the shell, records.
 import { execFileSync } from "node:child_process";
-import Docker from "dockerode";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { ZCreateNodeRequest } from "@/lib/contracts/nodes";
-import { ZCreateSpecRequest } from "@/lib/contracts/specs";
 import type { Principal } from "../auth/principal";
 import { db } from "../db/client";
 import { AppError } from "../http/errors";
-import * as images from "../images/images.service";
-import { containerName, volumeName } from "../instances/container-spec";
+import { containerName } from "../instances/container-spec";
 import * as instances from "../instances/instances.service";
-import * as nodes from "../nodes/nodes.service";
-import * as specs from "../specs/specs.service";
-import { APP_IMAGE, LOCAL_DOCKER } from "../testing/node-fixtures";
+import { runningInstance } from "../testing/running-instance";
 import { HIGH_WATER, TerminalRegistry, type Client } from "./sessions";
 
-const docker = new Docker({ socketPath: "/var/run/docker.sock" });
-const ip = "127.0.0.1";
 let alice: Principal;
 let bob: Principal;
 let instanceId: string;
-
-async function user(name: string): Promise<Principal> {
-  const tag = Math.random().toString(36).slice(2, 8);
-  const u = await db().user.create({ data: { username: `${name}-${tag}`, email: `${name}-${tag}@t.local`, passwordHash: "-" } });
-  return { userId: u.id, username: u.username, role: "user", via: "api-token" };
-}
+let cleanUp: () => Promise<void>;
+const ip = "127.0.0.1";
 
 /** A browser stand-in: collects output, acknowledges it (or not, like a frozen tab). */
 function fakeClient(opts: { ack: boolean } = { ack: true }) {
@@ -55,21 +43,10 @@ async function until<T>(what: string, fn: () => T | null | undefined | false, ms
 }
 
 beforeAll(async () => {
-  const admin: Principal = { ...(await user("admin")), role: "admin" };
-  alice = await user("alice");
-  bob = await user("bob");
-  const node = await nodes.createNode(admin, ZCreateNodeRequest.parse({ name: `term-${Date.now()}`, dockerAddress: LOCAL_DOCKER, cpuCores: 4, memoryGb: 8 }), ip);
-  await db().node.update({ where: { id: node.id }, data: { status: "online" } });
-  const image = await images.createImage(admin, { name: "app", address: APP_IMAGE, description: null, source: null, supportMemorySplit: false, isListed: true, remark: null }, ip);
-  const spec = await specs.createSpec(admin, ZCreateSpecRequest.parse({ name: "cpu", cpuCores: 1, memoryGb: 1, pricePerHourCents: 1 }), ip);
-  instanceId = (await instances.createInstance(alice, { name: "term", imageId: image.id, specId: spec.id, nodeId: node.id }, ip)).id;
-  for (let i = 0; i < 100 && (await db().instance.findUnique({ where: { id: instanceId } }))!.status !== "running"; i++) await new Promise((r) => setTimeout(r, 100));
+  ({ owner: alice, other: bob, instanceId, cleanUp } = await runningInstance());
 });
 
-afterAll(async () => {
-  await docker.getContainer(containerName(instanceId)).remove({ force: true }).catch(() => undefined);
-  await docker.getVolume(volumeName(instanceId)).remove().catch(() => undefined);
-});
+afterAll(() => cleanUp());
 
 const shellProcesses = () => execFileSync("docker", ["exec", containerName(instanceId), "ps", "-o", "pid,args"], { encoding: "utf8" });
 

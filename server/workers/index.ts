@@ -1,10 +1,10 @@
 import "server-only";
-import { gpuCollectorWorker, gpuRetentionWorker } from "./gpu-collector";
+import { gpuCollectorWorker, instanceStatsWorker, retentionWorker } from "./telemetry";
 import { nodeHealthWorker } from "./node-health";
 import { reconcilerWorker } from "./reconciler";
 import type { Worker } from "./runner";
 
 // The console's background workers; server/main.ts starts them with the runner.
 export function workers(): Worker[] {
-  return [nodeHealthWorker(), reconcilerWorker(), gpuCollectorWorker(), gpuRetentionWorker()];
+  return [nodeHealthWorker(), reconcilerWorker(), gpuCollectorWorker(), instanceStatsWorker(), retentionWorker()];
 }
