@@ -33,12 +33,20 @@ export type Client = {
 
 export type OpenRequest = { instanceId: string; cols: number; rows: number; sessionId?: string };
 
+/** Limits of a registry's sessions; from the environment unless given (tests shorten them). */
+export type Limits = { graceMs: number; idleMs: number; maxPerUser: number; bufferBytes: number };
+
+function limitsFromEnv(): Limits {
+  const e = env();
+  return { graceMs: e.TERMINAL_GRACE_SEC * 1000, idleMs: e.TERMINAL_IDLE_SEC * 1000, maxPerUser: e.TERMINAL_MAX_PER_USER, bufferBytes: e.TERMINAL_BUFFER_KB * 1024 };
+}
+
 export class TerminalSession {
   readonly id: string;
   readonly userId: string;
   readonly instanceId: string;
   private client: Client | null = null;
-  private readonly ring = new RingBuffer(env().TERMINAL_BUFFER_KB * 1024);
+  private readonly ring: RingBuffer;
   private readonly decoder = new StringDecoder("utf8");
   private pending = 0;
   private paused = false;
@@ -53,8 +61,10 @@ export class TerminalSession {
     instanceId: string,
     private readonly shell: Shell,
     private readonly onEnd: (s: TerminalSession) => void,
+    private readonly limits: Limits,
   ) {
     this.id = id;
+    this.ring = new RingBuffer(limits.bufferBytes);
     this.userId = p.userId;
     this.instanceId = instanceId;
     shell.stream.on("data", (chunk: Buffer) => this.output(chunk));
@@ -138,7 +148,7 @@ export class TerminalSession {
       this.paused = false;
       this.shell.stream.resume();
     }
-    this.graceTimer = setTimeout(() => void this.finish("grace-expired"), env().TERMINAL_GRACE_SEC * 1000);
+    this.graceTimer = setTimeout(() => void this.finish("grace-expired"), this.limits.graceMs);
     this.graceTimer.unref();
   }
 
@@ -158,7 +168,7 @@ export class TerminalSession {
 
   private touch(): void {
     if (this.idleTimer) clearTimeout(this.idleTimer);
-    this.idleTimer = setTimeout(() => void this.finish("idle"), env().TERMINAL_IDLE_SEC * 1000);
+    this.idleTimer = setTimeout(() => void this.finish("idle"), this.limits.idleMs);
     this.idleTimer.unref();
   }
 
@@ -185,8 +195,10 @@ export class TerminalSession {
 /** The sessions of this process. */
 export class TerminalRegistry {
   private readonly sessions = new Map<string, TerminalSession>();
+  private readonly limits: Limits;
 
-  constructor() {
+  constructor(limits: Partial<Limits> = {}) {
+    this.limits = { ...limitsFromEnv(), ...limits };
     on("user.sessionsRevoked", ({ userId }) => {
       for (const s of this.sessions.values()) if (s.userId === userId) void s.finish("revoked");
     });
@@ -222,7 +234,7 @@ export class TerminalRegistry {
     }
     const { containerId, d } = await runningContainer(p, req.instanceId);
     const mine = [...this.sessions.values()].filter((s) => s.userId === p.userId).length;
-    const max = env().TERMINAL_MAX_PER_USER;
+    const max = this.limits.maxPerUser;
     if (mine >= max) throw new AppError("CONFLICT", `You have ${mine} terminals open (at most ${max}); close one first`);
     const id = await repo.recordStart(p.userId, req.instanceId);
     let shell: Shell;
@@ -232,7 +244,7 @@ export class TerminalRegistry {
       await repo.recordEnd(id, "failed");
       throw new AppError("ENGINE_ERROR", `Could not open a shell: ${dockerMessage(err)}`);
     }
-    const session = new TerminalSession(id, p, req.instanceId, shell, (s) => this.sessions.delete(s.id));
+    const session = new TerminalSession(id, p, req.instanceId, shell, (s) => this.sessions.delete(s.id), this.limits);
     this.sessions.set(id, session);
     session.attach(client);
     logger.info({ session: id, userId: p.userId, instanceId: req.instanceId }, "terminal opened");

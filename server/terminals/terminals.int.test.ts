@@ -131,4 +131,30 @@ describe("terminal sessions on a real container", () => {
     const stopped = await registry.open(alice, { instanceId, cols: 80, rows: 24 }, fakeClient().client).catch((e: unknown) => e);
     expect((stopped as AppError).code).toBe("INVALID_STATE");
   });
+
+  it("limits open sessions per user, ends idle ones, and ends detached ones after the grace period", async () => {
+    await instances.startInstance(alice, instanceId, { withoutGpu: false }, ip);
+    const registry = new TerminalRegistry({ maxPerUser: 2, idleMs: 1_500, graceMs: 800 });
+    const a = fakeClient();
+    const b = fakeClient();
+    await registry.open(alice, { instanceId, cols: 80, rows: 24 }, a.client);
+    const second = await registry.open(alice, { instanceId, cols: 80, rows: 24 }, b.client);
+    const refused = await registry.open(alice, { instanceId, cols: 80, rows: 24 }, fakeClient().client).catch((e: unknown) => e);
+    expect((refused as AppError).code).toBe("CONFLICT");
+    expect((refused as AppError).message).toMatch(/at most 2/);
+
+    // Detached: ends after the grace period, not before.
+    second.detach(b.client);
+    await new Promise((r) => setTimeout(r, 300));
+    expect(registry.get(second.id)).toBeDefined();
+    await until("grace expiry", () => !registry.get(second.id), 5_000);
+    const recorded = async () => (await db().terminalSession.findUnique({ where: { id: second.id } }))!.endReason;
+    for (let i = 0; i < 50 && !(await recorded()); i++) await new Promise((r) => setTimeout(r, 100));
+    expect(await recorded()).toBe("grace-expired");
+
+    // No input: ends as idle.
+    await until("idle end", () => a.exited(), 5_000);
+    expect(a.exited()).toMatchObject({ reason: "idle" });
+    expect(registry.size).toBe(0);
+  });
 });
