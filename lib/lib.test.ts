@@ -58,3 +58,13 @@ describe("isImageReference", async () => {
     expect(isLoopbackHost("10.0.0.1")).toBe(false);
   });
 });
+
+describe("HAMi-core paths that may be bound into containers", async () => {
+  const { isSafeHamiPath } = await import("./contracts/nodes");
+  it("accepts dedicated directories and the library file", () => {
+    for (const p of ["/usr/local/vgpu", "/opt/hami", "/opt/hami/lib/libvgpu.so", "/var/lib/aic-test/hami", "/data/hami-core/"]) expect(isSafeHamiPath(p), p).toBe(true);
+  });
+  it("refuses system trees, secrets, Docker's state and broad directories", () => {
+    for (const p of ["/", "/var/run", "/run/docker.sock", "/proc/1", "/root/.ssh", "/home/aicnode", "/etc/ssl/private", "/var/lib/docker/volumes", "/usr", "/opt", "/opt/../etc", "relative/path", "/opt/ha mi"]) expect(isSafeHamiPath(p), p).toBe(false);
+  });
+});

@@ -142,7 +142,16 @@ export function ImagesPage() {
               </Space>
             ),
           },
-          { title: t("images.address"), dataIndex: "address", render: (a: string) => <Typography.Text code copyable style={{ whiteSpace: "nowrap" }}>{a}</Typography.Text> },
+          {
+            title: t("images.address"),
+            dataIndex: "address",
+            // Long references are cut with an ellipsis (full text in the tooltip) instead of running into the next column.
+            render: (a: string) => (
+              <Typography.Text code copyable ellipsis={{ tooltip: a }} style={{ maxWidth: 320 }}>
+                {a}
+              </Typography.Text>
+            ),
+          },
           { title: t("images.source"), dataIndex: "source", render: (s: string | null) => s ?? "—" },
           { title: t("images.supportMemorySplit"), dataIndex: "supportMemorySplit", render: (v: boolean) => (v ? <Tag color="purple">HAMi</Tag> : "—") },
           { title: t("images.isListed"), dataIndex: "isListed", render: (v: boolean) => <Tag color={v ? "green" : "default"}>{v ? t("images.listed") : t("images.unlisted")}</Tag> },

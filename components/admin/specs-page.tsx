@@ -125,8 +125,9 @@ function SpecFormFields() {
   const t = useT();
   const gpuCount = Form.useWatch("gpuCount", Form.useFormInstance<SpecForm>()) ?? 0;
   const number = (name: keyof SpecForm, label: string, min = 0) => (
-    <Form.Item name={name} label={label} rules={[{ required: true, message: t("auth.required") }]}>
-      <InputNumber min={min} precision={0} style={{ width: "100%" }} />
+    // Rules, not min/precision props: out-of-range input is shown as an error, never silently changed.
+    <Form.Item name={name} label={label} rules={[{ required: true, message: t("auth.required") }, { type: "integer", min, message: t("specs.wholeAtLeast", { min }) }]}>
+      <InputNumber style={{ width: "100%" }} />
     </Form.Item>
   );
   return (
@@ -137,8 +138,8 @@ function SpecFormFields() {
           <Row gutter={16}>
             <Col span={12}>{number("gpuCount", t("specs.gpuCount"))}</Col>
             <Col span={12}>
-              <Form.Item name="gpuMemoryGb" label={t("specs.gpuMemoryGb")} rules={[{ required: gpuCount > 0, message: t("auth.required") }]}>
-                <InputNumber min={0} precision={0} disabled={gpuCount === 0} style={{ width: "100%" }} />
+              <Form.Item name="gpuMemoryGb" label={t("specs.gpuMemoryGb")} rules={[{ required: gpuCount > 0, message: t("auth.required") }, { type: "integer", min: gpuCount > 0 ? 1 : 0, message: t("specs.wholeAtLeast", { min: gpuCount > 0 ? 1 : 0 }) }]}>
+                <InputNumber disabled={gpuCount === 0} style={{ width: "100%" }} />
               </Form.Item>
             </Col>
           </Row>
@@ -154,8 +155,15 @@ function SpecFormFields() {
             <Col span={12}>{number("systemDiskGb", t("specs.systemDiskGb"))}</Col>
             <Col span={12}>{number("dataDiskGb", t("specs.dataDiskGb"))}</Col>
           </Row>
-          <Form.Item name="price" label={`${t("specs.price")} (${CURRENCY})`} rules={[{ required: true, message: t("auth.required") }]}>
-            <InputNumber min={0} precision={2} step={0.5} style={{ width: "100%" }} />
+          <Form.Item
+            name="price"
+            label={`${t("specs.price")} (${CURRENCY})`}
+            rules={[
+              { required: true, message: t("auth.required") },
+              { validator: async (_, v: number | null) => (v === null || v === undefined || (v >= 0 && Math.abs(v * 100 - Math.round(v * 100)) < 1e-9) ? undefined : Promise.reject(new Error(t("specs.priceRule")))) },
+            ]}
+          >
+            <InputNumber step={0.5} style={{ width: "100%" }} />
           </Form.Item>
           <Form.Item name="isListed" label={t("specs.isListed")} valuePropName="checked">
             <Switch />

@@ -9,10 +9,11 @@ import { formatMoney, formatTime } from "@/lib/format";
 import { usePrefs, useT } from "../providers/i18n";
 
 /** The user's latest instances, with how many run. */
-function MyInstances() {
+function MyInstances({ userId }: { userId: string }) {
   const t = useT();
-  const list = useInstances({ page: 1, pageSize: 5 });
-  const running = useInstances({ page: 1, pageSize: 1, status: "running" });
+  // Admins see everyone's instances by default: the dashboard shows one's own.
+  const list = useInstances({ page: 1, pageSize: 5, userId });
+  const running = useInstances({ page: 1, pageSize: 1, status: "running", userId });
   return (
     <Card size="small" title={t("dashboard.myInstances")} extra={running.data ? `${running.data.total} ${t("dashboard.running")}` : null}>
       {list.isLoading ? (
@@ -73,7 +74,7 @@ export function Dashboard() {
         </Col>
       </Row>
       <div style={{ marginTop: 16 }}>
-        <MyInstances />
+        <MyInstances userId={u.id} />
       </div>
       {u.role === "admin" && (
         <div style={{ marginTop: 24 }}>

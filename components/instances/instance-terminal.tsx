@@ -34,9 +34,9 @@ const STATUS_BADGE: Record<Status, "processing" | "success" | "warning" | "defau
   ended: "default",
 };
 
-type PaneProps = { instanceId: string; tab: Tab; onSession: (sessionId: string) => void; registerClose: (close: () => void) => void };
+type PaneProps = { instanceId: string; tab: Tab; fullscreen: boolean; onSession: (sessionId: string) => void; registerClose: (close: () => void) => void };
 
-function TerminalPane({ instanceId, tab, onSession, registerClose }: PaneProps) {
+function TerminalPane({ instanceId, tab, fullscreen, onSession, registerClose }: PaneProps) {
   const t = useT();
   const host = useRef<HTMLDivElement>(null);
   const [status, setStatus] = useState<Status>("connecting");
@@ -158,7 +158,7 @@ function TerminalPane({ instanceId, tab, onSession, registerClose }: PaneProps) 
           </Button>
         )}
       </Space>
-      <div ref={host} data-testid="terminal" style={{ height: "calc(100vh - 360px)", minHeight: 320, background: "#141414", padding: 4, borderRadius: 6 }} />
+      <div ref={host} data-testid="terminal" style={{ height: fullscreen ? "calc(100vh - 120px)" : "calc(100vh - 360px)", minHeight: 320, background: "#141414", padding: 4, borderRadius: 6 }} />
     </Space>
   );
 }
@@ -227,7 +227,7 @@ export function InstanceTerminals({ instance }: { instance: TInstance }) {
           key: tab.key,
           label: `${t("terminal.tab")} ${n + 1}`,
           forceRender: true,
-          children: <TerminalPane instanceId={instance.id} tab={tab} onSession={(id) => remember(tab.key, id)} registerClose={(close) => closers.current.set(tab.key, close)} />,
+          children: <TerminalPane instanceId={instance.id} tab={tab} fullscreen={fullscreen} onSession={(id) => remember(tab.key, id)} registerClose={(close) => closers.current.set(tab.key, close)} />,
         }))}
       />
     </div>

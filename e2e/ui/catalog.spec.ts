@@ -52,6 +52,14 @@ test("an admin adds an image, a spec and the local node, tests the node and sees
   await page.getByRole("button", { name: "New spec" }).click();
   const specDrawer = page.getByRole("dialog", { name: "New spec" });
   await specDrawer.getByLabel("Name").fill(`Small ${tag}`);
+  // Out-of-range input is refused with a message, never silently changed into something else.
+  await specDrawer.getByLabel("CPU cores").fill("0");
+  await specDrawer.getByLabel("Memory (GB)").fill("1.5");
+  await specDrawer.getByLabel(/Price per hour/).fill("-5");
+  await specDrawer.getByRole("button", { name: "Create" }).click();
+  await expect(specDrawer.getByText("Must be a whole number, at least 1")).toHaveCount(2);
+  await expect(specDrawer.getByText("Must be 0 or more, with at most 2 decimals")).toBeVisible();
+  await expect(specDrawer).toBeVisible();
   await specDrawer.getByLabel("CPU cores").fill("1");
   await specDrawer.getByLabel("Memory (GB)").fill("1");
   await specDrawer.getByLabel(/Price per hour/).fill("2.5");

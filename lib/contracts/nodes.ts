@@ -8,14 +8,17 @@ import { ZFreeCapacity } from "./specs";
 // over SSH for GPU facts. Secrets are write-only: requests may set them (a string) or clear
 // them (null); responses only say whether each is set. Admin only.
 
-/** System directories that must never be bound into a container (they hold the Docker socket, devices ...). */
-const FORBIDDEN_BIND_ROOTS = ["/", "/run", "/var/run", "/var", "/var/lib", "/var/lib/docker", "/proc", "/sys", "/dev", "/etc", "/root", "/home", "/boot", "/usr", "/usr/lib", "/lib", "/bin", "/sbin", "/tmp"];
+/** Where a bind-mounted library must never come from: system trees, secrets, Docker's own state, homes. */
+const FORBIDDEN_BIND_TREES = ["/proc", "/sys", "/dev", "/run", "/var/run", "/var/lib/docker", "/var/lib/containerd", "/etc", "/root", "/home", "/boot", "/tmp", "/var/tmp"];
+/** Directories too broad to bind (everything below them is fine, e.g. /usr/local/vgpu). */
+const FORBIDDEN_BIND_EXACT = ["/", "/usr", "/usr/lib", "/usr/local", "/lib", "/lib64", "/bin", "/sbin", "/opt", "/var", "/var/lib", "/srv", "/mnt", "/media"];
 
 /** The HAMi-core library path is bound read-only into containers: keep it to a dedicated directory. */
 export function isSafeHamiPath(v: string): boolean {
-  if (!/^\/[A-Za-z0-9._/-]+$/.test(v) || v.split("/").includes("..") || /docker\.sock/.test(v)) return false;
-  const normal = v.replace(/\/+$/, "") || "/";
-  return !FORBIDDEN_BIND_ROOTS.includes(normal);
+  if (!/^\/[A-Za-z0-9._/-]+$/.test(v) || v.split("/").some((part) => part === ".." || part === ".") || /docker\.sock|containerd\.sock/.test(v)) return false;
+  const normal = v.replace(/\/+/g, "/").replace(/\/$/, "") || "/";
+  if (FORBIDDEN_BIND_EXACT.includes(normal)) return false;
+  return !FORBIDDEN_BIND_TREES.some((tree) => normal === tree || normal.startsWith(`${tree}/`));
 }
 
 export const NODE_STATUSES = ["online", "offline", "unknown"] as const;

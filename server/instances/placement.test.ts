@@ -24,11 +24,9 @@ describe("planAllocation", () => {
     const plan = planAllocation(share, gpuNode, held, { imageSupportsSplit: true });
     // GPU 1 has 4 GB left (too little), GPU 2 has 16 GB: the fullest that fits.
     expect(plan).toEqual({ ok: true, memorySplit: true, rows: [gpu(2, 8, false), base(8, 32)] });
-    const noImage = planAllocation(share, gpuNode, held, { imageSupportsSplit: false });
-    expect(noImage.ok && noImage.memorySplit).toBe(false);
-    expect(noImage.ok && noImage.rows[0]).toEqual(gpu(0, 24, true));
-    const noHami = planAllocation(share, { ...gpuNode, hamiCorePath: null }, held, { imageSupportsSplit: true });
-    expect(noHami.ok && noHami.memorySplit).toBe(false);
+    // Without split support a share is refused, never turned into a whole GPU at a share's price.
+    expect(planAllocation(share, gpuNode, held, { imageSupportsSplit: false })).toEqual({ ok: false, missing: ["an image that supports GPU memory split"] });
+    expect(planAllocation(share, { ...gpuNode, hamiCorePath: null }, held, { imageSupportsSplit: true })).toEqual({ ok: false, missing: ["HAMi-core on the node for GPU memory split"] });
   });
 
   it("names what is missing", () => {

@@ -46,8 +46,9 @@ describe("matching", () => {
     const splitSpec = { ...spec, gpuCount: 1, gpuMemoryGb: 8, supportMemorySplit: true };
     expect(missingFor(splitSpec, node, shared)).toEqual([]);
     expect(missingFor({ ...splitSpec, supportMemorySplit: false }, node, shared)).toEqual(["1 more free GPU"]);
-    expect(missingFor(splitSpec, { ...node, hamiCorePath: null }, shared)).toEqual(["1 more free GPU"]);
-    expect(missingFor(splitSpec, node, shared, false)).toEqual(["1 more free GPU"]);
+    // A share is never turned into a whole GPU: without split support it does not fit.
+    expect(missingFor(splitSpec, { ...node, hamiCorePath: null }, shared)).toEqual(["HAMi-core on the node for GPU memory split"]);
+    expect(missingFor(splitSpec, node, shared, false)).toEqual(["an image that supports GPU memory split"]);
   });
 
   it("CPU-only specs ignore GPUs", () => {

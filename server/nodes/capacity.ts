@@ -56,6 +56,10 @@ export function missingFor(spec: SpecNeeds, node: NodeCapacity, free: TFreeCapac
   if (spec.gpuCount > 0) {
     if (!sameGpuModel(spec.gpuModel, node.gpuName)) missing.push(`GPU model ${spec.gpuModel}`);
     else if (node.gpuMemoryGb < spec.gpuMemoryGb) missing.push(`${spec.gpuMemoryGb} GB of memory per GPU`);
+    // A share of a GPU is sold as a share: never hand out whole GPUs at a share's price.
+    else if (spec.supportMemorySplit && !usesMemorySplit(spec, node, imageSupportsSplit)) {
+      missing.push(node.hamiCorePath ? "an image that supports GPU memory split" : "HAMi-core on the node for GPU memory split");
+    }
     else {
       const usable = usesMemorySplit(spec, node, imageSupportsSplit)
         ? free.gpuMemoryGb.filter((g) => g.freeGb >= spec.gpuMemoryGb).length

@@ -54,6 +54,8 @@ export class TerminalSession {
   private graceTimer: NodeJS.Timeout | null = null;
   private idleTimer: NodeJS.Timeout | null = null;
   private ended = false;
+  /** When the browser went away (for choosing which waiting session to end first). */
+  detachedAt = 0;
 
   constructor(
     id: string,
@@ -143,6 +145,7 @@ export class TerminalSession {
   detach(client: Client): void {
     if (this.client !== client || this.ended) return;
     this.client = null;
+    this.detachedAt = Date.now();
     this.pending = 0;
     if (this.paused) {
       this.paused = false;
@@ -233,9 +236,15 @@ export class TerminalRegistry {
       }
     }
     const { containerId, d } = await runningContainer(p, req.instanceId);
-    const mine = [...this.sessions.values()].filter((s) => s.userId === p.userId).length;
+    const mine = [...this.sessions.values()].filter((s) => s.userId === p.userId);
     const max = this.limits.maxPerUser;
-    if (mine >= max) throw new AppError("CONFLICT", `You have ${mine} terminals open (at most ${max}); close one first`);
+    if (mine.length >= max) {
+      // Sessions waiting for a reconnect (closed tabs) make room for a new one; only
+      // terminals someone is looking at count against the limit.
+      const waiting = mine.filter((s) => !s.attached).sort((a, b) => a.detachedAt - b.detachedAt)[0];
+      if (!waiting) throw new AppError("CONFLICT", `You have ${mine.length} terminals open (at most ${max}); close one first`);
+      await waiting.finish("replaced");
+    }
     const id = await repo.recordStart(p.userId, req.instanceId);
     let shell: Shell;
     try {

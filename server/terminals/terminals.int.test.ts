@@ -134,7 +134,7 @@ describe("terminal sessions on a real container", () => {
 
   it("limits open sessions per user, ends idle ones, and ends detached ones after the grace period", async () => {
     await instances.startInstance(alice, instanceId, { withoutGpu: false }, ip);
-    const registry = new TerminalRegistry({ maxPerUser: 2, idleMs: 1_500, graceMs: 800 });
+    const registry = new TerminalRegistry({ maxPerUser: 2, idleMs: 2_000, graceMs: 800 });
     const a = fakeClient();
     const b = fakeClient();
     await registry.open(alice, { instanceId, cols: 80, rows: 24 }, a.client);
@@ -143,14 +143,22 @@ describe("terminal sessions on a real container", () => {
     expect((refused as AppError).code).toBe("CONFLICT");
     expect((refused as AppError).message).toMatch(/at most 2/);
 
-    // Detached: ends after the grace period, not before.
+    // A session waiting for its browser (a closed tab) makes room instead of locking the user out.
     second.detach(b.client);
+    const c = fakeClient();
+    const third = await registry.open(alice, { instanceId, cols: 80, rows: 24 }, c.client);
+    expect(registry.get(second.id)).toBeUndefined();
+    expect(registry.size).toBe(2);
+
+    // Detached: ends after the grace period, not before.
+    third.detach(c.client);
     await new Promise((r) => setTimeout(r, 300));
-    expect(registry.get(second.id)).toBeDefined();
-    await until("grace expiry", () => !registry.get(second.id), 5_000);
-    const recorded = async () => (await db().terminalSession.findUnique({ where: { id: second.id } }))!.endReason;
-    for (let i = 0; i < 50 && !(await recorded()); i++) await new Promise((r) => setTimeout(r, 100));
-    expect(await recorded()).toBe("grace-expired");
+    expect(registry.get(third.id)).toBeDefined();
+    await until("grace expiry", () => !registry.get(third.id), 5_000);
+    const recorded = async (id: string) => (await db().terminalSession.findUnique({ where: { id } }))!.endReason;
+    for (let i = 0; i < 50 && !(await recorded(third.id)); i++) await new Promise((r) => setTimeout(r, 100));
+    expect(await recorded(third.id)).toBe("grace-expired");
+    expect(await recorded(second.id)).toBe("replaced");
 
     // No input: ends as idle.
     await until("idle end", () => a.exited(), 5_000);
