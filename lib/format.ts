@@ -13,10 +13,19 @@ export function formatTime(iso: string | null | undefined): string {
   return iso ? dayjs(iso).format("YYYY-MM-DD HH:mm") : "—";
 }
 
+const BYTE_UNITS = ["B", "KB", "MB", "GB", "TB"];
+
+/** The binary unit that suits a chart's largest value, so its ticks are round numbers of it (5 GB, not 4.7 GB). */
+export function byteScale(max: number): { divisor: number; label: string } {
+  let k = 0;
+  while (k < BYTE_UNITS.length - 1 && max >= 1024 ** (k + 1)) k++;
+  return { divisor: 1024 ** k, label: BYTE_UNITS[k]! };
+}
+
 /** Bytes in binary units (1024), e.g. "1.5 GB"; empty for null. */
 export function formatBytes(n: number | null): string {
   if (n === null) return "";
-  const units = ["B", "KB", "MB", "GB", "TB"];
+  const units = BYTE_UNITS;
   let i = 0;
   let v = n;
   while (v >= 1024 && i < units.length - 1) {

@@ -2,8 +2,8 @@
 // the stats history kept for charts.
 import { describe, expect, it } from "vitest";
 import type { TInstanceStats } from "./contracts/instances";
-import { formatBytes } from "./format";
-import { appendSample } from "./hooks/instances";
+import { byteScale, formatBytes } from "./format";
+import { appendSample } from "./hooks/live-stats";
 import { allowedActions, defaultInstanceName, launchStep, showsLaunchProgress } from "./instances";
 
 describe("allowedActions", () => {
@@ -52,5 +52,11 @@ describe("stats history", () => {
     expect(formatBytes(512)).toBe("512 B");
     expect(formatBytes(1536)).toBe("1.5 KB");
     expect(formatBytes(2 ** 30)).toBe("1.0 GB");
+  });
+  it("charts bytes in the unit of their largest value", () => {
+    expect(byteScale(0)).toEqual({ divisor: 1, label: "B" });
+    expect(byteScale(1023)).toEqual({ divisor: 1, label: "B" });
+    expect(byteScale(760 * 1024)).toEqual({ divisor: 1024, label: "KB" });
+    expect(byteScale(24_564 * 2 ** 20)).toEqual({ divisor: 2 ** 30, label: "GB" });
   });
 });

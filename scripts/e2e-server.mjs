@@ -32,8 +32,9 @@ const env = {
   // tested on a console of its own (e2e/api/process.spec.ts).
   RATE_LIMIT_API_PER_MIN: process.env.RATE_LIMIT_API_PER_MIN ?? "100000",
   LOG_LEVEL: process.env.E2E_LOG_LEVEL ?? "warn",
-  // Live GPU telemetry within a test's patience.
+  // Live GPU telemetry and instance history within a test's patience.
   GPU_POLL_SEC: process.env.GPU_POLL_SEC ?? "3",
+  INSTANCE_STATS_SEC: process.env.INSTANCE_STATS_SEC ?? "5",
 };
 delete env.DATABASE_URL;
 

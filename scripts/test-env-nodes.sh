@@ -5,6 +5,12 @@ set -euo pipefail
 FIX=${1:-/var/lib/aic-test}
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
 log() { printf '\033[1;34m[test-env]\033[0m %s\n' "$*"; }
+make_bridge() { # name cidr: a bridge of its own for an extra dockerd
+  ip link show "$1" >/dev/null 2>&1 && return 0
+  ip link add "$1" type bridge
+  ip addr add "$2" dev "$1"
+  ip link set "$1" up
+}
 wait_for() { for _ in $(seq 1 60); do eval "$1" >/dev/null 2>&1 && return 0; sleep 0.5; done; echo "timed out: $1" >&2; return 1; }
 
 if [ "$(id -u)" -ne 0 ]; then
@@ -43,11 +49,7 @@ make_cert "$FIX/tls-wrong" client "extendedKeyUsage=clientAuth"
 chmod 0600 "$FIX"/tls/*-key.pem "$FIX"/tls-wrong/*-key.pem
 
 # --- Second dockerd: tcp://127.0.0.1:2376, TLS with client-certificate verification ------
-if ! ip link show docker1 >/dev/null 2>&1; then
-  ip link add docker1 type bridge
-  ip addr add 172.31.0.1/24 dev docker1
-  ip link set docker1 up
-fi
+make_bridge docker1 172.31.0.1/24
 if ! docker -H unix:///var/run/docker-tls.sock version >/dev/null 2>&1; then
   log "starting dockerd (tcp://127.0.0.1:2376, TLS)"
   setsid dockerd --data-root /var/lib/docker-tls --exec-root /var/run/docker-tls --pidfile /var/run/docker-tls.pid \
@@ -79,6 +81,22 @@ if ! docker image inspect local/aic-app:latest >/dev/null 2>&1; then
   log "building local/aic-app:latest"
   printf 'FROM local/busybox:latest\nCMD ["/bin/sh", "-c", "echo \\"aic-app started on $(hostname)\\"; echo \\"aic-app stderr line\\" >&2; trap \\"echo aic-app stopping; exit 0\\" TERM INT; while :; do sleep 3600 & wait $!; done"]\n' \
     | docker build -q -t local/aic-app:latest - >/dev/null
+fi
+
+# --- Third dockerd: a "GPU host" on unix:///var/run/docker-gpu.sock. The fixture NVIDIA hook
+# on its PATH makes it offer the nvidia device driver, so GPU instances really start here
+# (sshd below serves the matching fixture nvidia-smi) --------------------------------------
+install -D -m 0755 "$ROOT/scripts/fixtures/nvidia-container-runtime-hook" "$FIX/nvidia/nvidia-container-runtime-hook"
+make_bridge docker2 172.31.1.1/24
+if ! docker -H unix:///var/run/docker-gpu.sock version >/dev/null 2>&1; then
+  log "starting dockerd (unix:///var/run/docker-gpu.sock, fixture NVIDIA hook)"
+  PATH="$FIX/nvidia:$PATH" setsid dockerd --data-root /var/lib/docker-gpu --exec-root /var/run/docker-gpu --pidfile /var/run/docker-gpu.pid \
+    -H unix:///var/run/docker-gpu.sock -b docker2 --iptables=false >/var/log/dockerd-gpu.log 2>&1 < /dev/null &
+  wait_for "docker -H unix:///var/run/docker-gpu.sock version"
+fi
+if ! docker -H unix:///var/run/docker-gpu.sock image inspect local/aic-app:latest >/dev/null 2>&1; then
+  log "loading local/aic-app:latest into the GPU host"
+  docker save local/busybox:latest local/aic-app:latest | docker -H unix:///var/run/docker-gpu.sock load -q >/dev/null
 fi
 
 # --- Local registry on 127.0.0.1:5000 (loopback registries need no TLS for dockerd) -------

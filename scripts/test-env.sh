@@ -60,4 +60,4 @@ fi
 bash "$ROOT/scripts/test-env-nodes.sh" "$FIX"
 
 log "ready: PostgreSQL 127.0.0.1:5432 (role $PG_USER), Redis 127.0.0.1:6379, $(chromium --version 2>/dev/null | head -1)"
-log "ready: dockerd unix:///var/run/docker.sock, dockerd tcp://127.0.0.1:2376 (TLS), registry 127.0.0.1:5000, sshd 127.0.0.1:2222/2223 (fixtures in $FIX)"
+log "ready: dockerd unix:///var/run/docker.sock, dockerd tcp://127.0.0.1:2376 (TLS), GPU-host dockerd unix:///var/run/docker-gpu.sock, registry 127.0.0.1:5000, sshd 127.0.0.1:2222/2223 (fixtures in $FIX)"

@@ -6,11 +6,13 @@ import { useNode, useNodeEvents, useSaveNode, useTestNode, useTrustHostKey } fro
 import { formatTime } from "@/lib/format";
 import type { MessageKey } from "@/lib/i18n";
 import { errorText } from "../common/error-text";
+import { NodeGpuHistory } from "./node-gpu-history";
 import { NodeStatusTag } from "./node-status";
 import { useT } from "../providers/i18n";
 
 // Node details: configuration (secrets as set / not set), the connection test with each
-// check, detected facts beside the typed ones (applied with one click), status history.
+// check, detected facts beside the typed ones (applied with one click), GPU telemetry
+// history, status history.
 
 function CheckIcon({ ok }: { ok: boolean | null }) {
   if (ok === true) return <CheckCircleFilled style={{ color: "#52c41a" }} />;
@@ -196,6 +198,8 @@ export function NodeDetail({ nodeId, onClose }: { nodeId: string | null; onClose
               />
             </div>
           )}
+
+          {n.gpuCount > 0 && <NodeGpuHistory nodeId={n.id} />}
 
           <div>
             <Typography.Title level={5}>{t("nodes.history")}</Typography.Title>

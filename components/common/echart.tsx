@@ -1,5 +1,7 @@
 "use client";
-import { useEffect, useRef } from "react";
+import { useEffect, useMemo, useRef } from "react";
+import { theme } from "antd";
+import { byteScale } from "@/lib/format";
 import * as echarts from "echarts/core";
 import { LineChart, type LineSeriesOption } from "echarts/charts";
 import { GridComponent, TooltipComponent, type GridComponentOption, type TooltipComponentOption } from "echarts/components";
@@ -12,7 +14,8 @@ echarts.use([LineChart, GridComponent, TooltipComponent, CanvasRenderer]);
 
 export type LineChartOption = echarts.ComposeOption<LineSeriesOption | GridComponentOption | TooltipComponentOption>;
 
-export function EChart({ option, height = 220, testId }: { option: LineChartOption; height?: number; testId?: string }) {
+/** `points`: how many data points it shows, exposed as data-points (tests wait on it). */
+export function EChart({ option, height = 220, testId, points }: { option: LineChartOption; height?: number; testId?: string; points?: number }) {
   const el = useRef<HTMLDivElement>(null);
   const chart = useRef<echarts.ECharts | null>(null);
 
@@ -33,5 +36,60 @@ export function EChart({ option, height = 220, testId }: { option: LineChartOpti
     chart.current?.setOption(option);
   }, [option]);
 
-  return <div ref={el} style={{ width: "100%", height }} data-testid={testId} />;
+  return <div ref={el} style={{ width: "100%", height }} data-testid={testId} data-points={points} />;
+}
+
+export type TimeSeries = { name: string; points: [string, number][]; dashed?: boolean };
+/** What the y values are: percentages, bytes or bytes per second (shown in one binary unit per chart). */
+export type Unit = "percent" | "bytes" | "bytesPerSecond";
+
+/**
+ * A time-axis line chart over a fixed window (early points do not stretch the axis), in the
+ * theme's colours. Byte values are drawn in one unit chosen from the largest value; bytes
+ * stay whole (no "0 B/s, 0 B/s, 1 B/s" from fractional ticks).
+ */
+export function useTimeSeriesOption(series: TimeSeries[], window: [number, number] | null, unit: Unit): LineChartOption {
+  const { token } = theme.useToken();
+  return useMemo(() => {
+    const colors = [token.colorPrimary, token.colorWarning, token.colorSuccess, token.colorError, token.purple, token.cyan];
+    const max = Math.max(0, ...series.flatMap((s) => s.points.map((p) => p[1])));
+    const scale = unit === "percent" ? { divisor: 1, label: "%" } : byteScale(max);
+    const suffix = unit === "bytesPerSecond" ? "/s" : "";
+    const label = (v: number, places: number) => (unit === "percent" ? `${Math.round(v * 10) / 10}%` : `${Math.round(v * 10 ** places) / 10 ** places} ${scale.label}${suffix}`);
+    return {
+      animation: false,
+      grid: { left: 8, right: 16, top: 16, bottom: 8, containLabel: true },
+      tooltip: { trigger: "axis", valueFormatter: (v) => label(Number(v), 2) },
+      xAxis: {
+        type: "time",
+        min: window?.[0],
+        max: window?.[1],
+        axisLabel: { color: token.colorTextSecondary, hideOverlap: true },
+        splitLine: { show: false },
+      },
+      yAxis: {
+        type: "value",
+        min: 0,
+        minInterval: unit !== "percent" && scale.divisor === 1 ? 1 : undefined,
+        axisLabel: { color: token.colorTextSecondary, formatter: (v: number) => label(v, 1) },
+        splitLine: { lineStyle: { color: token.colorBorderSecondary } },
+      },
+      series: series.map((s, i) => ({
+        type: "line",
+        name: s.name,
+        showSymbol: s.points.length < 2,
+        smooth: !s.dashed,
+        areaStyle: s.dashed ? undefined : { opacity: 0.12 },
+        lineStyle: s.dashed ? { type: "dashed", width: 1 } : undefined,
+        color: s.dashed ? token.colorTextTertiary : colors[i % colors.length],
+        data: s.points.map(([ts, v]) => [ts, v / scale.divisor]),
+      })),
+    };
+  }, [series, window, unit, token]);
+}
+
+/** A time-series line chart; data-points counts what it shows. */
+export function TimeSeriesChart({ series, window, unit, testId, height }: { series: TimeSeries[]; window: [number, number] | null; unit: Unit; testId?: string; height?: number }) {
+  const option = useTimeSeriesOption(series, window, unit);
+  return <EChart option={option} height={height} testId={testId} points={series.reduce((n, s) => n + s.points.length, 0)} />;
 }

@@ -1,19 +1,47 @@
 "use client";
+import { useMemo } from "react";
 import Link from "next/link";
 import { Card, Col, Flex, List, Result, Row, Skeleton, Statistic, Typography, Button } from "antd";
+import type { TInstance } from "@/lib/contracts/instances";
 import { useInstances } from "@/lib/hooks/instances";
+import { useLiveStats, type LiveStats } from "@/lib/hooks/live-stats";
 import { useMe } from "@/lib/hooks/users";
 import { InstanceStatusBadge } from "../instances/instance-status";
 import { ClusterOverview } from "./cluster-overview";
-import { formatMoney, formatTime } from "@/lib/format";
+import { formatMoney, formatPercent, formatTime } from "@/lib/format";
+import { Sparkline } from "../common/sparkline";
 import { usePrefs, useT } from "../providers/i18n";
 
-/** The user's latest instances, with how many run. */
+const SPARK_SAMPLES = 120;
+
+/** A running instance's live CPU (and GPU) at a glance. */
+function LiveMini({ instance: i, live }: { instance: TInstance; live: LiveStats }) {
+  const t = useT();
+  const samples = live.stats(i.id);
+  const cpu = useMemo(() => samples.slice(-SPARK_SAMPLES).map((s) => [s.ts, Math.min(100, s.cpuPercent)] as [string, number]), [samples]);
+  const gpuEvent = i.nodeId ? live.gpu(i.nodeId).at(-1) : undefined;
+  const held = gpuEvent?.gpus.filter((g) => i.gpus.some((h) => h.index === g.index) && g.utilization !== null) ?? [];
+  const gpu = held.length ? Math.round(held.reduce((s, g) => s + g.utilization!, 0) / held.length) : null;
+  const last = samples.at(-1);
+  return (
+    <Flex align="center" gap="small" data-testid={`mini-${i.name}`}>
+      <Sparkline points={cpu} testId={`spark-${i.name}`} />
+      <Typography.Text type="secondary" style={{ minWidth: 88, fontSize: 12 }}>
+        {last ? t("dashboard.cpuNow", { value: formatPercent(last.cpuPercent) }) : "—"}
+        {gpu !== null && <><br />{t("dashboard.gpuNow", { value: `${gpu}%` })}</>}
+      </Typography.Text>
+    </Flex>
+  );
+}
+
+/** The user's latest instances, with how many run and live mini charts of the running ones. */
 function MyInstances({ userId }: { userId: string }) {
   const t = useT();
   // Admins see everyone's instances by default: the dashboard shows one's own.
   const list = useInstances({ page: 1, pageSize: 5, userId });
   const running = useInstances({ page: 1, pageSize: 1, status: "running", userId });
+  const runningIds = useMemo(() => (list.data?.items ?? []).filter((i) => i.status === "running").map((i) => i.id), [list.data]);
+  const live = useLiveStats(runningIds, true);
   return (
     <Card size="small" title={t("dashboard.myInstances")} extra={running.data ? `${running.data.total} ${t("dashboard.running")}` : null}>
       {list.isLoading ? (
@@ -30,7 +58,14 @@ function MyInstances({ userId }: { userId: string }) {
           size="small"
           dataSource={list.data.items}
           renderItem={(i) => (
-            <List.Item extra={<InstanceStatusBadge status={i.status} />}>
+            <List.Item
+              extra={
+                <Flex align="center" gap="middle">
+                  {i.status === "running" && <LiveMini instance={i} live={live} />}
+                  <InstanceStatusBadge status={i.status} />
+                </Flex>
+              }
+            >
               <Link href={`/instances/${i.id}`}>{i.name}</Link>
               <Typography.Text type="secondary" style={{ marginLeft: 8 }}>
                 {i.specName} · {i.nodeName ?? "—"}

@@ -1,48 +1,36 @@
 "use client";
-import { useMemo } from "react";
-import { Alert, Badge, Card, Col, Empty, Progress, Row, Skeleton, Statistic, theme } from "antd";
+import { useMemo, useState } from "react";
+import { Alert, Badge, Card, Col, Empty, Flex, Progress, Row, Segmented, Skeleton, Statistic, Typography } from "antd";
 import type { TInstance, TInstanceStats } from "@/lib/contracts/instances";
-import { STATS_HISTORY, useInstanceStats } from "@/lib/hooks/instances";
+import type { TGpuEvent } from "@/lib/contracts/metrics";
+import { useInstanceMetrics } from "@/lib/hooks/instances";
+import { STATS_HISTORY, useLiveStats } from "@/lib/hooks/live-stats";
 import { formatBytes, formatPercent } from "@/lib/format";
-import { EChart, type LineChartOption } from "../common/echart";
+import type { MessageKey } from "@/lib/i18n";
+import { TimeSeriesChart, type TimeSeries, type Unit } from "../common/echart";
+import { HISTORY_RANGES } from "../common/history-ranges";
+import { InstanceGpus, gpuLimitMb } from "./instance-gpus";
 import { useT } from "../providers/i18n";
 
-// Container usage while it runs, streamed about every second over /stats: the latest
-// numbers and line charts of the last 5 minutes: CPU, memory, network and disk IO rates.
+// Container usage: while it runs, the latest numbers, the GPUs it holds and line charts of
+// the last 5 minutes streamed over /stats (about a sample a second); at any time, the
+// history the collector sampled (1 hour … 30 days). Charts: CPU, memory, network and disk
+// IO rates, and for GPU instances GPU utilization and memory against the limit.
 
-const WINDOW_MS = STATS_HISTORY * 1000;
+const RANGES = [{ key: "live", seconds: STATS_HISTORY, label: "instances.rangeLive" }, ...HISTORY_RANGES] as const satisfies readonly { key: string; seconds: number; label: MessageKey }[];
+type RangeKey = (typeof RANGES)[number]["key"];
 
-type Series = { name: string; points: [string, number][] };
-
-function useLineOption(history: TInstanceStats[], series: Series[], axisLabel: (v: number) => string): LineChartOption {
-  const { token } = theme.useToken();
-  return useMemo(() => {
-    const last = history.at(-1);
-    const colors = [token.colorPrimary, token.colorWarning];
-    return {
-      animation: false,
-      grid: { left: 8, right: 16, top: 16, bottom: 8, containLabel: true },
-      tooltip: { trigger: "axis", valueFormatter: (v) => axisLabel(Number(v)) },
-      // A fixed window ending at the newest sample: early points do not stretch the axis.
-      xAxis: {
-        type: "time",
-        min: last ? Date.parse(last.ts) - WINDOW_MS : undefined,
-        max: last ? Date.parse(last.ts) : undefined,
-        axisLabel: { color: token.colorTextSecondary, hideOverlap: true },
-        splitLine: { show: false },
-      },
-      yAxis: { type: "value", min: 0, axisLabel: { color: token.colorTextSecondary, formatter: (v: number) => axisLabel(v) }, splitLine: { lineStyle: { color: token.colorBorderSecondary } } },
-      series: series.map((s, i) => ({ type: "line", name: s.name, showSymbol: history.length < 2, smooth: true, areaStyle: { opacity: 0.12 }, color: colors[i % colors.length], data: s.points })),
-    };
-  }, [history, series, axisLabel, token]);
-}
+const MiB = 2 ** 20;
+/** What the charts need of a live sample or a history point. */
+type Point = { ts: string; cpuPercent: number; memoryUsage: number; memoryLimit: number; networkRx: number; networkTx: number; blockRead: number; blockWrite: number };
+type GpuPoint = { ts: string; utilization: (number | null)[]; memoryUsedMb: (number | null)[]; limitMb: number };
 
 /** Per-second rates from cumulative counters (a counter reset gives no point). */
-function rates(history: TInstanceStats[], pick: (s: TInstanceStats) => number): [string, number][] {
+function rates(points: Point[], pick: (s: Point) => number): [string, number][] {
   const out: [string, number][] = [];
-  for (let i = 1; i < history.length; i++) {
-    const a = history[i - 1]!;
-    const b = history[i]!;
+  for (let i = 1; i < points.length; i++) {
+    const a = points[i - 1]!;
+    const b = points[i]!;
     const seconds = (Date.parse(b.ts) - Date.parse(a.ts)) / 1000;
     const delta = pick(b) - pick(a);
     if (seconds > 0 && delta >= 0) out.push([b.ts, delta / seconds]);
@@ -50,50 +38,79 @@ function rates(history: TInstanceStats[], pick: (s: TInstanceStats) => number): 
   return out;
 }
 
-const bytesPerSecond = (v: number) => `${formatBytes(Math.round(v))}/s`;
 
-export function InstanceStats({ instance, active }: { instance: TInstance; active: boolean }) {
+/** The GPUs' live polls as chart points: one value per held GPU. */
+function liveGpuPoints(instance: TInstance, events: TGpuEvent[]): GpuPoint[] {
+  return events.map((e) => {
+    const mine = instance.gpus.map((g) => ({ g, r: e.gpus.find((x) => x.index === g.index) }));
+    return {
+      ts: e.ts,
+      utilization: mine.map(({ r }) => r?.utilization ?? null),
+      memoryUsedMb: mine.map(({ r }) => r?.memoryUsedMb ?? null),
+      limitMb: mine.reduce((s, { g, r }) => s + gpuLimitMb(g, r), 0),
+    };
+  });
+}
+
+function Charts({ points, gpu, gpuNames, window }: { points: Point[]; gpu: GpuPoint[]; gpuNames: string[]; window: [number, number] | null }) {
   const t = useT();
-  const running = instance.status === "running";
-  const stats = useInstanceStats(instance.id, running && active);
-  const history = stats.data;
-  const last = history.at(-1);
-
-  const cpu = useMemo(() => [{ name: t("instances.cpu"), points: history.map((s) => [s.ts, s.cpuPercent] as [string, number]) }], [history, t]);
-  const memory = useMemo(() => [{ name: t("instances.memoryChart"), points: history.map((s) => [s.ts, s.memoryUsage] as [string, number]) }], [history, t]);
-  const network = useMemo(
+  const cpu = useMemo<TimeSeries[]>(() => [{ name: t("instances.cpu"), points: points.map((s) => [s.ts, s.cpuPercent]) }], [points, t]);
+  const memory = useMemo<TimeSeries[]>(() => [{ name: t("instances.memoryChart"), points: points.map((s) => [s.ts, s.memoryUsage]) }], [points, t]);
+  const network = useMemo<TimeSeries[]>(
     () => [
-      { name: t("instances.rx"), points: rates(history, (s) => s.networkRx) },
-      { name: t("instances.tx"), points: rates(history, (s) => s.networkTx) },
+      { name: t("instances.rx"), points: rates(points, (s) => s.networkRx) },
+      { name: t("instances.tx"), points: rates(points, (s) => s.networkTx) },
     ],
-    [history, t],
+    [points, t],
   );
-  const disk = useMemo(
+  const disk = useMemo<TimeSeries[]>(
     () => [
-      { name: t("instances.read"), points: rates(history, (s) => s.blockRead) },
-      { name: t("instances.write"), points: rates(history, (s) => s.blockWrite) },
+      { name: t("instances.read"), points: rates(points, (s) => s.blockRead) },
+      { name: t("instances.write"), points: rates(points, (s) => s.blockWrite) },
     ],
-    [history, t],
+    [points, t],
   );
-  const cpuOption = useLineOption(history, cpu, formatPercent);
-  const memoryOption = useLineOption(history, memory, (v) => formatBytes(Math.round(v)));
-  const networkOption = useLineOption(history, network, bytesPerSecond);
-  const diskOption = useLineOption(history, disk, bytesPerSecond);
-
-  if (!running) return <Empty description={t("instances.statsWhenRunning")} />;
-  if (stats.error && !last) return <Alert type="warning" showIcon title={stats.error} />;
-  if (!last) return <Skeleton active />;
-  const charts: [string, LineChartOption, string][] = [
-    [t("instances.cpuChart"), cpuOption, "chart-cpu"],
-    [t("instances.memoryChart"), memoryOption, "chart-memory"],
-    [t("instances.networkChart"), networkOption, "chart-network"],
-    [t("instances.diskChart"), diskOption, "chart-disk"],
+  const gpuUtil = useMemo<TimeSeries[]>(
+    () => gpuNames.map((name, i) => ({ name, points: gpu.flatMap((p) => (p.utilization[i] == null ? [] : [[p.ts, p.utilization[i]] as [string, number]])) })),
+    [gpu, gpuNames],
+  );
+  const gpuMemory = useMemo<TimeSeries[]>(
+    () => [
+      ...gpuNames.map((name, i) => ({ name, points: gpu.flatMap((p) => (p.memoryUsedMb[i] == null ? [] : [[p.ts, p.memoryUsedMb[i] * MiB] as [string, number]])) })),
+      { name: t("instances.gpuLimit"), dashed: true, points: gpu.map((p) => [p.ts, p.limitMb * MiB] as [string, number]) },
+    ],
+    [gpu, gpuNames, t],
+  );
+  type ChartRow = [string, TimeSeries[], Unit, string];
+  const charts: ChartRow[] = [
+    [t("instances.cpuChart"), cpu, "percent", "chart-cpu"],
+    [t("instances.memoryChart"), memory, "bytes", "chart-memory"],
+    [t("instances.networkChart"), network, "bytesPerSecond", "chart-network"],
+    [t("instances.diskChart"), disk, "bytesPerSecond", "chart-disk"],
+    ...(gpuNames.length
+      ? ([
+          [t("instances.gpuUtilChart"), gpuUtil, "percent", "chart-gpu-utilization"],
+          [t("instances.gpuMemoryChart"), gpuMemory, "bytes", "chart-gpu-memory"],
+        ] satisfies ChartRow[])
+      : []),
   ];
   return (
     <Row gutter={[16, 16]}>
-      <Col span={24}>
-        <Badge status={stats.live ? "processing" : "default"} text={t(stats.live ? "instances.statsLive" : "instances.statsPaused")} data-testid="stats-live" />
-      </Col>
+      {charts.map(([title, series, unit, testId]) => (
+        <Col xs={24} lg={12} key={testId}>
+          <Card size="small" title={title}>
+            <TimeSeriesChart series={series} window={window} unit={unit} testId={testId} />
+          </Card>
+        </Col>
+      ))}
+    </Row>
+  );
+}
+
+function LiveNumbers({ last }: { last: TInstanceStats }) {
+  const t = useT();
+  return (
+    <Row gutter={[16, 16]}>
       <Col xs={24} sm={12} lg={6}>
         <Card size="small">
           <Statistic title={t("instances.cpu")} value={formatPercent(last.cpuPercent)} data-testid="stat-cpu" />
@@ -116,13 +133,67 @@ export function InstanceStats({ instance, active }: { instance: TInstance; activ
           <Statistic title={t("instances.pids")} value={last.pids} styles={{ content: { fontSize: 16 } }} />
         </Card>
       </Col>
-      {charts.map(([title, option, testId]) => (
-        <Col xs={24} lg={12} key={testId}>
-          <Card size="small" title={title}>
-            <EChart option={option} testId={testId} />
-          </Card>
-        </Col>
-      ))}
     </Row>
+  );
+}
+
+function History({ instance, seconds }: { instance: TInstance; seconds: number }) {
+  const t = useT();
+  const history = useInstanceMetrics(instance.id, seconds);
+  const data = history.data;
+  const window = useMemo<[number, number] | null>(() => (data ? [Date.parse(data.from), Date.parse(data.to)] : null), [data]);
+  const gpu = useMemo<GpuPoint[]>(
+    () => (data?.points ?? []).flatMap((p) => (p.gpuMemoryLimitMb === null ? [] : [{ ts: p.ts, utilization: [p.gpuUtilization], memoryUsedMb: [p.gpuMemoryUsedMb], limitMb: p.gpuMemoryLimitMb }])),
+    [data],
+  );
+  const gpuNames = useMemo(() => (gpu.length || instance.gpuCount > 0 ? ["GPU"] : []), [gpu.length, instance.gpuCount]);
+  if (history.isLoading) return <Skeleton active />;
+  if (history.isError || !data) return <Alert type="warning" showIcon title={t("common.loadFailed")} />;
+  if (!data.points.length) return <Empty description={t("instances.historyEmpty")} data-testid="history-empty" />;
+  return <Charts points={data.points} gpu={gpu} gpuNames={gpuNames} window={window} />;
+}
+
+export function InstanceStats({ instance, active }: { instance: TInstance; active: boolean }) {
+  const t = useT();
+  const running = instance.status === "running";
+  const [chosen, setRange] = useState<RangeKey>("live");
+  // History is there whether or not it runs; live only while it does.
+  const range = !running && chosen === "live" ? "1h" : chosen;
+  const live = useLiveStats(running && active ? [instance.id] : [], true);
+  const samples = live.stats(instance.id);
+  const sub = live.subscription(instance.id);
+  const events = instance.nodeId ? live.gpu(instance.nodeId) : [];
+  const last = samples.at(-1);
+  const liveWindow = useMemo<[number, number] | null>(() => (last ? [Date.parse(last.ts) - STATS_HISTORY * 1000, Date.parse(last.ts)] : null), [last]);
+  const gpuPoints = useMemo(() => liveGpuPoints(instance, events), [instance, events]);
+  const gpuNames = useMemo(() => instance.gpus.map((g) => `GPU ${g.index}`), [instance.gpus]);
+  const seconds = RANGES.find((r) => r.key === range)!.seconds;
+
+  return (
+    <Flex vertical gap="middle">
+      <Flex justify="space-between" align="center" wrap gap="small">
+        <Segmented<RangeKey>
+          value={range}
+          onChange={setRange}
+          options={RANGES.map((r) => ({ value: r.key, label: t(r.label), disabled: r.key === "live" && !running }))}
+          data-testid="stats-range"
+        />
+        {range === "live" ? (
+          <Badge status={sub.live ? "processing" : "default"} text={t(sub.live ? "instances.statsLive" : "instances.statsPaused")} data-testid="stats-live" />
+        ) : (
+          <Typography.Text type="secondary">{t("instances.historyNote")}</Typography.Text>
+        )}
+      </Flex>
+      {running ? (
+        <>
+          {sub.error && !last && <Alert type="warning" showIcon title={sub.error} />}
+          {last ? <LiveNumbers last={last} /> : !sub.error && <Skeleton active paragraph={{ rows: 1 }} />}
+          <InstanceGpus instance={instance} events={events} subscribed={sub.live} telemetry={sub.gpuTelemetry} />
+        </>
+      ) : (
+        <Typography.Text type="secondary">{t("instances.statsWhenRunning")}</Typography.Text>
+      )}
+      {range === "live" ? last && <Charts points={samples} gpu={gpuPoints} gpuNames={gpuNames} window={liveWindow} /> : <History instance={instance} seconds={seconds} />}
+    </Flex>
   );
 }

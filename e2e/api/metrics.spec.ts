@@ -19,7 +19,7 @@ test("GPU history, overview and live GPU events for admins; users refused; bad i
   const socket = connect(baseURL!, "/stats", { token: adminToken, ip: clientIp });
   expect(await outcome(socket)).toEqual({ connected: true });
   const live = new Promise<{ nodeId: string; gpus: { index: number; utilization: number | null; powerW: number | null }[] }>((resolve) => socket.on("gpu", (e) => e.nodeId === node.id && resolve(e)));
-  expect(await socket.timeout(5_000).emitWithAck("subscribeNode", { nodeId: node.id })).toEqual({ ok: true });
+  expect(await socket.timeout(5_000).emitWithAck("subscribeNode", { nodeId: node.id })).toEqual({ ok: true, gpuTelemetry: true });
   const event = await live;
   expect(event.gpus).toEqual([expect.objectContaining({ index: 0, utilization: 35, powerW: 120.5 }), expect.objectContaining({ index: 1, utilization: 0, powerW: null })]);
   socket.disconnect();

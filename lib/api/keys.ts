@@ -41,4 +41,12 @@ export const instanceKeys = {
   one: (id: string) => ["instances", id] as const,
   logs: (id: string, q: Record<string, unknown>) => ["instances", id, "logs", q] as const,
   stats: (id: string) => ["instances", id, "stats"] as const,
+  metrics: (id: string, rangeSec: number) => ["instances", id, "metrics", rangeSec] as const,
+};
+
+export const gpuKeys = {
+  overview: ["gpu", "overview"] as const,
+  /** Live `gpu` events of a node, kept for charts. */
+  live: (nodeId: string) => ["gpu", "live", nodeId] as const,
+  nodeMetrics: (nodeId: string, rangeSec: number) => ["gpu", "node", nodeId, rangeSec] as const,
 };

@@ -24,6 +24,24 @@ export const ZGpuPoint = z.object({
   powerW: z.number().nullable(),
 });
 
+/** One GPU as nvidia-smi reported it in a poll; values a card does not report are null. */
+export const ZGpuReading = z.object({
+  index: z.number().int(),
+  uuid: z.string().nullable(),
+  name: z.string().nullable(),
+  /** Percent. */
+  utilization: z.number().nullable(),
+  memoryUsedMb: z.number().nullable(),
+  memoryTotalMb: z.number().nullable(),
+  /** Degrees Celsius. */
+  temperature: z.number().nullable(),
+  /** Watts. */
+  powerW: z.number().nullable(),
+});
+export type TGpuReading = z.infer<typeof ZGpuReading>;
+/** A node's GPUs at one poll, as pushed on /stats (`gpu` events). */
+export type TGpuEvent = { nodeId: string; ts: string; gpus: TGpuReading[] };
+
 export const ZNodeMetrics = z.object({
   nodeId: z.string(),
   from: ZTimestamp,
@@ -65,6 +83,11 @@ export const ZInstanceMetrics = z.object({
       blockRead: z.number(),
       blockWrite: z.number(),
       pids: z.number().int(),
+      /** Mean utilization (%) of the GPUs it held; null without GPUs or telemetry. */
+      gpuUtilization: z.number().nullable(),
+      /** GPU memory used on the GPUs it held (device-wide on a shared GPU) and its limit there, MiB. */
+      gpuMemoryUsedMb: z.number().nullable(),
+      gpuMemoryLimitMb: z.number().nullable(),
     }),
   ),
 });
@@ -73,7 +96,7 @@ export type TInstanceMetrics = z.infer<typeof ZInstanceMetrics>;
 export const metricsEndpoints = {
   instanceMetrics: endpoint({
     method: "GET", path: "/api/v1/instances/{id}/metrics", auth: "user", tag: "Metrics",
-    summary: "Container stats history of an instance (sampled while it runs), bucketed by step",
+    summary: "Container stats and GPU history of an instance (sampled while it runs; raw for 24 h, then one-minute averages for 30 days), bucketed by step",
     params: ZIdParams, query: ZMetricsQuery, response: ZInstanceMetrics, errors: ["NOT_FOUND"],
   }),
   nodeMetrics: endpoint({

@@ -1,14 +1,13 @@
 "use client";
-import { useEffect, useState } from "react";
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
-import { io } from "socket.io-client";
 import { call } from "../api/client";
 import { instanceKeys, specKeys } from "../api/keys";
 import { api } from "../contracts";
-import type { TCreateInstanceRequest, TInstance, TInstanceStats, TInstanceStatus, TUpdateInstanceRequest } from "../contracts/instances";
+import type { TCreateInstanceRequest, TInstance, TInstanceStatus, TUpdateInstanceRequest } from "../contracts/instances";
+import { rangeQuery } from "./metrics";
 
 // Instances: list and detail (polled fast while one is being created), launch, rename,
-// delete, start/stop/restart, logs, and live stats kept as a short history for charts.
+// delete, start/stop/restart, logs and stats history (live stats: ./live-stats).
 
 export type InstanceFilters = { page: number; pageSize: number; name?: string; status?: TInstanceStatus; userId?: string };
 export type LogOptions = { tail: number; timestamps: boolean };
@@ -16,8 +15,6 @@ export type LogOptions = { tail: number; timestamps: boolean };
 /** Poll while a container is being created, so the page follows it to running or failed. */
 export const CREATING_POLL_MS = 2_000;
 export const IDLE_POLL_MS = 10_000;
-/** Stats samples kept for the charts: 5 minutes at one a second. */
-export const STATS_HISTORY = 300;
 
 export function useInstances(q: InstanceFilters) {
   return useQuery({
@@ -110,50 +107,13 @@ export function instanceLogsDownloadUrl(id: string, timestamps: boolean): string
   return `/api/v1/instances/${encodeURIComponent(id)}/logs/download?timestamps=${timestamps ? "true" : "false"}`;
 }
 
-/** Appends a sample unless it repeats the last one's timestamp; keeps the last `max`. */
-export function appendSample(history: TInstanceStats[], sample: TInstanceStats, max = STATS_HISTORY): TInstanceStats[] {
-  const base = history.at(-1)?.ts === sample.ts ? history.slice(0, -1) : history;
-  return [...base, sample].slice(-max);
-}
-
-export type LiveStats = { data: TInstanceStats[]; live: boolean; error: string | null };
-
-/**
- * Live stats while `enabled` (the instance runs and the Stats tab is shown): the /stats
- * socket pushes a sample about every second; the history (last 5 minutes) is kept in the
- * query cache, so charts survive tab switches.
- */
-export function useInstanceStats(id: string, enabled: boolean): LiveStats {
-  const qc = useQueryClient();
-  const key = instanceKeys.stats(id);
-  const [live, setLive] = useState(false);
-  const [error, setError] = useState<string | null>(null);
-  const [data, setData] = useState<TInstanceStats[]>(() => qc.getQueryData<TInstanceStats[]>(key) ?? []);
-  useEffect(() => {
-    if (!enabled) return;
-    const socket = io("/stats", { path: "/socket.io", transports: ["websocket"], withCredentials: true });
-    socket.on("connect", () =>
-      socket.emit("subscribe", { instanceId: id }, (reply: { ok?: true; error?: { message: string } }) => {
-        setError(reply.error?.message ?? null);
-        setLive(!!reply.ok);
-      }),
-    );
-    socket.on("disconnect", () => setLive(false));
-    socket.on("stats", (sample: TInstanceStats & { instanceId: string }) => {
-      if (sample.instanceId !== id) return;
-      const next = appendSample(qc.getQueryData<TInstanceStats[]>(key) ?? [], sample, STATS_HISTORY);
-      qc.setQueryData(key, next);
-      setData(next);
-    });
-    socket.on("stats-end", () => {
-      setLive(false);
-      void qc.invalidateQueries({ queryKey: instanceKeys.one(id) });
-    });
-    return () => {
-      socket.disconnect();
-    };
-    // key is derived from id
-    // eslint-disable-next-line react-hooks/exhaustive-deps
-  }, [id, enabled, qc]);
-  return { data, live, error };
+/** Stats history over the last `rangeSec` (sampled every INSTANCE_STATS_SEC; one-minute averages past a day). */
+export function useInstanceMetrics(id: string, rangeSec: number, enabled = true) {
+  return useQuery({
+    queryKey: instanceKeys.metrics(id, rangeSec),
+    queryFn: () => call(api.instanceMetrics, { params: { id }, query: rangeQuery(rangeSec, 60) }),
+    enabled,
+    placeholderData: (prev) => prev,
+    refetchInterval: 60_000,
+  });
 }

@@ -1,4 +1,5 @@
 import "server-only";
+import type { TGpuReading } from "@/lib/contracts/metrics";
 
 // Parsing nvidia-smi's CSV output (--format=csv,noheader,nounits). "[N/A]" and similar
 // placeholders become null rather than errors: real cards omit values now and then.
@@ -43,19 +44,7 @@ export function parseDetectedGpus(output: string) {
 export const TELEMETRY_FIELDS = ["index", "uuid", "name", "utilization.gpu", "memory.used", "memory.total", "temperature.gpu", "power.draw"] as const;
 export const TELEMETRY_COMMAND = `nvidia-smi --query-gpu=${TELEMETRY_FIELDS.join(",")} --format=csv,noheader,nounits`;
 
-export type GpuReading = {
-  index: number;
-  uuid: string | null;
-  name: string | null;
-  /** Percent. */
-  utilization: number | null;
-  memoryUsedMb: number | null;
-  memoryTotalMb: number | null;
-  /** Degrees Celsius. */
-  temperature: number | null;
-  /** Watts. */
-  powerW: number | null;
-};
+export type GpuReading = TGpuReading;
 
 /** One poll's readings; a value a card does not report ("[N/A]") is null, not an error. */
 export function parseTelemetry(output: string): GpuReading[] {

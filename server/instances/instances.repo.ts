@@ -155,6 +155,7 @@ export function countRunning(): Promise<number> {
   return db().instance.count({ where: { status: "running" } });
 }
 
-export function listRunning(): Promise<{ id: string; nodeId: string | null }[]> {
-  return db().instance.findMany({ where: { status: "running" }, select: { id: true, nodeId: true } });
+/** Running instances with the GPUs they hold. */
+export function listRunning(): Promise<{ id: string; nodeId: string | null; allocations: { gpuIndex: number | null; gpuMemoryGb: number }[] }[]> {
+  return db().instance.findMany({ where: { status: "running" }, select: { id: true, nodeId: true, allocations: { select: { gpuIndex: true, gpuMemoryGb: true } } } });
 }

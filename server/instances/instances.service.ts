@@ -374,16 +374,20 @@ export async function runningContainer(p: Principal, id: string): Promise<{ row:
   return { row, d: engine(node, 0), containerId: containerName(id) };
 }
 
-/** Every running instance's container, for the stats collector. */
-export async function runningContainers(): Promise<{ instanceId: string; d: Docker; containerId: string }[]> {
+export type RunningContainer = { instanceId: string; nodeId: string; d: Docker; containerId: string; gpus: { index: number; memoryGb: number }[] };
+
+/** Every running instance's container, with the GPUs it holds (for the stats collector). */
+export async function runningContainers(): Promise<RunningContainer[]> {
   const rows = await repo.listRunning();
   const nodes = new Map<string, NodeRow | null>();
-  const out: { instanceId: string; d: Docker; containerId: string }[] = [];
+  const out: RunningContainer[] = [];
   for (const r of rows) {
     if (!r.nodeId) continue;
     if (!nodes.has(r.nodeId)) nodes.set(r.nodeId, await findNode(r.nodeId));
     const node = nodes.get(r.nodeId);
-    if (node) out.push({ instanceId: r.id, d: engine(node, 30_000), containerId: containerName(r.id) });
+    if (!node) continue;
+    const gpus = r.allocations.flatMap((a) => (a.gpuIndex === null ? [] : [{ index: a.gpuIndex, memoryGb: a.gpuMemoryGb }]));
+    out.push({ instanceId: r.id, nodeId: r.nodeId, d: engine(node, 30_000), containerId: containerName(r.id), gpus });
   }
   return out;
 }

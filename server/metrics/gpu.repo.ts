@@ -34,9 +34,9 @@ export function rollupsBetween(nodeId: string, from: Date, to: Date): Promise<Ro
   return db().gpuRollup.findMany({ where: { nodeId, minute: { gte: from, lte: to } }, orderBy: [{ minute: "asc" }, { gpuIndex: "asc" }] });
 }
 
-/** The newest reading of each GPU of each node (within `since`). */
-export async function latestReadings(since: Date): Promise<SampleRow[]> {
-  const rows = await db().gpuSample.findMany({ where: { ts: { gte: since } }, select: sampleSelect, orderBy: { ts: "desc" } });
+/** The newest reading of each GPU of each node (or of one node) within `since`. */
+export async function latestReadings(since: Date, nodeId?: string): Promise<SampleRow[]> {
+  const rows = await db().gpuSample.findMany({ where: { ts: { gte: since }, ...(nodeId ? { nodeId } : {}) }, select: sampleSelect, orderBy: { ts: "desc" } });
   const seen = new Set<string>();
   return rows.filter((r) => {
     const key = `${r.nodeId}:${r.gpuIndex}`;

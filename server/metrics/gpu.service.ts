@@ -1,5 +1,5 @@
 import "server-only";
-import type { TGpuOverview, TMetricsQuery, TNodeMetrics } from "@/lib/contracts/metrics";
+import type { TGpuEvent, TGpuOverview, TMetricsQuery, TNodeMetrics } from "@/lib/contracts/metrics";
 import { parseTelemetry, TELEMETRY_COMMAND, type GpuReading } from "../adapters/gpu";
 import { withSsh } from "../adapters/ssh";
 import { env } from "../env";
@@ -161,6 +161,17 @@ export async function nodeMetrics(nodeId: string, q: TMetricsQuery): Promise<TNo
   const step = Math.max(q.step ?? 60, Math.ceil(span / MAX_POINTS));
   const [samples, rollups] = await Promise.all([repo.samplesBetween(nodeId, from, to), repo.rollupsBetween(nodeId, from, to)]);
   return { nodeId, from: from.toISOString(), to: to.toISOString(), step, problem: node.gpuTelemetryProblem, gpus: bucketSeries(samples, rollups, from, step) };
+}
+
+/** A node's latest poll as a `gpu` event (for a subscriber who just arrived), if it is recent. */
+export async function latestGpuEvent(nodeId: string): Promise<TGpuEvent | null> {
+  const rows = await repo.latestReadings(new Date(Date.now() - 3 * env().GPU_POLL_SEC * 1000), nodeId);
+  if (!rows.length) return null;
+  const ts = new Date(Math.max(...rows.map((r) => r.ts.getTime())));
+  const gpus = rows
+    .sort((a, b) => a.gpuIndex - b.gpuIndex)
+    .map((r) => ({ index: r.gpuIndex, uuid: null, name: null, utilization: r.utilization, memoryUsedMb: r.memoryUsedMb, memoryTotalMb: r.memoryTotalMb, temperature: r.temperature, powerW: r.powerW }));
+  return { nodeId, ts: ts.toISOString(), gpus };
 }
 
 export async function gpuOverview(): Promise<TGpuOverview> {

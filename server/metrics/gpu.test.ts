@@ -42,15 +42,3 @@ describe("GPU telemetry folding", () => {
     expect(bucketSeries(raw, rollups, from, 120)[0]!.points).toEqual([{ ts: "2026-11-22T08:00:00.000Z", utilization: 45, memoryUsedMb: 1000, temperature: 40, powerW: 100 }]);
   });
 });
-
-describe("instance stats bucketing", () => {
-  it("averages CPU and memory per step and keeps counters' last value", async () => {
-    const { bucketInstanceSamples } = await import("./instance-stats.service");
-    const row = (ts: string, cpu: number, mem: number, rx: number) => ({ ts: new Date(ts), cpuPercent: cpu, memoryUsage: mem, memoryLimit: 100, networkRx: rx, networkTx: 0, blockRead: 0, blockWrite: 0, pids: 2 });
-    const points = bucketInstanceSamples([row("2026-11-22T08:00:10Z", 10, 40, 5), row("2026-11-22T08:00:50Z", 30, 60, 9), row("2026-11-22T08:01:30Z", 50, 80, 12)], new Date("2026-11-22T08:00:00Z"), 60);
-    expect(points).toEqual([
-      { ts: "2026-11-22T08:00:00.000Z", cpuPercent: 20, memoryUsage: 50, memoryLimit: 100, networkRx: 9, networkTx: 0, blockRead: 0, blockWrite: 0, pids: 2 },
-      { ts: "2026-11-22T08:01:00.000Z", cpuPercent: 50, memoryUsage: 80, memoryLimit: 100, networkRx: 12, networkTx: 0, blockRead: 0, blockWrite: 0, pids: 2 },
-    ]);
-  });
-});

@@ -9,16 +9,19 @@ import { on } from "../events";
 import { AppError } from "../http/errors";
 import { runningContainer } from "../instances/instances.service";
 import { logger } from "../logger";
+import { latestGpuEvent } from "../metrics/gpu.service";
+import { findNode } from "../nodes/nodes.repo";
 import { authenticatedNamespace, type AppSocket } from "./namespace";
 
 // /stats: live container stats.
-//   subscribe {instanceId} → ack {ok: true} | {error}; unsubscribe {instanceId}
+//   subscribe {instanceId} → ack {ok: true, gpuTelemetry} | {error}; unsubscribe {instanceId}
 //   server `stats` {instanceId, ts, cpuPercent, memoryUsage, memoryLimit, networkRx, ...}
 //   about every second (the engine's own stats stream), and `stats-end` {instanceId} when
 //   the container stops. One engine stream per container, shared by every subscriber in
 //   this process, closed when the last one leaves.
-//   Subscribers of an instance also get `gpu` {nodeId, ts, gpus} from its node's collector
-//   polls; admins can `subscribeNode {nodeId}` for any node's.
+//   Subscribers of a GPU instance also get `gpu` {nodeId, ts, gpus} from its node's collector
+//   polls (the latest one at once); admins can `subscribeNode {nodeId}` for any node's.
+//   `gpuTelemetry` in the ack says whether the node reports GPU telemetry at all.
 
 const ZSubscribe = z.object({ instanceId: ZId });
 const room = (instanceId: string) => `stats:${instanceId}`;
@@ -115,6 +118,14 @@ export class StatsHub {
   }
 }
 
+/** Joins a node's GPU room and sends its latest poll; false when the node reports no GPU telemetry. */
+async function joinGpus(socket: AppSocket, nodeId: string): Promise<boolean> {
+  await socket.join(gpuRoom(nodeId));
+  const [node, latest] = await Promise.all([findNode(nodeId), latestGpuEvent(nodeId)]);
+  if (latest) socket.emit("gpu", latest);
+  return !!node && node.gpuCount > 0 && node.gpuTelemetryProblem === null;
+}
+
 export function registerStatsNamespace(io: Server) {
   const nsp = authenticatedNamespace(io, "/stats");
   const hub = new StatsHub((instanceId, event, payload) => nsp.to(room(instanceId)).emit(event, payload));
@@ -126,10 +137,10 @@ export function registerStatsNamespace(io: Server) {
         // Ownership is checked here, on every subscribe: another user's instance is not found.
         const { d, containerId, row } = await runningContainer(socket.data.principal, instanceId);
         await socket.join(room(instanceId));
-        // The GPUs of its node, as the collector reads them.
-        if (row.nodeId) await socket.join(gpuRoom(row.nodeId));
         await hub.subscribe(instanceId, socket.id, async () => (await d.getContainer(containerId).stats({ stream: true })) as unknown as Readable);
-        reply({ ok: true });
+        // The GPUs of its node, as the collector reads them (the latest poll right away).
+        const gpuTelemetry = row.nodeId && row.gpuCount > 0 ? await joinGpus(socket, row.nodeId) : false;
+        reply({ ok: true, gpuTelemetry });
       } catch (err) {
         if (err instanceof AppError) reply({ error: { code: err.code, message: err.message } });
         else if (err instanceof z.ZodError) reply({ error: { code: "VALIDATION_FAILED", message: "instanceId: is required" } });
@@ -151,8 +162,7 @@ export function registerStatsNamespace(io: Server) {
       const parsed = ZSubscribeNode.safeParse(payload);
       if (!parsed.success) return reply({ error: { code: "VALIDATION_FAILED", message: "nodeId: is required" } });
       if (!isAdmin(socket.data.principal)) return reply({ error: { code: "FORBIDDEN", message: "Administrators only" } });
-      await socket.join(gpuRoom(parsed.data.nodeId));
-      reply({ ok: true });
+      reply({ ok: true, gpuTelemetry: await joinGpus(socket, parsed.data.nodeId) });
     });
     socket.on("disconnect", () => hub.leaveAll(socket.id));
   });

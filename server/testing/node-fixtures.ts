@@ -1,14 +1,17 @@
 import { readFileSync } from "node:fs";
 import path from "node:path";
 
-// The compute-node fixtures scripts/test-env-nodes.sh starts: two real Docker engines, a
-// registry, two sshd (different host keys) with a fixture nvidia-smi and HAMi library.
+// The compute-node fixtures scripts/test-env-nodes.sh starts: three real Docker engines (one a
+// GPU host through a fixture NVIDIA hook), a registry, two sshd (different host keys) with a
+// fixture nvidia-smi and HAMi library.
 
 export const FIXTURES = process.env.AIC_FIXTURES ?? "/var/lib/aic-test";
 const read = (...p: string[]) => readFileSync(path.join(FIXTURES, ...p), "utf8");
 
 export const LOCAL_DOCKER = "unix:///var/run/docker.sock";
 export const TLS_DOCKER = "tcp://127.0.0.1:2376";
+/** A Docker engine that offers the nvidia device driver (fixture hook): GPU containers start there. */
+export const GPU_DOCKER = "unix:///var/run/docker-gpu.sock";
 export const REGISTRY = "127.0.0.1:5000";
 export const REGISTRY_IMAGE = `${REGISTRY}/aic/busybox:1.35`;
 export const LOCAL_IMAGE = "local/busybox:latest";

@@ -1,7 +1,7 @@
 import "server-only";
 import { env } from "../env";
 import { applyRetention, collectAll } from "../metrics/gpu.service";
-import { pruneSamples, sampleRunning } from "../metrics/instance-stats.service";
+import { applyInstanceRetention, sampleRunning } from "../metrics/instance-stats.service";
 import type { Worker } from "./runner";
 
 // Telemetry workers: every online GPU node's nvidia-smi every GPU_POLL_SEC, running
@@ -23,7 +23,7 @@ export function retentionWorker(): Worker {
     runAtStart: true,
     run: async () => {
       await applyRetention();
-      await pruneSamples();
+      await applyInstanceRetention();
     },
   };
 }
