@@ -10,6 +10,9 @@ export type TestUser = { id: string; username: string; email: string; password: 
 
 export const ADMIN = { username: "admin", password: process.env.E2E_ADMIN_PASSWORD ?? "" };
 
+/** What a test user starts with: ¥1,000. */
+export const TEST_FUNDS_CENTS = 100_000;
+
 export const uniq = (n = 5) => randomBytes(n).toString("hex");
 const randomIp = () => `10.${[0, 0, 0].map(() => 1 + Math.floor(Math.random() * 253)).join(".")}`;
 
@@ -37,7 +40,8 @@ type Fixtures = {
   clientIp: string;
   api: APIRequestContext;
   adminToken: string;
-  newUser: (role?: "admin" | "user") => Promise<TestUser>;
+  /** A new user with TEST_FUNDS_CENTS on their balance (a ledger adjustment) unless told otherwise. */
+  newUser: (role?: "admin" | "user", opts?: { balanceCents?: number }) => Promise<TestUser>;
   shot: (page: Page, name: string) => Promise<void>;
 };
 
@@ -51,13 +55,18 @@ export const test = base.extend<Fixtures>({
   },
   adminToken: async ({ api }, use) => use(await login(api, ADMIN.username, ADMIN.password)),
   newUser: async ({ api, adminToken }, use) => {
-    await use(async (role = "user") => {
+    await use(async (role = "user", opts = {}) => {
       const username = `${role[0]}${uniq()}`;
       const email = `${username}@example.com`;
       const password = `pw-${uniq()}`;
       const res = await api.post("/api/v1/admin/users", { headers: bearer(adminToken), data: { username, email, password, role } });
       expect(res.status(), await res.text()).toBe(201);
       const { id } = (await res.json()) as { id: string };
+      const funds = opts.balanceCents ?? TEST_FUNDS_CENTS;
+      if (funds) {
+        const credit = await api.post(`/api/v1/admin/users/${id}/adjustments`, { headers: bearer(adminToken), data: { amountCents: funds, reason: "Test funds" } });
+        expect(credit.status(), await credit.text()).toBe(201);
+      }
       return { id, username, email, password, role, token: await login(api, username, password) };
     });
   },

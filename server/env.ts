@@ -61,6 +61,15 @@ const ZEnv = z.object({
   GPU_ROLLUP_RETENTION_DAYS: int(30, 1),
   /** Recent output kept per terminal and replayed on reconnect. */
   TERMINAL_BUFFER_KB: int(256, 16),
+  /** Running instances are charged per interval of this many seconds. */
+  BILLING_INTERVAL_SEC: int(60, 1),
+  /** Launching or starting needs a balance covering this many minutes of the spec's price. */
+  BILLING_MIN_BALANCE_MINUTES: int(60, 0),
+  /** Users are warned when their running instances can run less than this many minutes. */
+  BILLING_LOW_BALANCE_MINUTES: int(60, 0),
+  /** Failed recharge-code attempts a user may make before being locked out for REDEEM_LOCK_MINUTES. */
+  REDEEM_MAX_FAILURES: int(5, 1),
+  REDEEM_LOCK_MINUTES: int(15, 1),
 });
 
 export type Env = z.infer<typeof ZEnv>;

@@ -1,5 +1,5 @@
 // Sign-in, registration and throttling over HTTP. Auth: public routes.
-import { ADMIN, bearer, expect, test, uniq } from "../fixtures";
+import { ADMIN, bearer, expect, test, TEST_FUNDS_CENTS, uniq } from "../fixtures";
 
 test("login with username or email answers a working bearer token", async ({ api, newUser }) => {
   const u = await newUser();
@@ -7,7 +7,7 @@ test("login with username or email answers a working bearer token", async ({ api
     const res = await api.post("/api/v1/auth/login", { data: { username: login, password: u.password } });
     expect(res.status()).toBe(200);
     const body = await res.json();
-    expect(body.user).toMatchObject({ id: u.id, username: u.username, role: "user", balanceCents: 0 });
+    expect(body.user).toMatchObject({ id: u.id, username: u.username, role: "user", balanceCents: TEST_FUNDS_CENTS });
     expect(Date.parse(body.expiresAt)).toBeGreaterThan(Date.now());
     const me = await api.get("/api/v1/users/me", { headers: bearer(body.token) });
     expect((await me.json()).username).toBe(u.username);

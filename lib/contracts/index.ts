@@ -1,4 +1,5 @@
 import { authEndpoints } from "./auth";
+import { billingEndpoints } from "./billing";
 import { imagesEndpoints } from "./images";
 import { instancesEndpoints } from "./instances";
 import { metricsEndpoints } from "./metrics";
@@ -20,6 +21,7 @@ export const api = {
   ...nodesEndpoints,
   ...instancesEndpoints,
   ...metricsEndpoints,
+  ...billingEndpoints,
 };
 
 export type Api = typeof api;

@@ -28,7 +28,7 @@ function loadMaster(): Buffer {
   return Buffer.from(readFileSync(file, "utf8").trim(), "hex");
 }
 
-export type KeyPurpose = "session-jwt" | "login-jwt" | "secret-box";
+export type KeyPurpose = "session-jwt" | "login-jwt" | "secret-box" | "recharge-code";
 
 const derived = new Map<KeyPurpose, Buffer>();
 

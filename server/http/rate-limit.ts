@@ -16,7 +16,7 @@ import { AppError } from "./errors";
 // console processes run behind a load balancer). If Redis is unreachable, each limiter falls
 // back to counting in memory rather than failing every request.
 
-export type LimiterName = "api" | "login-ip" | "login-account" | "register-ip";
+export type LimiterName = "api" | "login-ip" | "login-account" | "register-ip" | "redeem-user";
 
 type Spec = { points: number; duration: number; lockSeconds?: number };
 
@@ -29,6 +29,8 @@ function specs(): Record<LimiterName, Spec> {
     // Consecutive failures: the counter is deleted on a successful sign-in.
     "login-account": { points: e.LOGIN_LOCK_FAILURES, duration: lock, lockSeconds: lock },
     "register-ip": { points: e.RATE_LIMIT_REGISTER_IP_PER_HOUR, duration: 3600 },
+    // Failed recharge codes per user: guessing codes is locked out.
+    "redeem-user": { points: e.REDEEM_MAX_FAILURES, duration: e.REDEEM_LOCK_MINUTES * 60, lockSeconds: e.REDEEM_LOCK_MINUTES * 60 },
   };
 }
 

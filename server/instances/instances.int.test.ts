@@ -16,6 +16,7 @@ import { APP_IMAGE, LOCAL_DOCKER } from "../testing/node-fixtures";
 import { containerName, LABELS, volumeName } from "./container-spec";
 import * as instances from "./instances.service";
 import { reconcileAll } from "./reconcile";
+import { fund } from "../testing/funds";
 
 const docker = new Docker({ socketPath: "/var/run/docker.sock" });
 const ip = "127.0.0.1";
@@ -27,6 +28,7 @@ const made: string[] = [];
 
 async function user(name: string, role: "admin" | "user" = "user"): Promise<Principal> {
   const u = await db().user.create({ data: { username: `${name}-${run}`, email: `${name}-${run}@test.local`, passwordHash: "x", role } });
+  await fund(u.id);
   return { userId: u.id, username: u.username, role, via: "api-token" };
 }
 

@@ -155,6 +155,10 @@ export function countRunning(): Promise<number> {
   return db().instance.count({ where: { status: "running" } });
 }
 
+export function runningOf(userId: string): Promise<InstanceRow[]> {
+  return db().instance.findMany({ where: { userId, status: "running" }, include: withRelations });
+}
+
 /** Running instances with the GPUs they hold. */
 export function listRunning(): Promise<{ id: string; nodeId: string | null; allocations: { gpuIndex: number | null; gpuMemoryGb: number }[] }[]> {
   return db().instance.findMany({ where: { status: "running" }, select: { id: true, nodeId: true, allocations: { select: { gpuIndex: true, gpuMemoryGb: true } } } });

@@ -3,6 +3,8 @@ import type Docker from "dockerode";
 import type { Readable } from "node:stream";
 import { DATA_MOUNT_PATH, type TCreateInstanceRequest, type TInstanceStatus, type TLogsQuery, type TUpdateInstanceRequest } from "@/lib/contracts/instances";
 import { audit } from "../audit/audit.service";
+import { assertCanAfford, recordStopForBalance } from "../billing/billing.service";
+import { settleInstance } from "../billing/meter";
 import { isAdmin } from "../auth/permissions";
 import type { Principal } from "../auth/principal";
 import { describeDockerError, dockerClient, imagePresence, pullImage } from "../adapters/docker";
@@ -88,6 +90,7 @@ export async function createInstance(p: Principal, input: TCreateInstanceRequest
   const [image, spec] = await Promise.all([findImage(input.imageId), findSpec(input.specId)]);
   if (!image || (!image.isListed && !isAdmin(p))) throw notFound("Image");
   if (!spec || (!spec.isListed && !isAdmin(p))) throw notFound("Spec");
+  await assertCanAfford(p.userId, spec.pricePerHourCents);
 
   let candidates: NodeRow[];
   if (input.nodeId) {
@@ -215,7 +218,9 @@ export async function provision(id: string, owner: ReturnType<typeof lease>): Pr
     const d = engine(node);
     const containerId = await ensureContainer(d, row, node);
     await containers.startContainer(d, containerId);
-    const done = await repo.settle(id, owner.id, { status: "running", containerId, startedAt: new Date(), statusMessage: null }, { status: "creating" });
+    const startedAt = new Date();
+    // Metering starts with the container.
+    const done = await repo.settle(id, owner.id, { status: "running", containerId, startedAt, meteredUntil: startedAt, statusMessage: null }, { status: "creating" });
     if (!done) await cleanUp(d, id);
   } catch (err) {
     const e = node ? engineError(err, node, "create the container") : err;
@@ -244,6 +249,9 @@ const STARTABLE = ["stopped", "exited", "failed"] as const;
 export async function startInstance(p: Principal, id: string, opts: { withoutGpu: boolean }, ip: string) {
   const row = await loadOwned(p, id);
   if (row.status === "running") return toDto(row);
+  // The owner pays; the previous run is charged to its end first.
+  await assertCanAfford(row.userId, row.pricePerHourCents);
+  await settleInstance(id);
   const node = await nodeOf(row);
   const stopIt = () => containers.stopContainer(engine(node), containerName(id), STOP_GRACE_SEC).catch(() => undefined);
   const updated = await withLease(
@@ -268,7 +276,8 @@ export async function startInstance(p: Principal, id: string, opts: { withoutGpu
         const d = engine(node);
         const containerId = await ensureContainer(d, (await repo.findInstance(id))!, node);
         await containers.startContainer(d, containerId);
-        return { data: { status: "running", containerId, startedAt: new Date(), stoppedAt: null, exitCode: null, statusMessage: null, withoutGpu: opts.withoutGpu && row.gpuCount > 0 } };
+        const startedAt = new Date();
+        return { data: { status: "running", containerId, startedAt, meteredUntil: startedAt, stoppedAt: null, exitCode: null, statusMessage: null, withoutGpu: opts.withoutGpu && row.gpuCount > 0 } };
       } catch (err) {
         // The engine may have started it before failing to answer: stop it before freeing its resources.
         await stopIt();
@@ -288,17 +297,43 @@ export async function startInstance(p: Principal, id: string, opts: { withoutGpu
 export async function stopInstance(p: Principal, id: string, ip: string) {
   const row = await loadOwned(p, id);
   if (row.status === "stopped" || row.status === "exited") return toDto(row);
+  const updated = await stopRow(row, null);
+  await audit({ actorId: p.userId, action: "instance.stop", target: { type: "instance", id }, ip });
+  return toDto(updated);
+}
+
+/** Stops a running instance's container (data kept), records why, and charges its run to the stop. */
+async function stopRow(row: Row, message: string | null) {
   const updated = await withLease(row, ["running"], async () => {
     const node = await nodeOf(row);
     try {
-      await containers.stopContainer(engine(node), containerName(id), STOP_GRACE_SEC);
+      await containers.stopContainer(engine(node), containerName(row.id), STOP_GRACE_SEC);
     } catch (err) {
       throw engineError(err, node, "stop the container");
     }
-    return { data: { status: "stopped", stoppedAt: new Date(), statusMessage: null }, release: true };
+    return { data: { status: "stopped", stoppedAt: new Date(), statusMessage: message }, release: true };
   });
-  await audit({ actorId: p.userId, action: "instance.stop", target: { type: "instance", id }, ip });
-  return toDto(updated);
+  await settleInstance(row.id);
+  return updated;
+}
+
+/**
+ * The balance ran out: the user's running instances are stopped (never deleted; their data
+ * is kept), each with the reason and a ledger line saying so.
+ */
+export async function stopForBalance(userId: string): Promise<string[]> {
+  const stopped: string[] = [];
+  for (const row of await repo.runningOf(userId)) {
+    try {
+      const updated = await stopRow(row, "Stopped because the balance ran out; top up, then start it again (its data is kept)");
+      await recordStopForBalance(updated);
+      stopped.push(row.id);
+      logger.info({ instanceId: row.id, userId }, "instance stopped: balance used up");
+    } catch (err) {
+      logger.warn({ instanceId: row.id, err: String(err) }, "could not stop an instance whose balance ran out");
+    }
+  }
+  return stopped;
 }
 
 export async function restartInstance(p: Principal, id: string, ip: string) {
@@ -341,6 +376,7 @@ export async function deleteInstance(p: Principal, id: string, ip: string): Prom
     if (await repo.transition(id, ["creating"], gone, { release: true })) await removeNow();
   } else {
     await withLease(row, ["running", "stopped", "exited", "failed", "unknown"], async () => ({ data: gone, release: true }));
+    await settleInstance(id);
     await removeNow();
   }
   await audit({ actorId: p.userId, action: "instance.delete", target: { type: "instance", id }, detail: { name: row.name }, ip });

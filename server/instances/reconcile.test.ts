@@ -11,8 +11,10 @@ describe("reconcile decisions", () => {
 
   it("a removed container fails its instance with the reason", () => {
     const o = decide({ status: "running" }, null, now);
-    expect(o).toMatchObject({ status: "failed", release: true, data: { containerId: null } });
+    expect(o).toMatchObject({ status: "failed", release: true, data: { containerId: null, stoppedAt: now } });
     expect(String(o!.data.statusMessage)).toMatch(/removed outside the console/);
+    // Unseen since its node stopped answering: no running time after that is assumed.
+    expect(decide({ status: "unknown" }, null, now)).toMatchObject({ status: "failed", data: { stoppedAt: null } });
   });
 
   it("an unknown instance whose node answers again takes the container's state", () => {

@@ -18,11 +18,20 @@ import { lease } from "./lease";
 
 export type Observation = { status: string; data: Prisma.InstanceUncheckedUpdateManyInput; release: boolean } | null;
 
-/** What a live instance becomes given its container (null: nothing to change). Pure. */
+/**
+ * What a live instance becomes given its container (null: nothing to change). Pure.
+ * stoppedAt is when it stopped running as far as is known (the meter charges up to it):
+ * now for a running instance; for an unknown one whose container vanished, nothing more.
+ * An exited container's own finish time replaces it when the engine tells (reconcileNode).
+ */
 export function decide(row: { status: string }, c: Pick<containers.ManagedContainer, "state" | "exitCode"> | null, now = new Date()): Observation {
   if (row.status !== "running" && row.status !== "unknown") return null;
   if (!c) {
-    return { status: "failed", release: true, data: { status: "failed", statusMessage: "The container was removed outside the console; start the instance to create a new one on the same data", stoppedAt: now, containerId: null } };
+    return {
+      status: "failed",
+      release: true,
+      data: { status: "failed", statusMessage: "The container was removed outside the console; start the instance to create a new one on the same data", stoppedAt: row.status === "running" ? now : null, containerId: null },
+    };
   }
   if (c.state === "exited" || c.state === "dead") {
     const code = c.exitCode;
@@ -54,7 +63,13 @@ export async function reconcileNode(node: NodeRow, rows: repo.InstanceRow[], tim
   }
   const byInstance = new Map(listed.map((c) => [c.labels[LABELS.instance] ?? "", c]));
   for (const row of idle) {
-    const o = decide(row, byInstance.get(row.id) ?? null, now);
+    const c = byInstance.get(row.id) ?? null;
+    const o = decide(row, c, now);
+    if (o?.status === "exited" && c) {
+      // The engine knows when it stopped: the run is charged to that moment.
+      const state = await containers.inspectContainer(d, c.id).catch(() => null);
+      if (state?.finishedAt) o.data.stoppedAt = new Date(state.finishedAt);
+    }
     if (o) await apply(row, o, now);
     // A stopped, exited or failed instance holds nothing (an operation that died may have left rows).
     else if (!["running", "unknown", "creating"].includes(row.status) && row.allocations.length > 0) {
@@ -102,7 +117,7 @@ export async function settleLapsedCreations(timeoutMs: number): Promise<void> {
     }
     // Guarded by status: a delete that came meanwhile stays deleted.
     if (running) {
-      await repo.settle(row.id, owner.id, { status: "running", containerId: running, startedAt: now, statusMessage: null }, { status: "creating" });
+      await repo.settle(row.id, owner.id, { status: "running", containerId: running, startedAt: now, meteredUntil: now, statusMessage: null }, { status: "creating" });
     } else {
       await repo.settle(row.id, owner.id, { status: "failed", statusMessage: "The console stopped while this instance was being created; launch it again", stoppedAt: now }, { status: "creating", release: true });
     }

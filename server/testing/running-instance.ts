@@ -8,6 +8,7 @@ import { containerName, volumeName } from "../instances/container-spec";
 import * as instances from "../instances/instances.service";
 import * as nodes from "../nodes/nodes.service";
 import * as specs from "../specs/specs.service";
+import { fund } from "./funds";
 import { APP_IMAGE, LOCAL_DOCKER } from "./node-fixtures";
 
 // For tests that need one running instance of local/aic-app on the local engine: its owner,
@@ -16,10 +17,12 @@ import { APP_IMAGE, LOCAL_DOCKER } from "./node-fixtures";
 export async function testUser(name: string, role: "admin" | "user" = "user"): Promise<Principal> {
   const tag = Math.random().toString(36).slice(2, 8);
   const u = await db().user.create({ data: { username: `${name}-${tag}`, email: `${name}-${tag}@t.local`, passwordHash: "-", role } });
+  await fund(u.id);
   return { userId: u.id, username: u.username, role, via: "api-token" };
 }
 
-export async function runningInstance(): Promise<{ owner: Principal; other: Principal; instanceId: string; cleanUp: () => Promise<void> }> {
+/** A running instance of local/aic-app owned by a funded user (the spec costs `pricePerHourCents`). */
+export async function runningInstance(pricePerHourCents = 1): Promise<{ owner: Principal; other: Principal; instanceId: string; cleanUp: () => Promise<void> }> {
   const ip = "127.0.0.1";
   const admin = await testUser("admin", "admin");
   const owner = await testUser("owner");
@@ -27,7 +30,7 @@ export async function runningInstance(): Promise<{ owner: Principal; other: Prin
   const node = await nodes.createNode(admin, ZCreateNodeRequest.parse({ name: `n-${Date.now()}-${Math.random().toString(36).slice(2, 6)}`, dockerAddress: LOCAL_DOCKER, cpuCores: 4, memoryGb: 8 }), ip);
   await db().node.update({ where: { id: node.id }, data: { status: "online" } });
   const image = await images.createImage(admin, { name: "app", address: APP_IMAGE, description: null, source: null, supportMemorySplit: false, isListed: true, remark: null }, ip);
-  const spec = await specs.createSpec(admin, ZCreateSpecRequest.parse({ name: "cpu", cpuCores: 1, memoryGb: 1, pricePerHourCents: 1 }), ip);
+  const spec = await specs.createSpec(admin, ZCreateSpecRequest.parse({ name: "cpu", cpuCores: 1, memoryGb: 1, pricePerHourCents }), ip);
   const instanceId = (await instances.createInstance(owner, { name: "test", imageId: image.id, specId: spec.id, nodeId: node.id }, ip)).id;
   for (let i = 0; i < 300 && (await db().instance.findUnique({ where: { id: instanceId } }))!.status !== "running"; i++) await new Promise((r) => setTimeout(r, 100));
   const docker = new Docker({ socketPath: "/var/run/docker.sock" });

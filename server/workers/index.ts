@@ -1,10 +1,11 @@
 import "server-only";
 import { gpuCollectorWorker, instanceStatsWorker, retentionWorker } from "./telemetry";
+import { meterWorker } from "./meter";
 import { nodeHealthWorker } from "./node-health";
 import { reconcilerWorker } from "./reconciler";
 import type { Worker } from "./runner";
 
 // The console's background workers; server/main.ts starts them with the runner.
 export function workers(): Worker[] {
-  return [nodeHealthWorker(), reconcilerWorker(), gpuCollectorWorker(), instanceStatsWorker(), retentionWorker()];
+  return [nodeHealthWorker(), reconcilerWorker(), meterWorker(), gpuCollectorWorker(), instanceStatsWorker(), retentionWorker()];
 }

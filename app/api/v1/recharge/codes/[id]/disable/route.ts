@@ -1,0 +1,6 @@
+// POST /api/v1/recharge/codes/{id}/disable. Auth: admin.
+import { api } from "@/lib/contracts";
+import { disableCode } from "@/server/billing/recharge.service";
+import { handle } from "@/server/http/route";
+
+export const POST = handle(api.disableRechargeCode, ({ principal, params, ip }) => disableCode(principal, params.id, ip));

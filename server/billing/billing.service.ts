@@ -1,0 +1,167 @@
+import "server-only";
+import type { TBillingSummary, TLedgerEntry, TLedgerQuery, TRevenue } from "@/lib/contracts/billing";
+import type { Principal } from "../auth/principal";
+import { isAdmin } from "../auth/permissions";
+import { audit } from "../audit/audit.service";
+import { db } from "../db/client";
+import { env } from "../env";
+import { AppError, isUniqueViolation, notFound } from "../http/errors";
+import * as ledger from "./ledger.repo";
+
+// Balances and the ledger: what a launch needs, how long a balance lasts, administrators'
+// adjustments, the invariant (balance == sum of entries), exports and revenue.
+
+const DAY_MS = 86_400_000;
+
+export const formatCents = (cents: number) => `${cents < 0 ? "-" : ""}¥${(Math.abs(cents) / 100).toFixed(2)}`;
+
+/** Launching or starting needs BILLING_MIN_BALANCE_MINUTES of the price (422 INSUFFICIENT_BALANCE otherwise). */
+export async function assertCanAfford(userId: string, pricePerHourCents: number): Promise<void> {
+  if (pricePerHourCents <= 0) return;
+  const minutes = env().BILLING_MIN_BALANCE_MINUTES;
+  const needed = Math.ceil((pricePerHourCents * minutes) / 60);
+  const user = await db().user.findUnique({ where: { id: userId }, select: { balanceCents: true } });
+  const balance = user?.balanceCents ?? 0;
+  if (balance < Math.max(needed, 1)) {
+    throw new AppError(
+      "INSUFFICIENT_BALANCE",
+      `Your balance is ${formatCents(balance)}; this needs at least ${formatCents(Math.max(needed, 1))} (${minutes} minutes at ${formatCents(pricePerHourCents)}/h). Top up with a recharge code first.`,
+    );
+  }
+}
+
+/** How long a balance lasts at a burn rate; null when nothing burns. Pure. */
+export function secondsLeft(balanceCents: number, burnCentsPerHour: number): number | null {
+  if (burnCentsPerHour <= 0) return null;
+  return Math.max(0, Math.floor((balanceCents / burnCentsPerHour) * 3600));
+}
+
+export async function summary(userId: string): Promise<TBillingSummary> {
+  const [user, running] = await Promise.all([
+    db().user.findUniqueOrThrow({ where: { id: userId }, select: { balanceCents: true } }),
+    db().instance.findMany({ where: { userId, status: "running" }, select: { pricePerHourCents: true } }),
+  ]);
+  const burn = running.reduce((s, r) => s + r.pricePerHourCents, 0);
+  const left = secondsLeft(user.balanceCents, burn);
+  const { BILLING_LOW_BALANCE_MINUTES: low, BILLING_MIN_BALANCE_MINUTES: min } = env();
+  return {
+    balanceCents: user.balanceCents,
+    burnCentsPerHour: burn,
+    runningInstances: running.length,
+    secondsLeft: left,
+    lowBalance: left !== null && left < low * 60,
+    lowBalanceMinutes: low,
+    minBalanceMinutes: min,
+  };
+}
+
+async function toDtos(rows: ledger.EntryRow[]): Promise<TLedgerEntry[]> {
+  const names = await ledger.instanceNames([...new Set(rows.flatMap((r) => (r.instanceId ? [r.instanceId] : [])))]);
+  return rows.map((r) => ({
+    id: r.id,
+    userId: r.userId,
+    kind: r.kind as TLedgerEntry["kind"],
+    amountCents: r.amountCents,
+    balanceAfterCents: r.balanceAfterCents,
+    instanceId: r.instanceId,
+    instanceName: r.instanceId ? (names.get(r.instanceId)?.name ?? null) : null,
+    note: r.note,
+    periodStart: r.periodStart?.toISOString() ?? null,
+    periodEnd: r.periodEnd?.toISOString() ?? null,
+    createdAt: r.createdAt.toISOString(),
+  }));
+}
+
+/** Whose ledger a query reads: one's own; administrators may name another user. */
+function filterOf(p: Principal, q: TLedgerQuery): ledger.LedgerFilter {
+  if (q.userId && q.userId !== p.userId && !isAdmin(p)) throw new AppError("FORBIDDEN", "Only administrators can read another user's ledger");
+  return { userId: q.userId ?? p.userId, kind: q.kind, from: q.from ? new Date(q.from) : undefined, to: q.to ? new Date(q.to) : undefined };
+}
+
+export async function listLedger(p: Principal, q: TLedgerQuery) {
+  const { items, total } = await ledger.listEntries(filterOf(p, q), q);
+  return { items: await toDtos(items), total, page: q.page, pageSize: q.pageSize };
+}
+
+const CSV_COLUMNS = ["createdAt", "kind", "amountCents", "balanceAfterCents", "instanceName", "instanceId", "periodStart", "periodEnd", "note", "id"] as const;
+
+/** A CSV cell: quoted when needed; a leading = + - @ is defused so spreadsheets do not run it. Pure. */
+export function csvCell(v: string | number | null): string {
+  if (v === null) return "";
+  let s = String(v);
+  if (typeof v === "string" && /^[=+\-@\t\r]/.test(s)) s = `'${s}`;
+  return /[",\n\r]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
+}
+
+/** The ledger as CSV lines (header first), streamed page by page. */
+export async function* ledgerCsv(p: Principal, q: TLedgerQuery): AsyncGenerator<string> {
+  const f = filterOf(p, q);
+  yield CSV_COLUMNS.join(",") + "\n";
+  for await (const rows of ledger.allEntries(f)) {
+    for (const e of await toDtos(rows)) yield CSV_COLUMNS.map((c) => csvCell(e[c])).join(",") + "\n";
+  }
+}
+
+export async function adjust(p: Principal, userId: string, input: { amountCents: number; reason: string }, ip: string): Promise<TLedgerEntry> {
+  const user = await db().user.findUnique({ where: { id: userId }, select: { id: true } });
+  if (!user) throw notFound("User");
+  const entry = await db().$transaction((tx) =>
+    ledger.post(tx, { userId, kind: "adjustment", amountCents: input.amountCents, idempotencyKey: `adjustment:${crypto.randomUUID()}`, note: input.reason, actorId: p.userId }),
+    ledger.CONTENDED,
+  );
+  await audit({ actorId: p.userId, action: "billing.adjust", target: { type: "user", id: userId }, detail: { amountCents: input.amountCents, reason: input.reason }, ip });
+  return (await toDtos([entry]))[0]!;
+}
+
+/** A ledger line saying why an instance was stopped: its owner's balance ran out (no amount). */
+export async function recordStopForBalance(row: { id: string; userId: string; name: string; stoppedAt: Date | null }): Promise<void> {
+  const at = row.stoppedAt ?? new Date();
+  await db()
+    .$transaction(
+      (tx) => ledger.post(tx, { userId: row.userId, kind: "usage", amountCents: 0, idempotencyKey: `stopped:${row.id}:${at.toISOString()}`, instanceId: row.id, note: `${row.name} stopped: the balance ran out (its data is kept)` }),
+      ledger.CONTENDED,
+    )
+    .catch((err: unknown) => {
+      if (!isUniqueViolation(err)) throw err;
+    });
+}
+
+export async function invariant() {
+  const { checked, mismatches } = await ledger.invariantMismatches();
+  return { ok: mismatches.length === 0, usersChecked: checked, mismatches };
+}
+
+/** Usage (net of refunds) and recharges per UTC day, and usage per spec. */
+export async function revenue(q: { from?: string; to?: string }): Promise<TRevenue> {
+  const to = q.to ? new Date(q.to) : new Date();
+  const from = q.from ? new Date(q.from) : new Date(to.getTime() - 30 * DAY_MS);
+  const rows = await ledger.entriesBetween(["usage", "refund", "recharge"], from, to);
+  const specs = await ledger.instanceNames([...new Set(rows.flatMap((r) => (r.instanceId ? [r.instanceId] : [])))]);
+  const days = new Map<string, { usageCents: number; rechargeCents: number }>();
+  const bySpec = new Map<string, number>();
+  let usage = 0;
+  let recharge = 0;
+  for (const r of rows) {
+    const day = r.createdAt.toISOString().slice(0, 10);
+    const d = days.get(day) ?? { usageCents: 0, rechargeCents: 0 };
+    if (r.kind === "recharge") {
+      d.rechargeCents += r.amountCents;
+      recharge += r.amountCents;
+    } else {
+      // Usage entries are negative, refunds positive: revenue is their negated sum.
+      d.usageCents -= r.amountCents;
+      usage -= r.amountCents;
+      const spec = r.instanceId ? (specs.get(r.instanceId)?.specName ?? "—") : "—";
+      bySpec.set(spec, (bySpec.get(spec) ?? 0) - r.amountCents);
+    }
+    days.set(day, d);
+  }
+  return {
+    from: from.toISOString(),
+    to: to.toISOString(),
+    usageCents: usage,
+    rechargeCents: recharge,
+    byDay: [...days.entries()].sort(([a], [b]) => a.localeCompare(b)).map(([day, v]) => ({ day, ...v })),
+    bySpec: [...bySpec.entries()].map(([specName, usageCents]) => ({ specName, usageCents })).sort((a, b) => b.usageCents - a.usageCents),
+  };
+}

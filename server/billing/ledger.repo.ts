@@ -1,0 +1,102 @@
+import "server-only";
+import { db, type Prisma, type Tx } from "../db/client";
+import { pageArgs } from "../db/query";
+import { AppError } from "../http/errors";
+
+// The ledger: entries are only ever appended, each moving its user's balance by its amount
+// in the same transaction, and each written at most once (unique idempotency key).
+
+/** Transactions that may queue behind others on the same rows (a user's balance, a code). */
+export const CONTENDED = { maxWait: 30_000, timeout: 30_000 };
+
+/** Balances stay below this, well inside a 32-bit integer. */
+export const MAX_BALANCE_CENTS = 2_000_000_000;
+
+export type NewEntry = {
+  userId: string;
+  kind: "recharge" | "usage" | "adjustment" | "refund";
+  amountCents: number;
+  idempotencyKey: string;
+  instanceId?: string | null;
+  note?: string | null;
+  periodStart?: Date | null;
+  periodEnd?: Date | null;
+  actorId?: string | null;
+};
+
+export type EntryRow = Prisma.LedgerEntryGetPayload<object>;
+
+/**
+ * Appends one entry and moves the user's balance by its amount, in the caller's transaction.
+ * A credit that would take the balance past MAX_BALANCE_CENTS is refused (BALANCE_LIMIT).
+ * Throws a unique-constraint error (isUniqueViolation) when the key was written before.
+ */
+export async function post(tx: Tx, e: NewEntry): Promise<EntryRow> {
+  const moved = await tx.user.updateMany({
+    where: { id: e.userId, ...(e.amountCents > 0 ? { balanceCents: { lte: MAX_BALANCE_CENTS - e.amountCents } } : {}) },
+    data: { balanceCents: { increment: e.amountCents } },
+  });
+  if (moved.count === 0) {
+    const exists = await tx.user.count({ where: { id: e.userId } });
+    if (!exists) throw new AppError("NOT_FOUND", "User not found");
+    throw new AppError("BALANCE_LIMIT", `This would take the balance past ${MAX_BALANCE_CENTS} cents`);
+  }
+  const { balanceCents } = await tx.user.findUniqueOrThrow({ where: { id: e.userId }, select: { balanceCents: true } });
+  return tx.ledgerEntry.create({ data: { ...e, balanceAfterCents: balanceCents } });
+}
+
+export type LedgerFilter = { userId: string; kind?: string; from?: Date; to?: Date };
+
+function whereOf(f: LedgerFilter): Prisma.LedgerEntryWhereInput {
+  return {
+    userId: f.userId,
+    ...(f.kind ? { kind: f.kind } : {}),
+    ...(f.from || f.to ? { createdAt: { ...(f.from ? { gte: f.from } : {}), ...(f.to ? { lt: f.to } : {}) } } : {}),
+  };
+}
+
+const newestFirst = [{ createdAt: "desc" }, { id: "desc" }] satisfies Prisma.LedgerEntryOrderByWithRelationInput[];
+
+export async function listEntries(f: LedgerFilter, page: { page: number; pageSize: number }) {
+  const where = whereOf(f);
+  const [items, total] = await Promise.all([db().ledgerEntry.findMany({ where, orderBy: newestFirst, ...pageArgs(page) }), db().ledgerEntry.count({ where })]);
+  return { items, total };
+}
+
+/** Every matching entry, in pages (for exports). */
+export async function* allEntries(f: LedgerFilter, batch = 1000): AsyncGenerator<EntryRow[]> {
+  const where = whereOf(f);
+  for (let skip = 0; ; skip += batch) {
+    const rows = await db().ledgerEntry.findMany({ where, orderBy: newestFirst, skip, take: batch });
+    if (rows.length) yield rows;
+    if (rows.length < batch) return;
+  }
+}
+
+export async function instanceNames(ids: string[]): Promise<Map<string, { name: string; specName: string }>> {
+  const rows = ids.length ? await db().instance.findMany({ where: { id: { in: ids } }, select: { id: true, name: true, specName: true } }) : [];
+  return new Map(rows.map((r) => [r.id, { name: r.name, specName: r.specName }]));
+}
+
+/** Users whose balance differs from the sum of their entries. */
+export async function invariantMismatches(): Promise<{ checked: number; mismatches: { userId: string; username: string; balanceCents: number; ledgerSumCents: number }[] }> {
+  const [users, sums] = await Promise.all([
+    db().user.findMany({ select: { id: true, username: true, balanceCents: true } }),
+    db().ledgerEntry.groupBy({ by: ["userId"], _sum: { amountCents: true } }),
+  ]);
+  const sumOf = new Map(sums.map((s) => [s.userId, s._sum.amountCents ?? 0]));
+  const mismatches = users
+    .map((u) => ({ userId: u.id, username: u.username, balanceCents: u.balanceCents, ledgerSumCents: sumOf.get(u.id) ?? 0 }))
+    .filter((m) => m.balanceCents !== m.ledgerSumCents);
+  return { checked: users.length, mismatches };
+}
+
+/** Entries of some kinds in a time range, with what revenue reports need. */
+export function entriesBetween(kinds: string[], from: Date, to: Date) {
+  return db().ledgerEntry.findMany({ where: { kind: { in: kinds }, createdAt: { gte: from, lt: to } }, select: { kind: true, amountCents: true, instanceId: true, createdAt: true } });
+}
+
+export async function sumByKinds(kinds: string[], since?: Date): Promise<number> {
+  const r = await db().ledgerEntry.aggregate({ where: { kind: { in: kinds }, ...(since ? { createdAt: { gte: since } } : {}) }, _sum: { amountCents: true } });
+  return r._sum.amountCents ?? 0;
+}

@@ -1,0 +1,68 @@
+// Metering arithmetic: exact hourly sums for any price, proportional partial intervals,
+// and what the meter does next for each state of an instance.
+import { describe, expect, it } from "vitest";
+import { chargeFor, nextStep, type MeterRow } from "./meter";
+
+const MIN = 60_000;
+const HOUR = 60 * MIN;
+
+describe("chargeFor", () => {
+  it.each([1, 333, 99_999, 120, 7])("60 one-minute charges at %i cents/h add up to the price exactly", (price) => {
+    let metered = 0;
+    let sum = 0;
+    for (let i = 0; i < 60; i++) {
+      sum += chargeFor(price, metered, MIN);
+      metered += MIN;
+    }
+    expect(sum).toBe(price);
+  });
+
+  it("carries remainders across any split, over many hours", () => {
+    const price = 333;
+    const splits = [1_234, 59_000, 7 * MIN, 1, 3 * HOUR - 1_235];
+    let metered = 0;
+    let sum = 0;
+    for (const ms of splits) {
+      sum += chargeFor(price, metered, ms);
+      metered += ms;
+    }
+    expect(metered).toBe(3 * HOUR + 7 * MIN + 59_000);
+    expect(sum).toBe(Math.floor((price * metered) / HOUR));
+  });
+
+  it("charges partial intervals in proportion", () => {
+    expect(chargeFor(120, 0, 30 * MIN)).toBe(60);
+    expect(chargeFor(99_999, 0, 15 * MIN)).toBe(24_999);
+    expect(chargeFor(99_999, 15 * MIN, 45 * MIN)).toBe(75_000);
+    // Prices far beyond 2^53 / ms stay exact.
+    expect(chargeFor(99_999, 1e12, HOUR)).toBe(99_999);
+  });
+});
+
+describe("nextStep", () => {
+  const t0 = new Date("2026-11-27T10:00:00Z");
+  const at = (ms: number) => new Date(t0.getTime() + ms);
+  const row = (over: Partial<MeterRow>): MeterRow => ({ id: "i", userId: "u", name: "n", status: "running", pricePerHourCents: 600, meteredUntil: t0, meteredMs: 0, stoppedAt: null, deletedAt: null, ...over });
+
+  it("charges a running instance whole intervals only", () => {
+    expect(nextStep(row({}), at(59_999), MIN)).toBeNull();
+    expect(nextStep(row({}), at(MIN), MIN)).toEqual({ kind: "charge", from: t0, to: at(MIN), ms: MIN, amount: 10, final: false });
+  });
+
+  it("ends a stopped run with a partial charge up to the stop", () => {
+    expect(nextStep(row({ status: "stopped", stoppedAt: at(90_000) }), at(10 * MIN), MIN)).toMatchObject({ kind: "charge", to: at(MIN), final: false });
+    expect(nextStep(row({ status: "stopped", meteredUntil: at(MIN), meteredMs: MIN, stoppedAt: at(90_000) }), at(10 * MIN), MIN)).toEqual({ kind: "charge", from: at(MIN), to: at(90_000), ms: 30_000, amount: 5, final: true });
+  });
+
+  it("refunds time charged past the stop (the container exited before the meter knew)", () => {
+    const step = nextStep(row({ status: "exited", meteredUntil: at(2 * MIN), meteredMs: 2 * MIN, stoppedAt: at(MIN + 30_000) }), at(3 * MIN), MIN);
+    expect(step).toEqual({ kind: "refund", from: at(MIN + 30_000), to: at(2 * MIN), ms: 30_000, amount: 5 });
+  });
+
+  it("a deleted running instance is charged to its deletion; an unknown one waits; nothing more without an end", () => {
+    expect(nextStep(row({ status: "deleted", deletedAt: at(20_000) }), at(MIN), MIN)).toMatchObject({ kind: "charge", ms: 20_000, final: true });
+    expect(nextStep(row({ status: "unknown" }), at(10 * MIN), MIN)).toBeNull();
+    expect(nextStep(row({ status: "failed" }), at(10 * MIN), MIN)).toEqual({ kind: "close" });
+    expect(nextStep(row({ meteredUntil: null }), at(10 * MIN), MIN)).toBeNull();
+  });
+});

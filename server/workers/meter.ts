@@ -1,0 +1,24 @@
+import "server-only";
+import { meterAll } from "../billing/meter";
+import { env } from "../env";
+import { stopForBalance } from "../instances/instances.service";
+import { logger } from "../logger";
+import type { Worker } from "./runner";
+
+// Charges running time every BILLING_INTERVAL_SEC and stops the instances of users whose
+// balance ran out. Not at start: the reconciler's first pass (at start) settles what
+// changed while the console was down before missed intervals are charged.
+export function meterWorker(): Worker {
+  return {
+    name: "meter",
+    intervalMs: env().BILLING_INTERVAL_SEC * 1000,
+    runAtStart: false,
+    run: async (signal) => {
+      const { exhaustedUsers } = await meterAll(signal);
+      for (const userId of exhaustedUsers) {
+        const stopped = await stopForBalance(userId);
+        if (stopped.length) logger.info({ userId, instances: stopped.length }, "balance used up: instances stopped");
+      }
+    },
+  };
+}
