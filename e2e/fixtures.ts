@@ -24,6 +24,12 @@ export async function login(api: APIRequestContext, username: string, password: 
   return ((await res.json()) as { token: string }).token;
 }
 
+/** Credits a user through an administrator's adjustment (a ledger entry). */
+export async function fundUser(api: APIRequestContext, adminToken: string, userId: string, cents = TEST_FUNDS_CENTS): Promise<void> {
+  const res = await api.post(`/api/v1/admin/users/${userId}/adjustments`, { headers: bearer(adminToken), data: { amountCents: cents, reason: "Test funds" } });
+  expect(res.status(), await res.text()).toBe(201);
+}
+
 /** Signs in through next-auth (the browser's way), leaving the session cookie in `ctx`. */
 export async function cookieSignIn(ctx: APIRequestContext, username: string, password: string): Promise<void> {
   const { csrfToken } = (await (await ctx.get("/api/auth/csrf")).json()) as { csrfToken: string };
@@ -63,10 +69,7 @@ export const test = base.extend<Fixtures>({
       expect(res.status(), await res.text()).toBe(201);
       const { id } = (await res.json()) as { id: string };
       const funds = opts.balanceCents ?? TEST_FUNDS_CENTS;
-      if (funds) {
-        const credit = await api.post(`/api/v1/admin/users/${id}/adjustments`, { headers: bearer(adminToken), data: { amountCents: funds, reason: "Test funds" } });
-        expect(credit.status(), await credit.text()).toBe(201);
-      }
+      if (funds) await fundUser(api, adminToken, id, funds);
       return { id, username, email, password, role, token: await login(api, username, password) };
     });
   },

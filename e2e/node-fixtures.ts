@@ -46,10 +46,10 @@ type Api = import("@playwright/test").APIRequestContext;
  * local/aic-app and a 1-CPU/1-GB spec: what a test needs to launch instances without
  * competing with other tests for capacity.
  */
-export async function launchSetup(api: Api, adminToken: string, node: { cpuCores?: number; memoryGb?: number } = {}) {
+export async function launchSetup(api: Api, adminToken: string, node: { cpuCores?: number; memoryGb?: number; pricePerHourCents?: number } = {}) {
   const post = poster(api, adminToken);
   const n = await post("/api/v1/nodes", { name: `local-${uniq()}`, dockerAddress: LOCAL_DOCKER, cpuCores: node.cpuCores ?? 4, memoryGb: node.memoryGb ?? 8 });
-  return { node: await online(post, n), image: await appImage(post), spec: await post("/api/v1/specs", { name: `cpu-1 ${uniq(3)}`, cpuCores: 1, memoryGb: 1, pricePerHourCents: 120 }) };
+  return { node: await online(post, n), image: await appImage(post), spec: await post("/api/v1/specs", { name: `cpu-1 ${uniq(3)}`, cpuCores: 1, memoryGb: 1, pricePerHourCents: node.pricePerHourCents ?? 120 }) };
 }
 
 /**

@@ -143,6 +143,8 @@ PubkeyAuthentication yes
 KbdInteractiveAuthentication no
 UsePAM no
 AllowUsers aicnode
+# Every GPU node of the tests is polled here at once: allow many unauthenticated connections.
+MaxStartups 200:30:400
 SetEnv PATH=$FIX/bin:/usr/local/bin:/usr/bin:/bin
 CONF
   if ! (exec 3<>/dev/tcp/127.0.0.1/$port) 2>/dev/null; then

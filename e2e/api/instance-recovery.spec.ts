@@ -6,7 +6,7 @@ import { mkdtempSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import type { APIRequestContext } from "@playwright/test";
-import { bearer, expect, login, test } from "../fixtures";
+import { bearer, expect, fundUser, login, test } from "../fixtures";
 import { launchSetup } from "../node-fixtures";
 import { start, tempPostgresDb, type Running } from "../process";
 
@@ -38,6 +38,7 @@ test("a console killed mid-create ends the instance in a definite state after re
   try {
     const api = await playwright.request.newContext({ baseURL: c.url });
     const admin = await login(api, "admin", ADMIN_PASSWORD);
+    await fundUser(api, admin, (await (await api.get("/api/v1/users/me", { headers: bearer(admin) })).json()).id);
     const { node, image, spec } = await launchSetup(api, admin);
     const launch = async (name: string, ctx = api, token = admin) => {
       const res = await ctx.post(`${c.url}/api/v1/instances`, { headers: bearer(token), data: { name, imageId: image.id, specId: spec.id, nodeId: node.id } });

@@ -43,6 +43,8 @@ test("a user watches a GPU instance live and over time; an admin sees the node's
 
   // Admin: the node's GPU history in its details.
   const admin = await newUser("admin");
+  // Leave the page first: its polling would otherwise send the signed-out page to /login with a way back to it.
+  await page.goto("about:blank");
   await page.context().clearCookies();
   await signIn(page, admin.username, admin.password);
   await page.goto("/admin/nodes");
