@@ -50,3 +50,14 @@ export const gpuKeys = {
   live: (nodeId: string) => ["gpu", "live", nodeId] as const,
   nodeMetrics: (nodeId: string, rangeSec: number) => ["gpu", "node", nodeId, rangeSec] as const,
 };
+
+export const billingKeys = {
+  all: ["billing"] as const,
+  summary: ["billing", "summary"] as const,
+  ledger: (q: Record<string, unknown>) => ["billing", "ledger", q] as const,
+  records: (q: Record<string, unknown>) => ["billing", "records", q] as const,
+  revenue: (q: Record<string, unknown>) => ["billing", "revenue", q] as const,
+  stats: ["billing", "admin-stats"] as const,
+  batches: (q: Record<string, unknown>) => ["billing", "batches", q] as const,
+  codes: (batchId: string, q: Record<string, unknown>) => ["billing", "batches", batchId, "codes", q] as const,
+};
