@@ -38,3 +38,14 @@ export function formatBytes(n: number | null): string {
 export function formatPercent(p: number): string {
   return `${p.toFixed(p >= 10 ? 1 : 2)} %`;
 }
+
+/** A duration for people: "3 d 4 h", "2 h 15 min", "12 min", "< 1 min". */
+export function formatDuration(seconds: number): string {
+  const m = Math.floor(seconds / 60);
+  if (m < 1) return "< 1 min";
+  const d = Math.floor(m / 1440);
+  const h = Math.floor((m % 1440) / 60);
+  if (d > 0) return h ? `${d} d ${h} h` : `${d} d`;
+  if (h > 0) return m % 60 ? `${h} h ${m % 60} min` : `${h} h`;
+  return `${m} min`;
+}

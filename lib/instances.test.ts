@@ -2,7 +2,7 @@
 // the stats history kept for charts.
 import { describe, expect, it } from "vitest";
 import type { TInstanceStats } from "./contracts/instances";
-import { byteScale, formatBytes } from "./format";
+import { byteScale, formatBytes, formatDuration } from "./format";
 import { appendSample } from "./hooks/live-stats";
 import { allowedActions, defaultInstanceName, launchStep, showsLaunchProgress } from "./instances";
 
@@ -52,6 +52,13 @@ describe("stats history", () => {
     expect(formatBytes(512)).toBe("512 B");
     expect(formatBytes(1536)).toBe("1.5 KB");
     expect(formatBytes(2 ** 30)).toBe("1.0 GB");
+  });
+  it("formats durations for people", () => {
+    expect(formatDuration(30)).toBe("< 1 min");
+    expect(formatDuration(12 * 60 + 59)).toBe("12 min");
+    expect(formatDuration(2 * 3600 + 15 * 60)).toBe("2 h 15 min");
+    expect(formatDuration(3600)).toBe("1 h");
+    expect(formatDuration(3 * 86400 + 4 * 3600 + 59)).toBe("3 d 4 h");
   });
   it("charts bytes in the unit of their largest value", () => {
     expect(byteScale(0)).toEqual({ divisor: 1, label: "B" });

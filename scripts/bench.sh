@@ -8,3 +8,4 @@ npm run build >/dev/null
 node scripts/bench/api.mjs "$@"
 node scripts/bench/instances.mjs
 node scripts/bench/realtime.mjs
+node scripts/bench/billing.mjs

@@ -9,6 +9,7 @@ import { EmailField, NewPasswordFields, UsernameField } from "../common/account-
 import { errorText } from "../common/error-text";
 import { FormDialog } from "../common/form-dialog";
 import { usePrefs, useT } from "../providers/i18n";
+import { UserBilling } from "./user-billing";
 
 /** Admin: users with server-side search, filters and pagination; role and active actions. */
 export function UsersTable() {
@@ -23,6 +24,8 @@ export function UsersTable() {
   const updateSettings = useUpdateSettings();
   const create = useAdminCreateUser();
   const [creating, setCreating] = useState(false);
+  // By id: the drawer follows the list as it refreshes (a new balance after an adjustment).
+  const [billing, setBilling] = useState<string | null>(null);
 
   function confirmChange(u: TUserProfile, body: { role?: "admin" | "user"; isActive?: boolean }, content: string) {
     modal.confirm({
@@ -134,7 +137,16 @@ export function UsersTable() {
             dataIndex: "isActive",
             render: (a: boolean) => <Tag color={a ? "green" : "red"}>{a ? t("users.active") : t("users.inactive")}</Tag>,
           },
-          { title: t("users.balance"), dataIndex: "balanceCents", align: "right", render: (c: number) => formatMoney(c, locale) },
+          {
+            title: t("users.balance"),
+            dataIndex: "balanceCents",
+            align: "right",
+            render: (c: number, u) => (
+              <Typography.Link onClick={() => setBilling(u.id)} data-testid={`balance-${u.username}`}>
+                {formatMoney(c, locale)}
+              </Typography.Link>
+            ),
+          },
           { title: t("users.lastLogin"), dataIndex: "lastLoginAt", render: formatTime },
           { title: t("common.createdAt"), dataIndex: "createdAt", render: formatTime },
           {
@@ -171,6 +183,7 @@ export function UsersTable() {
           },
         ]}
       />
+      <UserBilling user={users.data?.items.find((u) => u.id === billing) ?? null} onClose={() => setBilling(null)} />
       <FormDialog<TAdminCreateUserRequest>
         title={t("users.newUser")}
         open={creating}

@@ -3,16 +3,16 @@ import { useEffect, useMemo, useRef } from "react";
 import { theme } from "antd";
 import { byteScale } from "@/lib/format";
 import * as echarts from "echarts/core";
-import { LineChart, type LineSeriesOption } from "echarts/charts";
-import { GridComponent, TooltipComponent, type GridComponentOption, type TooltipComponentOption } from "echarts/components";
+import { BarChart, LineChart, type BarSeriesOption, type LineSeriesOption } from "echarts/charts";
+import { GridComponent, LegendComponent, TooltipComponent, type GridComponentOption, type LegendComponentOption, type TooltipComponentOption } from "echarts/components";
 import { CanvasRenderer } from "echarts/renderers";
 
-// A small ECharts host: only the parts line charts need are registered (keeps the bundle
-// small). The chart follows its container's size and is disposed on unmount.
+// A small ECharts host: only the parts line and bar charts need are registered (keeps the
+// bundle small). The chart follows its container's size and is disposed on unmount.
 
-echarts.use([LineChart, GridComponent, TooltipComponent, CanvasRenderer]);
+echarts.use([LineChart, BarChart, GridComponent, LegendComponent, TooltipComponent, CanvasRenderer]);
 
-export type LineChartOption = echarts.ComposeOption<LineSeriesOption | GridComponentOption | TooltipComponentOption>;
+export type LineChartOption = echarts.ComposeOption<LineSeriesOption | BarSeriesOption | GridComponentOption | LegendComponentOption | TooltipComponentOption>;
 
 /** `points`: how many data points it shows, exposed as data-points (tests wait on it). */
 export function EChart({ option, height = 220, testId, points }: { option: LineChartOption; height?: number; testId?: string; points?: number }) {

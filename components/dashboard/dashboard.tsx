@@ -5,9 +5,12 @@ import { Card, Col, Flex, List, Result, Row, Skeleton, Statistic, Typography, Bu
 import type { TInstance } from "@/lib/contracts/instances";
 import { useInstances } from "@/lib/hooks/instances";
 import { useLiveStats, type LiveStats } from "@/lib/hooks/live-stats";
+import { useBillingSummary } from "@/lib/hooks/billing";
 import { useMe } from "@/lib/hooks/users";
 import { InstanceStatusBadge } from "../instances/instance-status";
+import { useRunway } from "../billing/runway";
 import { ClusterOverview } from "./cluster-overview";
+import { PlatformOverview } from "./platform";
 import { formatMoney, formatPercent, formatTime } from "@/lib/format";
 import { Sparkline } from "../common/sparkline";
 import { usePrefs, useT } from "../providers/i18n";
@@ -83,6 +86,8 @@ export function Dashboard() {
   const t = useT();
   const { locale } = usePrefs();
   const me = useMe();
+  const summary = useBillingSummary();
+  const runway = useRunway();
   if (me.isLoading) return <Skeleton active />;
   if (me.isError || !me.data) {
     return <Result status="error" title={t("common.loadFailed")} extra={<Button onClick={() => void me.refetch()}>{t("common.retry")}</Button>} />;
@@ -93,8 +98,13 @@ export function Dashboard() {
       <Typography.Title level={3}>{t("dashboard.welcome", { name: u.nickname || u.username })}</Typography.Title>
       <Row gutter={[16, 16]}>
         <Col xs={24} md={8}>
-          <Card>
-            <Statistic title={t("dashboard.balance")} value={formatMoney(u.balanceCents, locale)} data-testid="balance" />
+          <Card style={{ height: "100%" }}>
+            <Statistic title={t("dashboard.balance")} value={formatMoney(summary.data?.balanceCents ?? u.balanceCents, locale)} data-testid="balance" />
+            {summary.data && (
+              <Typography.Text type={summary.data.lowBalance ? "warning" : "secondary"} data-testid="dashboard-runway">
+                {runway(summary.data)} · <Link href="/billing">{t("billing.topUp")}</Link>
+              </Typography.Text>
+            )}
           </Card>
         </Col>
         <Col xs={24} md={8}>
@@ -112,9 +122,14 @@ export function Dashboard() {
         <MyInstances userId={u.id} />
       </div>
       {u.role === "admin" && (
-        <div style={{ marginTop: 24 }}>
-          <ClusterOverview />
-        </div>
+        <>
+          <div style={{ marginTop: 24 }}>
+            <ClusterOverview />
+          </div>
+          <div style={{ marginTop: 24 }}>
+            <PlatformOverview />
+          </div>
+        </>
       )}
     </>
   );

@@ -9,11 +9,12 @@ import type { TSpec, TSpecNode } from "@/lib/contracts/specs";
 import { useImages, useSpecNodes, useSpecs } from "@/lib/hooks/catalog";
 import { useCreateInstance } from "@/lib/hooks/instances";
 import { defaultInstanceName, randomSuffix } from "@/lib/instances";
-import { formatMoney } from "@/lib/format";
+import { formatDuration, formatMoney } from "@/lib/format";
 import { SpecFacts } from "../catalog/spec-facts";
 import { errorText, fieldErrors } from "../common/error-text";
 import { LoadError } from "../common/listing";
 import { usePrefs, useT } from "../providers/i18n";
+import { useBillingSummary } from "@/lib/hooks/billing";
 
 // Launching an instance: pick a listed image and a spec as cards (specs no node has room for
 // are shown but disabled), a node (automatic by default), a name and a remark. The server's
@@ -115,6 +116,28 @@ function Section({ n, title, children }: { n: number; title: string; children: R
     <Card title={`${n}. ${title}`} size="small">
       {children}
     </Card>
+  );
+}
+
+/** What the balance buys of a spec, or how much is missing to launch it. */
+function Affordability({ pricePerHourCents }: { pricePerHourCents: number }) {
+  const t = useT();
+  const { locale } = usePrefs();
+  const s = useBillingSummary().data;
+  if (!s || pricePerHourCents <= 0) return null;
+  const balance = formatMoney(s.balanceCents, locale);
+  const needed = Math.max(1, Math.ceil((pricePerHourCents * s.minBalanceMinutes) / 60));
+  if (s.balanceCents < needed) {
+    return (
+      <Typography.Text type="danger" data-testid="launch-affordability">
+        {t("billing.notEnough", { balance, needed: formatMoney(needed, locale) })} <Link href="/billing">{t("billing.topUp")}</Link>
+      </Typography.Text>
+    );
+  }
+  return (
+    <Typography.Text type="secondary" data-testid="launch-affordability">
+      {t("billing.buys", { balance, time: formatDuration(Math.floor((s.balanceCents / pricePerHourCents) * 3600)) })}
+    </Typography.Text>
   );
 }
 
@@ -234,12 +257,15 @@ export function LaunchWizard() {
           <Space orientation="vertical" style={{ width: "100%" }}>
             {launchError && <Alert type="error" showIcon title={t("instances.launchFailed")} description={launchError} data-testid="launch-error" />}
             <Space wrap style={{ width: "100%", justifyContent: "space-between" }}>
-              <Typography.Text>
-                {t("instances.price")}:{" "}
-                <Typography.Text strong style={{ fontSize: 18 }}>
-                  {spec ? t("catalog.perHour", { price: formatMoney(spec.pricePerHourCents, locale) }) : "—"}
+              <Space orientation="vertical" size={0}>
+                <Typography.Text>
+                  {t("instances.price")}:{" "}
+                  <Typography.Text strong style={{ fontSize: 18 }} data-testid="launch-price">
+                    {spec ? t("catalog.perHour", { price: formatMoney(spec.pricePerHourCents, locale) }) : "—"}
+                  </Typography.Text>
                 </Typography.Text>
-              </Typography.Text>
+                {spec && <Affordability pricePerHourCents={spec.pricePerHourCents} />}
+              </Space>
               <Space>
                 <Link href="/instances">
                   <Button>{t("common.cancel")}</Button>

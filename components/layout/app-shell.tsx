@@ -23,6 +23,7 @@ import {
 import type { MenuProps } from "antd";
 import { LOCALES, type Locale } from "@/lib/i18n";
 import { usePrefs, useT } from "../providers/i18n";
+import { LowBalanceBanner } from "../billing/low-balance-banner";
 
 // The console frame: sidebar navigation (admin section for admins), top bar with language,
 // theme and the user menu.
@@ -121,7 +122,10 @@ export function AppShell({ user, children }: { user: ShellUser; children: React.
             </Dropdown>
           </Space>
         </Layout.Header>
-        <Layout.Content style={{ padding: 24 }}>{children}</Layout.Content>
+        <Layout.Content style={{ padding: 24 }}>
+          <LowBalanceBanner />
+          {children}
+        </Layout.Content>
       </Layout>
     </Layout>
   );

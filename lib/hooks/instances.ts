@@ -1,7 +1,7 @@
 "use client";
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { call } from "../api/client";
-import { instanceKeys, specKeys } from "../api/keys";
+import { billingKeys, instanceKeys, specKeys } from "../api/keys";
 import { api } from "../contracts";
 import type { TCreateInstanceRequest, TInstance, TInstanceStatus, TUpdateInstanceRequest } from "../contracts/instances";
 import { rangeQuery } from "./metrics";
@@ -41,6 +41,8 @@ function useInvalidateAfter() {
     if (changed) qc.setQueryData(instanceKeys.one(changed.id), changed);
     void qc.invalidateQueries({ queryKey: instanceKeys.all });
     void qc.invalidateQueries({ queryKey: specKeys.all });
+    // What runs is what is charged: the balance's runway changes.
+    void qc.invalidateQueries({ queryKey: billingKeys.all });
   };
 }
 

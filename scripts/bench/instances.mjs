@@ -7,7 +7,7 @@ import path from "node:path";
 import { fileURLToPath } from "node:url";
 import autocannon from "autocannon";
 import { printFacts } from "./machine.mjs";
-import { startConsole } from "./servers.mjs";
+import { adminSession, startConsole } from "./servers.mjs";
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../..");
 const RUNS = Number(process.env.BENCH_LAUNCHES ?? 7);
@@ -37,9 +37,7 @@ async function bench(db, port) {
   const c = await startConsole(db, port);
   const rows = [];
   try {
-    const { token } = await json(await fetch(`${c.url}/api/v1/auth/login`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ username: "admin", password: c.adminPassword }) }));
-    const h = { authorization: `Bearer ${token}`, "content-type": "application/json" };
-    const post = (url, body) => fetch(`${c.url}${url}`, { method: "POST", headers: h, body: JSON.stringify(body) }).then(json);
+    const { h, post } = await adminSession(c);
     const node = await post("/api/v1/nodes", { name: "bench-local", dockerAddress: "unix:///var/run/docker.sock", cpuCores: 64, memoryGb: 256 });
     await post(`/api/v1/nodes/${node.id}/test`, {});
     const image = await post("/api/v1/images", { name: "aic-app", address: IMAGE });

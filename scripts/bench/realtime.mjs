@@ -8,7 +8,7 @@ import { readFileSync } from "node:fs";
 import Docker from "dockerode";
 import { io } from "socket.io-client";
 import { printFacts } from "./machine.mjs";
-import { startConsole } from "./servers.mjs";
+import { adminSession, startConsole } from "./servers.mjs";
 
 const KEYS = Number(process.env.BENCH_KEYSTROKES ?? 300);
 const FLOOD_MB = Number(process.env.BENCH_FLOOD_MB ?? 50);
@@ -116,9 +116,7 @@ printFacts("Realtime benchmark (console /terminal and /stats against a real cont
 const c = await startConsole("sqlite", 3221, { TERMINAL_MAX_PER_USER: String(TERMINALS + 10) });
 const rows = [];
 try {
-  const { token } = await json(await fetch(`${c.url}/api/v1/auth/login`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ username: "admin", password: c.adminPassword }) }));
-  const h = { authorization: `Bearer ${token}`, "content-type": "application/json" };
-  const post = (url, body) => fetch(`${c.url}${url}`, { method: "POST", headers: h, body: JSON.stringify(body) }).then(json);
+  const { token, h, post } = await adminSession(c);
   const node = await post("/api/v1/nodes", { name: "bench-local", dockerAddress: "unix:///var/run/docker.sock", cpuCores: 64, memoryGb: 256 });
   await post(`/api/v1/nodes/${node.id}/test`, {});
   const image = await post("/api/v1/images", { name: "aic-app", address: "local/aic-app:latest" });

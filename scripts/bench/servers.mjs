@@ -49,3 +49,20 @@ export async function startConsole(provider, port, extraEnv = {}) {
       }),
   };
 }
+
+async function json(res) {
+  if (!res.ok) throw new Error(`${res.url}: ${res.status} ${await res.text()}`);
+  return res.status === 204 ? null : res.json();
+}
+
+/**
+ * Signs in as the built-in admin and gives it money to launch with (a ledger adjustment):
+ * answers the headers and a JSON POST helper.
+ */
+export async function adminSession(c) {
+  const { token, user } = await json(await fetch(`${c.url}/api/v1/auth/login`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ username: "admin", password: c.adminPassword }) }));
+  const h = { authorization: `Bearer ${token}`, "content-type": "application/json" };
+  const post = (url, body) => fetch(`${c.url}${url}`, { method: "POST", headers: h, body: JSON.stringify(body) }).then(json);
+  await post(`/api/v1/admin/users/${user.id}/adjustments`, { amountCents: 10_000_000, reason: "Benchmark funds" });
+  return { token, h, post };
+}

@@ -1,5 +1,5 @@
 import "server-only";
-import { db } from "../db/client";
+import { db, type Prisma } from "../db/client";
 import { env } from "../env";
 import { isUniqueViolation } from "../http/errors";
 import { logger } from "../logger";
@@ -18,6 +18,7 @@ import * as ledger from "./ledger.repo";
 // next ticks; an instance whose node is unreachable (unknown) waits until it is seen.
 // A charge is made only while the balance is positive: the interval that crosses zero is
 // the whole overdraft, and the user's running instances are then stopped (see workers/meter).
+// A tick works per user: one transaction per user and round moves all their meters.
 
 const HOUR_MS = 3_600_000n;
 
@@ -68,71 +69,102 @@ const meterSelect = { id: true, userId: true, name: true, status: true, pricePer
 
 const hours = (ms: number) => `${Math.round((ms / 3_600_000) * 10_000) / 10_000} h`;
 
-type Outcome = { result: "done" | "raced"; balanceCents: number | null; charged: number };
+type Item = { row: MeterRow; step: Step };
+type UserOutcome = { applied: Item[]; charged: number; balanceCents: number };
 
-/**
- * Applies one step: moves the instance's meter (only if nobody else did: compare-and-set on
- * meteredUntil) and writes its ledger entry, in one transaction.
- */
-async function apply(row: MeterRow, step: Step): Promise<Outcome> {
-  try {
-    return await db().$transaction(async (tx) => {
-      const data =
-        step.kind === "charge"
-          ? { meteredUntil: step.final ? null : step.to, meteredMs: { increment: step.ms } }
-          : step.kind === "refund"
-            ? { meteredUntil: null, meteredMs: { decrement: step.ms } }
-            : { meteredUntil: null };
-      const moved = await tx.instance.updateMany({ where: { id: row.id, meteredUntil: row.meteredUntil }, data });
-      if (moved.count === 0) return { result: "raced", balanceCents: null, charged: 0 } as Outcome;
-      if (step.kind === "close" || step.amount === 0) return { result: "done", balanceCents: null, charged: 0 } as Outcome;
-      const period = { periodStart: step.from, periodEnd: step.to, instanceId: row.id };
-      if (step.kind === "refund") {
-        const e = await ledger.post(tx, { userId: row.userId, kind: "refund", amountCents: step.amount, idempotencyKey: `refund:${row.id}:${step.to.toISOString()}`, note: `${row.name}: ${hours(step.ms)} charged past its stop`, ...period });
-        return { result: "done", balanceCents: e.balanceAfterCents, charged: -step.amount } as Outcome;
-      }
-      const { balanceCents } = await tx.user.findUniqueOrThrow({ where: { id: row.userId }, select: { balanceCents: true } });
-      // Used up: this time is not charged (the overdraft is at most the interval that crossed zero).
-      if (balanceCents <= 0) return { result: "done", balanceCents, charged: 0 } as Outcome;
-      const e = await ledger.post(tx, {
-        userId: row.userId,
-        kind: "usage",
-        amountCents: -step.amount,
-        idempotencyKey: `usage:${row.id}:${step.from.toISOString()}`,
-        note: `${row.name}: ${hours(step.ms)} at ${row.pricePerHourCents} cents/h`,
-        ...period,
-      });
-      return { result: "done", balanceCents: e.balanceAfterCents, charged: step.amount } as Outcome;
-    }, ledger.CONTENDED);
-  } catch (err) {
-    // The entry exists: another meter wrote it between our read and our write.
-    if (isUniqueViolation(err)) return { result: "raced", balanceCents: null, charged: 0 };
-    throw err;
-  }
+/** The meter's next position after a step (what the compare-and-set writes). */
+function advance(step: Step) {
+  if (step.kind === "charge") return { meteredUntil: step.final ? null : step.to, meteredMs: { increment: step.ms } };
+  if (step.kind === "refund") return { meteredUntil: null, meteredMs: { decrement: step.ms } };
+  return { meteredUntil: null };
 }
 
-/** Runs an instance's meter as far as `now` allows. Answers the cents charged and whether its user's balance is used up. */
-export async function meterInstance(row: MeterRow, now: Date, intervalMs = env().BILLING_INTERVAL_SEC * 1000): Promise<{ charged: number; exhausted: boolean }> {
-  let r = row;
+/**
+ * Applies one step for each of a user's instances in one transaction: the user's row is
+ * locked first, each instance's meter moves only if nobody else moved it (compare-and-set
+ * on meteredUntil), charges are made while the balance is positive, and the entries and
+ * the new balance are written together. Steps another meter took are left out.
+ */
+async function applyForUser(userId: string, items: Item[]): Promise<UserOutcome> {
+  return db().$transaction(async (tx) => {
+    // A no-op update: takes the row lock (PostgreSQL), so the balance read stays true until commit.
+    const { balanceCents: start } = await tx.user.update({ where: { id: userId }, data: { balanceCents: { increment: 0 } }, select: { balanceCents: true } });
+    let balance = start;
+    let charged = 0;
+    const applied: Item[] = [];
+    const entries: Prisma.LedgerEntryCreateManyInput[] = [];
+    for (const item of items) {
+      const { row, step } = item;
+      const moved = await tx.instance.updateMany({ where: { id: row.id, meteredUntil: row.meteredUntil }, data: advance(step) });
+      if (moved.count === 0) continue;
+      applied.push(item);
+      if (step.kind === "close" || step.amount === 0) continue;
+      const period = { userId, instanceId: row.id, periodStart: step.from, periodEnd: step.to };
+      if (step.kind === "refund") {
+        balance += step.amount;
+        charged -= step.amount;
+        entries.push({ ...period, kind: "refund", amountCents: step.amount, balanceAfterCents: balance, idempotencyKey: `refund:${row.id}:${step.to.toISOString()}`, note: `${row.name}: ${hours(step.ms)} charged past its stop` });
+      } else if (balance > 0) {
+        // Used up (≤ 0): this time is not charged; the overdraft is at most the interval that crossed zero.
+        balance -= step.amount;
+        charged += step.amount;
+        entries.push({ ...period, kind: "usage", amountCents: -step.amount, balanceAfterCents: balance, idempotencyKey: `usage:${row.id}:${step.from.toISOString()}`, note: `${row.name}: ${hours(step.ms)} at ${row.pricePerHourCents} cents/h` });
+      }
+    }
+    if (entries.length) {
+      await tx.ledgerEntry.createMany({ data: entries });
+      await tx.user.update({ where: { id: userId }, data: { balanceCents: balance }, select: { id: true } });
+    }
+    return { applied, charged, balanceCents: balance };
+  }, ledger.CONTENDED);
+}
+
+/**
+ * Runs the meters of `rows` as far as `now` allows: in rounds of one step per instance,
+ * one transaction per user per round (a back-fill after downtime takes one round per
+ * missed interval). Answers the cents charged and the users whose balance is used up
+ * while they have instances running.
+ */
+export async function meterRows(rows: MeterRow[], now: Date, signal?: AbortSignal, intervalMs = env().BILLING_INTERVAL_SEC * 1000): Promise<{ charged: number; exhaustedUsers: string[] }> {
+  const exhausted = new Set<string>();
   let charged = 0;
-  let exhausted = false;
-  for (;;) {
-    const step = nextStep(r, now, intervalMs);
-    if (!step) break;
-    const out = await apply(r, step);
-    if (out.result === "raced") break;
-    charged += out.charged;
-    if (out.balanceCents !== null && out.balanceCents <= 0 && r.status === "running") exhausted = true;
-    if (step.kind !== "charge" || step.final) break;
-    r = { ...r, meteredUntil: step.to, meteredMs: r.meteredMs + step.ms };
+  let pending = rows;
+  while (pending.length && !signal?.aborted) {
+    const byUser = new Map<string, Item[]>();
+    for (const row of pending) {
+      const step = nextStep(row, now, intervalMs);
+      if (step) byUser.set(row.userId, [...(byUser.get(row.userId) ?? []), { row, step }]);
+    }
+    const next: MeterRow[] = [];
+    const users = [...byUser.entries()];
+    for (let i = 0; i < users.length && !signal?.aborted; i += PARALLEL) {
+      await Promise.all(
+        users.slice(i, i + PARALLEL).map(async ([userId, items]) => {
+          let out: UserOutcome;
+          try {
+            out = await applyForUser(userId, items);
+          } catch (err) {
+            // An entry that exists already: another meter got there first; its next tick continues.
+            if (!isUniqueViolation(err)) logger.error({ err, userId }, "metering failed");
+            return;
+          }
+          charged += out.charged;
+          if (out.balanceCents <= 0 && items.some((it) => it.row.status === "running")) exhausted.add(userId);
+          for (const { row, step } of out.applied) {
+            if (step.kind === "charge" && !step.final) next.push({ ...row, meteredUntil: step.to, meteredMs: row.meteredMs + step.ms });
+          }
+        }),
+      );
+    }
+    pending = next;
   }
-  return { charged, exhausted };
+  return { charged, exhaustedUsers: [...exhausted] };
 }
 
 /** Settles one instance's meter now (after a stop or delete, before a start). */
 export async function settleInstance(id: string, now = new Date()): Promise<void> {
   const row = await db().instance.findUnique({ where: { id }, select: meterSelect });
-  if (row?.meteredUntil) await meterInstance(row, now);
+  if (row?.meteredUntil) await meterRows([row], now);
 }
 
 const PARALLEL = 8;
@@ -140,20 +172,5 @@ const PARALLEL = 8;
 /** One tick over every metered instance. Answers the users whose balance ran out while instances run. */
 export async function meterAll(signal?: AbortSignal, now = new Date()): Promise<{ instances: number; charged: number; exhaustedUsers: string[] }> {
   const rows = await db().instance.findMany({ where: { meteredUntil: { not: null } }, select: meterSelect });
-  const exhausted = new Set<string>();
-  let charged = 0;
-  for (let i = 0; i < rows.length && !signal?.aborted; i += PARALLEL) {
-    await Promise.all(
-      rows.slice(i, i + PARALLEL).map(async (row) => {
-        try {
-          const out = await meterInstance(row, now);
-          charged += out.charged;
-          if (out.exhausted) exhausted.add(row.userId);
-        } catch (err) {
-          logger.error({ err, instanceId: row.id }, "metering failed");
-        }
-      }),
-    );
-  }
-  return { instances: rows.length, charged, exhaustedUsers: [...exhausted] };
+  return { instances: rows.length, ...(await meterRows(rows, now, signal)) };
 }

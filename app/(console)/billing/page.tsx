@@ -1,6 +1,6 @@
-// Placeholder until its issue lands. Auth: user.
-import { Placeholder } from "@/components/common/placeholder";
+// Billing: balance, redeeming codes, the ledger. Auth: user.
+import { BillingPage } from "@/components/billing/billing-page";
 
-export default function BillingPage() {
-  return <Placeholder page="nav.billing" />;
+export default function Billing() {
+  return <BillingPage />;
 }

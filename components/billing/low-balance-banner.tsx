@@ -1,0 +1,36 @@
+"use client";
+import Link from "next/link";
+import { Alert, Button } from "antd";
+import { useBillingSummary } from "@/lib/hooks/billing";
+import { formatDuration, formatMoney } from "@/lib/format";
+import { usePrefs, useT } from "../providers/i18n";
+
+// On every page while it matters: the balance will not last long at the current rate (with
+// the time left), or it is used up and running instances are being stopped.
+
+export function LowBalanceBanner() {
+  const t = useT();
+  const { locale } = usePrefs();
+  const s = useBillingSummary().data;
+  if (!s) return null;
+  const balance = formatMoney(s.balanceCents, locale);
+  const exhausted = s.balanceCents <= 0 && s.runningInstances > 0;
+  if (!exhausted && !s.lowBalance) return null;
+  return (
+    <Alert
+      type={exhausted ? "error" : "warning"}
+      showIcon
+      banner
+      data-testid="low-balance"
+      style={{ marginBottom: 16 }}
+      title={exhausted ? t("billing.exhaustedBanner", { balance }) : t("billing.lowBanner", { balance, time: formatDuration(s.secondsLeft ?? 0), rate: formatMoney(s.burnCentsPerHour, locale) })}
+      action={
+        <Link href="/billing">
+          <Button size="small" type="primary">
+            {t("billing.topUp")}
+          </Button>
+        </Link>
+      }
+    />
+  );
+}
