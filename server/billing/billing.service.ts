@@ -3,7 +3,6 @@ import type { TBillingSummary, TLedgerEntry, TLedgerQuery, TRevenue } from "@/li
 import type { Principal } from "../auth/principal";
 import { isAdmin } from "../auth/permissions";
 import { audit } from "../audit/audit.service";
-import { db } from "../db/client";
 import { env } from "../env";
 import { AppError, isUniqueViolation, notFound } from "../http/errors";
 import * as ledger from "./ledger.repo";
@@ -20,8 +19,7 @@ export async function assertCanAfford(userId: string, pricePerHourCents: number)
   if (pricePerHourCents <= 0) return;
   const minutes = env().BILLING_MIN_BALANCE_MINUTES;
   const needed = Math.ceil((pricePerHourCents * minutes) / 60);
-  const user = await db().user.findUnique({ where: { id: userId }, select: { balanceCents: true } });
-  const balance = user?.balanceCents ?? 0;
+  const balance = (await ledger.balanceOf(userId)) ?? 0;
   if (balance < Math.max(needed, 1)) {
     throw new AppError(
       "INSUFFICIENT_BALANCE",
@@ -37,15 +35,13 @@ export function secondsLeft(balanceCents: number, burnCentsPerHour: number): num
 }
 
 export async function summary(userId: string): Promise<TBillingSummary> {
-  const [user, running] = await Promise.all([
-    db().user.findUniqueOrThrow({ where: { id: userId }, select: { balanceCents: true } }),
-    db().instance.findMany({ where: { userId, status: "running" }, select: { pricePerHourCents: true } }),
-  ]);
-  const burn = running.reduce((s, r) => s + r.pricePerHourCents, 0);
-  const left = secondsLeft(user.balanceCents, burn);
+  const [balance, running] = await Promise.all([ledger.balanceOf(userId), ledger.runningPrices(userId)]);
+  if (balance === null) throw notFound("User");
+  const burn = running.reduce((s, p) => s + p, 0);
+  const left = secondsLeft(balance, burn);
   const { BILLING_LOW_BALANCE_MINUTES: low, BILLING_MIN_BALANCE_MINUTES: min } = env();
   return {
-    balanceCents: user.balanceCents,
+    balanceCents: balance,
     burnCentsPerHour: burn,
     runningInstances: running.length,
     secondsLeft: left,
@@ -103,12 +99,8 @@ export async function* ledgerCsv(p: Principal, q: TLedgerQuery): AsyncGenerator<
 }
 
 export async function adjust(p: Principal, userId: string, input: { amountCents: number; reason: string }, ip: string): Promise<TLedgerEntry> {
-  const user = await db().user.findUnique({ where: { id: userId }, select: { id: true } });
-  if (!user) throw notFound("User");
-  const entry = await db().$transaction((tx) =>
-    ledger.post(tx, { userId, kind: "adjustment", amountCents: input.amountCents, idempotencyKey: `adjustment:${crypto.randomUUID()}`, note: input.reason, actorId: p.userId }),
-    ledger.CONTENDED,
-  );
+  if ((await ledger.balanceOf(userId)) === null) throw notFound("User");
+  const entry = await ledger.postEntry({ userId, kind: "adjustment", amountCents: input.amountCents, idempotencyKey: `adjustment:${crypto.randomUUID()}`, note: input.reason, actorId: p.userId });
   await audit({ actorId: p.userId, action: "billing.adjust", target: { type: "user", id: userId }, detail: { amountCents: input.amountCents, reason: input.reason }, ip });
   return (await toDtos([entry]))[0]!;
 }
@@ -116,11 +108,8 @@ export async function adjust(p: Principal, userId: string, input: { amountCents:
 /** A ledger line saying why an instance was stopped: its owner's balance ran out (no amount). */
 export async function recordStopForBalance(row: { id: string; userId: string; name: string; stoppedAt: Date | null }): Promise<void> {
   const at = row.stoppedAt ?? new Date();
-  await db()
-    .$transaction(
-      (tx) => ledger.post(tx, { userId: row.userId, kind: "usage", amountCents: 0, idempotencyKey: `stopped:${row.id}:${at.toISOString()}`, instanceId: row.id, note: `${row.name} stopped: the balance ran out (its data is kept)` }),
-      ledger.CONTENDED,
-    )
+  await ledger
+    .postEntry({ userId: row.userId, kind: "usage", amountCents: 0, idempotencyKey: `stopped:${row.id}:${at.toISOString()}`, instanceId: row.id, note: `${row.name} stopped: the balance ran out (its data is kept)` })
     .catch((err: unknown) => {
       if (!isUniqueViolation(err)) throw err;
     });

@@ -45,6 +45,20 @@ export async function post(tx: Tx, e: NewEntry): Promise<EntryRow> {
   return tx.ledgerEntry.create({ data: { ...e, balanceAfterCents: balanceCents } });
 }
 
+/** post() in a transaction of its own. */
+export function postEntry(e: NewEntry): Promise<EntryRow> {
+  return db().$transaction((tx) => post(tx, e), CONTENDED);
+}
+
+export async function balanceOf(userId: string): Promise<number | null> {
+  return (await db().user.findUnique({ where: { id: userId }, select: { balanceCents: true } }))?.balanceCents ?? null;
+}
+
+/** The hourly prices of a user's running instances. */
+export async function runningPrices(userId: string): Promise<number[]> {
+  return (await db().instance.findMany({ where: { userId, status: "running" }, select: { pricePerHourCents: true } })).map((r) => r.pricePerHourCents);
+}
+
 export type LedgerFilter = { userId: string; kind?: string; from?: Date; to?: Date };
 
 function whereOf(f: LedgerFilter): Prisma.LedgerEntryWhereInput {

@@ -1,7 +1,7 @@
 // Metering arithmetic: exact hourly sums for any price, proportional partial intervals,
 // and what the meter does next for each state of an instance.
 import { describe, expect, it } from "vitest";
-import { chargeFor, nextStep, type MeterRow } from "./meter";
+import { chargeFor, nextStep, planEntries, type MeterRow } from "./meter";
 
 const MIN = 60_000;
 const HOUR = 60 * MIN;
@@ -64,5 +64,29 @@ describe("nextStep", () => {
     expect(nextStep(row({ status: "unknown" }), at(10 * MIN), MIN)).toBeNull();
     expect(nextStep(row({ status: "failed" }), at(10 * MIN), MIN)).toEqual({ kind: "close" });
     expect(nextStep(row({ meteredUntil: null }), at(10 * MIN), MIN)).toBeNull();
+  });
+});
+
+describe("planEntries", () => {
+  const t0 = new Date("2026-11-27T10:00:00Z");
+  const row = (id: string): MeterRow => ({ id, userId: "u", name: id, status: "running", pricePerHourCents: 600, meteredUntil: t0, meteredMs: 0, stoppedAt: null, deletedAt: null });
+  const charge = (id: string, amount: number) => ({ row: row(id), step: { kind: "charge" as const, from: t0, to: new Date(t0.getTime() + MIN), ms: MIN, amount, final: false } });
+
+  it("charges while the balance is positive: the crossing interval is the whole overdraft", () => {
+    const out = planEntries("u", 15, [charge("a", 10), charge("b", 10), charge("c", 10)]);
+    expect(out.entries.map((e) => [e.instanceId, e.amountCents, e.balanceAfterCents])).toEqual([
+      ["a", -10, 5],
+      ["b", -10, -5],
+    ]);
+    expect(out).toMatchObject({ balance: -5, charged: 20 });
+  });
+
+  it("credits refunds first in line and keys every entry by instance and time", () => {
+    const refund = { row: row("r"), step: { kind: "refund" as const, from: t0, to: new Date(t0.getTime() + 30_000), ms: 30_000, amount: 5 } };
+    const out = planEntries("u", 0, [refund, charge("a", 10)]);
+    expect(out.entries.map((e) => [e.kind, e.amountCents, e.balanceAfterCents, e.idempotencyKey])).toEqual([
+      ["refund", 5, 5, `refund:r:${new Date(t0.getTime() + 30_000).toISOString()}`],
+      ["usage", -10, -5, `usage:a:${t0.toISOString()}`],
+    ]);
   });
 });

@@ -1,9 +1,8 @@
 import "server-only";
-import { db, type Prisma } from "../db/client";
 import { env } from "../env";
 import { isUniqueViolation } from "../http/errors";
 import { logger } from "../logger";
-import * as ledger from "./ledger.repo";
+import * as repo from "./meter.repo";
 
 // The meter: running time is charged per interval (BILLING_INTERVAL_SEC) at the price locked
 // when the instance was launched. Each instance carries how far it was charged
@@ -65,58 +64,34 @@ export function nextStep(row: MeterRow, now: Date, intervalMs: number): Step | n
   return { kind: "close" };
 }
 
-const meterSelect = { id: true, userId: true, name: true, status: true, pricePerHourCents: true, meteredUntil: true, meteredMs: true, stoppedAt: true, deletedAt: true } as const;
-
 const hours = (ms: number) => `${Math.round((ms / 3_600_000) * 10_000) / 10_000} h`;
 
-type Item = { row: MeterRow; step: Step };
-type UserOutcome = { applied: Item[]; charged: number; balanceCents: number };
-
-/** The meter's next position after a step (what the compare-and-set writes). */
-function advance(step: Step) {
-  if (step.kind === "charge") return { meteredUntil: step.final ? null : step.to, meteredMs: { increment: step.ms } };
-  if (step.kind === "refund") return { meteredUntil: null, meteredMs: { decrement: step.ms } };
-  return { meteredUntil: null };
-}
+type Item = repo.Item;
+type Entry = repo.Entry;
 
 /**
- * Applies one step for each of a user's instances in one transaction: the user's row is
- * locked first, each instance's meter moves only if nobody else moved it (compare-and-set
- * on meteredUntil), charges are made while the balance is positive, and the entries and
- * the new balance are written together. Steps another meter took are left out.
+ * The ledger entries of a user's applied steps, in order, from the balance `start`: refunds
+ * credit; charges are made only while the balance is positive (the overdraft is at most
+ * the interval that crossed zero; later time is not charged). Pure.
  */
-async function applyForUser(userId: string, items: Item[]): Promise<UserOutcome> {
-  return db().$transaction(async (tx) => {
-    // A no-op update: takes the row lock (PostgreSQL), so the balance read stays true until commit.
-    const { balanceCents: start } = await tx.user.update({ where: { id: userId }, data: { balanceCents: { increment: 0 } }, select: { balanceCents: true } });
-    let balance = start;
-    let charged = 0;
-    const applied: Item[] = [];
-    const entries: Prisma.LedgerEntryCreateManyInput[] = [];
-    for (const item of items) {
-      const { row, step } = item;
-      const moved = await tx.instance.updateMany({ where: { id: row.id, meteredUntil: row.meteredUntil }, data: advance(step) });
-      if (moved.count === 0) continue;
-      applied.push(item);
-      if (step.kind === "close" || step.amount === 0) continue;
-      const period = { userId, instanceId: row.id, periodStart: step.from, periodEnd: step.to };
-      if (step.kind === "refund") {
-        balance += step.amount;
-        charged -= step.amount;
-        entries.push({ ...period, kind: "refund", amountCents: step.amount, balanceAfterCents: balance, idempotencyKey: `refund:${row.id}:${step.to.toISOString()}`, note: `${row.name}: ${hours(step.ms)} charged past its stop` });
-      } else if (balance > 0) {
-        // Used up (≤ 0): this time is not charged; the overdraft is at most the interval that crossed zero.
-        balance -= step.amount;
-        charged += step.amount;
-        entries.push({ ...period, kind: "usage", amountCents: -step.amount, balanceAfterCents: balance, idempotencyKey: `usage:${row.id}:${step.from.toISOString()}`, note: `${row.name}: ${hours(step.ms)} at ${row.pricePerHourCents} cents/h` });
-      }
+export function planEntries(userId: string, start: number, applied: Item[]): { entries: Entry[]; balance: number; charged: number } {
+  let balance = start;
+  let charged = 0;
+  const entries: Entry[] = [];
+  for (const { row, step } of applied) {
+    if (step.kind === "close" || step.amount === 0) continue;
+    const period = { userId, instanceId: row.id, periodStart: step.from, periodEnd: step.to };
+    if (step.kind === "refund") {
+      balance += step.amount;
+      charged -= step.amount;
+      entries.push({ ...period, kind: "refund", amountCents: step.amount, balanceAfterCents: balance, idempotencyKey: `refund:${row.id}:${step.to.toISOString()}`, note: `${row.name}: ${hours(step.ms)} charged past its stop` });
+    } else if (balance > 0) {
+      balance -= step.amount;
+      charged += step.amount;
+      entries.push({ ...period, kind: "usage", amountCents: -step.amount, balanceAfterCents: balance, idempotencyKey: `usage:${row.id}:${step.from.toISOString()}`, note: `${row.name}: ${hours(step.ms)} at ${row.pricePerHourCents} cents/h` });
     }
-    if (entries.length) {
-      await tx.ledgerEntry.createMany({ data: entries });
-      await tx.user.update({ where: { id: userId }, data: { balanceCents: balance }, select: { id: true } });
-    }
-    return { applied, charged, balanceCents: balance };
-  }, ledger.CONTENDED);
+  }
+  return { entries, balance, charged };
 }
 
 /**
@@ -140,9 +115,9 @@ export async function meterRows(rows: MeterRow[], now: Date, signal?: AbortSigna
     for (let i = 0; i < users.length && !signal?.aborted; i += PARALLEL) {
       await Promise.all(
         users.slice(i, i + PARALLEL).map(async ([userId, items]) => {
-          let out: UserOutcome;
+          let out: Awaited<ReturnType<typeof repo.applyForUser>>;
           try {
-            out = await applyForUser(userId, items);
+            out = await repo.applyForUser(userId, items, (start, applied) => planEntries(userId, start, applied));
           } catch (err) {
             // An entry that exists already: another meter got there first; its next tick continues.
             if (!isUniqueViolation(err)) logger.error({ err, userId }, "metering failed");
@@ -163,7 +138,7 @@ export async function meterRows(rows: MeterRow[], now: Date, signal?: AbortSigna
 
 /** Settles one instance's meter now (after a stop or delete, before a start). */
 export async function settleInstance(id: string, now = new Date()): Promise<void> {
-  const row = await db().instance.findUnique({ where: { id }, select: meterSelect });
+  const row = await repo.meterRow(id);
   if (row?.meteredUntil) await meterRows([row], now);
 }
 
@@ -171,6 +146,6 @@ const PARALLEL = 8;
 
 /** One tick over every metered instance. Answers the users whose balance ran out while instances run. */
 export async function meterAll(signal?: AbortSignal, now = new Date()): Promise<{ instances: number; charged: number; exhaustedUsers: string[] }> {
-  const rows = await db().instance.findMany({ where: { meteredUntil: { not: null } }, select: meterSelect });
+  const rows = await repo.meteredRows();
   return { instances: rows.length, ...(await meterRows(rows, now, signal)) };
 }

@@ -2,12 +2,11 @@ import "server-only";
 import type { TCreateCodesRequest, TRechargeBatch, TRechargeCode, TRechargeRecord } from "@/lib/contracts/billing";
 import type { Principal } from "../auth/principal";
 import { audit } from "../audit/audit.service";
-import { db, type Prisma } from "../db/client";
-import { pageArgs } from "../db/query";
+import type { Prisma } from "../db/client";
 import { AppError, isUniqueViolation, notFound } from "../http/errors";
 import { assertNotBlocked, recordFailure } from "../http/rate-limit";
 import { generateCode, hashCode, hintOf, normalizeCode } from "./codes";
-import * as ledger from "./ledger.repo";
+import * as repo from "./recharge.repo";
 
 // Recharge codes: administrators generate batches (the codes are shown once, stored only
 // hashed), see their usage and disable codes or batches; users redeem a code into their
@@ -15,19 +14,10 @@ import * as ledger from "./ledger.repo";
 // in the same transaction, so a one-use code redeemed many times at once succeeds once.
 // Failed attempts count per user; too many lock redeeming for a while.
 
-type BatchRow = Prisma.RechargeBatchGetPayload<object>;
-
-async function batchDtos(rows: BatchRow[]): Promise<TRechargeBatch[]> {
-  const ids = rows.map((r) => r.id);
-  const [used, redemptions, creators] = await Promise.all([
-    db().rechargeCode.groupBy({ by: ["batchId"], where: { batchId: { in: ids }, uses: { gt: 0 } }, _count: { _all: true } }),
-    db().rechargeRedemption.findMany({ where: { code: { batchId: { in: ids } } }, select: { amountCents: true, code: { select: { batchId: true } } } }),
-    db().user.findMany({ where: { id: { in: [...new Set(rows.map((r) => r.createdById))] } }, select: { id: true, username: true } }),
-  ]);
-  const usedOf = new Map(used.map((u) => [u.batchId, u._count._all]));
-  const names = new Map(creators.map((c) => [c.id, c.username]));
+async function batchDtos(rows: repo.BatchRow[]): Promise<TRechargeBatch[]> {
+  const usage = await repo.usageOf(rows);
   return rows.map((r) => {
-    const mine = redemptions.filter((x) => x.code.batchId === r.id);
+    const mine = usage.redemptions(r.id);
     return {
       id: r.id,
       amountCents: r.amountCents,
@@ -35,17 +25,17 @@ async function batchDtos(rows: BatchRow[]): Promise<TRechargeBatch[]> {
       maxUses: r.maxUses,
       expiresAt: r.expiresAt?.toISOString() ?? null,
       description: r.description,
-      createdBy: names.get(r.createdById) ?? null,
+      createdBy: usage.creators.get(r.createdById) ?? null,
       disabledAt: r.disabledAt?.toISOString() ?? null,
       createdAt: r.createdAt.toISOString(),
-      usedCodes: usedOf.get(r.id) ?? 0,
+      usedCodes: usage.usedCodes.get(r.id) ?? 0,
       redemptions: mine.length,
       redeemedCents: mine.reduce((s, x) => s + x.amountCents, 0),
     };
   });
 }
 
-type CodeRow = Prisma.RechargeCodeGetPayload<{ include: { batch: true } }>;
+type CodeRow = repo.CodeRow;
 
 function codeStatus(c: CodeRow, now = new Date()): TRechargeCode["status"] {
   if (c.disabledAt || c.batch.disabledAt) return "disabled";
@@ -68,30 +58,25 @@ const codeDto = (c: CodeRow): TRechargeCode => ({
 export async function createCodes(p: Principal, input: TCreateCodesRequest & { maxUses: number }, ip: string) {
   const codes = new Set<string>();
   while (codes.size < input.count) codes.add(generateCode());
-  const batch = await db().$transaction(async (tx) => {
-    const b = await tx.rechargeBatch.create({
-      data: { amountCents: input.amountCents, count: input.count, maxUses: input.maxUses, expiresAt: input.expiresAt ? new Date(input.expiresAt) : null, description: input.description, createdById: p.userId },
-    });
-    await tx.rechargeCode.createMany({
-      data: [...codes].map((c) => {
-        const normalized = normalizeCode(c)!;
-        return { batchId: b.id, codeHash: hashCode(normalized), hint: hintOf(normalized) };
-      }),
-    });
-    return b;
-  });
+  const batch = await repo.createBatch(
+    { amountCents: input.amountCents, count: input.count, maxUses: input.maxUses, expiresAt: input.expiresAt ? new Date(input.expiresAt) : null, description: input.description, createdById: p.userId },
+    [...codes].map((c) => {
+      const normalized = normalizeCode(c)!;
+      return { codeHash: hashCode(normalized), hint: hintOf(normalized) };
+    }),
+  );
   // The audit records the batch, never the codes.
   await audit({ actorId: p.userId, action: "recharge.generate", target: { type: "recharge_batch", id: batch.id }, detail: { count: input.count, amountCents: input.amountCents, maxUses: input.maxUses }, ip });
   return { batch: (await batchDtos([batch]))[0]!, codes: [...codes] };
 }
 
 export async function listBatches(q: { page: number; pageSize: number }) {
-  const [rows, total] = await Promise.all([db().rechargeBatch.findMany({ orderBy: [{ createdAt: "desc" }, { id: "desc" }], ...pageArgs(q) }), db().rechargeBatch.count()]);
+  const { rows, total } = await repo.listBatches(q);
   return { items: await batchDtos(rows), total, page: q.page, pageSize: q.pageSize };
 }
 
 /** The where-clause of a code status (the same rules as codeStatus). */
-function statusWhere(status: TRechargeCode["status"] | undefined, batch: BatchRow, now = new Date()): Prisma.RechargeCodeWhereInput {
+function statusWhere(status: TRechargeCode["status"] | undefined, batch: repo.BatchRow, now = new Date()): Prisma.RechargeCodeWhereInput {
   if (!status) return {};
   const batchDisabled = batch.disabledAt !== null;
   const expired = batch.expiresAt !== null && batch.expiresAt <= now;
@@ -109,34 +94,22 @@ function statusWhere(status: TRechargeCode["status"] | undefined, batch: BatchRo
 }
 
 export async function listCodes(batchId: string, q: { page: number; pageSize: number; status?: TRechargeCode["status"] }) {
-  const batch = await db().rechargeBatch.findUnique({ where: { id: batchId } });
+  const batch = await repo.findBatch(batchId);
   if (!batch) throw notFound("Batch");
-  const where = { batchId, ...statusWhere(q.status, batch) };
-  const [rows, total] = await Promise.all([
-    db().rechargeCode.findMany({ where, include: { batch: true }, orderBy: [{ createdAt: "asc" }, { id: "asc" }], ...pageArgs(q) }),
-    db().rechargeCode.count({ where }),
-  ]);
+  const { rows, total } = await repo.listCodes({ batchId, ...statusWhere(q.status, batch) }, q);
   return { items: rows.map(codeDto), total, page: q.page, pageSize: q.pageSize };
 }
 
 export async function disableBatch(p: Principal, id: string, ip: string) {
-  const batch = await db().rechargeBatch.findUnique({ where: { id } });
-  if (!batch) throw notFound("Batch");
-  if (!batch.disabledAt) {
-    await db().rechargeBatch.updateMany({ where: { id, disabledAt: null }, data: { disabledAt: new Date() } });
-    await audit({ actorId: p.userId, action: "recharge.disable_batch", target: { type: "recharge_batch", id }, ip });
-  }
-  return (await batchDtos([(await db().rechargeBatch.findUnique({ where: { id } }))!]))[0]!;
+  if (!(await repo.findBatch(id))) throw notFound("Batch");
+  if (await repo.disableBatch(id)) await audit({ actorId: p.userId, action: "recharge.disable_batch", target: { type: "recharge_batch", id }, ip });
+  return (await batchDtos([(await repo.findBatch(id))!]))[0]!;
 }
 
 export async function disableCode(p: Principal, id: string, ip: string) {
-  const code = await db().rechargeCode.findUnique({ where: { id } });
-  if (!code) throw notFound("Code");
-  if (!code.disabledAt) {
-    await db().rechargeCode.updateMany({ where: { id, disabledAt: null }, data: { disabledAt: new Date() } });
-    await audit({ actorId: p.userId, action: "recharge.disable_code", target: { type: "recharge_code", id }, ip });
-  }
-  return codeDto((await db().rechargeCode.findUnique({ where: { id }, include: { batch: true } }))!);
+  if (!(await repo.findCode(id))) throw notFound("Code");
+  if (await repo.disableCode(id)) await audit({ actorId: p.userId, action: "recharge.disable_code", target: { type: "recharge_code", id }, ip });
+  return codeDto((await repo.findCode(id))!);
 }
 
 const fmtTime = (d: Date) => d.toISOString().replace("T", " ").slice(0, 16) + " UTC";
@@ -154,19 +127,12 @@ export async function redeem(p: Principal, input: { code: string }, ip: string) 
   await assertNotBlocked("redeem-user", p.userId, "REDEEM_LOCKED", "Too many wrong recharge codes");
   const now = new Date();
   const normalized = normalizeCode(input.code);
-  const code = normalized ? await db().rechargeCode.findUnique({ where: { codeHash: hashCode(normalized) }, include: { batch: true } }) : null;
+  const code = normalized ? await repo.findCodeByHash(hashCode(normalized)) : null;
   try {
     const refused = refusal(code, now);
     if (refused) throw refused;
     const c = code!;
-    const out = await db().$transaction(async (tx) => {
-      // Compare-and-set: a use is taken only while one is left and the code is enabled.
-      const taken = await tx.rechargeCode.updateMany({ where: { id: c.id, disabledAt: null, uses: { lt: c.batch.maxUses } }, data: { uses: { increment: 1 } } });
-      if (taken.count === 0) throw new AppError("RECHARGE_CODE_USED_UP", "This recharge code has been used up");
-      const entry = await ledger.post(tx, { userId: p.userId, kind: "recharge", amountCents: c.batch.amountCents, idempotencyKey: `recharge:${c.id}:${p.userId}`, note: `Recharge code …${c.hint} (${c.batch.description})` });
-      const record = await tx.rechargeRedemption.create({ data: { codeId: c.id, userId: p.userId, amountCents: c.batch.amountCents, ledgerEntryId: entry.id } });
-      return { amountCents: c.batch.amountCents, balanceCents: entry.balanceAfterCents, recordId: record.id };
-    }, ledger.CONTENDED);
+    const out = await repo.redeem(c, p.userId);
     await audit({ actorId: p.userId, action: "recharge.redeem", target: { type: "recharge_code", id: c.id }, detail: { amountCents: out.amountCents }, ip });
     return out;
   } catch (err) {
@@ -177,11 +143,7 @@ export async function redeem(p: Principal, input: { code: string }, ip: string) 
 }
 
 export async function records(p: Principal, q: { page: number; pageSize: number }) {
-  const where = { userId: p.userId };
-  const [rows, total] = await Promise.all([
-    db().rechargeRedemption.findMany({ where, include: { code: { select: { hint: true, batch: { select: { description: true } } } } }, orderBy: [{ createdAt: "desc" }, { id: "desc" }], ...pageArgs(q) }),
-    db().rechargeRedemption.count({ where }),
-  ]);
+  const { rows, total } = await repo.recordsOf(p.userId, q);
   const items: TRechargeRecord[] = rows.map((r) => ({ id: r.id, amountCents: r.amountCents, codeHint: r.code.hint, description: r.code.batch.description, createdAt: r.createdAt.toISOString() }));
   return { items, total, page: q.page, pageSize: q.pageSize };
 }

@@ -1,8 +1,7 @@
 import { randomUUID } from "node:crypto";
-import { db } from "../db/client";
-import { CONTENDED, post } from "../billing/ledger.repo";
+import { postEntry } from "../billing/ledger.repo";
 
 /** Credits a test user through the ledger (an adjustment), so balance == sum(entries) holds. */
 export async function fund(userId: string, cents = 100_000): Promise<void> {
-  await db().$transaction((tx) => post(tx, { userId, kind: "adjustment", amountCents: cents, idempotencyKey: `test-funds:${randomUUID()}`, note: "Test funds" }), CONTENDED);
+  await postEntry({ userId, kind: "adjustment", amountCents: cents, idempotencyKey: `test-funds:${randomUUID()}`, note: "Test funds" });
 }

@@ -1,0 +1,55 @@
+import "server-only";
+import { db, type Prisma } from "../db/client";
+import { CONTENDED } from "./ledger.repo";
+import type { MeterRow, Step } from "./meter";
+
+// The meter's storage: instances being metered, and applying a user's steps in one
+// transaction (the user's row locked, each instance's meter moved by compare-and-set, the
+// entries and the new balance written together).
+
+export type Item = { row: MeterRow; step: Step };
+export type Entry = Prisma.LedgerEntryCreateManyInput & { balanceAfterCents: number };
+
+const meterSelect = { id: true, userId: true, name: true, status: true, pricePerHourCents: true, meteredUntil: true, meteredMs: true, stoppedAt: true, deletedAt: true } as const;
+
+export function meteredRows(): Promise<MeterRow[]> {
+  return db().instance.findMany({ where: { meteredUntil: { not: null } }, select: meterSelect });
+}
+
+export function meterRow(id: string): Promise<MeterRow | null> {
+  return db().instance.findUnique({ where: { id }, select: meterSelect });
+}
+
+/** The meter's next position after a step (what the compare-and-set writes). */
+function advance(step: Step) {
+  if (step.kind === "charge") return { meteredUntil: step.final ? null : step.to, meteredMs: { increment: step.ms } };
+  if (step.kind === "refund") return { meteredUntil: null, meteredMs: { decrement: step.ms } };
+  return { meteredUntil: null };
+}
+
+/**
+ * Applies one step for each of a user's instances in one transaction. Steps another meter
+ * took meanwhile (meteredUntil moved) are left out; `plan` turns the applied ones into
+ * ledger entries from the locked balance. Answers what was applied and the new balance.
+ */
+export async function applyForUser(
+  userId: string,
+  items: Item[],
+  plan: (start: number, applied: Item[]) => { entries: Entry[]; balance: number; charged: number },
+): Promise<{ applied: Item[]; charged: number; balanceCents: number }> {
+  return db().$transaction(async (tx) => {
+    // A no-op update takes the row lock (PostgreSQL): the balance read stays true until commit.
+    const { balanceCents: start } = await tx.user.update({ where: { id: userId }, data: { balanceCents: { increment: 0 } }, select: { balanceCents: true } });
+    const applied: Item[] = [];
+    for (const item of items) {
+      const moved = await tx.instance.updateMany({ where: { id: item.row.id, meteredUntil: item.row.meteredUntil }, data: advance(item.step) });
+      if (moved.count) applied.push(item);
+    }
+    const { entries, balance, charged } = plan(start, applied);
+    if (entries.length) {
+      await tx.ledgerEntry.createMany({ data: entries });
+      await tx.user.update({ where: { id: userId }, data: { balanceCents: balance }, select: { id: true } });
+    }
+    return { applied, charged, balanceCents: balance };
+  }, CONTENDED);
+}

@@ -1,0 +1,84 @@
+import "server-only";
+import { db, type Prisma } from "../db/client";
+import { pageArgs } from "../db/query";
+import { AppError } from "../http/errors";
+import { CONTENDED, post } from "./ledger.repo";
+
+// Recharge codes' storage: batches, codes (hashes only), redemptions, and a redemption's
+// transaction (a use taken by compare-and-set, the ledger entry, the record).
+
+export type BatchRow = Prisma.RechargeBatchGetPayload<object>;
+export type CodeRow = Prisma.RechargeCodeGetPayload<{ include: { batch: true } }>;
+
+export async function createBatch(data: Omit<Prisma.RechargeBatchUncheckedCreateInput, "id">, codes: { codeHash: string; hint: string }[]): Promise<BatchRow> {
+  return db().$transaction(async (tx) => {
+    const b = await tx.rechargeBatch.create({ data });
+    await tx.rechargeCode.createMany({ data: codes.map((c) => ({ ...c, batchId: b.id })) });
+    return b;
+  });
+}
+
+/** Usage per batch: codes with a use, redemptions and their sum, and who made each batch. */
+export async function usageOf(batches: BatchRow[]) {
+  const ids = batches.map((r) => r.id);
+  const [used, redemptions, creators] = await Promise.all([
+    db().rechargeCode.groupBy({ by: ["batchId"], where: { batchId: { in: ids }, uses: { gt: 0 } }, _count: { _all: true } }),
+    db().rechargeRedemption.findMany({ where: { code: { batchId: { in: ids } } }, select: { amountCents: true, code: { select: { batchId: true } } } }),
+    db().user.findMany({ where: { id: { in: [...new Set(batches.map((r) => r.createdById))] } }, select: { id: true, username: true } }),
+  ]);
+  return {
+    usedCodes: new Map(used.map((u) => [u.batchId, u._count._all])),
+    redemptions: (batchId: string) => redemptions.filter((x) => x.code.batchId === batchId),
+    creators: new Map(creators.map((c) => [c.id, c.username])),
+  };
+}
+
+export async function listBatches(q: { page: number; pageSize: number }) {
+  const [rows, total] = await Promise.all([db().rechargeBatch.findMany({ orderBy: [{ createdAt: "desc" }, { id: "desc" }], ...pageArgs(q) }), db().rechargeBatch.count()]);
+  return { rows, total };
+}
+
+export const findBatch = (id: string) => db().rechargeBatch.findUnique({ where: { id } });
+export const findCode = (id: string): Promise<CodeRow | null> => db().rechargeCode.findUnique({ where: { id }, include: { batch: true } });
+export const findCodeByHash = (codeHash: string): Promise<CodeRow | null> => db().rechargeCode.findUnique({ where: { codeHash }, include: { batch: true } });
+
+export async function listCodes(where: Prisma.RechargeCodeWhereInput, q: { page: number; pageSize: number }) {
+  const [rows, total] = await Promise.all([
+    db().rechargeCode.findMany({ where, include: { batch: true }, orderBy: [{ createdAt: "asc" }, { id: "asc" }], ...pageArgs(q) }),
+    db().rechargeCode.count({ where }),
+  ]);
+  return { rows, total };
+}
+
+/** Disables a batch or a code if it is not yet; true when this call did it. */
+export async function disableBatch(id: string): Promise<boolean> {
+  return (await db().rechargeBatch.updateMany({ where: { id, disabledAt: null }, data: { disabledAt: new Date() } })).count > 0;
+}
+export async function disableCode(id: string): Promise<boolean> {
+  return (await db().rechargeCode.updateMany({ where: { id, disabledAt: null }, data: { disabledAt: new Date() } })).count > 0;
+}
+
+/**
+ * Redeems: takes one use only while one is left and the code is enabled (compare-and-set;
+ * none left → RECHARGE_CODE_USED_UP), credits the user through the ledger and records the
+ * redemption, in one transaction. A second redemption of the same code by the same user
+ * fails on the unique (code, user) record.
+ */
+export async function redeem(code: CodeRow, userId: string) {
+  return db().$transaction(async (tx) => {
+    const taken = await tx.rechargeCode.updateMany({ where: { id: code.id, disabledAt: null, uses: { lt: code.batch.maxUses } }, data: { uses: { increment: 1 } } });
+    if (taken.count === 0) throw new AppError("RECHARGE_CODE_USED_UP", "This recharge code has been used up");
+    const entry = await post(tx, { userId, kind: "recharge", amountCents: code.batch.amountCents, idempotencyKey: `recharge:${code.id}:${userId}`, note: `Recharge code …${code.hint} (${code.batch.description})` });
+    const record = await tx.rechargeRedemption.create({ data: { codeId: code.id, userId, amountCents: code.batch.amountCents, ledgerEntryId: entry.id } });
+    return { amountCents: code.batch.amountCents, balanceCents: entry.balanceAfterCents, recordId: record.id };
+  }, CONTENDED);
+}
+
+export async function recordsOf(userId: string, q: { page: number; pageSize: number }) {
+  const where = { userId };
+  const [rows, total] = await Promise.all([
+    db().rechargeRedemption.findMany({ where, include: { code: { select: { hint: true, batch: { select: { description: true } } } } }, orderBy: [{ createdAt: "desc" }, { id: "desc" }], ...pageArgs(q) }),
+    db().rechargeRedemption.count({ where }),
+  ]);
+  return { rows, total };
+}
