@@ -13,3 +13,12 @@ export function containsText(value: string): { contains: string } {
 export function pageArgs(q: { page: number; pageSize: number }): { skip: number; take: number } {
   return { skip: (q.page - 1) * q.pageSize, take: q.pageSize };
 }
+
+/**
+ * Whether `name` is taken by another row, ignoring case ("GPU-A100" and "gpu-a100" are the
+ * same name to people). `similar` lists rows whose name contains it (see containsText).
+ */
+export function nameTakenIn(rows: { id: string; name: string }[], name: string, exceptId?: string): boolean {
+  const key = name.trim().toLowerCase();
+  return rows.some((r) => r.id !== exceptId && r.name.trim().toLowerCase() === key);
+}

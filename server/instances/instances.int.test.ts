@@ -39,7 +39,7 @@ async function node(over: Record<string, unknown> = {}) {
 }
 
 async function spec(over: Partial<TCreateSpecRequest> = {}) {
-  return specs.createSpec(admin, ZCreateSpecRequest.parse({ name: `cpu-1-${made.length}`, cpuCores: 1, memoryGb: 1, pricePerHourCents: 100, ...over }), ip);
+  return specs.createSpec(admin, ZCreateSpecRequest.parse({ name: `cpu-1-${made.length}-${Math.random().toString(36).slice(2, 6)}`, cpuCores: 1, memoryGb: 1, pricePerHourCents: 100, ...over }), ip);
 }
 
 async function launch(p: Principal, imageId: string, specId: string, nodeId: string, name = "train") {

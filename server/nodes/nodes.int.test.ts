@@ -82,10 +82,16 @@ describe("validation", () => {
     expect(noKey.issues?.[0]?.path).toBe("clientKey");
   });
 
-  it("names must be unique", async () => {
+  it("names must be unique, ignoring case", async () => {
     const node = await create();
     const err = await rejection(create({ name: node.name }));
     expect(err.status).toBe(409);
+    expect(err.issues).toEqual([{ path: "name", message: "is already used by another node" }]);
+    expect((await rejection(create({ name: node.name.toUpperCase() }))).status).toBe(409);
+    const other = await create();
+    expect((await rejection(nodes.updateNode(admin, other.id, { name: ` ${node.name.toUpperCase()}` }, "ip"))).status).toBe(409);
+    // Renaming a node to its own name (another case) is fine.
+    expect((await nodes.updateNode(admin, node.id, { name: node.name.toUpperCase() }, "ip")).name).toBe(node.name.toUpperCase());
   });
 });
 

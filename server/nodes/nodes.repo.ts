@@ -6,6 +6,11 @@ import type { Held } from "./capacity";
 // Prisma access for nodes, their status history and the allocations on them. Rows carry
 // ciphertext (*Enc); nodes.service turns them into DTOs without it.
 
+/** Nodes whose name contains `name`, ignoring case (for the uniqueness check). */
+export function nodesNamedLike(name: string): Promise<{ id: string; name: string }[]> {
+  return db().node.findMany({ where: { name: containsText(name.trim()) }, select: { id: true, name: true } });
+}
+
 export type NodeRow = Prisma.NodeGetPayload<object>;
 
 export type NodeListQuery = { page: number; pageSize: number; name?: string; status?: string; isListed?: boolean };

@@ -17,6 +17,7 @@ import { logger } from "../logger";
 import { freeCapacity, type Held } from "./capacity";
 import { assertUnused } from "../instances/in-use";
 import * as repo from "./nodes.repo";
+import { nameTakenIn } from "../db/query";
 
 // Compute nodes: CRUD with write-only encrypted secrets, the connection test (Docker, TLS,
 // SSH login and pinned host key, nvidia-smi, HAMi-core), health status and its history.
@@ -113,8 +114,15 @@ function assertRules(shape: Parameters<typeof nodeIssues>[0]): void {
   if (issues.length) throw validationError(issues);
 }
 
+const NAME_TAKEN = () => new AppError("CONFLICT", "A node with this name exists", { issues: [{ path: "name", message: "is already used by another node" }] });
+
+/** Node names are unique, ignoring case (the unique index catches exact repeats that race). */
+async function assertNameFree(name: string, exceptId?: string): Promise<void> {
+  if (nameTakenIn(await repo.nodesNamedLike(name), name, exceptId)) throw NAME_TAKEN();
+}
+
 function nameTaken(err: unknown): never {
-  if (isUniqueViolation(err)) throw new AppError("CONFLICT", "A node with this name exists", { issues: [{ path: "name", message: "is already used by another node" }] });
+  if (isUniqueViolation(err)) throw NAME_TAKEN();
   throw err;
 }
 
@@ -147,6 +155,7 @@ export async function getNode(id: string) {
 
 export async function createNode(actor: Principal, input: TCreateNodeRequest, ip: string) {
   checkMaterial(input);
+  await assertNameFree(input.name);
   const row = await repo.createNode({ ...columnsOf(input), status: "unknown" } as never).catch(nameTaken);
   await audit({ actorId: actor.userId, action: "node.create", target: { type: "node", id: row.id }, detail: { name: row.name, dockerAddress: row.dockerAddress }, ip });
   return toDto(row, new Map());
@@ -169,6 +178,7 @@ export async function updateNode(actor: Principal, id: string, input: TUpdateNod
       (input.sshPassword !== undefined ? !!input.sshPassword : !!row.sshPasswordEnc) ||
       (input.sshPrivateKey !== undefined ? !!input.sshPrivateKey : !!row.sshPrivateKeyEnc),
   });
+  if (input.name !== undefined) await assertNameFree(input.name, id);
   const updated = await repo.updateNode(id, columnsOf(input) as never).catch(nameTaken);
   const changedSecrets = (Object.keys(SECRETS) as SecretField[]).filter((f) => input[f] !== undefined);
   const changed = Object.keys(input).filter((k) => !(k in SECRETS));

@@ -53,6 +53,17 @@ describe("visibility and rules", () => {
     expect((await specs.listSpecs(admin, { page: 1, pageSize: 100, name: `hidden-${tag}` })).total).toBe(1);
   });
 
+  it("names are unique, ignoring case", async () => {
+    const name = `A100 x1 ${tag}`;
+    const first = await specs.createSpec(admin, ZCreateSpecRequest.parse({ name, cpuCores: 1, memoryGb: 1, pricePerHourCents: 1 }), "ip");
+    const dup = (await specs.createSpec(admin, ZCreateSpecRequest.parse({ name: name.toLowerCase(), cpuCores: 1, memoryGb: 1, pricePerHourCents: 1 }), "ip").catch((e: unknown) => e)) as AppError;
+    expect(dup.status).toBe(409);
+    expect(dup.issues).toEqual([{ path: "name", message: "is already used by another spec" }]);
+    const second = await specs.createSpec(admin, ZCreateSpecRequest.parse({ name: `${name} b`, cpuCores: 1, memoryGb: 1, pricePerHourCents: 1 }), "ip");
+    expect(((await specs.updateSpec(admin, second.id, { name: name.toUpperCase() }, "ip").catch((e: unknown) => e)) as AppError).status).toBe(409);
+    expect((await specs.updateSpec(admin, first.id, { name: name.toUpperCase() }, "ip")).name).toBe(name.toUpperCase());
+  });
+
   it("cross-field rules hold on update", async () => {
     const cpu = await specs.createSpec(admin, ZCreateSpecRequest.parse({ name: "cpu", cpuCores: 2, memoryGb: 4, pricePerHourCents: 100 }), "ip");
     const err = (await specs.updateSpec(admin, cpu.id, { gpuCount: 1 }, "ip").catch((e: unknown) => e)) as AppError;

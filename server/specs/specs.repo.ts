@@ -22,6 +22,11 @@ export function findSpec(id: string): Promise<SpecRow | null> {
   return db().spec.findUnique({ where: { id } });
 }
 
+/** Specs whose name contains `name`, ignoring case (for the uniqueness check). */
+export function specsNamedLike(name: string): Promise<{ id: string; name: string }[]> {
+  return db().spec.findMany({ where: { name: containsText(name.trim()) }, select: { id: true, name: true } });
+}
+
 export function createSpec(data: Prisma.SpecCreateInput): Promise<SpecRow> {
   return db().spec.create({ data });
 }

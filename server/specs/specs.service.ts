@@ -3,7 +3,8 @@ import { specIssues, type TCreateSpecRequest, type TUpdateSpecRequest } from "@/
 import { audit } from "../audit/audit.service";
 import { isAdmin } from "../auth/permissions";
 import type { Principal } from "../auth/principal";
-import { notFound, validationError } from "../http/errors";
+import { nameTakenIn } from "../db/query";
+import { AppError, notFound, validationError } from "../http/errors";
 import { freeCapacity, missingFor, type SpecNeeds } from "../nodes/capacity";
 import { allNodes, heldByNode } from "../nodes/nodes.repo";
 import { assertUnused } from "../instances/in-use";
@@ -51,7 +52,15 @@ export async function specNodes(p: Principal, id: string) {
   return { items };
 }
 
+/** Spec names are unique, ignoring case: two "A100 x1" in the catalog would be guesswork. */
+async function assertNameFree(name: string, exceptId?: string): Promise<void> {
+  if (nameTakenIn(await repo.specsNamedLike(name), name, exceptId)) {
+    throw new AppError("CONFLICT", `A spec named "${name}" exists`, { issues: [{ path: "name", message: "is already used by another spec" }] });
+  }
+}
+
 export async function createSpec(actor: Principal, input: TCreateSpecRequest, ip: string) {
+  await assertNameFree(input.name);
   const spec = await repo.createSpec(input);
   await audit({ actorId: actor.userId, action: "spec.create", target: { type: "spec", id: spec.id }, detail: { name: spec.name }, ip });
   return { ...spec, availableNodes: nodesFor(spec, await hostableNodes()).length };
@@ -61,6 +70,7 @@ export async function updateSpec(actor: Principal, id: string, input: TUpdateSpe
   const current = await load(actor, id);
   const issues = specIssues({ ...current, ...input });
   if (issues.length) throw validationError(issues);
+  if (input.name !== undefined) await assertNameFree(input.name, id);
   const spec = await repo.updateSpec(id, input);
   await audit({ actorId: actor.userId, action: "spec.update", target: { type: "spec", id }, detail: { changed: Object.keys(input) }, ip });
   return { ...spec, availableNodes: nodesFor(spec, await hostableNodes()).length };
