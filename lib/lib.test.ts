@@ -68,3 +68,16 @@ describe("HAMi-core paths that may be bound into containers", async () => {
     for (const p of ["/", "/var/run", "/run/docker.sock", "/proc/1", "/root/.ssh", "/home/aicnode", "/etc/ssl/private", "/var/lib/docker/volumes", "/usr", "/opt", "/opt/../etc", "relative/path", "/opt/ha mi"]) expect(isSafeHamiPath(p), p).toBe(false);
   });
 });
+
+describe("URL state", async () => {
+  const { parseQuery, toQuery } = await import("./hooks/url-state");
+  const defaults = { page: 1, pageSize: 20, name: undefined as string | undefined, tab: "overview" };
+  it("reads known keys, numbers only when they are positive integers", () => {
+    expect(parseQuery(new URLSearchParams("page=3&pageSize=x&name=gpu&tab=logs&other=1"), defaults)).toEqual({ page: 3, pageSize: 20, name: "gpu", tab: "logs" });
+    expect(parseQuery(new URLSearchParams("page=-2&page=0"), defaults).page).toBe(1);
+  });
+  it("writes what differs from the defaults and keeps other keys", () => {
+    expect(toQuery({ ...defaults, page: 2, name: "a b" }, defaults, new URLSearchParams("spec=x"))).toBe("?spec=x&page=2&name=a+b");
+    expect(toQuery(defaults, defaults, new URLSearchParams("page=4"))).toBe("");
+  });
+});

@@ -1,12 +1,14 @@
 "use client";
-import { Badge, Card, Col, Empty, Row, Skeleton, Space, Tag, Typography } from "antd";
-import { AppstoreOutlined, ClusterOutlined } from "@ant-design/icons";
+import Link from "next/link";
+import { Badge, Button, Card, Col, Empty, Row, Skeleton, Space, Tag, Typography } from "antd";
+import { AppstoreOutlined, ClusterOutlined, RocketOutlined } from "@ant-design/icons";
 import { useImages, useSpecs } from "@/lib/hooks/catalog";
 import { LoadError } from "../common/listing";
 import { SpecFacts } from "./spec-facts";
 import { useT } from "../providers/i18n";
 
-// The user's catalog: listed images and listed specs as cards, with what is available now.
+// The user's catalog: listed images and listed specs as cards, with what is available now
+// and a way to launch with one (the launch wizard opens with it chosen).
 
 export function CatalogView() {
   const t = useT();
@@ -33,7 +35,17 @@ export function CatalogView() {
             {specs.data.items.map((s) => (
               <Col key={s.id} xs={24} sm={12} lg={8} xl={6}>
                 <Badge.Ribbon text={s.availableNodes > 0 ? t("catalog.available", { count: s.availableNodes }) : t("catalog.soldOut")} color={s.availableNodes > 0 ? "green" : "red"}>
-                  <Card title={s.name} data-testid={`spec-card-${s.name}`}>
+                  <Card
+                    title={s.name}
+                    data-testid={`spec-card-${s.name}`}
+                    actions={[
+                      <Link key="launch" href={`/instances/new?spec=${encodeURIComponent(s.id)}`} aria-disabled={s.availableNodes === 0}>
+                        <Button type="link" icon={<RocketOutlined />} disabled={s.availableNodes === 0}>
+                          {t("catalog.launchWith")}
+                        </Button>
+                      </Link>,
+                    ]}
+                  >
                     <SpecFacts spec={s} />
                   </Card>
                 </Badge.Ribbon>
@@ -56,7 +68,18 @@ export function CatalogView() {
           <Row gutter={[16, 16]}>
             {images.data.items.map((i) => (
               <Col key={i.id} xs={24} sm={12} lg={8} xl={6}>
-                <Card title={i.name} data-testid={`image-card-${i.name}`} extra={i.supportMemorySplit && <Tag color="purple">{t("catalog.memorySplit")}</Tag>}>
+                <Card
+                  title={i.name}
+                  data-testid={`image-card-${i.name}`}
+                  extra={i.supportMemorySplit && <Tag color="purple">{t("catalog.memorySplit")}</Tag>}
+                  actions={[
+                    <Link key="launch" href={`/instances/new?image=${encodeURIComponent(i.id)}`}>
+                      <Button type="link" icon={<RocketOutlined />}>
+                        {t("catalog.launchWith")}
+                      </Button>
+                    </Link>,
+                  ]}
+                >
                   <Typography.Paragraph ellipsis={{ rows: 3 }} type={i.description ? undefined : "secondary"}>
                     {i.description ?? "—"}
                   </Typography.Paragraph>

@@ -4,8 +4,8 @@ import { useT } from "../providers/i18n";
 
 // Building blocks of admin list pages: a filter bar and an error state with retry.
 
-export function SearchBox({ placeholder, onSearch }: { placeholder: string; onSearch: (v: string | undefined) => void }) {
-  return <Input.Search allowClear placeholder={placeholder} style={{ width: 260 }} onSearch={(v) => onSearch(v.trim() || undefined)} />;
+export function SearchBox({ placeholder, onSearch, defaultValue }: { placeholder: string; onSearch: (v: string | undefined) => void; defaultValue?: string }) {
+  return <Input.Search allowClear placeholder={placeholder} defaultValue={defaultValue} style={{ width: 260 }} onSearch={(v) => onSearch(v.trim() || undefined)} />;
 }
 
 export function ListedFilter({ value, onChange, labels }: { value?: "true" | "false"; onChange: (v: "true" | "false" | undefined) => void; labels: { listed: string; unlisted: string } }) {

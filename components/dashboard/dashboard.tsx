@@ -108,12 +108,12 @@ export function Dashboard() {
           </Card>
         </Col>
         <Col xs={24} md={8}>
-          <Card>
+          <Card style={{ height: "100%" }}>
             <Statistic title={t("dashboard.role")} value={u.role === "admin" ? t("users.admin") : t("users.user")} />
           </Card>
         </Col>
         <Col xs={24} md={8}>
-          <Card>
+          <Card style={{ height: "100%" }}>
             <Statistic title={t("dashboard.memberSince")} value={formatTime(u.createdAt)} />
           </Card>
         </Col>

@@ -1,6 +1,6 @@
 "use client";
 import { useMemo } from "react";
-import { Card, Col, Flex, Row, Skeleton, Statistic, Typography, theme } from "antd";
+import { Card, Col, Empty, Flex, Row, Skeleton, Statistic, Typography, theme } from "antd";
 import type { TRevenue } from "@/lib/contracts/billing";
 import { useAdminStats, useRevenue } from "@/lib/hooks/billing";
 import { formatMoney } from "@/lib/format";
@@ -54,7 +54,7 @@ function RevenueCharts({ revenue }: { revenue: TRevenue }) {
       </Col>
       <Col xs={24} lg={10}>
         <Card size="small" title={t("billing.revenueBySpec")}>
-          <EChart option={bySpec} testId="revenue-by-spec" points={revenue.bySpec.length} />
+          {revenue.bySpec.length ? <EChart option={bySpec} testId="revenue-by-spec" points={revenue.bySpec.length} /> : <Empty image={Empty.PRESENTED_IMAGE_SIMPLE} description={t("billing.noUsage")} style={{ height: 196, paddingTop: 48 }} />}
         </Card>
       </Col>
     </Row>
@@ -70,11 +70,11 @@ export function PlatformOverview() {
   if (!stats.data || !revenue.data) return <LoadError onRetry={() => void Promise.all([stats.refetch(), revenue.refetch()])} />;
   const s = stats.data;
   const all = Object.values(s.instances).reduce((a, b) => a + b, 0);
-  const cards: [string, string, string][] = [
-    [t("billing.usersStat"), `${s.users.total} (${s.users.activeLast30Days})`, "users"],
-    [t("billing.instancesStat"), `${s.instances.running ?? 0} / ${all}`, "instances"],
-    [t("billing.revenueStat"), `${formatMoney(s.revenue.last30DaysCents, locale)} / ${formatMoney(s.revenue.totalCents, locale)}`, "revenue"],
-    [t("billing.balancesStat"), formatMoney(s.balances.totalCents, locale), "balances"],
+  const cards: [string, string, string, string | null][] = [
+    [t("billing.usersStat"), String(s.users.total), "users", t("billing.activeUsers", { count: s.users.activeLast30Days })],
+    [t("billing.instancesStat"), `${s.instances.running ?? 0} / ${all}`, "instances", null],
+    [t("billing.revenueStat"), formatMoney(s.revenue.last30DaysCents, locale), "revenue", t("billing.allTime", { amount: formatMoney(s.revenue.totalCents, locale) })],
+    [t("billing.balancesStat"), formatMoney(s.balances.totalCents, locale), "balances", null],
   ];
   return (
     <Flex vertical gap="middle">
@@ -82,10 +82,11 @@ export function PlatformOverview() {
         {t("billing.platform")}
       </Typography.Title>
       <Row gutter={[16, 16]}>
-        {cards.map(([title, value, id]) => (
+        {cards.map(([title, value, id, note]) => (
           <Col flex="1 1 220px" key={id}>
-            <Card size="small">
+            <Card size="small" style={{ height: "100%" }}>
               <Statistic title={title} value={value} data-testid={`platform-${id}`} />
+              {note && <Typography.Text type="secondary">{note}</Typography.Text>}
             </Card>
           </Col>
         ))}

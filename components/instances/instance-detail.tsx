@@ -7,6 +7,7 @@ import { EditOutlined, LoadingOutlined } from "@ant-design/icons";
 import { ApiError } from "@/lib/api/client";
 import type { TInstance } from "@/lib/contracts/instances";
 import { useInstance, useUpdateInstance } from "@/lib/hooks/instances";
+import { useUrlState } from "@/lib/hooks/url-state";
 import { launchStep, showsLaunchProgress, TROUBLED } from "@/lib/instances";
 import { FormDialog } from "../common/form-dialog";
 import { LoadError } from "../common/listing";
@@ -89,7 +90,9 @@ export function InstanceDetail({ id }: { id: string }) {
   const t = useT();
   const router = useRouter();
   const instance = useInstance(id);
-  const [tab, setTab] = useState("overview");
+  // The tab is in the URL (?tab=logs): a reload or a shared link opens the same one.
+  const [{ tab }, setQuery] = useUrlState({ tab: "overview" });
+  const setTab = (next: string) => setQuery(() => ({ tab: next }));
   const [editing, setEditing] = useState(false);
   const i = instance.data;
 

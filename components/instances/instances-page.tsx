@@ -6,6 +6,7 @@ import { RocketOutlined } from "@ant-design/icons";
 import { INSTANCE_STATUSES, type TInstance, type TInstanceStatus } from "@/lib/contracts/instances";
 import { useInstances, type InstanceFilters } from "@/lib/hooks/instances";
 import { useAdminUsers } from "@/lib/hooks/users";
+import { useUrlState } from "@/lib/hooks/url-state";
 import { formatMoney, formatTime } from "@/lib/format";
 import { LoadError, SearchBox, Toolbar } from "../common/listing";
 import { InstanceActions } from "./instance-actions";
@@ -46,7 +47,14 @@ export function specSummary(i: Pick<TInstance, "gpuCount" | "gpuModel" | "gpuMem
 export function InstancesPage({ isAdmin }: { isAdmin: boolean }) {
   const t = useT();
   const { locale } = usePrefs();
-  const [filters, setFilters] = useState<InstanceFilters>({ page: 1, pageSize: 20 });
+  // Filters and page live in the URL: a reload or a shared link shows the same list.
+  const [query, setQuery] = useUrlState({ page: 1, pageSize: 20, name: undefined as string | undefined, status: undefined as string | undefined, userId: undefined as string | undefined });
+  const filters: InstanceFilters = { ...query, status: INSTANCE_STATUSES.find((s) => s === query.status) };
+  const setFilters = (update: (f: InstanceFilters) => InstanceFilters) =>
+    setQuery((q) => {
+      const next = update({ ...q, status: INSTANCE_STATUSES.find((s) => s === q.status) });
+      return { page: next.page, pageSize: next.pageSize, name: next.name, status: next.status, userId: next.userId };
+    });
   const instances = useInstances(filters);
 
   if (instances.isError && !instances.data) return <LoadError onRetry={() => void instances.refetch()} />;
@@ -62,7 +70,7 @@ export function InstancesPage({ isAdmin }: { isAdmin: boolean }) {
   return (
     <Card title={t("instances.title")} extra={launch}>
       <Toolbar>
-        <SearchBox placeholder={t("instances.searchName")} onSearch={(name) => setFilters((f) => ({ ...f, page: 1, name }))} />
+        <SearchBox placeholder={t("instances.searchName")} defaultValue={filters.name} onSearch={(name) => setFilters((f) => ({ ...f, page: 1, name }))} />
         <Select<"" | TInstanceStatus>
           aria-label={t("common.status")}
           style={{ width: 170 }}

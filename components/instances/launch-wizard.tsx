@@ -1,7 +1,7 @@
 "use client";
-import { useState } from "react";
+import { useEffect, useMemo, useState } from "react";
 import Link from "next/link";
-import { useRouter } from "next/navigation";
+import { useRouter, useSearchParams } from "next/navigation";
 import { Alert, App, Button, Card, Col, Empty, Form, Input, Radio, Row, Skeleton, Space, Typography, theme } from "antd";
 import { RocketOutlined } from "@ant-design/icons";
 import type { TImage } from "@/lib/contracts/images";
@@ -151,7 +151,14 @@ export function LaunchWizard() {
   const specs = useSpecs(CATALOG);
   const create = useCreateInstance();
   const [launchError, setLaunchError] = useState<string | null>(null);
+  // From the catalog: ?spec= and ?image= choose them up front.
+  const params = useSearchParams();
+  const preset = useMemo(() => ({ specId: params.get("spec") ?? undefined, imageId: params.get("image") ?? undefined }), [params]);
   const specId = Form.useWatch("specId", form);
+  const presetImage = images.data?.items.find((i) => i.id === preset.imageId);
+  useEffect(() => {
+    if (presetImage && !form.isFieldTouched("name") && !form.getFieldValue("name")) form.setFieldValue("name", defaultInstanceName(presetImage.name, randomSuffix()));
+  }, [presetImage, form]);
   const spec = specs.data?.items.find((s) => s.id === specId);
 
   function onValuesChange(changed: Partial<LaunchForm>) {
@@ -180,7 +187,7 @@ export function LaunchWizard() {
   const soldOut = (s: TSpec) => (s.availableNodes > 0 ? null : t("instances.soldOutReason"));
 
   return (
-    <Form<LaunchForm> form={form} layout="vertical" requiredMark={false} initialValues={{ nodeId: AUTO }} onValuesChange={onValuesChange} onFinish={(v) => void onFinish(v)} scrollToFirstError>
+    <Form<LaunchForm> form={form} layout="vertical" requiredMark={false} initialValues={{ nodeId: AUTO, ...preset }} onValuesChange={onValuesChange} onFinish={(v) => void onFinish(v)} scrollToFirstError>
       <Space orientation="vertical" size="middle" style={{ width: "100%" }}>
         <Typography.Title level={3} style={{ margin: 0 }}>
           {t("instances.launchTitle")}
