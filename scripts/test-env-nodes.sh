@@ -119,7 +119,8 @@ if ! curl -sf http://127.0.0.1:5000/v2/aic/busybox/manifests/1.35 -H 'Accept: ap
   docker push 127.0.0.1:5000/aic/busybox:1.35 >/dev/null
 fi
 
-# --- sshd fixtures: user aicnode (password and key), fixture nvidia-smi and HAMi library ---
+# --- sshd fixtures: user aicnode (password and key), fixture nvidia-smi, HAMi library, and
+# the fixture NVIDIA hook on PATH (what the node test looks for) ------------------------------
 id aicnode >/dev/null 2>&1 || useradd -m -s /bin/bash aicnode
 echo 'aicnode:aic-node-password' | chpasswd
 [ -f "$FIX/ssh/id_ed25519" ] || ssh-keygen -q -t ed25519 -N '' -C aic-test -f "$FIX/ssh/id_ed25519"
@@ -145,7 +146,7 @@ UsePAM no
 AllowUsers aicnode
 # Every GPU node of the tests is polled here at once: allow many unauthenticated connections.
 MaxStartups 200:30:400
-SetEnv PATH=$FIX/bin:/usr/local/bin:/usr/bin:/bin
+SetEnv PATH=$FIX/bin:$FIX/nvidia:/usr/local/bin:/usr/bin:/bin
 CONF
   if ! (exec 3<>/dev/tcp/127.0.0.1/$port) 2>/dev/null; then
     log "starting sshd (127.0.0.1:$port)"

@@ -27,7 +27,7 @@ test("create a TLS node with secrets: responses only say they are set", async ({
 
   const tested = await (await api.post(`/api/v1/nodes/${node.id}/test`, { headers: bearer(adminToken) })).json();
   expect(tested.online).toBe(true);
-  expect(tested.checks.map((c: { key: string; ok: boolean | null }) => [c.key, c.ok])).toEqual([["docker", true], ["ssh", true], ["ssh_host_key", true], ["nvidia_smi", true], ["hami_core", null]]);
+  expect(tested.checks.map((c: { key: string; ok: boolean | null }) => [c.key, c.ok])).toEqual([["docker", true], ["ssh", true], ["ssh_host_key", true], ["nvidia_smi", true], ["gpu_runtime", true], ["hami_core", null]]);
   expect(tested.detected.gpus).toHaveLength(2);
   const after = await (await api.get(`/api/v1/nodes/${node.id}`, { headers: bearer(adminToken) })).json();
   expect(after).toMatchObject({ status: "online", sshHostKey: tested.presentedHostKey });

@@ -118,7 +118,7 @@ export const ZUpdateNodeRequest = z
   .strict();
 export type TUpdateNodeRequest = z.infer<typeof ZUpdateNodeRequest>;
 
-export const CHECK_KEYS = ["docker", "ssh", "ssh_host_key", "nvidia_smi", "hami_core"] as const;
+export const CHECK_KEYS = ["docker", "ssh", "ssh_host_key", "nvidia_smi", "gpu_runtime", "hami_core"] as const;
 
 export const ZNodeCheck = z.object({
   key: z.enum(CHECK_KEYS),

@@ -14,7 +14,7 @@ export type DockerTarget = {
   clientKey?: string | null;
 };
 
-export type EngineFacts = { dockerVersion: string; os: string; cpuCores: number; memoryGb: number };
+export type EngineFacts = { dockerVersion: string; os: string; cpuCores: number; memoryGb: number; runtimes: string[] };
 
 const REQUEST_TIMEOUT_MS = 10_000;
 const clients = new Map<string, Docker>();
@@ -67,12 +67,13 @@ export function describeDockerError(err: unknown, t: Pick<DockerTarget, "dockerA
 }
 
 export async function engineFacts(d: Docker): Promise<EngineFacts> {
-  const [version, info] = await Promise.all([d.version(), d.info() as Promise<{ NCPU?: number; MemTotal?: number; OperatingSystem?: string }>]);
+  const [version, info] = await Promise.all([d.version(), d.info() as Promise<{ NCPU?: number; MemTotal?: number; OperatingSystem?: string; Runtimes?: Record<string, unknown> }>]);
   return {
     dockerVersion: version.Version,
     os: info.OperatingSystem ?? `${version.Os}/${version.Arch}`,
     cpuCores: info.NCPU ?? 0,
     memoryGb: Math.round((info.MemTotal ?? 0) / 2 ** 30),
+    runtimes: Object.keys(info.Runtimes ?? {}),
   };
 }
 

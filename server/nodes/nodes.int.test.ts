@@ -129,6 +129,8 @@ describe("connection test", () => {
     expect(byKey.ssh_host_key!.message).toMatch(/pinned at first contact/);
     expect(byKey.nvidia_smi).toMatchObject({ ok: true, message: "nvidia-smi lists 2 GPUs: NVIDIA GeForce RTX 4090 (24 GB)" });
     expect(byKey.hami_core).toMatchObject({ ok: true });
+    expect(byKey.gpu_runtime).toMatchObject({ ok: true, message: expect.stringMatching(/^NVIDIA Container Toolkit found \(.*nvidia-container-runtime-hook\)/) });
+    expect(first.checks.map((c) => c.key)).toEqual(["docker", "ssh", "ssh_host_key", "nvidia_smi", "gpu_runtime", "hami_core"]);
     expect(first.detected.gpus).toHaveLength(2);
     const pinned = (await nodes.getNode(node.id)).sshHostKey;
     expect(pinned).toBe(first.presentedHostKey);

@@ -209,7 +209,22 @@ function hamiLibrary(path: string): string {
   return path.endsWith(".so") ? path : `${path.replace(/\/+$/, "")}/libvgpu.so`;
 }
 
-type SshOutcome = { checks: TNodeCheck[]; gpus: TNodeFacts["gpus"]; presentedHostKey: string | null; pin: string | null };
+/**
+ * The NVIDIA Container Toolkit's programs: Docker offers the "nvidia" device driver (what
+ * GPU instances ask for) when its hook is on dockerd's PATH, or runs the nvidia runtime.
+ */
+const TOOLKIT_COMMAND = "command -v nvidia-container-runtime-hook || command -v nvidia-ctk || command -v nvidia-container-runtime";
+
+/** Can the node's Docker start GPU containers? (undefined toolkit: not looked for, no SSH). Pure. */
+export function gpuRuntimeCheck(gpuCount: number, runtimes: string[] | null, toolkit: string | null | undefined): TNodeCheck {
+  if (gpuCount === 0) return { key: "gpu_runtime", ok: null, message: "No GPUs configured" };
+  if (runtimes?.includes("nvidia")) return { key: "gpu_runtime", ok: true, message: "Docker has the nvidia runtime: it can start GPU containers" };
+  if (toolkit) return { key: "gpu_runtime", ok: true, message: `NVIDIA Container Toolkit found (${toolkit}): Docker can start GPU containers` };
+  if (toolkit === undefined) return { key: "gpu_runtime", ok: null, message: "Not checked (no SSH to look for the NVIDIA Container Toolkit, and Docker lists no nvidia runtime)" };
+  return { key: "gpu_runtime", ok: false, message: "Docker cannot start GPU containers: no nvidia runtime and no NVIDIA Container Toolkit on the node. Install nvidia-container-toolkit there and restart Docker" };
+}
+
+type SshOutcome = { checks: TNodeCheck[]; gpus: TNodeFacts["gpus"]; presentedHostKey: string | null; pin: string | null; toolkit: string | null | undefined };
 
 async function sshChecks(row: repo.NodeRow): Promise<SshOutcome> {
   const target = sshTargetOf(row);
@@ -225,6 +240,7 @@ async function sshChecks(row: repo.NodeRow): Promise<SshOutcome> {
       gpus: null,
       presentedHostKey: null,
       pin: null,
+      toolkit: undefined,
     };
   }
   try {
@@ -246,6 +262,7 @@ async function sshChecks(row: repo.NodeRow): Promise<SshOutcome> {
       } else {
         checks.push({ key: "nvidia_smi", ok: false, message: `nvidia-smi failed (exit ${smi.code}): ${(smi.stderr || smi.stdout).trim().slice(0, 300)}` });
       }
+      const toolkit = row.gpuCount > 0 ? await s.exec(TOOLKIT_COMMAND) : null;
       if (row.hamiCorePath) {
         const lib = hamiLibrary(row.hamiCorePath);
         const found = await s.exec(`test -f ${shellQuote(lib)}`);
@@ -253,7 +270,7 @@ async function sshChecks(row: repo.NodeRow): Promise<SshOutcome> {
       } else {
         checks.push({ key: "hami_core", ok: null, message: "No HAMi-core path configured" });
       }
-      return { checks, gpus, presentedHostKey: s.hostKey, pin: target.pinnedHostKey ? null : s.hostKey };
+      return { checks, gpus, presentedHostKey: s.hostKey, pin: target.pinnedHostKey ? null : s.hostKey, toolkit: toolkit?.code === 0 ? toolkit.stdout.trim().split("\n")[0] || null : null };
     });
   } catch (err) {
     const mismatch = err instanceof HostKeyMismatchError;
@@ -267,6 +284,7 @@ async function sshChecks(row: repo.NodeRow): Promise<SshOutcome> {
       gpus: null,
       presentedHostKey: mismatch ? (err as HostKeyMismatchError).presented : null,
       pin: null,
+      toolkit: undefined,
     };
   }
 }
@@ -277,8 +295,9 @@ export async function testNode(actor: Principal, id: string, ip: string): Promis
   const target = dockerTargetOf(row);
   let docker: TNodeCheck;
   let facts: Pick<TNodeFacts, "dockerVersion" | "os" | "cpuCores" | "memoryGb"> = { dockerVersion: null, os: null, cpuCores: null, memoryGb: null };
+  let runtimes: string[] | null = null;
   try {
-    facts = await engineFacts(dockerClient(target, 8_000));
+    ({ runtimes, ...facts } = await engineFacts(dockerClient(target, 8_000)));
     const how = row.useTls ? " over TLS with the client certificate" : "";
     docker = { key: "docker", ok: true, message: `Docker ${facts.dockerVersion} reachable at ${row.dockerAddress}${how}` };
   } catch (err) {
@@ -288,7 +307,8 @@ export async function testNode(actor: Principal, id: string, ip: string): Promis
   const result: TNodeTest = {
     testedAt: new Date().toISOString(),
     online: docker.ok === true,
-    checks: [docker, ...ssh.checks],
+    // The GPU runtime check goes after nvidia-smi's.
+    checks: [docker, ...ssh.checks.flatMap((c) => (c.key === "nvidia_smi" ? [c, gpuRuntimeCheck(row.gpuCount, runtimes, ssh.toolkit)] : [c]))],
     detected: { ...facts, gpus: ssh.gpus },
     presentedHostKey: ssh.presentedHostKey,
   };
