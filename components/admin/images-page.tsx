@@ -7,7 +7,7 @@ import { useDeleteImage, useImagePresence, useImages, useSaveImage, pullImage, t
 import { formatBytes, formatTime } from "@/lib/format";
 import { useDangerConfirm } from "../common/confirm";
 import { FormDialog } from "../common/form-dialog";
-import { ListedFilter, LoadError, SearchBox, Toolbar } from "../common/listing";
+import { ListedFilter, LoadError, SearchBox, Toolbar, useActionsFixed } from "../common/listing";
 import { NodeStatusTag } from "./node-status";
 import { useT } from "../providers/i18n";
 
@@ -93,6 +93,7 @@ function PresenceDrawer({ image, onClose }: { image: TImage | null; onClose: () 
 
 export function ImagesPage() {
   const t = useT();
+  const actionsFixed = useActionsFixed();
   const { message } = App.useApp();
   const confirm = useDangerConfirm();
   const [filters, setFilters] = useState<ImageFilters>({ page: 1, pageSize: 20 });
@@ -158,7 +159,7 @@ export function ImagesPage() {
           { title: t("common.createdAt"), dataIndex: "createdAt", render: formatTime },
           {
             title: t("common.actions"),
-            fixed: "right",
+            fixed: actionsFixed,
             width: 250,
             render: (_, i) => (
               <Space>

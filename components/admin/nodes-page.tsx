@@ -8,7 +8,7 @@ import { formatTime } from "@/lib/format";
 import { useDangerConfirm } from "../common/confirm";
 import { errorText } from "../common/error-text";
 import { FormDialog } from "../common/form-dialog";
-import { ListedFilter, LoadError, SearchBox, Toolbar } from "../common/listing";
+import { ListedFilter, LoadError, SearchBox, Toolbar, useActionsFixed } from "../common/listing";
 import { NodeDetail } from "./node-detail";
 import { NodeFormFields, nodeBody, nodeInitialValues, type NodeFormValues } from "./node-form";
 import { NodeStatusTag } from "./node-status";
@@ -19,6 +19,7 @@ import { useT } from "../providers/i18n";
 
 export function NodesPage() {
   const t = useT();
+  const actionsFixed = useActionsFixed();
   const { message } = App.useApp();
   const confirm = useDangerConfirm();
   const [filters, setFilters] = useState<NodeFilters>({ page: 1, pageSize: 20 });
@@ -135,7 +136,7 @@ export function NodesPage() {
           { title: t("nodes.lastSeen"), dataIndex: "lastSeenAt", render: formatTime },
           {
             title: t("common.actions"),
-            fixed: "right",
+            fixed: actionsFixed,
             width: 250,
             render: (_, n) => (
               <Space>

@@ -7,7 +7,7 @@ import { useDeleteSpec, useSaveSpec, useSpecs, type SpecFilters } from "@/lib/ho
 import { CURRENCY, formatMoney } from "@/lib/format";
 import { useDangerConfirm } from "../common/confirm";
 import { FormDialog } from "../common/form-dialog";
-import { ListedFilter, LoadError, SearchBox, Toolbar } from "../common/listing";
+import { ListedFilter, LoadError, SearchBox, Toolbar, useActionsFixed } from "../common/listing";
 import { usePrefs, useT } from "../providers/i18n";
 
 // Admin: product specs (GPUs, CPU, memory, disks, price) with availability right now.
@@ -16,6 +16,7 @@ type SpecForm = Omit<TSpec, "id" | "availableNodes" | "createdAt" | "updatedAt" 
 
 export function SpecsPage() {
   const t = useT();
+  const actionsFixed = useActionsFixed();
   const { locale } = usePrefs();
   const { message } = App.useApp();
   const confirm = useDangerConfirm();
@@ -82,7 +83,7 @@ export function SpecsPage() {
           { title: t("specs.isListed"), dataIndex: "isListed", render: (v: boolean) => <Tag color={v ? "green" : "default"}>{v ? t("images.listed") : t("images.unlisted")}</Tag> },
           {
             title: t("common.actions"),
-            fixed: "right",
+            fixed: actionsFixed,
             width: 170,
             render: (_, s) => (
               <Space>

@@ -10,10 +10,12 @@ import { errorText } from "../common/error-text";
 import { FormDialog } from "../common/form-dialog";
 import { usePrefs, useT } from "../providers/i18n";
 import { UserBilling } from "./user-billing";
+import { useActionsFixed } from "../common/listing";
 
 /** Admin: users with server-side search, filters and pagination; role and active actions. */
 export function UsersTable() {
   const t = useT();
+  const actionsFixed = useActionsFixed();
   const { locale } = usePrefs();
   const { modal, message } = App.useApp();
   const [filters, setFilters] = useState<AdminUserFilters>({ page: 1, pageSize: 20 });
@@ -151,7 +153,7 @@ export function UsersTable() {
           { title: t("common.createdAt"), dataIndex: "createdAt", render: formatTime },
           {
             title: t("common.actions"),
-            fixed: "right",
+            fixed: actionsFixed,
             width: 230,
             render: (_, u) =>
               u.id !== me.data?.id && (

@@ -1,5 +1,5 @@
 "use client";
-import { Button, Input, Result, Select, Space } from "antd";
+import { Button, Grid, Input, Result, Select, Space } from "antd";
 import { useT } from "../providers/i18n";
 
 // Building blocks of admin list pages: a filter bar and an error state with retry.
@@ -36,4 +36,12 @@ export function Toolbar({ children }: { children: React.ReactNode }) {
 export function LoadError({ onRetry }: { onRetry: () => void }) {
   const t = useT();
   return <Result status="error" title={t("common.loadFailed")} extra={<Button onClick={onRetry}>{t("common.retry")}</Button>} />;
+}
+
+/**
+ * Where a table's actions column sticks: to the right on wide screens; on phones it scrolls
+ * with the rest, or it would cover every other column.
+ */
+export function useActionsFixed(): "right" | undefined {
+  return Grid.useBreakpoint().md === false ? undefined : "right";
 }

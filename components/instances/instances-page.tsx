@@ -8,7 +8,7 @@ import { useInstances, type InstanceFilters } from "@/lib/hooks/instances";
 import { useAdminUsers } from "@/lib/hooks/users";
 import { useUrlState } from "@/lib/hooks/url-state";
 import { formatMoney, formatTime } from "@/lib/format";
-import { LoadError, SearchBox, Toolbar } from "../common/listing";
+import { LoadError, SearchBox, Toolbar, useActionsFixed } from "../common/listing";
 import { InstanceActions } from "./instance-actions";
 import { InstanceStatusBadge } from "./instance-status";
 import { usePrefs, useT } from "../providers/i18n";
@@ -46,6 +46,7 @@ export function specSummary(i: Pick<TInstance, "gpuCount" | "gpuModel" | "gpuMem
 
 export function InstancesPage({ isAdmin }: { isAdmin: boolean }) {
   const t = useT();
+  const actionsFixed = useActionsFixed();
   const { locale } = usePrefs();
   // Filters and page live in the URL: a reload or a shared link shows the same list.
   const [query, setQuery] = useUrlState({ page: 1, pageSize: 20, name: undefined as string | undefined, status: undefined as string | undefined, userId: undefined as string | undefined });
@@ -145,7 +146,7 @@ export function InstancesPage({ isAdmin }: { isAdmin: boolean }) {
           { title: t("common.createdAt"), dataIndex: "createdAt", render: formatTime },
           {
             title: t("common.actions"),
-            fixed: "right",
+            fixed: actionsFixed,
             width: 300,
             render: (_, i) => <InstanceActions instance={i} size="small" />,
           },

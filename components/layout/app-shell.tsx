@@ -2,7 +2,7 @@
 import Link from "next/link";
 import { usePathname } from "next/navigation";
 import { signOut } from "next-auth/react";
-import { Avatar, Button, Dropdown, Layout, Menu, Segmented, Space, Tooltip, Typography, theme } from "antd";
+import { Avatar, Button, Dropdown, Grid, Layout, Menu, Segmented, Space, Tooltip, Typography, theme } from "antd";
 import {
   ApiOutlined,
   AppstoreOutlined,
@@ -31,8 +31,11 @@ import { LowBalanceBanner } from "../billing/low-balance-banner";
 export type ShellUser = { username: string; role: "admin" | "user" };
 
 const LOCALE_LABEL: Record<Locale, string> = { "en-US": "English", "zh-CN": "简体中文" };
+const LOCALE_SHORT: Record<Locale, string> = { "en-US": "EN", "zh-CN": "中" };
 
 export function AppShell({ user, children }: { user: ShellUser; children: React.ReactNode }) {
+  // Phones: a tighter frame so pages keep their width (wide until the width is known).
+  const wide = Grid.useBreakpoint().md !== false;
   const t = useT();
   const { locale, setLocale, theme: mode, setTheme } = usePrefs();
   const pathname = usePathname();
@@ -96,16 +99,17 @@ export function AppShell({ user, children }: { user: ShellUser; children: React.
             display: "flex",
             justifyContent: "flex-end",
             alignItems: "center",
-            padding: "0 24px",
+            padding: wide ? "0 24px" : "0 8px",
             height: 56,
           }}
         >
-          <Space size="middle">
+          <Space size={wide ? "middle" : "small"}>
             <Segmented<Locale>
               aria-label={t("common.language")}
               value={locale}
               onChange={(v) => setLocale(v)}
-              options={LOCALES.map((l) => ({ value: l, label: LOCALE_LABEL[l] }))}
+              size={wide ? "middle" : "small"}
+              options={LOCALES.map((l) => ({ value: l, label: wide ? LOCALE_LABEL[l] : LOCALE_SHORT[l] }))}
             />
             <Tooltip title={mode === "dark" ? t("common.light") : t("common.dark")}>
               <Button
@@ -116,13 +120,13 @@ export function AppShell({ user, children }: { user: ShellUser; children: React.
               />
             </Tooltip>
             <Dropdown menu={{ items: userMenu }} trigger={["click"]}>
-              <Button type="text" data-testid="user-menu" icon={<Avatar size="small" icon={<UserOutlined />} />}>
-                {user.username}
+              <Button type="text" data-testid="user-menu" aria-label={user.username} icon={<Avatar size="small" icon={<UserOutlined />} />}>
+                {wide && user.username}
               </Button>
             </Dropdown>
           </Space>
         </Layout.Header>
-        <Layout.Content style={{ padding: 24 }}>
+        <Layout.Content style={{ padding: wide ? 24 : 8 }}>
           <LowBalanceBanner />
           {children}
         </Layout.Content>
