@@ -42,11 +42,18 @@ export function dockerClient(t: DockerTarget, timeoutMs = REQUEST_TIMEOUT_MS): D
 }
 
 /** A sentence explaining why talking to the engine failed. */
-export function describeDockerError(err: unknown, t: Pick<DockerTarget, "dockerAddress">): string {
+/** How messages users see name a node's engine (its address is for administrators). */
+export const ENGINE_WORDS = "the node's Docker address";
+
+/**
+ * `shownAs` names the engine in the words (its address by default); messages users see say
+ * "the node's Docker address" instead, so the address itself stays with administrators.
+ */
+export function describeDockerError(err: unknown, t: Pick<DockerTarget, "dockerAddress">, shownAs = t.dockerAddress): string {
   const e = err as NodeJS.ErrnoException & { reason?: string; statusCode?: number; json?: { message?: string } };
   const text = `${e?.code ?? ""} ${e?.message ?? String(err)}`;
-  const at = t.dockerAddress;
-  if (/bad certificate|certificate required|alert number 4[0-9]|ECONNRESET/i.test(text) && at.startsWith("tcp://")) {
+  const at = shownAs;
+  if (/bad certificate|certificate required|alert number 4[0-9]|ECONNRESET/i.test(text) && t.dockerAddress.startsWith("tcp://")) {
     return `Docker at ${at} refused the TLS handshake: it wants a client certificate signed by the CA it trusts (none was sent, or ours is signed by another CA)`;
   }
   if (/self[- ]signed certificate|unable to verify|UNABLE_TO_GET_ISSUER|CERT_SIGNATURE_FAILURE|unable to get local issuer/i.test(text)) {

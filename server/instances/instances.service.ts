@@ -7,7 +7,7 @@ import { assertCanAfford, recordStopForBalance } from "../billing/billing.servic
 import { settleInstance } from "../billing/meter";
 import { isAdmin } from "../auth/permissions";
 import type { Principal } from "../auth/principal";
-import { describeDockerError, dockerClient, imagePresence, pullImage } from "../adapters/docker";
+import { describeDockerError, dockerClient, ENGINE_WORDS, imagePresence, pullImage } from "../adapters/docker";
 import * as containers from "../adapters/containers";
 import { env } from "../env";
 import { AppError, notFound } from "../http/errors";
@@ -170,7 +170,7 @@ function isTransportError(err: unknown): boolean {
 function engineError(err: unknown, node: NodeRow, doing: string): unknown {
   if (err instanceof AppError) return err;
   if ((err as { statusCode?: number }).statusCode) return new AppError("ENGINE_ERROR", `Could not ${doing} on node ${node.name}: ${containers.dockerMessage(err)}`);
-  if (isTransportError(err)) return new AppError("NODE_UNREACHABLE", `Could not ${doing} on node ${node.name}: ${describeDockerError(err, node)}`);
+  if (isTransportError(err)) return new AppError("NODE_UNREACHABLE", `Could not ${doing} on node ${node.name}: ${describeDockerError(err, node, ENGINE_WORDS)}`);
   return err;
 }
 

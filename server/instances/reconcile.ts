@@ -1,6 +1,6 @@
 import "server-only";
 import type { Prisma } from "../db/client";
-import { describeDockerError, dockerClient } from "../adapters/docker";
+import { describeDockerError, dockerClient, ENGINE_WORDS } from "../adapters/docker";
 import * as containers from "../adapters/containers";
 import { logger } from "../logger";
 import { allNodeRows, dockerTargetOf, recordUnmanaged } from "../nodes/nodes.service";
@@ -55,7 +55,7 @@ export async function reconcileNode(node: NodeRow, rows: repo.InstanceRow[], tim
   try {
     listed = await containers.listLabelled(d, `${CONSOLE_LABEL}=${await consoleId()}`);
   } catch (err) {
-    const message = `Node ${node.name} is unreachable: ${describeDockerError(err, node)}`;
+    const message = `Node ${node.name} is unreachable: ${describeDockerError(err, node, ENGINE_WORDS)}`;
     for (const row of idle.filter((r) => r.status === "running")) {
       await apply(row, { status: "unknown", release: false, data: { status: "unknown", statusMessage: message } }, now);
     }
