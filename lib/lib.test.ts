@@ -81,3 +81,13 @@ describe("URL state", async () => {
     expect(toQuery(defaults, defaults, new URLSearchParams("page=4"))).toBe("");
   });
 });
+
+describe("csv", async () => {
+  const { csvCell, csvLine } = await import("./csv");
+  it("quotes what needs it and defuses formulas in text, not in numbers", () => {
+    expect(csvLine(["a", 1, null, -5, 'say "hi", ok'])).toBe('a,1,,-5,"say ""hi"", ok"\n');
+    expect(csvCell("=1+2")).toBe("'=1+2");
+    expect(csvCell("-cmd")).toBe("'-cmd");
+    expect(csvCell("line\nbreak")).toBe('"line\nbreak"');
+  });
+});

@@ -6,6 +6,7 @@ import { audit } from "../audit/audit.service";
 import { env } from "../env";
 import { AppError, isUniqueViolation, notFound } from "../http/errors";
 import * as ledger from "./ledger.repo";
+import { csvLine } from "@/lib/csv";
 
 // Balances and the ledger: what a launch needs, how long a balance lasts, administrators'
 // adjustments, the invariant (balance == sum of entries), exports and revenue.
@@ -81,20 +82,12 @@ export async function listLedger(p: Principal, q: TLedgerQuery) {
 
 const CSV_COLUMNS = ["createdAt", "kind", "amountCents", "balanceAfterCents", "instanceName", "instanceId", "periodStart", "periodEnd", "note", "id"] as const;
 
-/** A CSV cell: quoted when needed; a leading = + - @ is defused so spreadsheets do not run it. Pure. */
-export function csvCell(v: string | number | null): string {
-  if (v === null) return "";
-  let s = String(v);
-  if (typeof v === "string" && /^[=+\-@\t\r]/.test(s)) s = `'${s}`;
-  return /[",\n\r]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
-}
-
 /** The ledger as CSV lines (header first), streamed page by page. */
 export async function* ledgerCsv(p: Principal, q: TLedgerQuery): AsyncGenerator<string> {
   const f = filterOf(p, q);
-  yield CSV_COLUMNS.join(",") + "\n";
+  yield csvLine([...CSV_COLUMNS]);
   for await (const rows of ledger.allEntries(f)) {
-    for (const e of await toDtos(rows)) yield CSV_COLUMNS.map((c) => csvCell(e[c])).join(",") + "\n";
+    for (const e of await toDtos(rows)) yield csvLine(CSV_COLUMNS.map((c) => e[c]));
   }
 }
 

@@ -18,17 +18,17 @@ export async function createBatch(data: Omit<Prisma.RechargeBatchUncheckedCreate
   });
 }
 
-/** Usage per batch: codes with a use, redemptions and their sum, and who made each batch. */
+/** Usage per batch, counted in the database: codes with a use, and uses (each one a redemption of the batch's amount); who made each batch. */
 export async function usageOf(batches: BatchRow[]) {
   const ids = batches.map((r) => r.id);
-  const [used, redemptions, creators] = await Promise.all([
+  const [used, uses, creators] = await Promise.all([
     db().rechargeCode.groupBy({ by: ["batchId"], where: { batchId: { in: ids }, uses: { gt: 0 } }, _count: { _all: true } }),
-    db().rechargeRedemption.findMany({ where: { code: { batchId: { in: ids } } }, select: { amountCents: true, code: { select: { batchId: true } } } }),
+    db().rechargeCode.groupBy({ by: ["batchId"], where: { batchId: { in: ids } }, _sum: { uses: true } }),
     db().user.findMany({ where: { id: { in: [...new Set(batches.map((r) => r.createdById))] } }, select: { id: true, username: true } }),
   ]);
   return {
     usedCodes: new Map(used.map((u) => [u.batchId, u._count._all])),
-    redemptions: (batchId: string) => redemptions.filter((x) => x.code.batchId === batchId),
+    uses: new Map(uses.map((u) => [u.batchId, u._sum.uses ?? 0])),
     creators: new Map(creators.map((c) => [c.id, c.username])),
   };
 }

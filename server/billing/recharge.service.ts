@@ -17,7 +17,7 @@ import * as repo from "./recharge.repo";
 async function batchDtos(rows: repo.BatchRow[]): Promise<TRechargeBatch[]> {
   const usage = await repo.usageOf(rows);
   return rows.map((r) => {
-    const mine = usage.redemptions(r.id);
+    const redemptions = usage.uses.get(r.id) ?? 0;
     return {
       id: r.id,
       amountCents: r.amountCents,
@@ -29,8 +29,8 @@ async function batchDtos(rows: repo.BatchRow[]): Promise<TRechargeBatch[]> {
       disabledAt: r.disabledAt?.toISOString() ?? null,
       createdAt: r.createdAt.toISOString(),
       usedCodes: usage.usedCodes.get(r.id) ?? 0,
-      redemptions: mine.length,
-      redeemedCents: mine.reduce((s, x) => s + x.amountCents, 0),
+      redemptions,
+      redeemedCents: redemptions * r.amountCents,
     };
   });
 }
