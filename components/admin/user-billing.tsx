@@ -20,13 +20,21 @@ export function UserBilling({ user, onClose }: { user: TUserProfile | null; onCl
   const { message } = App.useApp();
   const adjust = useAdjust();
   const [adjusting, setAdjusting] = useState(false);
+  // One key per opening of the dialog: a double submit or a retry makes one adjustment.
+  const [idempotencyKey, setIdempotencyKey] = useState(() => crypto.randomUUID());
   return (
     <Drawer title={user ? t("billing.userLedger", { name: user.username }) : ""} open={!!user} onClose={onClose} width={960} destroyOnHidden>
       {user && (
         <>
           <Flex justify="space-between" align="center" style={{ marginBottom: 16 }}>
             <Statistic title={t("billing.balance")} value={formatMoney(user.balanceCents, locale)} data-testid="user-balance" />
-            <Button icon={<EditOutlined />} onClick={() => setAdjusting(true)}>
+            <Button
+              icon={<EditOutlined />}
+              onClick={() => {
+                setIdempotencyKey(crypto.randomUUID());
+                setAdjusting(true);
+              }}
+            >
               {t("billing.adjust")}
             </Button>
           </Flex>
@@ -38,7 +46,7 @@ export function UserBilling({ user, onClose }: { user: TUserProfile | null; onCl
             onClose={() => setAdjusting(false)}
             pending={adjust.isPending}
             onSubmit={async (v) => {
-              const e = await adjust.mutateAsync({ userId: user.id, amountCents: Math.round(v.amount * 100), reason: v.reason });
+              const e = await adjust.mutateAsync({ userId: user.id, amountCents: Math.round(v.amount * 100), reason: v.reason, idempotencyKey });
               void message.success(t("billing.adjusted", { balance: formatMoney(e.balanceAfterCents, locale) }));
             }}
           >

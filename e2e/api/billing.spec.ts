@@ -42,12 +42,12 @@ test("codes are generated once, redeemed into the balance, and listed with their
   expect((await (await api.post("/api/v1/recharge/redeem", { ...h, data: {} })).json()).error.issues[0].path).toBe("code");
 
   const records = await (await api.get("/api/v1/recharge/records", h)).json();
-  expect(records.items).toEqual([expect.objectContaining({ amountCents: 2_500, codeHint: codes[0]!.slice(-4), description })]);
+  expect(records.items).toEqual([expect.objectContaining({ amountCents: 2_500, codeHint: codes[0]!.slice(-3), description })]);
 
   const batches = await (await api.get("/api/v1/recharge/batches?pageSize=100", admin)).json();
   expect(batches.items.find((b: { id: string }) => b.id === batch.id)).toMatchObject({ count: 5, usedCodes: 1, redemptions: 1, redeemedCents: 2_500, disabledAt: null });
   const used = await (await api.get(`/api/v1/recharge/batches/${batch.id}/codes?status=used_up`, admin)).json();
-  expect(used.items).toEqual([expect.objectContaining({ hint: codes[0]!.slice(-4), uses: 1, status: "used_up" })]);
+  expect(used.items).toEqual([expect.objectContaining({ hint: codes[0]!.slice(-3), uses: 1, status: "used_up" })]);
   // The codes themselves never come back.
   expect(JSON.stringify(await (await api.get(`/api/v1/recharge/batches/${batch.id}/codes`, admin)).json())).not.toContain(codes[1]!.slice(0, 5));
 
@@ -74,7 +74,11 @@ test("the ledger explains the balance, exports as CSV, and administrators adjust
   const credit = await api.post(`/api/v1/admin/users/${user.id}/adjustments`, { ...admin, data: { amountCents: 5_000, reason: "=1+2, welcome" } });
   expect(credit.status()).toBe(201);
   expect(await credit.json()).toMatchObject({ kind: "adjustment", amountCents: 5_000, balanceAfterCents: 5_000 });
-  await api.post(`/api/v1/admin/users/${user.id}/adjustments`, { ...admin, data: { amountCents: -1_000, reason: "correction" } });
+  // A retried adjustment (same key) is made once.
+  for (let i = 0; i < 2; i++) {
+    const res = await api.post(`/api/v1/admin/users/${user.id}/adjustments`, { ...admin, data: { amountCents: -1_000, reason: "correction", idempotencyKey: "corr-0001-retry" } });
+    expect(await res.json()).toMatchObject({ amountCents: -1_000, balanceAfterCents: 4_000 });
+  }
 
   const summary = await (await api.get("/api/v1/billing/summary", h)).json();
   expect(summary).toMatchObject({ balanceCents: 4_000, burnCentsPerHour: 0, runningInstances: 0, secondsLeft: null, lowBalance: false });

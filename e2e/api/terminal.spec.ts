@@ -5,7 +5,7 @@ import { mkdtempSync, readFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import type { APIRequestContext } from "@playwright/test";
-import { bearer, cookieSignIn, expect, login, test, uniq, type TestUser } from "../fixtures";
+import { bearer, cookieSignIn, expect, fundUser, login, test, type TestUser, uniq } from "../fixtures";
 import { launchSetup } from "../node-fixtures";
 import { start } from "../process";
 import { connect, outcome, terminalClient } from "../socket";
@@ -106,6 +106,7 @@ test("a flood to a frozen browser does not grow the server's memory", async ({ p
   try {
     const api = await playwright.request.newContext({ baseURL: c.url });
     const admin = await login(api, "admin", "flood-admin-pw");
+    await fundUser(api, admin, (await (await api.get("/api/v1/users/me", { headers: bearer(admin) })).json()).id);
     const instanceId = await runningInstance(api, admin, { token: admin }, c.url);
     const s = connect(c.url, "/terminal", { token: admin, ip: "127.0.0.1" });
     const frozen = terminalClient(s, { ack: false });

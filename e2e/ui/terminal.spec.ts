@@ -15,7 +15,7 @@ test("a user opens a terminal, runs a command, reloads and is back in the same s
 
   await signIn(page, user.username, user.password);
   await page.goto(`/instances/${id}`);
-  await page.getByRole("tab", { name: "Terminal" }).click();
+  await page.getByRole("tab", { name: "Terminal", exact: true }).click();
   const status = page.getByTestId("terminal-status").first();
   await expect(status).toHaveText("Connected", { timeout: 15_000 });
   const screen = page.getByTestId("terminal").first();
@@ -30,7 +30,9 @@ test("a user opens a terminal, runs a command, reloads and is back in the same s
 
   // A reload reattaches: the earlier output is replayed and the shell is the same process.
   await page.reload();
-  await page.getByRole("tab", { name: "Terminal" }).click();
+  // The open tab is in the URL: the reload comes back to the terminal.
+  await expect(page).toHaveURL(/[?&]tab=terminal/);
+  await expect(page.getByRole("tab", { name: "Terminal", exact: true })).toHaveAttribute("aria-selected", "true");
   await expect(page.getByTestId("terminal-status").first()).toHaveText("Connected", { timeout: 15_000 });
   const again = page.getByTestId("terminal").first();
   await expect(again.locator(".xterm-rows")).toContainText(`${word}-42`);

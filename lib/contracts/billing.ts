@@ -63,6 +63,8 @@ export const ZAdjustmentRequest = z
       .refine((n) => n !== 0, "must not be zero")
       .refine((n) => Math.abs(n) <= MAX_AMOUNT_CENTS, `must be at most ${MAX_AMOUNT_CENTS} cents either way`),
     reason: z.string().trim().min(1, "is required").max(500, "must be at most 500 characters"),
+    /** A retry with the same key (a double submit, a timeout) makes no second entry: it answers the first. */
+    idempotencyKey: z.string().trim().min(8, "must be at least 8 characters").max(100, "must be at most 100 characters").optional(),
   })
   .strict();
 
@@ -73,8 +75,14 @@ export const ZInvariantReport = z.object({
 });
 
 export const ZRevenueQuery = z
-  .object({ from: ZTime.optional(), to: ZTime.optional() })
-  .refine((q) => !q.from || !q.to || Date.parse(q.from) < Date.parse(q.to), { message: "must be after from", path: ["to"] });
+  .object({
+    from: ZTime.optional(),
+    to: ZTime.optional(),
+    /** Minutes to add to UTC for the viewer's local time (days are cut at local midnight); 0 by default. */
+    utcOffset: z.coerce.number({ error: "must be a number" }).int("must be a whole number").min(-840, "must be at least -840").max(840, "must be at most 840").optional(),
+  })
+  .refine((q) => !q.from || !q.to || Date.parse(q.from) < Date.parse(q.to), { message: "must be after from", path: ["to"] })
+  .refine((q) => !q.from || Date.parse(q.to ?? new Date().toISOString()) - Date.parse(q.from) <= 366 * 86_400_000, { message: "must be within 366 days of to", path: ["from"] });
 
 export const ZRevenue = z.object({
   from: ZTimestamp,
@@ -183,7 +191,7 @@ export const billingEndpoints = {
   }),
   revenue: endpoint({
     method: "GET", path: "/api/v1/admin/billing/revenue", auth: "admin", tag: "Billing",
-    summary: "Usage revenue (net of refunds) and recharges per day, and usage per spec (default: last 30 days)", query: ZRevenueQuery, response: ZRevenue,
+    summary: "Usage revenue (net of refunds) and recharges per day (cut at the viewer's midnight: utcOffset), and usage per spec (default: the last 30 days)", query: ZRevenueQuery, response: ZRevenue,
   }),
   adminStats: endpoint({
     method: "GET", path: "/api/v1/admin/stats", auth: "admin", tag: "Billing",

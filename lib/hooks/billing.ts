@@ -46,15 +46,17 @@ export function useRedeem() {
 export function useAdjust() {
   const moved = useMoneyMoved();
   return useMutation({
-    mutationFn: ({ userId, amountCents, reason }: { userId: string; amountCents: number; reason: string }) => call(api.createAdjustment, { params: { id: userId }, body: { amountCents, reason } }),
+    mutationFn: ({ userId, ...body }: { userId: string; amountCents: number; reason: string; idempotencyKey?: string }) => call(api.createAdjustment, { params: { id: userId }, body }),
     onSuccess: moved,
   });
 }
 
 // --- Administrators ---------------------------------------------------------------------------
 
+/** Revenue per day at the browser's own midnight. */
 export function useRevenue(q: { from?: string; to?: string }) {
-  return useQuery({ queryKey: billingKeys.revenue(q), queryFn: () => call(api.revenue, { query: q }), refetchInterval: 60_000 });
+  const utcOffset = -new Date().getTimezoneOffset();
+  return useQuery({ queryKey: billingKeys.revenue({ ...q, utcOffset }), queryFn: () => call(api.revenue, { query: { ...q, utcOffset } }), refetchInterval: 60_000 });
 }
 
 export function useAdminStats(enabled: boolean) {

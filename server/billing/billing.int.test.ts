@@ -9,7 +9,7 @@ import type { Principal } from "../auth/principal";
 import { db } from "../db/client";
 import { AppError } from "../http/errors";
 import { containerName } from "../instances/container-spec";
-import { stopForBalance } from "../instances/instances.service";
+import { startInstance, stopForBalance } from "../instances/instances.service";
 import { runningInstance, testUser } from "../testing/running-instance";
 import { adjust, invariant, listLedger, revenue, summary } from "./billing.service";
 import { meterAll, settleInstance } from "./meter";
@@ -133,7 +133,7 @@ describe("recharge codes", () => {
     const before = (await summary(u.userId)).balanceCents;
     const out = await redeem(u, { code: codes[0]!.toLowerCase() }, ip);
     expect(out).toMatchObject({ amountCents: 5_000, balanceCents: before + 5_000 });
-    expect((await records(u, { page: 1, pageSize: 10 })).items).toEqual([expect.objectContaining({ amountCents: 5_000, codeHint: codes[0]!.slice(-4), description: "welcome" })]);
+    expect((await records(u, { page: 1, pageSize: 10 })).items).toEqual([expect.objectContaining({ amountCents: 5_000, codeHint: codes[0]!.slice(-3), description: "welcome" })]);
     expect(await refusal(redeem(u, { code: codes[0]! }, ip))).toBe("RECHARGE_CODE_USED_UP");
 
     const other = await testUser("late");
@@ -195,8 +195,9 @@ describe("balance used up with a real container", () => {
       const ledger = await listLedger(owner, { page: 1, pageSize: 5 });
       expect(ledger.items[0]).toMatchObject({ kind: "usage", amountCents: 0, instanceId, note: expect.stringMatching(/stopped: the balance ran out/) });
       expect(ledger.items.find((e) => e.amountCents === -10)).toBeTruthy();
-      // Nothing left running: a second pass stops nothing.
+      // Nothing left running: a second pass stops nothing; starting again needs a top-up.
       expect(await stopForBalance(owner.userId)).toEqual([]);
+      expect(await refusal(startInstance(owner, instanceId, { withoutGpu: false }, ip))).toBe("INSUFFICIENT_BALANCE");
       const rev = await revenue({});
       expect(rev.bySpec.find((s) => s.specName === "cpu")?.usageCents).toBeGreaterThanOrEqual(10);
       expect(await invariant()).toMatchObject({ ok: true });

@@ -29,6 +29,10 @@ export async function assertCanAfford(userId: string, pricePerHourCents: number)
   }
 }
 
+export async function balanceUsedUp(userId: string): Promise<boolean> {
+  return ((await ledger.balanceOf(userId)) ?? 0) <= 0;
+}
+
 /** How long a balance lasts at a burn rate; null when nothing burns. Pure. */
 export function secondsLeft(balanceCents: number, burnCentsPerHour: number): number | null {
   if (burnCentsPerHour <= 0) return null;
@@ -84,16 +88,23 @@ const CSV_COLUMNS = ["createdAt", "kind", "amountCents", "balanceAfterCents", "i
 
 /** The ledger as CSV lines (header first), streamed page by page. */
 export async function* ledgerCsv(p: Principal, q: TLedgerQuery): AsyncGenerator<string> {
-  const f = filterOf(p, q);
+  // The selection ends now: entries written during the export do not shift its pages.
+  const f = filterOf(p, { ...q, to: new Date(Math.min(q.to ? Date.parse(q.to) : Infinity, Date.now())).toISOString() });
   yield csvLine([...CSV_COLUMNS]);
   for await (const rows of ledger.allEntries(f)) {
     for (const e of await toDtos(rows)) yield csvLine(CSV_COLUMNS.map((c) => e[c]));
   }
 }
 
-export async function adjust(p: Principal, userId: string, input: { amountCents: number; reason: string }, ip: string): Promise<TLedgerEntry> {
+export async function adjust(p: Principal, userId: string, input: { amountCents: number; reason: string; idempotencyKey?: string }, ip: string): Promise<TLedgerEntry> {
   if ((await ledger.balanceOf(userId)) === null) throw notFound("User");
-  const entry = await ledger.postEntry({ userId, kind: "adjustment", amountCents: input.amountCents, idempotencyKey: `adjustment:${crypto.randomUUID()}`, note: input.reason, actorId: p.userId });
+  const key = `adjustment:${userId}:${input.idempotencyKey ?? crypto.randomUUID()}`;
+  const entry = await ledger.postEntry({ userId, kind: "adjustment", amountCents: input.amountCents, idempotencyKey: key, note: input.reason, actorId: p.userId }).catch(async (err: unknown) => {
+    // The same adjustment again: answer the one made.
+    const made = isUniqueViolation(err) ? await ledger.entryByKey(key) : null;
+    if (!made) throw err;
+    return made;
+  });
   await audit({ actorId: p.userId, action: "billing.adjust", target: { type: "user", id: userId }, detail: { amountCents: input.amountCents, reason: input.reason }, ip });
   return (await toDtos([entry]))[0]!;
 }
@@ -113,37 +124,46 @@ export async function invariant() {
   return { ok: mismatches.length === 0, usersChecked: checked, mismatches };
 }
 
-/** Usage (net of refunds) and recharges per UTC day, and usage per spec. */
-export async function revenue(q: { from?: string; to?: string }): Promise<TRevenue> {
+/** Local midnights (at `utcOffset` minutes from UTC) from the day of `from` to `to`, as UTC instants. Pure. */
+export function dayStarts(from: Date, to: Date, utcOffset: number): Date[] {
+  const shift = utcOffset * 60_000;
+  const first = Math.floor((from.getTime() + shift) / DAY_MS) * DAY_MS - shift;
+  const out: Date[] = [];
+  for (let t = first; t < to.getTime(); t += DAY_MS) out.push(new Date(t));
+  return out;
+}
+
+/**
+ * Usage (net of refunds) and recharges per day, cut at the viewer's midnight, and usage per
+ * spec, all summed in the database (a query per day, one per instance group): bounded
+ * however many entries there are. Default: the last 30 days, from a midnight.
+ */
+export async function revenue(q: { from?: string; to?: string; utcOffset?: number }): Promise<TRevenue> {
+  const offset = q.utcOffset ?? 0;
   const to = q.to ? new Date(q.to) : new Date();
-  const from = q.from ? new Date(q.from) : new Date(to.getTime() - 30 * DAY_MS);
-  const rows = await ledger.entriesBetween(["usage", "refund", "recharge"], from, to);
-  const specs = await ledger.instanceNames([...new Set(rows.flatMap((r) => (r.instanceId ? [r.instanceId] : [])))]);
-  const days = new Map<string, { usageCents: number; rechargeCents: number }>();
+  const from = q.from ? new Date(q.from) : dayStarts(new Date(to.getTime() - 29 * DAY_MS), to, offset)[0]!;
+  const starts = dayStarts(from, to, offset);
+  const byDay = await Promise.all(
+    starts.map(async (start, i) => {
+      const sums = await ledger.sumsByKind(["usage", "refund", "recharge"], new Date(Math.max(start.getTime(), from.getTime())), starts[i + 1] ?? to);
+      const local = new Date(start.getTime() + offset * 60_000).toISOString().slice(0, 10);
+      // Usage entries are negative and refunds positive: revenue is their negated sum.
+      return { day: local, usageCents: -((sums.get("usage") ?? 0) + (sums.get("refund") ?? 0)), rechargeCents: sums.get("recharge") ?? 0 };
+    }),
+  );
+  const perInstance = await ledger.sumsByInstance(["usage", "refund"], from, to);
+  const specs = await ledger.instanceNames(perInstance.flatMap((r) => (r.instanceId ? [r.instanceId] : [])));
   const bySpec = new Map<string, number>();
-  let usage = 0;
-  let recharge = 0;
-  for (const r of rows) {
-    const day = r.createdAt.toISOString().slice(0, 10);
-    const d = days.get(day) ?? { usageCents: 0, rechargeCents: 0 };
-    if (r.kind === "recharge") {
-      d.rechargeCents += r.amountCents;
-      recharge += r.amountCents;
-    } else {
-      // Usage entries are negative, refunds positive: revenue is their negated sum.
-      d.usageCents -= r.amountCents;
-      usage -= r.amountCents;
-      const spec = r.instanceId ? (specs.get(r.instanceId)?.specName ?? "—") : "—";
-      bySpec.set(spec, (bySpec.get(spec) ?? 0) - r.amountCents);
-    }
-    days.set(day, d);
+  for (const r of perInstance) {
+    const spec = r.instanceId ? (specs.get(r.instanceId)?.specName ?? "—") : "—";
+    bySpec.set(spec, (bySpec.get(spec) ?? 0) - r.cents);
   }
   return {
     from: from.toISOString(),
     to: to.toISOString(),
-    usageCents: usage,
-    rechargeCents: recharge,
-    byDay: [...days.entries()].sort(([a], [b]) => a.localeCompare(b)).map(([day, v]) => ({ day, ...v })),
-    bySpec: [...bySpec.entries()].map(([specName, usageCents]) => ({ specName, usageCents })).sort((a, b) => b.usageCents - a.usageCents),
+    usageCents: byDay.reduce((s, d) => s + d.usageCents, 0),
+    rechargeCents: byDay.reduce((s, d) => s + d.rechargeCents, 0),
+    byDay,
+    bySpec: [...bySpec.entries()].map(([specName, usageCents]) => ({ specName, usageCents })).filter((s) => s.usageCents !== 0).sort((a, b) => b.usageCents - a.usageCents),
   };
 }

@@ -1,10 +1,11 @@
 // Recharge codes: format, entropy, unambiguous alphabet, normalization and keyed hashing.
 import { describe, expect, it } from "vitest";
-import { CODE_ALPHABET, CODE_BITS, generateCode, hashCode, normalizeCode } from "./codes";
+import { CODE_ALPHABET, CODE_BITS, CODE_LENGTH, HINT_LENGTH, generateCode, hashCode, normalizeCode } from "./codes";
 
 describe("recharge codes", () => {
-  it("are four groups of five from an alphabet without look-alikes, with at least 80 bits", () => {
+  it("are four groups of five from an alphabet without look-alikes, with at least 80 bits beyond the hint lists show", () => {
     expect(CODE_BITS).toBeGreaterThanOrEqual(80);
+    expect(((CODE_LENGTH - HINT_LENGTH) * CODE_BITS) / CODE_LENGTH).toBeGreaterThanOrEqual(80);
     for (const c of "01OILU") expect(CODE_ALPHABET).not.toContain(c);
     const codes = Array.from({ length: 2000 }, generateCode);
     for (const c of codes) expect(c).toMatch(/^[2-9A-HJKMNP-TV-Z]{5}(-[2-9A-HJKMNP-TV-Z]{5}){3}$/);

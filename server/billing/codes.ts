@@ -30,5 +30,6 @@ export function hashCode(normalized: string): string {
   return createHmac("sha256", deriveKey("recharge-code")).update(normalized).digest("hex");
 }
 
-/** The last four characters, shown in lists to recognise a code. */
-export const hintOf = (normalized: string) => normalized.slice(-4);
+/** The last three characters, shown in lists to recognise a code (the other 17 keep 83 bits). */
+export const HINT_LENGTH = 3;
+export const hintOf = (normalized: string) => normalized.slice(-HINT_LENGTH);

@@ -1,6 +1,7 @@
 import "server-only";
 import { db, type Prisma, type Tx } from "../db/client";
 import { pageArgs } from "../db/query";
+import { env } from "../env";
 import { AppError } from "../http/errors";
 
 // The ledger: entries are only ever appended, each moving its user's balance by its amount
@@ -28,18 +29,17 @@ export type EntryRow = Prisma.LedgerEntryGetPayload<object>;
 
 /**
  * Appends one entry and moves the user's balance by its amount, in the caller's transaction.
- * A credit that would take the balance past MAX_BALANCE_CENTS is refused (BALANCE_LIMIT).
+ * A change that would take the balance beyond ±MAX_BALANCE_CENTS is refused (BALANCE_LIMIT).
  * Throws a unique-constraint error (isUniqueViolation) when the key was written before.
  */
 export async function post(tx: Tx, e: NewEntry): Promise<EntryRow> {
-  const moved = await tx.user.updateMany({
-    where: { id: e.userId, ...(e.amountCents > 0 ? { balanceCents: { lte: MAX_BALANCE_CENTS - e.amountCents } } : {}) },
-    data: { balanceCents: { increment: e.amountCents } },
-  });
+  // Both ways within ±MAX_BALANCE_CENTS: far from where a 32-bit column overflows.
+  const bound = e.amountCents > 0 ? { lte: MAX_BALANCE_CENTS - e.amountCents } : { gte: -MAX_BALANCE_CENTS - e.amountCents };
+  const moved = await tx.user.updateMany({ where: { id: e.userId, balanceCents: bound }, data: { balanceCents: { increment: e.amountCents } } });
   if (moved.count === 0) {
     const exists = await tx.user.count({ where: { id: e.userId } });
     if (!exists) throw new AppError("NOT_FOUND", "User not found");
-    throw new AppError("BALANCE_LIMIT", `This would take the balance past ${MAX_BALANCE_CENTS} cents`);
+    throw new AppError("BALANCE_LIMIT", `This would take the balance beyond ±${MAX_BALANCE_CENTS} cents`);
   }
   const { balanceCents } = await tx.user.findUniqueOrThrow({ where: { id: e.userId }, select: { balanceCents: true } });
   return tx.ledgerEntry.create({ data: { ...e, balanceAfterCents: balanceCents } });
@@ -48,6 +48,10 @@ export async function post(tx: Tx, e: NewEntry): Promise<EntryRow> {
 /** post() in a transaction of its own. */
 export function postEntry(e: NewEntry): Promise<EntryRow> {
   return db().$transaction((tx) => post(tx, e), CONTENDED);
+}
+
+export function entryByKey(idempotencyKey: string): Promise<EntryRow | null> {
+  return db().ledgerEntry.findUnique({ where: { idempotencyKey } });
 }
 
 export async function balanceOf(userId: string): Promise<number | null> {
@@ -94,10 +98,13 @@ export async function instanceNames(ids: string[]): Promise<Map<string, { name: 
 
 /** Users whose balance differs from the sum of their entries. */
 export async function invariantMismatches(): Promise<{ checked: number; mismatches: { userId: string; username: string; balanceCents: number; ledgerSumCents: number }[] }> {
-  const [users, sums] = await Promise.all([
-    db().user.findMany({ select: { id: true, username: true, balanceCents: true } }),
-    db().ledgerEntry.groupBy({ by: ["userId"], _sum: { amountCents: true } }),
-  ]);
+  // One snapshot for both reads (PostgreSQL: repeatable read), so a charge committed in
+  // between is not a false mismatch. SQLite's transactions are serializable anyway.
+  const [users, sums] = await db().$transaction(
+    async (tx) => [await tx.user.findMany({ select: { id: true, username: true, balanceCents: true } }), await tx.ledgerEntry.groupBy({ by: ["userId"], _sum: { amountCents: true } })] as const,
+    // The SQLite client's types know only Serializable; PostgreSQL's client takes this.
+    (env().dbProvider === "postgres" ? { isolationLevel: "RepeatableRead" } : undefined) as never,
+  );
   const sumOf = new Map(sums.map((s) => [s.userId, s._sum.amountCents ?? 0]));
   const mismatches = users
     .map((u) => ({ userId: u.id, username: u.username, balanceCents: u.balanceCents, ledgerSumCents: sumOf.get(u.id) ?? 0 }))
@@ -105,9 +112,16 @@ export async function invariantMismatches(): Promise<{ checked: number; mismatch
   return { checked: users.length, mismatches };
 }
 
-/** Entries of some kinds in a time range, with what revenue reports need. */
-export function entriesBetween(kinds: string[], from: Date, to: Date) {
-  return db().ledgerEntry.findMany({ where: { kind: { in: kinds }, createdAt: { gte: from, lt: to } }, select: { kind: true, amountCents: true, instanceId: true, createdAt: true } });
+/** Sums per kind in a time range (counted in the database). */
+export async function sumsByKind(kinds: string[], from: Date, to: Date): Promise<Map<string, number>> {
+  const rows = await db().ledgerEntry.groupBy({ by: ["kind"], where: { kind: { in: kinds }, createdAt: { gte: from, lt: to } }, _sum: { amountCents: true } });
+  return new Map(rows.map((r) => [r.kind, r._sum.amountCents ?? 0]));
+}
+
+/** Sums per instance in a time range (counted in the database; one row per instance). */
+export async function sumsByInstance(kinds: string[], from: Date, to: Date): Promise<{ instanceId: string | null; cents: number }[]> {
+  const rows = await db().ledgerEntry.groupBy({ by: ["instanceId"], where: { kind: { in: kinds }, createdAt: { gte: from, lt: to } }, _sum: { amountCents: true } });
+  return rows.map((r) => ({ instanceId: r.instanceId, cents: r._sum.amountCents ?? 0 }));
 }
 
 export async function sumByKinds(kinds: string[], since?: Date): Promise<number> {

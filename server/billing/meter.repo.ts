@@ -10,7 +10,7 @@ import type { MeterRow, Step } from "./meter";
 export type Item = { row: MeterRow; step: Step };
 export type Entry = Prisma.LedgerEntryCreateManyInput & { balanceAfterCents: number };
 
-const meterSelect = { id: true, userId: true, name: true, status: true, pricePerHourCents: true, meteredUntil: true, meteredMs: true, stoppedAt: true, deletedAt: true } as const;
+const meterSelect = { id: true, userId: true, name: true, status: true, pricePerHourCents: true, meteredUntil: true, meteredMs: true, stoppedAt: true, deletedAt: true, startedAt: true } as const;
 
 export function meteredRows(): Promise<MeterRow[]> {
   return db().instance.findMany({ where: { meteredUntil: { not: null } }, select: meterSelect });
@@ -18,6 +18,18 @@ export function meteredRows(): Promise<MeterRow[]> {
 
 export function meterRow(id: string): Promise<MeterRow | null> {
   return db().instance.findUnique({ where: { id }, select: meterSelect });
+}
+
+/** The meters of these instances as they are now (still being metered). */
+export function meterRowsByIds(ids: string[]): Promise<MeterRow[]> {
+  return db().instance.findMany({ where: { id: { in: ids }, meteredUntil: { not: null } }, select: meterSelect });
+}
+
+/** An instance's usage charges that end after `after` (what a refund may give back). */
+export function usageAfter(instanceId: string, after: Date): Promise<{ periodStart: Date; periodEnd: Date }[]> {
+  return db()
+    .ledgerEntry.findMany({ where: { instanceId, kind: "usage", periodEnd: { gt: after } }, select: { periodStart: true, periodEnd: true } })
+    .then((rows) => rows.flatMap((r) => (r.periodStart && r.periodEnd ? [{ periodStart: r.periodStart, periodEnd: r.periodEnd }] : [])));
 }
 
 /** The meter's next position after a step (what the compare-and-set writes). */
@@ -35,7 +47,7 @@ function advance(step: Step) {
 export async function applyForUser(
   userId: string,
   items: Item[],
-  plan: (start: number, applied: Item[]) => { entries: Entry[]; balance: number; charged: number },
+  plan: (start: number, applied: Item[]) => { entries: Entry[]; balance: number; charged: number; forgiven: Item[] },
 ): Promise<{ applied: Item[]; charged: number; balanceCents: number }> {
   return db().$transaction(async (tx) => {
     // A no-op update takes the row lock (PostgreSQL): the balance read stays true until commit.
@@ -45,7 +57,9 @@ export async function applyForUser(
       const moved = await tx.instance.updateMany({ where: { id: item.row.id, meteredUntil: item.row.meteredUntil }, data: advance(item.step) });
       if (moved.count) applied.push(item);
     }
-    const { entries, balance, charged } = plan(start, applied);
+    const { entries, balance, charged, forgiven } = plan(start, applied);
+    // Time not charged (the balance was used up) does not count as charged time.
+    for (const { row, step } of forgiven) await tx.instance.update({ where: { id: row.id }, data: { meteredMs: { decrement: step.kind === "charge" ? step.ms : 0 } }, select: { id: true } });
     if (entries.length) {
       await tx.ledgerEntry.createMany({ data: entries });
       await tx.user.update({ where: { id: userId }, data: { balanceCents: balance }, select: { id: true } });

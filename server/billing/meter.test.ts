@@ -1,7 +1,7 @@
 // Metering arithmetic: exact hourly sums for any price, proportional partial intervals,
 // and what the meter does next for each state of an instance.
 import { describe, expect, it } from "vitest";
-import { chargeFor, nextStep, planEntries, type MeterRow } from "./meter";
+import { chargeFor, nextStep, planEntries, resolveRefund, type MeterRow } from "./meter";
 
 const MIN = 60_000;
 const HOUR = 60 * MIN;
@@ -42,7 +42,7 @@ describe("chargeFor", () => {
 describe("nextStep", () => {
   const t0 = new Date("2026-11-27T10:00:00Z");
   const at = (ms: number) => new Date(t0.getTime() + ms);
-  const row = (over: Partial<MeterRow>): MeterRow => ({ id: "i", userId: "u", name: "n", status: "running", pricePerHourCents: 600, meteredUntil: t0, meteredMs: 0, stoppedAt: null, deletedAt: null, ...over });
+  const row = (over: Partial<MeterRow>): MeterRow => ({ id: "i", userId: "u", name: "n", status: "running", pricePerHourCents: 600, meteredUntil: t0, meteredMs: 0, stoppedAt: null, deletedAt: null, startedAt: t0, ...over });
 
   it("charges a running instance whole intervals only", () => {
     expect(nextStep(row({}), at(59_999), MIN)).toBeNull();
@@ -54,9 +54,24 @@ describe("nextStep", () => {
     expect(nextStep(row({ status: "stopped", meteredUntil: at(MIN), meteredMs: MIN, stoppedAt: at(90_000) }), at(10 * MIN), MIN)).toEqual({ kind: "charge", from: at(MIN), to: at(90_000), ms: 30_000, amount: 5, final: true });
   });
 
-  it("refunds time charged past the stop (the container exited before the meter knew)", () => {
-    const step = nextStep(row({ status: "exited", meteredUntil: at(2 * MIN), meteredMs: 2 * MIN, stoppedAt: at(MIN + 30_000) }), at(3 * MIN), MIN);
-    expect(step).toEqual({ kind: "refund", from: at(MIN + 30_000), to: at(2 * MIN), ms: 30_000, amount: 5 });
+  it("refunds time charged past the stop (the container exited before the meter knew), and only time that was charged", () => {
+    const r = row({ status: "exited", meteredUntil: at(2 * MIN), meteredMs: 2 * MIN, stoppedAt: at(MIN + 30_000) });
+    const step = nextStep(r, at(3 * MIN), MIN);
+    expect(step).toMatchObject({ kind: "refund", from: at(MIN + 30_000), to: at(2 * MIN) });
+    const charged = [
+      { periodStart: t0, periodEnd: at(MIN) },
+      { periodStart: at(MIN), periodEnd: at(2 * MIN) },
+    ];
+    expect(resolveRefund(r, step as never, charged)).toMatchObject({ ms: 30_000, amount: 5 });
+    // The second minute was not charged (balance used up): nothing of it comes back.
+    expect(resolveRefund({ ...r, meteredMs: MIN }, step as never, charged.slice(0, 1))).toMatchObject({ ms: 0, amount: 0 });
+  });
+
+  it("keeps a node clock's end within the run and never in the future", () => {
+    // The node's clock is slow: its finish time is before this run began.
+    expect(nextStep(row({ status: "exited", startedAt: at(MIN), meteredUntil: at(2 * MIN), meteredMs: 9 * MIN, stoppedAt: at(-5 * MIN) }), at(3 * MIN), MIN)).toMatchObject({ kind: "refund", from: at(MIN) });
+    // Fast: a finish time in the future is charged only up to now.
+    expect(nextStep(row({ status: "exited", stoppedAt: at(10 * MIN) }), at(30_000), MIN)).toMatchObject({ kind: "charge", to: at(30_000), final: true });
   });
 
   it("a deleted running instance is charged to its deletion; an unknown one waits; nothing more without an end", () => {
@@ -69,7 +84,7 @@ describe("nextStep", () => {
 
 describe("planEntries", () => {
   const t0 = new Date("2026-11-27T10:00:00Z");
-  const row = (id: string): MeterRow => ({ id, userId: "u", name: id, status: "running", pricePerHourCents: 600, meteredUntil: t0, meteredMs: 0, stoppedAt: null, deletedAt: null });
+  const row = (id: string): MeterRow => ({ id, userId: "u", name: id, status: "running", pricePerHourCents: 600, meteredUntil: t0, meteredMs: 0, stoppedAt: null, deletedAt: null, startedAt: t0 });
   const charge = (id: string, amount: number) => ({ row: row(id), step: { kind: "charge" as const, from: t0, to: new Date(t0.getTime() + MIN), ms: MIN, amount, final: false } });
 
   it("charges while the balance is positive: the crossing interval is the whole overdraft", () => {
@@ -79,11 +94,12 @@ describe("planEntries", () => {
       ["b", -10, -5],
     ]);
     expect(out).toMatchObject({ balance: -5, charged: 20 });
+    expect(out.forgiven.map((i) => i.row.id)).toEqual(["c"]);
   });
 
   it("credits refunds first in line and keys every entry by instance and time", () => {
     const refund = { row: row("r"), step: { kind: "refund" as const, from: t0, to: new Date(t0.getTime() + 30_000), ms: 30_000, amount: 5 } };
-    const out = planEntries("u", 0, [refund, charge("a", 10)]);
+    const out = planEntries("u", 0, [charge("a", 10), refund]);
     expect(out.entries.map((e) => [e.kind, e.amountCents, e.balanceAfterCents, e.idempotencyKey])).toEqual([
       ["refund", 5, 5, `refund:r:${new Date(t0.getTime() + 30_000).toISOString()}`],
       ["usage", -10, -5, `usage:a:${t0.toISOString()}`],

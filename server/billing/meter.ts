@@ -1,6 +1,5 @@
 import "server-only";
 import { env } from "../env";
-import { isUniqueViolation } from "../http/errors";
 import { logger } from "../logger";
 import * as repo from "./meter.repo";
 
@@ -13,8 +12,10 @@ import * as repo from "./meter.repo";
 // reconciler); time charged past that is refunded. Every step moves meteredUntil with a
 // compare-and-set in the transaction that writes the ledger entry (whose key is the
 // instance and interval start), so concurrent meters, retries and restarts charge once.
-// After the console was down, a running instance's missed intervals are charged on the
-// next ticks; an instance whose node is unreachable (unknown) waits until it is seen.
+// After the console was down, a running instance's missed intervals are charged in the next
+// tick (one round per interval); an instance whose node is unreachable (unknown) waits
+// until it is seen. Time past a used-up balance is not charged, and refunds give back only
+// time that was charged.
 // A charge is made only while the balance is positive: the interval that crosses zero is
 // the whole overdraft, and the user's running instances are then stopped (see workers/meter).
 // A tick works per user: one transaction per user and round moves all their meters.
@@ -37,6 +38,8 @@ export type MeterRow = {
   meteredMs: number;
   stoppedAt: Date | null;
   deletedAt: Date | null;
+  /** When the current run began (its start or last restart). */
+  startedAt: Date | null;
 };
 
 export type Step =
@@ -44,7 +47,13 @@ export type Step =
   | { kind: "refund"; from: Date; to: Date; ms: number; amount: number }
   | { kind: "close" };
 
-/** What to do next for an instance's meter at `now` (null: nothing yet). Pure. */
+/**
+ * What to do next for an instance's meter at `now` (null: nothing yet). Pure. A run's end
+ * (its stop, deletion, or the container's own finish time, read from the node's clock) is
+ * kept between the run's start and now, so a node's clock drift neither charges the future
+ * nor reaches into earlier runs. A refund step (end before meteredUntil) still needs the
+ * time actually charged after the end: see resolveRefund.
+ */
 export function nextStep(row: MeterRow, now: Date, intervalMs: number): Step | null {
   if (!row.meteredUntil) return null;
   const from = row.meteredUntil.getTime();
@@ -52,16 +61,28 @@ export function nextStep(row: MeterRow, now: Date, intervalMs: number): Step | n
   if (row.status === "running") return from + intervalMs <= now.getTime() ? charge(from + intervalMs, false) : null;
   // Its node does not answer (or it is being created): wait until the reconciler knows.
   if (row.status === "unknown" || row.status === "creating") return null;
-  const end = (row.stoppedAt ?? row.deletedAt ?? row.meteredUntil).getTime();
+  const runStart = Math.min(row.startedAt?.getTime() ?? from, from);
+  const end = Math.min(Math.max((row.stoppedAt ?? row.deletedAt ?? row.meteredUntil).getTime(), runStart), now.getTime());
   if (end > from) {
     const to = Math.min(from + intervalMs, end);
     return charge(to, to === end);
   }
-  if (end < from) {
-    const ms = Math.min(from - end, row.meteredMs);
-    return { kind: "refund", from: new Date(from - ms), to: new Date(from), ms, amount: chargeFor(row.pricePerHourCents, row.meteredMs - ms, ms) };
-  }
+  if (end < from) return { kind: "refund", from: new Date(end), to: new Date(from), ms: 0, amount: 0 };
   return { kind: "close" };
+}
+
+/**
+ * A refund step with its amount: the time charged after the end (from the instance's usage
+ * entries, so time that was never charged, e.g. past a used-up balance, is never paid back),
+ * priced as a step back on the cumulative cost. Pure.
+ */
+export function resolveRefund(row: MeterRow, step: Extract<Step, { kind: "refund" }>, charged: { periodStart: Date; periodEnd: Date }[]): Step {
+  const end = step.from.getTime();
+  const ms = Math.min(
+    row.meteredMs,
+    charged.reduce((s, e) => s + Math.max(0, e.periodEnd.getTime() - Math.max(e.periodStart.getTime(), end)), 0),
+  );
+  return { ...step, ms, amount: chargeFor(row.pricePerHourCents, row.meteredMs - ms, ms) };
 }
 
 const hours = (ms: number) => `${Math.round((ms / 3_600_000) * 10_000) / 10_000} h`;
@@ -70,15 +91,19 @@ type Item = repo.Item;
 type Entry = repo.Entry;
 
 /**
- * The ledger entries of a user's applied steps, in order, from the balance `start`: refunds
- * credit; charges are made only while the balance is positive (the overdraft is at most
- * the interval that crossed zero; later time is not charged). Pure.
+ * The ledger entries of a user's applied steps from the balance `start`: refunds first
+ * (credits), then charges, made only while the balance is positive (the overdraft is at
+ * most the interval that crossed zero). Charges not made are `forgiven`: that time is not
+ * counted as charged. Pure.
  */
-export function planEntries(userId: string, start: number, applied: Item[]): { entries: Entry[]; balance: number; charged: number } {
+export function planEntries(userId: string, start: number, applied: Item[]): { entries: Entry[]; balance: number; charged: number; forgiven: Item[] } {
   let balance = start;
   let charged = 0;
   const entries: Entry[] = [];
-  for (const { row, step } of applied) {
+  const forgiven: Item[] = [];
+  const ordered = [...applied.filter((i) => i.step.kind === "refund"), ...applied.filter((i) => i.step.kind !== "refund")];
+  for (const item of ordered) {
+    const { row, step } = item;
     if (step.kind === "close" || step.amount === 0) continue;
     const period = { userId, instanceId: row.id, periodStart: step.from, periodEnd: step.to };
     if (step.kind === "refund") {
@@ -89,57 +114,58 @@ export function planEntries(userId: string, start: number, applied: Item[]): { e
       balance -= step.amount;
       charged += step.amount;
       entries.push({ ...period, kind: "usage", amountCents: -step.amount, balanceAfterCents: balance, idempotencyKey: `usage:${row.id}:${step.from.toISOString()}`, note: `${row.name}: ${hours(step.ms)} at ${row.pricePerHourCents} cents/h` });
-    }
+    } else forgiven.push(item);
   }
-  return { entries, balance, charged };
+  return { entries, balance, charged, forgiven };
 }
 
 /**
  * Runs the meters of `rows` as far as `now` allows: in rounds of one step per instance,
  * one transaction per user per round (a back-fill after downtime takes one round per
- * missed interval). Answers the cents charged and the users whose balance is used up
- * while they have instances running.
+ * missed interval); each round reads its rows afresh, so a stop made meanwhile is seen.
+ * Answers the cents charged and the users whose balance is used up while they have
+ * instances running. `strict`: a failure is thrown (a settle before a start must not
+ * be skipped); otherwise it is logged and the next tick tries again.
  */
-export async function meterRows(rows: MeterRow[], now: Date, signal?: AbortSignal, intervalMs = env().BILLING_INTERVAL_SEC * 1000): Promise<{ charged: number; exhaustedUsers: string[] }> {
+export async function meterRows(rows: MeterRow[], now: Date, opts: { signal?: AbortSignal; strict?: boolean } = {}, intervalMs = env().BILLING_INTERVAL_SEC * 1000): Promise<{ charged: number; exhaustedUsers: string[] }> {
   const exhausted = new Set<string>();
   let charged = 0;
   let pending = rows;
-  while (pending.length && !signal?.aborted) {
+  while (pending.length && !opts.signal?.aborted) {
     const byUser = new Map<string, Item[]>();
     for (const row of pending) {
-      const step = nextStep(row, now, intervalMs);
+      let step = nextStep(row, now, intervalMs);
+      if (step?.kind === "refund") step = resolveRefund(row, step, await repo.usageAfter(row.id, step.from));
       if (step) byUser.set(row.userId, [...(byUser.get(row.userId) ?? []), { row, step }]);
     }
-    const next: MeterRow[] = [];
+    const more: string[] = [];
     const users = [...byUser.entries()];
-    for (let i = 0; i < users.length && !signal?.aborted; i += PARALLEL) {
+    for (let i = 0; i < users.length && !opts.signal?.aborted; i += PARALLEL) {
       await Promise.all(
         users.slice(i, i + PARALLEL).map(async ([userId, items]) => {
           let out: Awaited<ReturnType<typeof repo.applyForUser>>;
           try {
             out = await repo.applyForUser(userId, items, (start, applied) => planEntries(userId, start, applied));
           } catch (err) {
-            // An entry that exists already: another meter got there first; its next tick continues.
-            if (!isUniqueViolation(err)) logger.error({ err, userId }, "metering failed");
+            if (opts.strict) throw err;
+            logger.error({ err, userId }, "metering failed; the next tick tries again");
             return;
           }
           charged += out.charged;
           if (out.balanceCents <= 0 && items.some((it) => it.row.status === "running")) exhausted.add(userId);
-          for (const { row, step } of out.applied) {
-            if (step.kind === "charge" && !step.final) next.push({ ...row, meteredUntil: step.to, meteredMs: row.meteredMs + step.ms });
-          }
+          for (const { row, step } of out.applied) if (step.kind === "charge" && !step.final) more.push(row.id);
         }),
       );
     }
-    pending = next;
+    pending = more.length ? await repo.meterRowsByIds(more) : [];
   }
   return { charged, exhaustedUsers: [...exhausted] };
 }
 
-/** Settles one instance's meter now (after a stop or delete, before a start). */
+/** Settles one instance's meter now (after a stop or delete, before a start); throws if it cannot. */
 export async function settleInstance(id: string, now = new Date()): Promise<void> {
   const row = await repo.meterRow(id);
-  if (row?.meteredUntil) await meterRows([row], now);
+  if (row?.meteredUntil) await meterRows([row], now, { strict: true });
 }
 
 const PARALLEL = 8;
@@ -147,5 +173,5 @@ const PARALLEL = 8;
 /** One tick over every metered instance. Answers the users whose balance ran out while instances run. */
 export async function meterAll(signal?: AbortSignal, now = new Date()): Promise<{ instances: number; charged: number; exhaustedUsers: string[] }> {
   const rows = await repo.meteredRows();
-  return { instances: rows.length, ...(await meterRows(rows, now, signal)) };
+  return { instances: rows.length, ...(await meterRows(rows, now, { signal })) };
 }

@@ -1,7 +1,6 @@
 import "server-only";
 import { db, type Prisma } from "../db/client";
 import { pageArgs } from "../db/query";
-import { AppError } from "../http/errors";
 import { CONTENDED, post } from "./ledger.repo";
 
 // Recharge codes' storage: batches, codes (hashes only), redemptions, and a redemption's
@@ -59,15 +58,18 @@ export async function disableCode(id: string): Promise<boolean> {
 }
 
 /**
- * Redeems: takes one use only while one is left and the code is enabled (compare-and-set;
- * none left → RECHARGE_CODE_USED_UP), credits the user through the ledger and records the
- * redemption, in one transaction. A second redemption of the same code by the same user
- * fails on the unique (code, user) record.
+ * Redeems: takes one use only while one is left and the code and its batch are enabled and
+ * unexpired (compare-and-set; null when it could not), credits the user through the ledger
+ * and records the redemption, in one transaction. A second redemption of the same code by
+ * the same user fails on the unique (code, user) record.
  */
-export async function redeem(code: CodeRow, userId: string) {
+export async function redeem(code: CodeRow, userId: string, now: Date) {
   return db().$transaction(async (tx) => {
-    const taken = await tx.rechargeCode.updateMany({ where: { id: code.id, disabledAt: null, uses: { lt: code.batch.maxUses } }, data: { uses: { increment: 1 } } });
-    if (taken.count === 0) throw new AppError("RECHARGE_CODE_USED_UP", "This recharge code has been used up");
+    const taken = await tx.rechargeCode.updateMany({
+      where: { id: code.id, disabledAt: null, uses: { lt: code.batch.maxUses }, batch: { is: { disabledAt: null, OR: [{ expiresAt: null }, { expiresAt: { gt: now } }] } } },
+      data: { uses: { increment: 1 } },
+    });
+    if (taken.count === 0) return null;
     const entry = await post(tx, { userId, kind: "recharge", amountCents: code.batch.amountCents, idempotencyKey: `recharge:${code.id}:${userId}`, note: `Recharge code …${code.hint} (${code.batch.description})` });
     const record = await tx.rechargeRedemption.create({ data: { codeId: code.id, userId, amountCents: code.batch.amountCents, ledgerEntryId: entry.id } });
     return { amountCents: code.batch.amountCents, balanceCents: entry.balanceAfterCents, recordId: record.id };

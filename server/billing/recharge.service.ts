@@ -4,7 +4,7 @@ import type { Principal } from "../auth/principal";
 import { audit } from "../audit/audit.service";
 import type { Prisma } from "../db/client";
 import { AppError, isUniqueViolation, notFound } from "../http/errors";
-import { assertNotBlocked, recordFailure } from "../http/rate-limit";
+import { consumeOrThrow, refundPoint } from "../http/rate-limit";
 import { generateCode, hashCode, hintOf, normalizeCode } from "./codes";
 import * as repo from "./recharge.repo";
 
@@ -124,7 +124,8 @@ function refusal(code: CodeRow | null, now: Date): AppError | null {
 }
 
 export async function redeem(p: Principal, input: { code: string }, ip: string) {
-  await assertNotBlocked("redeem-user", p.userId, "REDEEM_LOCKED", "Too many wrong recharge codes");
+  // Every attempt takes a point first (so a burst cannot slip past the lock); a right code gives it back.
+  await consumeOrThrow("redeem-user", p.userId, "REDEEM_LOCKED", "Too many wrong recharge codes");
   const now = new Date();
   const normalized = normalizeCode(input.code);
   const code = normalized ? await repo.findCodeByHash(hashCode(normalized)) : null;
@@ -132,13 +133,14 @@ export async function redeem(p: Principal, input: { code: string }, ip: string) 
     const refused = refusal(code, now);
     if (refused) throw refused;
     const c = code!;
-    const out = await repo.redeem(c, p.userId);
+    const out = await repo.redeem(c, p.userId, now);
+    // No use could be taken: the code changed meanwhile (used up, disabled, expired).
+    if (!out) throw refusal(await repo.findCode(c.id), new Date()) ?? new AppError("RECHARGE_CODE_USED_UP", "This recharge code has been used up");
+    await refundPoint("redeem-user", p.userId);
     await audit({ actorId: p.userId, action: "recharge.redeem", target: { type: "recharge_code", id: c.id }, detail: { amountCents: out.amountCents }, ip });
     return out;
   } catch (err) {
-    const e = isUniqueViolation(err) ? new AppError("RECHARGE_CODE_REDEEMED", "You have already redeemed this recharge code") : err;
-    if (e instanceof AppError && e.code.startsWith("RECHARGE_CODE_")) await recordFailure("redeem-user", p.userId);
-    throw e;
+    throw isUniqueViolation(err) ? new AppError("RECHARGE_CODE_REDEEMED", "You have already redeemed this recharge code") : err;
   }
 }
 

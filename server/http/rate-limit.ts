@@ -120,6 +120,11 @@ export async function recordFailure(name: LimiterName, key: string): Promise<voi
   }
 }
 
+/** Gives back a point taken by consumeOrThrow (an attempt that turned out fine). */
+export async function refundPoint(name: LimiterName, key: string): Promise<void> {
+  await limiter(name).reward(key, 1);
+}
+
 export async function resetLimit(name: LimiterName, key: string): Promise<void> {
   await limiter(name).delete(key);
 }

@@ -3,7 +3,7 @@ import type Docker from "dockerode";
 import type { Readable } from "node:stream";
 import { DATA_MOUNT_PATH, type TCreateInstanceRequest, type TInstanceStatus, type TLogsQuery, type TUpdateInstanceRequest } from "@/lib/contracts/instances";
 import { audit } from "../audit/audit.service";
-import { assertCanAfford, recordStopForBalance } from "../billing/billing.service";
+import { assertCanAfford, balanceUsedUp, recordStopForBalance } from "../billing/billing.service";
 import { settleInstance } from "../billing/meter";
 import { isAdmin } from "../auth/permissions";
 import type { Principal } from "../auth/principal";
@@ -249,9 +249,9 @@ const STARTABLE = ["stopped", "exited", "failed"] as const;
 export async function startInstance(p: Principal, id: string, opts: { withoutGpu: boolean }, ip: string) {
   const row = await loadOwned(p, id);
   if (row.status === "running") return toDto(row);
-  // The owner pays; the previous run is charged to its end first.
-  await assertCanAfford(row.userId, row.pricePerHourCents);
+  // The previous run is charged to its end first (or the start fails); then the owner must afford it.
   await settleInstance(id);
+  await assertCanAfford(row.userId, row.pricePerHourCents);
   const node = await nodeOf(row);
   const stopIt = () => containers.stopContainer(engine(node), containerName(id), STOP_GRACE_SEC).catch(() => undefined);
   const updated = await withLease(
@@ -324,6 +324,8 @@ async function stopRow(row: Row, message: string | null) {
 export async function stopForBalance(userId: string): Promise<string[]> {
   const stopped: string[] = [];
   for (const row of await repo.runningOf(userId)) {
+    // A top-up may have come since the meter saw zero.
+    if (!(await balanceUsedUp(userId))) break;
     try {
       const updated = await stopRow(row, "Stopped because the balance ran out; top up, then start it again (its data is kept)");
       await recordStopForBalance(updated);
@@ -360,7 +362,9 @@ export async function restartInstance(p: Principal, id: string, ip: string) {
 export async function deleteInstance(p: Principal, id: string, ip: string): Promise<void> {
   const row = await loadOwned(p, id, { deleted: true });
   if (row.status === "deleted") return;
-  const gone = { status: "deleted", deletedAt: new Date(), containerId: null, statusMessage: null, leaseOwner: null, leaseUntil: null };
+  // Unseen since its node stopped answering: no running time after that is charged.
+  const unseen = row.status === "unknown" || (row.status === "failed" && !row.stoppedAt) ? { stoppedAt: row.meteredUntil } : {};
+  const gone = { status: "deleted", deletedAt: new Date(), containerId: null, statusMessage: null, leaseOwner: null, leaseUntil: null, ...unseen };
   const node = row.nodeId ? await findNode(row.nodeId) : null;
   const removeNow = async () => {
     if (!node) return;
@@ -371,9 +375,10 @@ export async function deleteInstance(p: Principal, id: string, ip: string): Prom
       await repo.transition(id, ["deleted"], { statusMessage: "Container removal pending: the node did not answer" });
     }
   };
-  if (row.status === "creating") {
-    // Cancels the creation: its worker (if alive) sees the row gone and removes what it made.
-    if (await repo.transition(id, ["creating"], gone, { release: true })) await removeNow();
+  // Cancels a creation: its worker (if alive) sees the row gone and removes what it made.
+  // If the creation finished meanwhile, the instance is deleted like any other.
+  if (row.status === "creating" && (await repo.transition(id, ["creating"], gone, { release: true }))) {
+    await removeNow();
   } else {
     await withLease(row, ["running", "stopped", "exited", "failed", "unknown"], async () => ({ data: gone, release: true }));
     await settleInstance(id);

@@ -6,8 +6,9 @@ import { logger } from "../logger";
 import type { Worker } from "./runner";
 
 // Charges running time every BILLING_INTERVAL_SEC and stops the instances of users whose
-// balance ran out. Not at start: the reconciler's first pass (at start) settles what
-// changed while the console was down before missed intervals are charged.
+// balance ran out. Not at start: the reconciler's first pass (at start) usually records
+// what changed while the console was down before missed intervals are charged; when it
+// comes later, time charged past a container's real end is refunded.
 export function meterWorker(): Worker {
   return {
     name: "meter",
