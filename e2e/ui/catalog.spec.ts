@@ -3,7 +3,8 @@ import { bearer, expect, test, uniq } from "../fixtures";
 import { signIn } from "./helpers";
 
 test("an admin adds an image, a spec and the local node, tests the node and sees it online; a user sees the catalog", async ({ page, api, newUser, shot, browser, baseURL, clientIp }) => {
-  test.setTimeout(90_000);
+  // Three admin pages, a node test and a user's view, with screenshots: long next to the parallel GPU and billing tests.
+  test.setTimeout(180_000);
   const admin = await newUser("admin");
   const tag = uniq(3);
   await signIn(page, admin.username, admin.password);

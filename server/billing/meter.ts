@@ -162,10 +162,14 @@ export async function meterRows(rows: MeterRow[], now: Date, opts: { signal?: Ab
   return { charged, exhaustedUsers: [...exhausted] };
 }
 
-/** Settles one instance's meter now (after a stop or delete, before a start); throws if it cannot. */
-export async function settleInstance(id: string, now = new Date()): Promise<void> {
+/**
+ * Settles one instance's meter now. Before a start (`strict`) a failure is thrown: the
+ * start would otherwise overwrite an unsettled run. After a stop or delete it is logged:
+ * the run is over either way, and the next tick settles it.
+ */
+export async function settleInstance(id: string, opts: { strict?: boolean } = {}, now = new Date()): Promise<void> {
   const row = await repo.meterRow(id);
-  if (row?.meteredUntil) await meterRows([row], now, { strict: true });
+  if (row?.meteredUntil) await meterRows([row], now, { strict: opts.strict });
 }
 
 const PARALLEL = 8;

@@ -250,7 +250,7 @@ export async function startInstance(p: Principal, id: string, opts: { withoutGpu
   const row = await loadOwned(p, id);
   if (row.status === "running") return toDto(row);
   // The previous run is charged to its end first (or the start fails); then the owner must afford it.
-  await settleInstance(id);
+  await settleInstance(id, { strict: true });
   await assertCanAfford(row.userId, row.pricePerHourCents);
   const node = await nodeOf(row);
   const stopIt = () => containers.stopContainer(engine(node), containerName(id), STOP_GRACE_SEC).catch(() => undefined);
