@@ -453,6 +453,21 @@ function BatchCodes({ batch }: { batch: TRechargeBatch }) {
         columns={[
           { title: t("recharge.code"), dataIndex: "hint", render: (h: string) => <Typography.Text code>{`…${h}`}</Typography.Text> },
           { title: t("recharge.uses"), align: "right", render: (_, c) => `${c.uses} / ${c.maxUses}` },
+          {
+            title: t("recharge.redeemedBy"),
+            render: (_, c) =>
+              c.redeemedBy.length ? (
+                <Space orientation="vertical" size={0}>
+                  {c.redeemedBy.map((r) => (
+                    <Typography.Text key={`${r.username}-${r.at}`} style={{ whiteSpace: "nowrap" }}>
+                      {r.username} <Typography.Text type="secondary">· {formatTime(r.at)}</Typography.Text>
+                    </Typography.Text>
+                  ))}
+                </Space>
+              ) : (
+                "—"
+              ),
+          },
           { title: t("common.status"), dataIndex: "status", render: (s: CodeStatus) => <StatusTag status={s} /> },
           { title: t("recharge.disabledAt"), dataIndex: "disabledAt", render: formatTime },
           {

@@ -47,7 +47,7 @@ test("codes are generated once, redeemed into the balance, and listed with their
   const batches = await (await api.get("/api/v1/recharge/batches?pageSize=100", admin)).json();
   expect(batches.items.find((b: { id: string }) => b.id === batch.id)).toMatchObject({ count: 5, usedCodes: 1, redemptions: 1, redeemedCents: 2_500, disabledAt: null });
   const used = await (await api.get(`/api/v1/recharge/batches/${batch.id}/codes?status=used_up`, admin)).json();
-  expect(used.items).toEqual([expect.objectContaining({ hint: codes[0]!.slice(-3), uses: 1, status: "used_up" })]);
+  expect(used.items).toEqual([expect.objectContaining({ hint: codes[0]!.slice(-3), uses: 1, status: "used_up", redeemedBy: [{ username: user.username, at: expect.any(String) }] })]);
   // The codes themselves never come back.
   expect(JSON.stringify(await (await api.get(`/api/v1/recharge/batches/${batch.id}/codes`, admin)).json())).not.toContain(codes[1]!.slice(0, 5));
 

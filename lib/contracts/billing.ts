@@ -149,6 +149,8 @@ export const ZRechargeCode = z.object({
   status: z.enum(CODE_STATUSES),
   disabledAt: ZNullableTimestamp,
   createdAt: ZTimestamp,
+  /** Who redeemed it, newest first (at most 5). */
+  redeemedBy: z.array(z.object({ username: z.string(), at: ZTimestamp })),
 });
 export type TRechargeCode = z.infer<typeof ZRechargeCode>;
 

@@ -518,6 +518,7 @@ export const enUS = {
     gpusLive: "GPUs held",
   },
   recharge: {
+    redeemedBy: "Redeemed by",
     title: "Recharge codes",
     generate: "Generate codes",
     generateOk: "Generate",

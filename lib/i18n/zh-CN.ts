@@ -520,6 +520,7 @@ export const zhCN: Messages = {
     gpusLive: "已分配的 GPU",
   },
   recharge: {
+    redeemedBy: "使用者",
     title: "充值码",
     generate: "生成充值码",
     generateOk: "生成",

@@ -141,6 +141,7 @@ describe("recharge codes", () => {
     const codeId = (await listCodes(batch.id, { page: 1, pageSize: 10, status: "active" })).items[0]!.id;
     await disableCode(admin, codeId, ip);
     expect((await listCodes(batch.id, { page: 1, pageSize: 10, status: "disabled" })).total).toBe(1);
+    expect((await listCodes(batch.id, { page: 1, pageSize: 10, status: "used_up" })).items[0]!.redeemedBy).toEqual([{ username: u.username, at: expect.any(String) }]);
     expect(await refusal(redeem(other, { code: "2222-2222-2222-2222-2222" }, ip))).toBe("RECHARGE_CODE_UNKNOWN");
     await disableBatch(admin, batch.id, ip);
     expect(await refusal(redeem(other, { code: codes[2]! }, ip))).toBe("RECHARGE_CODE_DISABLED");

@@ -76,6 +76,24 @@ export async function redeem(code: CodeRow, userId: string, now: Date) {
   }, CONTENDED);
 }
 
+/**
+ * Who redeemed some codes, newest first, at most `per` a code, read from the newest
+ * codes × `per` redemptions (one-use codes: each one's redeemer), with the users' names.
+ */
+export async function redeemersOf(codeIds: string[], per = 5): Promise<Map<string, { username: string; at: Date }[]>> {
+  if (!codeIds.length) return new Map();
+  const rows = await db().rechargeRedemption.findMany({ where: { codeId: { in: codeIds } }, orderBy: [{ createdAt: "desc" }, { id: "desc" }], select: { codeId: true, userId: true, createdAt: true }, take: codeIds.length * per });
+  const users = await db().user.findMany({ where: { id: { in: [...new Set(rows.map((r) => r.userId))] } }, select: { id: true, username: true } });
+  const names = new Map(users.map((u) => [u.id, u.username]));
+  const out = new Map<string, { username: string; at: Date }[]>();
+  for (const r of rows) {
+    const list = out.get(r.codeId) ?? [];
+    if (list.length < per) list.push({ username: names.get(r.userId) ?? "—", at: r.createdAt });
+    out.set(r.codeId, list);
+  }
+  return out;
+}
+
 export async function recordsOf(userId: string, q: { page: number; pageSize: number }) {
   const where = { userId };
   const [rows, total] = await Promise.all([

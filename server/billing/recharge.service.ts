@@ -44,7 +44,8 @@ function codeStatus(c: CodeRow, now = new Date()): TRechargeCode["status"] {
   return "active";
 }
 
-const codeDto = (c: CodeRow): TRechargeCode => ({
+const codeDto = (c: CodeRow, redeemedBy: { username: string; at: Date }[] = []): TRechargeCode => ({
+  redeemedBy: redeemedBy.map((r) => ({ username: r.username, at: r.at.toISOString() })),
   id: c.id,
   batchId: c.batchId,
   hint: c.hint,
@@ -97,7 +98,8 @@ export async function listCodes(batchId: string, q: { page: number; pageSize: nu
   const batch = await repo.findBatch(batchId);
   if (!batch) throw notFound("Batch");
   const { rows, total } = await repo.listCodes({ batchId, ...statusWhere(q.status, batch) }, q);
-  return { items: rows.map(codeDto), total, page: q.page, pageSize: q.pageSize };
+  const redeemers = await repo.redeemersOf(rows.flatMap((r) => (r.uses > 0 ? [r.id] : [])));
+  return { items: rows.map((r) => codeDto(r, redeemers.get(r.id))), total, page: q.page, pageSize: q.pageSize };
 }
 
 export async function disableBatch(p: Principal, id: string, ip: string) {
@@ -109,7 +111,7 @@ export async function disableBatch(p: Principal, id: string, ip: string) {
 export async function disableCode(p: Principal, id: string, ip: string) {
   if (!(await repo.findCode(id))) throw notFound("Code");
   if (await repo.disableCode(id)) await audit({ actorId: p.userId, action: "recharge.disable_code", target: { type: "recharge_code", id }, ip });
-  return codeDto((await repo.findCode(id))!);
+  return codeDto((await repo.findCode(id))!, (await repo.redeemersOf([id])).get(id));
 }
 
 const fmtTime = (d: Date) => d.toISOString().replace("T", " ").slice(0, 16) + " UTC";
