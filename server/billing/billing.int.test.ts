@@ -75,6 +75,21 @@ describe("meter", () => {
     expect(await invariant()).toMatchObject({ ok: true });
   });
 
+  it("back-fills many instances at once (more than a query's parameter limit)", async () => {
+    const u = await testUser("fleet");
+    const start = new Date(Math.floor(Date.now() / MIN) * MIN - 3 * MIN);
+    const tag = randomUUID().slice(0, 6);
+    await db().instance.createMany({
+      data: Array.from({ length: 1200 }, (_, i) => ({ name: `f-${i}`, userId: u.userId, status: "running", imageName: "i", imageAddress: "busybox", specName: `fleet-${tag}`, cpuCores: 1, memoryGb: 1, pricePerHourCents: 60, volumeName: `fleet-${tag}-${i}`, startedAt: start, meteredUntil: start })),
+    });
+    await meterAll(undefined, new Date(start.getTime() + 3 * MIN + 1_000));
+    // Three missed minutes of 1 cent each, for every one of them.
+    const charged = await db().ledgerEntry.aggregate({ where: { userId: u.userId, kind: "usage" }, _sum: { amountCents: true }, _count: true });
+    expect(charged).toMatchObject({ _count: 3600, _sum: { amountCents: -3600 } });
+    expect(await invariant()).toMatchObject({ ok: true });
+    await db().instance.updateMany({ where: { specName: `fleet-${tag}` }, data: { status: "stopped", meteredUntil: null } });
+  });
+
   it("ends a run with a partial charge, refunds time charged past a stop, and waits while the node is unknown", async () => {
     const u = await testUser("stops");
     const start = new Date(Date.now() - 10 * MIN);

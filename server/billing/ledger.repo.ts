@@ -1,6 +1,6 @@
 import "server-only";
 import { db, type Prisma, type Tx } from "../db/client";
-import { pageArgs } from "../db/query";
+import { inChunks, pageArgs } from "../db/query";
 import { env } from "../env";
 import { AppError } from "../http/errors";
 
@@ -92,7 +92,7 @@ export async function* allEntries(f: LedgerFilter, batch = 1000): AsyncGenerator
 }
 
 export async function instanceNames(ids: string[]): Promise<Map<string, { name: string; specName: string }>> {
-  const rows = ids.length ? await db().instance.findMany({ where: { id: { in: ids } }, select: { id: true, name: true, specName: true } }) : [];
+  const rows = await inChunks(ids, (chunk) => db().instance.findMany({ where: { id: { in: chunk } }, select: { id: true, name: true, specName: true } }));
   return new Map(rows.map((r) => [r.id, { name: r.name, specName: r.specName }]));
 }
 

@@ -1,5 +1,6 @@
 import "server-only";
 import { db, type Prisma } from "../db/client";
+import { inChunks } from "../db/query";
 import { CONTENDED } from "./ledger.repo";
 import type { MeterRow, Step } from "./meter";
 
@@ -22,7 +23,7 @@ export function meterRow(id: string): Promise<MeterRow | null> {
 
 /** The meters of these instances as they are now (still being metered). */
 export function meterRowsByIds(ids: string[]): Promise<MeterRow[]> {
-  return db().instance.findMany({ where: { id: { in: ids }, meteredUntil: { not: null } }, select: meterSelect });
+  return inChunks(ids, (chunk) => db().instance.findMany({ where: { id: { in: chunk }, meteredUntil: { not: null } }, select: meterSelect }));
 }
 
 /** An instance's usage charges that end after `after` (what a refund may give back). */

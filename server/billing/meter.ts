@@ -153,7 +153,10 @@ export async function meterRows(rows: MeterRow[], now: Date, opts: { signal?: Ab
           }
           charged += out.charged;
           if (out.balanceCents <= 0 && items.some((it) => it.row.status === "running")) exhausted.add(userId);
-          for (const { row, step } of out.applied) if (step.kind === "charge" && !step.final) more.push(row.id);
+          // Another round only for meters with another interval due (a back-fill, or a stopped run's rest).
+          for (const { row, step } of out.applied) {
+            if (step.kind === "charge" && !step.final && (row.status !== "running" || step.to.getTime() + intervalMs <= now.getTime())) more.push(row.id);
+          }
         }),
       );
     }

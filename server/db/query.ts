@@ -22,3 +22,10 @@ export function nameTakenIn(rows: { id: string; name: string }[], name: string, 
   const key = name.trim().toLowerCase();
   return rows.some((r) => r.id !== exceptId && r.name.trim().toLowerCase() === key);
 }
+
+/** Runs a query over `ids` in chunks (an IN list within every database's parameter limit) and joins the results. */
+export async function inChunks<T>(ids: string[], query: (chunk: string[]) => Promise<T[]>, size = 500): Promise<T[]> {
+  const out: T[] = [];
+  for (let i = 0; i < ids.length; i += size) out.push(...(await query(ids.slice(i, i + size))));
+  return out;
+}

@@ -1,6 +1,6 @@
 import "server-only";
 import { db, type Prisma, type Tx } from "../db/client";
-import { containsText, pageArgs } from "../db/query";
+import { containsText, inChunks, pageArgs } from "../db/query";
 import type { NodeRow } from "../nodes/nodes.repo";
 import type { Held } from "../nodes/capacity";
 import type { AllocationRow } from "./placement";
@@ -147,7 +147,7 @@ export function applyObserved(row: Pick<InstanceRow, "id" | "updatedAt">, data: 
 
 /** The status of each of these instance ids that has a row. */
 export async function statusesOf(ids: string[]): Promise<Map<string, string>> {
-  const rows = await db().instance.findMany({ where: { id: { in: ids } }, select: { id: true, status: true } });
+  const rows = await inChunks(ids, (chunk) => db().instance.findMany({ where: { id: { in: chunk } }, select: { id: true, status: true } }));
   return new Map(rows.map((r) => [r.id, r.status]));
 }
 
