@@ -1,4 +1,5 @@
 import type { TInstance, TInstanceStatus } from "./contracts/instances";
+import { randomHex } from "./random";
 
 // Instance rules the pages share: which controls a status offers, where a launch is, and a
 // default name for new instances. The server re-checks every action (409 INVALID_STATE).
@@ -49,6 +50,5 @@ export function defaultInstanceName(imageName: string, suffix: string): string {
 }
 
 export function randomSuffix(): string {
-  const bytes = crypto.getRandomValues(new Uint8Array(2));
-  return Array.from(bytes, (b) => b.toString(16).padStart(2, "0")).join("");
+  return randomHex(2);
 }

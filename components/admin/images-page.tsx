@@ -7,7 +7,7 @@ import { useDeleteImage, useImagePresence, useImages, useSaveImage, pullImage, t
 import { formatBytes, formatTime } from "@/lib/format";
 import { useDangerConfirm } from "../common/confirm";
 import { FormDialog } from "../common/form-dialog";
-import { ListedFilter, LoadError, SearchBox, Toolbar, useActionsFixed } from "../common/listing";
+import { ListedFilter, LoadError, SearchBox, tablePagination, Toolbar, useActionsFixed } from "../common/listing";
 import { NodeStatusTag } from "./node-status";
 import { useT } from "../providers/i18n";
 
@@ -124,14 +124,7 @@ export function ImagesPage() {
         loading={images.isFetching}
         dataSource={images.data?.items ?? []}
         scroll={{ x: 1000 }}
-        pagination={{
-          current: filters.page,
-          pageSize: filters.pageSize,
-          total: images.data?.total ?? 0,
-          showSizeChanger: true,
-          showTotal: (total) => t("common.total", { total }),
-          onChange: (page, pageSize) => setFilters((f) => ({ ...f, page, pageSize })),
-        }}
+        pagination={tablePagination(t, filters, images.data?.total, (page, pageSize) => setFilters((f) => ({ ...f, page, pageSize })))}
         columns={[
           {
             title: t("images.name"),

@@ -8,7 +8,7 @@ import { formatTime } from "@/lib/format";
 import { useDangerConfirm } from "../common/confirm";
 import { errorText } from "../common/error-text";
 import { FormDialog } from "../common/form-dialog";
-import { ListedFilter, LoadError, SearchBox, Toolbar, useActionsFixed } from "../common/listing";
+import { ListedFilter, LoadError, SearchBox, tablePagination, Toolbar, useActionsFixed } from "../common/listing";
 import { NodeDetail } from "./node-detail";
 import { NodeFormFields, nodeBody, nodeInitialValues, type NodeFormValues } from "./node-form";
 import { NodeStatusTag } from "./node-status";
@@ -90,14 +90,7 @@ export function NodesPage() {
         loading={nodes.isFetching && !nodes.data}
         dataSource={nodes.data?.items ?? []}
         scroll={{ x: 1200 }}
-        pagination={{
-          current: filters.page,
-          pageSize: filters.pageSize,
-          total: nodes.data?.total ?? 0,
-          showSizeChanger: true,
-          showTotal: (total) => t("common.total", { total }),
-          onChange: (page, pageSize) => setFilters((f) => ({ ...f, page, pageSize })),
-        }}
+        pagination={tablePagination(t, filters, nodes.data?.total, (page, pageSize) => setFilters((f) => ({ ...f, page, pageSize })))}
         columns={[
           {
             title: t("nodes.name"),

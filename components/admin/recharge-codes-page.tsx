@@ -10,7 +10,7 @@ import { csvLine } from "@/lib/csv";
 import { formatMoney, formatTime } from "@/lib/format";
 import { useDangerConfirm } from "../common/confirm";
 import { FormDialog } from "../common/form-dialog";
-import { LoadError, useActionsFixed } from "../common/listing";
+import { LoadError, tablePagination, useActionsFixed } from "../common/listing";
 import { usePrefs, useT, type T } from "../providers/i18n";
 
 // Admin: recharge-code batches with their usage. Generating a batch shows its codes once
@@ -137,14 +137,7 @@ export function RechargeCodesPage() {
             <Skeleton active paragraph={{ rows: 4 }} />
           ),
         }}
-        pagination={{
-          current: paging.page,
-          pageSize: paging.pageSize,
-          total: batches.data?.total ?? 0,
-          showSizeChanger: true,
-          showTotal: (total) => t("common.total", { total }),
-          onChange: (page, pageSize) => setPaging({ page, pageSize }),
-        }}
+        pagination={tablePagination(t, paging, batches.data?.total, (page, pageSize) => setPaging({ page, pageSize }))}
         columns={[
           {
             title: t("recharge.description"),
@@ -442,14 +435,7 @@ function BatchCodes({ batch }: { batch: TRechargeBatch }) {
         loading={codes.isFetching}
         dataSource={codes.data?.items ?? []}
         locale={{ emptyText: codes.data ? <Empty image={Empty.PRESENTED_IMAGE_SIMPLE} description={t("recharge.noCodes")} /> : <Skeleton active /> }}
-        pagination={{
-          current: q.page,
-          pageSize: q.pageSize,
-          total: codes.data?.total ?? 0,
-          showSizeChanger: true,
-          showTotal: (total) => t("common.total", { total }),
-          onChange: (page, pageSize) => setQ((f) => ({ ...f, page, pageSize })),
-        }}
+        pagination={tablePagination(t, q, codes.data?.total, (page, pageSize) => setQ((f) => ({ ...f, page, pageSize })))}
         columns={[
           { title: t("recharge.code"), dataIndex: "hint", render: (h: string) => <Typography.Text code>{`…${h}`}</Typography.Text> },
           { title: t("recharge.uses"), align: "right", render: (_, c) => `${c.uses} / ${c.maxUses}` },

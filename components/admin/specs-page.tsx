@@ -7,7 +7,7 @@ import { useDeleteSpec, useSaveSpec, useSpecs, type SpecFilters } from "@/lib/ho
 import { CURRENCY, formatMoney } from "@/lib/format";
 import { useDangerConfirm } from "../common/confirm";
 import { FormDialog } from "../common/form-dialog";
-import { ListedFilter, LoadError, SearchBox, Toolbar, useActionsFixed } from "../common/listing";
+import { ListedFilter, LoadError, SearchBox, tablePagination, Toolbar, useActionsFixed } from "../common/listing";
 import { usePrefs, useT } from "../providers/i18n";
 
 // Admin: product specs (GPUs, CPU, memory, disks, price) with availability right now.
@@ -47,14 +47,7 @@ export function SpecsPage() {
         loading={specs.isFetching}
         dataSource={specs.data?.items ?? []}
         scroll={{ x: 1100 }}
-        pagination={{
-          current: filters.page,
-          pageSize: filters.pageSize,
-          total: specs.data?.total ?? 0,
-          showSizeChanger: true,
-          showTotal: (total) => t("common.total", { total }),
-          onChange: (page, pageSize) => setFilters((f) => ({ ...f, page, pageSize })),
-        }}
+        pagination={tablePagination(t, filters, specs.data?.total, (page, pageSize) => setFilters((f) => ({ ...f, page, pageSize })))}
         columns={[
           { title: t("specs.name"), dataIndex: "name", render: (n: string) => <Typography.Text strong>{n}</Typography.Text> },
           {

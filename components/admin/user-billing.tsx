@@ -8,6 +8,7 @@ import { formatMoney } from "@/lib/format";
 import { LedgerTable } from "../billing/ledger-table";
 import { FormDialog } from "../common/form-dialog";
 import { usePrefs, useT } from "../providers/i18n";
+import { randomHex } from "@/lib/random";
 
 // Administrators: a user's balance and ledger, and adjustments with a reason (each one a
 // ledger entry, audited). Amounts are entered in yuan and sent as cents.
@@ -21,7 +22,7 @@ export function UserBilling({ user, onClose }: { user: TUserProfile | null; onCl
   const adjust = useAdjust();
   const [adjusting, setAdjusting] = useState(false);
   // One key per opening of the dialog: a double submit or a retry makes one adjustment.
-  const [idempotencyKey, setIdempotencyKey] = useState(() => crypto.randomUUID());
+  const [idempotencyKey, setIdempotencyKey] = useState(() => randomHex());
   return (
     <Drawer title={user ? t("billing.userLedger", { name: user.username }) : ""} open={!!user} onClose={onClose} width={960} destroyOnHidden>
       {user && (
@@ -31,7 +32,7 @@ export function UserBilling({ user, onClose }: { user: TUserProfile | null; onCl
             <Button
               icon={<EditOutlined />}
               onClick={() => {
-                setIdempotencyKey(crypto.randomUUID());
+                setIdempotencyKey(randomHex());
                 setAdjusting(true);
               }}
             >

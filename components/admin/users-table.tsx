@@ -10,7 +10,7 @@ import { errorText } from "../common/error-text";
 import { FormDialog } from "../common/form-dialog";
 import { usePrefs, useT } from "../providers/i18n";
 import { UserBilling } from "./user-billing";
-import { useActionsFixed } from "../common/listing";
+import { tablePagination, useActionsFixed } from "../common/listing";
 
 /** Admin: users with server-side search, filters and pagination; role and active actions. */
 export function UsersTable() {
@@ -108,14 +108,7 @@ export function UsersTable() {
         loading={users.isFetching}
         dataSource={users.data?.items ?? []}
         scroll={{ x: 1100 }}
-        pagination={{
-          current: filters.page,
-          pageSize: filters.pageSize,
-          total: users.data?.total ?? 0,
-          showSizeChanger: true,
-          showTotal: (total) => t("common.total", { total }),
-          onChange: (page, pageSize) => setFilters((f) => ({ ...f, page, pageSize })),
-        }}
+        pagination={tablePagination(t, filters, users.data?.total, (page, pageSize) => setFilters((f) => ({ ...f, page, pageSize })))}
         columns={[
           {
             title: t("auth.username"),

@@ -6,7 +6,7 @@ import type { TRechargeRecord } from "@/lib/contracts/billing";
 import { useBillingSummary, useRechargeRecords, useRedeem } from "@/lib/hooks/billing";
 import { formatMoney, formatTime } from "@/lib/format";
 import { errorText } from "../common/error-text";
-import { LoadError } from "../common/listing";
+import { LoadError, tablePagination } from "../common/listing";
 import { usePrefs, useT } from "../providers/i18n";
 import { LedgerTable } from "./ledger-table";
 import { useRunway } from "./runway";
@@ -54,7 +54,7 @@ function Records() {
       loading={records.isFetching && !records.data}
       dataSource={records.data?.items ?? []}
       locale={{ emptyText: t("billing.noRecords") }}
-      pagination={{ current: q.page, pageSize: q.pageSize, total: records.data?.total ?? 0, onChange: (page, pageSize) => setQ({ page, pageSize }) }}
+      pagination={tablePagination(t, q, records.data?.total, (page, pageSize) => setQ({ page, pageSize }))}
       columns={[
         { title: t("billing.time"), dataIndex: "createdAt", render: (v: string) => formatTime(v) },
         { title: t("billing.codeHint"), dataIndex: "codeHint", render: (h: string) => <Typography.Text code>…{h}</Typography.Text> },

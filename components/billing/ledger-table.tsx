@@ -7,7 +7,7 @@ import { DownloadOutlined } from "@ant-design/icons";
 import { LEDGER_KINDS, type TLedgerEntry, type TLedgerKind } from "@/lib/contracts/billing";
 import { ledgerExportUrl, useLedger, type LedgerFilters } from "@/lib/hooks/billing";
 import { formatMoney, formatTime } from "@/lib/format";
-import { LoadError } from "../common/listing";
+import { LoadError, tablePagination } from "../common/listing";
 import { usePrefs, useT } from "../providers/i18n";
 
 // A ledger, newest first: every change of a balance with what it was for (the instance and
@@ -54,14 +54,7 @@ export function LedgerTable({ userId }: { userId?: string }) {
         dataSource={ledger.data?.items ?? []}
         locale={{ emptyText: t("billing.noEntries") }}
         scroll={{ x: 900 }}
-        pagination={{
-          current: filters.page,
-          pageSize: filters.pageSize,
-          total: ledger.data?.total ?? 0,
-          showSizeChanger: true,
-          showTotal: (total) => t("common.total", { total }),
-          onChange: (page, pageSize) => setFilters((f) => ({ ...f, page, pageSize })),
-        }}
+        pagination={tablePagination(t, filters, ledger.data?.total, (page, pageSize) => setFilters((f) => ({ ...f, page, pageSize })))}
         columns={[
           { title: t("billing.time"), dataIndex: "createdAt", width: 150, render: (v: string) => formatTime(v) },
           { title: t("billing.kind"), dataIndex: "kind", width: 110, render: (k: TLedgerKind) => <Tag color={KIND_COLOR[k]}>{t(`billing.kinds.${k}`)}</Tag> },

@@ -1,8 +1,8 @@
 "use client";
-import { Button, Grid, Input, Result, Select, Space } from "antd";
-import { useT } from "../providers/i18n";
+import { Button, Grid, Input, Result, Select, Space, type TablePaginationConfig } from "antd";
+import { useT, type T } from "../providers/i18n";
 
-// Building blocks of admin list pages: a filter bar and an error state with retry.
+// Building blocks of list pages: a filter bar, server-side pagination, an error state with retry.
 
 export function SearchBox({ placeholder, onSearch, defaultValue }: { placeholder: string; onSearch: (v: string | undefined) => void; defaultValue?: string }) {
   return <Input.Search allowClear placeholder={placeholder} defaultValue={defaultValue} style={{ width: 260 }} onSearch={(v) => onSearch(v.trim() || undefined)} />;
@@ -44,4 +44,9 @@ export function LoadError({ onRetry }: { onRetry: () => void }) {
  */
 export function useActionsFixed(): "right" | undefined {
   return Grid.useBreakpoint().md === false ? undefined : "right";
+}
+
+/** A table's server-side pagination: page and size from `q`, the total, sizes to choose, and where a change goes. */
+export function tablePagination(t: T, q: { page: number; pageSize: number }, total: number | undefined, onChange: (page: number, pageSize: number) => void): TablePaginationConfig {
+  return { current: q.page, pageSize: q.pageSize, total: total ?? 0, showSizeChanger: true, showTotal: (n) => t("common.total", { total: n }), onChange };
 }

@@ -7,6 +7,7 @@ import { io, type Socket } from "socket.io-client";
 import type { Terminal } from "@xterm/xterm";
 import type { TInstance } from "@/lib/contracts/instances";
 import { useT } from "../providers/i18n";
+import { randomHex } from "@/lib/random";
 
 // Web terminals of an instance: xterm.js sized to its tab (and following window resizes),
 // WebGL rendering where the browser has it, several sessions in tabs, full screen. Each tab
@@ -21,9 +22,9 @@ const storeKey = (instanceId: string) => `aic-terminals:${instanceId}`;
 const loadTabs = (instanceId: string): Tab[] => {
   try {
     const tabs = JSON.parse(sessionStorage.getItem(storeKey(instanceId)) ?? "[]") as Tab[];
-    return Array.isArray(tabs) && tabs.length ? tabs : [{ key: crypto.randomUUID() }];
+    return Array.isArray(tabs) && tabs.length ? tabs : [{ key: randomHex() }];
   } catch {
-    return [{ key: crypto.randomUUID() }];
+    return [{ key: randomHex() }];
   }
 };
 
@@ -203,14 +204,14 @@ export function InstanceTerminals({ instance }: { instance: TInstance }) {
         }
         onEdit={(key, action) => {
           if (action === "add") {
-            const tab = { key: crypto.randomUUID() };
+            const tab = { key: randomHex() };
             setTabs((all) => [...all, tab]);
             setActive(tab.key);
           } else {
             const rest = tabs.filter((x) => x.key !== key);
             closers.current.get(key as string)?.();
             closers.current.delete(key as string);
-            const next = rest.length ? rest : [{ key: crypto.randomUUID() }];
+            const next = rest.length ? rest : [{ key: randomHex() }];
             setTabs(next);
             if (active === key) setActive(next[0]!.key);
           }

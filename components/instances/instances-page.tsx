@@ -8,7 +8,7 @@ import { useInstances, type InstanceFilters } from "@/lib/hooks/instances";
 import { useAdminUsers } from "@/lib/hooks/users";
 import { useUrlState } from "@/lib/hooks/url-state";
 import { formatMoney, formatTime } from "@/lib/format";
-import { LoadError, SearchBox, Toolbar, useActionsFixed } from "../common/listing";
+import { LoadError, SearchBox, tablePagination, Toolbar, useActionsFixed } from "../common/listing";
 import { InstanceActions } from "./instance-actions";
 import { InstanceStatusBadge } from "./instance-status";
 import { usePrefs, useT } from "../providers/i18n";
@@ -96,14 +96,7 @@ export function InstancesPage({ isAdmin }: { isAdmin: boolean }) {
             <Empty description={t("instances.empty")}>{launch}</Empty>
           ),
         }}
-        pagination={{
-          current: filters.page,
-          pageSize: filters.pageSize,
-          total: instances.data?.total ?? 0,
-          showSizeChanger: true,
-          showTotal: (total) => t("common.total", { total }),
-          onChange: (page, pageSize) => setFilters((f) => ({ ...f, page, pageSize })),
-        }}
+        pagination={tablePagination(t, filters, instances.data?.total, (page, pageSize) => setFilters((f) => ({ ...f, page, pageSize })))}
         columns={[
           {
             title: t("instances.name"),

@@ -2,15 +2,8 @@
 // logs and download, stats, isolation between users (404 everywhere), validation (400
 // naming the field), capacity (409 NO_CAPACITY) and in-use deletes (409).
 import { execFileSync } from "node:child_process";
-import type { APIRequestContext } from "@playwright/test";
 import { bearer, expect, test } from "../fixtures";
-import { launchSetup } from "../node-fixtures";
-
-async function waitFor(api: APIRequestContext, token: string, id: string, status: string) {
-  await expect
-    .poll(async () => (await (await api.get(`/api/v1/instances/${id}`, { headers: bearer(token) })).json()).status, { timeout: 30_000 })
-    .toBe(status);
-}
+import { launchSetup, waitForStatus } from "../node-fixtures";
 
 const containerOf = (id: string) => `aic-${id}`;
 const inspect = (id: string, format: string) => {
@@ -31,7 +24,7 @@ test("a user launches, watches, controls and deletes an instance", async ({ api,
   expect(res.status(), await res.text()).toBe(202);
   const created = await res.json();
   expect(created).toMatchObject({ status: "creating", name: "notebook", remark: "e2e", nodeName: node.name, specName: spec.name, imageName: image.name, username: user.username, pricePerHourCents: 120 });
-  await waitFor(api, user.token, created.id, "running");
+  await waitForStatus(api, user.token, created.id, "running");
   expect(inspect(created.id, "{{.State.Running}} {{.HostConfig.NanoCpus}} {{.HostConfig.Memory}}")).toBe(`true ${1e9} ${2 ** 30}`);
 
   const mine = await (await api.get("/api/v1/instances?status=running", h)).json();
@@ -69,7 +62,7 @@ test("another user's instance is 404 on every route; admins see all and filter b
   const { node, image, spec } = await launchSetup(api, adminToken);
   const [owner, other] = [await newUser(), await newUser()];
   const created = await (await api.post("/api/v1/instances", { headers: bearer(owner.token), data: { name: "private", imageId: image.id, specId: spec.id, nodeId: node.id } })).json();
-  await waitFor(api, owner.token, created.id, "running");
+  await waitForStatus(api, owner.token, created.id, "running");
   const h = { headers: bearer(other.token) };
   const base = `/api/v1/instances/${created.id}`;
   for (const res of [
@@ -133,7 +126,7 @@ test("bad input is 400 naming the field; missing image/spec 404; no capacity 409
     expect(res.status(), url).toBe(409);
     expect((await res.json()).error.message).toContain('"one"');
   }
-  await waitFor(api, user.token, first.id, "running");
+  await waitForStatus(api, user.token, first.id, "running");
   expect((await api.delete(`/api/v1/instances/${first.id}`, h)).status()).toBe(204);
   expect((await api.delete(`/api/v1/specs/${spec.id}`, { headers: bearer(adminToken) })).status()).toBe(204);
 });

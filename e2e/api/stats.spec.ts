@@ -1,7 +1,7 @@
 // Live container stats over socket.io against a real container: subscribers receive a
 // sample about every second; another user's instance is refused; stopping ends the feed.
 import { bearer, expect, test, uniq } from "../fixtures";
-import { launchSetup } from "../node-fixtures";
+import { launchSetup, waitForStatus } from "../node-fixtures";
 import { connect, outcome } from "../socket";
 
 test("two subscribers get live stats; another user is refused; stop ends the feed", async ({ api, adminToken, baseURL, clientIp, newUser }) => {
@@ -10,7 +10,7 @@ test("two subscribers get live stats; another user is refused; stop ends the fee
   const [u, other] = [await newUser(), await newUser()];
   const res = await api.post("/api/v1/instances", { headers: bearer(u.token), data: { name: `stats-${uniq(3)}`, imageId: image.id, specId: spec.id, nodeId: node.id } });
   const { id } = (await res.json()) as { id: string };
-  await expect.poll(async () => (await (await api.get(`/api/v1/instances/${id}`, { headers: bearer(u.token) })).json()).status, { timeout: 30_000 }).toBe("running");
+  await waitForStatus(api, u.token, id, "running");
 
   const samples: Record<string, { ts: string; memoryLimit: number; pids: number; instanceId: string }[]> = { a: [], b: [] };
   const ended: string[] = [];

@@ -4,7 +4,7 @@
 // the users page and sees platform stats and revenue charts on the dashboard.
 import { bearer, expect, test, uniq } from "../fixtures";
 import { launchRunning, launchSetup } from "../node-fixtures";
-import { signIn } from "./helpers";
+import { signIn, switchUser } from "./helpers";
 
 test("a user without money tops up with a code and reads the ledger", async ({ page, api, adminToken, newUser, shot }) => {
   test.setTimeout(90_000);
@@ -57,9 +57,7 @@ test("a small balance shows the banner with the time left; an admin adjusts it a
   await shot(page, "56-low-balance");
 
   const admin = await newUser("admin");
-  await page.goto("about:blank");
-  await page.context().clearCookies();
-  await signIn(page, admin.username, admin.password);
+  await switchUser(page, admin.username, admin.password);
   await page.goto("/admin/users");
   await page.getByPlaceholder("Username, email or nickname").fill(user.username);
   await page.getByPlaceholder("Username, email or nickname").press("Enter");

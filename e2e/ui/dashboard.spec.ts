@@ -2,7 +2,7 @@
 // collector (real sshd, fixture nvidia-smi); a user sees their instances.
 import { bearer, expect, test, uniq } from "../fixtures";
 import { LOCAL_DOCKER, SSH } from "../node-fixtures";
-import { signIn } from "./helpers";
+import { signIn, switchUser } from "./helpers";
 
 test("an admin sees the cluster overview and a GPU heatmap; a user sees their instances", async ({ page, api, adminToken, newUser, shot }) => {
   test.setTimeout(90_000);
@@ -30,8 +30,7 @@ test("an admin sees the cluster overview and a GPU heatmap; a user sees their in
   await shot(page, "40-admin-dashboard");
 
   const user = await newUser();
-  await page.context().clearCookies();
-  await signIn(page, user.username, user.password);
+  await switchUser(page, user.username, user.password);
   await expect(page.getByText("My instances")).toBeVisible();
   await expect(page.getByText("No instances yet")).toBeVisible();
   await expect(page.getByText("Cluster")).toHaveCount(0);

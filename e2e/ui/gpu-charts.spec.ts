@@ -3,7 +3,7 @@
 // page's GPU cards and charts (live, then an hour of history), and the node's GPU history.
 import { expect, test, uniq } from "../fixtures";
 import { gpuLaunchSetup, launchRunning } from "../node-fixtures";
-import { signIn } from "./helpers";
+import { signIn, switchUser } from "./helpers";
 
 const points = async (locator: import("@playwright/test").Locator) => Number((await locator.getAttribute("data-points")) ?? 0);
 
@@ -43,10 +43,7 @@ test("a user watches a GPU instance live and over time; an admin sees the node's
 
   // Admin: the node's GPU history in its details.
   const admin = await newUser("admin");
-  // Leave the page first: its polling would otherwise send the signed-out page to /login with a way back to it.
-  await page.goto("about:blank");
-  await page.context().clearCookies();
-  await signIn(page, admin.username, admin.password);
+  await switchUser(page, admin.username, admin.password);
   await page.goto("/admin/nodes");
   await page.getByPlaceholder("Search by name").fill(node.name);
   await page.getByPlaceholder("Search by name").press("Enter");

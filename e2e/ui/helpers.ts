@@ -7,3 +7,13 @@ export async function signIn(page: Page, username: string, password: string): Pr
   await page.getByRole("button", { name: "Sign in" }).click();
   await expect(page).toHaveURL(/\/dashboard$/);
 }
+
+/**
+ * Signs out (drops the cookies) and in as someone else. The open page is left first: its
+ * polling would otherwise send the signed-out page to /login with a way back to it.
+ */
+export async function switchUser(page: Page, username: string, password: string): Promise<void> {
+  await page.goto("about:blank");
+  await page.context().clearCookies();
+  await signIn(page, username, password);
+}

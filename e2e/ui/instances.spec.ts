@@ -4,7 +4,7 @@
 // an image, a 1-CPU spec) goes through the admin API, so parallel tests do not compete.
 import { execFileSync } from "node:child_process";
 import { bearer, expect, test, uniq } from "../fixtures";
-import { launchSetup } from "../node-fixtures";
+import { launchSetup, waitForStatus } from "../node-fixtures";
 import { signIn } from "./helpers";
 
 const containerExists = (id: string) => {
@@ -51,7 +51,7 @@ test("a user launches an instance, watches it run, reads its logs, stops and del
   await expect(page.getByTestId("launch-error")).toContainText(`${node.name} needs 1 more CPU cores`);
   await expect(page).toHaveURL(/\/instances\/new$/);
   await shot(page, "32-launch-no-capacity");
-  await expect.poll(async () => (await (await api.get(`/api/v1/instances/${blockerId}`, { headers: bearer(user.token) })).json()).status, { timeout: 30_000 }).toBe("running");
+  await waitForStatus(api, user.token, blockerId, "running");
   expect((await api.delete(`/api/v1/instances/${blockerId}`, { headers: bearer(user.token) })).status()).toBe(204);
 
   // Launch again: the instance page follows it from creating to running.

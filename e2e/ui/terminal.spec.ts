@@ -2,7 +2,7 @@
 // its output, reload the page and find the same shell with its output; a second tab is
 // another shell. (Chromium runs without a GPU here, so xterm renders to the DOM.)
 import { bearer, expect, test, uniq } from "../fixtures";
-import { launchSetup } from "../node-fixtures";
+import { launchSetup, waitForStatus } from "../node-fixtures";
 import { signIn } from "./helpers";
 
 test("a user opens a terminal, runs a command, reloads and is back in the same shell", async ({ page, api, adminToken, newUser, shot }) => {
@@ -11,7 +11,7 @@ test("a user opens a terminal, runs a command, reloads and is back in the same s
   const user = await newUser();
   const created = await api.post("/api/v1/instances", { headers: bearer(user.token), data: { name: `shell-${uniq(3)}`, imageId: image.id, specId: spec.id, nodeId: node.id } });
   const { id } = (await created.json()) as { id: string };
-  await expect.poll(async () => (await (await api.get(`/api/v1/instances/${id}`, { headers: bearer(user.token) })).json()).status, { timeout: 30_000 }).toBe("running");
+  await waitForStatus(api, user.token, id, "running");
 
   await signIn(page, user.username, user.password);
   await page.goto(`/instances/${id}`);
