@@ -1,6 +1,6 @@
 "use client";
 import Link from "next/link";
-import { Badge, Button, Card, Col, Empty, Row, Skeleton, Space, Tag, Typography } from "antd";
+import { Button, Card, Col, Empty, Row, Skeleton, Space, Tag, Typography } from "antd";
 import { AppstoreOutlined, ClusterOutlined, RocketOutlined } from "@ant-design/icons";
 import { useImages, useSpecs } from "@/lib/hooks/catalog";
 import { LoadError } from "../common/listing";
@@ -34,21 +34,23 @@ export function CatalogView() {
           <Row gutter={[16, 16]}>
             {specs.data.items.map((s) => (
               <Col key={s.id} xs={24} sm={12} lg={8} xl={6}>
-                <Badge.Ribbon text={s.availableNodes > 0 ? t("catalog.available", { count: s.availableNodes }) : t("catalog.soldOut")} color={s.availableNodes > 0 ? "green" : "red"}>
-                  <Card
-                    title={s.name}
-                    data-testid={`spec-card-${s.name}`}
-                    actions={[
-                      <Link key="launch" href={`/instances/new?spec=${encodeURIComponent(s.id)}`} aria-disabled={s.availableNodes === 0}>
-                        <Button type="link" icon={<RocketOutlined />} disabled={s.availableNodes === 0}>
-                          {t("catalog.launchWith")}
-                        </Button>
-                      </Link>,
-                    ]}
-                  >
-                    <SpecFacts spec={s} />
-                  </Card>
-                </Badge.Ribbon>
+                <Card
+                  title={s.name}
+                  data-testid={`spec-card-${s.name}`}
+                  actions={[
+                    <Link key="launch" href={`/instances/new?spec=${encodeURIComponent(s.id)}`} aria-disabled={s.availableNodes === 0}>
+                      <Button type="link" icon={<RocketOutlined />} disabled={s.availableNodes === 0}>
+                        {t("catalog.launchWith")}
+                      </Button>
+                    </Link>,
+                  ]}
+                >
+                  {/* Availability under the name, not over it (a ribbon covered long names). */}
+                  <Tag color={s.availableNodes > 0 ? "green" : "red"} style={{ marginBottom: 8 }}>
+                    {s.availableNodes > 0 ? t("catalog.available", { count: s.availableNodes }) : t("catalog.soldOut")}
+                  </Tag>
+                  <SpecFacts spec={s} />
+                </Card>
               </Col>
             ))}
           </Row>
