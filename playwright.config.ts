@@ -8,14 +8,25 @@ import { defineConfig, type Project } from "@playwright/test";
 // Workers inherit the runner's environment, so the password is chosen once per run.
 process.env.E2E_ADMIN_PASSWORD ??= `e2e-${randomBytes(12).toString("hex")}`;
 
-const PORTS = { sqlite: 3101, postgres: 3102 } as const;
+// E2E_PORT_BASE moves both consoles (base, base + 1), so two checkouts can run their suites side by side.
+const base = Number(process.env.E2E_PORT_BASE ?? 3101);
+const PORTS = { sqlite: base, postgres: base + 1 } as const;
 const chromium = {
   browserName: "chromium" as const,
   launchOptions: {
     executablePath: process.env.CHROMIUM_PATH ?? "/usr/bin/chromium",
     // --disable-webgl: xterm falls back to its DOM renderer, whose text the tests can read
     // (with WebGL the terminal is pixels only).
-    args: ["--no-sandbox", "--disable-gpu", "--disable-webgl", "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"],
+    args: [
+      "--no-sandbox",
+      "--disable-gpu",
+      "--disable-webgl",
+      "--disable-quic",
+      "--no-first-run",
+      "--disable-background-networking",
+      "--disable-component-update",
+      "--disable-sync",
+    ],
   },
 };
 
@@ -24,7 +35,13 @@ const projects: Project[] = (["sqlite", "postgres"] as const).flatMap((db) => {
   const meta = { db };
   return [
     { name: `api-${db}`, testDir: "e2e/api", testIgnore: /\.serial\.spec\.ts$/, use: { baseURL }, metadata: meta },
-    { name: `ui-${db}`, testDir: "e2e/ui", testIgnore: /\.serial\.spec\.ts$/, use: { baseURL, ...chromium, viewport: { width: 1280, height: 800 } }, metadata: meta },
+    {
+      name: `ui-${db}`,
+      testDir: "e2e/ui",
+      testIgnore: /\.serial\.spec\.ts$/,
+      use: { baseURL, ...chromium, viewport: { width: 1280, height: 800 } },
+      metadata: meta,
+    },
     {
       name: `serial-${db}`,
       testDir: "e2e",

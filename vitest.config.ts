@@ -16,7 +16,11 @@ export default defineConfig({
     projects: [
       {
         resolve: { alias },
-        test: { name: "unit", include: ["{lib,server,components,scripts}/**/*.test.ts"], exclude: ["**/*.int.test.ts", "**/*.real.test.ts", "**/node_modules/**"] },
+        test: {
+          name: "unit",
+          include: ["{lib,server,components,scripts}/**/*.test.ts"],
+          exclude: ["**/*.int.test.ts", "**/*.real.test.ts", "**/node_modules/**"],
+        },
       },
       {
         // Adapters against real engines and sshd (no database): *.real.test.ts.

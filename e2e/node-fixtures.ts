@@ -14,8 +14,20 @@ export const TLS_DOCKER = "tcp://127.0.0.1:2376";
 export const GPU_DOCKER = "unix:///var/run/docker-gpu.sock";
 export const GPU_MODEL = "NVIDIA GeForce RTX 4090";
 export const tls = () => ({ caCert: read("tls", "ca.pem"), clientCert: read("tls", "client-cert.pem"), clientKey: read("tls", "client-key.pem") });
-export const wrongTls = () => ({ caCert: read("tls-wrong", "ca.pem"), clientCert: read("tls-wrong", "client-cert.pem"), clientKey: read("tls-wrong", "client-key.pem") });
-export const SSH = { host: "127.0.0.1", port: 2222, otherHostPort: 2223, username: "aicnode", password: "aic-node-password", privateKey: () => read("ssh", "id_ed25519"), hamiCorePath: path.join(FIX, "hami") };
+export const wrongTls = () => ({
+  caCert: read("tls-wrong", "ca.pem"),
+  clientCert: read("tls-wrong", "client-cert.pem"),
+  clientKey: read("tls-wrong", "client-key.pem"),
+});
+export const SSH = {
+  host: "127.0.0.1",
+  port: 2222,
+  otherHostPort: 2223,
+  username: "aicnode",
+  password: "aic-node-password",
+  privateKey: () => read("ssh", "id_ed25519"),
+  hamiCorePath: path.join(FIX, "hami"),
+};
 
 /** Pushes the busybox image to the local registry under a new tag; answers the reference. */
 export function freshRegistryImage(): string {
@@ -49,7 +61,11 @@ type Api = import("@playwright/test").APIRequestContext;
 export async function launchSetup(api: Api, adminToken: string, node: { cpuCores?: number; memoryGb?: number; pricePerHourCents?: number } = {}) {
   const post = poster(api, adminToken);
   const n = await post("/api/v1/nodes", { name: `local-${uniq()}`, dockerAddress: LOCAL_DOCKER, cpuCores: node.cpuCores ?? 4, memoryGb: node.memoryGb ?? 8 });
-  return { node: await online(post, n), image: await appImage(post), spec: await post("/api/v1/specs", { name: `cpu-1 ${uniq(3)}`, cpuCores: 1, memoryGb: 1, pricePerHourCents: node.pricePerHourCents ?? 120 }) };
+  return {
+    node: await online(post, n),
+    image: await appImage(post),
+    spec: await post("/api/v1/specs", { name: `cpu-1 ${uniq(3)}`, cpuCores: 1, memoryGb: 1, pricePerHourCents: node.pricePerHourCents ?? 120 }),
+  };
 }
 
 /**
@@ -103,11 +119,14 @@ async function online(post: Post, n: { id: string; name: string }) {
   return n;
 }
 
-const appImage = (post: Post, supportMemorySplit = false) => post("/api/v1/images", { name: `aic-app ${uniq(3)}`, address: APP_IMAGE, description: "Says hello, then idles", supportMemorySplit });
+const appImage = (post: Post, supportMemorySplit = false) =>
+  post("/api/v1/images", { name: `aic-app ${uniq(3)}`, address: APP_IMAGE, description: "Says hello, then idles", supportMemorySplit });
 
 /** Waits until the instance has `status` (30 s). */
 export async function waitForStatus(api: Api, token: string, id: string, status: string) {
-  await expect.poll(async () => (await (await api.get(`/api/v1/instances/${id}`, { headers: { authorization: `Bearer ${token}` } })).json()).status, { timeout: 30_000 }).toBe(status);
+  await expect
+    .poll(async () => (await (await api.get(`/api/v1/instances/${id}`, { headers: { authorization: `Bearer ${token}` } })).json()).status, { timeout: 30_000 })
+    .toBe(status);
 }
 
 /** Launches an instance as `token`'s user and waits until it runs; answers it as it is then. */

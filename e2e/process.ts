@@ -68,4 +68,3 @@ export async function start(env: Record<string, string>): Promise<Running> {
       }),
   };
 }
-

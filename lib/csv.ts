@@ -8,4 +8,4 @@ export function csvCell(v: string | number | null | undefined): string {
   return /[",\n\r]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
 }
 
-export const csvLine = (cells: (string | number | null | undefined)[]) => cells.map(csvCell).join(",") + "\n";
+export const csvLine = (cells: (string | number | null | undefined)[]) => `${cells.map(csvCell).join(",")}\n`;

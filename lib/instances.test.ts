@@ -39,7 +39,18 @@ describe("defaultInstanceName", () => {
 });
 
 describe("stats history", () => {
-  const sample = (ts: string, cpuPercent = 1): TInstanceStats => ({ ts, cpuPercent, memoryUsage: 1, memoryLimit: 2, memoryPercent: 50, networkRx: 0, networkTx: 0, blockRead: 0, blockWrite: 0, pids: 1 });
+  const sample = (ts: string, cpuPercent = 1): TInstanceStats => ({
+    ts,
+    cpuPercent,
+    memoryUsage: 1,
+    memoryLimit: 2,
+    memoryPercent: 50,
+    networkRx: 0,
+    networkTx: 0,
+    blockRead: 0,
+    blockWrite: 0,
+    pids: 1,
+  });
   it("appends, replaces a repeated sample and keeps the newest ones", () => {
     let h: TInstanceStats[] = [];
     for (let s = 0; s < 5; s++) h = appendSample(h, sample(`2026-01-01T00:00:0${s}Z`), 3);

@@ -40,12 +40,21 @@ describe("safeCallback", () => {
 describe("isImageReference", async () => {
   const { isImageReference, parseDockerAddress, isLoopbackHost } = await import("./validation");
   it("accepts what Docker accepts", () => {
-    for (const ok of ["busybox", "library/busybox:1.36", "nvidia/cuda:12.4.1-runtime-ubuntu22.04", "127.0.0.1:5000/aic/busybox:1.35", "localhost/x", "ghcr.io/org-name/img", `a@sha256:${"f".repeat(64)}`, "my_repo/sub.name__x-y:TAG_1.0"]) {
+    for (const ok of [
+      "busybox",
+      "library/busybox:1.36",
+      "nvidia/cuda:12.4.1-runtime-ubuntu22.04",
+      "127.0.0.1:5000/aic/busybox:1.35",
+      "localhost/x",
+      "ghcr.io/org-name/img",
+      `a@sha256:${"f".repeat(64)}`,
+      "my_repo/sub.name__x-y:TAG_1.0",
+    ]) {
       expect(isImageReference(ok), ok).toBe(true);
     }
   });
   it("refuses what Docker refuses", () => {
-    for (const bad of ["UPPER/case", "Busybox", "has space:tag", "repo:", "a//b", "", "-lead/x", "x/", ":tag", "x:" + "t".repeat(129)]) {
+    for (const bad of ["UPPER/case", "Busybox", "has space:tag", "repo:", "a//b", "", "-lead/x", "x/", ":tag", `x:${"t".repeat(129)}`]) {
       expect(isImageReference(bad), bad).toBe(false);
     }
   });
@@ -62,10 +71,26 @@ describe("isImageReference", async () => {
 describe("HAMi-core paths that may be bound into containers", async () => {
   const { isSafeHamiPath } = await import("./contracts/nodes");
   it("accepts dedicated directories and the library file", () => {
-    for (const p of ["/usr/local/vgpu", "/opt/hami", "/opt/hami/lib/libvgpu.so", "/var/lib/aic-test/hami", "/data/hami-core/"]) expect(isSafeHamiPath(p), p).toBe(true);
+    for (const p of ["/usr/local/vgpu", "/opt/hami", "/opt/hami/lib/libvgpu.so", "/var/lib/aic-test/hami", "/data/hami-core/"])
+      expect(isSafeHamiPath(p), p).toBe(true);
   });
   it("refuses system trees, secrets, Docker's state and broad directories", () => {
-    for (const p of ["/", "/var/run", "/run/docker.sock", "/proc/1", "/root/.ssh", "/home/aicnode", "/etc/ssl/private", "/var/lib/docker/volumes", "/usr", "/opt", "/opt/../etc", "relative/path", "/opt/ha mi"]) expect(isSafeHamiPath(p), p).toBe(false);
+    for (const p of [
+      "/",
+      "/var/run",
+      "/run/docker.sock",
+      "/proc/1",
+      "/root/.ssh",
+      "/home/aicnode",
+      "/etc/ssl/private",
+      "/var/lib/docker/volumes",
+      "/usr",
+      "/opt",
+      "/opt/../etc",
+      "relative/path",
+      "/opt/ha mi",
+    ])
+      expect(isSafeHamiPath(p), p).toBe(false);
   });
 });
 
@@ -73,7 +98,12 @@ describe("URL state", async () => {
   const { parseQuery, toQuery } = await import("./hooks/url-state");
   const defaults = { page: 1, pageSize: 20, name: undefined as string | undefined, tab: "overview" };
   it("reads known keys, numbers only when they are positive integers", () => {
-    expect(parseQuery(new URLSearchParams("page=3&pageSize=x&name=gpu&tab=logs&other=1"), defaults)).toEqual({ page: 3, pageSize: 20, name: "gpu", tab: "logs" });
+    expect(parseQuery(new URLSearchParams("page=3&pageSize=x&name=gpu&tab=logs&other=1"), defaults)).toEqual({
+      page: 3,
+      pageSize: 20,
+      name: "gpu",
+      tab: "logs",
+    });
     expect(parseQuery(new URLSearchParams("page=-2&page=0"), defaults).page).toBe(1);
   });
   it("writes what differs from the defaults and keeps other keys", () => {

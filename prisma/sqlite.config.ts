@@ -9,6 +9,5 @@ export default defineConfig({
   schema: "sqlite/schema.prisma",
   experimental: { adapter: true },
   engine: "js",
-  adapter: async () =>
-    new PrismaBetterSQLite3({ url: `file:${path.join(os.tmpdir(), `prisma-cli-${process.pid}.db`)}` }),
+  adapter: async () => new PrismaBetterSQLite3({ url: `file:${path.join(os.tmpdir(), `prisma-cli-${process.pid}.db`)}` }),
 });

@@ -23,8 +23,7 @@ for (const provider of Object.keys(PROVIDERS)) {
   const from = existsSync(migrated) ? ["--from-schema-datamodel", migrated] : ["--from-empty"];
   const sql = execFileSync(
     path.join(root, "node_modules/.bin/prisma"),
-    ["migrate", "diff", "--config", `prisma/${provider}.config.ts`, ...from,
-     "--to-schema-datamodel", path.join(dir, "schema.prisma"), "--script"],
+    ["migrate", "diff", "--config", `prisma/${provider}.config.ts`, ...from, "--to-schema-datamodel", path.join(dir, "schema.prisma"), "--script"],
     { cwd: root, encoding: "utf8", stdio: ["ignore", "pipe", "inherit"] },
   );
   if (!/\b(CREATE|ALTER|DROP)\b/.test(sql)) {

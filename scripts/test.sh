@@ -6,8 +6,9 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 bash scripts/test-env.sh
-echo "== typecheck"
+echo "== typecheck and lint"
 npm run typecheck
+npm run lint
 echo "== unit + integration (vitest)"
 npx vitest run
 echo "== build"

@@ -17,7 +17,7 @@ export async function bootstrap(): Promise<void> {
     if (admin.generatedPassword) {
       // Shown once on the terminal, deliberately not through the logger (logs are kept).
       process.stdout.write(
-        [
+        `${[
           "",
           "  ┌─────────────────────────────────────────────────────────────",
           `  │ Administrator created: ${admin.username}`,
@@ -25,7 +25,7 @@ export async function bootstrap(): Promise<void> {
           "  │ Change it under Profile after signing in.",
           "  └─────────────────────────────────────────────────────────────",
           "",
-        ].join("\n") + "\n",
+        ].join("\n")}\n`,
       );
     }
   }

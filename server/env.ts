@@ -4,9 +4,7 @@ import { z } from "zod";
 
 // Every environment variable the console reads, validated once. Nothing else reads process.env.
 
-const bool = z
-  .enum(["true", "false", "1", "0", "yes", "no"])
-  .transform((v) => v === "true" || v === "1" || v === "yes");
+const bool = z.enum(["true", "false", "1", "0", "yes", "no"]).transform((v) => v === "true" || v === "1" || v === "yes");
 const int = (def: number, min = 0) => z.coerce.number().int().min(min).default(def);
 
 const ZEnv = z.object({
@@ -21,12 +19,18 @@ const ZEnv = z.object({
     .optional(),
   /** The URL users reach the console at; used for auth callbacks and Origin checks. */
   PUBLIC_URL: z.url().optional(),
-  ADMIN_USERNAME: z.string().regex(/^[a-z0-9_.-]{3,32}$/, "3-32 of a-z 0-9 _ . -").default("admin"),
+  ADMIN_USERNAME: z
+    .string()
+    .regex(/^[a-z0-9_.-]{3,32}$/, "3-32 of a-z 0-9 _ . -")
+    .default("admin"),
   ADMIN_EMAIL: z.email().default("admin@console.local"),
   ADMIN_PASSWORD: z.string().min(8, "at least 8 characters").max(128).optional(),
   /** Master secret (≥ 32 characters); otherwise a random key is kept in DATA_DIR/secret.key. */
   APP_SECRET: z.string().min(32, "at least 32 characters").optional(),
-  REDIS_URL: z.string().regex(/^rediss?:\/\//, "must start with redis://").optional(),
+  REDIS_URL: z
+    .string()
+    .regex(/^rediss?:\/\//, "must start with redis://")
+    .optional(),
   LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
   /** Number of reverse proxies in front of the console whose X-Forwarded-For is trusted. */
   TRUST_PROXY: int(0),

@@ -32,12 +32,21 @@ function PresenceDrawer({ image, onClose }: { image: TImage | null; onClose: () 
         if (e.layer && e.total) layers.set(e.layer, { current: e.current ?? 0, total: e.total });
         const total = [...layers.values()].reduce((n, l) => n + l.total, 0);
         const current = [...layers.values()].reduce((n, l) => n + l.current, 0);
-        setPulls((p) => ({ ...p, [node.nodeId]: { percent: total ? Math.min(99, Math.round((current / total) * 100)) : (p[node.nodeId]?.percent ?? 0), status: `${e.layer ? `${e.layer}: ` : ""}${e.status}` } }));
+        setPulls((p) => ({
+          ...p,
+          [node.nodeId]: {
+            percent: total ? Math.min(99, Math.round((current / total) * 100)) : (p[node.nodeId]?.percent ?? 0),
+            status: `${e.layer ? `${e.layer}: ` : ""}${e.status}`,
+          },
+        }));
       }
     });
     setPulls((p) => ({
       ...p,
-      [node.nodeId]: last?.type === "done" ? { percent: 100, status: last.status, done: true } : { percent: p[node.nodeId]?.percent ?? 0, status: "", error: last?.type === "error" ? last.message : t("images.pullFailed") },
+      [node.nodeId]:
+        last?.type === "done"
+          ? { percent: 100, status: last.status, done: true }
+          : { percent: p[node.nodeId]?.percent ?? 0, status: "", error: last?.type === "error" ? last.message : t("images.pullFailed") },
     }));
     void presence.refetch();
   }
@@ -78,7 +87,11 @@ function PresenceDrawer({ image, onClose }: { image: TImage | null; onClose: () 
                     {n.present === false && <Tag>{t("images.absent")}</Tag>}
                     {n.present === null && <Typography.Text type="warning">{`${t("images.unknown")}: ${n.error ?? ""}`}</Typography.Text>}
                     {state && !state.error && <Progress percent={state.percent} size="small" status={state.done ? "success" : "active"} />}
-                    {state && !state.error && <Typography.Text type="secondary" ellipsis style={{ maxWidth: 380 }}>{state.status}</Typography.Text>}
+                    {state && !state.error && (
+                      <Typography.Text type="secondary" ellipsis style={{ maxWidth: 380 }}>
+                        {state.status}
+                      </Typography.Text>
+                    )}
                     {state?.error && <Alert type="error" showIcon title={t("images.pullFailed")} description={state.error} />}
                   </Space>
                 }
@@ -117,7 +130,11 @@ export function ImagesPage() {
     >
       <Toolbar>
         <SearchBox placeholder={t("images.searchName")} onSearch={(name) => setFilters((f) => ({ ...f, page: 1, name }))} />
-        <ListedFilter value={filters.isListed} onChange={(isListed) => setFilters((f) => ({ ...f, page: 1, isListed }))} labels={{ listed: t("images.listed"), unlisted: t("images.unlisted") }} />
+        <ListedFilter
+          value={filters.isListed}
+          onChange={(isListed) => setFilters((f) => ({ ...f, page: 1, isListed }))}
+          labels={{ listed: t("images.listed"), unlisted: t("images.unlisted") }}
+        />
       </Toolbar>
       <Table<TImage>
         rowKey="id"
@@ -132,7 +149,11 @@ export function ImagesPage() {
             render: (name: string, i) => (
               <Space orientation="vertical" size={0}>
                 <Typography.Text strong>{name}</Typography.Text>
-                {i.description && <Typography.Text type="secondary" ellipsis style={{ maxWidth: 280 }}>{i.description}</Typography.Text>}
+                {i.description && (
+                  <Typography.Text type="secondary" ellipsis style={{ maxWidth: 280 }}>
+                    {i.description}
+                  </Typography.Text>
+                )}
               </Space>
             ),
           },
@@ -148,7 +169,11 @@ export function ImagesPage() {
           },
           { title: t("images.source"), dataIndex: "source", render: (s: string | null) => s ?? "—" },
           { title: t("images.supportMemorySplit"), dataIndex: "supportMemorySplit", render: (v: boolean) => (v ? <Tag color="purple">HAMi</Tag> : "—") },
-          { title: t("images.isListed"), dataIndex: "isListed", render: (v: boolean) => <Tag color={v ? "green" : "default"}>{v ? t("images.listed") : t("images.unlisted")}</Tag> },
+          {
+            title: t("images.isListed"),
+            dataIndex: "isListed",
+            render: (v: boolean) => <Tag color={v ? "green" : "default"}>{v ? t("images.listed") : t("images.unlisted")}</Tag>,
+          },
           { title: t("common.createdAt"), dataIndex: "createdAt", render: formatTime },
           {
             title: t("common.actions"),
@@ -162,7 +187,11 @@ export function ImagesPage() {
                 <Button size="small" onClick={() => setEditing(i)}>
                   {t("common.edit")}
                 </Button>
-                <Button size="small" danger onClick={() => confirm({ title: i.name, content: t("images.deleteConfirm", { name: i.name }), onOk: () => remove.mutateAsync(i.id) })}>
+                <Button
+                  size="small"
+                  danger
+                  onClick={() => confirm({ title: i.name, content: t("images.deleteConfirm", { name: i.name }), onOk: () => remove.mutateAsync(i.id) })}
+                >
                   {t("common.delete")}
                 </Button>
               </Space>
@@ -177,7 +206,11 @@ export function ImagesPage() {
         open={editing !== null}
         onClose={() => setEditing(null)}
         pending={save.isPending}
-        initialValues={current ? { ...current, description: current.description ?? undefined, source: current.source ?? undefined, remark: current.remark ?? undefined } : { supportMemorySplit: false, isListed: true }}
+        initialValues={
+          current
+            ? { ...current, description: current.description ?? undefined, source: current.source ?? undefined, remark: current.remark ?? undefined }
+            : { supportMemorySplit: false, isListed: true }
+        }
         onSubmit={async (v) => {
           const body = { ...v, description: v.description || null, source: v.source || null, remark: v.remark || null };
           await save.mutateAsync({ id: current?.id, body });

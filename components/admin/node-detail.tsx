@@ -89,7 +89,8 @@ export function NodeDetail({ nodeId, onClose }: { nodeId: string | null; onClose
         <Space orientation="vertical" size="large" style={{ width: "100%" }}>
           <Descriptions size="small" column={2} bordered>
             <Descriptions.Item label={t("nodes.status")} span={2}>
-              <NodeStatusTag status={n.status} message={n.statusMessage} /> {n.statusMessage && <Typography.Text type="secondary">{n.statusMessage}</Typography.Text>}
+              <NodeStatusTag status={n.status} message={n.statusMessage} />{" "}
+              {n.statusMessage && <Typography.Text type="secondary">{n.statusMessage}</Typography.Text>}
             </Descriptions.Item>
             <Descriptions.Item label={t("nodes.dockerAddress")} span={2}>
               <Typography.Text code>{n.dockerAddress}</Typography.Text> {n.useTls && <Tag icon={<SafetyCertificateOutlined />}>TLS</Tag>}
@@ -97,7 +98,15 @@ export function NodeDetail({ nodeId, onClose }: { nodeId: string | null; onClose
             <Descriptions.Item label={t("nodes.lastSeen")}>{formatTime(n.lastSeenAt)}</Descriptions.Item>
             <Descriptions.Item label={t("nodes.region")}>{n.region ?? "—"}</Descriptions.Item>
             <Descriptions.Item label="SSH">{n.sshUsername ? `${n.sshUsername}@${n.privateIp ?? n.publicIp ?? "?"}:${n.sshPort}` : "—"}</Descriptions.Item>
-            <Descriptions.Item label={t("nodes.hostKey")}>{n.sshHostKey ? <Typography.Text code style={{ fontSize: 12 }}>{n.sshHostKey}</Typography.Text> : "—"}</Descriptions.Item>
+            <Descriptions.Item label={t("nodes.hostKey")}>
+              {n.sshHostKey ? (
+                <Typography.Text code style={{ fontSize: 12 }}>
+                  {n.sshHostKey}
+                </Typography.Text>
+              ) : (
+                "—"
+              )}
+            </Descriptions.Item>
             {(["sshPassword", "sshPrivateKey", "clientKey"] as const).map((k) => {
               const set = { sshPassword: n.hasSshPassword, sshPrivateKey: n.hasSshPrivateKey, clientKey: n.hasClientKey }[k];
               return (
@@ -119,7 +128,8 @@ export function NodeDetail({ nodeId, onClose }: { nodeId: string | null; onClose
                   <Typography.Paragraph style={{ marginBottom: 8 }}>{t("nodes.unmanagedHelp")}</Typography.Paragraph>
                   {n.unmanagedContainers.map((c) => (
                     <div key={c.containerId}>
-                      <Typography.Text code>{c.name}</Typography.Text> <Tag>{c.state}</Tag> <Typography.Text type="secondary">{c.containerId.slice(0, 12)}</Typography.Text>
+                      <Typography.Text code>{c.name}</Typography.Text> <Tag>{c.state}</Tag>{" "}
+                      <Typography.Text type="secondary">{c.containerId.slice(0, 12)}</Typography.Text>
                     </div>
                   ))}
                 </>
@@ -160,7 +170,8 @@ export function NodeDetail({ nodeId, onClose }: { nodeId: string | null; onClose
                         title: t("nodes.trustKey"),
                         content: t("nodes.trustConfirm", { key: last.presentedHostKey! }),
                         okButtonProps: { danger: true },
-                        onOk: () => trust.mutateAsync({ id: n.id, fingerprint: last.presentedHostKey! }).catch((err: unknown) => void message.error(errorText(t, err))),
+                        onOk: () =>
+                          trust.mutateAsync({ id: n.id, fingerprint: last.presentedHostKey! }).catch((err: unknown) => void message.error(errorText(t, err))),
                       })
                     }
                   >
@@ -192,7 +203,13 @@ export function NodeDetail({ nodeId, onClose }: { nodeId: string | null; onClose
                   {
                     title: t("nodes.detected"),
                     render: (_, r) =>
-                      r.detected === null ? "—" : <Typography.Text type={r.configured !== null && String(r.configured) !== String(r.detected) ? "warning" : undefined}>{String(r.detected)}</Typography.Text>,
+                      r.detected === null ? (
+                        "—"
+                      ) : (
+                        <Typography.Text type={r.configured !== null && String(r.configured) !== String(r.detected) ? "warning" : undefined}>
+                          {String(r.detected)}
+                        </Typography.Text>
+                      ),
                   },
                 ]}
               />
@@ -209,7 +226,8 @@ export function NodeDetail({ nodeId, onClose }: { nodeId: string | null; onClose
                   color: e.status === "online" ? "green" : e.status === "offline" ? "red" : "gray",
                   content: (
                     <>
-                      <Typography.Text strong>{t(`nodes.${e.status}`)}</Typography.Text> <Typography.Text type="secondary">{formatTime(e.createdAt)}</Typography.Text>
+                      <Typography.Text strong>{t(`nodes.${e.status}`)}</Typography.Text>{" "}
+                      <Typography.Text type="secondary">{formatTime(e.createdAt)}</Typography.Text>
                       {e.message && <div>{e.message}</div>}
                     </>
                   ),

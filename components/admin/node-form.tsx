@@ -47,7 +47,19 @@ export function nodeBody(v: NodeFormValues) {
 }
 
 export function nodeInitialValues(n: TNode | null): Partial<NodeFormValues> {
-  if (!n) return { dockerAddress: "unix:///var/run/docker.sock", sshPort: 22, cpuCores: 0, memoryGb: 0, systemDiskGb: 0, dataDiskGb: 0, gpuCount: 0, gpuMemoryGb: 0, useTls: false, isListed: true };
+  if (!n)
+    return {
+      dockerAddress: "unix:///var/run/docker.sock",
+      sshPort: 22,
+      cpuCores: 0,
+      memoryGb: 0,
+      systemDiskGb: 0,
+      dataDiskGb: 0,
+      gpuCount: 0,
+      gpuMemoryGb: 0,
+      useTls: false,
+      isListed: true,
+    };
   const { hasSshPassword: _a, hasSshPrivateKey: _b, hasClientKey: _c, ...rest } = n;
   return rest;
 }

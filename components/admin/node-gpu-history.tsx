@@ -19,11 +19,19 @@ export function NodeGpuHistory({ nodeId }: { nodeId: string }) {
   const m = metrics.data;
   const window = useMemo<[number, number] | null>(() => (m ? [Date.parse(m.from), Date.parse(m.to)] : null), [m]);
   const utilization = useMemo<TimeSeries[]>(
-    () => (m?.gpus ?? []).map((g) => ({ name: `GPU ${g.index}`, points: g.points.flatMap((p) => (p.utilization === null ? [] : [[p.ts, p.utilization] as [string, number]])) })),
+    () =>
+      (m?.gpus ?? []).map((g) => ({
+        name: `GPU ${g.index}`,
+        points: g.points.flatMap((p) => (p.utilization === null ? [] : [[p.ts, p.utilization] as [string, number]])),
+      })),
     [m],
   );
   const memory = useMemo<TimeSeries[]>(
-    () => (m?.gpus ?? []).map((g) => ({ name: `GPU ${g.index}`, points: g.points.flatMap((p) => (p.memoryUsedMb === null ? [] : [[p.ts, p.memoryUsedMb * MiB] as [string, number]])) })),
+    () =>
+      (m?.gpus ?? []).map((g) => ({
+        name: `GPU ${g.index}`,
+        points: g.points.flatMap((p) => (p.memoryUsedMb === null ? [] : [[p.ts, p.memoryUsedMb * MiB] as [string, number]])),
+      })),
     [m],
   );
   return (

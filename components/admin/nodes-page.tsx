@@ -37,7 +37,9 @@ export function NodesPage() {
   async function addLocal() {
     const d = offer.data?.detected;
     try {
-      const created = await save.mutateAsync({ body: { name: "local", dockerAddress: offer.data!.dockerAddress, cpuCores: d?.cpuCores ?? 0, memoryGb: d?.memoryGb ?? 0 } });
+      const created = await save.mutateAsync({
+        body: { name: "local", dockerAddress: offer.data!.dockerAddress, cpuCores: d?.cpuCores ?? 0, memoryGb: d?.memoryGb ?? 0 },
+      });
       void message.success(t("nodes.localAdded"));
       await test.mutateAsync(created.id).catch(() => undefined);
       void offer.refetch();
@@ -83,7 +85,11 @@ export function NodesPage() {
             { value: "unknown", label: t("nodes.unknown") },
           ]}
         />
-        <ListedFilter value={filters.isListed} onChange={(isListed) => setFilters((f) => ({ ...f, page: 1, isListed }))} labels={{ listed: t("images.listed"), unlisted: t("images.unlisted") }} />
+        <ListedFilter
+          value={filters.isListed}
+          onChange={(isListed) => setFilters((f) => ({ ...f, page: 1, isListed }))}
+          labels={{ listed: t("images.listed"), unlisted: t("images.unlisted") }}
+        />
       </Toolbar>
       <Table<TNode>
         rowKey="id"
@@ -139,7 +145,11 @@ export function NodesPage() {
                 <Button size="small" onClick={() => setEditing(n)}>
                   {t("common.edit")}
                 </Button>
-                <Button size="small" danger onClick={() => confirm({ title: n.name, content: t("nodes.deleteConfirm", { name: n.name }), onOk: () => remove.mutateAsync(n.id) })}>
+                <Button
+                  size="small"
+                  danger
+                  onClick={() => confirm({ title: n.name, content: t("nodes.deleteConfirm", { name: n.name }), onOk: () => remove.mutateAsync(n.id) })}
+                >
                   {t("common.delete")}
                 </Button>
               </Space>

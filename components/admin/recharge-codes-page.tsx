@@ -1,6 +1,28 @@
 "use client";
 import { useState } from "react";
-import { Alert, App, Button, Card, Col, DatePicker, Descriptions, Drawer, Empty, Form, Input, InputNumber, Modal, Row, Select, Skeleton, Space, Table, Tag, Typography, theme } from "antd";
+import {
+  Alert,
+  App,
+  Button,
+  Card,
+  Col,
+  DatePicker,
+  Descriptions,
+  Drawer,
+  Empty,
+  Form,
+  Input,
+  InputNumber,
+  Modal,
+  Row,
+  Select,
+  Skeleton,
+  Space,
+  Table,
+  Tag,
+  Typography,
+  theme,
+} from "antd";
 import { CopyOutlined, DownloadOutlined, KeyOutlined, PlusOutlined } from "@ant-design/icons";
 import dayjs, { type Dayjs } from "dayjs";
 import { ApiError } from "@/lib/api/client";
@@ -49,7 +71,10 @@ function CreatedLine({ batch }: { batch: TRechargeBatch }) {
 
 function codesCsv({ batch, codes }: Created): string {
   const amount = (batch.amountCents / 100).toFixed(2);
-  return csvLine(["code", "amount", "description", "expiresAt", "batchId"]) + codes.map((code) => csvLine([code, amount, batch.description, batch.expiresAt, batch.id])).join("");
+  return (
+    csvLine(["code", "amount", "description", "expiresAt", "batchId"]) +
+    codes.map((code) => csvLine([code, amount, batch.description, batch.expiresAt, batch.id])).join("")
+  );
 }
 
 function downloadCsv(created: Created) {
@@ -131,11 +156,7 @@ export function RechargeCodesPage() {
         dataSource={batches.data?.items ?? []}
         scroll={{ x: 940 }}
         locale={{
-          emptyText: batches.data ? (
-            <Empty description={t("recharge.empty")}>{generateButton}</Empty>
-          ) : (
-            <Skeleton active paragraph={{ rows: 4 }} />
-          ),
+          emptyText: batches.data ? <Empty description={t("recharge.empty")}>{generateButton}</Empty> : <Skeleton active paragraph={{ rows: 4 }} />,
         }}
         pagination={tablePagination(t, paging, batches.data?.total, (page, pageSize) => setPaging({ page, pageSize }))}
         columns={[
@@ -159,7 +180,9 @@ export function RechargeCodesPage() {
             render: (c: number, b) => (
               <div style={NOWRAP}>
                 <div>{formatMoney(c, locale)}</div>
-                <Typography.Text type="secondary">{t(b.maxUses === 1 ? "recharge.usesEachOne" : "recharge.usesEachMany", { count: b.maxUses })}</Typography.Text>
+                <Typography.Text type="secondary">
+                  {t(b.maxUses === 1 ? "recharge.usesEachOne" : "recharge.usesEachMany", { count: b.maxUses })}
+                </Typography.Text>
               </div>
             ),
           },
@@ -175,7 +198,13 @@ export function RechargeCodesPage() {
               </div>
             ),
           },
-          { title: t("recharge.redeemed"), dataIndex: "redeemedCents", align: "right", width: 120, render: (c: number) => <span style={NOWRAP}>{formatMoney(c, locale)}</span> },
+          {
+            title: t("recharge.redeemed"),
+            dataIndex: "redeemedCents",
+            align: "right",
+            width: 120,
+            render: (c: number) => <span style={NOWRAP}>{formatMoney(c, locale)}</span>,
+          },
           {
             title: t("recharge.statusExpiry"),
             width: 150,
@@ -232,7 +261,13 @@ export function RechargeCodesPage() {
         <GenerateFields />
       </FormDialog>
       <CodesOnceDialog created={created} onClose={() => setCreated(null)} />
-      <Drawer title={shownBatch ? t("recharge.codesOf", { name: shownBatch.description }) : ""} open={!!shownBatch} onClose={() => setCodesOf(null)} width={680} destroyOnHidden>
+      <Drawer
+        title={shownBatch ? t("recharge.codesOf", { name: shownBatch.description }) : ""}
+        open={!!shownBatch}
+        onClose={() => setCodesOf(null)}
+        width={680}
+        destroyOnHidden
+      >
         {shownBatch && <BatchCodes key={shownBatch.id} batch={shownBatch} />}
       </Drawer>
     </Card>
@@ -274,14 +309,23 @@ function GenerateFields() {
           </Form.Item>
         </Col>
       </Row>
-      <Form.Item name="maxUses" label={t("recharge.maxUses")} extra={t("recharge.maxUsesHelp")} rules={[{ required: true, message: t("auth.required") }, wholeRule(t, 1, 100_000)]}>
+      <Form.Item
+        name="maxUses"
+        label={t("recharge.maxUses")}
+        extra={t("recharge.maxUsesHelp")}
+        rules={[{ required: true, message: t("auth.required") }, wholeRule(t, 1, 100_000)]}
+      >
         <InputNumber style={{ width: "100%" }} />
       </Form.Item>
       <Form.Item
         name="expiresAt"
         label={t("recharge.expiresAt")}
         extra={t("recharge.expiresHelp")}
-        rules={[{ validator: async (_, v: Dayjs | null | undefined) => (v && !v.isAfter(dayjs()) ? Promise.reject(new Error(t("recharge.expiresRule"))) : undefined) }]}
+        rules={[
+          {
+            validator: async (_, v: Dayjs | null | undefined) => (v && !v.isAfter(dayjs()) ? Promise.reject(new Error(t("recharge.expiresRule"))) : undefined),
+          },
+        ]}
       >
         <DatePicker
           showTime={{ format: "HH:mm" }}
@@ -363,7 +407,12 @@ function CodesOnceDialog({ created, onClose }: { created: Created | null; onClos
           column={2}
           style={{ marginBottom: 16 }}
           items={[
-            { key: "description", label: t("recharge.description"), span: 2, children: <Typography.Text ellipsis={{ tooltip: b.description }}>{b.description}</Typography.Text> },
+            {
+              key: "description",
+              label: t("recharge.description"),
+              span: 2,
+              children: <Typography.Text ellipsis={{ tooltip: b.description }}>{b.description}</Typography.Text>,
+            },
             { key: "amount", label: t("recharge.amount"), children: formatMoney(b.amountCents, locale) },
             { key: "maxUses", label: t("recharge.maxUses"), children: b.maxUses },
             { key: "expires", label: t("recharge.expires"), span: 2, children: b.expiresAt ? formatTime(b.expiresAt) : t("common.never") },
@@ -426,7 +475,10 @@ function BatchCodes({ batch }: { batch: TRechargeBatch }) {
           style={{ width: 180 }}
           value={q.status ?? ""}
           onChange={(status) => setQ((f) => ({ ...f, page: 1, status: status || undefined }))}
-          options={[{ value: "", label: `${t("common.status")}: ${t("common.all")}` }, ...CODE_STATUSES.map((s) => ({ value: s, label: t(`recharge.status.${s}`) }))]}
+          options={[
+            { value: "", label: `${t("common.status")}: ${t("common.all")}` },
+            ...CODE_STATUSES.map((s) => ({ value: s, label: t(`recharge.status.${s}`) })),
+          ]}
         />
       </Space>
       <Table<TRechargeCode>

@@ -12,7 +12,15 @@ export function SecretInput({ value, onChange, isSet, multiline, id }: Props) {
   const t = useT();
   const [mode, setMode] = useState<"keep" | "replace" | "clear">(isSet ? "keep" : "replace");
   const input = multiline ? (
-    <Input.TextArea id={id} rows={4} value={value ?? ""} onChange={(e) => onChange?.(e.target.value || undefined)} autoComplete="off" spellCheck={false} style={{ fontFamily: "monospace" }} />
+    <Input.TextArea
+      id={id}
+      rows={4}
+      value={value ?? ""}
+      onChange={(e) => onChange?.(e.target.value || undefined)}
+      autoComplete="off"
+      spellCheck={false}
+      style={{ fontFamily: "monospace" }}
+    />
   ) : (
     <Input.Password id={id} value={value ?? ""} onChange={(e) => onChange?.(e.target.value || undefined)} autoComplete="new-password" />
   );
@@ -26,12 +34,25 @@ export function SecretInput({ value, onChange, isSet, multiline, id }: Props) {
             <Button size="small" onClick={() => setMode("replace")}>
               {t("nodes.replace")}
             </Button>
-            <Button size="small" danger onClick={() => (setMode("clear"), onChange?.(null))}>
+            <Button
+              size="small"
+              danger
+              onClick={() => {
+                setMode("clear");
+                onChange?.(null);
+              }}
+            >
               {t("nodes.clear")}
             </Button>
           </>
         ) : (
-          <Button size="small" onClick={() => (setMode("keep"), onChange?.(undefined))}>
+          <Button
+            size="small"
+            onClick={() => {
+              setMode("keep");
+              onChange?.(undefined);
+            }}
+          >
             {t("common.cancel")}
           </Button>
         )}

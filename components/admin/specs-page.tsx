@@ -40,7 +40,11 @@ export function SpecsPage() {
     >
       <Toolbar>
         <SearchBox placeholder={t("specs.searchName")} onSearch={(name) => setFilters((f) => ({ ...f, page: 1, name }))} />
-        <ListedFilter value={filters.isListed} onChange={(isListed) => setFilters((f) => ({ ...f, page: 1, isListed }))} labels={{ listed: t("images.listed"), unlisted: t("images.unlisted") }} />
+        <ListedFilter
+          value={filters.isListed}
+          onChange={(isListed) => setFilters((f) => ({ ...f, page: 1, isListed }))}
+          labels={{ listed: t("images.listed"), unlisted: t("images.unlisted") }}
+        />
       </Toolbar>
       <Table<TSpec>
         rowKey="id"
@@ -73,7 +77,11 @@ export function SpecsPage() {
             dataIndex: "availableNodes",
             render: (n: number) => <Tag color={n > 0 ? "green" : "red"}>{n > 0 ? t("specs.nodesFree", { count: n }) : t("catalog.soldOut")}</Tag>,
           },
-          { title: t("specs.isListed"), dataIndex: "isListed", render: (v: boolean) => <Tag color={v ? "green" : "default"}>{v ? t("images.listed") : t("images.unlisted")}</Tag> },
+          {
+            title: t("specs.isListed"),
+            dataIndex: "isListed",
+            render: (v: boolean) => <Tag color={v ? "green" : "default"}>{v ? t("images.listed") : t("images.unlisted")}</Tag>,
+          },
           {
             title: t("common.actions"),
             fixed: actionsFixed,
@@ -83,7 +91,11 @@ export function SpecsPage() {
                 <Button size="small" onClick={() => setEditing(s)}>
                   {t("common.edit")}
                 </Button>
-                <Button size="small" danger onClick={() => confirm({ title: s.name, content: t("specs.deleteConfirm", { name: s.name }), onOk: () => remove.mutateAsync(s.id) })}>
+                <Button
+                  size="small"
+                  danger
+                  onClick={() => confirm({ title: s.name, content: t("specs.deleteConfirm", { name: s.name }), onOk: () => remove.mutateAsync(s.id) })}
+                >
                   {t("common.delete")}
                 </Button>
               </Space>
@@ -101,10 +113,27 @@ export function SpecsPage() {
         initialValues={
           current
             ? { ...current, price: current.pricePerHourCents / 100 }
-            : { gpuCount: 0, gpuMemoryGb: 0, supportMemorySplit: false, cpuCores: 4, memoryGb: 16, systemDiskGb: 50, dataDiskGb: 100, price: 1, isListed: true, gpuModel: null }
+            : {
+                gpuCount: 0,
+                gpuMemoryGb: 0,
+                supportMemorySplit: false,
+                cpuCores: 4,
+                memoryGb: 16,
+                systemDiskGb: 50,
+                dataDiskGb: 100,
+                price: 1,
+                isListed: true,
+                gpuModel: null,
+              }
         }
         onSubmit={async ({ price, ...v }) => {
-          const body = { ...v, gpuModel: v.gpuCount > 0 ? v.gpuModel || null : null, gpuMemoryGb: v.gpuCount > 0 ? v.gpuMemoryGb : 0, supportMemorySplit: v.gpuCount > 0 && v.supportMemorySplit, pricePerHourCents: Math.round(price * 100) };
+          const body = {
+            ...v,
+            gpuModel: v.gpuCount > 0 ? v.gpuModel || null : null,
+            gpuMemoryGb: v.gpuCount > 0 ? v.gpuMemoryGb : 0,
+            supportMemorySplit: v.gpuCount > 0 && v.supportMemorySplit,
+            pricePerHourCents: Math.round(price * 100),
+          };
           await save.mutateAsync({ id: current?.id, body });
           void message.success(t("common.saved"));
         }}
@@ -120,48 +149,67 @@ function SpecFormFields() {
   const gpuCount = Form.useWatch("gpuCount", Form.useFormInstance<SpecForm>()) ?? 0;
   const number = (name: keyof SpecForm, label: string, min = 0) => (
     // Rules, not min/precision props: out-of-range input is shown as an error, never silently changed.
-    <Form.Item name={name} label={label} rules={[{ required: true, message: t("auth.required") }, { type: "integer", min, message: t("specs.wholeAtLeast", { min }) }]}>
+    <Form.Item
+      name={name}
+      label={label}
+      rules={[
+        { required: true, message: t("auth.required") },
+        { type: "integer", min, message: t("specs.wholeAtLeast", { min }) },
+      ]}
+    >
       <InputNumber style={{ width: "100%" }} />
     </Form.Item>
   );
   return (
     <>
-          <Form.Item name="name" label={t("specs.name")} rules={[{ required: true, message: t("auth.required") }, { max: 100 }]}>
-            <Input placeholder="4090 × 2 · 16 vCPU · 64 GB" />
-          </Form.Item>
-          <Row gutter={16}>
-            <Col span={12}>{number("gpuCount", t("specs.gpuCount"))}</Col>
-            <Col span={12}>
-              <Form.Item name="gpuMemoryGb" label={t("specs.gpuMemoryGb")} rules={[{ required: gpuCount > 0, message: t("auth.required") }, { type: "integer", min: gpuCount > 0 ? 1 : 0, message: t("specs.wholeAtLeast", { min: gpuCount > 0 ? 1 : 0 }) }]}>
-                <InputNumber disabled={gpuCount === 0} style={{ width: "100%" }} />
-              </Form.Item>
-            </Col>
-          </Row>
-          <Form.Item name="gpuModel" label={t("specs.gpuModel")} extra={t("specs.gpuModelHelp")} rules={[{ required: gpuCount > 0, message: t("auth.required") }]}>
-            <Input disabled={gpuCount === 0} placeholder="NVIDIA RTX 4090" />
-          </Form.Item>
-          <Form.Item name="supportMemorySplit" label={t("specs.supportMemorySplit")} valuePropName="checked">
-            <Switch disabled={gpuCount === 0} />
-          </Form.Item>
-          <Row gutter={16}>
-            <Col span={12}>{number("cpuCores", t("specs.cpuCores"), 1)}</Col>
-            <Col span={12}>{number("memoryGb", t("specs.memoryGb"), 1)}</Col>
-            <Col span={12}>{number("systemDiskGb", t("specs.systemDiskGb"))}</Col>
-            <Col span={12}>{number("dataDiskGb", t("specs.dataDiskGb"))}</Col>
-          </Row>
+      <Form.Item name="name" label={t("specs.name")} rules={[{ required: true, message: t("auth.required") }, { max: 100 }]}>
+        <Input placeholder="4090 × 2 · 16 vCPU · 64 GB" />
+      </Form.Item>
+      <Row gutter={16}>
+        <Col span={12}>{number("gpuCount", t("specs.gpuCount"))}</Col>
+        <Col span={12}>
           <Form.Item
-            name="price"
-            label={`${t("specs.price")} (${CURRENCY})`}
+            name="gpuMemoryGb"
+            label={t("specs.gpuMemoryGb")}
             rules={[
-              { required: true, message: t("auth.required") },
-              { validator: async (_, v: number | null) => (v === null || v === undefined || (v >= 0 && Math.abs(v * 100 - Math.round(v * 100)) < 1e-9) ? undefined : Promise.reject(new Error(t("specs.priceRule")))) },
+              { required: gpuCount > 0, message: t("auth.required") },
+              { type: "integer", min: gpuCount > 0 ? 1 : 0, message: t("specs.wholeAtLeast", { min: gpuCount > 0 ? 1 : 0 }) },
             ]}
           >
-            <InputNumber step={0.5} style={{ width: "100%" }} />
+            <InputNumber disabled={gpuCount === 0} style={{ width: "100%" }} />
           </Form.Item>
-          <Form.Item name="isListed" label={t("specs.isListed")} valuePropName="checked">
-            <Switch />
-          </Form.Item>
+        </Col>
+      </Row>
+      <Form.Item name="gpuModel" label={t("specs.gpuModel")} extra={t("specs.gpuModelHelp")} rules={[{ required: gpuCount > 0, message: t("auth.required") }]}>
+        <Input disabled={gpuCount === 0} placeholder="NVIDIA RTX 4090" />
+      </Form.Item>
+      <Form.Item name="supportMemorySplit" label={t("specs.supportMemorySplit")} valuePropName="checked">
+        <Switch disabled={gpuCount === 0} />
+      </Form.Item>
+      <Row gutter={16}>
+        <Col span={12}>{number("cpuCores", t("specs.cpuCores"), 1)}</Col>
+        <Col span={12}>{number("memoryGb", t("specs.memoryGb"), 1)}</Col>
+        <Col span={12}>{number("systemDiskGb", t("specs.systemDiskGb"))}</Col>
+        <Col span={12}>{number("dataDiskGb", t("specs.dataDiskGb"))}</Col>
+      </Row>
+      <Form.Item
+        name="price"
+        label={`${t("specs.price")} (${CURRENCY})`}
+        rules={[
+          { required: true, message: t("auth.required") },
+          {
+            validator: async (_, v: number | null) =>
+              v === null || v === undefined || (v >= 0 && Math.abs(v * 100 - Math.round(v * 100)) < 1e-9)
+                ? undefined
+                : Promise.reject(new Error(t("specs.priceRule"))),
+          },
+        ]}
+      >
+        <InputNumber step={0.5} style={{ width: "100%" }} />
+      </Form.Item>
+      <Form.Item name="isListed" label={t("specs.isListed")} valuePropName="checked">
+        <Switch />
+      </Form.Item>
     </>
   );
 }

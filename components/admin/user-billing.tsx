@@ -54,11 +54,18 @@ export function UserBilling({ user, onClose }: { user: TUserProfile | null; onCl
             <Form.Item
               name="amount"
               label={t("billing.adjustAmount")}
-              rules={[{ required: true, message: t("billing.adjustAmountRule") }, { validator: (_, v: number | null) => (v ? Promise.resolve() : Promise.reject(new Error(t("billing.adjustAmountRule")))) }]}
+              rules={[
+                { required: true, message: t("billing.adjustAmountRule") },
+                { validator: (_, v: number | null) => (v ? Promise.resolve() : Promise.reject(new Error(t("billing.adjustAmountRule")))) },
+              ]}
             >
               <InputNumber<number> precision={2} step={1} min={-1_000_000} max={1_000_000} style={{ width: 200 }} prefix="¥" />
             </Form.Item>
-            <Form.Item name="reason" label={t("billing.adjustReason")} rules={[{ required: true, whitespace: true, message: t("billing.adjustReasonRequired") }, { max: 500 }]}>
+            <Form.Item
+              name="reason"
+              label={t("billing.adjustReason")}
+              rules={[{ required: true, whitespace: true, message: t("billing.adjustReasonRequired") }, { max: 500 }]}
+            >
               <Input.TextArea rows={2} maxLength={500} showCount />
             </Form.Item>
           </FormDialog>

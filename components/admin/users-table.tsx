@@ -54,18 +54,13 @@ export function UsersTable() {
       extra={
         <Space size="large">
           <Space>
-          <Typography.Text type="secondary">{t("users.registration")}</Typography.Text>
-          <Switch
-            aria-label={t("users.registration")}
-            checked={settings.data?.registrationEnabled}
-            loading={settings.isLoading || updateSettings.isPending}
-            onChange={(on) =>
-              updateSettings.mutate(
-                { registrationEnabled: on },
-                { onError: (err) => void message.error(errorText(t, err)) },
-              )
-            }
-          />
+            <Typography.Text type="secondary">{t("users.registration")}</Typography.Text>
+            <Switch
+              aria-label={t("users.registration")}
+              checked={settings.data?.registrationEnabled}
+              loading={settings.isLoading || updateSettings.isPending}
+              onChange={(on) => updateSettings.mutate({ registrationEnabled: on }, { onError: (err) => void message.error(errorText(t, err)) })}
+            />
           </Space>
           <Button type="primary" icon={<PlusOutlined />} onClick={() => setCreating(true)}>
             {t("users.newUser")}
@@ -164,11 +159,7 @@ export function UsersTable() {
                     size="small"
                     danger={u.isActive}
                     onClick={() =>
-                      confirmChange(
-                        u,
-                        { isActive: !u.isActive },
-                        t(u.isActive ? "users.confirmDeactivate" : "users.confirmActivate", { name: u.username }),
-                      )
+                      confirmChange(u, { isActive: !u.isActive }, t(u.isActive ? "users.confirmDeactivate" : "users.confirmActivate", { name: u.username }))
                     }
                   >
                     {u.isActive ? t("users.deactivate") : t("users.activate")}
@@ -194,7 +185,12 @@ export function UsersTable() {
         <EmailField />
         <NewPasswordFields confirm={false} />
         <Form.Item name="role" label={t("users.role")}>
-          <Select options={[{ value: "user", label: t("users.user") }, { value: "admin", label: t("users.admin") }]} />
+          <Select
+            options={[
+              { value: "user", label: t("users.user") },
+              { value: "admin", label: t("users.admin") },
+            ]}
+          />
         </Form.Item>
       </FormDialog>
     </Card>

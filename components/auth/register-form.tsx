@@ -37,9 +37,7 @@ export function RegisterForm() {
             layout="vertical"
             requiredMark={false}
             disabled={register.isPending}
-            onFinish={(v: TRegisterRequest & { confirm: string }) =>
-              register.mutate({ username: v.username, email: v.email, password: v.password })
-            }
+            onFinish={(v: TRegisterRequest & { confirm: string }) => register.mutate({ username: v.username, email: v.email, password: v.password })}
           >
             <UsernameField autoFocus />
             <EmailField />

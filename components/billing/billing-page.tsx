@@ -59,7 +59,12 @@ function Records() {
         { title: t("billing.time"), dataIndex: "createdAt", render: (v: string) => formatTime(v) },
         { title: t("billing.codeHint"), dataIndex: "codeHint", render: (h: string) => <Typography.Text code>…{h}</Typography.Text> },
         { title: t("billing.description"), dataIndex: "description" },
-        { title: t("billing.amount"), dataIndex: "amountCents", align: "right", render: (c: number) => <Typography.Text type="success">+{formatMoney(c, locale)}</Typography.Text> },
+        {
+          title: t("billing.amount"),
+          dataIndex: "amountCents",
+          align: "right",
+          render: (c: number) => <Typography.Text type="success">+{formatMoney(c, locale)}</Typography.Text>,
+        },
       ]}
     />
   );
@@ -83,7 +88,12 @@ export function BillingPage() {
               <LoadError onRetry={() => void summary.refetch()} />
             ) : (
               <>
-                <Statistic title={t("billing.balance")} value={formatMoney(s.balanceCents, locale)} data-testid="billing-balance" styles={{ content: { color: s.balanceCents <= 0 ? "#cf1322" : undefined } }} />
+                <Statistic
+                  title={t("billing.balance")}
+                  value={formatMoney(s.balanceCents, locale)}
+                  data-testid="billing-balance"
+                  styles={{ content: { color: s.balanceCents <= 0 ? "#cf1322" : undefined } }}
+                />
                 <Typography.Text type={s.lowBalance ? "warning" : "secondary"} data-testid="billing-runway">
                   {runway(s)}
                 </Typography.Text>

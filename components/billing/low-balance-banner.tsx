@@ -23,7 +23,11 @@ export function LowBalanceBanner() {
       banner
       data-testid="low-balance"
       style={{ marginBottom: 16 }}
-      title={exhausted ? t("billing.exhaustedBanner", { balance }) : t("billing.lowBanner", { balance, time: formatDuration(s.secondsLeft ?? 0), rate: formatMoney(s.burnCentsPerHour, locale) })}
+      title={
+        exhausted
+          ? t("billing.exhaustedBanner", { balance })
+          : t("billing.lowBanner", { balance, time: formatDuration(s.secondsLeft ?? 0), rate: formatMoney(s.burnCentsPerHour, locale) })
+      }
       action={
         <Link href="/billing">
           <Button size="small" type="primary">

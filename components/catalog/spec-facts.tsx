@@ -13,7 +13,11 @@ export function SpecFacts({ spec: s }: { spec: TSpec }) {
       {s.gpuCount > 0 ? (
         <Typography.Text strong>
           {t("catalog.gpus", { count: s.gpuCount, model: s.gpuModel ?? "" })} · {t("catalog.gpuMemory", { gb: s.gpuMemoryGb })}
-          {s.supportMemorySplit && <Tag color="purple" style={{ marginLeft: 8 }}>{t("catalog.memorySplit")}</Tag>}
+          {s.supportMemorySplit && (
+            <Tag color="purple" style={{ marginLeft: 8 }}>
+              {t("catalog.memorySplit")}
+            </Tag>
+          )}
         </Typography.Text>
       ) : (
         <Tag>{t("catalog.cpuOnly")}</Tag>

@@ -4,7 +4,14 @@ import { theme } from "antd";
 import { byteScale } from "@/lib/format";
 import * as echarts from "echarts/core";
 import { BarChart, LineChart, type BarSeriesOption, type LineSeriesOption } from "echarts/charts";
-import { GridComponent, LegendComponent, TooltipComponent, type GridComponentOption, type LegendComponentOption, type TooltipComponentOption } from "echarts/components";
+import {
+  GridComponent,
+  LegendComponent,
+  TooltipComponent,
+  type GridComponentOption,
+  type LegendComponentOption,
+  type TooltipComponentOption,
+} from "echarts/components";
 import { CanvasRenderer } from "echarts/renderers";
 
 // A small ECharts host: only the parts line and bar charts need are registered (keeps the
@@ -55,7 +62,8 @@ export function useTimeSeriesOption(series: TimeSeries[], window: [number, numbe
     const max = Math.max(0, ...series.flatMap((s) => s.points.map((p) => p[1])));
     const scale = unit === "percent" ? { divisor: 1, label: "%" } : byteScale(max);
     const suffix = unit === "bytesPerSecond" ? "/s" : "";
-    const label = (v: number, places: number) => (unit === "percent" ? `${Math.round(v * 10) / 10}%` : `${Math.round(v * 10 ** places) / 10 ** places} ${scale.label}${suffix}`);
+    const label = (v: number, places: number) =>
+      unit === "percent" ? `${Math.round(v * 10) / 10}%` : `${Math.round(v * 10 ** places) / 10 ** places} ${scale.label}${suffix}`;
     return {
       animation: false,
       grid: { left: 8, right: 16, top: 16, bottom: 8, containLabel: true },
@@ -89,7 +97,19 @@ export function useTimeSeriesOption(series: TimeSeries[], window: [number, numbe
 }
 
 /** A time-series line chart; data-points counts what it shows. */
-export function TimeSeriesChart({ series, window, unit, testId, height }: { series: TimeSeries[]; window: [number, number] | null; unit: Unit; testId?: string; height?: number }) {
+export function TimeSeriesChart({
+  series,
+  window,
+  unit,
+  testId,
+  height,
+}: {
+  series: TimeSeries[];
+  window: [number, number] | null;
+  unit: Unit;
+  testId?: string;
+  height?: number;
+}) {
   const option = useTimeSeriesOption(series, window, unit);
   return <EChart option={option} height={height} testId={testId} points={series.reduce((n, s) => n + s.points.length, 0)} />;
 }

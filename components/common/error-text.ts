@@ -2,7 +2,15 @@ import { ApiError } from "@/lib/api/client";
 import type { MessageKey } from "@/lib/i18n";
 import type { T } from "../providers/i18n";
 
-const SERVER_WORDED: ReadonlySet<ApiError["code"]> = new Set<ApiError["code"]>(["CONFLICT", "VALIDATION_FAILED", "NO_CAPACITY", "INVALID_STATE", "NODE_UNREACHABLE", "ENGINE_ERROR", "INSUFFICIENT_BALANCE"]);
+const SERVER_WORDED: ReadonlySet<ApiError["code"]> = new Set<ApiError["code"]>([
+  "CONFLICT",
+  "VALIDATION_FAILED",
+  "NO_CAPACITY",
+  "INVALID_STATE",
+  "NODE_UNREACHABLE",
+  "ENGINE_ERROR",
+  "INSUFFICIENT_BALANCE",
+]);
 
 /** A user-facing, translated message for an API error. */
 export function errorText(t: T, err: unknown): string {

@@ -22,7 +22,13 @@ type Props<T> = {
   children: React.ReactNode;
 };
 
-function DialogForm<T extends object>({ id, initialValues, onSubmit, onClose, children }: Pick<Props<T>, "initialValues" | "onSubmit" | "onClose" | "children"> & { id: string }) {
+function DialogForm<T extends object>({
+  id,
+  initialValues,
+  onSubmit,
+  onClose,
+  children,
+}: Pick<Props<T>, "initialValues" | "onSubmit" | "onClose" | "children"> & { id: string }) {
   const t = useT();
   const { message } = App.useApp();
   const [form] = Form.useForm<T>();

@@ -5,10 +5,20 @@ import { useT, type T } from "../providers/i18n";
 // Building blocks of list pages: a filter bar, server-side pagination, an error state with retry.
 
 export function SearchBox({ placeholder, onSearch, defaultValue }: { placeholder: string; onSearch: (v: string | undefined) => void; defaultValue?: string }) {
-  return <Input.Search allowClear placeholder={placeholder} defaultValue={defaultValue} style={{ width: 260 }} onSearch={(v) => onSearch(v.trim() || undefined)} />;
+  return (
+    <Input.Search allowClear placeholder={placeholder} defaultValue={defaultValue} style={{ width: 260 }} onSearch={(v) => onSearch(v.trim() || undefined)} />
+  );
 }
 
-export function ListedFilter({ value, onChange, labels }: { value?: "true" | "false"; onChange: (v: "true" | "false" | undefined) => void; labels: { listed: string; unlisted: string } }) {
+export function ListedFilter({
+  value,
+  onChange,
+  labels,
+}: {
+  value?: "true" | "false";
+  onChange: (v: "true" | "false" | undefined) => void;
+  labels: { listed: string; unlisted: string };
+}) {
   const t = useT();
   return (
     <Select<"" | "true" | "false">
@@ -47,6 +57,11 @@ export function useActionsFixed(): "right" | undefined {
 }
 
 /** A table's server-side pagination: page and size from `q`, the total, sizes to choose, and where a change goes. */
-export function tablePagination(t: T, q: { page: number; pageSize: number }, total: number | undefined, onChange: (page: number, pageSize: number) => void): TablePaginationConfig {
+export function tablePagination(
+  t: T,
+  q: { page: number; pageSize: number },
+  total: number | undefined,
+  onChange: (page: number, pageSize: number) => void,
+): TablePaginationConfig {
   return { current: q.page, pageSize: q.pageSize, total: total ?? 0, showSizeChanger: true, showTotal: (n) => t("common.total", { total: n }), onChange };
 }

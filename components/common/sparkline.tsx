@@ -13,7 +13,9 @@ export function Sparkline({ points, max = 100, width = 120, testId }: { points: 
       grid: { left: 0, right: 0, top: 2, bottom: 2 },
       xAxis: { type: "time", show: false },
       yAxis: { type: "value", show: false, min: 0, max },
-      series: [{ type: "line", data: points, showSymbol: false, smooth: true, lineStyle: { width: 1.5 }, areaStyle: { opacity: 0.15 }, color: token.colorPrimary }],
+      series: [
+        { type: "line", data: points, showSymbol: false, smooth: true, lineStyle: { width: 1.5 }, areaStyle: { opacity: 0.15 }, color: token.colorPrimary },
+      ],
     }),
     [points, max, token],
   );

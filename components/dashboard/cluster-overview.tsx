@@ -29,7 +29,10 @@ function Heatmap({ heat }: { heat: TGpuOverview["heat"] }) {
           </Typography.Text>
           <Flex gap={4} wrap>
             {n.gpus.map((g) => (
-              <Tooltip key={g.index} title={`GPU ${g.index} · ${g.utilization === null ? t("dashboard.noReading") : `${g.utilization}%`} · ${t(g.held ? "dashboard.held" : "dashboard.free")}`}>
+              <Tooltip
+                key={g.index}
+                title={`GPU ${g.index} · ${g.utilization === null ? t("dashboard.noReading") : `${g.utilization}%`} · ${t(g.held ? "dashboard.held" : "dashboard.free")}`}
+              >
                 <div
                   data-testid={`gpu-cell-${n.nodeName}-${g.index}`}
                   style={{

@@ -31,7 +31,12 @@ function LiveMini({ instance: i, live }: { instance: TInstance; live: LiveStats 
       <Sparkline points={cpu} testId={`spark-${i.name}`} />
       <Typography.Text type="secondary" style={{ minWidth: 88, fontSize: 12 }}>
         {last ? t("dashboard.cpuNow", { value: formatPercent(last.cpuPercent) }) : "—"}
-        {gpu !== null && <><br />{t("dashboard.gpuNow", { value: `${gpu}%` })}</>}
+        {gpu !== null && (
+          <>
+            <br />
+            {t("dashboard.gpuNow", { value: `${gpu}%` })}
+          </>
+        )}
       </Typography.Text>
     </Flex>
   );

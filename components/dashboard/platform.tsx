@@ -16,6 +16,7 @@ function RevenueCharts({ revenue }: { revenue: TRevenue }) {
   const { locale } = usePrefs();
   const { token } = theme.useToken();
   const yuan = (cents: number) => formatMoney(Math.round(cents), locale);
+  // biome-ignore lint/correctness/useExhaustiveDependencies: yuan depends only on locale
   const byDay = useMemo<LineChartOption>(
     () => ({
       animation: false,
@@ -23,23 +24,36 @@ function RevenueCharts({ revenue }: { revenue: TRevenue }) {
       legend: { top: 0, textStyle: { color: token.colorTextSecondary } },
       tooltip: { trigger: "axis", valueFormatter: (v) => yuan(Number(v)) },
       xAxis: { type: "category", data: revenue.byDay.map((d) => d.day.slice(5)), axisLabel: { color: token.colorTextSecondary } },
-      yAxis: { type: "value", min: 0, axisLabel: { color: token.colorTextSecondary, formatter: (v: number) => yuan(v) }, splitLine: { lineStyle: { color: token.colorBorderSecondary } } },
+      yAxis: {
+        type: "value",
+        min: 0,
+        axisLabel: { color: token.colorTextSecondary, formatter: (v: number) => yuan(v) },
+        splitLine: { lineStyle: { color: token.colorBorderSecondary } },
+      },
       series: [
         { type: "bar", name: t("billing.usageRevenue"), data: revenue.byDay.map((d) => d.usageCents), color: token.colorPrimary },
         { type: "bar", name: t("billing.recharges"), data: revenue.byDay.map((d) => d.rechargeCents), color: token.colorSuccess },
       ],
     }),
-    // yuan depends only on locale
-    // eslint-disable-next-line react-hooks/exhaustive-deps
     [revenue, token, t, locale],
   );
+  // biome-ignore lint/correctness/useExhaustiveDependencies: yuan depends only on locale
   const bySpec = useMemo<LineChartOption>(
     () => ({
       animation: false,
       grid: { left: 8, right: 24, top: 8, bottom: 8, containLabel: true },
       tooltip: { trigger: "axis", valueFormatter: (v) => yuan(Number(v)) },
-      xAxis: { type: "value", min: 0, axisLabel: { color: token.colorTextSecondary, formatter: (v: number) => yuan(v) }, splitLine: { lineStyle: { color: token.colorBorderSecondary } } },
-      yAxis: { type: "category", data: revenue.bySpec.map((s) => s.specName).reverse(), axisLabel: { color: token.colorTextSecondary, width: 120, overflow: "truncate" } },
+      xAxis: {
+        type: "value",
+        min: 0,
+        axisLabel: { color: token.colorTextSecondary, formatter: (v: number) => yuan(v) },
+        splitLine: { lineStyle: { color: token.colorBorderSecondary } },
+      },
+      yAxis: {
+        type: "category",
+        data: revenue.bySpec.map((s) => s.specName).reverse(),
+        axisLabel: { color: token.colorTextSecondary, width: 120, overflow: "truncate" },
+      },
       series: [{ type: "bar", name: t("billing.usageRevenue"), data: revenue.bySpec.map((s) => s.usageCents).reverse(), color: token.colorPrimary }],
     }),
     // eslint-disable-next-line react-hooks/exhaustive-deps
@@ -54,7 +68,11 @@ function RevenueCharts({ revenue }: { revenue: TRevenue }) {
       </Col>
       <Col xs={24} lg={10}>
         <Card size="small" title={t("billing.revenueBySpec")}>
-          {revenue.bySpec.length ? <EChart option={bySpec} testId="revenue-by-spec" points={revenue.bySpec.length} /> : <Empty image={Empty.PRESENTED_IMAGE_SIMPLE} description={t("billing.noUsage")} style={{ height: 196, paddingTop: 48 }} />}
+          {revenue.bySpec.length ? (
+            <EChart option={bySpec} testId="revenue-by-spec" points={revenue.bySpec.length} />
+          ) : (
+            <Empty image={Empty.PRESENTED_IMAGE_SIMPLE} description={t("billing.noUsage")} style={{ height: 196, paddingTop: 48 }} />
+          )}
         </Card>
       </Col>
     </Row>
@@ -73,7 +91,12 @@ export function PlatformOverview() {
   const cards: [string, string, string, string | null][] = [
     [t("billing.usersStat"), String(s.users.total), "users", t("billing.activeUsers", { count: s.users.activeLast30Days })],
     [t("billing.instancesStat"), `${s.instances.running ?? 0} / ${all}`, "instances", null],
-    [t("billing.revenueStat"), formatMoney(s.revenue.last30DaysCents, locale), "revenue", t("billing.allTime", { amount: formatMoney(s.revenue.totalCents, locale) })],
+    [
+      t("billing.revenueStat"),
+      formatMoney(s.revenue.last30DaysCents, locale),
+      "revenue",
+      t("billing.allTime", { amount: formatMoney(s.revenue.totalCents, locale) }),
+    ],
     [t("billing.balancesStat"), formatMoney(s.balances.totalCents, locale), "balances", null],
   ];
   return (

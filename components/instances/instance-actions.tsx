@@ -69,7 +69,13 @@ export function InstanceActions({ instance: i, size = "middle", onDeleted }: Pro
           loading={stop.isPending}
           disabled={busy}
           onClick={() =>
-            confirm({ title: t("instances.stopTitle", { name: i.name }), content: t("instances.stopConfirm", { path: DATA_MOUNT_PATH }), okText: t("instances.stop"), success: t("instances.stoppedMsg", { name: i.name }), onOk: () => stop.mutateAsync(i.id) })
+            confirm({
+              title: t("instances.stopTitle", { name: i.name }),
+              content: t("instances.stopConfirm", { path: DATA_MOUNT_PATH }),
+              okText: t("instances.stop"),
+              success: t("instances.stoppedMsg", { name: i.name }),
+              onOk: () => stop.mutateAsync(i.id),
+            })
           }
         >
           {t("instances.stop")}
@@ -81,7 +87,15 @@ export function InstanceActions({ instance: i, size = "middle", onDeleted }: Pro
           icon={<ReloadOutlined />}
           loading={restart.isPending}
           disabled={busy}
-          onClick={() => confirm({ title: t("instances.restartTitle", { name: i.name }), content: t("instances.restartConfirm"), okText: t("instances.restart"), success: t("instances.restartedMsg", { name: i.name }), onOk: () => restart.mutateAsync(i.id) })}
+          onClick={() =>
+            confirm({
+              title: t("instances.restartTitle", { name: i.name }),
+              content: t("instances.restartConfirm"),
+              okText: t("instances.restart"),
+              success: t("instances.restartedMsg", { name: i.name }),
+              onOk: () => restart.mutateAsync(i.id),
+            })
+          }
         >
           {t("instances.restart")}
         </Button>

@@ -76,7 +76,14 @@ function EditDialog({ instance: i, open, onClose }: { instance: TInstance; open:
         void message.success(t("common.saved"));
       }}
     >
-      <Form.Item name="name" label={t("instances.name")} rules={[{ required: true, whitespace: true, message: t("auth.required") }, { max: 64, message: t("instances.nameRule") }]}>
+      <Form.Item
+        name="name"
+        label={t("instances.name")}
+        rules={[
+          { required: true, whitespace: true, message: t("auth.required") },
+          { max: 64, message: t("instances.nameRule") },
+        ]}
+      >
         <Input maxLength={64} />
       </Form.Item>
       <Form.Item name="remark" label={t("instances.remark")}>

@@ -16,7 +16,17 @@ export function gpuLimitMb(held: TInstance["gpus"][number], reading: TGpuReading
   return held.exclusive && reading?.memoryTotalMb ? reading.memoryTotalMb : held.memoryGb * 1024;
 }
 
-export function InstanceGpus({ instance, events, subscribed, telemetry }: { instance: TInstance; events: TGpuEvent[]; subscribed: boolean; telemetry: boolean }) {
+export function InstanceGpus({
+  instance,
+  events,
+  subscribed,
+  telemetry,
+}: {
+  instance: TInstance;
+  events: TGpuEvent[];
+  subscribed: boolean;
+  telemetry: boolean;
+}) {
   const t = useT();
   if (!instance.gpus.length) return null;
   const latest = events.at(-1);
@@ -39,14 +49,23 @@ export function InstanceGpus({ instance, events, subscribed, telemetry }: { inst
               >
                 <Space orientation="vertical" size={4} style={{ width: "100%" }}>
                   <Typography.Text type="secondary">{t("instances.gpuUtilization")}</Typography.Text>
-                  <Progress percent={r?.utilization ?? 0} format={() => (r?.utilization == null ? "—" : `${r.utilization}%`)} data-testid={`gpu-${g.index}-utilization`} />
+                  <Progress
+                    percent={r?.utilization ?? 0}
+                    format={() => (r?.utilization == null ? "—" : `${r.utilization}%`)}
+                    data-testid={`gpu-${g.index}-utilization`}
+                  />
                   <Typography.Text type="secondary">{t("instances.gpuMemory")}</Typography.Text>
                   <Progress percent={memoryPercent} status={memoryPercent > 90 ? "exception" : "normal"} showInfo={false} />
                   <Typography.Text data-testid={`gpu-${g.index}-memory`}>
                     {used === null ? "—" : formatBytes(used * MiB)} / {formatBytes(limit * MiB)}
                   </Typography.Text>
                   <Typography.Text type="secondary">
-                    {[r?.temperature != null && t("instances.gpuTemperature", { value: r.temperature }), r?.powerW != null && t("instances.gpuPower", { value: r.powerW })].filter(Boolean).join(" · ") || "\u00a0"}
+                    {[
+                      r?.temperature != null && t("instances.gpuTemperature", { value: r.temperature }),
+                      r?.powerW != null && t("instances.gpuPower", { value: r.powerW }),
+                    ]
+                      .filter(Boolean)
+                      .join(" · ") || "\u00a0"}
                   </Typography.Text>
                   {!g.exclusive && (
                     <Typography.Text type="secondary" style={{ fontSize: 12 }}>

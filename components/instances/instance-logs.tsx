@@ -26,6 +26,7 @@ export function InstanceLogs({ instance }: { instance: TInstance }) {
   const atBottom = useRef(true);
   const lines = logs.data?.lines;
 
+  // biome-ignore lint/correctness/useExhaustiveDependencies: scrolls when new lines arrive
   useEffect(() => {
     const el = pre.current;
     if (el && atBottom.current) el.scrollTop = el.scrollHeight;
@@ -67,9 +68,22 @@ export function InstanceLogs({ instance }: { instance: TInstance }) {
             const el = e.currentTarget;
             atBottom.current = el.scrollHeight - el.scrollTop - el.clientHeight < 24;
           }}
-          style={{ margin: 0, padding: 12, height: 480, overflow: "auto", background: "#141414", color: "#d9d9d9", borderRadius: 8, fontSize: 12, lineHeight: 1.5, whiteSpace: "pre-wrap", wordBreak: "break-all" }}
+          style={{
+            margin: 0,
+            padding: 12,
+            height: 480,
+            overflow: "auto",
+            background: "#141414",
+            color: "#d9d9d9",
+            borderRadius: 8,
+            fontSize: 12,
+            lineHeight: 1.5,
+            whiteSpace: "pre-wrap",
+            wordBreak: "break-all",
+          }}
         >
           {(lines ?? []).map((l, n) => (
+            // biome-ignore lint/suspicious/noArrayIndexKey: log lines have no identity; the list is replaced whole
             <div key={n} style={l.stream === "stderr" ? { color: "#ff7875" } : undefined}>
               {l.text || " "}
             </div>

@@ -12,7 +12,9 @@ function HeldGpus({ instance: i }: { instance: TInstance }) {
     return (
       <Space>
         {t("common.none")}
-        {i.gpuCount > 0 && <Typography.Text type="secondary">{i.withoutGpu ? t("instances.startedWithoutGpuNote") : t("instances.gpusReleased")}</Typography.Text>}
+        {i.gpuCount > 0 && (
+          <Typography.Text type="secondary">{i.withoutGpu ? t("instances.startedWithoutGpuNote") : t("instances.gpusReleased")}</Typography.Text>
+        )}
       </Space>
     );
   }
@@ -31,7 +33,10 @@ function HeldGpus({ instance: i }: { instance: TInstance }) {
 export function InstanceOverview({ instance: i }: { instance: TInstance }) {
   const t = useT();
   const { locale } = usePrefs();
-  const gpuSpec = i.gpuCount > 0 ? `${t("catalog.gpus", { count: i.gpuCount, model: i.gpuModel ?? "GPU" })} · ${t("catalog.gpuMemory", { gb: i.gpuMemoryGb })}` : t("catalog.cpuOnly");
+  const gpuSpec =
+    i.gpuCount > 0
+      ? `${t("catalog.gpus", { count: i.gpuCount, model: i.gpuModel ?? "GPU" })} · ${t("catalog.gpuMemory", { gb: i.gpuMemoryGb })}`
+      : t("catalog.cpuOnly");
   return (
     <Descriptions
       bordered

@@ -17,12 +17,25 @@ import { useT } from "../providers/i18n";
 // history the collector sampled (1 hour … 30 days). Charts: CPU, memory, network and disk
 // IO rates, and for GPU instances GPU utilization and memory against the limit.
 
-const RANGES = [{ key: "live", seconds: STATS_HISTORY, label: "instances.rangeLive" }, ...HISTORY_RANGES] as const satisfies readonly { key: string; seconds: number; label: MessageKey }[];
+const RANGES = [{ key: "live", seconds: STATS_HISTORY, label: "instances.rangeLive" }, ...HISTORY_RANGES] as const satisfies readonly {
+  key: string;
+  seconds: number;
+  label: MessageKey;
+}[];
 type RangeKey = (typeof RANGES)[number]["key"];
 
 const MiB = 2 ** 20;
 /** What the charts need of a live sample or a history point. */
-type Point = { ts: string; cpuPercent: number; memoryUsage: number; memoryLimit: number; networkRx: number; networkTx: number; blockRead: number; blockWrite: number };
+type Point = {
+  ts: string;
+  cpuPercent: number;
+  memoryUsage: number;
+  memoryLimit: number;
+  networkRx: number;
+  networkTx: number;
+  blockRead: number;
+  blockWrite: number;
+};
 type GpuPoint = { ts: string; utilization: (number | null)[]; memoryUsedMb: (number | null)[]; limitMb: number };
 
 /** Per-second rates from cumulative counters (a counter reset gives no point). */
@@ -37,7 +50,6 @@ function rates(points: Point[], pick: (s: Point) => number): [string, number][] 
   }
   return out;
 }
-
 
 /** The GPUs' live polls as chart points: one value per held GPU. */
 function liveGpuPoints(instance: TInstance, events: TGpuEvent[]): GpuPoint[] {
@@ -76,7 +88,10 @@ function Charts({ points, gpu, gpuNames, window }: { points: Point[]; gpu: GpuPo
   );
   const gpuMemory = useMemo<TimeSeries[]>(
     () => [
-      ...gpuNames.map((name, i) => ({ name, points: gpu.flatMap((p) => (p.memoryUsedMb[i] == null ? [] : [[p.ts, p.memoryUsedMb[i] * MiB] as [string, number]])) })),
+      ...gpuNames.map((name, i) => ({
+        name,
+        points: gpu.flatMap((p) => (p.memoryUsedMb[i] == null ? [] : [[p.ts, p.memoryUsedMb[i] * MiB] as [string, number]])),
+      })),
       { name: t("instances.gpuLimit"), dashed: true, points: gpu.map((p) => [p.ts, p.limitMb * MiB] as [string, number]) },
     ],
     [gpu, gpuNames, t],
@@ -118,7 +133,11 @@ function LiveNumbers({ last }: { last: TInstanceStats }) {
       </Col>
       <Col xs={24} sm={12} lg={6}>
         <Card size="small">
-          <Statistic title={t("instances.memoryUsage")} value={`${formatBytes(last.memoryUsage)} / ${formatBytes(last.memoryLimit)}`} data-testid="stat-memory" />
+          <Statistic
+            title={t("instances.memoryUsage")}
+            value={`${formatBytes(last.memoryUsage)} / ${formatBytes(last.memoryLimit)}`}
+            data-testid="stat-memory"
+          />
           <Progress percent={Math.round(last.memoryPercent * 10) / 10} size="small" status={last.memoryPercent > 90 ? "exception" : "normal"} />
         </Card>
       </Col>
@@ -143,7 +162,10 @@ function History({ instance, seconds }: { instance: TInstance; seconds: number }
   const data = history.data;
   const window = useMemo<[number, number] | null>(() => (data ? [Date.parse(data.from), Date.parse(data.to)] : null), [data]);
   const gpu = useMemo<GpuPoint[]>(
-    () => (data?.points ?? []).flatMap((p) => (p.gpuMemoryLimitMb === null ? [] : [{ ts: p.ts, utilization: [p.gpuUtilization], memoryUsedMb: [p.gpuMemoryUsedMb], limitMb: p.gpuMemoryLimitMb }])),
+    () =>
+      (data?.points ?? []).flatMap((p) =>
+        p.gpuMemoryLimitMb === null ? [] : [{ ts: p.ts, utilization: [p.gpuUtilization], memoryUsedMb: [p.gpuMemoryUsedMb], limitMb: p.gpuMemoryLimitMb }],
+      ),
     [data],
   );
   const gpuNames = useMemo(() => (gpu.length || instance.gpuCount > 0 ? ["GPU"] : []), [gpu.length, instance.gpuCount]);
@@ -193,7 +215,11 @@ export function InstanceStats({ instance, active }: { instance: TInstance; activ
       ) : (
         <Typography.Text type="secondary">{t("instances.statsWhenRunning")}</Typography.Text>
       )}
-      {range === "live" ? last && <Charts points={samples} gpu={gpuPoints} gpuNames={gpuNames} window={liveWindow} /> : <History instance={instance} seconds={seconds} />}
+      {range === "live" ? (
+        last && <Charts points={samples} gpu={gpuPoints} gpuNames={gpuNames} window={liveWindow} />
+      ) : (
+        <History instance={instance} seconds={seconds} />
+      )}
     </Flex>
   );
 }

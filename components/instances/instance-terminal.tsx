@@ -45,6 +45,7 @@ function TerminalPane({ instanceId, tab, fullscreen, onSession, registerClose }:
   const [generation, setGeneration] = useState(0);
   const sessionRef = useRef(tab.sessionId);
 
+  // biome-ignore lint/correctness/useExhaustiveDependencies: one session per instance and generation (a new generation opens a new session in the same tab); the other props are read once
   useEffect(() => {
     let disposed = false;
     let socket: Socket | null = null;
@@ -52,9 +53,19 @@ function TerminalPane({ instanceId, tab, fullscreen, onSession, registerClose }:
     const cleanups: (() => void)[] = [];
 
     void (async () => {
-      const [{ Terminal }, { FitAddon }, { WebLinksAddon }] = await Promise.all([import("@xterm/xterm"), import("@xterm/addon-fit"), import("@xterm/addon-web-links")]);
+      const [{ Terminal }, { FitAddon }, { WebLinksAddon }] = await Promise.all([
+        import("@xterm/xterm"),
+        import("@xterm/addon-fit"),
+        import("@xterm/addon-web-links"),
+      ]);
       if (disposed || !host.current) return;
-      term = new Terminal({ cursorBlink: true, fontFamily: "ui-monospace, SFMono-Regular, Menlo, Consolas, monospace", fontSize: 14, scrollback: 5000, theme: { background: "#141414" } });
+      term = new Terminal({
+        cursorBlink: true,
+        fontFamily: "ui-monospace, SFMono-Regular, Menlo, Consolas, monospace",
+        fontSize: 14,
+        scrollback: 5000,
+        theme: { background: "#141414" },
+      });
       const fit = new FitAddon();
       term.loadAddon(fit);
       term.loadAddon(new WebLinksAddon());
@@ -87,18 +98,22 @@ function TerminalPane({ instanceId, tab, fullscreen, onSession, registerClose }:
         setStatus("connecting");
         // Reattaching replays the session's recent output: start from a clean screen.
         if (sessionRef.current) term!.reset();
-        socket!.emit("open", { instanceId, cols: term!.cols, rows: term!.rows, sessionId: sessionRef.current }, (reply: { sessionId?: string; error?: { message: string } }) => {
-          if (reply.error || !reply.sessionId) {
-            setEnded(reply.error?.message ?? t("terminal.openFailed"));
-            setStatus("ended");
-            socket!.disconnect();
-            return;
-          }
-          sessionRef.current = reply.sessionId;
-          onSession(reply.sessionId);
-          setStatus("connected");
-          term!.focus();
-        });
+        socket!.emit(
+          "open",
+          { instanceId, cols: term!.cols, rows: term!.rows, sessionId: sessionRef.current },
+          (reply: { sessionId?: string; error?: { message: string } }) => {
+            if (reply.error || !reply.sessionId) {
+              setEnded(reply.error?.message ?? t("terminal.openFailed"));
+              setStatus("ended");
+              socket!.disconnect();
+              return;
+            }
+            sessionRef.current = reply.sessionId;
+            onSession(reply.sessionId);
+            setStatus("connected");
+            term!.focus();
+          },
+        );
       };
       socket.on("connect", open);
       socket.on("disconnect", (reason) => {
@@ -132,12 +147,10 @@ function TerminalPane({ instanceId, tab, fullscreen, onSession, registerClose }:
 
     return () => {
       disposed = true;
-      cleanups.forEach((c) => c());
+      for (const c of cleanups) c();
       socket?.disconnect();
       term?.dispose();
     };
-    // A new generation opens a new session in the same tab.
-    // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [instanceId, generation]);
 
   return (
@@ -159,7 +172,11 @@ function TerminalPane({ instanceId, tab, fullscreen, onSession, registerClose }:
           </Button>
         )}
       </Space>
-      <div ref={host} data-testid="terminal" style={{ height: fullscreen ? "calc(100vh - 120px)" : "calc(100vh - 360px)", minHeight: 320, background: "#141414", padding: 4, borderRadius: 6 }} />
+      <div
+        ref={host}
+        data-testid="terminal"
+        style={{ height: fullscreen ? "calc(100vh - 120px)" : "calc(100vh - 360px)", minHeight: 320, background: "#141414", padding: 4, borderRadius: 6 }}
+      />
     </Space>
   );
 }
@@ -228,7 +245,15 @@ export function InstanceTerminals({ instance }: { instance: TInstance }) {
           key: tab.key,
           label: `${t("terminal.tab")} ${n + 1}`,
           forceRender: true,
-          children: <TerminalPane instanceId={instance.id} tab={tab} fullscreen={fullscreen} onSession={(id) => remember(tab.key, id)} registerClose={(close) => closers.current.set(tab.key, close)} />,
+          children: (
+            <TerminalPane
+              instanceId={instance.id}
+              tab={tab}
+              fullscreen={fullscreen}
+              onSession={(id) => remember(tab.key, id)}
+              registerClose={(close) => closers.current.set(tab.key, close)}
+            />
+          ),
         }))}
       />
     </div>

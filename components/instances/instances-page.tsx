@@ -49,7 +49,13 @@ export function InstancesPage({ isAdmin }: { isAdmin: boolean }) {
   const actionsFixed = useActionsFixed();
   const { locale } = usePrefs();
   // Filters and page live in the URL: a reload or a shared link shows the same list.
-  const [query, setQuery] = useUrlState({ page: 1, pageSize: 20, name: undefined as string | undefined, status: undefined as string | undefined, userId: undefined as string | undefined });
+  const [query, setQuery] = useUrlState({
+    page: 1,
+    pageSize: 20,
+    name: undefined as string | undefined,
+    status: undefined as string | undefined,
+    userId: undefined as string | undefined,
+  });
   const filters: InstanceFilters = { ...query, status: INSTANCE_STATUSES.find((s) => s === query.status) };
   const setFilters = (update: (f: InstanceFilters) => InstanceFilters) =>
     setQuery((q) => {
@@ -117,7 +123,12 @@ export function InstancesPage({ isAdmin }: { isAdmin: boolean }) {
               </Space>
             ),
           },
-          { title: t("common.status"), dataIndex: "status", width: 120, render: (s: TInstanceStatus, i) => <InstanceStatusBadge status={s} message={i.statusMessage} /> },
+          {
+            title: t("common.status"),
+            dataIndex: "status",
+            width: 120,
+            render: (s: TInstanceStatus, i) => <InstanceStatusBadge status={s} message={i.statusMessage} />,
+          },
           ...(isAdmin ? [{ title: t("instances.owner"), dataIndex: "username" }] : []),
           {
             title: t("instances.spec"),

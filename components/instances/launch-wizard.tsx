@@ -88,7 +88,11 @@ function NodeChoices({ value, onChange, specId }: { value?: string; onChange?: (
   const t = useT();
   const nodes = useSpecNodes(specId ?? null);
   const describe = (n: TSpecNode) =>
-    [n.region, n.gpuName ? t("instances.freeGpus", { count: n.free.wholeGpus, model: n.gpuName }) : null, t("instances.freeCpuMem", { cpu: n.free.cpuCores, gb: n.free.memoryGb })]
+    [
+      n.region,
+      n.gpuName ? t("instances.freeGpus", { count: n.free.wholeGpus, model: n.gpuName }) : null,
+      t("instances.freeCpuMem", { cpu: n.free.cpuCores, gb: n.free.memoryGb }),
+    ]
       .filter(Boolean)
       .join(" · ");
   return (
@@ -106,7 +110,9 @@ function NodeChoices({ value, onChange, specId }: { value?: string; onChange?: (
       {!specId && <Typography.Text type="secondary">{t("instances.pickSpecFirst")}</Typography.Text>}
       {nodes.isLoading && <Skeleton active paragraph={{ rows: 1 }} />}
       {nodes.isError && <Alert type="warning" showIcon title={errorText(t, nodes.error)} />}
-      {nodes.data && value && value !== AUTO && !nodes.data.items.some((n) => n.nodeId === value) && <Alert type="warning" showIcon title={t("instances.nodeFull")} />}
+      {nodes.data && value && value !== AUTO && !nodes.data.items.some((n) => n.nodeId === value) && (
+        <Alert type="warning" showIcon title={t("instances.nodeFull")} />
+      )}
     </Space>
   );
 }
@@ -157,7 +163,8 @@ export function LaunchWizard() {
   const specId = Form.useWatch("specId", form);
   const presetImage = images.data?.items.find((i) => i.id === preset.imageId);
   useEffect(() => {
-    if (presetImage && !form.isFieldTouched("name") && !form.getFieldValue("name")) form.setFieldValue("name", defaultInstanceName(presetImage.name, randomSuffix()));
+    if (presetImage && !form.isFieldTouched("name") && !form.getFieldValue("name"))
+      form.setFieldValue("name", defaultInstanceName(presetImage.name, randomSuffix()));
   }, [presetImage, form]);
   const spec = specs.data?.items.find((s) => s.id === specId);
 
@@ -172,7 +179,13 @@ export function LaunchWizard() {
   async function onFinish(v: LaunchForm) {
     setLaunchError(null);
     try {
-      const created = await create.mutateAsync({ name: v.name, imageId: v.imageId!, specId: v.specId!, nodeId: v.nodeId === AUTO ? null : v.nodeId, remark: v.remark?.trim() || null });
+      const created = await create.mutateAsync({
+        name: v.name,
+        imageId: v.imageId!,
+        specId: v.specId!,
+        nodeId: v.nodeId === AUTO ? null : v.nodeId,
+        remark: v.remark?.trim() || null,
+      });
       void message.success(t("instances.launched", { name: created.name }));
       router.push(`/instances/${created.id}`);
     } catch (err) {
@@ -187,7 +200,15 @@ export function LaunchWizard() {
   const soldOut = (s: TSpec) => (s.availableNodes > 0 ? null : t("instances.soldOutReason"));
 
   return (
-    <Form<LaunchForm> form={form} layout="vertical" requiredMark={false} initialValues={{ nodeId: AUTO, ...preset }} onValuesChange={onValuesChange} onFinish={(v) => void onFinish(v)} scrollToFirstError>
+    <Form<LaunchForm>
+      form={form}
+      layout="vertical"
+      requiredMark={false}
+      initialValues={{ nodeId: AUTO, ...preset }}
+      onValuesChange={onValuesChange}
+      onFinish={(v) => void onFinish(v)}
+      scrollToFirstError
+    >
       <Space orientation="vertical" size="middle" style={{ width: "100%" }}>
         <Typography.Title level={3} style={{ margin: 0 }}>
           {t("instances.launchTitle")}

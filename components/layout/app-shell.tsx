@@ -64,13 +64,22 @@ export function AppShell({ user, children }: { user: ShellUser; children: React.
         ]
       : []),
   ];
-  const selected = [...["/dashboard", "/catalog", "/instances", "/billing", "/profile"], ...(user.role === "admin" ? ["/admin/images", "/admin/nodes", "/admin/specs", "/admin/users", "/admin/recharge-codes"] : [])].filter(
-    (k) => pathname === k || pathname.startsWith(`${k}/`),
-  );
+  const selected = [
+    ...["/dashboard", "/catalog", "/instances", "/billing", "/profile"],
+    ...(user.role === "admin" ? ["/admin/images", "/admin/nodes", "/admin/specs", "/admin/users", "/admin/recharge-codes"] : []),
+  ].filter((k) => pathname === k || pathname.startsWith(`${k}/`));
 
   const userMenu: MenuProps["items"] = [
     { key: "profile", icon: <ProfileOutlined />, label: <Link href="/profile">{t("nav.profile")}</Link> },
-    { key: "docs", icon: <ApiOutlined />, label: <a href="/api/docs" target="_blank" rel="noreferrer">{t("nav.apiDocs")}</a> },
+    {
+      key: "docs",
+      icon: <ApiOutlined />,
+      label: (
+        <a href="/api/docs" target="_blank" rel="noreferrer">
+          {t("nav.apiDocs")}
+        </a>
+      ),
+    },
     { type: "divider" },
     {
       key: "signout",

@@ -44,7 +44,14 @@ export function AccountCard() {
         <Form.Item name="nickname" label={t("profile.nickname")} rules={[{ max: 64 }]}>
           <Input maxLength={64} />
         </Form.Item>
-        <Form.Item name="email" label={t("auth.email")} rules={[{ required: true, message: t("auth.required") }, { type: "email", message: t("auth.invalidEmail") }]}>
+        <Form.Item
+          name="email"
+          label={t("auth.email")}
+          rules={[
+            { required: true, message: t("auth.required") },
+            { type: "email", message: t("auth.invalidEmail") },
+          ]}
+        >
           <Input autoComplete="email" />
         </Form.Item>
         <Button type="primary" htmlType="submit" loading={update.isPending}>

@@ -16,6 +16,7 @@ type Prefs = {
 const PrefsContext = createContext<Prefs | null>(null);
 
 function writeCookie(name: string, value: string) {
+  // biome-ignore lint/suspicious/noDocumentCookie: the Cookie Store API is missing in Firefox and Safari
   document.cookie = `${name}=${value}; path=/; max-age=${60 * 60 * 24 * 365}; samesite=lax`;
 }
 

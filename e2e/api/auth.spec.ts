@@ -16,7 +16,10 @@ test("login with username or email answers a working bearer token", async ({ api
 
 test("wrong password is 401 and says nothing about which part was wrong", async ({ api, newUser }) => {
   const u = await newUser();
-  for (const [username, password] of [[u.username, "wrong-password"], [`nobody${uniq()}`, "whatever"]]) {
+  for (const [username, password] of [
+    [u.username, "wrong-password"],
+    [`nobody${uniq()}`, "whatever"],
+  ]) {
     const res = await api.post("/api/v1/auth/login", { data: { username, password } });
     expect(res.status()).toBe(401);
     expect((await res.json()).error).toMatchObject({ code: "INVALID_CREDENTIALS", message: "Wrong username or password" });
@@ -39,7 +42,10 @@ test("invalid bodies are 400 naming the field", async ({ api }) => {
 
 test("more than 10 sign-in attempts a minute from one address get 429 with Retry-After", async ({ playwright, baseURL, newUser }) => {
   const u = await newUser();
-  const from = await playwright.request.newContext({ baseURL, extraHTTPHeaders: { "x-forwarded-for": `10.99.${uniq(1).charCodeAt(0) % 250}.${1 + Math.floor(Math.random() * 250)}` } });
+  const from = await playwright.request.newContext({
+    baseURL,
+    extraHTTPHeaders: { "x-forwarded-for": `10.99.${uniq(1).charCodeAt(0) % 250}.${1 + Math.floor(Math.random() * 250)}` },
+  });
   const codes: number[] = [];
   for (let i = 0; i < 10; i++) {
     codes.push((await from.post("/api/v1/auth/login", { data: { username: u.username, password: u.password } })).status());

@@ -18,7 +18,13 @@ type Entry = { kind: string; amountCents: number; periodStart: string | null; pe
 
 test("a console killed between intervals back-fills the missed ones exactly once after restart", async ({ playwright }, testInfo) => {
   test.setTimeout(150_000);
-  const env: Record<string, string> = { ADMIN_PASSWORD, BILLING_INTERVAL_SEC: String(INTERVAL_SEC), RECONCILE_INTERVAL_SEC: "2", NODE_HEALTH_INTERVAL_SEC: "3600", GPU_POLL_SEC: "3600" };
+  const env: Record<string, string> = {
+    ADMIN_PASSWORD,
+    BILLING_INTERVAL_SEC: String(INTERVAL_SEC),
+    RECONCILE_INTERVAL_SEC: "2",
+    NODE_HEALTH_INTERVAL_SEC: "3600",
+    GPU_POLL_SEC: "3600",
+  };
   const pg = testInfo.project.metadata.db === "postgres" ? await tempPostgresDb("aic_billing") : null;
   env.DATA_DIR = mkdtempSync(path.join(os.tmpdir(), "aic-billing-"));
   if (pg) env.DATABASE_URL = pg.url;
@@ -31,7 +37,10 @@ test("a console killed between intervals back-fills the missed ones exactly once
     const me = (await (await api.get("/api/v1/users/me", { headers: bearer(admin) })).json()) as { id: string };
     await fundUser(api, admin, me.id, 10_000_000);
     const { node, image, spec } = await launchSetup(api, admin, { pricePerHourCents: PRICE });
-    const launched = await api.post("/api/v1/instances", { headers: bearer(admin), data: { name: "metered", imageId: image.id, specId: spec.id, nodeId: node.id } });
+    const launched = await api.post("/api/v1/instances", {
+      headers: bearer(admin),
+      data: { name: "metered", imageId: image.id, specId: spec.id, nodeId: node.id },
+    });
     expect(launched.status(), await launched.text()).toBe(202);
     instanceId = ((await launched.json()) as { id: string }).id;
     await waitForStatus(api, admin, instanceId, "running");
@@ -66,7 +75,10 @@ test("a console killed between intervals back-fills the missed ones exactly once
     expect(after.slice(0, before.length)).toEqual(before);
     const downtime = after.filter((e) => Date.parse(e.periodStart!) >= killedAt - INTERVAL_SEC * 1000 && Date.parse(e.periodEnd!) <= restartedAt);
     expect(downtime.length).toBeGreaterThanOrEqual(3);
-    testInfo.annotations.push({ type: "back-filled", description: `${downtime.length} intervals of ${INTERVAL_SEC} s during ${Math.round((restartedAt - killedAt) / 1000)} s down` });
+    testInfo.annotations.push({
+      type: "back-filled",
+      description: `${downtime.length} intervals of ${INTERVAL_SEC} s during ${Math.round((restartedAt - killedAt) / 1000)} s down`,
+    });
 
     // Stop: a final partial charge closes the run; the ledger and balances agree.
     expect((await api.post(`/api/v1/instances/${instanceId}/stop`, { headers: bearer(admin) })).status()).toBe(200);

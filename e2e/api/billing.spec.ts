@@ -45,9 +45,17 @@ test("codes are generated once, redeemed into the balance, and listed with their
   expect(records.items).toEqual([expect.objectContaining({ amountCents: 2_500, codeHint: codes[0]!.slice(-3), description })]);
 
   const batches = await (await api.get("/api/v1/recharge/batches?pageSize=100", admin)).json();
-  expect(batches.items.find((b: { id: string }) => b.id === batch.id)).toMatchObject({ count: 5, usedCodes: 1, redemptions: 1, redeemedCents: 2_500, disabledAt: null });
+  expect(batches.items.find((b: { id: string }) => b.id === batch.id)).toMatchObject({
+    count: 5,
+    usedCodes: 1,
+    redemptions: 1,
+    redeemedCents: 2_500,
+    disabledAt: null,
+  });
   const used = await (await api.get(`/api/v1/recharge/batches/${batch.id}/codes?status=used_up`, admin)).json();
-  expect(used.items).toEqual([expect.objectContaining({ hint: codes[0]!.slice(-3), uses: 1, status: "used_up", redeemedBy: [{ username: user.username, at: expect.any(String) }] })]);
+  expect(used.items).toEqual([
+    expect.objectContaining({ hint: codes[0]!.slice(-3), uses: 1, status: "used_up", redeemedBy: [{ username: user.username, at: expect.any(String) }] }),
+  ]);
   // The codes themselves never come back.
   expect(JSON.stringify(await (await api.get(`/api/v1/recharge/batches/${batch.id}/codes`, admin)).json())).not.toContain(codes[1]!.slice(0, 5));
 
@@ -76,7 +84,10 @@ test("the ledger explains the balance, exports as CSV, and administrators adjust
   expect(await credit.json()).toMatchObject({ kind: "adjustment", amountCents: 5_000, balanceAfterCents: 5_000 });
   // A retried adjustment (same key) is made once.
   for (let i = 0; i < 2; i++) {
-    const res = await api.post(`/api/v1/admin/users/${user.id}/adjustments`, { ...admin, data: { amountCents: -1_000, reason: "correction", idempotencyKey: "corr-0001-retry" } });
+    const res = await api.post(`/api/v1/admin/users/${user.id}/adjustments`, {
+      ...admin,
+      data: { amountCents: -1_000, reason: "correction", idempotencyKey: "corr-0001-retry" },
+    });
     expect(await res.json()).toMatchObject({ amountCents: -1_000, balanceAfterCents: 4_000 });
   }
 
@@ -108,5 +119,6 @@ test("the ledger explains the balance, exports as CSV, and administrators adjust
   const stats = await (await api.get("/api/v1/admin/stats", admin)).json();
   expect(stats.users.total).toBeGreaterThanOrEqual(2);
   expect(stats).toMatchObject({ nodes: { online: expect.any(Number) }, gpus: { total: expect.any(Number) }, revenue: { totalCents: expect.any(Number) } });
-  for (const url of ["/api/v1/admin/stats", "/api/v1/admin/billing/invariant", "/api/v1/admin/billing/revenue", "/api/v1/recharge/batches"]) expect((await api.get(url, h)).status(), url).toBe(403);
+  for (const url of ["/api/v1/admin/stats", "/api/v1/admin/billing/invariant", "/api/v1/admin/billing/revenue", "/api/v1/recharge/batches"])
+    expect((await api.get(url, h)).status(), url).toBe(403);
 });

@@ -20,7 +20,9 @@ test("a whole GPU and a GPU share really start, stream GPU readings and keep GPU
   const a = await launchRunning(api, user.token, { name: `gpu-${uniq(3)}`, imageId: whole.image.id, specId: whole.spec.id, nodeId: whole.node.id });
   expect(a).toMatchObject({ gpuCount: 1, gpus: [{ index: 0, memoryGb: 24, exclusive: true }] });
   const container = `aic-${a.id}`;
-  expect(JSON.parse(onGpuHost("inspect", "-f", "{{json .HostConfig.DeviceRequests}}", container))).toEqual([expect.objectContaining({ Driver: "nvidia", DeviceIDs: ["0"], Capabilities: [["gpu"]] })]);
+  expect(JSON.parse(onGpuHost("inspect", "-f", "{{json .HostConfig.DeviceRequests}}", container))).toEqual([
+    expect.objectContaining({ Driver: "nvidia", DeviceIDs: ["0"], Capabilities: [["gpu"]] }),
+  ]);
   // The engine's NVIDIA driver handed the container its GPU.
   expect(onGpuHost("exec", container, "sh", "-c", "tr '\\0' '\\n' < /proc/1/environ | grep ^NVIDIA_VISIBLE_DEVICES=")).toBe("NVIDIA_VISIBLE_DEVICES=0");
 
@@ -37,7 +39,12 @@ test("a whole GPU and a GPU share really start, stream GPU readings and keep GPU
 
   // History: the collector records what the instance's GPU showed (every 5 s here).
   await expect
-    .poll(async () => (await (await api.get(`/api/v1/instances/${a.id}/metrics?from=${new Date(Date.now() - 600_000).toISOString()}&step=1`, h)).json()).points.at(-1)?.gpuUtilization ?? null, { timeout: 20_000 })
+    .poll(
+      async () =>
+        (await (await api.get(`/api/v1/instances/${a.id}/metrics?from=${new Date(Date.now() - 600_000).toISOString()}&step=1`, h)).json()).points.at(-1)
+          ?.gpuUtilization ?? null,
+      { timeout: 20_000 },
+    )
     .toBe(35);
   const points = (await (await api.get(`/api/v1/instances/${a.id}/metrics?from=${new Date(Date.now() - 600_000).toISOString()}&step=1`, h)).json()).points;
   expect(points.at(-1)).toMatchObject({ gpuMemoryUsedMb: 1024, gpuMemoryLimitMb: 24 * 1024 });
@@ -48,7 +55,9 @@ test("a whole GPU and a GPU share really start, stream GPU readings and keep GPU
   expect(b.gpus).toEqual([{ index: expect.any(Number), memoryGb: 8, exclusive: false }]);
   const env = JSON.parse(onGpuHost("inspect", "-f", "{{json .Config.Env}}", `aic-${b.id}`)) as string[];
   expect(env).toContain("CUDA_DEVICE_MEMORY_LIMIT_0=8192m");
-  expect(onGpuHost("exec", `aic-${b.id}`, "sh", "-c", "tr '\\0' '\\n' < /proc/1/environ | grep ^NVIDIA_VISIBLE_DEVICES=")).toBe(`NVIDIA_VISIBLE_DEVICES=${b.gpus[0].index}`);
+  expect(onGpuHost("exec", `aic-${b.id}`, "sh", "-c", "tr '\\0' '\\n' < /proc/1/environ | grep ^NVIDIA_VISIBLE_DEVICES=")).toBe(
+    `NVIDIA_VISIBLE_DEVICES=${b.gpus[0].index}`,
+  );
 
   // Stopping releases the GPU; the history stays readable.
   expect(await (await api.post(`/api/v1/instances/${a.id}/stop`, h)).json()).toMatchObject({ status: "stopped", gpus: [] });

@@ -16,19 +16,30 @@ const ADMIN_PASSWORD = "recovery-admin-pw";
 
 const running = (id: string) => {
   try {
-    return execFileSync("docker", ["inspect", "-f", "{{.State.Running}}", `aic-${id}`], { encoding: "utf8", stdio: ["ignore", "pipe", "ignore"] }).trim() === "true";
+    return (
+      execFileSync("docker", ["inspect", "-f", "{{.State.Running}}", `aic-${id}`], { encoding: "utf8", stdio: ["ignore", "pipe", "ignore"] }).trim() === "true"
+    );
   } catch {
     return null; // no such container
   }
 };
 
 async function statusOf(request: APIRequestContext, c: Running, token: string, id: string) {
-  return (await (await request.get(`${c.url}/api/v1/instances/${id}`, { headers: bearer(token) })).json()) as { status: string; statusMessage: string | null; exitCode: number | null };
+  return (await (await request.get(`${c.url}/api/v1/instances/${id}`, { headers: bearer(token) })).json()) as {
+    status: string;
+    statusMessage: string | null;
+    exitCode: number | null;
+  };
 }
 
 test("a console killed mid-create ends the instance in a definite state after restart; docker kill/rm are reconciled", async ({ playwright }, testInfo) => {
   test.setTimeout(180_000);
-  const env: Record<string, string> = { ADMIN_PASSWORD, RECONCILE_INTERVAL_SEC: String(RECONCILE_SEC), INSTANCE_LEASE_SEC: String(LEASE_SEC), NODE_HEALTH_INTERVAL_SEC: "3600" };
+  const env: Record<string, string> = {
+    ADMIN_PASSWORD,
+    RECONCILE_INTERVAL_SEC: String(RECONCILE_SEC),
+    INSTANCE_LEASE_SEC: String(LEASE_SEC),
+    NODE_HEALTH_INTERVAL_SEC: "3600",
+  };
   const pg = testInfo.project.metadata.db === "postgres" ? await tempPostgresDb("aic_recovery") : null;
   env.DATA_DIR = mkdtempSync(path.join(os.tmpdir(), "aic-recovery-"));
   if (pg) env.DATABASE_URL = pg.url;
@@ -56,7 +67,9 @@ test("a console killed mid-create ends the instance in a definite state after re
     c = await start(env);
     const api2 = await playwright.request.newContext({ baseURL: c.url });
     const token = await login(api2, "admin", ADMIN_PASSWORD);
-    await expect.poll(async () => (await statusOf(api2, c, token, interrupted)).status, { timeout: (LEASE_SEC + 3 * RECONCILE_SEC) * 1000 + 10_000 }).toMatch(/^(running|failed)$/);
+    await expect
+      .poll(async () => (await statusOf(api2, c, token, interrupted)).status, { timeout: (LEASE_SEC + 3 * RECONCILE_SEC) * 1000 + 10_000 })
+      .toMatch(/^(running|failed)$/);
     const settled = await statusOf(api2, c, token, interrupted);
     // What the console says is what Docker has.
     if (settled.status === "running") expect(running(interrupted)).toBe(true);
@@ -73,8 +86,12 @@ test("a console killed mid-create ends the instance in a definite state after re
     execFileSync("docker", ["kill", `aic-${killed}`]);
     execFileSync("docker", ["rm", "-f", `aic-${removed}`]);
     const t0 = Date.now();
-    await expect.poll(async () => (await statusOf(api2, c, token, killed)).status, { timeout: 2 * RECONCILE_SEC * 1000 + 3000, intervals: [200] }).toBe("exited");
-    await expect.poll(async () => (await statusOf(api2, c, token, removed)).status, { timeout: 2 * RECONCILE_SEC * 1000 + 3000, intervals: [200] }).toBe("failed");
+    await expect
+      .poll(async () => (await statusOf(api2, c, token, killed)).status, { timeout: 2 * RECONCILE_SEC * 1000 + 3000, intervals: [200] })
+      .toBe("exited");
+    await expect
+      .poll(async () => (await statusOf(api2, c, token, removed)).status, { timeout: 2 * RECONCILE_SEC * 1000 + 3000, intervals: [200] })
+      .toBe("failed");
     testInfo.annotations.push({ type: "reconciled after", description: `${Date.now() - t0} ms (period ${RECONCILE_SEC} s)` });
     expect(await statusOf(api2, c, token, killed)).toMatchObject({ exitCode: 137 });
     for (const id of ids) expect((await api2.delete(`${c.url}/api/v1/instances/${id}`, { headers: bearer(token) })).status()).toBe(204);

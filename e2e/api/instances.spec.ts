@@ -23,7 +23,16 @@ test("a user launches, watches, controls and deletes an instance", async ({ api,
   const res = await api.post("/api/v1/instances", { ...h, data: { name: "notebook", imageId: image.id, specId: spec.id, nodeId: node.id, remark: "e2e" } });
   expect(res.status(), await res.text()).toBe(202);
   const created = await res.json();
-  expect(created).toMatchObject({ status: "creating", name: "notebook", remark: "e2e", nodeName: node.name, specName: spec.name, imageName: image.name, username: user.username, pricePerHourCents: 120 });
+  expect(created).toMatchObject({
+    status: "creating",
+    name: "notebook",
+    remark: "e2e",
+    nodeName: node.name,
+    specName: spec.name,
+    imageName: image.name,
+    username: user.username,
+    pricePerHourCents: 120,
+  });
   await waitForStatus(api, user.token, created.id, "running");
   expect(inspect(created.id, "{{.State.Running}} {{.HostConfig.NanoCpus}} {{.HostConfig.Memory}}")).toBe(`true ${1e9} ${2 ** 30}`);
 
@@ -61,7 +70,9 @@ test("another user's instance is 404 on every route; admins see all and filter b
   test.setTimeout(60_000);
   const { node, image, spec } = await launchSetup(api, adminToken);
   const [owner, other] = [await newUser(), await newUser()];
-  const created = await (await api.post("/api/v1/instances", { headers: bearer(owner.token), data: { name: "private", imageId: image.id, specId: spec.id, nodeId: node.id } })).json();
+  const created = await (
+    await api.post("/api/v1/instances", { headers: bearer(owner.token), data: { name: "private", imageId: image.id, specId: spec.id, nodeId: node.id } })
+  ).json();
   await waitForStatus(api, owner.token, created.id, "running");
   const h = { headers: bearer(other.token) };
   const base = `/api/v1/instances/${created.id}`;

@@ -10,7 +10,17 @@ test("GPU history, overview and live GPU events for admins; users refused; bad i
   const node = await (
     await api.post("/api/v1/nodes", {
       ...h,
-      data: { name: `gpu-${uniq()}`, dockerAddress: LOCAL_DOCKER, privateIp: SSH.host, sshPort: SSH.port, sshUsername: SSH.username, sshPassword: SSH.password, gpuName: "NVIDIA GeForce RTX 4090", gpuCount: 2, gpuMemoryGb: 24 },
+      data: {
+        name: `gpu-${uniq()}`,
+        dockerAddress: LOCAL_DOCKER,
+        privateIp: SSH.host,
+        sshPort: SSH.port,
+        sshUsername: SSH.username,
+        sshPassword: SSH.password,
+        gpuName: "NVIDIA GeForce RTX 4090",
+        gpuCount: 2,
+        gpuMemoryGb: 24,
+      },
     })
   ).json();
   expect((await (await api.post(`/api/v1/nodes/${node.id}/test`, h)).json()).online).toBe(true);
@@ -18,10 +28,15 @@ test("GPU history, overview and live GPU events for admins; users refused; bad i
   // Live: subscribe to the node's GPUs and wait for the collector's next poll.
   const socket = connect(baseURL!, "/stats", { token: adminToken, ip: clientIp });
   expect(await outcome(socket)).toEqual({ connected: true });
-  const live = new Promise<{ nodeId: string; gpus: { index: number; utilization: number | null; powerW: number | null }[] }>((resolve) => socket.on("gpu", (e) => e.nodeId === node.id && resolve(e)));
+  const live = new Promise<{ nodeId: string; gpus: { index: number; utilization: number | null; powerW: number | null }[] }>((resolve) =>
+    socket.on("gpu", (e) => e.nodeId === node.id && resolve(e)),
+  );
   expect(await socket.timeout(5_000).emitWithAck("subscribeNode", { nodeId: node.id })).toEqual({ ok: true, gpuTelemetry: true });
   const event = await live;
-  expect(event.gpus).toEqual([expect.objectContaining({ index: 0, utilization: 35, powerW: 120.5 }), expect.objectContaining({ index: 1, utilization: 0, powerW: null })]);
+  expect(event.gpus).toEqual([
+    expect.objectContaining({ index: 0, utilization: 35, powerW: 120.5 }),
+    expect.objectContaining({ index: 1, utilization: 0, powerW: null }),
+  ]);
   socket.disconnect();
 
   const history = await (await api.get(`/api/v1/nodes/${node.id}/metrics?step=60`, h)).json();
@@ -40,7 +55,11 @@ test("GPU history, overview and live GPU events for admins; users refused; bad i
   expect(await userSocket.timeout(5_000).emitWithAck("subscribeNode", { nodeId: node.id })).toMatchObject({ error: { code: "FORBIDDEN" } });
   userSocket.disconnect();
 
-  for (const [query, field] of [["step=0", "step"], ["from=yesterday", "from"], [`from=${new Date().toISOString()}&to=${new Date(Date.now() - 1000).toISOString()}`, "to"]]) {
+  for (const [query, field] of [
+    ["step=0", "step"],
+    ["from=yesterday", "from"],
+    [`from=${new Date().toISOString()}&to=${new Date(Date.now() - 1000).toISOString()}`, "to"],
+  ]) {
     const res = await api.get(`/api/v1/nodes/${node.id}/metrics?${query}`, h);
     expect(res.status(), query).toBe(400);
     expect((await res.json()).error.issues.map((i: { path: string }) => i.path)).toContain(field);

@@ -5,7 +5,17 @@ import { LOCAL_DOCKER, SSH, tls, TLS_DOCKER, wrongTls } from "../node-fixtures";
 
 test("users get 403 on every node route", async ({ api, newUser }) => {
   const u = await newUser();
-  for (const [method, path] of [["GET", "/api/v1/nodes"], ["POST", "/api/v1/nodes"], ["GET", "/api/v1/nodes/x"], ["PATCH", "/api/v1/nodes/x"], ["DELETE", "/api/v1/nodes/x"], ["POST", "/api/v1/nodes/x/test"], ["GET", "/api/v1/nodes/x/events"], ["GET", "/api/v1/nodes/local"], ["POST", "/api/v1/nodes/x/ssh-host-key"]] as const) {
+  for (const [method, path] of [
+    ["GET", "/api/v1/nodes"],
+    ["POST", "/api/v1/nodes"],
+    ["GET", "/api/v1/nodes/x"],
+    ["PATCH", "/api/v1/nodes/x"],
+    ["DELETE", "/api/v1/nodes/x"],
+    ["POST", "/api/v1/nodes/x/test"],
+    ["GET", "/api/v1/nodes/x/events"],
+    ["GET", "/api/v1/nodes/local"],
+    ["POST", "/api/v1/nodes/x/ssh-host-key"],
+  ] as const) {
     const res = await api.fetch(path, { method, headers: bearer(u.token), data: method === "GET" ? undefined : {} });
     expect(res.status(), `${method} ${path}`).toBe(403);
   }
@@ -15,19 +25,42 @@ test("create a TLS node with secrets: responses only say they are set", async ({
   const { clientKey, ...certs } = tls();
   const res = await api.post("/api/v1/nodes", {
     headers: bearer(adminToken),
-    data: { name: `tls-${uniq()}`, region: "East", dockerAddress: TLS_DOCKER, useTls: true, ...certs, clientKey, privateIp: SSH.host, sshPort: SSH.port, sshUsername: SSH.username, sshPassword: SSH.password, gpuName: "NVIDIA GeForce RTX 4090", gpuCount: 2, gpuMemoryGb: 24 },
+    data: {
+      name: `tls-${uniq()}`,
+      region: "East",
+      dockerAddress: TLS_DOCKER,
+      useTls: true,
+      ...certs,
+      clientKey,
+      privateIp: SSH.host,
+      sshPort: SSH.port,
+      sshUsername: SSH.username,
+      sshPassword: SSH.password,
+      gpuName: "NVIDIA GeForce RTX 4090",
+      gpuCount: 2,
+      gpuMemoryGb: 24,
+    },
   });
   expect(res.status()).toBe(201);
   const node = await res.json();
   expect(node).toMatchObject({ hasClientKey: true, hasSshPassword: true, hasSshPrivateKey: false, status: "unknown", free: { wholeGpus: 2 } });
-  const text = JSON.stringify(await (await api.get(`/api/v1/nodes/${node.id}`, { headers: bearer(adminToken) })).json()) + JSON.stringify(await (await api.get("/api/v1/nodes?pageSize=100", { headers: bearer(adminToken) })).json());
+  const text =
+    JSON.stringify(await (await api.get(`/api/v1/nodes/${node.id}`, { headers: bearer(adminToken) })).json()) +
+    JSON.stringify(await (await api.get("/api/v1/nodes?pageSize=100", { headers: bearer(adminToken) })).json());
   expect(text).not.toContain(SSH.password);
   expect(text).not.toContain("PRIVATE KEY");
   expect(text).not.toMatch(/sshPassword"|clientKey"|Enc"/);
 
   const tested = await (await api.post(`/api/v1/nodes/${node.id}/test`, { headers: bearer(adminToken) })).json();
   expect(tested.online).toBe(true);
-  expect(tested.checks.map((c: { key: string; ok: boolean | null }) => [c.key, c.ok])).toEqual([["docker", true], ["ssh", true], ["ssh_host_key", true], ["nvidia_smi", true], ["gpu_runtime", true], ["hami_core", null]]);
+  expect(tested.checks.map((c: { key: string; ok: boolean | null }) => [c.key, c.ok])).toEqual([
+    ["docker", true],
+    ["ssh", true],
+    ["ssh_host_key", true],
+    ["nvidia_smi", true],
+    ["gpu_runtime", true],
+    ["hami_core", null],
+  ]);
   expect(tested.detected.gpus).toHaveLength(2);
   const after = await (await api.get(`/api/v1/nodes/${node.id}`, { headers: bearer(adminToken) })).json();
   expect(after).toMatchObject({ status: "online", sshHostKey: tested.presentedHostKey });
@@ -56,7 +89,12 @@ test("validation: 400 naming the field", async ({ api, adminToken }) => {
 });
 
 test("a wrong CA leaves the node offline with a clear message", async ({ api, adminToken }) => {
-  const node = await (await api.post("/api/v1/nodes", { headers: bearer(adminToken), data: { name: `bad-${uniq()}`, dockerAddress: TLS_DOCKER, useTls: true, ...tls(), caCert: wrongTls().caCert } })).json();
+  const node = await (
+    await api.post("/api/v1/nodes", {
+      headers: bearer(adminToken),
+      data: { name: `bad-${uniq()}`, dockerAddress: TLS_DOCKER, useTls: true, ...tls(), caCert: wrongTls().caCert },
+    })
+  ).json();
   const result = await (await api.post(`/api/v1/nodes/${node.id}/test`, { headers: bearer(adminToken) })).json();
   expect(result.online).toBe(false);
   expect(result.checks[0].message).toContain("not signed by the configured CA");
@@ -64,7 +102,19 @@ test("a wrong CA leaves the node offline with a clear message", async ({ api, ad
 });
 
 test("a changed host key is refused until re-trusted", async ({ api, adminToken }) => {
-  const node = await (await api.post("/api/v1/nodes", { headers: bearer(adminToken), data: { name: `hk-${uniq()}`, dockerAddress: LOCAL_DOCKER, privateIp: SSH.host, sshPort: SSH.port, sshUsername: SSH.username, sshPrivateKey: SSH.privateKey() } })).json();
+  const node = await (
+    await api.post("/api/v1/nodes", {
+      headers: bearer(adminToken),
+      data: {
+        name: `hk-${uniq()}`,
+        dockerAddress: LOCAL_DOCKER,
+        privateIp: SSH.host,
+        sshPort: SSH.port,
+        sshUsername: SSH.username,
+        sshPrivateKey: SSH.privateKey(),
+      },
+    })
+  ).json();
   await api.post(`/api/v1/nodes/${node.id}/test`, { headers: bearer(adminToken) });
   await api.patch(`/api/v1/nodes/${node.id}`, { headers: bearer(adminToken), data: { sshPort: SSH.otherHostPort } });
   const refused = await (await api.post(`/api/v1/nodes/${node.id}/test`, { headers: bearer(adminToken) })).json();
@@ -79,7 +129,9 @@ test("a changed host key is refused until re-trusted", async ({ api, adminToken 
 test("update, filters, delete; the local Docker socket is offered", async ({ api, adminToken }) => {
   const name = `n-${uniq()}`;
   const node = await (await api.post("/api/v1/nodes", { headers: bearer(adminToken), data: { name, dockerAddress: LOCAL_DOCKER } })).json();
-  const patched = await (await api.patch(`/api/v1/nodes/${node.id}`, { headers: bearer(adminToken), data: { region: "West", cpuCores: 8, isListed: false } })).json();
+  const patched = await (
+    await api.patch(`/api/v1/nodes/${node.id}`, { headers: bearer(adminToken), data: { region: "West", cpuCores: 8, isListed: false } })
+  ).json();
   expect(patched).toMatchObject({ region: "West", cpuCores: 8, isListed: false });
   const filtered = await (await api.get(`/api/v1/nodes?name=${name}&isListed=false`, { headers: bearer(adminToken) })).json();
   expect(filtered.items.map((n: { id: string }) => n.id)).toEqual([node.id]);

@@ -17,7 +17,10 @@ test("first start creates the admin with a generated password shown once; restar
     const password = match![1]!;
     expect(password.length).toBeGreaterThanOrEqual(20);
     // Printed for the operator, never written to the structured log lines.
-    const logLines = first.output().split("\n").filter((l) => l.startsWith("{"));
+    const logLines = first
+      .output()
+      .split("\n")
+      .filter((l) => l.startsWith("{"));
     expect(logLines.some((l) => l.includes(password))).toBe(false);
     for (const guess of ["admin", "admin123", "123456", "password"]) {
       const res = await request.post(`${first.url}/api/v1/auth/login`, { data: { username: "admin", password: guess } });
@@ -79,7 +82,14 @@ test("two console processes behind a balancer share rate limits through Redis", 
     expect((await attempt(a.url)).status()).toBe(429);
     expect((await attempt(b.url)).status()).toBe(429);
     // A token from one process works on the other (same APP_SECRET and database).
-    const token = (await (await request.post(`${a.url}/api/v1/auth/login`, { headers: { "x-forwarded-for": "10.56.0.1" }, data: { username: "admin", password: "scale-out-password" } })).json()).token;
+    const token = (
+      await (
+        await request.post(`${a.url}/api/v1/auth/login`, {
+          headers: { "x-forwarded-for": "10.56.0.1" },
+          data: { username: "admin", password: "scale-out-password" },
+        })
+      ).json()
+    ).token;
     expect((await request.get(`${b.url}/api/v1/users/me`, { headers: { authorization: `Bearer ${token}` } })).status()).toBe(200);
   } finally {
     await a.stop();
@@ -107,7 +117,9 @@ test("each principal gets 100 API requests a minute by default, then 429 with Re
     expect((await limited.json()).error.code).toBe("RATE_LIMITED");
     // Another principal is not affected.
     const user = `lim${uniq()}`;
-    const reg = await request.post(`${running.url}/api/v1/auth/register`, { data: { username: user, email: `${user}@example.com`, password: "long-password" } });
+    const reg = await request.post(`${running.url}/api/v1/auth/register`, {
+      data: { username: user, email: `${user}@example.com`, password: "long-password" },
+    });
     expect(reg.status()).toBe(201);
     const other = (await (await request.post(`${running.url}/api/v1/auth/login`, { data: { username: user, password: "long-password" } })).json()).token;
     expect((await request.get(`${running.url}/api/v1/users/me`, { headers: { authorization: `Bearer ${other}` } })).status()).toBe(200);

@@ -8,7 +8,10 @@ test("two subscribers get live stats; another user is refused; stop ends the fee
   test.setTimeout(90_000);
   const { node, image, spec } = await launchSetup(api, adminToken);
   const [u, other] = [await newUser(), await newUser()];
-  const res = await api.post("/api/v1/instances", { headers: bearer(u.token), data: { name: `stats-${uniq(3)}`, imageId: image.id, specId: spec.id, nodeId: node.id } });
+  const res = await api.post("/api/v1/instances", {
+    headers: bearer(u.token),
+    data: { name: `stats-${uniq(3)}`, imageId: image.id, specId: spec.id, nodeId: node.id },
+  });
   const { id } = (await res.json()) as { id: string };
   await waitForStatus(api, u.token, id, "running");
 
@@ -19,7 +22,7 @@ test("two subscribers get live stats; another user is refused; stop ends the fee
     expect(await outcome(s)).toEqual({ connected: true });
     s.on("stats", (x) => samples[k]!.push(x));
     s.on("stats-end", () => ended.push(k));
-    expect(await s.timeout(10_000).emitWithAck("subscribe", { instanceId: id })).toEqual({ ok: true, gpuTelemetry: false }) // no GPUs, so no GPU feed;
+    expect(await s.timeout(10_000).emitWithAck("subscribe", { instanceId: id })).toEqual({ ok: true, gpuTelemetry: false }); // no GPUs, so no GPU feed;
   }
   await expect.poll(() => Math.min(samples.a!.length, samples.b!.length), { timeout: 15_000 }).toBeGreaterThanOrEqual(3);
   const last = samples.a!.at(-1)!;

@@ -12,10 +12,15 @@ import { connect, outcome, terminalClient } from "../socket";
 
 async function runningInstance(api: APIRequestContext, adminToken: string, owner: TestUser | { token: string }, base = "") {
   const { node, image, spec } = await launchSetup(api, adminToken);
-  const res = await api.post(`${base}/api/v1/instances`, { headers: bearer(owner.token), data: { name: `term-${uniq(3)}`, imageId: image.id, specId: spec.id, nodeId: node.id } });
+  const res = await api.post(`${base}/api/v1/instances`, {
+    headers: bearer(owner.token),
+    data: { name: `term-${uniq(3)}`, imageId: image.id, specId: spec.id, nodeId: node.id },
+  });
   expect(res.status(), await res.text()).toBe(202);
   const { id } = (await res.json()) as { id: string };
-  await expect.poll(async () => (await (await api.get(`${base}/api/v1/instances/${id}`, { headers: bearer(owner.token) })).json()).status, { timeout: 30_000 }).toBe("running");
+  await expect
+    .poll(async () => (await (await api.get(`${base}/api/v1/instances/${id}`, { headers: bearer(owner.token) })).json()).status, { timeout: 30_000 })
+    .toBe("running");
   return id;
 }
 
@@ -54,7 +59,14 @@ test("open, echo, resize, reconnect to the same shell with its output, exit", as
   expect((await api.delete(`/api/v1/instances/${instanceId}`, { headers: bearer(u.token) })).status()).toBe(204);
 });
 
-test("another user's instance, a stopped instance, bad input and a foreign Origin are refused", async ({ api, adminToken, baseURL, clientIp, newUser, playwright }) => {
+test("another user's instance, a stopped instance, bad input and a foreign Origin are refused", async ({
+  api,
+  adminToken,
+  baseURL,
+  clientIp,
+  newUser,
+  playwright,
+}) => {
   test.setTimeout(90_000);
   const [owner, other] = [await newUser(), await newUser()];
   const instanceId = await runningInstance(api, adminToken, owner);
@@ -67,7 +79,10 @@ test("another user's instance, a stopped instance, bad input and a foreign Origi
   const ctx = await playwright.request.newContext({ baseURL, extraHTTPHeaders: { "x-forwarded-for": clientIp } });
   await cookieSignIn(ctx, owner.username, owner.password);
   const cookie = (await ctx.storageState()).cookies.map((c) => `${c.name}=${c.value}`).join("; ");
-  expect(await outcome(connect(baseURL!, "/terminal", { cookie, origin: "https://evil.example", ip: clientIp }))).toMatchObject({ connected: false, code: "ORIGIN_REFUSED" });
+  expect(await outcome(connect(baseURL!, "/terminal", { cookie, origin: "https://evil.example", ip: clientIp }))).toMatchObject({
+    connected: false,
+    code: "ORIGIN_REFUSED",
+  });
   await ctx.dispose();
 
   expect((await api.post(`/api/v1/instances/${instanceId}/stop`, { headers: bearer(owner.token) })).status()).toBe(200);
@@ -85,7 +100,11 @@ test("a revoked session is disconnected and its terminals end", async ({ api, ad
   const t = terminalClient(s);
   const { sessionId } = await t.open({ instanceId, cols: 80, rows: 24 });
   const dropped = new Promise<string>((resolve) => s.once("disconnect", resolve));
-  expect((await api.post("/api/v1/users/me/password", { headers: bearer(u.token), data: { currentPassword: u.password, newPassword: "changed-password-1" } })).status()).toBe(200);
+  expect(
+    (
+      await api.post("/api/v1/users/me/password", { headers: bearer(u.token), data: { currentPassword: u.password, newPassword: "changed-password-1" } })
+    ).status(),
+  ).toBe(200);
   expect(await dropped).toBe("io server disconnect");
   // Signed in again, the old session is gone: a new shell is opened instead.
   const token = await login(api, u.username, "changed-password-1");
@@ -115,7 +134,10 @@ test("a flood to a frozen browser does not grow the server's memory", async ({ p
     frozen.send("yes the-quick-brown-fox-jumps-over-the-lazy-dog | head -c 500000000\n");
     await new Promise((r) => setTimeout(r, 8_000));
     const after = rssKiB(c.child.pid!);
-    testInfo.annotations.push({ type: "server RSS", description: `${Math.round(before / 1024)} MiB → ${Math.round(after / 1024)} MiB while flooding a frozen client` });
+    testInfo.annotations.push({
+      type: "server RSS",
+      description: `${Math.round(before / 1024)} MiB → ${Math.round(after / 1024)} MiB while flooding a frozen client`,
+    });
     expect(frozen.text().length).toBeLessThan(1024 * 1024);
     expect(after - before).toBeLessThan(64 * 1024);
     s.disconnect();

@@ -27,7 +27,11 @@ test("an email already used by someone else is 409", async ({ api, newUser }) =>
 });
 
 test("without credentials every user route is 401; a bad token too", async ({ api }) => {
-  for (const [method, path] of [["GET", "/api/v1/users/me"], ["GET", "/api/v1/users/me/tokens"], ["GET", "/api/v1/admin/users"]] as const) {
+  for (const [method, path] of [
+    ["GET", "/api/v1/users/me"],
+    ["GET", "/api/v1/users/me/tokens"],
+    ["GET", "/api/v1/admin/users"],
+  ] as const) {
     const res = await api.fetch(path, { method });
     expect(res.status()).toBe(401);
     expect((await res.json()).error.code).toBe("UNAUTHENTICATED");
@@ -39,7 +43,10 @@ test("without credentials every user route is 401; a bad token too", async ({ ap
 test("a password change ends old tokens at once; the new password and the returned token work", async ({ api, newUser }) => {
   const u = await newUser();
   const second = await login(api, u.username, u.password);
-  const res = await api.post("/api/v1/users/me/password", { headers: bearer(u.token), data: { currentPassword: u.password, newPassword: "brand-new-password" } });
+  const res = await api.post("/api/v1/users/me/password", {
+    headers: bearer(u.token),
+    data: { currentPassword: u.password, newPassword: "brand-new-password" },
+  });
   expect(res.status()).toBe(200);
   const { token: fresh } = await res.json();
   for (const old of [u.token, second]) {
@@ -124,7 +131,10 @@ test("admin lists users with search, filters and pagination", async ({ api, admi
   const made = [];
   for (let i = 0; i < 3; i++) {
     const username = `l${tag}${i}`;
-    const r = await api.post("/api/v1/admin/users", { headers: bearer(adminToken), data: { username, email: `${username}@example.com`, password: "long-password" } });
+    const r = await api.post("/api/v1/admin/users", {
+      headers: bearer(adminToken),
+      data: { username, email: `${username}@example.com`, password: "long-password" },
+    });
     made.push(await r.json());
   }
   const page1 = await (await api.get(`/api/v1/admin/users?search=${tag.toUpperCase()}&pageSize=2&page=1`, { headers: bearer(adminToken) })).json();

@@ -9,7 +9,10 @@ import { signIn, switchUser } from "./helpers";
 test("a user without money tops up with a code and reads the ledger", async ({ page, api, adminToken, newUser, shot }) => {
   test.setTimeout(90_000);
   const { spec } = await launchSetup(api, adminToken);
-  const created = await api.post("/api/v1/recharge/codes", { headers: bearer(adminToken), data: { amountCents: 5_000, count: 1, description: `ui ${uniq(3)}` } });
+  const created = await api.post("/api/v1/recharge/codes", {
+    headers: bearer(adminToken),
+    data: { amountCents: 5_000, count: 1, description: `ui ${uniq(3)}` },
+  });
   const code = ((await created.json()) as { codes: string[] }).codes[0]!;
   const user = await newUser("user", { balanceCents: 0 });
 
@@ -65,7 +68,10 @@ test("a small balance shows the banner with the time left; an admin adjusts it a
   await page.getByRole("button", { name: "Adjust balance" }).click();
   await page.getByLabel("Amount (¥, negative to debit)").fill("10");
   await page.getByLabel("Reason").fill("compensation for downtime");
-  await page.getByRole("dialog", { name: "Adjust balance" }).getByRole("button", { name: /save|ok/i }).click();
+  await page
+    .getByRole("dialog", { name: "Adjust balance" })
+    .getByRole("button", { name: /save|ok/i })
+    .click();
   // CN¥2.00 + CN¥10.00, less a minute's CN¥0.02 if the meter charged meanwhile.
   await expect(page.getByTestId("user-balance")).toContainText(/CN¥(12\.00|11\.98)/);
   await expect(page.getByRole("row", { name: /compensation for downtime/ })).toContainText("+CN¥10.00");

@@ -2,7 +2,15 @@
 import { bearer, expect, test, uniq } from "../fixtures";
 import { signIn } from "./helpers";
 
-test("an admin adds an image, a spec and the local node, tests the node and sees it online; a user sees the catalog", async ({ page, api, newUser, shot, browser, baseURL, clientIp }) => {
+test("an admin adds an image, a spec and the local node, tests the node and sees it online; a user sees the catalog", async ({
+  page,
+  api,
+  newUser,
+  shot,
+  browser,
+  baseURL,
+  clientIp,
+}) => {
   // Three admin pages, a node test and a user's view, with screenshots: long next to the parallel GPU and billing tests.
   test.setTimeout(180_000);
   const admin = await newUser("admin");
@@ -43,7 +51,10 @@ test("an admin adds an image, a spec and the local node, tests the node and sees
   await imageDrawer.getByLabel("Image address").fill("local/busybox:latest");
   await imageDrawer.getByRole("button", { name: "Create" }).click();
   await expect(page.getByRole("row", { name: new RegExp(`Busybox ${tag}`) })).toBeVisible();
-  await page.getByRole("row", { name: new RegExp(`Busybox ${tag}`) }).getByRole("button", { name: "On nodes" }).click();
+  await page
+    .getByRole("row", { name: new RegExp(`Busybox ${tag}`) })
+    .getByRole("button", { name: "On nodes" })
+    .click();
   await expect(page.getByTestId(`presence-local-${tag}`)).toContainText("Present");
   await shot(page, "22-image-presence");
   await page.keyboard.press("Escape");

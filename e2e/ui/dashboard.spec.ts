@@ -10,7 +10,17 @@ test("an admin sees the cluster overview and a GPU heatmap; a user sees their in
   const node = await (
     await api.post("/api/v1/nodes", {
       headers: bearer(adminToken),
-      data: { name, dockerAddress: LOCAL_DOCKER, privateIp: SSH.host, sshPort: SSH.port, sshUsername: SSH.username, sshPassword: SSH.password, gpuName: "NVIDIA GeForce RTX 4090", gpuCount: 2, gpuMemoryGb: 24 },
+      data: {
+        name,
+        dockerAddress: LOCAL_DOCKER,
+        privateIp: SSH.host,
+        sshPort: SSH.port,
+        sshUsername: SSH.username,
+        sshPassword: SSH.password,
+        gpuName: "NVIDIA GeForce RTX 4090",
+        gpuCount: 2,
+        gpuMemoryGb: 24,
+      },
     })
   ).json();
   expect((await (await api.post(`/api/v1/nodes/${node.id}/test`, { headers: bearer(adminToken) })).json()).online).toBe(true);

@@ -44,7 +44,10 @@ test("a user launches an instance, watches it run, reads its logs, stops and del
   await shot(page, "31-launch-wizard");
 
   // Someone takes the node's only CPU meanwhile: the server's reason is shown as it is.
-  const blocker = await api.post("/api/v1/instances", { headers: bearer(user.token), data: { name: `blocker-${uniq(3)}`, imageId: image.id, specId: spec.id, nodeId: node.id } });
+  const blocker = await api.post("/api/v1/instances", {
+    headers: bearer(user.token),
+    data: { name: `blocker-${uniq(3)}`, imageId: image.id, specId: spec.id, nodeId: node.id },
+  });
   expect(blocker.status(), await blocker.text()).toBe(202);
   const blockerId = ((await blocker.json()) as { id: string }).id;
   await page.getByRole("button", { name: "Launch instance" }).click();

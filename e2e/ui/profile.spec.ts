@@ -11,7 +11,7 @@ test("create an API token, see it once, use it, revoke it", async ({ page, api, 
   await page.getByLabel("Name", { exact: true }).fill("laptop");
   await page.getByLabel("Expires in (days)").fill("30");
   await page.getByRole("button", { name: "Create" }).click();
-  const secret = (await page.getByTestId("new-token").innerText()).trim();
+  const secret = ((await page.getByTestId("new-token").textContent()) ?? "").trim();
   expect(secret).toMatch(/^aic_[\w-]{43}$/);
   await shot(page, "09-token-created");
   expect((await api.get("/api/v1/users/me", { headers: bearer(secret) })).status()).toBe(200);

@@ -9,7 +9,10 @@ test("a user opens a terminal, runs a command, reloads and is back in the same s
   test.setTimeout(120_000);
   const { node, image, spec } = await launchSetup(api, adminToken);
   const user = await newUser();
-  const created = await api.post("/api/v1/instances", { headers: bearer(user.token), data: { name: `shell-${uniq(3)}`, imageId: image.id, specId: spec.id, nodeId: node.id } });
+  const created = await api.post("/api/v1/instances", {
+    headers: bearer(user.token),
+    data: { name: `shell-${uniq(3)}`, imageId: image.id, specId: spec.id, nodeId: node.id },
+  });
   const { id } = (await created.json()) as { id: string };
   await waitForStatus(api, user.token, id, "running");
 

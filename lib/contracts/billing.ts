@@ -79,10 +79,18 @@ export const ZRevenueQuery = z
     from: ZTime.optional(),
     to: ZTime.optional(),
     /** Minutes to add to UTC for the viewer's local time (days are cut at local midnight); 0 by default. */
-    utcOffset: z.coerce.number({ error: "must be a number" }).int("must be a whole number").min(-840, "must be at least -840").max(840, "must be at most 840").optional(),
+    utcOffset: z.coerce
+      .number({ error: "must be a number" })
+      .int("must be a whole number")
+      .min(-840, "must be at least -840")
+      .max(840, "must be at most 840")
+      .optional(),
   })
   .refine((q) => !q.from || !q.to || Date.parse(q.from) < Date.parse(q.to), { message: "must be after from", path: ["to"] })
-  .refine((q) => !q.from || Date.parse(q.to ?? new Date().toISOString()) - Date.parse(q.from) <= 366 * 86_400_000, { message: "must be within 366 days of to", path: ["from"] });
+  .refine((q) => !q.from || Date.parse(q.to ?? new Date().toISOString()) - Date.parse(q.from) <= 366 * 86_400_000, {
+    message: "must be within 366 days of to",
+    path: ["from"],
+  });
 
 export const ZRevenue = z.object({
   from: ZTimestamp,
@@ -109,9 +117,18 @@ export type TAdminStats = z.infer<typeof ZAdminStats>;
 
 export const ZCreateCodesRequest = z
   .object({
-    amountCents: z.number({ error: "must be a number of cents" }).int("must be a whole number of cents").min(1, "must be at least 1").max(MAX_AMOUNT_CENTS, `must be at most ${MAX_AMOUNT_CENTS}`),
+    amountCents: z
+      .number({ error: "must be a number of cents" })
+      .int("must be a whole number of cents")
+      .min(1, "must be at least 1")
+      .max(MAX_AMOUNT_CENTS, `must be at most ${MAX_AMOUNT_CENTS}`),
     count: z.number({ error: "must be a number" }).int("must be a whole number").min(1, "must be at least 1").max(1000, "must be at most 1000"),
-    maxUses: z.number({ error: "must be a number" }).int("must be a whole number").min(1, "must be at least 1").max(100_000, "must be at most 100000").default(1),
+    maxUses: z
+      .number({ error: "must be a number" })
+      .int("must be a whole number")
+      .min(1, "must be at least 1")
+      .max(100_000, "must be at most 100000")
+      .default(1),
     expiresAt: ZTime.nullable()
       .optional()
       .refine((t) => !t || Date.parse(t) > Date.now(), "must be in the future"),
@@ -165,67 +182,156 @@ export const ZCodeStatusQuery = ZPageQuery.extend({ status: z.enum(CODE_STATUSES
 export const ZRedeemRequest = z.object({ code: z.string().trim().min(1, "is required").max(64, "is not a recharge code") }).strict();
 export const ZRedeemResult = z.object({ amountCents: z.number().int(), balanceCents: z.number().int(), recordId: z.string() });
 
-export const ZRechargeRecord = z.object({ id: z.string(), amountCents: z.number().int(), codeHint: z.string(), description: z.string(), createdAt: ZTimestamp });
+export const ZRechargeRecord = z.object({
+  id: z.string(),
+  amountCents: z.number().int(),
+  codeHint: z.string(),
+  description: z.string(),
+  createdAt: ZTimestamp,
+});
 export type TRechargeRecord = z.infer<typeof ZRechargeRecord>;
 
 export const billingEndpoints = {
   billingSummary: endpoint({
-    method: "GET", path: "/api/v1/billing/summary", auth: "user", tag: "Billing",
-    summary: "My balance, what my running instances cost per hour, and how long the balance lasts", response: ZBillingSummary,
+    method: "GET",
+    path: "/api/v1/billing/summary",
+    auth: "user",
+    tag: "Billing",
+    summary: "My balance, what my running instances cost per hour, and how long the balance lasts",
+    response: ZBillingSummary,
   }),
   listLedger: endpoint({
-    method: "GET", path: "/api/v1/billing/ledger", auth: "user", tag: "Billing",
+    method: "GET",
+    path: "/api/v1/billing/ledger",
+    auth: "user",
+    tag: "Billing",
     summary: "My ledger, newest first (administrators: any user's with userId); filter by kind and time",
-    query: ZLedgerQuery, response: ZPage(ZLedgerEntry), errors: ["FORBIDDEN"],
+    query: ZLedgerQuery,
+    response: ZPage(ZLedgerEntry),
+    errors: ["FORBIDDEN"],
   }),
   exportLedger: endpoint({
-    method: "GET", path: "/api/v1/billing/ledger/export", auth: "user", tag: "Billing",
-    summary: "The same ledger as CSV (all matching entries)", query: ZLedgerQuery, produces: "text/csv", errors: ["FORBIDDEN"],
+    method: "GET",
+    path: "/api/v1/billing/ledger/export",
+    auth: "user",
+    tag: "Billing",
+    summary: "The same ledger as CSV (all matching entries)",
+    query: ZLedgerQuery,
+    produces: "text/csv",
+    errors: ["FORBIDDEN"],
   }),
   createAdjustment: endpoint({
-    method: "POST", path: "/api/v1/admin/users/{id}/adjustments", auth: "admin", tag: "Billing",
+    method: "POST",
+    path: "/api/v1/admin/users/{id}/adjustments",
+    auth: "admin",
+    tag: "Billing",
     summary: "Credit or debit a user's balance with a reason (a ledger entry of kind adjustment)",
-    params: ZIdParams, body: ZAdjustmentRequest, response: ZLedgerEntry, status: 201, errors: ["NOT_FOUND", "BALANCE_LIMIT"],
+    params: ZIdParams,
+    body: ZAdjustmentRequest,
+    response: ZLedgerEntry,
+    status: 201,
+    errors: ["NOT_FOUND", "BALANCE_LIMIT"],
   }),
   billingInvariant: endpoint({
-    method: "GET", path: "/api/v1/admin/billing/invariant", auth: "admin", tag: "Billing",
-    summary: "Checks that every user's balance equals the sum of their ledger entries", response: ZInvariantReport,
+    method: "GET",
+    path: "/api/v1/admin/billing/invariant",
+    auth: "admin",
+    tag: "Billing",
+    summary: "Checks that every user's balance equals the sum of their ledger entries",
+    response: ZInvariantReport,
   }),
   revenue: endpoint({
-    method: "GET", path: "/api/v1/admin/billing/revenue", auth: "admin", tag: "Billing",
-    summary: "Usage revenue (net of refunds) and recharges per day (cut at the viewer's midnight: utcOffset), and usage per spec (default: the last 30 days)", query: ZRevenueQuery, response: ZRevenue,
+    method: "GET",
+    path: "/api/v1/admin/billing/revenue",
+    auth: "admin",
+    tag: "Billing",
+    summary: "Usage revenue (net of refunds) and recharges per day (cut at the viewer's midnight: utcOffset), and usage per spec (default: the last 30 days)",
+    query: ZRevenueQuery,
+    response: ZRevenue,
   }),
   adminStats: endpoint({
-    method: "GET", path: "/api/v1/admin/stats", auth: "admin", tag: "Billing",
-    summary: "Platform statistics: users, instances by status, nodes, GPUs, revenue", response: ZAdminStats,
+    method: "GET",
+    path: "/api/v1/admin/stats",
+    auth: "admin",
+    tag: "Billing",
+    summary: "Platform statistics: users, instances by status, nodes, GPUs, revenue",
+    response: ZAdminStats,
   }),
   createRechargeCodes: endpoint({
-    method: "POST", path: "/api/v1/recharge/codes", auth: "admin", tag: "Recharge",
-    summary: "Generates a batch of recharge codes; the codes are in this response only", body: ZCreateCodesRequest, response: ZCreatedCodes, status: 201,
+    method: "POST",
+    path: "/api/v1/recharge/codes",
+    auth: "admin",
+    tag: "Recharge",
+    summary: "Generates a batch of recharge codes; the codes are in this response only",
+    body: ZCreateCodesRequest,
+    response: ZCreatedCodes,
+    status: 201,
   }),
   listRechargeBatches: endpoint({
-    method: "GET", path: "/api/v1/recharge/batches", auth: "admin", tag: "Recharge",
-    summary: "Recharge-code batches with their usage, newest first", query: ZPageQuery, response: ZPage(ZRechargeBatch),
+    method: "GET",
+    path: "/api/v1/recharge/batches",
+    auth: "admin",
+    tag: "Recharge",
+    summary: "Recharge-code batches with their usage, newest first",
+    query: ZPageQuery,
+    response: ZPage(ZRechargeBatch),
   }),
   listBatchCodes: endpoint({
-    method: "GET", path: "/api/v1/recharge/batches/{id}/codes", auth: "admin", tag: "Recharge",
-    summary: "A batch's codes (hint, uses, status)", params: ZIdParams, query: ZCodeStatusQuery, response: ZPage(ZRechargeCode), errors: ["NOT_FOUND"],
+    method: "GET",
+    path: "/api/v1/recharge/batches/{id}/codes",
+    auth: "admin",
+    tag: "Recharge",
+    summary: "A batch's codes (hint, uses, status)",
+    params: ZIdParams,
+    query: ZCodeStatusQuery,
+    response: ZPage(ZRechargeCode),
+    errors: ["NOT_FOUND"],
   }),
   disableRechargeBatch: endpoint({
-    method: "POST", path: "/api/v1/recharge/batches/{id}/disable", auth: "admin", tag: "Recharge",
-    summary: "Disables every code of a batch (idempotent)", params: ZIdParams, response: ZRechargeBatch, errors: ["NOT_FOUND"],
+    method: "POST",
+    path: "/api/v1/recharge/batches/{id}/disable",
+    auth: "admin",
+    tag: "Recharge",
+    summary: "Disables every code of a batch (idempotent)",
+    params: ZIdParams,
+    response: ZRechargeBatch,
+    errors: ["NOT_FOUND"],
   }),
   disableRechargeCode: endpoint({
-    method: "POST", path: "/api/v1/recharge/codes/{id}/disable", auth: "admin", tag: "Recharge",
-    summary: "Disables one code (idempotent)", params: ZIdParams, response: ZRechargeCode, errors: ["NOT_FOUND"],
+    method: "POST",
+    path: "/api/v1/recharge/codes/{id}/disable",
+    auth: "admin",
+    tag: "Recharge",
+    summary: "Disables one code (idempotent)",
+    params: ZIdParams,
+    response: ZRechargeCode,
+    errors: ["NOT_FOUND"],
   }),
   redeemRechargeCode: endpoint({
-    method: "POST", path: "/api/v1/recharge/redeem", auth: "user", tag: "Recharge",
-    summary: "Redeems a recharge code into my balance", body: ZRedeemRequest, response: ZRedeemResult,
-    errors: ["RECHARGE_CODE_UNKNOWN", "RECHARGE_CODE_EXPIRED", "RECHARGE_CODE_USED_UP", "RECHARGE_CODE_DISABLED", "RECHARGE_CODE_REDEEMED", "REDEEM_LOCKED", "BALANCE_LIMIT"],
+    method: "POST",
+    path: "/api/v1/recharge/redeem",
+    auth: "user",
+    tag: "Recharge",
+    summary: "Redeems a recharge code into my balance",
+    body: ZRedeemRequest,
+    response: ZRedeemResult,
+    errors: [
+      "RECHARGE_CODE_UNKNOWN",
+      "RECHARGE_CODE_EXPIRED",
+      "RECHARGE_CODE_USED_UP",
+      "RECHARGE_CODE_DISABLED",
+      "RECHARGE_CODE_REDEEMED",
+      "REDEEM_LOCKED",
+      "BALANCE_LIMIT",
+    ],
   }),
   listRechargeRecords: endpoint({
-    method: "GET", path: "/api/v1/recharge/records", auth: "user", tag: "Recharge",
-    summary: "My redeemed codes, newest first", query: ZPageQuery, response: ZPage(ZRechargeRecord),
+    method: "GET",
+    path: "/api/v1/recharge/records",
+    auth: "user",
+    tag: "Recharge",
+    summary: "My redeemed codes, newest first",
+    query: ZPageQuery,
+    response: ZPage(ZRechargeRecord),
   }),
 };

@@ -27,9 +27,7 @@ export function ZPage<T extends z.ZodType>(item: T) {
 export type TPage<T> = { items: T[]; total: number; page: number; pageSize: number };
 
 /** Query-string booleans: "true"/"false" (and 1/0). */
-export const ZQueryBool = z
-  .enum(["true", "false", "1", "0"])
-  .transform((v) => v === "true" || v === "1");
+export const ZQueryBool = z.enum(["true", "false", "1", "0"]).transform((v) => v === "true" || v === "1");
 
 export const ZErrorBody = z.object({
   error: z.object({
@@ -50,7 +48,4 @@ export const ZUsername = z
 
 export const ZEmail = z.string().trim().toLowerCase().max(254).pipe(z.email("must be a valid email address"));
 
-export const ZPassword = z
-  .string()
-  .min(8, "must be at least 8 characters")
-  .max(128, "must be at most 128 characters");
+export const ZPassword = z.string().min(8, "must be at least 8 characters").max(128, "must be at most 128 characters");

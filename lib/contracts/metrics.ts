@@ -11,7 +11,12 @@ export const ZMetricsQuery = z
     from: ZTime.optional(),
     to: ZTime.optional(),
     /** Seconds per point; raised so that a range has at most 2000 points. */
-    step: z.coerce.number({ error: "must be a number" }).int("must be a whole number").min(1, "must be at least 1").max(86_400, "must be at most 86400").optional(),
+    step: z.coerce
+      .number({ error: "must be a number" })
+      .int("must be a whole number")
+      .min(1, "must be at least 1")
+      .max(86_400, "must be at most 86400")
+      .optional(),
   })
   .refine((q) => !q.from || !q.to || Date.parse(q.from) < Date.parse(q.to), { message: "must be after from", path: ["to"] });
 export type TMetricsQuery = z.infer<typeof ZMetricsQuery>;
@@ -62,7 +67,13 @@ export const ZGpuOverview = z.object({
   memoryUsedMb: z.number(),
   memoryTotalMb: z.number(),
   /** Per node and GPU, the latest utilization (for heatmaps). */
-  heat: z.array(z.object({ nodeId: z.string(), nodeName: z.string(), gpus: z.array(z.object({ index: z.number().int(), utilization: z.number().nullable(), held: z.boolean() })) })),
+  heat: z.array(
+    z.object({
+      nodeId: z.string(),
+      nodeName: z.string(),
+      gpus: z.array(z.object({ index: z.number().int(), utilization: z.number().nullable(), held: z.boolean() })),
+    }),
+  ),
 });
 export type TGpuOverview = z.infer<typeof ZGpuOverview>;
 
@@ -95,17 +106,33 @@ export type TInstanceMetrics = z.infer<typeof ZInstanceMetrics>;
 
 export const metricsEndpoints = {
   instanceMetrics: endpoint({
-    method: "GET", path: "/api/v1/instances/{id}/metrics", auth: "user", tag: "Metrics",
+    method: "GET",
+    path: "/api/v1/instances/{id}/metrics",
+    auth: "user",
+    tag: "Metrics",
     summary: "Container stats and GPU history of an instance (sampled while it runs; raw for 24 h, then one-minute averages for 30 days), bucketed by step",
-    params: ZIdParams, query: ZMetricsQuery, response: ZInstanceMetrics, errors: ["NOT_FOUND"],
+    params: ZIdParams,
+    query: ZMetricsQuery,
+    response: ZInstanceMetrics,
+    errors: ["NOT_FOUND"],
   }),
   nodeMetrics: endpoint({
-    method: "GET", path: "/api/v1/nodes/{id}/metrics", auth: "admin", tag: "Metrics",
+    method: "GET",
+    path: "/api/v1/nodes/{id}/metrics",
+    auth: "admin",
+    tag: "Metrics",
     summary: "GPU telemetry of a node over time: raw samples (last 24 h) and one-minute averages (30 days), bucketed by step",
-    params: ZIdParams, query: ZMetricsQuery, response: ZNodeMetrics, errors: ["NOT_FOUND"],
+    params: ZIdParams,
+    query: ZMetricsQuery,
+    response: ZNodeMetrics,
+    errors: ["NOT_FOUND"],
   }),
   gpuOverview: endpoint({
-    method: "GET", path: "/api/v1/gpu/overview", auth: "admin", tag: "Metrics",
-    summary: "Cluster overview: nodes, GPUs busy/idle, running instances, utilization and GPU memory", response: ZGpuOverview,
+    method: "GET",
+    path: "/api/v1/gpu/overview",
+    auth: "admin",
+    tag: "Metrics",
+    summary: "Cluster overview: nodes, GPUs busy/idle, running instances, utilization and GPU memory",
+    response: ZGpuOverview,
   }),
 };

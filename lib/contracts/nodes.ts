@@ -9,7 +9,21 @@ import { ZFreeCapacity } from "./specs";
 // them (null); responses only say whether each is set. Admin only.
 
 /** Where a bind-mounted library must never come from: system trees, secrets, Docker's own state, homes. */
-const FORBIDDEN_BIND_TREES = ["/proc", "/sys", "/dev", "/run", "/var/run", "/var/lib/docker", "/var/lib/containerd", "/etc", "/root", "/home", "/boot", "/tmp", "/var/tmp"];
+const FORBIDDEN_BIND_TREES = [
+  "/proc",
+  "/sys",
+  "/dev",
+  "/run",
+  "/var/run",
+  "/var/lib/docker",
+  "/var/lib/containerd",
+  "/etc",
+  "/root",
+  "/home",
+  "/boot",
+  "/tmp",
+  "/var/tmp",
+];
 /** Directories too broad to bind (everything below them is fine, e.g. /usr/local/vgpu). */
 const FORBIDDEN_BIND_EXACT = ["/", "/usr", "/usr/lib", "/usr/local", "/lib", "/lib64", "/bin", "/sbin", "/opt", "/var", "/var/lib", "/srv", "/mnt", "/media"];
 
@@ -28,7 +42,12 @@ export type TNodeStatus = z.infer<typeof ZNodeStatus>;
 const text = (max: number) => z.string().trim().max(max, `must be at most ${max} characters`);
 const optional = <T extends z.ZodType>(s: T) => s.nullable().optional();
 const whole = (max: number) => z.number().int("must be a whole number").min(0, "must not be negative").max(max, `must be at most ${max}`);
-const pem = (kind: string) => z.string().trim().max(20_000).refine((v) => v.includes(`-----BEGIN`) && v.includes(kind), `must be a PEM ${kind.toLowerCase()}`);
+const pem = (kind: string) =>
+  z
+    .string()
+    .trim()
+    .max(20_000)
+    .refine((v) => v.includes(`-----BEGIN`) && v.includes(kind), `must be a PEM ${kind.toLowerCase()}`);
 const secret = z.string().max(20_000).min(1, "must not be empty");
 
 export const ZDockerAddress = z
@@ -53,7 +72,9 @@ const nodeFields = {
   gpuName: optional(text(100)),
   gpuCount: whole(64),
   gpuMemoryGb: whole(1024),
-  hamiCorePath: optional(text(512).refine(isSafeHamiPath, "must be an absolute path to HAMi-core's directory or libvgpu.so (plain characters, no .., not a system directory)")),
+  hamiCorePath: optional(
+    text(512).refine(isSafeHamiPath, "must be an absolute path to HAMi-core's directory or libvgpu.so (plain characters, no .., not a system directory)"),
+  ),
   dockerAddress: ZDockerAddress,
   useTls: z.boolean(),
   caCert: optional(pem("CERTIFICATE")),
@@ -106,15 +127,19 @@ export const ZCreateNodeRequest = z
     isListed: nodeFields.isListed.default(true),
   })
   .strict()
-  .superRefine((n, ctx) =>
-    nodeIssues({ ...n, hasClientKey: !!n.clientKey, hasSshCredential: !!(n.sshPassword || n.sshPrivateKey) }).forEach((i) =>
-      ctx.addIssue({ code: "custom", path: [i.path], message: i.message }),
-    ),
-  );
+  .superRefine((n, ctx) => {
+    for (const i of nodeIssues({ ...n, hasClientKey: !!n.clientKey, hasSshCredential: !!(n.sshPassword || n.sshPrivateKey) })) {
+      ctx.addIssue({ code: "custom", path: [i.path], message: i.message });
+    }
+  });
 export type TCreateNodeRequest = z.infer<typeof ZCreateNodeRequest>;
 
 export const ZUpdateNodeRequest = z
-  .object(Object.fromEntries(Object.entries(nodeFields).map(([k, v]) => [k, v.optional()])) as { [K in keyof typeof nodeFields]: z.ZodOptional<(typeof nodeFields)[K]> })
+  .object(
+    Object.fromEntries(Object.entries(nodeFields).map(([k, v]) => [k, v.optional()])) as {
+      [K in keyof typeof nodeFields]: z.ZodOptional<(typeof nodeFields)[K]>;
+    },
+  )
   .strict();
 export type TUpdateNodeRequest = z.infer<typeof ZUpdateNodeRequest>;
 
@@ -215,40 +240,94 @@ export const ZLocalNodeOffer = z.object({
 
 export const nodesEndpoints = {
   listNodes: endpoint({
-    method: "GET", path: "/api/v1/nodes", auth: "admin", tag: "Nodes",
-    summary: "Compute nodes with status and free capacity", query: ZNodeQuery, response: ZPage(ZNode),
+    method: "GET",
+    path: "/api/v1/nodes",
+    auth: "admin",
+    tag: "Nodes",
+    summary: "Compute nodes with status and free capacity",
+    query: ZNodeQuery,
+    response: ZPage(ZNode),
   }),
   createNode: endpoint({
-    method: "POST", path: "/api/v1/nodes", auth: "admin", tag: "Nodes",
-    summary: "Add a node (secrets are encrypted at rest and never answered)", body: ZCreateNodeRequest, response: ZNode, status: 201, errors: ["CONFLICT"],
+    method: "POST",
+    path: "/api/v1/nodes",
+    auth: "admin",
+    tag: "Nodes",
+    summary: "Add a node (secrets are encrypted at rest and never answered)",
+    body: ZCreateNodeRequest,
+    response: ZNode,
+    status: 201,
+    errors: ["CONFLICT"],
   }),
   getNode: endpoint({
-    method: "GET", path: "/api/v1/nodes/{id}", auth: "admin", tag: "Nodes",
-    summary: "One node", params: ZIdParams, response: ZNode, errors: ["NOT_FOUND"],
+    method: "GET",
+    path: "/api/v1/nodes/{id}",
+    auth: "admin",
+    tag: "Nodes",
+    summary: "One node",
+    params: ZIdParams,
+    response: ZNode,
+    errors: ["NOT_FOUND"],
   }),
   updateNode: endpoint({
-    method: "PATCH", path: "/api/v1/nodes/{id}", auth: "admin", tag: "Nodes",
-    summary: "Change a node; a secret given as null is cleared, an absent one kept", params: ZIdParams, body: ZUpdateNodeRequest, response: ZNode, errors: ["NOT_FOUND", "CONFLICT"],
+    method: "PATCH",
+    path: "/api/v1/nodes/{id}",
+    auth: "admin",
+    tag: "Nodes",
+    summary: "Change a node; a secret given as null is cleared, an absent one kept",
+    params: ZIdParams,
+    body: ZUpdateNodeRequest,
+    response: ZNode,
+    errors: ["NOT_FOUND", "CONFLICT"],
   }),
   deleteNode: endpoint({
-    method: "DELETE", path: "/api/v1/nodes/{id}", auth: "admin", tag: "Nodes",
-    summary: "Delete a node (409 while instances are on it)", params: ZIdParams, status: 204, errors: ["NOT_FOUND", "CONFLICT"],
+    method: "DELETE",
+    path: "/api/v1/nodes/{id}",
+    auth: "admin",
+    tag: "Nodes",
+    summary: "Delete a node (409 while instances are on it)",
+    params: ZIdParams,
+    status: 204,
+    errors: ["NOT_FOUND", "CONFLICT"],
   }),
   testNode: endpoint({
-    method: "POST", path: "/api/v1/nodes/{id}/test", auth: "admin", tag: "Nodes",
+    method: "POST",
+    path: "/api/v1/nodes/{id}/test",
+    auth: "admin",
+    tag: "Nodes",
     summary: "Check Docker (and TLS), SSH login and host key, nvidia-smi and HAMi-core; answers each check and the detected facts",
-    params: ZIdParams, response: ZNodeTest, errors: ["NOT_FOUND"],
+    params: ZIdParams,
+    response: ZNodeTest,
+    errors: ["NOT_FOUND"],
   }),
   trustHostKey: endpoint({
-    method: "POST", path: "/api/v1/nodes/{id}/ssh-host-key", auth: "admin", tag: "Nodes",
-    summary: "Trust the SSH host key a node now presents (after a legitimate change)", params: ZIdParams, body: ZTrustHostKeyRequest, response: ZNode, errors: ["NOT_FOUND"],
+    method: "POST",
+    path: "/api/v1/nodes/{id}/ssh-host-key",
+    auth: "admin",
+    tag: "Nodes",
+    summary: "Trust the SSH host key a node now presents (after a legitimate change)",
+    params: ZIdParams,
+    body: ZTrustHostKeyRequest,
+    response: ZNode,
+    errors: ["NOT_FOUND"],
   }),
   nodeEvents: endpoint({
-    method: "GET", path: "/api/v1/nodes/{id}/events", auth: "admin", tag: "Nodes",
-    summary: "The node's online/offline history, newest first", params: ZIdParams, query: ZPageQuery, response: ZPage(ZNodeStatusEvent), errors: ["NOT_FOUND"],
+    method: "GET",
+    path: "/api/v1/nodes/{id}/events",
+    auth: "admin",
+    tag: "Nodes",
+    summary: "The node's online/offline history, newest first",
+    params: ZIdParams,
+    query: ZPageQuery,
+    response: ZPage(ZNodeStatusEvent),
+    errors: ["NOT_FOUND"],
   }),
   localNode: endpoint({
-    method: "GET", path: "/api/v1/nodes/local", auth: "admin", tag: "Nodes",
-    summary: "Whether this machine's Docker socket exists and could be added as a node", response: ZLocalNodeOffer,
+    method: "GET",
+    path: "/api/v1/nodes/local",
+    auth: "admin",
+    tag: "Nodes",
+    summary: "Whether this machine's Docker socket exists and could be added as a node",
+    response: ZLocalNodeOffer,
   }),
 };

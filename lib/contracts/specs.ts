@@ -4,7 +4,8 @@ import { endpoint } from "./endpoint";
 
 // Product specs: what a user buys (GPUs, CPU, memory, disks) and its price per hour.
 
-const count = (max: number) => z.number({ error: "must be a whole number" }).int("must be a whole number").min(0, "must not be negative").max(max, `must be at most ${max}`);
+const count = (max: number) =>
+  z.number({ error: "must be a whole number" }).int("must be a whole number").min(0, "must not be negative").max(max, `must be at most ${max}`);
 
 const specFields = {
   name: z.string().trim().min(1, "is required").max(100, "must be at most 100 characters"),
@@ -46,11 +47,17 @@ export const ZCreateSpecRequest = z
     isListed: specFields.isListed.default(true),
   })
   .strict()
-  .superRefine((s, ctx) => specIssues(s).forEach((i) => ctx.addIssue({ code: "custom", path: [i.path], message: i.message })));
+  .superRefine((s, ctx) => {
+    for (const i of specIssues(s)) ctx.addIssue({ code: "custom", path: [i.path], message: i.message });
+  });
 export type TCreateSpecRequest = z.infer<typeof ZCreateSpecRequest>;
 
 export const ZUpdateSpecRequest = z
-  .object(Object.fromEntries(Object.entries(specFields).map(([k, v]) => [k, v.optional()])) as { [K in keyof typeof specFields]: z.ZodOptional<(typeof specFields)[K]> })
+  .object(
+    Object.fromEntries(Object.entries(specFields).map(([k, v]) => [k, v.optional()])) as {
+      [K in keyof typeof specFields]: z.ZodOptional<(typeof specFields)[K]>;
+    },
+  )
   .strict();
 export type TUpdateSpecRequest = z.infer<typeof ZUpdateSpecRequest>;
 
@@ -102,28 +109,63 @@ export type TSpecNode = z.infer<typeof ZSpecNode>;
 
 export const specsEndpoints = {
   listSpecs: endpoint({
-    method: "GET", path: "/api/v1/specs", auth: "user", tag: "Specs",
-    summary: "Specs with how many nodes could host one now (users: listed ones)", query: ZSpecQuery, response: ZPage(ZSpec),
+    method: "GET",
+    path: "/api/v1/specs",
+    auth: "user",
+    tag: "Specs",
+    summary: "Specs with how many nodes could host one now (users: listed ones)",
+    query: ZSpecQuery,
+    response: ZPage(ZSpec),
   }),
   createSpec: endpoint({
-    method: "POST", path: "/api/v1/specs", auth: "admin", tag: "Specs",
-    summary: "Add a spec", body: ZCreateSpecRequest, response: ZSpec, status: 201,
+    method: "POST",
+    path: "/api/v1/specs",
+    auth: "admin",
+    tag: "Specs",
+    summary: "Add a spec",
+    body: ZCreateSpecRequest,
+    response: ZSpec,
+    status: 201,
   }),
   getSpec: endpoint({
-    method: "GET", path: "/api/v1/specs/{id}", auth: "user", tag: "Specs",
-    summary: "One spec (users: listed only)", params: ZIdParams, response: ZSpec, errors: ["NOT_FOUND"],
+    method: "GET",
+    path: "/api/v1/specs/{id}",
+    auth: "user",
+    tag: "Specs",
+    summary: "One spec (users: listed only)",
+    params: ZIdParams,
+    response: ZSpec,
+    errors: ["NOT_FOUND"],
   }),
   updateSpec: endpoint({
-    method: "PATCH", path: "/api/v1/specs/{id}", auth: "admin", tag: "Specs",
-    summary: "Change a spec (running instances keep the price they were launched at)", params: ZIdParams, body: ZUpdateSpecRequest, response: ZSpec, errors: ["NOT_FOUND"],
+    method: "PATCH",
+    path: "/api/v1/specs/{id}",
+    auth: "admin",
+    tag: "Specs",
+    summary: "Change a spec (running instances keep the price they were launched at)",
+    params: ZIdParams,
+    body: ZUpdateSpecRequest,
+    response: ZSpec,
+    errors: ["NOT_FOUND"],
   }),
   deleteSpec: endpoint({
-    method: "DELETE", path: "/api/v1/specs/{id}", auth: "admin", tag: "Specs",
-    summary: "Delete a spec (409 while instances use it)", params: ZIdParams, status: 204, errors: ["NOT_FOUND", "CONFLICT"],
+    method: "DELETE",
+    path: "/api/v1/specs/{id}",
+    auth: "admin",
+    tag: "Specs",
+    summary: "Delete a spec (409 while instances use it)",
+    params: ZIdParams,
+    status: 204,
+    errors: ["NOT_FOUND", "CONFLICT"],
   }),
   specNodes: endpoint({
-    method: "GET", path: "/api/v1/specs/{id}/nodes", auth: "user", tag: "Specs",
+    method: "GET",
+    path: "/api/v1/specs/{id}/nodes",
+    auth: "user",
+    tag: "Specs",
     summary: "Nodes that could host one instance of this spec right now, with their free capacity",
-    params: ZIdParams, response: z.object({ items: z.array(ZSpecNode) }), errors: ["NOT_FOUND"],
+    params: ZIdParams,
+    response: z.object({ items: z.array(ZSpecNode) }),
+    errors: ["NOT_FOUND"],
   }),
 };

@@ -28,16 +28,31 @@ export const ZCreatedApiToken = ZApiToken.extend({ token: z.string() });
 
 export const tokensEndpoints = {
   listTokens: endpoint({
-    method: "GET", path: "/api/v1/users/me/tokens", auth: "user", tag: "Users",
-    summary: "My API tokens (never their secrets)", response: z.object({ items: z.array(ZApiToken) }),
+    method: "GET",
+    path: "/api/v1/users/me/tokens",
+    auth: "user",
+    tag: "Users",
+    summary: "My API tokens (never their secrets)",
+    response: z.object({ items: z.array(ZApiToken) }),
   }),
   createToken: endpoint({
-    method: "POST", path: "/api/v1/users/me/tokens", auth: "user", tag: "Users",
+    method: "POST",
+    path: "/api/v1/users/me/tokens",
+    auth: "user",
+    tag: "Users",
     summary: "Create an API token; the secret is in this response only",
-    body: ZCreateApiTokenRequest, response: ZCreatedApiToken, status: 201,
+    body: ZCreateApiTokenRequest,
+    response: ZCreatedApiToken,
+    status: 201,
   }),
   revokeToken: endpoint({
-    method: "DELETE", path: "/api/v1/users/me/tokens/{id}", auth: "user", tag: "Users",
-    summary: "Revoke one of my API tokens", params: ZIdParams, status: 204, errors: ["NOT_FOUND"],
+    method: "DELETE",
+    path: "/api/v1/users/me/tokens/{id}",
+    auth: "user",
+    tag: "Users",
+    summary: "Revoke one of my API tokens",
+    params: ZIdParams,
+    status: 204,
+    errors: ["NOT_FOUND"],
   }),
 };

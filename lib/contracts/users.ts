@@ -48,9 +48,7 @@ export const ZAdminUserQuery = ZPageQuery.extend({
   isActive: ZQueryBool.optional(),
 });
 
-export const ZAdminCreateUserRequest = z
-  .object({ username: ZUsername, email: ZEmail, password: ZPassword, role: ZRole.default("user") })
-  .strict();
+export const ZAdminCreateUserRequest = z.object({ username: ZUsername, email: ZEmail, password: ZPassword, role: ZRole.default("user") }).strict();
 export type TAdminCreateUserRequest = z.infer<typeof ZAdminCreateUserRequest>;
 
 export const ZAdminUpdateUserRequest = z
@@ -61,30 +59,62 @@ export type TAdminUpdateUserRequest = z.infer<typeof ZAdminUpdateUserRequest>;
 
 export const usersEndpoints = {
   getMe: endpoint({
-    method: "GET", path: "/api/v1/users/me", auth: "user", tag: "Users",
-    summary: "The signed-in user's profile", response: ZUserProfile,
+    method: "GET",
+    path: "/api/v1/users/me",
+    auth: "user",
+    tag: "Users",
+    summary: "The signed-in user's profile",
+    response: ZUserProfile,
   }),
   updateMe: endpoint({
-    method: "PATCH", path: "/api/v1/users/me", auth: "user", tag: "Users",
-    summary: "Change nickname or email", body: ZUpdateMeRequest, response: ZUserProfile, errors: ["CONFLICT"],
+    method: "PATCH",
+    path: "/api/v1/users/me",
+    auth: "user",
+    tag: "Users",
+    summary: "Change nickname or email",
+    body: ZUpdateMeRequest,
+    response: ZUserProfile,
+    errors: ["CONFLICT"],
   }),
   changePassword: endpoint({
-    method: "POST", path: "/api/v1/users/me/password", auth: "user", tag: "Users",
+    method: "POST",
+    path: "/api/v1/users/me/password",
+    auth: "user",
+    tag: "Users",
     summary: "Change the password; ends every other session and token",
-    body: ZChangePasswordRequest, response: ZChangePasswordResponse, errors: ["INVALID_CREDENTIALS"],
+    body: ZChangePasswordRequest,
+    response: ZChangePasswordResponse,
+    errors: ["INVALID_CREDENTIALS"],
   }),
   adminListUsers: endpoint({
-    method: "GET", path: "/api/v1/admin/users", auth: "admin", tag: "Admin",
-    summary: "List users (search by username, email or nickname)", query: ZAdminUserQuery, response: ZPage(ZUserProfile),
+    method: "GET",
+    path: "/api/v1/admin/users",
+    auth: "admin",
+    tag: "Admin",
+    summary: "List users (search by username, email or nickname)",
+    query: ZAdminUserQuery,
+    response: ZPage(ZUserProfile),
   }),
   adminCreateUser: endpoint({
-    method: "POST", path: "/api/v1/admin/users", auth: "admin", tag: "Admin",
+    method: "POST",
+    path: "/api/v1/admin/users",
+    auth: "admin",
+    tag: "Admin",
     summary: "Create an account (also when self-registration is off)",
-    body: ZAdminCreateUserRequest, response: ZUserProfile, status: 201, errors: ["CONFLICT"],
+    body: ZAdminCreateUserRequest,
+    response: ZUserProfile,
+    status: 201,
+    errors: ["CONFLICT"],
   }),
   adminUpdateUser: endpoint({
-    method: "PATCH", path: "/api/v1/admin/users/{id}", auth: "admin", tag: "Admin",
+    method: "PATCH",
+    path: "/api/v1/admin/users/{id}",
+    auth: "admin",
+    tag: "Admin",
     summary: "Change a user's role or active flag; ends the user's sessions and tokens",
-    params: ZIdParams, body: ZAdminUpdateUserRequest, response: ZUserProfile, errors: ["NOT_FOUND", "CONFLICT"],
+    params: ZIdParams,
+    body: ZAdminUpdateUserRequest,
+    response: ZUserProfile,
+    errors: ["NOT_FOUND", "CONFLICT"],
   }),
 };

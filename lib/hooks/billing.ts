@@ -46,7 +46,8 @@ export function useRedeem() {
 export function useAdjust() {
   const moved = useMoneyMoved();
   return useMutation({
-    mutationFn: ({ userId, ...body }: { userId: string; amountCents: number; reason: string; idempotencyKey?: string }) => call(api.createAdjustment, { params: { id: userId }, body }),
+    mutationFn: ({ userId, ...body }: { userId: string; amountCents: number; reason: string; idempotencyKey?: string }) =>
+      call(api.createAdjustment, { params: { id: userId }, body }),
     onSuccess: moved,
   });
 }
@@ -56,7 +57,11 @@ export function useAdjust() {
 /** Revenue per day at the browser's own midnight. */
 export function useRevenue(q: { from?: string; to?: string }) {
   const utcOffset = -new Date().getTimezoneOffset();
-  return useQuery({ queryKey: billingKeys.revenue({ ...q, utcOffset }), queryFn: () => call(api.revenue, { query: { ...q, utcOffset } }), refetchInterval: 60_000 });
+  return useQuery({
+    queryKey: billingKeys.revenue({ ...q, utcOffset }),
+    queryFn: () => call(api.revenue, { query: { ...q, utcOffset } }),
+    refetchInterval: 60_000,
+  });
 }
 
 export function useAdminStats(enabled: boolean) {
@@ -86,10 +91,16 @@ export function useCreateCodes() {
 
 export function useDisableBatch() {
   const qc = useQueryClient();
-  return useMutation({ mutationFn: (id: string) => call(api.disableRechargeBatch, { params: { id } }), onSuccess: () => qc.invalidateQueries({ queryKey: billingKeys.all }) });
+  return useMutation({
+    mutationFn: (id: string) => call(api.disableRechargeBatch, { params: { id } }),
+    onSuccess: () => qc.invalidateQueries({ queryKey: billingKeys.all }),
+  });
 }
 
 export function useDisableCode() {
   const qc = useQueryClient();
-  return useMutation({ mutationFn: (id: string) => call(api.disableRechargeCode, { params: { id } }), onSuccess: () => qc.invalidateQueries({ queryKey: billingKeys.all }) });
+  return useMutation({
+    mutationFn: (id: string) => call(api.disableRechargeCode, { params: { id } }),
+    onSuccess: () => qc.invalidateQueries({ queryKey: billingKeys.all }),
+  });
 }

@@ -27,7 +27,10 @@ export function useSaveImage() {
 
 export function useDeleteImage() {
   const qc = useQueryClient();
-  return useMutation({ mutationFn: (id: string) => call(api.deleteImage, { params: { id } }), onSuccess: () => qc.invalidateQueries({ queryKey: imageKeys.all }) });
+  return useMutation({
+    mutationFn: (id: string) => call(api.deleteImage, { params: { id } }),
+    onSuccess: () => qc.invalidateQueries({ queryKey: imageKeys.all }),
+  });
 }
 
 export function useImagePresence(id: string | null) {
@@ -55,8 +58,7 @@ export async function pullImage(imageId: string, nodeId: string, onEvent: (e: TP
     const { value, done } = await reader.read();
     if (done) break;
     buffer += value;
-    let nl: number;
-    while ((nl = buffer.indexOf("\n")) >= 0) {
+    for (let nl = buffer.indexOf("\n"); nl >= 0; nl = buffer.indexOf("\n")) {
       const line = buffer.slice(0, nl);
       buffer = buffer.slice(nl + 1);
       const parsed = ZPullEvent.safeParse(JSON.parse(line));
@@ -84,7 +86,10 @@ export function useSaveSpec() {
 
 export function useDeleteSpec() {
   const qc = useQueryClient();
-  return useMutation({ mutationFn: (id: string) => call(api.deleteSpec, { params: { id } }), onSuccess: () => qc.invalidateQueries({ queryKey: specKeys.all }) });
+  return useMutation({
+    mutationFn: (id: string) => call(api.deleteSpec, { params: { id } }),
+    onSuccess: () => qc.invalidateQueries({ queryKey: specKeys.all }),
+  });
 }
 
 /** Nodes that could host one instance of the spec now, with their free capacity. */

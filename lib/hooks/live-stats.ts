@@ -47,7 +47,8 @@ export function useLiveStats(ids: string[], enabled: boolean): LiveStats {
     const socket = io("/stats", { path: "/socket.io", transports: ["websocket"], withCredentials: true });
     const set = (id: string, s: Partial<Subscription>) => setSubs((all) => ({ ...all, [id]: { ...(all[id] ?? IDLE), ...s } }));
     socket.on("connect", () => {
-      for (const id of watched) socket.emit("subscribe", { instanceId: id }, (r: Ack) => set(id, { live: !!r.ok, error: r.error?.message ?? null, gpuTelemetry: !!r.gpuTelemetry }));
+      for (const id of watched)
+        socket.emit("subscribe", { instanceId: id }, (r: Ack) => set(id, { live: !!r.ok, error: r.error?.message ?? null, gpuTelemetry: !!r.gpuTelemetry }));
     });
     socket.on("disconnect", () => setSubs((all) => Object.fromEntries(Object.entries(all).map(([id, s]) => [id, { ...s, live: false }]))));
     socket.on("stats", (sample: TInstanceStats & { instanceId: string }) => {

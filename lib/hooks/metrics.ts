@@ -16,7 +16,11 @@ const HISTORY_POINTS = 300;
 /** from/to/step for the last `rangeSec` seconds, at most HISTORY_POINTS points and no finer than `minStep`. */
 export function rangeQuery(rangeSec: number, minStep: number) {
   const now = Date.now();
-  return { from: new Date(now - rangeSec * 1000).toISOString(), to: new Date(now).toISOString(), step: Math.max(minStep, Math.ceil(rangeSec / HISTORY_POINTS)) };
+  return {
+    from: new Date(now - rangeSec * 1000).toISOString(),
+    to: new Date(now).toISOString(),
+    step: Math.max(minStep, Math.ceil(rangeSec / HISTORY_POINTS)),
+  };
 }
 
 /** A node's GPU telemetry over the last `rangeSec`: raw samples within a day, one-minute averages beyond. */

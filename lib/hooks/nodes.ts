@@ -18,7 +18,11 @@ export function useNode(id: string | null) {
 }
 
 export function useNodeEvents(id: string | null) {
-  return useQuery({ queryKey: nodeKeys.events(id ?? ""), queryFn: () => call(api.nodeEvents, { params: { id: id! }, query: { page: 1, pageSize: 20 } }), enabled: !!id });
+  return useQuery({
+    queryKey: nodeKeys.events(id ?? ""),
+    queryFn: () => call(api.nodeEvents, { params: { id: id! }, query: { page: 1, pageSize: 20 } }),
+    enabled: !!id,
+  });
 }
 
 export function useLocalNodeOffer() {

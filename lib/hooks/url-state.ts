@@ -39,11 +39,15 @@ export function useUrlState<T extends Record<string, Value>>(defaults: T): [T, (
   const pathname = usePathname();
   // `defaults` is a literal at each call site: its content is what matters.
   const key = JSON.stringify(defaults);
-  // eslint-disable-next-line react-hooks/exhaustive-deps
+  // biome-ignore lint/correctness/useExhaustiveDependencies: `key` stands for `defaults`
   const state = useMemo(() => parseQuery(params, defaults), [params, key]);
+  // biome-ignore lint/correctness/useExhaustiveDependencies: `key` stands for `defaults`
   const set = useCallback(
-    (update: (prev: T) => T) => router.replace(`${pathname}${toQuery(update(parseQuery(new URLSearchParams(window.location.search), defaults)), defaults, new URLSearchParams(window.location.search))}`, { scroll: false }),
-    // eslint-disable-next-line react-hooks/exhaustive-deps
+    (update: (prev: T) => T) =>
+      router.replace(
+        `${pathname}${toQuery(update(parseQuery(new URLSearchParams(window.location.search), defaults)), defaults, new URLSearchParams(window.location.search))}`,
+        { scroll: false },
+      ),
     [router, pathname, key],
   );
   return [state, set];

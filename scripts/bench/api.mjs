@@ -28,7 +28,10 @@ function row(db, name, r) {
 
 printFacts(`API benchmark (${DURATION} s per case, autocannon)`);
 const rows = [];
-for (const [db, port] of [["sqlite", 3201], ["postgres", 3202]]) {
+for (const [db, port] of [
+  ["sqlite", 3201],
+  ["postgres", 3202],
+]) {
   const c = await startConsole(db, port);
   try {
     const login = await fetch(`${c.url}/api/v1/auth/login`, {

@@ -26,7 +26,11 @@ async function json(res) {
 function dockerRunMs(i) {
   const name = `aic-bench-raw-${process.pid}-${i}`;
   const t0 = performance.now();
-  execFileSync("docker", ["run", "-d", "-t", "-i", "--name", name, "--cpus", "1", "--memory", "1g", "--memory-swap", "1g", "-v", `${name}-data:/root/data`, IMAGE], { stdio: "ignore" });
+  execFileSync(
+    "docker",
+    ["run", "-d", "-t", "-i", "--name", name, "--cpus", "1", "--memory", "1g", "--memory-swap", "1g", "-v", `${name}-data:/root/data`, IMAGE],
+    { stdio: "ignore" },
+  );
   const ms = performance.now() - t0;
   execFileSync("docker", ["rm", "-f", "-v", name], { stdio: "ignore" });
   execFileSync("docker", ["volume", "rm", "-f", `${name}-data`], { stdio: "ignore" });
@@ -58,13 +62,26 @@ async function bench(db, port) {
       await json(await fetch(`${c.url}/api/v1/instances/${created.id}`, { method: "DELETE", headers: h }));
       rawMs.push(dockerRunMs(i));
     }
-    rows.push({ db, case: `launch → running (median of ${RUNS})`, console: `${median(consoleMs).toFixed(0)} ms`, baseline: `docker run -d: ${median(rawMs).toFixed(0)} ms`, ratio: (median(consoleMs) / median(rawMs)).toFixed(2) });
+    rows.push({
+      db,
+      case: `launch → running (median of ${RUNS})`,
+      console: `${median(consoleMs).toFixed(0)} ms`,
+      baseline: `docker run -d: ${median(rawMs).toFixed(0)} ms`,
+      ratio: (median(consoleMs) / median(rawMs)).toFixed(2),
+    });
 
-    const owner = execFileSync(path.join(root, "node_modules/.bin/tsx"), ["--conditions=react-server", path.join(root, "scripts/bench/seed-instances.ts"), String(ROWS)], {
-      cwd: root,
-      env: { ...process.env, DATABASE_URL: c.databaseUrl, LOG_LEVEL: "silent" },
-      encoding: "utf8",
-    }).trim().split("\n").pop();
+    const owner = execFileSync(
+      path.join(root, "node_modules/.bin/tsx"),
+      ["--conditions=react-server", path.join(root, "scripts/bench/seed-instances.ts"), String(ROWS)],
+      {
+        cwd: root,
+        env: { ...process.env, DATABASE_URL: c.databaseUrl, LOG_LEVEL: "silent" },
+        encoding: "utf8",
+      },
+    )
+      .trim()
+      .split("\n")
+      .pop();
     for (const [label, query] of [
       ["GET /instances (admin, page 1 of all)", "page=1&pageSize=20"],
       ["GET /instances?userId= (page 250)", `userId=${owner}&page=250&pageSize=20`],
@@ -73,7 +90,13 @@ async function bench(db, port) {
       const url = `${c.url}/api/v1/instances?${query}`;
       await autocannon({ url, headers: h, duration: 2, connections: 4 });
       const r = await autocannon({ url, headers: h, duration: DURATION, connections: 10 });
-      rows.push({ db, case: `${label}, ${ROWS} rows`, console: `${Math.round(r.requests.average)} req/s`, baseline: `p50 ${r.latency.p50} ms · p99 ${r.latency.p99} ms`, ratio: r.non2xx ? `${r.non2xx} non-2xx` : "" });
+      rows.push({
+        db,
+        case: `${label}, ${ROWS} rows`,
+        console: `${Math.round(r.requests.average)} req/s`,
+        baseline: `p50 ${r.latency.p50} ms · p99 ${r.latency.p99} ms`,
+        ratio: r.non2xx ? `${r.non2xx} non-2xx` : "",
+      });
     }
   } finally {
     await c.stop();
@@ -83,5 +106,9 @@ async function bench(db, port) {
 
 printFacts(`Instances benchmark (image ${IMAGE} on the local dockerd)`);
 const all = [];
-for (const [db, port] of [["sqlite", 3211], ["postgres", 3212]]) all.push(...(await bench(db, port)));
+for (const [db, port] of [
+  ["sqlite", 3211],
+  ["postgres", 3212],
+])
+  all.push(...(await bench(db, port)));
 console.table(all);

@@ -16,8 +16,20 @@ const due = new Date(Date.now() - interval - 1000);
 const users: string[] = [];
 for (let u = 0; u < USERS; u++) {
   const id = `bench-${tag}-u${u}`;
-  await db().user.create({ data: { id, username: `meter-${tag}-${u}`, email: `meter-${tag}-${u}@bench.local`, passwordHash: "-", balanceCents: 100_000_000 }, select: { id: true } });
-  await db().ledgerEntry.create({ data: { userId: id, kind: "adjustment", amountCents: 100_000_000, balanceAfterCents: 100_000_000, idempotencyKey: `bench-opening:${id}`, note: "Benchmark funds" } });
+  await db().user.create({
+    data: { id, username: `meter-${tag}-${u}`, email: `meter-${tag}-${u}@bench.local`, passwordHash: "-", balanceCents: 100_000_000 },
+    select: { id: true },
+  });
+  await db().ledgerEntry.create({
+    data: {
+      userId: id,
+      kind: "adjustment",
+      amountCents: 100_000_000,
+      balanceAfterCents: 100_000_000,
+      idempotencyKey: `bench-opening:${id}`,
+      note: "Benchmark funds",
+    },
+  });
   users.push(id);
 }
 const CHUNK = 1000;

@@ -26,7 +26,11 @@ async function json(res) {
 
 /** The console process itself (the e2e launcher's child). */
 function consolePid(launcherPid) {
-  return Number(execFileSync("pgrep", ["-P", String(launcherPid)], { encoding: "utf8" }).trim().split("\n")[0]);
+  return Number(
+    execFileSync("pgrep", ["-P", String(launcherPid)], { encoding: "utf8" })
+      .trim()
+      .split("\n")[0],
+  );
 }
 const rssMiB = (pid) => Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, "utf8"))[1]) / 1024;
 const cpuSeconds = (pid) => {
@@ -42,7 +46,11 @@ function collector() {
     push(text) {
       // A window of the newest output is enough to find markers, and keeps this O(n).
       out = (out + text).slice(-8192);
-      for (const w of [...waiters]) if (w.pred(out)) waiters.splice(waiters.indexOf(w), 1), w.resolve();
+      for (const w of [...waiters])
+        if (w.pred(out)) {
+          waiters.splice(waiters.indexOf(w), 1);
+          w.resolve();
+        }
     },
     until(pred) {
       if (pred(out)) return Promise.resolve();
@@ -135,11 +143,26 @@ try {
   const raw = await rawExec(`aic-${instance.id}`);
   const viaConsole = await echoLatency(term.write, term.out);
   const viaRaw = await echoLatency(raw.write, raw.out);
-  rows.push({ case: `keystroke echo p50 (${KEYS} keys)`, console: `${pct(viaConsole, 50).toFixed(2)} ms`, baseline: `raw exec ${pct(viaRaw, 50).toFixed(2)} ms`, ratio: (pct(viaConsole, 50) / pct(viaRaw, 50)).toFixed(2) });
-  rows.push({ case: "keystroke echo p99", console: `${pct(viaConsole, 99).toFixed(2)} ms`, baseline: `raw exec ${pct(viaRaw, 99).toFixed(2)} ms`, ratio: (pct(viaConsole, 99) / pct(viaRaw, 99)).toFixed(2) });
+  rows.push({
+    case: `keystroke echo p50 (${KEYS} keys)`,
+    console: `${pct(viaConsole, 50).toFixed(2)} ms`,
+    baseline: `raw exec ${pct(viaRaw, 50).toFixed(2)} ms`,
+    ratio: (pct(viaConsole, 50) / pct(viaRaw, 50)).toFixed(2),
+  });
+  rows.push({
+    case: "keystroke echo p99",
+    console: `${pct(viaConsole, 99).toFixed(2)} ms`,
+    baseline: `raw exec ${pct(viaRaw, 99).toFixed(2)} ms`,
+    ratio: (pct(viaConsole, 99) / pct(viaRaw, 99)).toFixed(2),
+  });
   const consoleMBs = await throughput(term.write, term.out);
   const rawMBs = await throughput(raw.write, raw.out);
-  rows.push({ case: `terminal throughput (${FLOOD_MB} MB, acked)`, console: `${consoleMBs.toFixed(1)} MB/s`, baseline: `raw exec ${rawMBs.toFixed(1)} MB/s`, ratio: (consoleMBs / rawMBs).toFixed(2) });
+  rows.push({
+    case: `terminal throughput (${FLOOD_MB} MB, acked)`,
+    console: `${consoleMBs.toFixed(1)} MB/s`,
+    baseline: `raw exec ${rawMBs.toFixed(1)} MB/s`,
+    ratio: (consoleMBs / rawMBs).toFixed(2),
+  });
   raw.stream.destroy();
   term.socket.emit("close");
   term.socket.disconnect();
@@ -151,7 +174,12 @@ try {
   for (let i = 0; i < TERMINALS; i++) many.push(await openTerminal(c.url, token, instance.id));
   await sleep(2000);
   const after = rssMiB(pid);
-  rows.push({ case: `server RSS with ${TERMINALS} terminals`, console: `${after.toFixed(0)} MiB`, baseline: `${before.toFixed(0)} MiB with none`, ratio: `${((after - before) / TERMINALS).toFixed(2)} MiB each` });
+  rows.push({
+    case: `server RSS with ${TERMINALS} terminals`,
+    console: `${after.toFixed(0)} MiB`,
+    baseline: `${before.toFixed(0)} MiB with none`,
+    ratio: `${((after - before) / TERMINALS).toFixed(2)} MiB each`,
+  });
   for (const t of many) {
     t.socket.emit("close");
     t.socket.disconnect();
@@ -180,7 +208,12 @@ try {
   };
   const one = await fanout(1);
   const fifty = await fanout(SUBSCRIBERS);
-  rows.push({ case: `stats fan-out, ${SUBSCRIBERS} subscribers`, console: `${fifty.cpuPercent.toFixed(1)} % CPU, ${fifty.perSecond.toFixed(0)} msgs/s`, baseline: `1 subscriber: ${one.cpuPercent.toFixed(1)} % CPU`, ratio: (fifty.cpuPercent / Math.max(0.1, one.cpuPercent)).toFixed(2) });
+  rows.push({
+    case: `stats fan-out, ${SUBSCRIBERS} subscribers`,
+    console: `${fifty.cpuPercent.toFixed(1)} % CPU, ${fifty.perSecond.toFixed(0)} msgs/s`,
+    baseline: `1 subscriber: ${one.cpuPercent.toFixed(1)} % CPU`,
+    ratio: (fifty.cpuPercent / Math.max(0.1, one.cpuPercent)).toFixed(2),
+  });
 
   await json(await fetch(`${c.url}/api/v1/instances/${instance.id}`, { method: "DELETE", headers: h }));
 } finally {

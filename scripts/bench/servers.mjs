@@ -60,7 +60,13 @@ async function json(res) {
  * answers the headers and a JSON POST helper.
  */
 export async function adminSession(c) {
-  const { token, user } = await json(await fetch(`${c.url}/api/v1/auth/login`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ username: "admin", password: c.adminPassword }) }));
+  const { token, user } = await json(
+    await fetch(`${c.url}/api/v1/auth/login`, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({ username: "admin", password: c.adminPassword }),
+    }),
+  );
   const h = { authorization: `Bearer ${token}`, "content-type": "application/json" };
   const post = (url, body) => fetch(`${c.url}${url}`, { method: "POST", headers: h, body: JSON.stringify(body) }).then(json);
   await post(`/api/v1/admin/users/${user.id}/adjustments`, { amountCents: 10_000_000, reason: "Benchmark funds" });

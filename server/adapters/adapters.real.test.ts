@@ -52,7 +52,10 @@ describe("docker", () => {
 
   it("tells presence and pulls with progress; a failed pull gives Docker's reason", async () => {
     const d = dockerClient({ dockerAddress: TLS_DOCKER, useTls: true, ...tls() }, 60_000);
-    await d.getImage(REGISTRY_IMAGE).remove({ force: true }).catch(() => undefined);
+    await d
+      .getImage(REGISTRY_IMAGE)
+      .remove({ force: true })
+      .catch(() => undefined);
     expect(await imagePresence(d, REGISTRY_IMAGE)).toEqual({ present: false, sizeBytes: null });
     const events: string[] = [];
     await pullImage(d, REGISTRY_IMAGE, (p) => events.push(p.status));
@@ -79,7 +82,9 @@ describe("ssh", () => {
 
   it("refuses a changed host key before logging in", async () => {
     const pinned = await withSsh({ ...target, password: SSH.password }, async (s) => s.hostKey);
-    const err = await withSsh({ ...target, port: SSH.otherHostPort, password: SSH.password, pinnedHostKey: pinned }, async () => "connected").catch((e: unknown) => e);
+    const err = await withSsh({ ...target, port: SSH.otherHostPort, password: SSH.password, pinnedHostKey: pinned }, async () => "connected").catch(
+      (e: unknown) => e,
+    );
     expect(err).toBeInstanceOf(HostKeyMismatchError);
     expect((err as HostKeyMismatchError).pinned).toBe(pinned);
     expect((err as HostKeyMismatchError).presented).not.toBe(pinned);

@@ -8,7 +8,14 @@ const v1: RawStats = {
   precpu_stats: { cpu_usage: { total_usage: 1_000_000_000 }, system_cpu_usage: 36_000_000_000 },
   memory_stats: { usage: 600 * 2 ** 20, limit: 2 ** 30, stats: { total_inactive_file: 88 * 2 ** 20, inactive_file: 1 } },
   networks: { eth0: { rx_bytes: 1000, tx_bytes: 200 }, eth1: { rx_bytes: 24, tx_bytes: 56 } },
-  blkio_stats: { io_service_bytes_recursive: [{ op: "Read", value: 4096 }, { op: "Write", value: 8192 }, { op: "Sync", value: 1 }, { op: "Total", value: 12288 }] },
+  blkio_stats: {
+    io_service_bytes_recursive: [
+      { op: "Read", value: 4096 },
+      { op: "Write", value: 8192 },
+      { op: "Sync", value: 1 },
+      { op: "Total", value: 12288 },
+    ],
+  },
   pids_stats: { current: 7 },
 };
 const v2: RawStats = {
@@ -17,7 +24,12 @@ const v2: RawStats = {
   precpu_stats: { cpu_usage: { total_usage: 0 }, system_cpu_usage: 8_000_000_000 },
   memory_stats: { usage: 300 * 2 ** 20, limit: 2 ** 30, stats: { inactive_file: 44 * 2 ** 20 } },
   networks: { eth0: { rx_bytes: 5, tx_bytes: 6 } },
-  blkio_stats: { io_service_bytes_recursive: [{ op: "read", value: 10 }, { op: "write", value: 20 }] },
+  blkio_stats: {
+    io_service_bytes_recursive: [
+      { op: "read", value: 10 },
+      { op: "write", value: 20 },
+    ],
+  },
   pids_stats: { current: 3 },
 };
 
@@ -42,7 +54,7 @@ describe("stats as the Docker CLI computes them", () => {
   });
 
   it("a first sample (no previous reading) reports 0 % CPU, not garbage", () => {
-    expect(computeStats({ ...v2, precpu_stats: {} , cpu_stats: { cpu_usage: { total_usage: 5 }, system_cpu_usage: 0 } }).cpuPercent).toBe(0);
+    expect(computeStats({ ...v2, precpu_stats: {}, cpu_stats: { cpu_usage: { total_usage: 5 }, system_cpu_usage: 0 } }).cpuPercent).toBe(0);
     expect(computeStats({}).memoryPercent).toBe(0);
   });
 });

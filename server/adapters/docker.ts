@@ -20,7 +20,9 @@ const REQUEST_TIMEOUT_MS = 10_000;
 const clients = new Map<string, Docker>();
 
 export function dockerClient(t: DockerTarget, timeoutMs = REQUEST_TIMEOUT_MS): Docker {
-  const key = createHash("sha256").update(JSON.stringify([t.dockerAddress, t.useTls, t.caCert, t.clientCert, t.clientKey, timeoutMs])).digest("hex");
+  const key = createHash("sha256")
+    .update(JSON.stringify([t.dockerAddress, t.useTls, t.caCert, t.clientCert, t.clientKey, timeoutMs]))
+    .digest("hex");
   let client = clients.get(key);
   if (!client) {
     const address = parseDockerAddress(t.dockerAddress);
@@ -74,7 +76,10 @@ export function describeDockerError(err: unknown, t: Pick<DockerTarget, "dockerA
 }
 
 export async function engineFacts(d: Docker): Promise<EngineFacts> {
-  const [version, info] = await Promise.all([d.version(), d.info() as Promise<{ NCPU?: number; MemTotal?: number; OperatingSystem?: string; Runtimes?: Record<string, unknown> }>]);
+  const [version, info] = await Promise.all([
+    d.version(),
+    d.info() as Promise<{ NCPU?: number; MemTotal?: number; OperatingSystem?: string; Runtimes?: Record<string, unknown> }>,
+  ]);
   return {
     dockerVersion: version.Version,
     os: info.OperatingSystem ?? `${version.Os}/${version.Arch}`,

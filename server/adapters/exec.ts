@@ -8,6 +8,7 @@ import type Docker from "dockerode";
 // through a second exec.
 
 /** `ESC ] 1337 ; aic-pid=<pid> BEL`, printed once before the shell starts. */
+// biome-ignore lint/suspicious/noControlCharactersInRegex: the marker is made of control characters
 export const PID_MARKER = /\x1b\]1337;aic-pid=(\d+)\x07/;
 
 const SHELL = 'printf "\\033]1337;aic-pid=%s\\007" "$$"; if command -v bash >/dev/null 2>&1; then exec bash -l; else exec sh -l; fi';
@@ -40,7 +41,11 @@ export async function openShell(d: Docker, containerId: string, size: { cols: nu
     resize,
     exitCode: async () => ((await exec.inspect()) as { ExitCode: number | null }).ExitCode,
     kill: async (pid: number) => {
-      const killer = await container.exec({ Cmd: ["/bin/sh", "-c", `kill -HUP -- -${pid} 2>/dev/null; kill -HUP ${pid} 2>/dev/null; true`], AttachStdout: true, AttachStderr: true });
+      const killer = await container.exec({
+        Cmd: ["/bin/sh", "-c", `kill -HUP -- -${pid} 2>/dev/null; kill -HUP ${pid} 2>/dev/null; true`],
+        AttachStdout: true,
+        AttachStderr: true,
+      });
       const s = (await killer.start({})) as unknown as NodeJS.ReadableStream;
       await new Promise<void>((resolve) => {
         s.on("end", resolve);

@@ -24,8 +24,26 @@ describe("nvidia-smi parsing", () => {
   it("reads the telemetry query, a missing power reading as null", () => {
     const readings = parseTelemetry(fixture(`--query-gpu=${TELEMETRY_FIELDS.join(",")}`, "--format=csv,noheader,nounits"));
     expect(readings).toEqual([
-      { index: 0, uuid: "GPU-6c3f2a1e-4b7d-4e8a-9f10-2b3c4d5e6f70", name: "NVIDIA GeForce RTX 4090", utilization: 35, memoryUsedMb: 1024, memoryTotalMb: 24564, temperature: 45, powerW: 120.5 },
-      { index: 1, uuid: "GPU-9a1b8c7d-6e5f-4a3b-8c2d-1e0f9a8b7c6d", name: "NVIDIA GeForce RTX 4090", utilization: 0, memoryUsedMb: 0, memoryTotalMb: 24564, temperature: 38, powerW: null },
+      {
+        index: 0,
+        uuid: "GPU-6c3f2a1e-4b7d-4e8a-9f10-2b3c4d5e6f70",
+        name: "NVIDIA GeForce RTX 4090",
+        utilization: 35,
+        memoryUsedMb: 1024,
+        memoryTotalMb: 24564,
+        temperature: 45,
+        powerW: 120.5,
+      },
+      {
+        index: 1,
+        uuid: "GPU-9a1b8c7d-6e5f-4a3b-8c2d-1e0f9a8b7c6d",
+        name: "NVIDIA GeForce RTX 4090",
+        utilization: 0,
+        memoryUsedMb: 0,
+        memoryTotalMb: 24564,
+        temperature: 38,
+        powerW: null,
+      },
     ]);
   });
 });

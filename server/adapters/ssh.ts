@@ -94,7 +94,8 @@ function describeSshError(err: Error & { level?: string; code?: string }, t: Ssh
   if (/ECONNREFUSED/.test(err.code ?? err.message)) return `Connection refused at ${t.host}:${t.port}: is sshd listening there?`;
   if (/Timed out while waiting for handshake/i.test(err.message)) return `No SSH handshake from ${t.host}:${t.port} in time`;
   if (/EHOSTUNREACH|ENETUNREACH|ENOTFOUND/.test(err.code ?? err.message)) return `Cannot reach ${t.host}:${t.port}`;
-  if (/Cannot parse privateKey|Unsupported key format|Encrypted private OpenSSH key/i.test(err.message)) return `The SSH private key cannot be read (${err.message})`;
+  if (/Cannot parse privateKey|Unsupported key format|Encrypted private OpenSSH key/i.test(err.message))
+    return `The SSH private key cannot be read (${err.message})`;
   return `SSH to ${where} failed: ${err.message}`;
 }
 

@@ -19,7 +19,10 @@ const ip = "127.0.0.1";
 const MIN = 60_000;
 
 async function refusal(p: Promise<unknown>): Promise<string> {
-  const err = await p.then(() => null, (e: unknown) => e);
+  const err = await p.then(
+    () => null,
+    (e: unknown) => e,
+  );
   expect(err).toBeInstanceOf(AppError);
   return (err as AppError).code;
 }
@@ -27,7 +30,20 @@ async function refusal(p: Promise<unknown>): Promise<string> {
 /** A running instance row (no container: metering reads only the database). */
 async function meteredRow(userId: string, price: number, since: Date): Promise<string> {
   const row = await db().instance.create({
-    data: { name: `m-${randomUUID().slice(0, 6)}`, userId, status: "running", imageName: "i", imageAddress: "busybox", specName: "gpu-x", cpuCores: 1, memoryGb: 1, pricePerHourCents: price, volumeName: `v-${randomUUID()}`, startedAt: since, meteredUntil: since },
+    data: {
+      name: `m-${randomUUID().slice(0, 6)}`,
+      userId,
+      status: "running",
+      imageName: "i",
+      imageAddress: "busybox",
+      specName: "gpu-x",
+      cpuCores: 1,
+      memoryGb: 1,
+      pricePerHourCents: price,
+      volumeName: `v-${randomUUID()}`,
+      startedAt: since,
+      meteredUntil: since,
+    },
     select: { id: true },
   });
   return row.id;
@@ -80,7 +96,20 @@ describe("meter", () => {
     const start = new Date(Math.floor(Date.now() / MIN) * MIN - 3 * MIN);
     const tag = randomUUID().slice(0, 6);
     await db().instance.createMany({
-      data: Array.from({ length: 1200 }, (_, i) => ({ name: `f-${i}`, userId: u.userId, status: "running", imageName: "i", imageAddress: "busybox", specName: `fleet-${tag}`, cpuCores: 1, memoryGb: 1, pricePerHourCents: 60, volumeName: `fleet-${tag}-${i}`, startedAt: start, meteredUntil: start })),
+      data: Array.from({ length: 1200 }, (_, i) => ({
+        name: `f-${i}`,
+        userId: u.userId,
+        status: "running",
+        imageName: "i",
+        imageAddress: "busybox",
+        specName: `fleet-${tag}`,
+        cpuCores: 1,
+        memoryGb: 1,
+        pricePerHourCents: 60,
+        volumeName: `fleet-${tag}-${i}`,
+        startedAt: start,
+        meteredUntil: start,
+      })),
     });
     await meterAll(undefined, new Date(start.getTime() + 3 * MIN + 1_000));
     // Three missed minutes of 1 cent each, for every one of them.
@@ -148,7 +177,9 @@ describe("recharge codes", () => {
     const before = (await summary(u.userId)).balanceCents;
     const out = await redeem(u, { code: codes[0]!.toLowerCase() }, ip);
     expect(out).toMatchObject({ amountCents: 5_000, balanceCents: before + 5_000 });
-    expect((await records(u, { page: 1, pageSize: 10 })).items).toEqual([expect.objectContaining({ amountCents: 5_000, codeHint: codes[0]!.slice(-3), description: "welcome" })]);
+    expect((await records(u, { page: 1, pageSize: 10 })).items).toEqual([
+      expect.objectContaining({ amountCents: 5_000, codeHint: codes[0]!.slice(-3), description: "welcome" }),
+    ]);
     expect(await refusal(redeem(u, { code: codes[0]! }, ip))).toBe("RECHARGE_CODE_USED_UP");
 
     const other = await testUser("late");
@@ -156,12 +187,18 @@ describe("recharge codes", () => {
     const codeId = (await listCodes(batch.id, { page: 1, pageSize: 10, status: "active" })).items[0]!.id;
     await disableCode(admin, codeId, ip);
     expect((await listCodes(batch.id, { page: 1, pageSize: 10, status: "disabled" })).total).toBe(1);
-    expect((await listCodes(batch.id, { page: 1, pageSize: 10, status: "used_up" })).items[0]!.redeemedBy).toEqual([{ username: u.username, at: expect.any(String) }]);
+    expect((await listCodes(batch.id, { page: 1, pageSize: 10, status: "used_up" })).items[0]!.redeemedBy).toEqual([
+      { username: u.username, at: expect.any(String) },
+    ]);
     expect(await refusal(redeem(other, { code: "2222-2222-2222-2222-2222" }, ip))).toBe("RECHARGE_CODE_UNKNOWN");
     await disableBatch(admin, batch.id, ip);
     expect(await refusal(redeem(other, { code: codes[2]! }, ip))).toBe("RECHARGE_CODE_DISABLED");
 
-    const multi = await createCodes(admin, { amountCents: 100, count: 1, maxUses: 5, description: "shared", expiresAt: new Date(Date.now() + 60_000).toISOString() }, ip);
+    const multi = await createCodes(
+      admin,
+      { amountCents: 100, count: 1, maxUses: 5, description: "shared", expiresAt: new Date(Date.now() + 60_000).toISOString() },
+      ip,
+    );
     await redeem(u, { code: multi.codes[0]! }, ip);
     expect(await refusal(redeem(u, { code: multi.codes[0]! }, ip))).toBe("RECHARGE_CODE_REDEEMED");
     await db().rechargeBatch.update({ where: { id: multi.batch.id }, data: { expiresAt: new Date(Date.now() - 1000) } });

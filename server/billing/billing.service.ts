@@ -96,16 +96,29 @@ export async function* ledgerCsv(p: Principal, q: TLedgerQuery): AsyncGenerator<
   }
 }
 
-export async function adjust(p: Principal, userId: string, input: { amountCents: number; reason: string; idempotencyKey?: string }, ip: string): Promise<TLedgerEntry> {
+export async function adjust(
+  p: Principal,
+  userId: string,
+  input: { amountCents: number; reason: string; idempotencyKey?: string },
+  ip: string,
+): Promise<TLedgerEntry> {
   if ((await ledger.balanceOf(userId)) === null) throw notFound("User");
   const key = `adjustment:${userId}:${input.idempotencyKey ?? crypto.randomUUID()}`;
-  const entry = await ledger.postEntry({ userId, kind: "adjustment", amountCents: input.amountCents, idempotencyKey: key, note: input.reason, actorId: p.userId }).catch(async (err: unknown) => {
-    // The same adjustment again: answer the one made.
-    const made = isUniqueViolation(err) ? await ledger.entryByKey(key) : null;
-    if (!made) throw err;
-    return made;
+  const entry = await ledger
+    .postEntry({ userId, kind: "adjustment", amountCents: input.amountCents, idempotencyKey: key, note: input.reason, actorId: p.userId })
+    .catch(async (err: unknown) => {
+      // The same adjustment again: answer the one made.
+      const made = isUniqueViolation(err) ? await ledger.entryByKey(key) : null;
+      if (!made) throw err;
+      return made;
+    });
+  await audit({
+    actorId: p.userId,
+    action: "billing.adjust",
+    target: { type: "user", id: userId },
+    detail: { amountCents: input.amountCents, reason: input.reason },
+    ip,
   });
-  await audit({ actorId: p.userId, action: "billing.adjust", target: { type: "user", id: userId }, detail: { amountCents: input.amountCents, reason: input.reason }, ip });
   return (await toDtos([entry]))[0]!;
 }
 
@@ -113,7 +126,14 @@ export async function adjust(p: Principal, userId: string, input: { amountCents:
 export async function recordStopForBalance(row: { id: string; userId: string; name: string; stoppedAt: Date | null }): Promise<void> {
   const at = row.stoppedAt ?? new Date();
   await ledger
-    .postEntry({ userId: row.userId, kind: "usage", amountCents: 0, idempotencyKey: `stopped:${row.id}:${at.toISOString()}`, instanceId: row.id, note: `${row.name} stopped: the balance ran out (its data is kept)` })
+    .postEntry({
+      userId: row.userId,
+      kind: "usage",
+      amountCents: 0,
+      idempotencyKey: `stopped:${row.id}:${at.toISOString()}`,
+      instanceId: row.id,
+      note: `${row.name} stopped: the balance ran out (its data is kept)`,
+    })
     .catch((err: unknown) => {
       if (!isUniqueViolation(err)) throw err;
     });
@@ -164,6 +184,9 @@ export async function revenue(q: { from?: string; to?: string; utcOffset?: numbe
     usageCents: byDay.reduce((s, d) => s + d.usageCents, 0),
     rechargeCents: byDay.reduce((s, d) => s + d.rechargeCents, 0),
     byDay,
-    bySpec: [...bySpec.entries()].map(([specName, usageCents]) => ({ specName, usageCents })).filter((s) => s.usageCents !== 0).sort((a, b) => b.usageCents - a.usageCents),
+    bySpec: [...bySpec.entries()]
+      .map(([specName, usageCents]) => ({ specName, usageCents }))
+      .filter((s) => s.usageCents !== 0)
+      .sort((a, b) => b.usageCents - a.usageCents),
   };
 }

@@ -97,11 +97,18 @@ export async function instanceNames(ids: string[]): Promise<Map<string, { name: 
 }
 
 /** Users whose balance differs from the sum of their entries. */
-export async function invariantMismatches(): Promise<{ checked: number; mismatches: { userId: string; username: string; balanceCents: number; ledgerSumCents: number }[] }> {
+export async function invariantMismatches(): Promise<{
+  checked: number;
+  mismatches: { userId: string; username: string; balanceCents: number; ledgerSumCents: number }[];
+}> {
   // One snapshot for both reads (PostgreSQL: repeatable read), so a charge committed in
   // between is not a false mismatch. SQLite's transactions are serializable anyway.
   const [users, sums] = await db().$transaction(
-    async (tx) => [await tx.user.findMany({ select: { id: true, username: true, balanceCents: true } }), await tx.ledgerEntry.groupBy({ by: ["userId"], _sum: { amountCents: true } })] as const,
+    async (tx) =>
+      [
+        await tx.user.findMany({ select: { id: true, username: true, balanceCents: true } }),
+        await tx.ledgerEntry.groupBy({ by: ["userId"], _sum: { amountCents: true } }),
+      ] as const,
     // The SQLite client's types know only Serializable; PostgreSQL's client takes this.
     (env().dbProvider === "postgres" ? { isolationLevel: "RepeatableRead" } : undefined) as never,
   );
@@ -120,7 +127,11 @@ export async function sumsByKind(kinds: string[], from: Date, to: Date): Promise
 
 /** Sums per instance in a time range (counted in the database; one row per instance). */
 export async function sumsByInstance(kinds: string[], from: Date, to: Date): Promise<{ instanceId: string | null; cents: number }[]> {
-  const rows = await db().ledgerEntry.groupBy({ by: ["instanceId"], where: { kind: { in: kinds }, createdAt: { gte: from, lt: to } }, _sum: { amountCents: true } });
+  const rows = await db().ledgerEntry.groupBy({
+    by: ["instanceId"],
+    where: { kind: { in: kinds }, createdAt: { gte: from, lt: to } },
+    _sum: { amountCents: true },
+  });
   return rows.map((r) => ({ instanceId: r.instanceId, cents: r._sum.amountCents ?? 0 }));
 }
 

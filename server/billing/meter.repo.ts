@@ -11,7 +11,18 @@ import type { MeterRow, Step } from "./meter";
 export type Item = { row: MeterRow; step: Step };
 export type Entry = Prisma.LedgerEntryCreateManyInput & { balanceAfterCents: number };
 
-const meterSelect = { id: true, userId: true, name: true, status: true, pricePerHourCents: true, meteredUntil: true, meteredMs: true, stoppedAt: true, deletedAt: true, startedAt: true } as const;
+const meterSelect = {
+  id: true,
+  userId: true,
+  name: true,
+  status: true,
+  pricePerHourCents: true,
+  meteredUntil: true,
+  meteredMs: true,
+  stoppedAt: true,
+  deletedAt: true,
+  startedAt: true,
+} as const;
 
 export function meteredRows(): Promise<MeterRow[]> {
   return db().instance.findMany({ where: { meteredUntil: { not: null } }, select: meterSelect });
@@ -60,7 +71,8 @@ export async function applyForUser(
     }
     const { entries, balance, charged, forgiven } = plan(start, applied);
     // Time not charged (the balance was used up) does not count as charged time.
-    for (const { row, step } of forgiven) await tx.instance.update({ where: { id: row.id }, data: { meteredMs: { decrement: step.kind === "charge" ? step.ms : 0 } }, select: { id: true } });
+    for (const { row, step } of forgiven)
+      await tx.instance.update({ where: { id: row.id }, data: { meteredMs: { decrement: step.kind === "charge" ? step.ms : 0 } }, select: { id: true } });
     if (entries.length) {
       await tx.ledgerEntry.createMany({ data: entries });
       await tx.user.update({ where: { id: userId }, data: { balanceCents: balance }, select: { id: true } });

@@ -42,7 +42,19 @@ describe("chargeFor", () => {
 describe("nextStep", () => {
   const t0 = new Date("2026-11-27T10:00:00Z");
   const at = (ms: number) => new Date(t0.getTime() + ms);
-  const row = (over: Partial<MeterRow>): MeterRow => ({ id: "i", userId: "u", name: "n", status: "running", pricePerHourCents: 600, meteredUntil: t0, meteredMs: 0, stoppedAt: null, deletedAt: null, startedAt: t0, ...over });
+  const row = (over: Partial<MeterRow>): MeterRow => ({
+    id: "i",
+    userId: "u",
+    name: "n",
+    status: "running",
+    pricePerHourCents: 600,
+    meteredUntil: t0,
+    meteredMs: 0,
+    stoppedAt: null,
+    deletedAt: null,
+    startedAt: t0,
+    ...over,
+  });
 
   it("charges a running instance whole intervals only", () => {
     expect(nextStep(row({}), at(59_999), MIN)).toBeNull();
@@ -51,7 +63,14 @@ describe("nextStep", () => {
 
   it("ends a stopped run with a partial charge up to the stop", () => {
     expect(nextStep(row({ status: "stopped", stoppedAt: at(90_000) }), at(10 * MIN), MIN)).toMatchObject({ kind: "charge", to: at(MIN), final: false });
-    expect(nextStep(row({ status: "stopped", meteredUntil: at(MIN), meteredMs: MIN, stoppedAt: at(90_000) }), at(10 * MIN), MIN)).toEqual({ kind: "charge", from: at(MIN), to: at(90_000), ms: 30_000, amount: 5, final: true });
+    expect(nextStep(row({ status: "stopped", meteredUntil: at(MIN), meteredMs: MIN, stoppedAt: at(90_000) }), at(10 * MIN), MIN)).toEqual({
+      kind: "charge",
+      from: at(MIN),
+      to: at(90_000),
+      ms: 30_000,
+      amount: 5,
+      final: true,
+    });
   });
 
   it("refunds time charged past the stop (the container exited before the meter knew), and only time that was charged", () => {
@@ -69,7 +88,9 @@ describe("nextStep", () => {
 
   it("keeps a node clock's end within the run and never in the future", () => {
     // The node's clock is slow: its finish time is before this run began.
-    expect(nextStep(row({ status: "exited", startedAt: at(MIN), meteredUntil: at(2 * MIN), meteredMs: 9 * MIN, stoppedAt: at(-5 * MIN) }), at(3 * MIN), MIN)).toMatchObject({ kind: "refund", from: at(MIN) });
+    expect(
+      nextStep(row({ status: "exited", startedAt: at(MIN), meteredUntil: at(2 * MIN), meteredMs: 9 * MIN, stoppedAt: at(-5 * MIN) }), at(3 * MIN), MIN),
+    ).toMatchObject({ kind: "refund", from: at(MIN) });
     // Fast: a finish time in the future is charged only up to now.
     expect(nextStep(row({ status: "exited", stoppedAt: at(10 * MIN) }), at(30_000), MIN)).toMatchObject({ kind: "charge", to: at(30_000), final: true });
   });
@@ -84,8 +105,22 @@ describe("nextStep", () => {
 
 describe("planEntries", () => {
   const t0 = new Date("2026-11-27T10:00:00Z");
-  const row = (id: string): MeterRow => ({ id, userId: "u", name: id, status: "running", pricePerHourCents: 600, meteredUntil: t0, meteredMs: 0, stoppedAt: null, deletedAt: null, startedAt: t0 });
-  const charge = (id: string, amount: number) => ({ row: row(id), step: { kind: "charge" as const, from: t0, to: new Date(t0.getTime() + MIN), ms: MIN, amount, final: false } });
+  const row = (id: string): MeterRow => ({
+    id,
+    userId: "u",
+    name: id,
+    status: "running",
+    pricePerHourCents: 600,
+    meteredUntil: t0,
+    meteredMs: 0,
+    stoppedAt: null,
+    deletedAt: null,
+    startedAt: t0,
+  });
+  const charge = (id: string, amount: number) => ({
+    row: row(id),
+    step: { kind: "charge" as const, from: t0, to: new Date(t0.getTime() + MIN), ms: MIN, amount, final: false },
+  });
 
   it("charges while the balance is positive: the crossing interval is the whole overdraft", () => {
     const out = planEntries("u", 15, [charge("a", 10), charge("b", 10), charge("c", 10)]);

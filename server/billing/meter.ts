@@ -57,7 +57,14 @@ export type Step =
 export function nextStep(row: MeterRow, now: Date, intervalMs: number): Step | null {
   if (!row.meteredUntil) return null;
   const from = row.meteredUntil.getTime();
-  const charge = (to: number, final: boolean): Step => ({ kind: "charge", from: new Date(from), to: new Date(to), ms: to - from, amount: chargeFor(row.pricePerHourCents, row.meteredMs, to - from), final });
+  const charge = (to: number, final: boolean): Step => ({
+    kind: "charge",
+    from: new Date(from),
+    to: new Date(to),
+    ms: to - from,
+    amount: chargeFor(row.pricePerHourCents, row.meteredMs, to - from),
+    final,
+  });
   if (row.status === "running") return from + intervalMs <= now.getTime() ? charge(from + intervalMs, false) : null;
   // Its node does not answer (or it is being created): wait until the reconciler knows.
   if (row.status === "unknown" || row.status === "creating") return null;
@@ -109,11 +116,25 @@ export function planEntries(userId: string, start: number, applied: Item[]): { e
     if (step.kind === "refund") {
       balance += step.amount;
       charged -= step.amount;
-      entries.push({ ...period, kind: "refund", amountCents: step.amount, balanceAfterCents: balance, idempotencyKey: `refund:${row.id}:${step.to.toISOString()}`, note: `${row.name}: ${hours(step.ms)} charged past its stop` });
+      entries.push({
+        ...period,
+        kind: "refund",
+        amountCents: step.amount,
+        balanceAfterCents: balance,
+        idempotencyKey: `refund:${row.id}:${step.to.toISOString()}`,
+        note: `${row.name}: ${hours(step.ms)} charged past its stop`,
+      });
     } else if (balance > 0) {
       balance -= step.amount;
       charged += step.amount;
-      entries.push({ ...period, kind: "usage", amountCents: -step.amount, balanceAfterCents: balance, idempotencyKey: `usage:${row.id}:${step.from.toISOString()}`, note: `${row.name}: ${hours(step.ms)} at ${row.pricePerHourCents} cents/h` });
+      entries.push({
+        ...period,
+        kind: "usage",
+        amountCents: -step.amount,
+        balanceAfterCents: balance,
+        idempotencyKey: `usage:${row.id}:${step.from.toISOString()}`,
+        note: `${row.name}: ${hours(step.ms)} at ${row.pricePerHourCents} cents/h`,
+      });
     } else forgiven.push(item);
   }
   return { entries, balance, charged, forgiven };
@@ -127,7 +148,12 @@ export function planEntries(userId: string, start: number, applied: Item[]): { e
  * instances running. `strict`: a failure is thrown (a settle before a start must not
  * be skipped); otherwise it is logged and the next tick tries again.
  */
-export async function meterRows(rows: MeterRow[], now: Date, opts: { signal?: AbortSignal; strict?: boolean } = {}, intervalMs = env().BILLING_INTERVAL_SEC * 1000): Promise<{ charged: number; exhaustedUsers: string[] }> {
+export async function meterRows(
+  rows: MeterRow[],
+  now: Date,
+  opts: { signal?: AbortSignal; strict?: boolean } = {},
+  intervalMs = env().BILLING_INTERVAL_SEC * 1000,
+): Promise<{ charged: number; exhaustedUsers: string[] }> {
   const exhausted = new Set<string>();
   let charged = 0;
   let pending = rows;

@@ -33,7 +33,10 @@ export async function usageOf(batches: BatchRow[]) {
 }
 
 export async function listBatches(q: { page: number; pageSize: number }) {
-  const [rows, total] = await Promise.all([db().rechargeBatch.findMany({ orderBy: [{ createdAt: "desc" }, { id: "desc" }], ...pageArgs(q) }), db().rechargeBatch.count()]);
+  const [rows, total] = await Promise.all([
+    db().rechargeBatch.findMany({ orderBy: [{ createdAt: "desc" }, { id: "desc" }], ...pageArgs(q) }),
+    db().rechargeBatch.count(),
+  ]);
   return { rows, total };
 }
 
@@ -66,11 +69,22 @@ export async function disableCode(id: string): Promise<boolean> {
 export async function redeem(code: CodeRow, userId: string, now: Date) {
   return db().$transaction(async (tx) => {
     const taken = await tx.rechargeCode.updateMany({
-      where: { id: code.id, disabledAt: null, uses: { lt: code.batch.maxUses }, batch: { is: { disabledAt: null, OR: [{ expiresAt: null }, { expiresAt: { gt: now } }] } } },
+      where: {
+        id: code.id,
+        disabledAt: null,
+        uses: { lt: code.batch.maxUses },
+        batch: { is: { disabledAt: null, OR: [{ expiresAt: null }, { expiresAt: { gt: now } }] } },
+      },
       data: { uses: { increment: 1 } },
     });
     if (taken.count === 0) return null;
-    const entry = await post(tx, { userId, kind: "recharge", amountCents: code.batch.amountCents, idempotencyKey: `recharge:${code.id}:${userId}`, note: `Recharge code …${code.hint} (${code.batch.description})` });
+    const entry = await post(tx, {
+      userId,
+      kind: "recharge",
+      amountCents: code.batch.amountCents,
+      idempotencyKey: `recharge:${code.id}:${userId}`,
+      note: `Recharge code …${code.hint} (${code.batch.description})`,
+    });
     const record = await tx.rechargeRedemption.create({ data: { codeId: code.id, userId, amountCents: code.batch.amountCents, ledgerEntryId: entry.id } });
     return { amountCents: code.batch.amountCents, balanceCents: entry.balanceAfterCents, recordId: record.id };
   }, CONTENDED);
@@ -82,7 +96,12 @@ export async function redeem(code: CodeRow, userId: string, now: Date) {
  */
 export async function redeemersOf(codeIds: string[], per = 5): Promise<Map<string, { username: string; at: Date }[]>> {
   if (!codeIds.length) return new Map();
-  const rows = await db().rechargeRedemption.findMany({ where: { codeId: { in: codeIds } }, orderBy: [{ createdAt: "desc" }, { id: "desc" }], select: { codeId: true, userId: true, createdAt: true }, take: codeIds.length * per });
+  const rows = await db().rechargeRedemption.findMany({
+    where: { codeId: { in: codeIds } },
+    orderBy: [{ createdAt: "desc" }, { id: "desc" }],
+    select: { codeId: true, userId: true, createdAt: true },
+    take: codeIds.length * per,
+  });
   const users = await db().user.findMany({ where: { id: { in: [...new Set(rows.map((r) => r.userId))] } }, select: { id: true, username: true } });
   const names = new Map(users.map((u) => [u.id, u.username]));
   const out = new Map<string, { username: string; at: Date }[]>();
@@ -97,7 +116,12 @@ export async function redeemersOf(codeIds: string[], per = 5): Promise<Map<strin
 export async function recordsOf(userId: string, q: { page: number; pageSize: number }) {
   const where = { userId };
   const [rows, total] = await Promise.all([
-    db().rechargeRedemption.findMany({ where, include: { code: { select: { hint: true, batch: { select: { description: true } } } } }, orderBy: [{ createdAt: "desc" }, { id: "desc" }], ...pageArgs(q) }),
+    db().rechargeRedemption.findMany({
+      where,
+      include: { code: { select: { hint: true, batch: { select: { description: true } } } } },
+      orderBy: [{ createdAt: "desc" }, { id: "desc" }],
+      ...pageArgs(q),
+    }),
     db().rechargeRedemption.count({ where }),
   ]);
   return { rows, total };

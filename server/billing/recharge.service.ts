@@ -60,14 +60,27 @@ export async function createCodes(p: Principal, input: TCreateCodesRequest & { m
   const codes = new Set<string>();
   while (codes.size < input.count) codes.add(generateCode());
   const batch = await repo.createBatch(
-    { amountCents: input.amountCents, count: input.count, maxUses: input.maxUses, expiresAt: input.expiresAt ? new Date(input.expiresAt) : null, description: input.description, createdById: p.userId },
+    {
+      amountCents: input.amountCents,
+      count: input.count,
+      maxUses: input.maxUses,
+      expiresAt: input.expiresAt ? new Date(input.expiresAt) : null,
+      description: input.description,
+      createdById: p.userId,
+    },
     [...codes].map((c) => {
       const normalized = normalizeCode(c)!;
       return { codeHash: hashCode(normalized), hint: hintOf(normalized) };
     }),
   );
   // The audit records the batch, never the codes.
-  await audit({ actorId: p.userId, action: "recharge.generate", target: { type: "recharge_batch", id: batch.id }, detail: { count: input.count, amountCents: input.amountCents, maxUses: input.maxUses }, ip });
+  await audit({
+    actorId: p.userId,
+    action: "recharge.generate",
+    target: { type: "recharge_batch", id: batch.id },
+    detail: { count: input.count, amountCents: input.amountCents, maxUses: input.maxUses },
+    ip,
+  });
   return { batch: (await batchDtos([batch]))[0]!, codes: [...codes] };
 }
 
@@ -114,13 +127,14 @@ export async function disableCode(p: Principal, id: string, ip: string) {
   return codeDto((await repo.findCode(id))!, (await repo.redeemersOf([id])).get(id));
 }
 
-const fmtTime = (d: Date) => d.toISOString().replace("T", " ").slice(0, 16) + " UTC";
+const fmtTime = (d: Date) => `${d.toISOString().replace("T", " ").slice(0, 16)} UTC`;
 
 /** Why a code cannot be redeemed now, or null. */
 function refusal(code: CodeRow | null, now: Date): AppError | null {
   if (!code) return new AppError("RECHARGE_CODE_UNKNOWN", "There is no such recharge code; check it and try again");
   if (code.disabledAt || code.batch.disabledAt) return new AppError("RECHARGE_CODE_DISABLED", "This recharge code has been disabled");
-  if (code.batch.expiresAt && code.batch.expiresAt <= now) return new AppError("RECHARGE_CODE_EXPIRED", `This recharge code expired on ${fmtTime(code.batch.expiresAt)}`);
+  if (code.batch.expiresAt && code.batch.expiresAt <= now)
+    return new AppError("RECHARGE_CODE_EXPIRED", `This recharge code expired on ${fmtTime(code.batch.expiresAt)}`);
   if (code.uses >= code.batch.maxUses) return new AppError("RECHARGE_CODE_USED_UP", "This recharge code has been used up");
   return null;
 }
@@ -148,6 +162,12 @@ export async function redeem(p: Principal, input: { code: string }, ip: string) 
 
 export async function records(p: Principal, q: { page: number; pageSize: number }) {
   const { rows, total } = await repo.recordsOf(p.userId, q);
-  const items: TRechargeRecord[] = rows.map((r) => ({ id: r.id, amountCents: r.amountCents, codeHint: r.code.hint, description: r.code.batch.description, createdAt: r.createdAt.toISOString() }));
+  const items: TRechargeRecord[] = rows.map((r) => ({
+    id: r.id,
+    amountCents: r.amountCents,
+    codeHint: r.code.hint,
+    description: r.code.batch.description,
+    createdAt: r.createdAt.toISOString(),
+  }));
   return { items, total, page: q.page, pageSize: q.pageSize };
 }

@@ -21,7 +21,7 @@ function loadMaster(): Buffer {
   mkdirSync(dataDir, { recursive: true, mode: 0o700 });
   try {
     // "wx": when two processes start at once, only one writes and both read the same key.
-    writeFileSync(file, randomBytes(32).toString("hex") + "\n", { flag: "wx", mode: 0o600 });
+    writeFileSync(file, `${randomBytes(32).toString("hex")}\n`, { flag: "wx", mode: 0o600 });
   } catch (err) {
     if ((err as NodeJS.ErrnoException).code !== "EEXIST") throw err;
   }

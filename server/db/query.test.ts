@@ -6,7 +6,14 @@ describe("inChunks", () => {
   it("splits long id lists and joins the answers in order", async () => {
     const ids = Array.from({ length: 1203 }, (_, i) => String(i));
     const seen: number[] = [];
-    const out = await inChunks(ids, async (chunk) => (seen.push(chunk.length), chunk.map(Number)), 500);
+    const out = await inChunks(
+      ids,
+      async (chunk) => {
+        seen.push(chunk.length);
+        return chunk.map(Number);
+      },
+      500,
+    );
     expect(seen).toEqual([500, 500, 203]);
     expect(out).toEqual(ids.map(Number));
     expect(await inChunks([], async () => [1])).toEqual([]);

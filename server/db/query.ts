@@ -5,9 +5,7 @@ import { env } from "../env";
 
 /** A case-insensitive "contains" filter (SQLite's LIKE already ignores ASCII case). */
 export function containsText(value: string): { contains: string } {
-  return env().dbProvider === "postgres"
-    ? ({ contains: value, mode: "insensitive" } as { contains: string })
-    : { contains: value };
+  return env().dbProvider === "postgres" ? ({ contains: value, mode: "insensitive" } as { contains: string }) : { contains: value };
 }
 
 export function pageArgs(q: { page: number; pageSize: number }): { skip: number; take: number } {

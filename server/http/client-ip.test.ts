@@ -2,7 +2,8 @@ import type { IncomingMessage } from "node:http";
 import { describe, expect, it } from "vitest";
 import { resolveClientIp } from "./client-ip";
 
-const req = (remote: string, xff?: string) => ({ socket: { remoteAddress: remote }, headers: xff ? { "x-forwarded-for": xff } : {} }) as unknown as IncomingMessage;
+const req = (remote: string, xff?: string) =>
+  ({ socket: { remoteAddress: remote }, headers: xff ? { "x-forwarded-for": xff } : {} }) as unknown as IncomingMessage;
 
 describe("resolveClientIp", () => {
   it("ignores X-Forwarded-For unless proxies are trusted", () => {

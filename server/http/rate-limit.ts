@@ -1,11 +1,6 @@
 import "server-only";
 import { Redis } from "ioredis";
-import {
-  RateLimiterMemory,
-  RateLimiterRedis,
-  RateLimiterRes,
-  type RateLimiterAbstract,
-} from "rate-limiter-flexible";
+import { RateLimiterMemory, RateLimiterRedis, RateLimiterRes, type RateLimiterAbstract } from "rate-limiter-flexible";
 import type { ErrorCode } from "@/lib/contracts/errors";
 import { env } from "../env";
 import { logger } from "../logger";
@@ -81,12 +76,7 @@ function retryAfter(res: RateLimiterRes): number {
 }
 
 /** Takes one point for `key`; throws a 429 AppError with Retry-After when none is left. */
-export async function consumeOrThrow(
-  name: LimiterName,
-  key: string,
-  code: ErrorCode = "RATE_LIMITED",
-  message = "Too many requests",
-): Promise<RateLimiterRes> {
+export async function consumeOrThrow(name: LimiterName, key: string, code: ErrorCode = "RATE_LIMITED", message = "Too many requests"): Promise<RateLimiterRes> {
   try {
     return await limiter(name).consume(key);
   } catch (res) {

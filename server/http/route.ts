@@ -1,6 +1,6 @@
 import "server-only";
 import { randomUUID } from "node:crypto";
-import { z } from "zod";
+import type { z } from "zod";
 import type { Endpoint, EndpointBody, EndpointParams, EndpointQuery } from "@/lib/contracts/endpoint";
 import type { ErrorIssue } from "@/lib/contracts/errors";
 import { isAdmin } from "../auth/permissions";
@@ -18,6 +18,7 @@ import { consumeOrThrow } from "./rate-limit";
 type Dated<T> = T extends string ? string | Date : T extends (infer U)[] ? Dated<U>[] : T extends object ? { [K in keyof T]: Dated<T[K]> } : T;
 
 /** The response body (Dates allowed where the wire has ISO strings), or a ready Response. */
+// biome-ignore lint/suspicious/noConfusingVoidType: handlers without a body return nothing (void), not undefined
 type Result<E extends Endpoint> = E["response"] extends z.ZodType ? Dated<z.input<E["response"]>> | Response : Response | void;
 
 type Principalled<E extends Endpoint> = E["auth"] extends "public" ? Principal | null : Principal;

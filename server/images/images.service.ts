@@ -26,7 +26,13 @@ export async function getImage(p: Principal, id: string): Promise<repo.ImageRow>
 
 export async function createImage(actor: Principal, input: TCreateImageRequest, ip: string) {
   const image = await repo.createImage(input);
-  await audit({ actorId: actor.userId, action: "image.create", target: { type: "image", id: image.id }, detail: { name: image.name, address: image.address }, ip });
+  await audit({
+    actorId: actor.userId,
+    action: "image.create",
+    target: { type: "image", id: image.id },
+    detail: { name: image.name, address: image.address },
+    ip,
+  });
   return image;
 }
 

@@ -31,7 +31,14 @@ export const gpuLabel = (gpus: { index: number }[]) => gpus.map((g) => g.index).
 
 /** A valid hostname (RFC 1123 label) from the instance's name. */
 export function hostnameOf(name: string): string {
-  const h = name.toLowerCase().normalize("NFKD").replace(/[^a-z0-9-]+/g, "-").replace(/-+/g, "-").replace(/^-|-$/g, "").slice(0, 63).replace(/-$/, "");
+  const h = name
+    .toLowerCase()
+    .normalize("NFKD")
+    .replace(/[^a-z0-9-]+/g, "-")
+    .replace(/-+/g, "-")
+    .replace(/^-|-$/g, "")
+    .slice(0, 63)
+    .replace(/-$/, "");
   return h || "instance";
 }
 
@@ -52,7 +59,7 @@ export function buildContainerSpec({ instance, node, gpus, pidsLimit }: Containe
     binds.push(hamiBind(node.hamiCorePath!));
     env.push(`LD_PRELOAD=${HAMI_LIBRARY}`);
     // Inside the container the GPUs are numbered from 0 in the order of DeviceIDs.
-    gpus.forEach((g, i) => env.push(`CUDA_DEVICE_MEMORY_LIMIT_${i}=${g.memoryGb * 1024}m`));
+    for (const [i, g] of gpus.entries()) env.push(`CUDA_DEVICE_MEMORY_LIMIT_${i}=${g.memoryGb * 1024}m`);
     // Compute in proportion to the memory share.
     const share = node.gpuMemoryGb > 0 ? Math.round((100 * Math.max(...gpus.map((g) => g.memoryGb))) / node.gpuMemoryGb) : 100;
     env.push(`CUDA_DEVICE_SM_LIMIT=${Math.min(100, Math.max(1, share))}`);

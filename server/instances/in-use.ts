@@ -9,5 +9,8 @@ export async function assertUnused(what: string, by: { imageId?: string; specId?
   const { names, total } = await liveUsers(by);
   if (!total) return;
   const more = total > names.length ? ` and ${total - names.length} more` : "";
-  throw new AppError("CONFLICT", `${what} is used by ${total} instance${total > 1 ? "s" : ""}: ${names.map((n) => `"${n}"`).join(", ")}${more}; delete them first`);
+  throw new AppError(
+    "CONFLICT",
+    `${what} is used by ${total} instance${total > 1 ? "s" : ""}: ${names.map((n) => `"${n}"`).join(", ")}${more}; delete them first`,
+  );
 }

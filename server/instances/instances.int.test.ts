@@ -33,13 +33,33 @@ async function user(name: string, role: "admin" | "user" = "user"): Promise<Prin
 }
 
 async function node(over: Record<string, unknown> = {}) {
-  const n = await nodes.createNode(admin, ZCreateNodeRequest.parse({ name: `local-${run}-${made.length}-${Math.random().toString(36).slice(2, 6)}`, dockerAddress: LOCAL_DOCKER, cpuCores: 8, memoryGb: 16, ...over }), ip);
+  const n = await nodes.createNode(
+    admin,
+    ZCreateNodeRequest.parse({
+      name: `local-${run}-${made.length}-${Math.random().toString(36).slice(2, 6)}`,
+      dockerAddress: LOCAL_DOCKER,
+      cpuCores: 8,
+      memoryGb: 16,
+      ...over,
+    }),
+    ip,
+  );
   await db().node.update({ where: { id: n.id }, data: { status: "online" } });
   return n;
 }
 
 async function spec(over: Partial<TCreateSpecRequest> = {}) {
-  return specs.createSpec(admin, ZCreateSpecRequest.parse({ name: `cpu-1-${made.length}-${Math.random().toString(36).slice(2, 6)}`, cpuCores: 1, memoryGb: 1, pricePerHourCents: 100, ...over }), ip);
+  return specs.createSpec(
+    admin,
+    ZCreateSpecRequest.parse({
+      name: `cpu-1-${made.length}-${Math.random().toString(36).slice(2, 6)}`,
+      cpuCores: 1,
+      memoryGb: 1,
+      pricePerHourCents: 100,
+      ...over,
+    }),
+    ip,
+  );
 }
 
 async function launch(p: Principal, imageId: string, specId: string, nodeId: string, name = "train") {
@@ -60,12 +80,26 @@ async function until<T>(what: string, fn: () => Promise<T | null | undefined | f
 
 const statusOf = async (id: string) => (await db().instance.findUnique({ where: { id } }))!.status;
 const reachStatus = (id: string, status: string) => until(`${status}`, async () => (await statusOf(id)) === status);
-const inspect = (id: string) => docker.getContainer(containerName(id)).inspect().catch(() => null);
-const volumeExists = (id: string) => docker.getVolume(volumeName(id)).inspect().then(() => true, () => false);
+const inspect = (id: string) =>
+  docker
+    .getContainer(containerName(id))
+    .inspect()
+    .catch(() => null);
+const volumeExists = (id: string) =>
+  docker
+    .getVolume(volumeName(id))
+    .inspect()
+    .then(
+      () => true,
+      () => false,
+    );
 const allocations = (instanceId: string) => db().allocation.count({ where: { instanceId } });
 
 async function rejection(p: Promise<unknown>): Promise<AppError> {
-  const err = await p.then(() => null, (e: unknown) => e);
+  const err = await p.then(
+    () => null,
+    (e: unknown) => e,
+  );
   expect(err).toBeInstanceOf(AppError);
   return err as AppError;
 }
@@ -76,13 +110,23 @@ beforeAll(async () => {
   admin = await user("admin", "admin");
   alice = await user("alice");
   bob = await user("bob");
-  image = await images.createImage(admin, { name: "aic-app", address: APP_IMAGE, description: null, source: null, supportMemorySplit: false, isListed: true, remark: null }, ip);
+  image = await images.createImage(
+    admin,
+    { name: "aic-app", address: APP_IMAGE, description: null, source: null, supportMemorySplit: false, isListed: true, remark: null },
+    ip,
+  );
 });
 
 afterAll(async () => {
   for (const id of made) {
-    await docker.getContainer(containerName(id)).remove({ force: true }).catch(() => undefined);
-    await docker.getVolume(volumeName(id)).remove().catch(() => undefined);
+    await docker
+      .getContainer(containerName(id))
+      .remove({ force: true })
+      .catch(() => undefined);
+    await docker
+      .getVolume(volumeName(id))
+      .remove()
+      .catch(() => undefined);
   }
 });
 
@@ -91,7 +135,15 @@ describe("lifecycle on the real engine", () => {
     const n = await node();
     const s = await spec({ cpuCores: 2, memoryGb: 1 });
     const created = await launch(alice, image.id, s.id, n.id, "Lifecycle Test");
-    expect(created).toMatchObject({ status: "creating", nodeId: n.id, cpuCores: 2, memoryGb: 1, pricePerHourCents: 100, username: alice.username, dataPath: "/root/data" });
+    expect(created).toMatchObject({
+      status: "creating",
+      nodeId: n.id,
+      cpuCores: 2,
+      memoryGb: 1,
+      pricePerHourCents: 100,
+      username: alice.username,
+      dataPath: "/root/data",
+    });
     await reachStatus(created.id, "running");
 
     const c = (await inspect(created.id))!;
@@ -164,7 +216,19 @@ describe("lifecycle on the real engine", () => {
   it("fails with Docker's reason when the image is on no registry", async () => {
     const n = await node();
     const s = await spec();
-    const missing = await images.createImage(admin, { name: "missing", address: "127.0.0.1:5000/aic/no-such-image:1", description: null, source: null, supportMemorySplit: false, isListed: true, remark: null }, ip);
+    const missing = await images.createImage(
+      admin,
+      {
+        name: "missing",
+        address: "127.0.0.1:5000/aic/no-such-image:1",
+        description: null,
+        source: null,
+        supportMemorySplit: false,
+        isListed: true,
+        remark: null,
+      },
+      ip,
+    );
     const i = await launch(alice, missing.id, s.id, n.id);
     await reachStatus(i.id, "failed");
     const row = await instances.getInstance(alice, i.id);
@@ -278,7 +342,9 @@ describe("reconciliation", () => {
     await db().instance.delete({ where: { id: i.id } });
     await reconcileAll(new AbortController().signal, 5_000);
     const reported = await nodes.getNode(n.id);
-    expect(reported.unmanagedContainers).toEqual(expect.arrayContaining([expect.objectContaining({ instanceId: i.id, name: containerName(i.id), state: "running" })]));
+    expect(reported.unmanagedContainers).toEqual(
+      expect.arrayContaining([expect.objectContaining({ instanceId: i.id, name: containerName(i.id), state: "running" })]),
+    );
     expect((await inspect(i.id))!.State.Running).toBe(true);
   });
 
@@ -374,7 +440,11 @@ describe("ownership and guards", () => {
   it("images, specs and nodes in use cannot be deleted; the 409 names the instances", async () => {
     const n = await node();
     const s = await spec();
-    const img = await images.createImage(admin, { name: "in-use", address: APP_IMAGE, description: null, source: null, supportMemorySplit: false, isListed: true, remark: null }, ip);
+    const img = await images.createImage(
+      admin,
+      { name: "in-use", address: APP_IMAGE, description: null, source: null, supportMemorySplit: false, isListed: true, remark: null },
+      ip,
+    );
     const i = await launch(alice, img.id, s.id, n.id, "user-of-everything");
     for (const del of [() => images.deleteImage(admin, img.id, ip), () => specs.deleteSpec(admin, s.id, ip), () => nodes.deleteNode(admin, n.id, ip)]) {
       const err = await rejection(del());

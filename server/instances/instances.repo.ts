@@ -58,7 +58,12 @@ async function guarded(id: string, where: Prisma.InstanceWhereInput, data: Prism
 }
 
 /** Moves an instance to new values only while its status is one of `from` (the compare-and-set that keeps two actors from both acting). */
-export function transition(id: string, from: readonly string[], data: Prisma.InstanceUncheckedUpdateManyInput, opts: { release?: boolean } = {}): Promise<boolean> {
+export function transition(
+  id: string,
+  from: readonly string[],
+  data: Prisma.InstanceUncheckedUpdateManyInput,
+  opts: { release?: boolean } = {},
+): Promise<boolean> {
   return guarded(id, { status: { in: [...from] } }, data, opts.release);
 }
 
@@ -133,7 +138,12 @@ export function claim(id: string, from: readonly string[], owner: string, until:
 }
 
 /** Writes an operation's outcome and releases its claim, only if the claim is still ours (and, given `status`, the row still in it). */
-export function settle(id: string, owner: string, data: Prisma.InstanceUncheckedUpdateManyInput, opts: { release?: boolean; status?: string } = {}): Promise<boolean> {
+export function settle(
+  id: string,
+  owner: string,
+  data: Prisma.InstanceUncheckedUpdateManyInput,
+  opts: { release?: boolean; status?: string } = {},
+): Promise<boolean> {
   return guarded(id, { leaseOwner: owner, ...(opts.status ? { status: opts.status } : {}) }, { ...data, leaseOwner: null, leaseUntil: null }, opts.release);
 }
 
@@ -141,7 +151,12 @@ export function settle(id: string, owner: string, data: Prisma.InstanceUnchecked
  * Applies what the reconciler observed, only if nothing touched the row since it was read
  * (same updatedAt) and no operation holds it.
  */
-export function applyObserved(row: Pick<InstanceRow, "id" | "updatedAt">, data: Prisma.InstanceUncheckedUpdateManyInput, now: Date, opts: { release?: boolean } = {}): Promise<boolean> {
+export function applyObserved(
+  row: Pick<InstanceRow, "id" | "updatedAt">,
+  data: Prisma.InstanceUncheckedUpdateManyInput,
+  now: Date,
+  opts: { release?: boolean } = {},
+): Promise<boolean> {
   return guarded(row.id, { updatedAt: row.updatedAt, OR: [{ leaseUntil: null }, { leaseUntil: { lt: now } }] }, data, opts.release);
 }
 
@@ -161,5 +176,8 @@ export function runningOf(userId: string): Promise<InstanceRow[]> {
 
 /** Running instances with the GPUs they hold. */
 export function listRunning(): Promise<{ id: string; nodeId: string | null; allocations: { gpuIndex: number | null; gpuMemoryGb: number }[] }[]> {
-  return db().instance.findMany({ where: { status: "running" }, select: { id: true, nodeId: true, allocations: { select: { gpuIndex: true, gpuMemoryGb: true } } } });
+  return db().instance.findMany({
+    where: { status: "running" },
+    select: { id: true, nodeId: true, allocations: { select: { gpuIndex: true, gpuMemoryGb: true } } },
+  });
 }

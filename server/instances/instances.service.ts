@@ -82,7 +82,10 @@ export async function updateInstance(p: Principal, id: string, input: TUpdateIns
 
 function noCapacity(specName: string, reasons: { node: string; missing: string[] }[]): AppError {
   if (!reasons.length) return new AppError("NO_CAPACITY", `No online node can host "${specName}" now`);
-  const why = reasons.slice(0, 3).map((r) => `${r.node} needs ${r.missing.join(", ")}`).join("; ");
+  const why = reasons
+    .slice(0, 3)
+    .map((r) => `${r.node} needs ${r.missing.join(", ")}`)
+    .join("; ");
   return new AppError("NO_CAPACITY", `No capacity for "${specName}" now: ${why}`);
 }
 
@@ -142,7 +145,13 @@ export async function createInstance(p: Principal, input: TCreateInstanceRequest
     });
     if (placed.ok) {
       void provision(placed.id, owner);
-      await audit({ actorId: p.userId, action: "instance.create", target: { type: "instance", id: placed.id }, detail: { name: input.name, node: candidate.name, spec: spec.name }, ip });
+      await audit({
+        actorId: p.userId,
+        action: "instance.create",
+        target: { type: "instance", id: placed.id },
+        detail: { name: input.name, node: candidate.name, spec: spec.name },
+        ip,
+      });
       return toDto((await repo.findInstance(placed.id))!);
     }
     reasons.push({ node: candidate.name, missing: placed.missing });
@@ -163,14 +172,19 @@ const engine = (node: NodeRow, timeoutMs = ENGINE_TIMEOUT_MS) => dockerClient(do
 /** Errors of the transport (socket, TLS, DNS, timeout), as opposed to Docker's answers and our own bugs. */
 function isTransportError(err: unknown): boolean {
   const e = err as { code?: unknown; message?: unknown };
-  return (typeof e?.code === "string" && /^(E[A-Z_]+|ERR_TLS\w*|ERR_SSL\w*|UNABLE_TO\w*|DEPTH_ZERO\w*|SELF_SIGNED\w*|CERT_\w*)$/.test(e.code)) || /timeout|socket hang up/i.test(String(e?.message ?? ""));
+  return (
+    (typeof e?.code === "string" && /^(E[A-Z_]+|ERR_TLS\w*|ERR_SSL\w*|UNABLE_TO\w*|DEPTH_ZERO\w*|SELF_SIGNED\w*|CERT_\w*)$/.test(e.code)) ||
+    /timeout|socket hang up/i.test(String(e?.message ?? ""))
+  );
 }
 
 /** An engine failure as an AppError: Docker's refusals and unreachable nodes; anything else is a bug and stays a 500. */
 function engineError(err: unknown, node: NodeRow, doing: string): unknown {
   if (err instanceof AppError) return err;
-  if ((err as { statusCode?: number }).statusCode) return new AppError("ENGINE_ERROR", `Could not ${doing} on node ${node.name}: ${containers.dockerMessage(err)}`);
-  if (isTransportError(err)) return new AppError("NODE_UNREACHABLE", `Could not ${doing} on node ${node.name}: ${describeDockerError(err, node, ENGINE_WORDS)}`);
+  if ((err as { statusCode?: number }).statusCode)
+    return new AppError("ENGINE_ERROR", `Could not ${doing} on node ${node.name}: ${containers.dockerMessage(err)}`);
+  if (isTransportError(err))
+    return new AppError("NODE_UNREACHABLE", `Could not ${doing} on node ${node.name}: ${describeDockerError(err, node, ENGINE_WORDS)}`);
   return err;
 }
 
@@ -220,7 +234,12 @@ export async function provision(id: string, owner: ReturnType<typeof lease>): Pr
     await containers.startContainer(d, containerId);
     const startedAt = new Date();
     // Metering starts with the container.
-    const done = await repo.settle(id, owner.id, { status: "running", containerId, startedAt, meteredUntil: startedAt, statusMessage: null }, { status: "creating" });
+    const done = await repo.settle(
+      id,
+      owner.id,
+      { status: "running", containerId, startedAt, meteredUntil: startedAt, statusMessage: null },
+      { status: "creating" },
+    );
     if (!done) await cleanUp(d, id);
   } catch (err) {
     const e = node ? engineError(err, node, "create the container") : err;
@@ -228,7 +247,10 @@ export async function provision(id: string, owner: ReturnType<typeof lease>): Pr
     logger.warn({ instanceId: id, reason, err: e instanceof AppError ? undefined : err }, "instance creation failed");
     const failed = await repo
       .settle(id, owner.id, { status: "failed", statusMessage: reason, stoppedAt: new Date() }, { status: "creating", release: true })
-      .catch((dbErr: unknown) => (logger.error({ err: dbErr, instanceId: id }, "could not record a failed creation"), true));
+      .catch((dbErr: unknown) => {
+        logger.error({ err: dbErr, instanceId: id }, "could not record a failed creation");
+        return true;
+      });
     // Failed: the volume stays until the instance is deleted. Deleted meanwhile: all goes.
     if (node) await cleanUp(engine(node), id, { keepVolume: failed }).catch(() => undefined);
   } finally {
@@ -263,21 +285,35 @@ export async function startInstance(p: Principal, id: string, opts: { withoutGpu
       const placed = await repo.withNodeLock(node.id, async (tx, { node: locked, held }) => {
         const plan = planAllocation(needsOf(row), locked, held, { imageSupportsSplit: true, withoutGpu: opts.withoutGpu });
         if (plan.ok) await repo.insertAllocations(tx, id, node.id, plan.rows);
-        const fitsWithoutGpu = !plan.ok && row.gpuCount > 0 && !opts.withoutGpu && planAllocation(needsOf(row), locked, held, { imageSupportsSplit: true, withoutGpu: true }).ok;
+        const fitsWithoutGpu =
+          !plan.ok && row.gpuCount > 0 && !opts.withoutGpu && planAllocation(needsOf(row), locked, held, { imageSupportsSplit: true, withoutGpu: true }).ok;
         return { plan, fitsWithoutGpu };
       });
       if (!placed.plan.ok) {
         const hint = placed.fitsWithoutGpu ? ' It can start without GPU, keeping its data: POST .../start {"withoutGpu": true}.' : "";
         // The issue tells clients (the UI's "Start without GPU") that this way is open.
         const issues = placed.fitsWithoutGpu ? [{ path: "withoutGpu", message: "true starts it without GPUs; its data volume is kept" }] : undefined;
-        throw new AppError("NO_CAPACITY", `Node ${node.name} has no room to start "${row.name}" now: needs ${placed.plan.missing.join(", ")}.${hint}`, { issues });
+        throw new AppError("NO_CAPACITY", `Node ${node.name} has no room to start "${row.name}" now: needs ${placed.plan.missing.join(", ")}.${hint}`, {
+          issues,
+        });
       }
       try {
         const d = engine(node);
         const containerId = await ensureContainer(d, (await repo.findInstance(id))!, node);
         await containers.startContainer(d, containerId);
         const startedAt = new Date();
-        return { data: { status: "running", containerId, startedAt, meteredUntil: startedAt, stoppedAt: null, exitCode: null, statusMessage: null, withoutGpu: opts.withoutGpu && row.gpuCount > 0 } };
+        return {
+          data: {
+            status: "running",
+            containerId,
+            startedAt,
+            meteredUntil: startedAt,
+            stoppedAt: null,
+            exitCode: null,
+            statusMessage: null,
+            withoutGpu: opts.withoutGpu && row.gpuCount > 0,
+          },
+        };
       } catch (err) {
         // The engine may have started it before failing to answer: stop it before freeing its resources.
         await stopIt();
@@ -371,7 +407,10 @@ export async function deleteInstance(p: Principal, id: string, ip: string): Prom
     try {
       await cleanUp(engine(node), id);
     } catch (err) {
-      logger.warn({ instanceId: id, node: node.name, err: String(engineError(err, node, "remove the container")) }, "container removal deferred to the reconciler");
+      logger.warn(
+        { instanceId: id, node: node.name, err: String(engineError(err, node, "remove the container")) },
+        "container removal deferred to the reconciler",
+      );
       await repo.transition(id, ["deleted"], { statusMessage: "Container removal pending: the node did not answer" });
     }
   };

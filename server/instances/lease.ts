@@ -45,7 +45,8 @@ export async function withLease(
   const claimed = await repo.claim(row.id, from, owner.id, owner.until(), now);
   if (!claimed) {
     const current = await repo.findInstance(row.id);
-    if (current && from.includes(current.status)) throw new AppError("INVALID_STATE", "Another operation on this instance is in progress; try again in a moment");
+    if (current && from.includes(current.status))
+      throw new AppError("INVALID_STATE", "Another operation on this instance is in progress; try again in a moment");
     throw new AppError("INVALID_STATE", `The instance is ${current?.status ?? "gone"}; that cannot be done now`);
   }
   const renew = owner.keepAlive(row.id);

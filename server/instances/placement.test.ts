@@ -26,7 +26,10 @@ describe("planAllocation", () => {
     expect(plan).toEqual({ ok: true, memorySplit: true, rows: [gpu(2, 8, false), base(8, 32)] });
     // Without split support a share is refused, never turned into a whole GPU at a share's price.
     expect(planAllocation(share, gpuNode, held, { imageSupportsSplit: false })).toEqual({ ok: false, missing: ["an image that supports GPU memory split"] });
-    expect(planAllocation(share, { ...gpuNode, hamiCorePath: null }, held, { imageSupportsSplit: true })).toEqual({ ok: false, missing: ["HAMi-core on the node for GPU memory split"] });
+    expect(planAllocation(share, { ...gpuNode, hamiCorePath: null }, held, { imageSupportsSplit: true })).toEqual({
+      ok: false,
+      missing: ["HAMi-core on the node for GPU memory split"],
+    });
   });
 
   it("names what is missing", () => {
@@ -41,7 +44,11 @@ describe("planAllocation", () => {
   it("withoutGpu takes only CPU and memory", () => {
     const allTaken = [0, 1, 2, 3].map((i) => gpu(i, 24, true));
     expect(planAllocation(whole, gpuNode, allTaken, { imageSupportsSplit: false }).ok).toBe(false);
-    expect(planAllocation(whole, gpuNode, allTaken, { imageSupportsSplit: false, withoutGpu: true })).toEqual({ ok: true, memorySplit: false, rows: [base(8, 32)] });
+    expect(planAllocation(whole, gpuNode, allTaken, { imageSupportsSplit: false, withoutGpu: true })).toEqual({
+      ok: true,
+      memorySplit: false,
+      rows: [base(8, 32)],
+    });
   });
 
   it("never books more than the node has, however many instances ask", () => {

@@ -6,9 +6,7 @@ import { freeCapacity, missingFor, usesMemorySplit, type Held, type NodeCapacity
 
 export type AllocationRow = Held;
 
-export type Plan =
-  | { ok: true; memorySplit: boolean; rows: AllocationRow[] }
-  | { ok: false; missing: string[] };
+export type Plan = { ok: true; memorySplit: boolean; rows: AllocationRow[] } | { ok: false; missing: string[] };
 
 /**
  * The rows an instance of `spec` takes on `node` given what is held there already.
@@ -43,9 +41,7 @@ export function planAllocation(spec: SpecNeeds, node: NodeCapacity, held: Held[]
 export function placementScore(spec: SpecNeeds, node: NodeCapacity, held: Held[]): number[] {
   const free = freeCapacity(node, held);
   const freeGpuGb = free.gpuMemoryGb.reduce((n, g) => n + g.freeGb, 0);
-  return spec.gpuCount > 0
-    ? [free.wholeGpus, freeGpuGb, free.cpuCores, free.memoryGb]
-    : [node.gpuCount > 0 ? 1 : 0, free.cpuCores, free.memoryGb];
+  return spec.gpuCount > 0 ? [free.wholeGpus, freeGpuGb, free.cpuCores, free.memoryGb] : [node.gpuCount > 0 ? 1 : 0, free.cpuCores, free.memoryGb];
 }
 
 export function compareScores(a: number[], b: number[]): number {

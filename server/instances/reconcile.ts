@@ -30,13 +30,22 @@ export function decide(row: { status: string }, c: Pick<containers.ManagedContai
     return {
       status: "failed",
       release: true,
-      data: { status: "failed", statusMessage: "The container was removed outside the console; start the instance to create a new one on the same data", stoppedAt: row.status === "running" ? now : null, containerId: null },
+      data: {
+        status: "failed",
+        statusMessage: "The container was removed outside the console; start the instance to create a new one on the same data",
+        stoppedAt: row.status === "running" ? now : null,
+        containerId: null,
+      },
     };
   }
   if (c.state === "exited" || c.state === "dead") {
     const code = c.exitCode;
     const why = code === 137 ? " (killed: SIGKILL or out of memory)" : code === 143 ? " (terminated: SIGTERM)" : "";
-    return { status: "exited", release: true, data: { status: "exited", exitCode: code, statusMessage: `The container exited${code === null ? "" : ` with code ${code}`}${why}`, stoppedAt: now } };
+    return {
+      status: "exited",
+      release: true,
+      data: { status: "exited", exitCode: code, statusMessage: `The container exited${code === null ? "" : ` with code ${code}`}${why}`, stoppedAt: now },
+    };
   }
   if (row.status === "unknown" && c.state === "running") return { status: "running", release: false, data: { status: "running", statusMessage: null } };
   return null;
@@ -117,9 +126,19 @@ export async function settleLapsedCreations(timeoutMs: number): Promise<void> {
     }
     // Guarded by status: a delete that came meanwhile stays deleted.
     if (running) {
-      await repo.settle(row.id, owner.id, { status: "running", containerId: running, startedAt: now, meteredUntil: now, statusMessage: null }, { status: "creating" });
+      await repo.settle(
+        row.id,
+        owner.id,
+        { status: "running", containerId: running, startedAt: now, meteredUntil: now, statusMessage: null },
+        { status: "creating" },
+      );
     } else {
-      await repo.settle(row.id, owner.id, { status: "failed", statusMessage: "The console stopped while this instance was being created; launch it again", stoppedAt: now }, { status: "creating", release: true });
+      await repo.settle(
+        row.id,
+        owner.id,
+        { status: "failed", statusMessage: "The console stopped while this instance was being created; launch it again", stoppedAt: now },
+        { status: "creating", release: true },
+      );
     }
     logger.info({ instanceId: row.id, outcome: running ? "running" : "failed" }, "interrupted creation settled");
   }
@@ -134,7 +153,11 @@ export async function reconcileAll(signal: AbortSignal, timeoutMs: number): Prom
   for (let i = 0; i < nodes.length && !signal.aborted; i += PARALLEL) {
     await Promise.all(
       nodes.slice(i, i + PARALLEL).map((n) =>
-        reconcileNode(n, rows.filter((r) => r.nodeId === n.id), timeoutMs).catch((err: unknown) => logger.error({ err, node: n.name }, "reconcile failed")),
+        reconcileNode(
+          n,
+          rows.filter((r) => r.nodeId === n.id),
+          timeoutMs,
+        ).catch((err: unknown) => logger.error({ err, node: n.name }, "reconcile failed")),
       ),
     );
   }

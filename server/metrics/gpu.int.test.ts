@@ -17,7 +17,18 @@ let n = 0;
 async function gpuNode(over: Record<string, unknown> = {}) {
   const created = await nodes.createNode(
     admin,
-    ZCreateNodeRequest.parse({ name: `gpu-${++n}-${Date.now()}`, dockerAddress: LOCAL_DOCKER, privateIp: SSH.host, sshPort: SSH.port, sshUsername: SSH.username, sshPassword: SSH.password, gpuName: "NVIDIA GeForce RTX 4090", gpuCount: 2, gpuMemoryGb: 24, ...over }),
+    ZCreateNodeRequest.parse({
+      name: `gpu-${++n}-${Date.now()}`,
+      dockerAddress: LOCAL_DOCKER,
+      privateIp: SSH.host,
+      sshPort: SSH.port,
+      sshUsername: SSH.username,
+      sshPassword: SSH.password,
+      gpuName: "NVIDIA GeForce RTX 4090",
+      gpuCount: 2,
+      gpuMemoryGb: 24,
+      ...over,
+    }),
     "127.0.0.1",
   );
   await db().node.update({ where: { id: created.id }, data: { status: "online" } });
@@ -57,14 +68,27 @@ describe("GPU telemetry", () => {
     const old = new Date(Date.now() - 26 * 3_600_000);
     const minute = new Date(Math.floor(old.getTime() / 60_000) * 60_000);
     await db().gpuSample.createMany({
-      data: [10, 30].map((u, k) => ({ nodeId: node.id, ts: new Date(minute.getTime() + k * 15_000), gpuIndex: 0, utilization: u, memoryUsedMb: 2000, memoryTotalMb: 24564, temperature: 50 + k, powerW: 200 })),
+      data: [10, 30].map((u, k) => ({
+        nodeId: node.id,
+        ts: new Date(minute.getTime() + k * 15_000),
+        gpuIndex: 0,
+        utilization: u,
+        memoryUsedMb: 2000,
+        memoryTotalMb: 24564,
+        temperature: 50 + k,
+        powerW: 200,
+      })),
     });
     const { folded } = await applyRetention();
     expect(folded).toBeGreaterThanOrEqual(2);
     expect(await db().gpuSample.count({ where: { nodeId: node.id, ts: { lt: new Date(Date.now() - 25 * 3_600_000) } } })).toBe(0);
     const rollup = await db().gpuRollup.findFirst({ where: { nodeId: node.id } });
     expect(rollup).toMatchObject({ samples: 2, sumUtilization: 40, maxTemperature: 51 });
-    const history = await nodeMetrics(node.id, { from: new Date(minute.getTime() - 60_000).toISOString(), to: new Date(minute.getTime() + 120_000).toISOString(), step: 60 });
+    const history = await nodeMetrics(node.id, {
+      from: new Date(minute.getTime() - 60_000).toISOString(),
+      to: new Date(minute.getTime() + 120_000).toISOString(),
+      step: 60,
+    });
     expect(history.gpus[0]!.points).toEqual([{ ts: minute.toISOString(), utilization: 20, memoryUsedMb: 2000, temperature: 51, powerW: 200 }]);
   });
 

@@ -4,8 +4,30 @@ import type { GpuReading } from "../adapters/gpu";
 
 // GPU telemetry storage: raw samples, one-minute rollups (sums and counts, mergeable).
 
-export type SampleRow = { nodeId: string; ts: Date; gpuIndex: number; utilization: number | null; memoryUsedMb: number | null; memoryTotalMb: number | null; temperature: number | null; powerW: number | null };
-export type RollupRow = { nodeId: string; gpuIndex: number; minute: Date; samples: number; sumUtilization: number; utilizationN: number; sumMemoryUsedMb: number; memoryN: number; maxTemperature: number | null; sumPowerW: number; powerN: number; memoryTotalMb: number | null };
+export type SampleRow = {
+  nodeId: string;
+  ts: Date;
+  gpuIndex: number;
+  utilization: number | null;
+  memoryUsedMb: number | null;
+  memoryTotalMb: number | null;
+  temperature: number | null;
+  powerW: number | null;
+};
+export type RollupRow = {
+  nodeId: string;
+  gpuIndex: number;
+  minute: Date;
+  samples: number;
+  sumUtilization: number;
+  utilizationN: number;
+  sumMemoryUsedMb: number;
+  memoryN: number;
+  maxTemperature: number | null;
+  sumPowerW: number;
+  powerN: number;
+  memoryTotalMb: number | null;
+};
 
 export async function insertReadings(nodeId: string, ts: Date, readings: GpuReading[]): Promise<void> {
   if (!readings.length) return;
@@ -24,7 +46,16 @@ export async function insertReadings(nodeId: string, ts: Date, readings: GpuRead
   });
 }
 
-const sampleSelect = { nodeId: true, ts: true, gpuIndex: true, utilization: true, memoryUsedMb: true, memoryTotalMb: true, temperature: true, powerW: true } as const;
+const sampleSelect = {
+  nodeId: true,
+  ts: true,
+  gpuIndex: true,
+  utilization: true,
+  memoryUsedMb: true,
+  memoryTotalMb: true,
+  temperature: true,
+  powerW: true,
+} as const;
 
 export function samplesBetween(nodeId: string, from: Date, to: Date): Promise<SampleRow[]> {
   return db().gpuSample.findMany({ where: { nodeId, ts: { gte: from, lte: to } }, select: sampleSelect, orderBy: [{ ts: "asc" }, { gpuIndex: "asc" }] });
@@ -64,7 +95,12 @@ export async function foldInto(buckets: RollupRow[], sampleIds: string[]): Promi
             utilizationN: existing.utilizationN + b.utilizationN,
             sumMemoryUsedMb: existing.sumMemoryUsedMb + b.sumMemoryUsedMb,
             memoryN: existing.memoryN + b.memoryN,
-            maxTemperature: existing.maxTemperature === null ? b.maxTemperature : b.maxTemperature === null ? existing.maxTemperature : Math.max(existing.maxTemperature, b.maxTemperature),
+            maxTemperature:
+              existing.maxTemperature === null
+                ? b.maxTemperature
+                : b.maxTemperature === null
+                  ? existing.maxTemperature
+                  : Math.max(existing.maxTemperature, b.maxTemperature),
             sumPowerW: existing.sumPowerW + b.sumPowerW,
             powerN: existing.powerN + b.powerN,
             memoryTotalMb: b.memoryTotalMb ?? existing.memoryTotalMb,

@@ -27,11 +27,33 @@ export function foldSamples(rows: repo.SampleRow[]): repo.RollupRow[] {
   for (const r of rows) {
     const minute = new Date(Math.floor(r.ts.getTime() / MINUTE) * MINUTE);
     const key = `${r.nodeId}|${r.gpuIndex}|${minute.getTime()}`;
-    const b = buckets.get(key) ?? { nodeId: r.nodeId, gpuIndex: r.gpuIndex, minute, samples: 0, sumUtilization: 0, utilizationN: 0, sumMemoryUsedMb: 0, memoryN: 0, maxTemperature: null, sumPowerW: 0, powerN: 0, memoryTotalMb: null };
+    const b = buckets.get(key) ?? {
+      nodeId: r.nodeId,
+      gpuIndex: r.gpuIndex,
+      minute,
+      samples: 0,
+      sumUtilization: 0,
+      utilizationN: 0,
+      sumMemoryUsedMb: 0,
+      memoryN: 0,
+      maxTemperature: null,
+      sumPowerW: 0,
+      powerN: 0,
+      memoryTotalMb: null,
+    };
     b.samples++;
-    if (r.utilization !== null) (b.sumUtilization += r.utilization), b.utilizationN++;
-    if (r.memoryUsedMb !== null) (b.sumMemoryUsedMb += r.memoryUsedMb), b.memoryN++;
-    if (r.powerW !== null) (b.sumPowerW += r.powerW), b.powerN++;
+    if (r.utilization !== null) {
+      b.sumUtilization += r.utilization;
+      b.utilizationN++;
+    }
+    if (r.memoryUsedMb !== null) {
+      b.sumMemoryUsedMb += r.memoryUsedMb;
+      b.memoryN++;
+    }
+    if (r.powerW !== null) {
+      b.sumPowerW += r.powerW;
+      b.powerN++;
+    }
     if (r.temperature !== null) b.maxTemperature = b.maxTemperature === null ? r.temperature : Math.max(b.maxTemperature, r.temperature);
     if (r.memoryTotalMb !== null) b.memoryTotalMb = r.memoryTotalMb;
     buckets.set(key, b);
@@ -66,9 +88,18 @@ export function bucketSeries(samples: repo.SampleRow[], rollups: repo.RollupRow[
   }
   for (const r of samples) {
     add(r.gpuIndex, r.ts, r.memoryTotalMb, (a) => {
-      if (r.utilization !== null) (a.u += r.utilization), a.un++;
-      if (r.memoryUsedMb !== null) (a.m += r.memoryUsedMb), a.mn++;
-      if (r.powerW !== null) (a.p += r.powerW), a.pn++;
+      if (r.utilization !== null) {
+        a.u += r.utilization;
+        a.un++;
+      }
+      if (r.memoryUsedMb !== null) {
+        a.m += r.memoryUsedMb;
+        a.mn++;
+      }
+      if (r.powerW !== null) {
+        a.p += r.powerW;
+        a.pn++;
+      }
       if (r.temperature !== null) a.t = a.t === null ? r.temperature : Math.max(a.t, r.temperature);
     });
   }
@@ -131,7 +162,9 @@ const PARALLEL = 8;
 export async function collectAll(signal: AbortSignal, timeoutMs: number): Promise<void> {
   const nodes = (await allNodes({ status: "online" })).filter((n) => n.gpuCount > 0);
   for (let i = 0; i < nodes.length && !signal.aborted; i += PARALLEL) {
-    await Promise.all(nodes.slice(i, i + PARALLEL).map((n) => pollNode(n, timeoutMs).catch((err: unknown) => logger.error({ err, node: n.name }, "GPU poll failed"))));
+    await Promise.all(
+      nodes.slice(i, i + PARALLEL).map((n) => pollNode(n, timeoutMs).catch((err: unknown) => logger.error({ err, node: n.name }, "GPU poll failed"))),
+    );
   }
 }
 
@@ -142,7 +175,10 @@ export async function applyRetention(now = new Date()): Promise<{ folded: number
   for (;;) {
     const rows = await repo.oldSamples(before, 5_000);
     if (!rows.length) break;
-    await repo.foldInto(foldSamples(rows), rows.map((r) => r.id));
+    await repo.foldInto(
+      foldSamples(rows),
+      rows.map((r) => r.id),
+    );
     folded += rows.length;
     if (rows.length < 5_000) break;
   }
@@ -170,7 +206,16 @@ export async function latestGpuEvent(nodeId: string): Promise<TGpuEvent | null> 
   const ts = new Date(Math.max(...rows.map((r) => r.ts.getTime())));
   const gpus = rows
     .sort((a, b) => a.gpuIndex - b.gpuIndex)
-    .map((r) => ({ index: r.gpuIndex, uuid: null, name: null, utilization: r.utilization, memoryUsedMb: r.memoryUsedMb, memoryTotalMb: r.memoryTotalMb, temperature: r.temperature, powerW: r.powerW }));
+    .map((r) => ({
+      index: r.gpuIndex,
+      uuid: null,
+      name: null,
+      utilization: r.utilization,
+      memoryUsedMb: r.memoryUsedMb,
+      memoryTotalMb: r.memoryTotalMb,
+      temperature: r.temperature,
+      powerW: r.powerW,
+    }));
   return { nodeId, ts: ts.toISOString(), gpus };
 }
 

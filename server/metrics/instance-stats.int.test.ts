@@ -44,19 +44,41 @@ describe("instance stats history", () => {
     });
     const since = new Date();
     await sampleRunning(new AbortController().signal);
-    const sample = await db().instanceSample.findFirstOrThrow({ where: { instanceId, ts: { gte: new Date(since.getTime() - 5_000) } }, orderBy: { ts: "desc" } });
+    const sample = await db().instanceSample.findFirstOrThrow({
+      where: { instanceId, ts: { gte: new Date(since.getTime() - 5_000) } },
+      orderBy: { ts: "desc" },
+    });
     expect(sample).toMatchObject({ gpuUtilization: 64, gpuMemoryUsedMb: 3000, gpuMemoryLimitMb: 12 * 1024 });
     const history = await instanceMetrics(owner, instanceId, { from: new Date(Date.now() - 600_000).toISOString(), step: 1 });
     expect(history.points.at(-1)).toMatchObject({ gpuUtilization: 64, gpuMemoryLimitMb: 12 * 1024 });
   });
 
   it("retention folds samples older than a day into minute averages and drops those past 30 days", async () => {
-    const sample = (ts: Date, cpu: number) => ({ instanceId, ts, cpuPercent: cpu, memoryUsage: cpu * 10, memoryLimit: 1000, networkRx: cpu, networkTx: 0, blockRead: 0, blockWrite: 0, pids: 1 });
+    const sample = (ts: Date, cpu: number) => ({
+      instanceId,
+      ts,
+      cpuPercent: cpu,
+      memoryUsage: cpu * 10,
+      memoryLimit: 1000,
+      networkRx: cpu,
+      networkTx: 0,
+      blockRead: 0,
+      blockWrite: 0,
+      pids: 1,
+    });
     const minute = new Date(Math.floor((Date.now() - 2 * 86_400_000) / 60_000) * 60_000);
     const at = (s: number) => new Date(minute.getTime() + s * 1000);
     const recent = new Date(Date.now() - 3_600_000);
     await db().instanceSample.createMany({
-      data: [sample(at(0), 10), sample(at(20), 20), sample(at(40), 60), sample(at(65), 5), sample(recent, 1), sample(new Date(recent.getTime() + 10_000), 3), sample(new Date(Date.now() - 31 * 86_400_000), 1)],
+      data: [
+        sample(at(0), 10),
+        sample(at(20), 20),
+        sample(at(40), 60),
+        sample(at(65), 5),
+        sample(recent, 1),
+        sample(new Date(recent.getTime() + 10_000), 3),
+        sample(new Date(Date.now() - 31 * 86_400_000), 1),
+      ],
     });
     const r = await applyInstanceRetention();
     expect(r.pruned).toBeGreaterThanOrEqual(1);

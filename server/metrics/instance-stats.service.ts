@@ -154,5 +154,11 @@ export async function instanceMetrics(p: Principal, id: string, q: TMetricsQuery
   const to = q.to ? new Date(q.to) : new Date();
   const from = q.from ? new Date(q.from) : new Date(to.getTime() - 3_600_000);
   const step = Math.max(q.step ?? 60, Math.ceil((to.getTime() - from.getTime()) / 1000 / MAX_POINTS));
-  return { instanceId: id, from: from.toISOString(), to: to.toISOString(), step, points: bucketInstanceSamples(await repo.samplesBetween(id, from, to), from, step) };
+  return {
+    instanceId: id,
+    from: from.toISOString(),
+    to: to.toISOString(),
+    step,
+    points: bucketInstanceSamples(await repo.samplesBetween(id, from, to), from, step),
+  };
 }

@@ -25,7 +25,15 @@ describe("gpuUsage", () => {
   ];
 
   it("averages utilization and sums memory over the GPUs held, against the memory held", () => {
-    expect(gpuUsage([{ index: 0, memoryGb: 24 }, { index: 2, memoryGb: 24 }], readings)).toEqual({ gpuUtilization: 50, gpuMemoryUsedMb: 4500, gpuMemoryLimitMb: 49_152 });
+    expect(
+      gpuUsage(
+        [
+          { index: 0, memoryGb: 24 },
+          { index: 2, memoryGb: 24 },
+        ],
+        readings,
+      ),
+    ).toEqual({ gpuUtilization: 50, gpuMemoryUsedMb: 4500, gpuMemoryLimitMb: 49_152 });
   });
 
   it("skips values a card does not report, and says nothing without readings or GPUs", () => {

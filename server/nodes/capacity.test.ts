@@ -42,7 +42,10 @@ describe("matching", () => {
   });
 
   it("memory split uses GPUs that still have enough memory, even if shared", () => {
-    const shared = freeCapacity(node, [0, 1, 2, 3].map((i) => ({ gpuIndex: i, gpuMemoryGb: 12, exclusive: false, cpuCores: 0, memoryGb: 0 })));
+    const shared = freeCapacity(
+      node,
+      [0, 1, 2, 3].map((i) => ({ gpuIndex: i, gpuMemoryGb: 12, exclusive: false, cpuCores: 0, memoryGb: 0 })),
+    );
     const splitSpec = { ...spec, gpuCount: 1, gpuMemoryGb: 8, supportMemorySplit: true };
     expect(missingFor(splitSpec, node, shared)).toEqual([]);
     expect(missingFor({ ...splitSpec, supportMemorySplit: false }, node, shared)).toEqual(["1 more free GPU"]);
@@ -52,6 +55,8 @@ describe("matching", () => {
   });
 
   it("CPU-only specs ignore GPUs", () => {
-    expect(missingFor({ ...spec, gpuModel: null, gpuCount: 0, gpuMemoryGb: 0 }, { ...node, gpuCount: 0, gpuName: null }, freeCapacity({ ...node, gpuCount: 0 }, []))).toEqual([]);
+    expect(
+      missingFor({ ...spec, gpuModel: null, gpuCount: 0, gpuMemoryGb: 0 }, { ...node, gpuCount: 0, gpuName: null }, freeCapacity({ ...node, gpuCount: 0 }, [])),
+    ).toEqual([]);
   });
 });

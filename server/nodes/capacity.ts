@@ -41,7 +41,12 @@ export function freeCapacity(node: NodeCapacity, held: Held[]): TFreeCapacity {
 
 /** "NVIDIA GeForce RTX 4090" and "RTX 4090" name the same GPU. */
 export function sameGpuModel(a: string | null, b: string | null): boolean {
-  const norm = (s: string | null) => (s ?? "").toLowerCase().replace(/\b(nvidia|geforce|tesla)\b/g, "").replace(/\s+/g, " ").trim();
+  const norm = (s: string | null) =>
+    (s ?? "")
+      .toLowerCase()
+      .replace(/\b(nvidia|geforce|tesla)\b/g, "")
+      .replace(/\s+/g, " ")
+      .trim();
   return norm(a) !== "" && norm(a) === norm(b);
 }
 
@@ -59,11 +64,8 @@ export function missingFor(spec: SpecNeeds, node: NodeCapacity, free: TFreeCapac
     // A share of a GPU is sold as a share: never hand out whole GPUs at a share's price.
     else if (spec.supportMemorySplit && !usesMemorySplit(spec, node, imageSupportsSplit)) {
       missing.push(node.hamiCorePath ? "an image that supports GPU memory split" : "HAMi-core on the node for GPU memory split");
-    }
-    else {
-      const usable = usesMemorySplit(spec, node, imageSupportsSplit)
-        ? free.gpuMemoryGb.filter((g) => g.freeGb >= spec.gpuMemoryGb).length
-        : free.wholeGpus;
+    } else {
+      const usable = usesMemorySplit(spec, node, imageSupportsSplit) ? free.gpuMemoryGb.filter((g) => g.freeGb >= spec.gpuMemoryGb).length : free.wholeGpus;
       if (usable < spec.gpuCount) missing.push(`${spec.gpuCount - usable} more free GPU${spec.gpuCount - usable > 1 ? "s" : ""}`);
     }
   }

@@ -19,7 +19,10 @@ const create = (over: Partial<TCreateNodeRequest> = {}) =>
   nodes.createNode(admin, ZCreateNodeRequest.parse({ name: `node-${++n}-${Date.now()}`, dockerAddress: LOCAL_DOCKER, ...over }), "127.0.0.1");
 
 async function rejection(p: Promise<unknown>): Promise<AppError> {
-  const err = await p.then(() => null, (e: unknown) => e);
+  const err = await p.then(
+    () => null,
+    (e: unknown) => e,
+  );
   expect(err).toBeInstanceOf(AppError);
   return err as AppError;
 }
@@ -70,7 +73,9 @@ describe("validation", () => {
     const noCerts = ZCreateNodeRequest.safeParse({ name: "x", dockerAddress: TLS_DOCKER, useTls: true });
     expect(noCerts.error!.issues.map((i) => i.path[0]).sort()).toEqual(["caCert", "clientCert", "clientKey"]);
 
-    const err = await rejection(create({ dockerAddress: TLS_DOCKER, useTls: true, ...tls(), caCert: "-----BEGIN CERTIFICATE-----\nnot base64\n-----END CERTIFICATE-----" }));
+    const err = await rejection(
+      create({ dockerAddress: TLS_DOCKER, useTls: true, ...tls(), caCert: "-----BEGIN CERTIFICATE-----\nnot base64\n-----END CERTIFICATE-----" }),
+    );
     expect(err.issues?.map((i) => i.path)).toEqual(["caCert"]);
   });
 
@@ -129,7 +134,10 @@ describe("connection test", () => {
     expect(byKey.ssh_host_key!.message).toMatch(/pinned at first contact/);
     expect(byKey.nvidia_smi).toMatchObject({ ok: true, message: "nvidia-smi lists 2 GPUs: NVIDIA GeForce RTX 4090 (24 GB)" });
     expect(byKey.hami_core).toMatchObject({ ok: true });
-    expect(byKey.gpu_runtime).toMatchObject({ ok: true, message: expect.stringMatching(/^NVIDIA Container Toolkit found \(.*nvidia-container-runtime-hook\)/) });
+    expect(byKey.gpu_runtime).toMatchObject({
+      ok: true,
+      message: expect.stringMatching(/^NVIDIA Container Toolkit found \(.*nvidia-container-runtime-hook\)/),
+    });
     expect(first.checks.map((c) => c.key)).toEqual(["docker", "ssh", "ssh_host_key", "nvidia_smi", "gpu_runtime", "hami_core"]);
     expect(first.detected.gpus).toHaveLength(2);
     const pinned = (await nodes.getNode(node.id)).sshHostKey;
@@ -163,7 +171,11 @@ describe("connection test", () => {
     expect(wrong.checks.find((c) => c.key === "ssh")).toMatchObject({ ok: false });
     expect(wrong.checks.find((c) => c.key === "ssh")!.message).toContain("was refused");
     const noHami = await nodes.testNode(admin, (await create({ ...sshFields, sshPassword: SSH.password, hamiCorePath: "/opt/missing" })).id, "127.0.0.1");
-    expect(noHami.checks.find((c) => c.key === "hami_core")).toEqual({ key: "hami_core", ok: false, message: "No HAMi-core library at /opt/missing/libvgpu.so" });
+    expect(noHami.checks.find((c) => c.key === "hami_core")).toEqual({
+      key: "hami_core",
+      ok: false,
+      message: "No HAMi-core library at /opt/missing/libvgpu.so",
+    });
   });
 });
 

@@ -64,7 +64,12 @@ export async function heldByNode(nodeIds?: string[]): Promise<Map<string, Held[]
  * the caller whose update actually changed the status, so two console processes checking
  * the same node record one event, not two.
  */
-export async function recordStatus(id: string, status: "online" | "offline", message: string | null, extra: Prisma.NodeUncheckedUpdateInput = {}): Promise<boolean> {
+export async function recordStatus(
+  id: string,
+  status: "online" | "offline",
+  message: string | null,
+  extra: Prisma.NodeUncheckedUpdateInput = {},
+): Promise<boolean> {
   const now = new Date();
   const seen = status === "online" ? { lastSeenAt: now } : {};
   return db().$transaction(async (tx) => {
@@ -76,7 +81,10 @@ export async function recordStatus(id: string, status: "online" | "offline", mes
       await tx.nodeStatusEvent.create({ data: { nodeId: id, status, message }, select: { id: true } });
       return true;
     }
-    await tx.node.updateMany({ where: { id }, data: { statusMessage: message, lastCheckedAt: now, ...seen, ...(extra as Prisma.NodeUncheckedUpdateManyInput) } });
+    await tx.node.updateMany({
+      where: { id },
+      data: { statusMessage: message, lastCheckedAt: now, ...seen, ...(extra as Prisma.NodeUncheckedUpdateManyInput) },
+    });
     return false;
   });
 }
@@ -84,7 +92,12 @@ export async function recordStatus(id: string, status: "online" | "offline", mes
 export async function listStatusEvents(nodeId: string, q: { page: number; pageSize: number }) {
   const where = { nodeId };
   const [items, total] = await Promise.all([
-    db().nodeStatusEvent.findMany({ where, orderBy: [{ createdAt: "desc" }, { id: "desc" }], select: { id: true, status: true, message: true, createdAt: true }, ...pageArgs(q) }),
+    db().nodeStatusEvent.findMany({
+      where,
+      orderBy: [{ createdAt: "desc" }, { id: "desc" }],
+      select: { id: true, status: true, message: true, createdAt: true },
+      ...pageArgs(q),
+    }),
     db().nodeStatusEvent.count({ where }),
   ]);
   return { items, total };

@@ -34,7 +34,13 @@ function secretOf(row: repo.NodeRow, field: SecretField): string | null {
 }
 
 export function dockerTargetOf(row: repo.NodeRow): DockerTarget {
-  return { dockerAddress: row.dockerAddress, useTls: row.useTls, caCert: row.caCert, clientCert: row.clientCert, clientKey: row.useTls ? secretOf(row, "clientKey") : null };
+  return {
+    dockerAddress: row.dockerAddress,
+    useTls: row.useTls,
+    caCert: row.caCert,
+    clientCert: row.clientCert,
+    clientKey: row.useTls ? secretOf(row, "clientKey") : null,
+  };
 }
 
 export function sshTargetOf(row: repo.NodeRow): SshTarget | null {
@@ -157,7 +163,13 @@ export async function createNode(actor: Principal, input: TCreateNodeRequest, ip
   checkMaterial(input);
   await assertNameFree(input.name);
   const row = await repo.createNode({ ...columnsOf(input), status: "unknown" } as never).catch(nameTaken);
-  await audit({ actorId: actor.userId, action: "node.create", target: { type: "node", id: row.id }, detail: { name: row.name, dockerAddress: row.dockerAddress }, ip });
+  await audit({
+    actorId: actor.userId,
+    action: "node.create",
+    target: { type: "node", id: row.id },
+    detail: { name: row.name, dockerAddress: row.dockerAddress },
+    ip,
+  });
   return toDto(row, new Map());
 }
 
@@ -220,8 +232,14 @@ export function gpuRuntimeCheck(gpuCount: number, runtimes: string[] | null, too
   if (gpuCount === 0) return { key: "gpu_runtime", ok: null, message: "No GPUs configured" };
   if (runtimes?.includes("nvidia")) return { key: "gpu_runtime", ok: true, message: "Docker has the nvidia runtime: it can start GPU containers" };
   if (toolkit) return { key: "gpu_runtime", ok: true, message: `NVIDIA Container Toolkit found (${toolkit}): Docker can start GPU containers` };
-  if (toolkit === undefined) return { key: "gpu_runtime", ok: null, message: "Not checked (no SSH to look for the NVIDIA Container Toolkit, and Docker lists no nvidia runtime)" };
-  return { key: "gpu_runtime", ok: false, message: "Docker cannot start GPU containers: no nvidia runtime and no NVIDIA Container Toolkit on the node. Install nvidia-container-toolkit there and restart Docker" };
+  if (toolkit === undefined)
+    return { key: "gpu_runtime", ok: null, message: "Not checked (no SSH to look for the NVIDIA Container Toolkit, and Docker lists no nvidia runtime)" };
+  return {
+    key: "gpu_runtime",
+    ok: false,
+    message:
+      "Docker cannot start GPU containers: no nvidia runtime and no NVIDIA Container Toolkit on the node. Install nvidia-container-toolkit there and restart Docker",
+  };
 }
 
 type SshOutcome = { checks: TNodeCheck[]; gpus: TNodeFacts["gpus"]; presentedHostKey: string | null; pin: string | null; toolkit: string | null | undefined };
@@ -229,7 +247,7 @@ type SshOutcome = { checks: TNodeCheck[]; gpus: TNodeFacts["gpus"]; presentedHos
 async function sshChecks(row: repo.NodeRow): Promise<SshOutcome> {
   const target = sshTargetOf(row);
   if (!target) {
-    const why = row.privateIp ?? row.publicIp ? "No SSH username and password or key configured" : "No IP address configured for SSH";
+    const why = (row.privateIp ?? row.publicIp) ? "No SSH username and password or key configured" : "No IP address configured for SSH";
     return {
       checks: [
         { key: "ssh", ok: null, message: why },
@@ -256,9 +274,17 @@ async function sshChecks(row: repo.NodeRow): Promise<SshOutcome> {
       if (smi.code === 0) {
         gpus = parseDetectedGpus(smi.stdout);
         const names = [...new Set(gpus.map((g) => `${g.name} (${g.memoryGb} GB)`))].join(", ");
-        checks.push({ key: "nvidia_smi", ok: true, message: gpus.length ? `nvidia-smi lists ${gpus.length} GPU${gpus.length > 1 ? "s" : ""}: ${names}` : "nvidia-smi lists no GPUs" });
+        checks.push({
+          key: "nvidia_smi",
+          ok: true,
+          message: gpus.length ? `nvidia-smi lists ${gpus.length} GPU${gpus.length > 1 ? "s" : ""}: ${names}` : "nvidia-smi lists no GPUs",
+        });
       } else if (smi.code === 127) {
-        checks.push({ key: "nvidia_smi", ok: row.gpuCount > 0 ? false : null, message: "nvidia-smi is not on the node's PATH" + (row.gpuCount > 0 ? "" : " (no GPUs configured)") });
+        checks.push({
+          key: "nvidia_smi",
+          ok: row.gpuCount > 0 ? false : null,
+          message: `nvidia-smi is not on the node's PATH${row.gpuCount > 0 ? "" : " (no GPUs configured)"}`,
+        });
       } else {
         checks.push({ key: "nvidia_smi", ok: false, message: `nvidia-smi failed (exit ${smi.code}): ${(smi.stderr || smi.stdout).trim().slice(0, 300)}` });
       }
@@ -266,11 +292,21 @@ async function sshChecks(row: repo.NodeRow): Promise<SshOutcome> {
       if (row.hamiCorePath) {
         const lib = hamiLibrary(row.hamiCorePath);
         const found = await s.exec(`test -f ${shellQuote(lib)}`);
-        checks.push(found.code === 0 ? { key: "hami_core", ok: true, message: `HAMi-core library found at ${lib}` } : { key: "hami_core", ok: false, message: `No HAMi-core library at ${lib}` });
+        checks.push(
+          found.code === 0
+            ? { key: "hami_core", ok: true, message: `HAMi-core library found at ${lib}` }
+            : { key: "hami_core", ok: false, message: `No HAMi-core library at ${lib}` },
+        );
       } else {
         checks.push({ key: "hami_core", ok: null, message: "No HAMi-core path configured" });
       }
-      return { checks, gpus, presentedHostKey: s.hostKey, pin: target.pinnedHostKey ? null : s.hostKey, toolkit: toolkit?.code === 0 ? toolkit.stdout.trim().split("\n")[0] || null : null };
+      return {
+        checks,
+        gpus,
+        presentedHostKey: s.hostKey,
+        pin: target.pinnedHostKey ? null : s.hostKey,
+        toolkit: toolkit?.code === 0 ? toolkit.stdout.trim().split("\n")[0] || null : null,
+      };
     });
   } catch (err) {
     const mismatch = err instanceof HostKeyMismatchError;

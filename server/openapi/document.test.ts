@@ -19,9 +19,7 @@ function routeFiles(dir: string): string[] {
 
 function routesOnDisk(): string[] {
   return routeFiles(API_DIR).flatMap((file) => {
-    const route = `/${path.relative(path.join(process.cwd(), "app"), path.dirname(file))}`
-      .replace(/\[\.\.\.(\w+)\]/g, "{$1}")
-      .replace(/\[(\w+)\]/g, "{$1}");
+    const route = `/${path.relative(path.join(process.cwd(), "app"), path.dirname(file))}`.replace(/\[\.\.\.(\w+)\]/g, "{$1}").replace(/\[(\w+)\]/g, "{$1}");
     if (NOT_CONTRACT.has(route)) return [];
     const src = readFileSync(file, "utf8");
     const methods = [...src.matchAll(/export const (GET|POST|PUT|PATCH|DELETE)\b/g)].map((m) => m[1]!);

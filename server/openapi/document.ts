@@ -17,7 +17,10 @@ function schemaOf(schema: z.ZodType, io: "input" | "output"): Json {
 
 function parametersOf(e: Endpoint): Json[] {
   const out: Json[] = [];
-  for (const [where, schema] of [["path", e.params], ["query", e.query]] as const) {
+  for (const [where, schema] of [
+    ["path", e.params],
+    ["query", e.query],
+  ] as const) {
     if (!schema) continue;
     const json = schemaOf(schema, "input") as { properties?: Record<string, Json>; required?: string[] };
     for (const [name, prop] of Object.entries(json.properties ?? {})) {

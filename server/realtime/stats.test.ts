@@ -3,13 +3,13 @@ import { describe, expect, it } from "vitest";
 import { StatsHub } from "./stats";
 
 const sample = (cpu: number) =>
-  JSON.stringify({
+  `${JSON.stringify({
     read: "2026-11-22T08:00:00Z",
     cpu_stats: { cpu_usage: { total_usage: cpu }, system_cpu_usage: 2000, online_cpus: 2 },
     precpu_stats: { cpu_usage: { total_usage: 0 }, system_cpu_usage: 1000 },
     memory_stats: { usage: 100, limit: 1000, stats: {} },
     pids_stats: { current: 3 },
-  }) + "\n";
+  })}\n`;
 
 describe("stats hub", () => {
   it("opens one engine stream per container for all subscribers and closes it after the last leaves", async () => {
@@ -54,7 +54,7 @@ describe("stats hub", () => {
     // A stopped container's stream stays open after one empty sample: that sample ends it.
     const t = new PassThrough();
     await hub.subscribe("i3", "a", async () => t);
-    t.write(JSON.stringify({ read: "0001-01-01T00:00:00Z", pids_stats: {} }) + "\n");
+    t.write(`${JSON.stringify({ read: "0001-01-01T00:00:00Z", pids_stats: {} })}\n`);
     await new Promise((r) => setTimeout(r, 10));
     expect(events).toContainEqual(["i3", "stats-end"]);
     expect(t.destroyed).toBe(true);

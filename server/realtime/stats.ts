@@ -79,8 +79,7 @@ export class StatsHub {
     stream.setEncoding("utf8");
     stream.on("data", (text: string) => {
       buffer += text;
-      let nl: number;
-      while ((nl = buffer.indexOf("\n")) >= 0) {
+      for (let nl = buffer.indexOf("\n"); nl >= 0; nl = buffer.indexOf("\n")) {
         const line = buffer.slice(0, nl).trim();
         buffer = buffer.slice(nl + 1);
         if (!line) continue;

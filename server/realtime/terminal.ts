@@ -22,7 +22,8 @@ type Ack = (reply: { sessionId: string } | { error: { code: string; message: str
 
 function refusal(err: unknown): { error: { code: string; message: string } } {
   if (err instanceof AppError) return { error: { code: err.code, message: err.message } };
-  if (err instanceof z.ZodError) return { error: { code: "VALIDATION_FAILED", message: err.issues.map((i) => `${i.path.join(".")}: ${i.message}`).join("; ") } };
+  if (err instanceof z.ZodError)
+    return { error: { code: "VALIDATION_FAILED", message: err.issues.map((i) => `${i.path.join(".")}: ${i.message}`).join("; ") } };
   logger.error({ err }, "terminal open failed");
   return { error: { code: "INTERNAL", message: "Could not open the terminal" } };
 }
@@ -56,7 +57,10 @@ export function registerTerminalNamespace(io: Server) {
     });
     socket.on("resize", (payload: unknown) => {
       const size = ZResize.safeParse(payload);
-      if (size.success) void mine()?.resize(size.data.cols, size.data.rows).catch(() => undefined);
+      if (size.success)
+        void mine()
+          ?.resize(size.data.cols, size.data.rows)
+          .catch(() => undefined);
     });
     socket.on("close", () => void mine()?.finish("closed"));
     socket.on("disconnect", () => mine()?.detach(client));

@@ -21,7 +21,9 @@ export async function getSettings(): Promise<TSettings> {
 
 export async function updateSettings(patch: Partial<TSettings>): Promise<TSettings> {
   const values = Object.fromEntries(
-    Object.entries(patch).filter(([, v]) => v !== undefined).map(([k, v]) => [k, JSON.stringify(v)]),
+    Object.entries(patch)
+      .filter(([, v]) => v !== undefined)
+      .map(([k, v]) => [k, JSON.stringify(v)]),
   );
   await writeSettings(values);
   return getSettings();

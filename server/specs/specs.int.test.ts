@@ -6,7 +6,7 @@ import { ZCreateSpecRequest } from "@/lib/contracts/specs";
 import { ZCreateNodeRequest } from "@/lib/contracts/nodes";
 import type { Principal } from "../auth/principal";
 import { db } from "../db/client";
-import { AppError } from "../http/errors";
+import type { AppError } from "../http/errors";
 import { createNode } from "../nodes/nodes.service";
 import * as specs from "./specs.service";
 
@@ -15,7 +15,20 @@ const user: Principal = { userId: "u", username: "user", role: "user", via: "api
 const uniq = () => Math.random().toString(36).slice(2, 8);
 
 async function gpuNode(status: "online" | "offline", over: Record<string, unknown> = {}) {
-  const node = await createNode(admin, ZCreateNodeRequest.parse({ name: `g-${uniq()}`, dockerAddress: "unix:///var/run/docker.sock", cpuCores: 32, memoryGb: 128, gpuName: `Model-${tag}`, gpuCount: 2, gpuMemoryGb: 24, ...over }), "ip");
+  const node = await createNode(
+    admin,
+    ZCreateNodeRequest.parse({
+      name: `g-${uniq()}`,
+      dockerAddress: "unix:///var/run/docker.sock",
+      cpuCores: 32,
+      memoryGb: 128,
+      gpuName: `Model-${tag}`,
+      gpuCount: 2,
+      gpuMemoryGb: 24,
+      ...over,
+    }),
+    "ip",
+  );
   await db().node.update({ where: { id: node.id }, data: { status } });
   return node;
 }
@@ -27,7 +40,19 @@ describe("availability", () => {
     const b = await gpuNode("online", { cpuCores: 4 });
     await gpuNode("offline");
     await gpuNode("online", { isListed: false });
-    const spec = await specs.createSpec(admin, ZCreateSpecRequest.parse({ name: "2x", gpuModel: `NVIDIA Model-${tag}`, gpuCount: 2, gpuMemoryGb: 24, cpuCores: 8, memoryGb: 32, pricePerHourCents: 1000 }), "ip");
+    const spec = await specs.createSpec(
+      admin,
+      ZCreateSpecRequest.parse({
+        name: "2x",
+        gpuModel: `NVIDIA Model-${tag}`,
+        gpuCount: 2,
+        gpuMemoryGb: 24,
+        cpuCores: 8,
+        memoryGb: 32,
+        pricePerHourCents: 1000,
+      }),
+      "ip",
+    );
     expect(spec.availableNodes).toBe(1);
     const listed = await specs.specNodes(user, spec.id);
     expect(listed.items.map((i) => i.nodeId)).toEqual([a.id]);
@@ -36,17 +61,28 @@ describe("availability", () => {
 
     await db().allocation.create({ data: { nodeId: a.id, instanceId: await instanceRow(a.id), gpuIndex: 0, gpuMemoryGb: 24, exclusive: true } });
     expect((await specs.getSpec(user, spec.id)).availableNodes).toBe(0);
-    const oneGpu = await specs.createSpec(admin, ZCreateSpecRequest.parse({ name: "1x", gpuModel: `Model-${tag}`, gpuCount: 1, gpuMemoryGb: 24, cpuCores: 2, memoryGb: 8, pricePerHourCents: 500 }), "ip");
+    const oneGpu = await specs.createSpec(
+      admin,
+      ZCreateSpecRequest.parse({ name: "1x", gpuModel: `Model-${tag}`, gpuCount: 1, gpuMemoryGb: 24, cpuCores: 2, memoryGb: 8, pricePerHourCents: 500 }),
+      "ip",
+    );
     expect(oneGpu.availableNodes).toBe(2);
     const free = (await specs.specNodes(user, oneGpu.id)).items.find((i) => i.nodeId === a.id)!.free;
     expect(free.wholeGpus).toBe(1);
-    expect(free.gpuMemoryGb).toEqual([{ index: 0, freeGb: 0 }, { index: 1, freeGb: 24 }]);
+    expect(free.gpuMemoryGb).toEqual([
+      { index: 0, freeGb: 0 },
+      { index: 1, freeGb: 24 },
+    ]);
   });
 });
 
 describe("visibility and rules", () => {
   it("users see listed specs only", async () => {
-    const hidden = await specs.createSpec(admin, ZCreateSpecRequest.parse({ name: `hidden-${tag}`, cpuCores: 1, memoryGb: 1, pricePerHourCents: 1, isListed: false }), "ip");
+    const hidden = await specs.createSpec(
+      admin,
+      ZCreateSpecRequest.parse({ name: `hidden-${tag}`, cpuCores: 1, memoryGb: 1, pricePerHourCents: 1, isListed: false }),
+      "ip",
+    );
     const err = await specs.getSpec(user, hidden.id).catch((e: unknown) => e);
     expect((err as AppError).status).toBe(404);
     expect((await specs.listSpecs(user, { page: 1, pageSize: 100, name: `hidden-${tag}` })).total).toBe(0);
@@ -56,7 +92,9 @@ describe("visibility and rules", () => {
   it("names are unique, ignoring case", async () => {
     const name = `A100 x1 ${tag}`;
     const first = await specs.createSpec(admin, ZCreateSpecRequest.parse({ name, cpuCores: 1, memoryGb: 1, pricePerHourCents: 1 }), "ip");
-    const dup = (await specs.createSpec(admin, ZCreateSpecRequest.parse({ name: name.toLowerCase(), cpuCores: 1, memoryGb: 1, pricePerHourCents: 1 }), "ip").catch((e: unknown) => e)) as AppError;
+    const dup = (await specs
+      .createSpec(admin, ZCreateSpecRequest.parse({ name: name.toLowerCase(), cpuCores: 1, memoryGb: 1, pricePerHourCents: 1 }), "ip")
+      .catch((e: unknown) => e)) as AppError;
     expect(dup.status).toBe(409);
     expect(dup.issues).toEqual([{ path: "name", message: "is already used by another spec" }]);
     const second = await specs.createSpec(admin, ZCreateSpecRequest.parse({ name: `${name} b`, cpuCores: 1, memoryGb: 1, pricePerHourCents: 1 }), "ip");

@@ -38,7 +38,12 @@ export type Limits = { graceMs: number; idleMs: number; maxPerUser: number; buff
 
 function limitsFromEnv(): Limits {
   const e = env();
-  return { graceMs: e.TERMINAL_GRACE_SEC * 1000, idleMs: e.TERMINAL_IDLE_SEC * 1000, maxPerUser: e.TERMINAL_MAX_PER_USER, bufferBytes: e.TERMINAL_BUFFER_KB * 1024 };
+  return {
+    graceMs: e.TERMINAL_GRACE_SEC * 1000,
+    idleMs: e.TERMINAL_IDLE_SEC * 1000,
+    maxPerUser: e.TERMINAL_MAX_PER_USER,
+    bufferBytes: e.TERMINAL_BUFFER_KB * 1024,
+  };
 }
 
 export class TerminalSession {

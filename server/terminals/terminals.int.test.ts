@@ -29,7 +29,14 @@ function fakeClient(opts: { ack: boolean } = { ack: true }) {
     },
     exit: (info) => (exited = info),
   };
-  return { client, text: () => text, exited: () => exited, ackAll: () => unacked.splice(0).forEach((a) => a()) };
+  return {
+    client,
+    text: () => text,
+    exited: () => exited,
+    ackAll: () => {
+      for (const a of unacked.splice(0)) a();
+    },
+  };
 }
 
 async function until<T>(what: string, fn: () => T | null | undefined | false, ms = 10_000): Promise<T> {

@@ -8,8 +8,28 @@ export type Structure = Record<string, { columns: string[]; primaryKey: string; 
 
 const IGNORED = new Set(["_console_migrations"]);
 
-const SQLITE_TYPES: Record<string, string> = { TEXT: "text", INTEGER: "int", BOOLEAN: "bool", DATETIME: "timestamp", REAL: "float", BIGINT: "bigint", DECIMAL: "decimal", BLOB: "bytes", JSONB: "json" };
-const PG_TYPES: Record<string, string> = { text: "text", integer: "int", boolean: "bool", "timestamp without time zone": "timestamp", "double precision": "float", bigint: "bigint", numeric: "decimal", bytea: "bytes", jsonb: "json" };
+const SQLITE_TYPES: Record<string, string> = {
+  TEXT: "text",
+  INTEGER: "int",
+  BOOLEAN: "bool",
+  DATETIME: "timestamp",
+  REAL: "float",
+  BIGINT: "bigint",
+  DECIMAL: "decimal",
+  BLOB: "bytes",
+  JSONB: "json",
+};
+const PG_TYPES: Record<string, string> = {
+  text: "text",
+  integer: "int",
+  boolean: "bool",
+  "timestamp without time zone": "timestamp",
+  "double precision": "float",
+  bigint: "bigint",
+  numeric: "decimal",
+  bytea: "bytes",
+  jsonb: "json",
+};
 const PG_ON_DELETE: Record<string, string> = { a: "NO ACTION", r: "RESTRICT", c: "CASCADE", n: "SET NULL", d: "SET DEFAULT" };
 
 function sorted(s: Structure): Structure {
@@ -34,7 +54,11 @@ export function introspectSqlite(file: string): Structure {
       const fks = c.pragma(`foreign_key_list("${t}")`) as { table: string; from: string; to: string; on_delete: string }[];
       s[t] = {
         columns: cols.map((col) => `${col.name}:${SQLITE_TYPES[col.type.toUpperCase()] ?? col.type}:${col.notnull || col.pk ? "required" : "nullable"}`),
-        primaryKey: cols.filter((col) => col.pk > 0).sort((a, b) => a.pk - b.pk).map((col) => col.name).join(","),
+        primaryKey: cols
+          .filter((col) => col.pk > 0)
+          .sort((a, b) => a.pk - b.pk)
+          .map((col) => col.name)
+          .join(","),
         indexes: idx.map((i) => {
           const on = (c.pragma(`index_info("${i.name}")`) as { name: string }[]).map((x) => x.name).join(",");
           return `${i.unique ? "unique" : "index"}(${on})`;

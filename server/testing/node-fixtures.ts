@@ -20,7 +20,11 @@ export const APP_IMAGE = "local/aic-app:latest";
 
 export const tls = () => ({ caCert: read("tls", "ca.pem"), clientCert: read("tls", "client-cert.pem"), clientKey: read("tls", "client-key.pem") });
 /** A client certificate from an unrelated CA, and that CA. */
-export const wrongTls = () => ({ caCert: read("tls-wrong", "ca.pem"), clientCert: read("tls-wrong", "client-cert.pem"), clientKey: read("tls-wrong", "client-key.pem") });
+export const wrongTls = () => ({
+  caCert: read("tls-wrong", "ca.pem"),
+  clientCert: read("tls-wrong", "client-cert.pem"),
+  clientKey: read("tls-wrong", "client-key.pem"),
+});
 
 export const SSH = {
   host: "127.0.0.1",

@@ -86,9 +86,7 @@ export async function listUsers(q: UserListQuery): Promise<{ items: UserRow[]; t
   const where: Prisma.UserWhereInput = {
     ...(q.role ? { role: q.role } : {}),
     ...(q.isActive !== undefined ? { isActive: q.isActive } : {}),
-    ...(q.search
-      ? { OR: [{ username: containsText(q.search) }, { email: containsText(q.search) }, { nickname: containsText(q.search) }] }
-      : {}),
+    ...(q.search ? { OR: [{ username: containsText(q.search) }, { email: containsText(q.search) }, { nickname: containsText(q.search) }] } : {}),
   };
   const [items, total] = await Promise.all([
     db().user.findMany({ where, select: profileSelect, orderBy: [{ createdAt: "desc" }, { id: "desc" }], ...pageArgs(q) }),

@@ -74,9 +74,7 @@ async function assertAvailable(username: string | undefined, email: string | und
 async function createAccount(input: TRegisterRequest & { role: TRole }): Promise<repo.UserRow> {
   await assertAvailable(input.username, input.email);
   const passwordHash = await hashPassword(input.password);
-  return repo
-    .createUser({ username: input.username, email: input.email, passwordHash, role: input.role })
-    .catch((err) => conflictFromUnique(err, input.email));
+  return repo.createUser({ username: input.username, email: input.email, passwordHash, role: input.role }).catch((err) => conflictFromUnique(err, input.email));
 }
 
 export async function register(input: TRegisterRequest, ip: string): Promise<repo.UserRow> {
