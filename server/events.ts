@@ -8,6 +8,20 @@ import { processSingleton } from "./singleton";
 export type DomainEvents = {
   /** Every session and token of the user ended (password, role or status changed). */
   "user.sessionsRevoked": { userId: string };
+  /**
+   * An instance changed status for a reason its owner should hear of: it failed, its
+   * container exited, the console stopped it (balance used up), or its node stopped answering.
+   */
+  "instance.status": {
+    instanceId: string;
+    userId: string;
+    name: string;
+    status: "failed" | "exited" | "stopped" | "unknown" | "running";
+    reason: "creation_failed" | "container_removed" | "exited" | "balance" | "node_unreachable" | "recovered";
+    message: string | null;
+  };
+  /** A node's Docker engine started or stopped answering (health checks). */
+  "node.status": { nodeId: string; name: string; status: "online" | "offline"; message: string | null };
   /** A poll of a node's GPUs (pushed to /stats subscribers). */
   "gpu.sample": { nodeId: string; ts: string; gpus: import("./adapters/gpu").GpuReading[] };
 };

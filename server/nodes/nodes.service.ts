@@ -13,6 +13,7 @@ import { DETECT_COMMAND, parseDetectedGpus } from "../adapters/gpu";
 import { HostKeyMismatchError, shellQuote, withSsh, type SshTarget } from "../adapters/ssh";
 import { seal, unseal } from "../crypto/secret-box";
 import { AppError, isUniqueViolation, notFound, validationError } from "../http/errors";
+import { emit } from "../events";
 import { logger } from "../logger";
 import { freeCapacity, type Held } from "./capacity";
 import { assertUnused } from "../instances/in-use";
@@ -368,7 +369,10 @@ export async function checkHealth(row: repo.NodeRow, timeoutMs: number): Promise
     message = describeDockerError(err, target);
   }
   const changed = await repo.recordStatus(row.id, online ? "online" : "offline", message);
-  if (changed) logger.info({ node: row.name, status: online ? "online" : "offline", message }, "node status changed");
+  if (changed) {
+    logger.info({ node: row.name, status: online ? "online" : "offline", message }, "node status changed");
+    emit("node.status", { nodeId: row.id, name: row.name, status: online ? "online" : "offline", message });
+  }
 }
 
 export function allNodeRows() {
