@@ -1,6 +1,7 @@
 import "server-only";
 import path from "node:path";
 import { z } from "zod";
+import { type Ipv4Cidr, parseCidr } from "./adapters/subnets";
 
 // Every environment variable the console reads, validated once. Nothing else reads process.env.
 
@@ -49,6 +50,12 @@ const ZEnv = z.object({
   INSTANCE_LEASE_SEC: int(60, 3),
   /** Processes/threads one instance may run. */
   INSTANCE_PIDS_LIMIT: int(4096, 64),
+  /** Where each user's network on a node takes its subnet from (IPv4 CIDR), and the size of one. */
+  TENANT_NETWORK_POOL: z
+    .string()
+    .refine((v) => parseCidr(v) !== null, "must be an IPv4 network such as 10.200.0.0/16")
+    .default("10.200.0.0/16"),
+  TENANT_NETWORK_PREFIX: z.coerce.number().int().min(16).max(29).default(26),
   /** How long a terminal outlives its browser connection, waiting for a reconnect. */
   TERMINAL_GRACE_SEC: int(300, 1),
   /** A terminal without input for this long is ended. */
@@ -78,7 +85,7 @@ const ZEnv = z.object({
 
 export type Env = z.infer<typeof ZEnv>;
 
-function load(): Env & { dataDir: string; databaseUrl: string; dbProvider: "sqlite" | "postgres" } {
+function load(): Env & { dataDir: string; databaseUrl: string; dbProvider: "sqlite" | "postgres"; tenantPool: Ipv4Cidr } {
   const parsed = ZEnv.safeParse(process.env);
   if (!parsed.success) {
     const lines = parsed.error.issues.map((i) => `  ${i.path.join(".")}: ${i.message}`);
@@ -88,7 +95,11 @@ function load(): Env & { dataDir: string; databaseUrl: string; dbProvider: "sqli
   const dataDir = path.resolve(env.DATA_DIR);
   const databaseUrl = env.DATABASE_URL ?? `file:${path.join(dataDir, "console.db")}`;
   const dbProvider = databaseUrl.startsWith("postgres") ? "postgres" : "sqlite";
-  return { ...env, dataDir, databaseUrl, dbProvider };
+  const tenantPool = parseCidr(env.TENANT_NETWORK_POOL)!;
+  if (env.TENANT_NETWORK_PREFIX < tenantPool.prefix) {
+    throw new Error(`Invalid environment:\n  TENANT_NETWORK_PREFIX: must be at least the pool's /${tenantPool.prefix}`);
+  }
+  return { ...env, dataDir, databaseUrl, dbProvider, tenantPool };
 }
 
 let cached: ReturnType<typeof load> | undefined;

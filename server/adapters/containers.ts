@@ -1,6 +1,7 @@
 import "server-only";
-import { PassThrough, type Readable } from "node:stream";
+import { PassThrough, type Readable, Transform } from "node:stream";
 import type Docker from "dockerode";
+import type { LogLine, LogOptions, Stats, WorkloadState } from "./runtime";
 
 // Containers and volumes on a node's engine: idempotent operations (a 304 "already in that
 // state" or 404 "already gone" is success where the caller wants that end state), logs and
@@ -15,18 +16,7 @@ export function dockerMessage(err: unknown): string {
   return (e?.json?.message ?? e?.reason ?? e?.message ?? String(err)).trim();
 }
 
-export type ContainerState = {
-  id: string;
-  /** created | running | paused | restarting | removing | exited | dead */
-  state: string;
-  running: boolean;
-  exitCode: number;
-  error: string;
-  startedAt: string | null;
-  finishedAt: string | null;
-  oomKilled: boolean;
-  tty: boolean;
-  labels: Record<string, string>;
+export type ContainerState = WorkloadState & {
   /** Host configuration, for checks (limits, mounts, devices). */
   hostConfig: Docker.HostConfig;
 };
@@ -46,6 +36,7 @@ export async function inspectContainer(d: Docker, nameOrId: string): Promise<Con
       oomKilled: c.State.OOMKilled,
       tty: c.Config.Tty,
       labels: c.Config.Labels ?? {},
+      networks: Object.keys(c.NetworkSettings?.Networks ?? {}),
       hostConfig: c.HostConfig,
     };
   } catch (err) {
@@ -110,9 +101,9 @@ export function exitCodeOf(status: string): number | null {
   return m ? Number(m[1]) : null;
 }
 
-/** Every container (running or not) carrying `label`. */
-export async function listLabelled(d: Docker, label: string): Promise<ManagedContainer[]> {
-  const list = await d.listContainers({ all: true, filters: { label: [label] } });
+/** Every container (running or not) carrying each of `labels` ("key=value"). */
+export async function listLabelled(d: Docker, labels: string[]): Promise<ManagedContainer[]> {
+  const list = await d.listContainers({ all: true, filters: { label: labels } });
   return list.map((c) => ({
     id: c.Id,
     name: (c.Names[0] ?? "").replace(/^\//, ""),
@@ -123,9 +114,6 @@ export async function listLabelled(d: Docker, label: string): Promise<ManagedCon
 }
 
 // --- Logs ---------------------------------------------------------------------------------
-
-export type LogLine = { stream: "stdout" | "stderr"; text: string };
-export type LogOptions = { tail?: number; since?: number; timestamps?: boolean };
 
 /**
  * Splits Docker's multiplexed log format (8-byte frame headers: stream, 0, 0, 0, size) into
@@ -212,19 +200,6 @@ export type RawStats = {
   pids_stats?: { current?: number };
 };
 
-export type Stats = {
-  ts: string;
-  cpuPercent: number;
-  memoryUsage: number;
-  memoryLimit: number;
-  memoryPercent: number;
-  networkRx: number;
-  networkTx: number;
-  blockRead: number;
-  blockWrite: number;
-  pids: number;
-};
-
 const round2 = (n: number) => Math.round(n * 100) / 100;
 
 /** The numbers `docker stats` shows, from one stats sample (cgroup v1 or v2). */
@@ -276,4 +251,36 @@ export function computeStats(s: RawStats): Stats {
 export async function containerStats(d: Docker, id: string): Promise<Stats> {
   const raw = (await d.getContainer(id).stats({ stream: false })) as RawStats;
   return computeStats(raw);
+}
+
+/**
+ * The engine's stats stream (one JSON sample per line) as an object-mode stream of Stats,
+ * ending with the engine's last word for a stopped container (an empty sample).
+ */
+export function statsParser(): Transform {
+  let buffer = "";
+  return new Transform({
+    readableObjectMode: true,
+    transform(chunk: Buffer | string, _enc, done) {
+      buffer += chunk.toString();
+      for (let nl = buffer.indexOf("\n"); nl >= 0; nl = buffer.indexOf("\n")) {
+        const line = buffer.slice(0, nl).trim();
+        buffer = buffer.slice(nl + 1);
+        if (!line) continue;
+        let raw: RawStats;
+        try {
+          raw = JSON.parse(line) as RawStats;
+        } catch {
+          continue; // a torn line: the next one comes within a second
+        }
+        // A stopped container's last sample has a zero read time: the stream is over.
+        if (raw.read?.startsWith("0001-01-01")) {
+          this.push(null);
+          return done();
+        }
+        this.push(computeStats(raw));
+      }
+      done();
+    },
+  });
 }

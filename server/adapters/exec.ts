@@ -1,6 +1,7 @@
 import "server-only";
 import type { Duplex } from "node:stream";
 import type Docker from "dockerode";
+import type { Shell } from "./runtime";
 
 // An interactive shell in a container through `docker exec` with a TTY: bash when the image
 // has it, else sh. Closing Docker's stream does not end an exec'd process, so the wrapper
@@ -12,14 +13,6 @@ import type Docker from "dockerode";
 export const PID_MARKER = /\x1b\]1337;aic-pid=(\d+)\x07/;
 
 const SHELL = 'printf "\\033]1337;aic-pid=%s\\007" "$$"; if command -v bash >/dev/null 2>&1; then exec bash -l; else exec sh -l; fi';
-
-export type Shell = {
-  stream: Duplex;
-  resize: (cols: number, rows: number) => Promise<void>;
-  exitCode: () => Promise<number | null>;
-  /** Ends the shell (and its job control children) in the container. */
-  kill: (pid: number) => Promise<void>;
-};
 
 export async function openShell(d: Docker, containerId: string, size: { cols: number; rows: number }): Promise<Shell> {
   const container = d.getContainer(containerId);

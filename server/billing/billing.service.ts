@@ -5,6 +5,7 @@ import { isAdmin } from "../auth/permissions";
 import { audit } from "../audit/audit.service";
 import { env } from "../env";
 import { AppError, isUniqueViolation, notFound } from "../http/errors";
+import type { Tx } from "../db/client";
 import * as ledger from "./ledger.repo";
 import { csvLine } from "@/lib/csv";
 
@@ -15,16 +16,24 @@ const DAY_MS = 86_400_000;
 
 export const formatCents = (cents: number) => `${cents < 0 ? "-" : ""}¥${(Math.abs(cents) / 100).toFixed(2)}`;
 
-/** Launching or starting needs BILLING_MIN_BALANCE_MINUTES of the price (422 INSUFFICIENT_BALANCE otherwise). */
-export async function assertCanAfford(userId: string, pricePerHourCents: number): Promise<void> {
+/**
+ * Launching or starting an instance at `pricePerHourCents` needs BILLING_MIN_BALANCE_MINUTES
+ * of everything the user then runs: the instances already running (or being created) plus
+ * this one (422 INSUFFICIENT_BALANCE otherwise). Runs in the caller's transaction, under a
+ * lock on the user's row, so that simultaneous launches count each other.
+ */
+export async function assertCanAfford(tx: Tx, userId: string, pricePerHourCents: number): Promise<void> {
   if (pricePerHourCents <= 0) return;
+  const spend = await ledger.lockedSpend(tx, userId);
+  if (!spend) throw notFound("User");
   const minutes = env().BILLING_MIN_BALANCE_MINUTES;
-  const needed = Math.ceil((pricePerHourCents * minutes) / 60);
-  const balance = (await ledger.balanceOf(userId)) ?? 0;
-  if (balance < Math.max(needed, 1)) {
+  const burn = spend.burnCentsPerHour + pricePerHourCents;
+  const needed = Math.max(1, Math.ceil((burn * minutes) / 60));
+  if (spend.balanceCents < needed) {
+    const running = spend.burnCentsPerHour > 0 ? ` with what already runs (${formatCents(spend.burnCentsPerHour)}/h)` : "";
     throw new AppError(
       "INSUFFICIENT_BALANCE",
-      `Your balance is ${formatCents(balance)}; this needs at least ${formatCents(Math.max(needed, 1))} (${minutes} minutes at ${formatCents(pricePerHourCents)}/h). Top up with a recharge code first.`,
+      `Your balance is ${formatCents(spend.balanceCents)}; this needs at least ${formatCents(needed)}: ${minutes} minutes at ${formatCents(burn)}/h${running}. Top up with a recharge code, or stop something first.`,
     );
   }
 }

@@ -63,6 +63,25 @@ export async function runningPrices(userId: string): Promise<number[]> {
   return (await db().instance.findMany({ where: { userId, status: "running" }, select: { pricePerHourCents: true } })).map((r) => r.pricePerHourCents);
 }
 
+/** Statuses whose instances burn (or are about to burn) the balance. */
+export const BURNING = ["running", "creating", "unknown"];
+
+/**
+ * The user's balance and what their burning instances cost per hour, read in the caller's
+ * transaction under a lock on the user's row: concurrent launches of one user queue here and
+ * each sees the others' instances once they commit.
+ */
+export async function lockedSpend(tx: Tx, userId: string): Promise<{ balanceCents: number; burnCentsPerHour: number } | null> {
+  // A no-op UPDATE takes the row lock (PostgreSQL); SQLite runs one writer at a time anyway.
+  const locked = await tx.user.updateMany({ where: { id: userId }, data: { balanceCents: { increment: 0 } } });
+  if (!locked.count) return null;
+  const [user, burn] = await Promise.all([
+    tx.user.findUniqueOrThrow({ where: { id: userId }, select: { balanceCents: true } }),
+    tx.instance.aggregate({ where: { userId, status: { in: BURNING } }, _sum: { pricePerHourCents: true } }),
+  ]);
+  return { balanceCents: user.balanceCents, burnCentsPerHour: burn._sum.pricePerHourCents ?? 0 };
+}
+
 export type LedgerFilter = { userId: string; kind?: string; from?: Date; to?: Date };
 
 function whereOf(f: LedgerFilter): Prisma.LedgerEntryWhereInput {

@@ -1,7 +1,7 @@
 import "server-only";
 import { randomUUID } from "node:crypto";
 import { ensureSetting } from "../settings/settings.repo";
-import { LABELS } from "./container-spec";
+import { LABELS } from "./workload";
 
 // This console installation's id, on every container and volume it makes: the reconciler
 // looks only at its own (another console may share a Docker engine) and reports those

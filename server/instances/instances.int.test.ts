@@ -13,9 +13,28 @@ import * as images from "../images/images.service";
 import * as nodes from "../nodes/nodes.service";
 import * as specs from "../specs/specs.service";
 import { APP_IMAGE, LOCAL_DOCKER } from "../testing/node-fixtures";
-import { containerName, LABELS, volumeName } from "./container-spec";
-import * as instances from "./instances.service";
+import { containerName, LABELS, volumeName } from "./workload";
+import { deleteInstance } from "./delete";
+import * as service from "./instances.service";
+import { createInstance } from "./launch";
+import { instanceLogDownload, instanceLogs } from "./logs";
+import { restartInstance } from "./restart";
+import { startInstance } from "./start";
+import { instanceStats } from "./stats";
+import { stopInstance } from "./stop";
 import { reconcileAll } from "./reconcile";
+
+const instances = {
+  ...service,
+  createInstance,
+  deleteInstance,
+  instanceLogDownload,
+  instanceLogs,
+  restartInstance,
+  startInstance,
+  instanceStats,
+  stopInstance,
+};
 import { fund } from "../testing/funds";
 
 const docker = new Docker({ socketPath: "/var/run/docker.sock" });
@@ -151,7 +170,10 @@ describe("lifecycle on the real engine", () => {
     expect(c.HostConfig).toMatchObject({ Memory: 2 ** 30, MemorySwap: 2 ** 30, NanoCpus: 2e9, PidsLimit: 4096, Privileged: false });
     expect(c.HostConfig.SecurityOpt).toContain("no-new-privileges:true");
     expect(c.HostConfig.CapAdd ?? []).toEqual([]);
-    expect(c.HostConfig.NetworkMode).toBe("bridge");
+    expect(c.HostConfig.CapDrop).toEqual(expect.arrayContaining(["NET_RAW", "MKNOD"]));
+    // On its owner's network only, never Docker's shared default bridge.
+    expect(c.HostConfig.NetworkMode).toBe(`aic-net-${alice.userId}`);
+    expect(Object.keys(c.NetworkSettings.Networks)).toEqual([`aic-net-${alice.userId}`]);
     expect(c.Config.Labels).toMatchObject({ [LABELS.instance]: created.id, [LABELS.user]: alice.userId, [LABELS.managed]: "true" });
     expect(c.Config.Hostname).toBe("lifecycle-test");
     expect(c.Mounts).toEqual([expect.objectContaining({ Type: "volume", Name: volumeName(created.id), Destination: "/root/data" })]);
@@ -466,5 +488,113 @@ describe("ownership and guards", () => {
     expect(err.code).toBe("INVALID_STATE");
     await reachStatus(i.id, "running");
     expect((await instances.startInstance(alice, i.id, { withoutGpu: false }, ip)).status).toBe("running");
+  });
+});
+
+/** Runs a command in an instance's container; its exit code and output. */
+async function execIn(instanceId: string, cmd: string[]): Promise<{ code: number | null; out: string }> {
+  const exec = await docker.getContainer(containerName(instanceId)).exec({ Cmd: cmd, AttachStdout: true, AttachStderr: true, Tty: true });
+  const stream = await exec.start({ Tty: true });
+  let out = "";
+  stream.on("data", (c: Buffer) => {
+    out += c.toString();
+  });
+  await new Promise((r) => stream.on("end", r));
+  return { code: (await exec.inspect()).ExitCode, out };
+}
+
+const networkOf = async (instanceId: string) => Object.entries((await inspect(instanceId))!.NetworkSettings.Networks);
+
+describe("tenant networks", () => {
+  it("one user's instances reach each other (by address and by name); another user's cannot, checked from inside the containers", async () => {
+    // Users of their own: the engine is shared by every test's nodes.
+    const [alice, bob] = [await user("net-alice"), await user("net-bob")];
+    const n = await node();
+    const s = await spec();
+    const web = await launch(alice, image.id, s.id, n.id, "web");
+    const client = await launch(alice, image.id, s.id, n.id, "client");
+    const snoop = await launch(bob, image.id, s.id, n.id, "snoop");
+    await Promise.all([web, client, snoop].map((i) => reachStatus(i.id, "running")));
+
+    // A web service in Alice's first instance, as in the probe.
+    const served = await execIn(web.id, ["sh", "-c", "mkdir -p /tmp/www && echo alice-secret > /tmp/www/index.html && httpd -p 8080 -h /tmp/www && echo ok"]);
+    expect(served.out).toContain("ok");
+    const [aliceNet, webEndpoint] = (await networkOf(web.id))[0]!;
+    expect(aliceNet).toBe(`aic-net-${alice.userId}`);
+    const [bobNet] = (await networkOf(snoop.id))[0]!;
+    expect(bobNet).toBe(`aic-net-${bob.userId}`);
+    // Two launches at once made one network for Alice, not two of the same name.
+    expect((await docker.listNetworks({ filters: { name: [aliceNet] } })).filter((x) => x.Name === aliceNet)).toHaveLength(1);
+    const webIp = webEndpoint!.IPAddress;
+    expect(webIp).toMatch(/^10\.200\./);
+
+    const fromOwn = await execIn(client.id, ["timeout", "5", "wget", "-q", "-O", "-", `http://${webIp}:8080/`]);
+    expect(fromOwn).toMatchObject({ code: 0, out: expect.stringContaining("alice-secret") });
+    const byName = await execIn(client.id, ["timeout", "5", "wget", "-q", "-O", "-", "http://web:8080/"]);
+    expect(byName).toMatchObject({ code: 0, out: expect.stringContaining("alice-secret") });
+
+    const fromOther = await execIn(snoop.id, ["timeout", "5", "wget", "-q", "-O", "-", `http://${webIp}:8080/`]);
+    expect(fromOther.code).not.toBe(0);
+    expect(fromOther.out).not.toContain("alice-secret");
+    expect((await execIn(snoop.id, ["timeout", "5", "wget", "-q", "-O", "-", "http://web:8080/"])).code).not.toBe(0);
+
+    // No raw sockets (ARP/ICMP spoofing): NET_RAW (bit 13) is not among the effective capabilities.
+    const caps = await execIn(client.id, ["sh", "-c", "grep CapEff /proc/self/status"]);
+    const capEff = BigInt(`0x${/CapEff:\s*([0-9a-f]+)/.exec(caps.out)![1]}`);
+    expect(capEff & (1n << 13n)).toBe(0n);
+    expect(capEff & (1n << 0n)).toBe(1n); // CHOWN stays (package managers need it)
+
+    // Each user's network has a small subnet of the console's pool, not one of Docker's defaults.
+    const subnets = await Promise.all(
+      [aliceNet, bobNet].map(async (name) => ((await docker.getNetwork(name).inspect()) as Docker.NetworkInspectInfo).IPAM?.Config?.[0]?.Subnet),
+    );
+    for (const subnet of subnets) expect(subnet).toMatch(/^10\.200\.\d+\.\d+\/26$/);
+    expect(subnets[0]).not.toBe(subnets[1]);
+
+    // The network goes with its user's last instance on the node.
+    await instances.deleteInstance(alice, web.id, ip);
+    expect(
+      await docker
+        .getNetwork(aliceNet)
+        .inspect()
+        .then(() => true),
+    ).toBe(true);
+    await instances.deleteInstance(alice, client.id, ip);
+    expect(
+      await docker
+        .getNetwork(aliceNet)
+        .inspect()
+        .then(
+          () => true,
+          () => false,
+        ),
+    ).toBe(false);
+    expect(
+      await docker
+        .getNetwork(bobNet)
+        .inspect()
+        .then(() => true),
+    ).toBe(true);
+    await instances.deleteInstance(bob, snoop.id, ip);
+  });
+
+  it("an instance made before tenant networks (on the default bridge) moves onto its owner's network when it starts, keeping its container", async () => {
+    const n = await node();
+    const s = await spec();
+    const i = await launch(alice, image.id, s.id, n.id, "old-timer");
+    await reachStatus(i.id, "running");
+    await instances.stopInstance(alice, i.id, ip);
+    const before = (await inspect(i.id))!;
+    // As containers were made until now.
+    await docker.getNetwork("bridge").connect({ Container: before.Id });
+    await docker.getNetwork(`aic-net-${alice.userId}`).disconnect({ Container: before.Id, Force: true });
+    expect(Object.keys((await inspect(i.id))!.NetworkSettings.Networks)).toEqual(["bridge"]);
+
+    await instances.startInstance(alice, i.id, { withoutGpu: false }, ip);
+    const after = (await inspect(i.id))!;
+    expect(after.Id).toBe(before.Id);
+    expect(after.State.Running).toBe(true);
+    expect(Object.keys(after.NetworkSettings.Networks)).toEqual([`aic-net-${alice.userId}`]);
+    await instances.deleteInstance(alice, i.id, ip);
   });
 });

@@ -88,10 +88,17 @@ export async function withNodeLock<T>(nodeId: string, fn: (tx: Tx, locked: Locke
   );
 }
 
-export async function insertInstance(tx: Tx, data: InstanceData & { nodeId: string; memorySplit: boolean }, rows: AllocationRow[]): Promise<string> {
-  const created = await tx.instance.create({ data: { ...data, status: "creating" }, select: { id: true } });
-  await insertAllocations(tx, created.id, data.nodeId, rows);
-  return created.id;
+/** Inserts a new instance (`creating`) with its allocation rows; its volume is named after its id. */
+export async function insertInstance(
+  tx: Tx,
+  data: InstanceData & { nodeId: string; memorySplit: boolean },
+  rows: AllocationRow[],
+  volumeOf: (id: string) => string,
+): Promise<string> {
+  const { id } = await tx.instance.create({ data: { ...data, status: "creating" }, select: { id: true } });
+  await tx.instance.update({ where: { id }, data: { volumeName: volumeOf(id) }, select: { id: true } });
+  await insertAllocations(tx, id, data.nodeId, rows);
+  return id;
 }
 
 export async function insertAllocations(tx: Tx, instanceId: string, nodeId: string, rows: AllocationRow[]): Promise<void> {

@@ -8,6 +8,23 @@ export type AllocationRow = Held;
 
 export type Plan = { ok: true; memorySplit: boolean; rows: AllocationRow[] } | { ok: false; missing: string[] };
 
+/** What an existing instance needs on its node (the spec it was launched with). */
+export const needsOf = (row: {
+  gpuModel: string | null;
+  gpuCount: number;
+  gpuMemoryGb: number;
+  memorySplit: boolean;
+  cpuCores: number;
+  memoryGb: number;
+}): SpecNeeds => ({
+  gpuModel: row.gpuModel,
+  gpuCount: row.gpuCount,
+  gpuMemoryGb: row.gpuMemoryGb,
+  supportMemorySplit: row.memorySplit,
+  cpuCores: row.cpuCores,
+  memoryGb: row.memoryGb,
+});
+
 /**
  * The rows an instance of `spec` takes on `node` given what is held there already.
  * Whole GPUs: the lowest free indexes. Memory split: the GPUs with the least free memory

@@ -1,11 +1,12 @@
 import "server-only";
 import type { Prisma } from "../db/client";
-import { describeDockerError, dockerClient, ENGINE_WORDS } from "../adapters/docker";
-import * as containers from "../adapters/containers";
+import type { WorkloadSummary } from "../adapters/runtime";
+import { emit } from "../events";
 import { logger } from "../logger";
-import { allNodeRows, dockerTargetOf, recordUnmanaged } from "../nodes/nodes.service";
+import { allNodeRows, recordUnmanaged } from "../nodes/nodes.service";
 import { findNode, type NodeRow } from "../nodes/nodes.repo";
-import { containerName, LABELS, volumeName } from "./container-spec";
+import { runtimeOf } from "./engine";
+import { containerName, LABELS, volumeName } from "./workload";
 import { CONSOLE_LABEL, consoleId } from "./console-id";
 import * as repo from "./instances.repo";
 import { lease } from "./lease";
@@ -24,7 +25,7 @@ export type Observation = { status: string; data: Prisma.InstanceUncheckedUpdate
  * now for a running instance; for an unknown one whose container vanished, nothing more.
  * An exited container's own finish time replaces it when the engine tells (reconcileNode).
  */
-export function decide(row: { status: string }, c: Pick<containers.ManagedContainer, "state" | "exitCode"> | null, now = new Date()): Observation {
+export function decide(row: { status: string }, c: Pick<WorkloadSummary, "state" | "exitCode"> | null, now = new Date()): Observation {
   if (row.status !== "running" && row.status !== "unknown") return null;
   if (!c) {
     return {
@@ -51,20 +52,25 @@ export function decide(row: { status: string }, c: Pick<containers.ManagedContai
   return null;
 }
 
+const REASONS = { failed: "container_removed", exited: "exited", unknown: "node_unreachable", running: "recovered" } as const;
+
 async function apply(row: repo.InstanceRow, o: NonNullable<Observation>, now: Date): Promise<void> {
   if (!(await repo.applyObserved(row, o.data, now, { release: o.release }))) return;
   logger.info({ instanceId: row.id, from: row.status, to: o.status }, "instance reconciled");
+  const status = o.status as keyof typeof REASONS;
+  const message = typeof o.data.statusMessage === "string" ? o.data.statusMessage : null;
+  emit("instance.status", { instanceId: row.id, userId: row.userId, name: row.name, status, reason: REASONS[status], message });
 }
 
 export async function reconcileNode(node: NodeRow, rows: repo.InstanceRow[], timeoutMs: number): Promise<void> {
   const now = new Date();
   const idle = rows.filter((r) => !r.leaseUntil || r.leaseUntil < now);
-  let listed: containers.ManagedContainer[];
-  const d = dockerClient(dockerTargetOf(node), timeoutMs);
+  let listed: WorkloadSummary[];
+  const rt = runtimeOf(node, timeoutMs);
   try {
-    listed = await containers.listLabelled(d, `${CONSOLE_LABEL}=${await consoleId()}`);
+    listed = await rt.list({ [CONSOLE_LABEL]: await consoleId() });
   } catch (err) {
-    const message = `Node ${node.name} is unreachable: ${describeDockerError(err, node, ENGINE_WORDS)}`;
+    const message = `Node ${node.name} is unreachable: ${err instanceof Error ? err.message : String(err)}`;
     for (const row of idle.filter((r) => r.status === "running")) {
       await apply(row, { status: "unknown", release: false, data: { status: "unknown", statusMessage: message } }, now);
     }
@@ -76,7 +82,7 @@ export async function reconcileNode(node: NodeRow, rows: repo.InstanceRow[], tim
     const o = decide(row, c, now);
     if (o?.status === "exited" && c) {
       // The engine knows when it stopped: the run is charged to that moment.
-      const state = await containers.inspectContainer(d, c.id).catch(() => null);
+      const state = await rt.inspect(c.id).catch(() => null);
       if (state?.finishedAt) o.data.stoppedAt = new Date(state.finishedAt);
     }
     if (o) await apply(row, o, now);
@@ -92,8 +98,8 @@ export async function reconcileNode(node: NodeRow, rows: repo.InstanceRow[], tim
     const status = instanceId ? statuses.get(instanceId) : undefined;
     if (status === "deleted") {
       // The user deleted it while the node could not be reached: finish the removal.
-      await containers.removeContainer(d, c.id);
-      await containers.removeVolume(d, volumeName(instanceId!)).catch((err: unknown) => logger.warn({ err: String(err), instanceId }, "volume removal failed"));
+      await rt.remove(c.id);
+      await rt.removeVolume(volumeName(instanceId!)).catch((err: unknown) => logger.warn({ err: String(err), instanceId }, "volume removal failed"));
       await repo.transition(instanceId!, ["deleted"], { statusMessage: null });
       logger.info({ instanceId, node: node.name }, "removed the container of a deleted instance");
     } else if (!status) {
@@ -113,14 +119,14 @@ export async function settleLapsedCreations(timeoutMs: number): Promise<void> {
     let running: string | null = null;
     try {
       if (node) {
-        const d = dockerClient(dockerTargetOf(node), timeoutMs);
-        const c = await containers.inspectContainer(d, containerName(row.id));
+        const rt = runtimeOf(node, timeoutMs);
+        const c = await rt.inspect(containerName(row.id));
         if (c?.running) running = c.id;
-        else if (c) await containers.removeContainer(d, c.id);
+        else if (c) await rt.remove(c.id);
       }
     } catch (err) {
       // Unreachable: leave it claimed-and-lapsing; the next run tries again.
-      logger.warn({ instanceId: row.id, err: describeDockerError(err, node!) }, "cannot settle an interrupted creation yet");
+      logger.warn({ instanceId: row.id, err: String(err) }, "cannot settle an interrupted creation yet");
       await repo.renewLease(row.id, owner.id, now);
       continue;
     }
@@ -133,12 +139,9 @@ export async function settleLapsedCreations(timeoutMs: number): Promise<void> {
         { status: "creating" },
       );
     } else {
-      await repo.settle(
-        row.id,
-        owner.id,
-        { status: "failed", statusMessage: "The console stopped while this instance was being created; launch it again", stoppedAt: now },
-        { status: "creating", release: true },
-      );
+      const message = "The console stopped while this instance was being created; launch it again";
+      const failed = await repo.settle(row.id, owner.id, { status: "failed", statusMessage: message, stoppedAt: now }, { status: "creating", release: true });
+      if (failed) emit("instance.status", { instanceId: row.id, userId: row.userId, name: row.name, status: "failed", reason: "creation_failed", message });
     }
     logger.info({ instanceId: row.id, outcome: running ? "running" : "failed" }, "interrupted creation settled");
   }

@@ -1,6 +1,6 @@
 import "server-only";
 import { db } from "../db/client";
-import type { Stats } from "../adapters/containers";
+import type { Stats } from "../adapters/runtime";
 
 // Container stats history of instances.
 

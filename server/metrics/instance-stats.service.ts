@@ -1,9 +1,9 @@
 import "server-only";
 import type { TInstanceMetrics, TMetricsQuery } from "@/lib/contracts/metrics";
 import type { Principal } from "../auth/principal";
-import { containerStats } from "../adapters/containers";
 import { env } from "../env";
-import { getInstance, runningContainers } from "../instances/instances.service";
+import { getInstance } from "../instances/instances.service";
+import { runningWorkloads } from "../instances/stats";
 import { logger } from "../logger";
 import { latestReadings } from "./gpu.repo";
 import * as repo from "./instance-stats.repo";
@@ -34,7 +34,7 @@ export function gpuUsage(held: { index: number; memoryGb: number }[], readings: 
 }
 
 export async function sampleRunning(signal: AbortSignal): Promise<number> {
-  const targets = await runningContainers();
+  const targets = await runningWorkloads();
   const readings = targets.some((t) => t.gpus.length) ? await latestReadings(new Date(Date.now() - 3 * env().GPU_POLL_SEC * 1000)) : [];
   let n = 0;
   for (let i = 0; i < targets.length && !signal.aborted; i += PARALLEL) {
@@ -45,7 +45,7 @@ export async function sampleRunning(signal: AbortSignal): Promise<number> {
             t.gpus,
             readings.filter((r) => r.nodeId === t.nodeId),
           );
-          await repo.insertSample(t.instanceId, await containerStats(t.d, t.containerId), gpu);
+          await repo.insertSample(t.instanceId, await t.rt.stats(t.name), gpu);
           n++;
         } catch (err) {
           logger.debug({ instanceId: t.instanceId, err: String(err) }, "stats sample skipped");

@@ -1,6 +1,15 @@
 import { PassThrough } from "node:stream";
 import { describe, expect, it } from "vitest";
+import { statsParser } from "../adapters/containers";
 import { StatsHub } from "./stats";
+
+/** What the Docker runtime's statsStream gives: the engine's JSON lines parsed into Stats. */
+function parsed(raw: PassThrough) {
+  const out = statsParser();
+  raw.pipe(out);
+  out.on("close", () => raw.destroy());
+  return out;
+}
 
 const sample = (cpu: number) =>
   `${JSON.stringify({
@@ -19,7 +28,7 @@ describe("stats hub", () => {
     const open = async () => {
       const s = new PassThrough();
       streams.push(s);
-      return s;
+      return parsed(s);
     };
     await Promise.all([hub.subscribe("i1", "a", open), hub.subscribe("i1", "b", open), hub.subscribe("i1", "c", open)]);
     expect(streams).toHaveLength(1);
@@ -36,6 +45,8 @@ describe("stats hub", () => {
     hub.leaveAll("b");
     expect(streams[0]!.destroyed).toBe(false);
     hub.unsubscribe("i1", "c");
+    // The engine's stream closes with ours (on the next turn of the event loop).
+    await new Promise((r) => setImmediate(r));
     expect(streams[0]!.destroyed).toBe(true);
     expect(hub.streams).toBe(0);
   });
@@ -44,7 +55,7 @@ describe("stats hub", () => {
     const events: [string, string][] = [];
     const hub = new StatsHub((id, event) => events.push([id, event]));
     const s = new PassThrough();
-    await hub.subscribe("i2", "a", async () => s);
+    await hub.subscribe("i2", "a", async () => parsed(s));
     s.end();
     s.resume();
     await new Promise((r) => setTimeout(r, 10));
@@ -53,7 +64,7 @@ describe("stats hub", () => {
 
     // A stopped container's stream stays open after one empty sample: that sample ends it.
     const t = new PassThrough();
-    await hub.subscribe("i3", "a", async () => t);
+    await hub.subscribe("i3", "a", async () => parsed(t));
     t.write(`${JSON.stringify({ read: "0001-01-01T00:00:00Z", pids_stats: {} })}\n`);
     await new Promise((r) => setTimeout(r, 10));
     expect(events).toContainEqual(["i3", "stats-end"]);

@@ -3,11 +3,11 @@ import type { Readable } from "node:stream";
 import type { Server } from "socket.io";
 import { z } from "zod";
 import { ZId } from "@/lib/contracts/common";
-import { computeStats, type RawStats, type Stats } from "../adapters/containers";
+import type { Stats } from "../adapters/runtime";
 import { isAdmin } from "../auth/permissions";
 import { on } from "../events";
 import { AppError } from "../http/errors";
-import { runningContainer } from "../instances/instances.service";
+import { runningWorkload } from "../instances/stats";
 import { logger } from "../logger";
 import { latestGpuEvent } from "../metrics/gpu.service";
 import { findNode } from "../nodes/nodes.repo";
@@ -73,32 +73,11 @@ export class StatsHub {
     const ended = () => {
       if (this.feeds.get(instanceId) !== feed) return;
       this.feeds.delete(instanceId);
+      stream.destroy();
       this.emit(instanceId, "stats-end", { instanceId });
     };
-    let buffer = "";
-    stream.setEncoding("utf8");
-    stream.on("data", (text: string) => {
-      buffer += text;
-      for (let nl = buffer.indexOf("\n"); nl >= 0; nl = buffer.indexOf("\n")) {
-        const line = buffer.slice(0, nl).trim();
-        buffer = buffer.slice(nl + 1);
-        if (!line) continue;
-        let raw: RawStats;
-        try {
-          raw = JSON.parse(line) as RawStats;
-        } catch {
-          continue; // a torn line: the next one comes within a second
-        }
-        // The engine's last word for a container that stopped: an empty sample (read = zero time).
-        if (raw.read?.startsWith("0001-01-01")) {
-          ended();
-          stream.destroy();
-          return;
-        }
-        const s: Stats = computeStats(raw);
-        this.emit(instanceId, "stats", { instanceId, ...s });
-      }
-    });
+    // Object mode: one Stats per sample; the stream ends when the container stops.
+    stream.on("data", (s: Stats) => this.emit(instanceId, "stats", { instanceId, ...s }));
     stream.on("end", ended);
     stream.on("close", ended);
     stream.on("error", ended);
@@ -134,9 +113,9 @@ export function registerStatsNamespace(io: Server) {
       try {
         const { instanceId } = ZSubscribe.parse(payload);
         // Ownership is checked here, on every subscribe: another user's instance is not found.
-        const { d, containerId, row } = await runningContainer(socket.data.principal, instanceId);
+        const { rt, name, row } = await runningWorkload(socket.data.principal, instanceId);
         await socket.join(room(instanceId));
-        await hub.subscribe(instanceId, socket.id, async () => (await d.getContainer(containerId).stats({ stream: true })) as unknown as Readable);
+        await hub.subscribe(instanceId, socket.id, () => rt.statsStream(name));
         // The GPUs of its node, as the collector reads them (the latest poll right away).
         const gpuTelemetry = row.nodeId && row.gpuCount > 0 ? await joinGpus(socket, row.nodeId) : false;
         reply({ ok: true, gpuTelemetry });

@@ -1,13 +1,13 @@
 import "server-only";
 import { StringDecoder } from "node:string_decoder";
-import { dockerMessage } from "../adapters/containers";
-import { openShell, PID_MARKER, type Shell } from "../adapters/exec";
+import { PID_MARKER } from "../adapters/exec";
+import type { Shell } from "../adapters/runtime";
 import { isAdmin } from "../auth/permissions";
 import type { Principal } from "../auth/principal";
 import { env } from "../env";
 import { on } from "../events";
 import { AppError } from "../http/errors";
-import { runningContainer } from "../instances/instances.service";
+import { runningWorkload } from "../instances/stats";
 import { logger } from "../logger";
 import { processSingleton } from "../singleton";
 import { RingBuffer } from "./ring";
@@ -77,7 +77,7 @@ export class TerminalSession {
     shell.stream.on("data", (chunk: Buffer) => this.output(chunk));
     shell.stream.on("end", () => void this.finish("exited"));
     shell.stream.on("close", () => void this.finish("exited"));
-    shell.stream.on("error", (err) => {
+    shell.stream.on("error", (err: Error) => {
       logger.warn({ err: err.message, session: this.id }, "terminal stream failed");
       void this.finish("exited");
     });
@@ -240,7 +240,7 @@ export class TerminalRegistry {
         return s;
       }
     }
-    const { containerId, d } = await runningContainer(p, req.instanceId);
+    const { rt, name } = await runningWorkload(p, req.instanceId);
     const mine = [...this.sessions.values()].filter((s) => s.userId === p.userId);
     const max = this.limits.maxPerUser;
     if (mine.length >= max) {
@@ -253,10 +253,10 @@ export class TerminalRegistry {
     const id = await repo.recordStart(p.userId, req.instanceId);
     let shell: Shell;
     try {
-      shell = await openShell(d, containerId, req);
+      shell = await rt.openShell(name, req);
     } catch (err) {
       await repo.recordEnd(id, "failed");
-      throw new AppError("ENGINE_ERROR", `Could not open a shell: ${dockerMessage(err)}`);
+      throw new AppError("ENGINE_ERROR", `Could not open a shell: ${err instanceof Error ? err.message : String(err)}`);
     }
     const session = new TerminalSession(id, p, req.instanceId, shell, (s) => this.sessions.delete(s.id), this.limits);
     this.sessions.set(id, session);

@@ -5,8 +5,9 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Principal } from "../auth/principal";
 import { db } from "../db/client";
 import { AppError } from "../http/errors";
-import { containerName } from "../instances/container-spec";
-import * as instances from "../instances/instances.service";
+import { containerName } from "../instances/workload";
+import { startInstance } from "../instances/start";
+import { stopInstance } from "../instances/stop";
 import { runningInstance } from "../testing/running-instance";
 import { HIGH_WATER, TerminalRegistry, type Client } from "./sessions";
 
@@ -134,13 +135,13 @@ describe("terminal sessions on a real container", () => {
 
     const other = await registry.open(bob, { instanceId, cols: 80, rows: 24 }, fakeClient().client).catch((e: unknown) => e);
     expect((other as AppError).code).toBe("NOT_FOUND");
-    await instances.stopInstance(alice, instanceId, ip);
+    await stopInstance(alice, instanceId, ip);
     const stopped = await registry.open(alice, { instanceId, cols: 80, rows: 24 }, fakeClient().client).catch((e: unknown) => e);
     expect((stopped as AppError).code).toBe("INVALID_STATE");
   });
 
   it("limits open sessions per user, ends idle ones, and ends detached ones after the grace period", async () => {
-    await instances.startInstance(alice, instanceId, { withoutGpu: false }, ip);
+    await startInstance(alice, instanceId, { withoutGpu: false }, ip);
     const registry = new TerminalRegistry({ maxPerUser: 2, idleMs: 2_000, graceMs: 800 });
     const a = fakeClient();
     const b = fakeClient();

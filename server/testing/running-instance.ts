@@ -4,8 +4,8 @@ import { ZCreateSpecRequest } from "@/lib/contracts/specs";
 import type { Principal } from "../auth/principal";
 import { db } from "../db/client";
 import * as images from "../images/images.service";
-import { containerName, volumeName } from "../instances/container-spec";
-import * as instances from "../instances/instances.service";
+import { containerName, volumeName } from "../instances/workload";
+import { createInstance } from "../instances/launch";
 import * as nodes from "../nodes/nodes.service";
 import * as specs from "../specs/specs.service";
 import { fund } from "./funds";
@@ -41,7 +41,7 @@ export async function runningInstance(
     ip,
   );
   const spec = await specs.createSpec(admin, ZCreateSpecRequest.parse({ name: "cpu", cpuCores: 1, memoryGb: 1, pricePerHourCents }), ip);
-  const instanceId = (await instances.createInstance(owner, { name: "test", imageId: image.id, specId: spec.id, nodeId: node.id }, ip)).id;
+  const instanceId = (await createInstance(owner, { name: "test", imageId: image.id, specId: spec.id, nodeId: node.id }, ip)).id;
   for (let i = 0; i < 300 && (await db().instance.findUnique({ where: { id: instanceId } }))!.status !== "running"; i++)
     await new Promise((r) => setTimeout(r, 100));
   const docker = new Docker({ socketPath: "/var/run/docker.sock" });

@@ -1,7 +1,7 @@
 import "server-only";
 import { meterAll } from "../billing/meter";
 import { env } from "../env";
-import { stopForBalance } from "../instances/instances.service";
+import { stopForBalance } from "../instances/stop";
 import { logger } from "../logger";
 import type { Worker } from "./runner";
 

@@ -1,6 +1,6 @@
 // POST /api/v1/instances/{id}/restart. Auth: user (own instances; admins: any).
 import { api } from "@/lib/contracts";
 import { handle } from "@/server/http/route";
-import { restartInstance } from "@/server/instances/instances.service";
+import { restartInstance } from "@/server/instances/restart";
 
 export const POST = handle(api.restartInstance, ({ principal, params, ip }) => restartInstance(principal, params.id, ip));

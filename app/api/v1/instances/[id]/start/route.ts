@@ -1,6 +1,6 @@
 // POST /api/v1/instances/{id}/start {withoutGpu?}. Auth: user (own instances; admins: any).
 import { api } from "@/lib/contracts";
 import { handle } from "@/server/http/route";
-import { startInstance } from "@/server/instances/instances.service";
+import { startInstance } from "@/server/instances/start";
 
 export const POST = handle(api.startInstance, ({ principal, params, body, ip }) => startInstance(principal, params.id, body, ip));

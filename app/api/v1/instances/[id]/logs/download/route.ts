@@ -3,7 +3,7 @@
 import { Readable } from "node:stream";
 import { api } from "@/lib/contracts";
 import { handle } from "@/server/http/route";
-import { instanceLogDownload } from "@/server/instances/instances.service";
+import { instanceLogDownload } from "@/server/instances/logs";
 
 export const GET = handle(api.downloadInstanceLogs, async ({ principal, params, query }) => {
   const { name, stream } = await instanceLogDownload(principal, params.id, query.timestamps ?? false);

@@ -1,0 +1,99 @@
+import "server-only";
+import type { TCreateInstanceRequest } from "@/lib/contracts/instances";
+import { audit } from "../audit/audit.service";
+import { isAdmin } from "../auth/permissions";
+import type { Principal } from "../auth/principal";
+import { assertCanAfford } from "../billing/billing.service";
+import { AppError, notFound } from "../http/errors";
+import { findImage } from "../images/images.repo";
+import { allNodes, findNode, heldByNode, type NodeRow } from "../nodes/nodes.repo";
+import { findSpec } from "../specs/specs.repo";
+import { toDto } from "./instance-dto";
+import * as repo from "./instances.repo";
+import { lease } from "./lease";
+import { compareScores, placementScore, planAllocation } from "./placement";
+import { provision } from "./provision";
+import { volumeName } from "./workload";
+
+// Launch: the instance is placed at once, under the node's row lock (what is allocated there
+// is read and the instance inserted with its allocation rows, so concurrent launches never
+// double-book) and under its owner's row lock (the balance must carry everything the owner
+// then runs). It answers 202 `creating`; provision makes and starts the container.
+
+function noCapacity(specName: string, reasons: { node: string; missing: string[] }[]): AppError {
+  if (!reasons.length) return new AppError("NO_CAPACITY", `No online node can host "${specName}" now`);
+  const why = reasons
+    .slice(0, 3)
+    .map((r) => `${r.node} needs ${r.missing.join(", ")}`)
+    .join("; ");
+  return new AppError("NO_CAPACITY", `No capacity for "${specName}" now: ${why}`);
+}
+
+export async function createInstance(p: Principal, input: TCreateInstanceRequest, ip: string) {
+  const [image, spec] = await Promise.all([findImage(input.imageId), findSpec(input.specId)]);
+  if (!image || (!image.isListed && !isAdmin(p))) throw notFound("Image");
+  if (!spec || (!spec.isListed && !isAdmin(p))) throw notFound("Spec");
+
+  let candidates: NodeRow[];
+  if (input.nodeId) {
+    const node = await findNode(input.nodeId);
+    if (!node || (!node.isListed && !isAdmin(p))) throw notFound("Node");
+    if (node.status !== "online") throw new AppError("NO_CAPACITY", `Node ${node.name} is ${node.status}; pick another node or let the console choose`);
+    candidates = [node];
+  } else {
+    candidates = await allNodes({ status: "online", isListed: true });
+  }
+  // Best first, from a snapshot; each try re-checks under the node's lock.
+  const held = await heldByNode(candidates.map((n) => n.id));
+  const ranked = candidates
+    .map((node) => ({ node, score: placementScore(spec, node, held.get(node.id) ?? []) }))
+    .sort((a, b) => compareScores(a.score, b.score))
+    .map((c) => c.node);
+
+  const owner = lease();
+  const data: repo.InstanceData = {
+    name: input.name,
+    remark: input.remark ?? null,
+    userId: p.userId,
+    imageId: image.id,
+    specId: spec.id,
+    imageName: image.name,
+    imageAddress: image.address,
+    specName: spec.name,
+    gpuModel: spec.gpuModel,
+    gpuCount: spec.gpuCount,
+    gpuMemoryGb: spec.gpuMemoryGb,
+    cpuCores: spec.cpuCores,
+    memoryGb: spec.memoryGb,
+    systemDiskGb: spec.systemDiskGb,
+    dataDiskGb: spec.dataDiskGb,
+    pricePerHourCents: spec.pricePerHourCents,
+    volumeName: "",
+    leaseOwner: owner.id,
+    leaseUntil: owner.until(),
+  };
+  const reasons: { node: string; missing: string[] }[] = [];
+  for (const candidate of ranked) {
+    const placed = await repo.withNodeLock(candidate.id, async (tx, { node, held: nodeHeld }) => {
+      await assertCanAfford(tx, p.userId, spec.pricePerHourCents);
+      if (node.status !== "online") return { ok: false as const, missing: [`to be online (it is ${node.status})`] };
+      const plan = planAllocation(spec, node, nodeHeld, { imageSupportsSplit: image.supportMemorySplit });
+      if (!plan.ok) return plan;
+      const id = await repo.insertInstance(tx, { ...data, nodeId: node.id, memorySplit: plan.memorySplit }, plan.rows, volumeName);
+      return { ok: true as const, id };
+    });
+    if (placed.ok) {
+      void provision(placed.id, owner);
+      await audit({
+        actorId: p.userId,
+        action: "instance.create",
+        target: { type: "instance", id: placed.id },
+        detail: { name: input.name, node: candidate.name, spec: spec.name },
+        ip,
+      });
+      return toDto((await repo.findInstance(placed.id))!);
+    }
+    reasons.push({ node: candidate.name, missing: placed.missing });
+  }
+  throw noCapacity(spec.name, reasons);
+}

@@ -1,0 +1,147 @@
+import "server-only";
+import { RuntimeError, type Runtime } from "../adapters/runtime";
+import { env } from "../env";
+import { emit } from "../events";
+import { AppError } from "../http/errors";
+import { logger } from "../logger";
+import type { NodeRow } from "../nodes/nodes.repo";
+import { consoleLabels } from "./console-id";
+import { engineError, isUnreachable, nodeOf, runtimeOf } from "./engine";
+import * as repo from "./instances.repo";
+import type { lease } from "./lease";
+import { containerName, gpuLabel, instanceWorkload, LABELS, tenantNetwork, volumeName } from "./workload";
+
+// An instance's container on its node: made (image, the owner's network, data volume,
+// container) and started. Creation continues in the background after the launch's 202 and
+// always ends running or failed with the reason. An instance is running (and metered) only
+// from a container that really started: a start whose answer was lost is settled by asking
+// the engine what happened.
+
+async function ensureImage(rt: Runtime, node: NodeRow, address: string): Promise<void> {
+  if (await rt.imagePresent(address)) return;
+  try {
+    await rt.pullImage(address);
+  } catch (err) {
+    if (isUnreachable(err)) throw err;
+    const why = err instanceof RuntimeError ? err.message : String(err);
+    throw new AppError("ENGINE_ERROR", `Image ${address} is not on node ${node.name} and pulling it failed: ${why}`);
+  }
+}
+
+/**
+ * The instance's container as it should be for the GPUs it holds now: reused when it exists
+ * with the same GPUs (and moved onto its owner's network if it was made before those), else
+ * (re)created on the same data volume. Returns its id. Memory split follows what was
+ * allocated (shares, not whole GPUs), so a node that lost HAMi-core gets plain whole GPUs,
+ * never a broken preload.
+ */
+export async function ensureWorkload(rt: Runtime, row: repo.InstanceRow, node: NodeRow): Promise<string> {
+  const held = row.allocations.filter((a) => a.gpuIndex !== null);
+  const gpus = held.map((a) => ({ index: a.gpuIndex!, memoryGb: a.gpuMemoryGb }));
+  const labels = await consoleLabels();
+  const spec = instanceWorkload({
+    instance: { ...row, memorySplit: held.some((a) => !a.exclusive) },
+    node,
+    gpus,
+    pidsLimit: env().INSTANCE_PIDS_LIMIT,
+    consoleLabels: labels,
+  });
+  await rt.ensureNetwork(tenantNetwork(row.userId, labels));
+  const existing = await rt.inspect(spec.name);
+  if (existing && existing.labels[LABELS.gpus] === gpuLabel(gpus)) {
+    if (existing.networks.length !== 1 || existing.networks[0] !== spec.network.name) await rt.moveToNetwork(existing.id, spec.network);
+    return existing.id;
+  }
+  if (existing) await rt.remove(existing.id);
+  await ensureImage(rt, node, row.imageAddress);
+  await rt.createVolume(volumeName(row.id), { ...labels, [LABELS.instance]: row.id, [LABELS.user]: row.userId });
+  try {
+    return await rt.create(spec);
+  } catch (err) {
+    // The connection broke: the engine may have made it all the same.
+    const made = isUnreachable(err) ? await rt.inspect(spec.name).catch(() => null) : null;
+    if (made) return made.id;
+    throw err;
+  }
+}
+
+/**
+ * Starts the container and answers when it really started, from the engine's own record: a
+ * start whose answer was lost (the connection broke) counts if the engine shows a new run.
+ * The time is the container's start, kept between the request and now (the node's clock may
+ * drift). A container that started and exited at once counts as started: the reconciler
+ * records its exit.
+ */
+export async function startVerified(rt: Runtime, node: NodeRow, containerId: string): Promise<Date> {
+  const requested = Date.now();
+  const before = await rt.inspect(containerId).catch((err: unknown) => {
+    throw engineError(err, node, "start the container");
+  });
+  if (!before) throw new AppError("ENGINE_ERROR", `The container on node ${node.name} is gone; start the instance again to make a new one`);
+  let startError: unknown = null;
+  try {
+    await rt.start(containerId);
+  } catch (err) {
+    startError = err;
+  }
+  const after = await rt.inspect(containerId).catch((err: unknown) => {
+    throw engineError(startError ?? err, node, "start the container");
+  });
+  // A new run has a start time of its own (a running container that was started already counts too).
+  const ran = after?.startedAt && (after.running || after.startedAt !== before.startedAt);
+  if (!ran) {
+    if (startError) throw engineError(startError, node, "start the container");
+    throw new AppError("ENGINE_ERROR", `The container on node ${node.name} did not start${after?.error ? `: ${after.error}` : ""}`);
+  }
+  if (startError) logger.warn({ node: node.name, containerId, err: String(startError) }, "the start's answer was lost, but the container started");
+  const startedAt = Date.parse(after.startedAt!);
+  return new Date(Math.min(Date.now(), Math.max(requested, Number.isNaN(startedAt) ? requested : startedAt)));
+}
+
+/**
+ * Background creation after the 202: image, network, volume, container, start. Ends running,
+ * or failed with the reason and its allocation freed. A delete during creation wins: what
+ * was made is removed.
+ */
+export async function provision(id: string, owner: ReturnType<typeof lease>): Promise<void> {
+  const renew = owner.keepAlive(id);
+  let node: NodeRow | null = null;
+  let row: repo.InstanceRow | null = null;
+  try {
+    row = (await repo.findInstance(id))!;
+    node = await nodeOf(row);
+    const rt = runtimeOf(node);
+    const containerId = await ensureWorkload(rt, row, node);
+    const startedAt = await startVerified(rt, node, containerId);
+    // Metering starts with the container.
+    const done = await repo.settle(
+      id,
+      owner.id,
+      { status: "running", containerId, startedAt, meteredUntil: startedAt, statusMessage: null },
+      { status: "creating" },
+    );
+    if (!done) await cleanUp(rt, id);
+  } catch (err) {
+    const e = node ? engineError(err, node, "create the container") : err;
+    const reason = e instanceof AppError ? e.message : "Internal error while creating the container";
+    logger.warn({ instanceId: id, reason, err: e instanceof AppError ? undefined : err }, "instance creation failed");
+    const failed = await repo
+      .settle(id, owner.id, { status: "failed", statusMessage: reason, stoppedAt: new Date(), containerId: null }, { status: "creating", release: true })
+      .catch((dbErr: unknown) => {
+        logger.error({ err: dbErr, instanceId: id }, "could not record a failed creation");
+        return true;
+      });
+    if (failed && row)
+      emit("instance.status", { instanceId: id, userId: row.userId, name: row.name, status: "failed", reason: "creation_failed", message: reason });
+    // Failed: the volume stays until the instance is deleted. Deleted meanwhile: all goes.
+    if (node) await cleanUp(runtimeOf(node), id, { keepVolume: failed }).catch(() => undefined);
+  } finally {
+    renew.stop();
+  }
+}
+
+/** Removes what creation made for an instance that is gone or failed. */
+export async function cleanUp(rt: Runtime, id: string, opts: { keepVolume?: boolean } = {}): Promise<void> {
+  await rt.remove(containerName(id));
+  if (!opts.keepVolume) await rt.removeVolume(volumeName(id));
+}
