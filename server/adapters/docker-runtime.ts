@@ -310,10 +310,14 @@ export class DockerRuntime implements Runtime {
 
   async *events(labels: Record<string, string>, signal: AbortSignal): AsyncIterable<RuntimeEvent> {
     const raw = (await this.call(() => this.streaming.getEvents({ filters: { type: ["container"], label: labelFilters(labels) } }))) as unknown as Readable;
-    const stop = () => raw.destroy();
+    const lines = raw.pipe(lineSplitter());
+    const stop = () => {
+      raw.destroy();
+      lines.destroy();
+    };
+    if (signal.aborted) stop();
     signal.addEventListener("abort", stop, { once: true });
     try {
-      const lines = raw.pipe(lineSplitter());
       for await (const line of lines) {
         const e = JSON.parse(line as string) as {
           Action?: string;
