@@ -137,30 +137,38 @@ export async function adminUpdateUser(actor: Principal, id: string, input: TAdmi
   if (id === actor.userId) {
     throw new AppError("CONFLICT", "You cannot change your own role or status; ask another administrator");
   }
-  const losesAdmin = target.role === "admin" && target.isActive && (changes.role === "user" || changes.isActive === false);
-  if (losesAdmin && (await repo.countActiveAdmins()) <= 1) {
-    throw new AppError("CONFLICT", "This is the last active administrator");
-  }
-  const { sessionVersion: _v, ...user } = await repo.updateAndRevokeSessions(id, changes);
+  // Decided again under a lock, from the rows as they are then: the read above may be stale.
+  const mayRemoveAdmin = changes.role === "user" || changes.isActive === false;
+  const updated = mayRemoveAdmin ? await repo.updateKeepingAnAdmin(id, changes) : await repo.updateAndRevokeSessions(id, changes);
+  if (!updated) throw new AppError("CONFLICT", "This is the last active administrator");
+  const { sessionVersion: _v, ...user } = updated;
   emit("user.sessionsRevoked", { userId: id });
   await audit({ actorId: actor.userId, action: "user.admin_update", target: { type: "user", id }, detail: changes, ip });
   return user;
 }
+
+function generatePassword(): string {
+  return randomBytes(18).toString("base64url");
+}
+
+export type EnsureAdminResult =
+  | { created: false; nameTaken?: undefined }
+  /** No active administrator, and ADMIN_USERNAME belongs to another account: nothing created. */
+  | { created: false; nameTaken: string }
+  | { created: true; nameTaken?: undefined; username: string; generatedPassword?: string };
 
 /**
  * Creates the first administrator when there is none. Its password comes from
  * ADMIN_PASSWORD or is generated; a generated one is returned so the caller can show it
  * once (it is never logged).
  */
-export async function ensureAdmin(): Promise<{ created: false } | { created: true; username: string; generatedPassword?: string }> {
+export async function ensureAdmin(): Promise<EnsureAdminResult> {
   if ((await repo.countActiveAdmins()) > 0) return { created: false };
   const { ADMIN_USERNAME, ADMIN_EMAIL, ADMIN_PASSWORD } = env();
-  const existing = await repo.findForLogin(ADMIN_USERNAME);
-  if (existing) {
-    // An account holds the name but no admin is active: do not take it over silently.
-    throw new Error(`No active administrator, and the username ${ADMIN_USERNAME} belongs to a non-admin account; set ADMIN_USERNAME to a free name`);
-  }
-  const generatedPassword = ADMIN_PASSWORD ? undefined : randomBytes(18).toString("base64url");
+  // An account holding the name is not taken over silently: the operator recovers one
+  // explicitly (recoverAdmin), and the console serves meanwhile.
+  if (await repo.findForLogin(ADMIN_USERNAME)) return { created: false, nameTaken: ADMIN_USERNAME };
+  const generatedPassword = ADMIN_PASSWORD ? undefined : generatePassword();
   await repo.createUser({
     username: ADMIN_USERNAME,
     email: ADMIN_EMAIL,
@@ -169,4 +177,24 @@ export async function ensureAdmin(): Promise<{ created: false } | { created: tru
   });
   await audit({ actorId: null, action: "user.admin_created", detail: { username: ADMIN_USERNAME } });
   return { created: true, username: ADMIN_USERNAME, generatedPassword };
+}
+
+/**
+ * The operator's way back in (the `recover-admin` command on the server, never an API
+ * route): makes the account an active administrator with a new generated password and ends
+ * its sessions and tokens. The password is returned to be shown once, never logged.
+ */
+export async function recoverAdmin(login: string): Promise<{ username: string; password: string }> {
+  const found = await repo.findForLogin(login.trim().toLowerCase());
+  if (!found) throw notFound(`Account ${login}`);
+  const password = generatePassword();
+  await repo.updateAndRevokeSessions(found.id, { role: "admin", isActive: true, passwordHash: await hashPassword(password) });
+  emit("user.sessionsRevoked", { userId: found.id });
+  await audit({
+    actorId: null,
+    action: "user.admin_recovered",
+    target: { type: "user", id: found.id },
+    detail: { username: found.username, previousRole: found.role, wasActive: found.isActive },
+  });
+  return { username: found.username, password };
 }
