@@ -17,25 +17,33 @@ import * as repo from "./users.repo";
 
 export type LoginResult = { user: repo.UserRow; sessionVersion: number };
 
+/** The lockout key: the account, whether named by username or email; an unknown login by its text. */
+function loginKey(found: { id: string } | null, login: string): string {
+  return found ? `user:${found.id}` : `login:${login}`;
+}
+
 /**
  * Checks a username-or-email and password. Throttled per client IP (every attempt) and per
- * account (consecutive failures lock it). Used by both the API login and the browser sign-in.
+ * account (consecutive failures lock it, counted together for its username and email;
+ * unknown logins are counted per login so that probing is throttled too). Used by both the
+ * API login and the browser sign-in.
  */
 export async function authenticate(login: string, password: string, ip: string): Promise<LoginResult> {
-  const account = login.trim().toLowerCase();
+  const normalized = login.trim().toLowerCase();
   await consumeOrThrow("login-ip", ip, "RATE_LIMITED", "Too many sign-in attempts from this address");
-  await assertNotBlocked("login-account", account, "ACCOUNT_LOCKED", "Account locked after repeated failed sign-ins");
+  const found = await repo.findForLogin(normalized);
+  const key = loginKey(found, normalized);
+  await assertNotBlocked("login-account", key, "ACCOUNT_LOCKED", "Account locked after repeated failed sign-ins");
 
-  const found = await repo.findForLogin(account);
   const ok = await verifyPassword(found?.passwordHash ?? null, password);
   if (!found || !ok) {
-    await recordFailure("login-account", account);
-    await audit({ actorId: found?.id ?? null, action: "auth.login_failed", detail: { login: account }, ip });
+    await recordFailure("login-account", key);
+    await audit({ actorId: found?.id ?? null, action: "auth.login_failed", detail: { login: normalized }, ip });
     throw new AppError("INVALID_CREDENTIALS", "Wrong username or password");
   }
   if (!found.isActive) throw new AppError("ACCOUNT_DISABLED", "This account is deactivated");
 
-  await resetLimit("login-account", account);
+  await resetLimit("login-account", key);
   await repo.touchLastLogin(found.id);
   await audit({ actorId: found.id, action: "auth.login", ip });
   const { passwordHash: _hash, sessionVersion, ...user } = found;
@@ -105,12 +113,16 @@ export async function updateMe(p: Principal, input: TUpdateMeRequest): Promise<r
 }
 
 export async function changePassword(p: Principal, currentPassword: string, newPassword: string, ip: string) {
+  await assertNotBlocked("password-user", p.userId, "RATE_LIMITED", "Too many wrong current passwords; password changes are locked");
   const row = await repo.findPasswordHash(p.userId);
   if (!row || !(await verifyPassword(row.passwordHash, currentPassword))) {
+    await recordFailure("password-user", p.userId);
+    await audit({ actorId: p.userId, action: "user.password_change_failed", target: { type: "user", id: p.userId }, ip });
     throw new AppError("INVALID_CREDENTIALS", "Current password is wrong", {
       issues: [{ path: "currentPassword", message: "is wrong" }],
     });
   }
+  await resetLimit("password-user", p.userId);
   if (currentPassword === newPassword) {
     throw new AppError("VALIDATION_FAILED", "newPassword must differ from the current password", {
       issues: [{ path: "newPassword", message: "must differ from the current password" }],
