@@ -1,15 +1,22 @@
 import "server-only";
+import { protectDataFiles } from "./crypto/data-files";
 import { migrate } from "./db/migrate";
 import { env } from "./env";
 import { logger } from "./logger";
-import { printOnce } from "./users/recover-admin";
 import { ensureAdmin } from "./users/users.service";
 
 // Everything that must hold before the console serves: the database schema is current and
 // an administrator exists (or a warning says how to recover one). Run at every start (and by
 // `npm run db:migrate`, migrations only).
 
+/** Writes a secret for the operator's terminal, deliberately not through the logger (logs are kept). */
+export function printOnce(lines: string[]): void {
+  const rule = "─".repeat(61);
+  process.stdout.write(`\n  ┌${rule}\n${lines.map((l) => `  │ ${l}\n`).join("")}  └${rule}\n\n`);
+}
+
 export async function bootstrap(): Promise<void> {
+  protectDataFiles();
   const { dbProvider } = env();
   const applied = await migrate();
   logger.info({ dbProvider, applied }, applied.length ? "database migrated" : "database schema is current");

@@ -1,4 +1,6 @@
 import "server-only";
+import { printOnce } from "../bootstrap";
+import { protectDataFiles } from "../crypto/data-files";
 import { disconnectDb } from "../db/client";
 import { migrate } from "../db/migrate";
 import { AppError } from "../http/errors";
@@ -8,12 +10,6 @@ import { recoverAdmin } from "./users.service";
 // `node dist/server.mjs recover-admin <username>`): run by the operator on the server when no
 // administrator can sign in. Works while the console runs; the account's old sessions end.
 
-/** Writes a secret for the operator's terminal, deliberately not through the logger (logs are kept). */
-export function printOnce(lines: string[]): void {
-  const rule = "─".repeat(61);
-  process.stdout.write(`\n  ┌${rule}\n${lines.map((l) => `  │ ${l}\n`).join("")}  └${rule}\n\n`);
-}
-
 export async function runRecoverAdmin(args: string[]): Promise<void> {
   const [login, ...rest] = args;
   if (!login || rest.length > 0) {
@@ -22,6 +18,7 @@ export async function runRecoverAdmin(args: string[]): Promise<void> {
     return;
   }
   try {
+    protectDataFiles();
     await migrate();
     const { username, password } = await recoverAdmin(login);
     printOnce([
