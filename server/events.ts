@@ -8,6 +8,8 @@ import { processSingleton } from "./singleton";
 export type DomainEvents = {
   /** Every session and token of the user ended (password, role or status changed). */
   "user.sessionsRevoked": { userId: string };
+  /** One personal API token was revoked: what it opened ends, the user's other sessions stay. */
+  "token.revoked": { userId: string; tokenId: string };
   /**
    * An instance changed status for a reason its owner should hear of: it failed, its
    * container exited, the console stopped it (balance used up), or its node stopped answering.

@@ -8,6 +8,7 @@ import { CLIENT_IP_HEADER, resolveClientIp } from "./http/client-ip";
 import { prepareRateLimits } from "./http/rate-limit";
 import { logger } from "./logger";
 import { createRealtime } from "./realtime/io";
+import { runRecoverAdmin } from "./users/recover-admin";
 import { workers } from "./workers";
 import { startWorkers } from "./workers/runner";
 
@@ -21,6 +22,7 @@ async function main(): Promise<void> {
     await disconnectDb();
     return;
   }
+  if (process.argv[2] === "recover-admin") return runRecoverAdmin(process.argv.slice(3));
   // next-auth reads these from the environment.
   if (e.PUBLIC_URL) process.env.NEXTAUTH_URL = e.PUBLIC_URL;
   else process.env.AUTH_TRUST_HOST = "true";

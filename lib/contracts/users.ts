@@ -84,7 +84,7 @@ export const usersEndpoints = {
     summary: "Change the password; ends every other session and token",
     body: ZChangePasswordRequest,
     response: ZChangePasswordResponse,
-    errors: ["INVALID_CREDENTIALS"],
+    errors: ["INVALID_CREDENTIALS", "RATE_LIMITED"],
   }),
   adminListUsers: endpoint({
     method: "GET",

@@ -15,16 +15,18 @@ export type Principal = {
   username: string;
   role: TRole;
   via: "session" | "login-token" | "api-token";
+  /** The personal API token used (via "api-token"): revoking it ends what it opened. */
+  tokenId?: string;
 };
 
-type Credential = { userId: string; sessionVersion?: number; via: Principal["via"] };
+type Credential = { userId: string; sessionVersion?: number; via: Principal["via"]; tokenId?: string };
 
 async function fromApiToken(token: string): Promise<Credential | null> {
   const row = await findByHash(hashApiToken(token));
   if (!row || row.revokedAt || (row.expiresAt && row.expiresAt <= new Date())) return null;
   // lastUsedAt to the minute is enough; skip the write on busy tokens.
   if (!row.lastUsedAt || Date.now() - row.lastUsedAt.getTime() > 60_000) await touchLastUsed(row.id);
-  return { userId: row.userId, via: "api-token" };
+  return { userId: row.userId, via: "api-token", tokenId: row.id };
 }
 
 async function credentialFrom(headers: Headers): Promise<Credential | null> {
@@ -59,5 +61,7 @@ export async function resolvePrincipal(headers: Headers): Promise<Principal | nu
   if (cred.sessionVersion !== undefined && cred.sessionVersion !== user.sessionVersion) {
     throw new AppError("UNAUTHENTICATED", "Session ended (password, role or status changed); sign in again");
   }
-  return { userId: user.id, username: user.username, role: user.role as TRole, via: cred.via };
+  const principal: Principal = { userId: user.id, username: user.username, role: user.role as TRole, via: cred.via };
+  if (cred.tokenId) principal.tokenId = cred.tokenId;
+  return principal;
 }

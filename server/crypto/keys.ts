@@ -9,10 +9,15 @@ import { env } from "../env";
 
 let master: Buffer | undefined;
 
+/** Where the generated master secret is kept (unused while APP_SECRET is set). */
+export function secretKeyFile(): string {
+  return path.join(env().dataDir, "secret.key");
+}
+
 function loadMaster(): Buffer {
   const { APP_SECRET, dataDir } = env();
   if (APP_SECRET) return Buffer.from(APP_SECRET, "utf8");
-  const file = path.join(dataDir, "secret.key");
+  const file = secretKeyFile();
   try {
     return Buffer.from(readFileSync(file, "utf8").trim(), "hex");
   } catch (err) {

@@ -1,4 +1,5 @@
 import "server-only";
+import path from "node:path";
 import { PrismaPg } from "@prisma/adapter-pg";
 import { PrismaClient as SqliteClient } from "./generated/sqlite/client";
 import { PrismaClient as PostgresClient } from "./generated/postgres/client";
@@ -17,6 +18,14 @@ export type { Prisma } from "./generated/sqlite/client";
 
 function sqliteFile(url: string): string {
   return url.replace(/^file:/, "");
+}
+
+/** The SQLite database's files (none on PostgreSQL): the database and its WAL, shared-memory and journal files. */
+export function sqliteFiles(): string[] {
+  const { databaseUrl, dbProvider } = env();
+  if (dbProvider !== "sqlite") return [];
+  const file = path.resolve(sqliteFile(databaseUrl));
+  return [file, `${file}-wal`, `${file}-shm`, `${file}-journal`];
 }
 
 function create(): Db {

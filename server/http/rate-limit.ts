@@ -11,7 +11,7 @@ import { AppError } from "./errors";
 // console processes run behind a load balancer). If Redis is unreachable, each limiter falls
 // back to counting in memory rather than failing every request.
 
-export type LimiterName = "api" | "login-ip" | "login-account" | "register-ip" | "redeem-user";
+export type LimiterName = "api" | "login-ip" | "login-account" | "password-user" | "register-ip" | "redeem-user";
 
 type Spec = { points: number; duration: number; lockSeconds?: number };
 
@@ -21,8 +21,11 @@ function specs(): Record<LimiterName, Spec> {
   return {
     api: { points: e.RATE_LIMIT_API_PER_MIN, duration: 60 },
     "login-ip": { points: e.RATE_LIMIT_LOGIN_IP_PER_MIN, duration: 60 },
-    // Consecutive failures: the counter is deleted on a successful sign-in.
+    // Consecutive failures per account (by user id, whichever login named it; unknown logins
+    // by their text): the counter is deleted on a successful sign-in.
     "login-account": { points: e.LOGIN_LOCK_FAILURES, duration: lock, lockSeconds: lock },
+    // Wrong current passwords on a password change, per user: a stolen session cannot guess.
+    "password-user": { points: e.LOGIN_LOCK_FAILURES, duration: lock, lockSeconds: lock },
     "register-ip": { points: e.RATE_LIMIT_REGISTER_IP_PER_HOUR, duration: 3600 },
     // Failed recharge codes per user: guessing codes is locked out.
     "redeem-user": { points: e.REDEEM_MAX_FAILURES, duration: e.REDEEM_LOCK_MINUTES * 60, lockSeconds: e.REDEEM_LOCK_MINUTES * 60 },

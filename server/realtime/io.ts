@@ -2,7 +2,7 @@ import "server-only";
 import type { Server as HttpServer } from "node:http";
 import { Server } from "socket.io";
 import { on } from "../events";
-import { userRoom } from "./namespace";
+import { type AppSocket, userRoom } from "./namespace";
 import { registerSystemNamespace } from "./system";
 import { registerStatsNamespace } from "./stats";
 import { registerTerminalNamespace } from "./terminal";
@@ -19,10 +19,20 @@ export function createRealtime(server: HttpServer): { io: Server; close: () => P
   const off = on("user.sessionsRevoked", ({ userId }) => {
     for (const nsp of namespaces) nsp.in(userRoom(userId)).disconnectSockets(true);
   });
+  // Only what that token opened: the user's sessions and other tokens stay connected.
+  const offToken = on("token.revoked", ({ userId, tokenId }) => {
+    for (const nsp of namespaces) {
+      for (const id of [...(nsp.adapter.rooms.get(userRoom(userId)) ?? [])]) {
+        const socket = nsp.sockets.get(id) as AppSocket | undefined;
+        if (socket?.data.principal.tokenId === tokenId) socket.disconnect(true);
+      }
+    }
+  });
   return {
     io,
     close: async () => {
       off();
+      offToken();
       await terminals().closeAll("shutdown");
       stats.hub.closeAll();
       stats.off();

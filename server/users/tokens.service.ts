@@ -3,6 +3,7 @@ import type { TCreateApiTokenRequest } from "@/lib/contracts/tokens";
 import { audit } from "../audit/audit.service";
 import type { Principal } from "../auth/principal";
 import { generateApiToken } from "../auth/tokens";
+import { emit } from "../events";
 import { notFound } from "../http/errors";
 import * as repo from "./tokens.repo";
 
@@ -22,5 +23,6 @@ export async function createToken(p: Principal, input: TCreateApiTokenRequest, i
 
 export async function revokeToken(p: Principal, id: string, ip: string): Promise<void> {
   if (!(await repo.revokeToken(p.userId, id))) throw notFound("API token");
+  emit("token.revoked", { userId: p.userId, tokenId: id });
   await audit({ actorId: p.userId, action: "token.revoke", target: { type: "api_token", id }, ip });
 }

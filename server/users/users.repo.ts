@@ -1,5 +1,6 @@
 import "server-only";
-import { db, type Prisma } from "../db/client";
+import { db, type Prisma, type Tx } from "../db/client";
+import { env } from "../env";
 import { containsText, pageArgs } from "../db/query";
 import type { TRole } from "@/lib/contracts/users";
 
@@ -56,23 +57,53 @@ export function touchLastLogin(id: string): Promise<unknown> {
   return db().user.update({ where: { id }, data: { lastLoginAt: new Date() }, select: { id: true } });
 }
 
+type SecurityChange = { passwordHash?: string; role?: TRole; isActive?: boolean };
+
+async function applyAndRevoke(tx: Tx, id: string, data: SecurityChange): Promise<UserRow & { sessionVersion: number }> {
+  const user = await tx.user.update({
+    where: { id },
+    data: { ...data, sessionVersion: { increment: 1 } },
+    select: { ...profileSelect, sessionVersion: true },
+  });
+  await tx.apiToken.updateMany({ where: { userId: id, revokedAt: null }, data: { revokedAt: new Date() } });
+  return user;
+}
+
 /**
  * Applies a security-relevant change and ends every session and token of the user: the
  * session version moves on (sessions and login tokens carry the old one) and every API
  * token is revoked, in one transaction.
  */
-export function updateAndRevokeSessions(
-  id: string,
-  data: { passwordHash?: string; role?: TRole; isActive?: boolean },
-): Promise<UserRow & { sessionVersion: number }> {
+export function updateAndRevokeSessions(id: string, data: SecurityChange): Promise<UserRow & { sessionVersion: number }> {
+  return db().$transaction((tx) => applyAndRevoke(tx, id, data));
+}
+
+/**
+ * The active administrators' ids, locked until the transaction ends. On PostgreSQL the rows
+ * are locked in id order (two callers never deadlock), and a caller that waited sees them as
+ * the other committed them. SQLite runs one write transaction at a time (in this process
+ * the adapter queues transactions), so reading is enough there.
+ */
+async function lockActiveAdmins(tx: Tx): Promise<string[]> {
+  if (env().dbProvider === "postgres") {
+    const rows = await tx.$queryRaw<{ id: string }[]>`SELECT id FROM "User" WHERE role = 'admin' AND "isActive" = true ORDER BY id FOR UPDATE`;
+    return rows.map((r) => r.id);
+  }
+  const rows = await tx.user.findMany({ where: { role: "admin", isActive: true }, select: { id: true } });
+  return rows.map((r) => r.id);
+}
+
+/**
+ * Like `updateAndRevokeSessions`, for a change that may take away an active administrator
+ * (demotion or deactivation): checked and applied under the lock of every active admin row,
+ * so two admins demoting each other at once cannot both succeed. Answers null, changing
+ * nothing, when the user is an active admin and no other one would remain.
+ */
+export function updateKeepingAnAdmin(id: string, data: SecurityChange): Promise<(UserRow & { sessionVersion: number }) | null> {
   return db().$transaction(async (tx) => {
-    const user = await tx.user.update({
-      where: { id },
-      data: { ...data, sessionVersion: { increment: 1 } },
-      select: { ...profileSelect, sessionVersion: true },
-    });
-    await tx.apiToken.updateMany({ where: { userId: id, revokedAt: null }, data: { revokedAt: new Date() } });
-    return user;
+    const admins = await lockActiveAdmins(tx);
+    if (admins.includes(id) && !admins.some((other) => other !== id)) return null;
+    return applyAndRevoke(tx, id, data);
   });
 }
 

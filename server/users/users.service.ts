@@ -17,25 +17,33 @@ import * as repo from "./users.repo";
 
 export type LoginResult = { user: repo.UserRow; sessionVersion: number };
 
+/** The lockout key: the account, whether named by username or email; an unknown login by its text. */
+function loginKey(found: { id: string } | null, login: string): string {
+  return found ? `user:${found.id}` : `login:${login}`;
+}
+
 /**
  * Checks a username-or-email and password. Throttled per client IP (every attempt) and per
- * account (consecutive failures lock it). Used by both the API login and the browser sign-in.
+ * account (consecutive failures lock it, counted together for its username and email;
+ * unknown logins are counted per login so that probing is throttled too). Used by both the
+ * API login and the browser sign-in.
  */
 export async function authenticate(login: string, password: string, ip: string): Promise<LoginResult> {
-  const account = login.trim().toLowerCase();
+  const normalized = login.trim().toLowerCase();
   await consumeOrThrow("login-ip", ip, "RATE_LIMITED", "Too many sign-in attempts from this address");
-  await assertNotBlocked("login-account", account, "ACCOUNT_LOCKED", "Account locked after repeated failed sign-ins");
+  const found = await repo.findForLogin(normalized);
+  const key = loginKey(found, normalized);
+  await assertNotBlocked("login-account", key, "ACCOUNT_LOCKED", "Account locked after repeated failed sign-ins");
 
-  const found = await repo.findForLogin(account);
   const ok = await verifyPassword(found?.passwordHash ?? null, password);
   if (!found || !ok) {
-    await recordFailure("login-account", account);
-    await audit({ actorId: found?.id ?? null, action: "auth.login_failed", detail: { login: account }, ip });
+    await recordFailure("login-account", key);
+    await audit({ actorId: found?.id ?? null, action: "auth.login_failed", detail: { login: normalized }, ip });
     throw new AppError("INVALID_CREDENTIALS", "Wrong username or password");
   }
   if (!found.isActive) throw new AppError("ACCOUNT_DISABLED", "This account is deactivated");
 
-  await resetLimit("login-account", account);
+  await resetLimit("login-account", key);
   await repo.touchLastLogin(found.id);
   await audit({ actorId: found.id, action: "auth.login", ip });
   const { passwordHash: _hash, sessionVersion, ...user } = found;
@@ -105,12 +113,16 @@ export async function updateMe(p: Principal, input: TUpdateMeRequest): Promise<r
 }
 
 export async function changePassword(p: Principal, currentPassword: string, newPassword: string, ip: string) {
+  await assertNotBlocked("password-user", p.userId, "RATE_LIMITED", "Too many wrong current passwords; password changes are locked");
   const row = await repo.findPasswordHash(p.userId);
   if (!row || !(await verifyPassword(row.passwordHash, currentPassword))) {
+    await recordFailure("password-user", p.userId);
+    await audit({ actorId: p.userId, action: "user.password_change_failed", target: { type: "user", id: p.userId }, ip });
     throw new AppError("INVALID_CREDENTIALS", "Current password is wrong", {
       issues: [{ path: "currentPassword", message: "is wrong" }],
     });
   }
+  await resetLimit("password-user", p.userId);
   if (currentPassword === newPassword) {
     throw new AppError("VALIDATION_FAILED", "newPassword must differ from the current password", {
       issues: [{ path: "newPassword", message: "must differ from the current password" }],
@@ -137,30 +149,38 @@ export async function adminUpdateUser(actor: Principal, id: string, input: TAdmi
   if (id === actor.userId) {
     throw new AppError("CONFLICT", "You cannot change your own role or status; ask another administrator");
   }
-  const losesAdmin = target.role === "admin" && target.isActive && (changes.role === "user" || changes.isActive === false);
-  if (losesAdmin && (await repo.countActiveAdmins()) <= 1) {
-    throw new AppError("CONFLICT", "This is the last active administrator");
-  }
-  const { sessionVersion: _v, ...user } = await repo.updateAndRevokeSessions(id, changes);
+  // Decided again under a lock, from the rows as they are then: the read above may be stale.
+  const mayRemoveAdmin = changes.role === "user" || changes.isActive === false;
+  const updated = mayRemoveAdmin ? await repo.updateKeepingAnAdmin(id, changes) : await repo.updateAndRevokeSessions(id, changes);
+  if (!updated) throw new AppError("CONFLICT", "This is the last active administrator");
+  const { sessionVersion: _v, ...user } = updated;
   emit("user.sessionsRevoked", { userId: id });
   await audit({ actorId: actor.userId, action: "user.admin_update", target: { type: "user", id }, detail: changes, ip });
   return user;
 }
+
+function generatePassword(): string {
+  return randomBytes(18).toString("base64url");
+}
+
+export type EnsureAdminResult =
+  | { created: false; nameTaken?: undefined }
+  /** No active administrator, and ADMIN_USERNAME belongs to another account: nothing created. */
+  | { created: false; nameTaken: string }
+  | { created: true; nameTaken?: undefined; username: string; generatedPassword?: string };
 
 /**
  * Creates the first administrator when there is none. Its password comes from
  * ADMIN_PASSWORD or is generated; a generated one is returned so the caller can show it
  * once (it is never logged).
  */
-export async function ensureAdmin(): Promise<{ created: false } | { created: true; username: string; generatedPassword?: string }> {
+export async function ensureAdmin(): Promise<EnsureAdminResult> {
   if ((await repo.countActiveAdmins()) > 0) return { created: false };
   const { ADMIN_USERNAME, ADMIN_EMAIL, ADMIN_PASSWORD } = env();
-  const existing = await repo.findForLogin(ADMIN_USERNAME);
-  if (existing) {
-    // An account holds the name but no admin is active: do not take it over silently.
-    throw new Error(`No active administrator, and the username ${ADMIN_USERNAME} belongs to a non-admin account; set ADMIN_USERNAME to a free name`);
-  }
-  const generatedPassword = ADMIN_PASSWORD ? undefined : randomBytes(18).toString("base64url");
+  // An account holding the name is not taken over silently: the operator recovers one
+  // explicitly (recoverAdmin), and the console serves meanwhile.
+  if (await repo.findForLogin(ADMIN_USERNAME)) return { created: false, nameTaken: ADMIN_USERNAME };
+  const generatedPassword = ADMIN_PASSWORD ? undefined : generatePassword();
   await repo.createUser({
     username: ADMIN_USERNAME,
     email: ADMIN_EMAIL,
@@ -169,4 +189,24 @@ export async function ensureAdmin(): Promise<{ created: false } | { created: tru
   });
   await audit({ actorId: null, action: "user.admin_created", detail: { username: ADMIN_USERNAME } });
   return { created: true, username: ADMIN_USERNAME, generatedPassword };
+}
+
+/**
+ * The operator's way back in (the `recover-admin` command on the server, never an API
+ * route): makes the account an active administrator with a new generated password and ends
+ * its sessions and tokens. The password is returned to be shown once, never logged.
+ */
+export async function recoverAdmin(login: string): Promise<{ username: string; password: string }> {
+  const found = await repo.findForLogin(login.trim().toLowerCase());
+  if (!found) throw notFound(`Account ${login}`);
+  const password = generatePassword();
+  await repo.updateAndRevokeSessions(found.id, { role: "admin", isActive: true, passwordHash: await hashPassword(password) });
+  emit("user.sessionsRevoked", { userId: found.id });
+  await audit({
+    actorId: null,
+    action: "user.admin_recovered",
+    target: { type: "user", id: found.id },
+    detail: { username: found.username, previousRole: found.role, wasActive: found.isActive },
+  });
+  return { username: found.username, password };
 }
