@@ -15,7 +15,10 @@ const docker = new Docker({ socketPath: "/var/run/docker.sock" });
 const run = randomBytes(4).toString("hex");
 const label = { "io.ai-infra-console.test-run": run };
 // A pool of its own, so the test's networks never meet the console's.
-const rt = new DockerRuntime({ dockerAddress: LOCAL_DOCKER, useTls: false }, { timeoutMs: 30_000, networkPool: parseCidr("10.211.0.0/24")!, networkPrefix: 28 });
+const rt = new DockerRuntime(
+  { dockerAddress: LOCAL_DOCKER, useTls: false },
+  { timeoutMs: 30_000, networkPool: parseCidr("10.211.0.0/24")!, networkPrefix: 28 },
+);
 const names: string[] = [];
 const networks = new Set<string>();
 
@@ -43,9 +46,18 @@ async function net(name = `aic-rt-net-${run}`) {
 }
 
 afterAll(async () => {
-  for (const n of names) await docker.getContainer(n).remove({ force: true }).catch(() => undefined);
+  for (const n of names)
+    await docker
+      .getContainer(n)
+      .remove({ force: true })
+      .catch(() => undefined);
   for (const n of networks) {
-    for (const info of await docker.listNetworks({ filters: { name: [n] } })) if (info.Name === n) await docker.getNetwork(info.Id).remove().catch(() => undefined);
+    for (const info of await docker.listNetworks({ filters: { name: [n] } }))
+      if (info.Name === n)
+        await docker
+          .getNetwork(info.Id)
+          .remove()
+          .catch(() => undefined);
   }
 });
 
@@ -135,7 +147,10 @@ describe("Docker runtime", () => {
   });
 
   it("says when the pool is full, naming it", async () => {
-    const tiny = new DockerRuntime({ dockerAddress: LOCAL_DOCKER, useTls: false }, { timeoutMs: 30_000, networkPool: parseCidr("10.212.0.0/29")!, networkPrefix: 29 });
+    const tiny = new DockerRuntime(
+      { dockerAddress: LOCAL_DOCKER, useTls: false },
+      { timeoutMs: 30_000, networkPool: parseCidr("10.212.0.0/29")!, networkPrefix: 29 },
+    );
     const a = `aic-rt-net-${run}-full-a`;
     const b = `aic-rt-net-${run}-full-b`;
     networks.add(a).add(b);
@@ -149,7 +164,10 @@ describe("Docker runtime", () => {
     const refused = await rt.create(spec({ image: "local/does-not-exist:1" })).catch((e: unknown) => e);
     expect(refused).toBeInstanceOf(RuntimeError);
     expect(refused).toMatchObject({ kind: "refused", message: expect.stringMatching(/No such image/i) });
-    const gone = new DockerRuntime({ dockerAddress: "unix:///var/run/no-such-docker.sock", useTls: false }, { timeoutMs: 2_000, networkPool: parseCidr("10.211.0.0/24")!, networkPrefix: 28 });
+    const gone = new DockerRuntime(
+      { dockerAddress: "unix:///var/run/no-such-docker.sock", useTls: false },
+      { timeoutMs: 2_000, networkPool: parseCidr("10.211.0.0/24")!, networkPrefix: 28 },
+    );
     const unreachable = await gone.inspect("x").catch((e: unknown) => e);
     expect(unreachable).toMatchObject({ kind: "unreachable" });
     expect((unreachable as Error).message).not.toContain("no-such-docker.sock");
