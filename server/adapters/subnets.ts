@@ -1,3 +1,4 @@
+import "server-only";
 // IPv4 subnets for tenant networks: a pool (e.g. 10.200.0.0/16) cut into equal blocks
 // (e.g. /26), the first block that overlaps nothing the engine already has. Pure.
 
