@@ -16,10 +16,13 @@ export function meterWorker(): Worker {
     runAtStart: false,
     run: async (signal) => {
       const { exhaustedUsers } = await meterAll(signal);
-      for (const userId of exhaustedUsers) {
-        const stopped = await stopForBalance(userId);
-        if (stopped.length) logger.info({ userId, instances: stopped.length }, "balance used up: instances stopped");
-      }
+      // Every user at once: nobody's instances wait for another user's stops.
+      await Promise.all(
+        exhaustedUsers.map(async (userId) => {
+          const stopped = await stopForBalance(userId);
+          if (stopped.length) logger.info({ userId, instances: stopped.length }, "balance used up: instances stopped");
+        }),
+      );
     },
   };
 }
