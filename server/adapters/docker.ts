@@ -67,6 +67,7 @@ export function describeDockerError(err: unknown, t: Pick<DockerTarget, "dockerA
   if (/HTTP request to an HTTPS server|client sent an HTTP request/i.test(text)) return `Docker at ${at} speaks TLS: turn on useTls and give the certificates`;
   if (/wrong version number|EPROTO|packet length too long/i.test(text)) return `Docker at ${at} does not speak TLS: turn off useTls, or check the port`;
   if (/ECONNREFUSED/.test(text)) return `Connection refused at ${at}: is dockerd running and listening there?`;
+  if (/socket hang up|ECONNRESET|EPIPE/i.test(text)) return `The connection to Docker at ${at} broke before Docker answered`;
   if (/ENOENT/.test(text)) return `No Docker socket at ${at}`;
   if (/EACCES|EPERM/.test(text)) return `Permission denied on ${at}: the console's user cannot use that socket`;
   if (/ETIMEDOUT|timeout|ESOCKETTIMEDOUT/i.test(text)) return `No answer from Docker at ${at} in time`;
