@@ -1,5 +1,6 @@
 import "server-only";
 import { gpuCollectorWorker, instanceStatsWorker, retentionWorker } from "./telemetry";
+import { engineEventsWorker } from "./engine-events";
 import { meterWorker } from "./meter";
 import { nodeHealthWorker } from "./node-health";
 import { reconcilerWorker } from "./reconciler";
@@ -7,5 +8,5 @@ import type { Worker } from "./runner";
 
 // The console's background workers; server/main.ts starts them with the runner.
 export function workers(): Worker[] {
-  return [nodeHealthWorker(), reconcilerWorker(), meterWorker(), gpuCollectorWorker(), instanceStatsWorker(), retentionWorker()];
+  return [nodeHealthWorker(), reconcilerWorker(), engineEventsWorker(), meterWorker(), gpuCollectorWorker(), instanceStatsWorker(), retentionWorker()];
 }
