@@ -171,7 +171,7 @@ export function NodeFormFields({ node }: { node: TNode | null }) {
         <Input placeholder="NVIDIA GeForce RTX 4090" />
       </Form.Item>
       <Form.Item name="hamiCorePath" label={t("nodes.hamiCorePath")} extra={t("nodes.hamiCoreHelp")}>
-        <Input placeholder="/root/HAMi-core/build" />
+        <Input placeholder="/usr/local/vgpu/libvgpu.so" />
       </Form.Item>
     </>
   );

@@ -77,6 +77,8 @@ test("validation: 400 naming the field", async ({ api, adminToken }) => {
     [{ name: "a", dockerAddress: LOCAL_DOCKER, gpuCount: 2 }, ["gpuName"]],
     [{ name: "a", dockerAddress: LOCAL_DOCKER, sshPassword: "x" }, ["sshUsername"]],
     [{ name: "a", dockerAddress: LOCAL_DOCKER, hamiCorePath: "relative/path" }, ["hamiCorePath"]],
+    // A directory would be bound into users' containers with everything in it.
+    [{ name: "a", dockerAddress: LOCAL_DOCKER, hamiCorePath: "/var/lib/postgresql" }, ["hamiCorePath"]],
   ];
   for (const [data, paths] of cases) {
     const res = await api.post("/api/v1/nodes", { headers: bearer(adminToken), data });

@@ -337,8 +337,9 @@ export const enUS = {
     gpuName: "GPU name",
     gpuCount: "GPU count",
     gpuMemoryGb: "Memory per GPU (GB)",
-    hamiCorePath: "HAMi-core path",
-    hamiCoreHelp: "Folder with libvgpu.so (or the file itself) on the node",
+    hamiCorePath: "HAMi-core library",
+    hamiCoreHelp:
+      "Absolute path of the library file on the node, e.g. /usr/local/vgpu/libvgpu.so (never a folder: only this file is mounted, read-only, into containers)",
     dockerAddress: "Docker address",
     dockerAddressHelp: "unix:///var/run/docker.sock or tcp://host:2376",
     useTls: "TLS with client certificate",

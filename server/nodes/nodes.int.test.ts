@@ -9,7 +9,7 @@ import type { Principal } from "../auth/principal";
 import { db } from "../db/client";
 import { env } from "../env";
 import { AppError } from "../http/errors";
-import { LOCAL_DOCKER, SSH, TLS_DOCKER, tls, wrongTls } from "../testing/node-fixtures";
+import { LOCAL_DOCKER, NOT_HAMI, SSH, TLS_DOCKER, tls, wrongTls } from "../testing/node-fixtures";
 import { instanceRow } from "../testing/instance-row";
 import * as nodes from "./nodes.service";
 
@@ -170,12 +170,31 @@ describe("connection test", () => {
     const wrong = await nodes.testNode(admin, (await create({ ...sshFields, sshPassword: "nope" })).id, "127.0.0.1");
     expect(wrong.checks.find((c) => c.key === "ssh")).toMatchObject({ ok: false });
     expect(wrong.checks.find((c) => c.key === "ssh")!.message).toContain("was refused");
-    const noHami = await nodes.testNode(admin, (await create({ ...sshFields, sshPassword: SSH.password, hamiCorePath: "/opt/missing" })).id, "127.0.0.1");
+    const noHami = await nodes.testNode(
+      admin,
+      (await create({ ...sshFields, sshPassword: SSH.password, hamiCorePath: "/opt/missing/libvgpu.so" })).id,
+      "127.0.0.1",
+    );
     expect(noHami.checks.find((c) => c.key === "hami_core")).toEqual({
       key: "hami_core",
       ok: false,
       message: "No HAMi-core library at /opt/missing/libvgpu.so",
     });
+  });
+
+  it("HAMi-core on the node: only a regular ELF shared library passes; without SSH it says so", async () => {
+    const hami = async (hamiCorePath: string, over: Partial<TCreateNodeRequest> = { ...sshFields, sshPassword: SSH.password }) =>
+      (await nodes.testNode(admin, (await create({ ...over, hamiCorePath })).id, "127.0.0.1")).checks.find((c) => c.key === "hami_core");
+    expect(await hami(SSH.hamiCorePath)).toEqual({
+      key: "hami_core",
+      ok: true,
+      message: `HAMi-core library found at ${SSH.hamiCorePath} (a regular ELF shared library)`,
+    });
+    expect(await hami(NOT_HAMI.directory)).toMatchObject({ ok: false, message: expect.stringContaining(`${NOT_HAMI.directory} is a directory`) });
+    expect(await hami(NOT_HAMI.linkToDirectory)).toMatchObject({ ok: false, message: expect.stringContaining("is a directory") });
+    expect(await hami(NOT_HAMI.textFile)).toMatchObject({ ok: false, message: expect.stringContaining("not a shared library (no ELF header)") });
+    expect(await hami("/dev/null.so")).toMatchObject({ ok: false, message: "No HAMi-core library at /dev/null.so" });
+    expect(await hami(SSH.hamiCorePath, {})).toMatchObject({ ok: null, message: expect.stringContaining("can only be checked on the node over SSH") });
   });
 });
 

@@ -218,8 +218,48 @@ export async function nodeEvents(id: string, q: { page: number; pageSize: number
   return repo.listStatusEvents(id, q);
 }
 
-function hamiLibrary(path: string): string {
-  return path.endsWith(".so") ? path : `${path.replace(/\/+$/, "")}/libvgpu.so`;
+/**
+ * Looks at the HAMi-core path on the node: what kind of file it is (following symlinks, so a
+ * link to a directory counts as the directory) and, for a readable regular file, its first
+ * 18 bytes (ELF magic, class, byte order ... and e_type) in hex.
+ */
+export function hamiProbeCommand(path: string): string {
+  const p = shellQuote(path);
+  return [
+    `if [ -d ${p} ]; then echo directory`,
+    `elif [ ! -e ${p} ]; then echo missing`,
+    `elif [ ! -f ${p} ]; then echo special`,
+    `elif [ ! -r ${p} ]; then echo unreadable`,
+    `else echo file; od -An -tx1 -N18 -- ${p}; fi`,
+  ].join("; ");
+}
+
+const ET_DYN = 3;
+
+/** The hami_core check from the probe's output. Pure. */
+export function hamiCoreCheck(path: string, probe: { stdout: string; code: number | null }): TNodeCheck {
+  const fail = (message: string): TNodeCheck => ({ key: "hami_core", ok: false, message });
+  const [kind = "", ...rest] = probe.stdout.trim().split("\n");
+  if (probe.code !== 0) return fail(`Could not look at ${path} on the node (exit ${probe.code})`);
+  if (kind === "missing") return fail(`No HAMi-core library at ${path}`);
+  if (kind === "directory")
+    return fail(`${path} is a directory: set the path of the HAMi-core library file itself (e.g. /usr/local/vgpu/libvgpu.so): a folder is never mounted`);
+  if (kind === "special") return fail(`${path} is not a regular file (a device, socket or pipe): set the path of the HAMi-core library file`);
+  if (kind === "unreadable") return fail(`${path} cannot be read by the SSH user, so it cannot be checked`);
+  if (kind !== "file") return fail(`Could not look at ${path} on the node`);
+  const bytes = rest
+    .join(" ")
+    .trim()
+    .split(/\s+/)
+    .filter(Boolean)
+    .map((h) => Number.parseInt(h, 16));
+  if (bytes.length < 18 || bytes[0] !== 0x7f || bytes[1] !== 0x45 || bytes[2] !== 0x4c || bytes[3] !== 0x46) {
+    return fail(`${path} is not a shared library (no ELF header): set the path of HAMi-core's libvgpu.so`);
+  }
+  // e_type: 2 bytes at offset 16, in the byte order EI_DATA (offset 5) names: 1 little, 2 big.
+  const type = bytes[5] === 2 ? bytes[16]! * 256 + bytes[17]! : bytes[17]! * 256 + bytes[16]!;
+  if (type !== ET_DYN) return fail(`${path} is an ELF file but not a shared library (ELF type ${type}): set the path of HAMi-core's libvgpu.so`);
+  return { key: "hami_core", ok: true, message: `HAMi-core library found at ${path} (a regular ELF shared library)` };
 }
 
 /**
@@ -243,6 +283,13 @@ export function gpuRuntimeCheck(gpuCount: number, runtimes: string[] | null, too
   };
 }
 
+/** The library can only be looked at on the node itself, over SSH. */
+function hamiNeedsSsh(row: repo.NodeRow, why: string): TNodeCheck {
+  return row.hamiCorePath
+    ? { key: "hami_core", ok: null, message: `Not checked: ${row.hamiCorePath} can only be checked on the node over SSH (${why})` }
+    : { key: "hami_core", ok: null, message: "No HAMi-core path configured" };
+}
+
 type SshOutcome = { checks: TNodeCheck[]; gpus: TNodeFacts["gpus"]; presentedHostKey: string | null; pin: string | null; toolkit: string | null | undefined };
 
 async function sshChecks(row: repo.NodeRow): Promise<SshOutcome> {
@@ -254,7 +301,7 @@ async function sshChecks(row: repo.NodeRow): Promise<SshOutcome> {
         { key: "ssh", ok: null, message: why },
         { key: "ssh_host_key", ok: null, message: "Not checked (no SSH)" },
         { key: "nvidia_smi", ok: null, message: "Not checked (no SSH)" },
-        { key: "hami_core", ok: null, message: "Not checked (no SSH)" },
+        hamiNeedsSsh(row, "configure SSH credentials"),
       ],
       gpus: null,
       presentedHostKey: null,
@@ -291,13 +338,7 @@ async function sshChecks(row: repo.NodeRow): Promise<SshOutcome> {
       }
       const toolkit = row.gpuCount > 0 ? await s.exec(TOOLKIT_COMMAND) : null;
       if (row.hamiCorePath) {
-        const lib = hamiLibrary(row.hamiCorePath);
-        const found = await s.exec(`test -f ${shellQuote(lib)}`);
-        checks.push(
-          found.code === 0
-            ? { key: "hami_core", ok: true, message: `HAMi-core library found at ${lib}` }
-            : { key: "hami_core", ok: false, message: `No HAMi-core library at ${lib}` },
-        );
+        checks.push(hamiCoreCheck(row.hamiCorePath, await s.exec(hamiProbeCommand(row.hamiCorePath))));
       } else {
         checks.push({ key: "hami_core", ok: null, message: "No HAMi-core path configured" });
       }
@@ -316,7 +357,7 @@ async function sshChecks(row: repo.NodeRow): Promise<SshOutcome> {
         { key: "ssh", ok: mismatch ? null : false, message: mismatch ? "Not logged in: the host key is not the pinned one" : (err as Error).message },
         { key: "ssh_host_key", ok: mismatch ? false : null, message: mismatch ? (err as Error).message : "Not checked (no connection)" },
         { key: "nvidia_smi", ok: null, message: "Not checked (no SSH)" },
-        { key: "hami_core", ok: null, message: "Not checked (no SSH)" },
+        hamiNeedsSsh(row, "the SSH login failed"),
       ],
       gpus: null,
       presentedHostKey: mismatch ? (err as HostKeyMismatchError).presented : null,
