@@ -63,8 +63,36 @@ describe("isImageReference", async () => {
     expect(parseDockerAddress("tcp://[::1]:2376")).toEqual({ kind: "tcp", host: "::1", port: 2376 });
     expect(parseDockerAddress("tcp://host:99999")).toBeNull();
     expect(parseDockerAddress("http://host:2375")).toBeNull();
+    for (const bad of [
+      "unix:///var/run/docker.sock\n",
+      "unix:///var/run/do\tcker.sock",
+      "unix:///var/run/docker.sock\u0000x",
+      "unix:///var/run/dock er.sock",
+      "tcp://127.0.0.1:2376\r",
+    ])
+      expect(parseDockerAddress(bad), JSON.stringify(bad)).toBeNull();
     expect(isLoopbackHost("127.8.9.1")).toBe(true);
     expect(isLoopbackHost("10.0.0.1")).toBe(false);
+  });
+});
+
+describe("Docker addresses in node requests", async () => {
+  const { ZCreateNodeRequest } = await import("./contracts/nodes");
+  it("refuse control characters and whitespace, naming dockerAddress", () => {
+    for (const dockerAddress of [
+      "unix:///var/run/docker.sock\n",
+      "unix:///var/run/docker.sock\t",
+      "unix:///var/run/docker.sock\u0000",
+      "tcp://127.0.0.1:2376\u0085",
+      "unix:///var/run/dock er.sock",
+    ]) {
+      const issues = ZCreateNodeRequest.safeParse({ name: "n", dockerAddress }).error?.issues ?? [];
+      expect(
+        issues.map((i) => i.path.join(".")),
+        JSON.stringify(dockerAddress),
+      ).toEqual(["dockerAddress"]);
+    }
+    expect(ZCreateNodeRequest.safeParse({ name: "n", dockerAddress: " unix:///var/run/docker.sock " }).data?.dockerAddress).toBe("unix:///var/run/docker.sock");
   });
 });
 

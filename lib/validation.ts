@@ -39,8 +39,9 @@ export function isLoopbackHost(host: string): boolean {
 
 export type DockerAddress = { kind: "unix"; socketPath: string } | { kind: "tcp"; host: string; port: number };
 
-/** unix:///absolute/path or tcp://host:port; null when it is neither. */
+/** unix:///absolute/path or tcp://host:port; null when it is neither (or holds whitespace or control characters). */
 export function parseDockerAddress(value: string): DockerAddress | null {
+  if (/\s/.test(value) || hasControlCharacters(value)) return null;
   const unix = /^unix:\/\/(\/[^\0]+)$/.exec(value);
   if (unix) return { kind: "unix", socketPath: unix[1]! };
   const tcp = /^tcp:\/\/(\[[0-9a-fA-F:]+\]|[A-Za-z0-9.-]+):(\d{1,5})$/.exec(value);

@@ -25,7 +25,10 @@ const secret = z.string().max(20_000).min(1, "must not be empty");
 
 export const ZDockerAddress = z
   .string()
+  .max(512, { message: "must be at most 512 characters", abort: true })
+  .refine((v) => !hasControlCharacters(v), { message: "must not contain control characters", abort: true })
   .trim()
+  .refine((v) => !/\s/.test(v), { message: "must not contain spaces", abort: true })
   .refine((v) => parseDockerAddress(v) !== null, "must be unix:///path/to/docker.sock or tcp://host:port");
 
 const nodeFields = {

@@ -1,6 +1,8 @@
 // Nodes against the real database and real parts: the local dockerd, the TLS dockerd, sshd
 // with a fixture nvidia-smi. Secrets are sealed at rest; checks explain themselves.
 import { readFileSync, readdirSync } from "node:fs";
+import { createServer } from "node:http";
+import type { AddressInfo } from "node:net";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
 import type { TCreateNodeRequest } from "@/lib/contracts/nodes";
@@ -195,6 +197,45 @@ describe("connection test", () => {
     expect(await hami(NOT_HAMI.textFile)).toMatchObject({ ok: false, message: expect.stringContaining("not a shared library (no ELF header)") });
     expect(await hami("/dev/null.so")).toMatchObject({ ok: false, message: "No HAMi-core library at /dev/null.so" });
     expect(await hami(SSH.hamiCorePath, {})).toMatchObject({ ok: null, message: expect.stringContaining("can only be checked on the node over SSH") });
+  });
+});
+
+describe("addresses that are not Docker engines", () => {
+  /** An HTTP server that answers /_ping like Docker (or not) and everything else with a secret. */
+  async function impostor(secret: string, pingOk: boolean): Promise<{ address: string; close: () => void }> {
+    const server = createServer((req, res) => {
+      if (pingOk && req.url?.endsWith("/_ping")) return void res.end("OK");
+      res.writeHead(req.url?.endsWith("/version") ? 200 : 401, { "content-type": "application/json" });
+      res.end(JSON.stringify({ message: secret, Version: secret }));
+    });
+    await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+    return { address: `tcp://127.0.0.1:${(server.address() as AddressInfo).port}`, close: () => server.close() };
+  }
+
+  it("never become online, and what the service said is not repeated", async () => {
+    const secret = `SECRET-${Date.now()}-do-not-show`;
+    const servers = [await impostor(secret, true), await impostor(secret, false)];
+    try {
+      for (const address of [...servers.map((x) => x.address), "tcp://127.0.0.1:5432", `tcp://127.0.0.1:${SSH.port}`]) {
+        const node = await create();
+        expect((await nodes.testNode(admin, node.id, "127.0.0.1")).online).toBe(true);
+        // Moving an online node to another address checks the new one at once.
+        const saved = await nodes.updateNode(admin, node.id, { dockerAddress: address }, "127.0.0.1");
+        expect(saved.status, address).toBe("offline");
+        const tested = await nodes.testNode(admin, node.id, "127.0.0.1");
+        expect(tested.online, address).toBe(false);
+        expect(tested.checks[0]!.message, address).toMatch(/does not answer as a Docker engine|closed the connection without answering as a Docker engine/);
+        const row = (await nodes.allNodeRows()).find((r) => r.id === node.id)!;
+        await nodes.checkHealth(row, 3_000);
+        const after = await nodes.getNode(node.id);
+        expect(after.status).toBe("offline");
+        const seen = JSON.stringify([saved, tested, after, await nodes.nodeEvents(node.id, { page: 1, pageSize: 10 })]);
+        expect(seen).not.toContain(secret);
+        expect(seen).not.toContain("Parse Error");
+      }
+    } finally {
+      for (const s of servers) s.close();
+    }
   });
 });
 

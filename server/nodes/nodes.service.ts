@@ -8,7 +8,7 @@ import { z } from "zod";
 import type { ErrorIssue } from "@/lib/contracts/errors";
 import { audit } from "../audit/audit.service";
 import type { Principal } from "../auth/principal";
-import { describeDockerError, dockerClient, engineFacts, type DockerTarget } from "../adapters/docker";
+import { dockerClient, engineFacts, type DockerTarget } from "../adapters/docker";
 import { DETECT_COMMAND, parseDetectedGpus } from "../adapters/gpu";
 import { HostKeyMismatchError, shellQuote, withSsh, type SshTarget } from "../adapters/ssh";
 import { seal, unseal } from "../crypto/secret-box";
@@ -16,6 +16,7 @@ import { AppError, isUniqueViolation, notFound, validationError } from "../http/
 import { emit } from "../events";
 import { logger } from "../logger";
 import { freeCapacity, type Held } from "./capacity";
+import { describeEngineError, identifyEngine } from "./engine-identity";
 import { assertUnused } from "../instances/in-use";
 import * as repo from "./nodes.repo";
 import { nameTakenIn } from "../db/query";
@@ -174,6 +175,10 @@ export async function createNode(actor: Principal, input: TCreateNodeRequest, ip
   return toDto(row, new Map());
 }
 
+/** What decides which engine a node's Docker address reaches. */
+const TARGET_FIELDS = ["dockerAddress", "useTls", "caCert", "clientCert", "clientKey"] as const;
+const PROBE_TIMEOUT_MS = 5_000;
+
 export async function updateNode(actor: Principal, id: string, input: TUpdateNodeRequest, ip: string) {
   const row = await loadRow(id);
   checkMaterial(input);
@@ -192,7 +197,12 @@ export async function updateNode(actor: Principal, id: string, input: TUpdateNod
       (input.sshPrivateKey !== undefined ? !!input.sshPrivateKey : !!row.sshPrivateKeyEnc),
   });
   if (input.name !== undefined) await assertNameFree(input.name, id);
-  const updated = await repo.updateNode(id, columnsOf(input) as never).catch(nameTaken);
+  let updated = await repo.updateNode(id, columnsOf(input) as never).catch(nameTaken);
+  // Another address is another engine (or none): the old status says nothing about it.
+  if (TARGET_FIELDS.some((f) => input[f] !== undefined && (f === "clientKey" || input[f] !== row[f]))) {
+    await checkHealth(updated, PROBE_TIMEOUT_MS);
+    updated = await loadRow(id);
+  }
   const changedSecrets = (Object.keys(SECRETS) as SecretField[]).filter((f) => input[f] !== undefined);
   const changed = Object.keys(input).filter((k) => !(k in SECRETS));
   await audit({ actorId: actor.userId, action: "node.update", target: { type: "node", id }, detail: { changed, secretsChanged: changedSecrets }, ip });
@@ -375,11 +385,13 @@ export async function testNode(actor: Principal, id: string, ip: string): Promis
   let facts: Pick<TNodeFacts, "dockerVersion" | "os" | "cpuCores" | "memoryGb"> = { dockerVersion: null, os: null, cpuCores: null, memoryGb: null };
   let runtimes: string[] | null = null;
   try {
-    ({ runtimes, ...facts } = await engineFacts(dockerClient(target, 8_000)));
+    const engine = dockerClient(target, 8_000);
+    await identifyEngine(engine);
+    ({ runtimes, ...facts } = await engineFacts(engine));
     const how = row.useTls ? " over TLS with the client certificate" : "";
     docker = { key: "docker", ok: true, message: `Docker ${facts.dockerVersion} reachable at ${row.dockerAddress}${how}` };
   } catch (err) {
-    docker = { key: "docker", ok: false, message: describeDockerError(err, target) };
+    docker = { key: "docker", ok: false, message: describeEngineError(err, target) };
   }
   const ssh = await sshChecks(row);
   const result: TNodeTest = {
@@ -398,16 +410,16 @@ export async function testNode(actor: Principal, id: string, ip: string): Promis
   return result;
 }
 
-/** The health worker's check of one node: is its Docker engine answering? */
+/** The health worker's check of one node: is a Docker engine answering at its address? */
 export async function checkHealth(row: repo.NodeRow, timeoutMs: number): Promise<void> {
   const target = dockerTargetOf(row);
   let online = true;
   let message: string | null = null;
   try {
-    await dockerClient(target, timeoutMs).ping();
+    await identifyEngine(dockerClient(target, timeoutMs));
   } catch (err) {
     online = false;
-    message = describeDockerError(err, target);
+    message = describeEngineError(err, target);
   }
   const changed = await repo.recordStatus(row.id, online ? "online" : "offline", message);
   if (changed) {
