@@ -21,12 +21,15 @@ type PullState = { percent: number; status: string; done?: boolean; error?: stri
 function PresenceDrawer({ image, onClose }: { image: TImage | null; onClose: () => void }) {
   const t = useT();
   const presence = useImagePresence(image?.id ?? null);
+  // Keyed by image and node: a pull still streaming for one image must never show in another's panel.
   const [pulls, setPulls] = useState<Record<string, PullState>>({});
+  const keyOf = (imageId: string, nodeId: string) => `${imageId}/${nodeId}`;
 
   async function pull(node: TImagePresence) {
     if (!image) return;
+    const key = keyOf(image.id, node.nodeId);
     const layers = new Map<string, { current: number; total: number }>();
-    setPulls((p) => ({ ...p, [node.nodeId]: { percent: 0, status: t("images.pulling") } }));
+    setPulls((p) => ({ ...p, [key]: { percent: 0, status: t("images.pulling") } }));
     const last = await pullImage(image.id, node.nodeId, (e) => {
       if (e.type === "progress") {
         if (e.layer && e.total) layers.set(e.layer, { current: e.current ?? 0, total: e.total });
@@ -34,8 +37,8 @@ function PresenceDrawer({ image, onClose }: { image: TImage | null; onClose: () 
         const current = [...layers.values()].reduce((n, l) => n + l.current, 0);
         setPulls((p) => ({
           ...p,
-          [node.nodeId]: {
-            percent: total ? Math.min(99, Math.round((current / total) * 100)) : (p[node.nodeId]?.percent ?? 0),
+          [key]: {
+            percent: total ? Math.min(99, Math.round((current / total) * 100)) : (p[key]?.percent ?? 0),
             status: `${e.layer ? `${e.layer}: ` : ""}${e.status}`,
           },
         }));
@@ -43,10 +46,10 @@ function PresenceDrawer({ image, onClose }: { image: TImage | null; onClose: () 
     });
     setPulls((p) => ({
       ...p,
-      [node.nodeId]:
+      [key]:
         last?.type === "done"
           ? { percent: 100, status: last.status, done: true }
-          : { percent: p[node.nodeId]?.percent ?? 0, status: "", error: last?.type === "error" ? last.message : t("images.pullFailed") },
+          : { percent: p[key]?.percent ?? 0, status: "", error: last?.type === "error" ? last.message : t("images.pullFailed") },
     }));
     void presence.refetch();
   }
@@ -64,7 +67,7 @@ function PresenceDrawer({ image, onClose }: { image: TImage | null; onClose: () 
         dataSource={presence.data?.items ?? []}
         locale={{ emptyText: t("images.noNodes") }}
         renderItem={(n) => {
-          const state = pulls[n.nodeId];
+          const state = image ? pulls[keyOf(image.id, n.nodeId)] : undefined;
           return (
             <List.Item
               data-testid={`presence-${n.nodeName}`}
