@@ -115,6 +115,12 @@ describe("connection test", () => {
     expect(after.lastSeenAt).toBeInstanceOf(Date);
     expect(after.lastTest?.online).toBe(true);
     expect((await nodes.nodeEvents(node.id, { page: 1, pageSize: 10 })).items.map((e) => e.status)).toEqual(["online"]);
+    // CPU and memory were left at 0: the engine's numbers fill them, and the check says so.
+    expect(after).toMatchObject({ cpuCores: result.detected.cpuCores, memoryGb: result.detected.memoryGb });
+    expect(result.checks[0]!.message).toContain(`capacity was 0, now ${result.detected.cpuCores} CPU cores and ${result.detected.memoryGb} GB of memory`);
+    const typed = await create({ cpuCores: 64, memoryGb: 0 });
+    await nodes.testNode(admin, typed.id, "127.0.0.1");
+    expect(await nodes.getNode(typed.id)).toMatchObject({ cpuCores: 64, memoryGb: result.detected.memoryGb });
   });
 
   it("TLS engine: the client certificate works; another CA's does not", async () => {

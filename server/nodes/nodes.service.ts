@@ -377,7 +377,26 @@ async function sshChecks(row: repo.NodeRow): Promise<SshOutcome> {
   }
 }
 
-/** Runs every check, stores the result and the status, pins the host key at first contact. */
+/**
+ * CPU cores and memory left at 0 are taken from the engine: a node without capacity can host
+ * nothing, and an admin who left them at 0 meant "what the machine has". Pure.
+ */
+export function capacityFill(
+  node: { cpuCores: number; memoryGb: number },
+  facts: { cpuCores: number | null; memoryGb: number | null },
+): { cpuCores?: number; memoryGb?: number } {
+  return {
+    ...(node.cpuCores === 0 && (facts.cpuCores ?? 0) > 0 ? { cpuCores: facts.cpuCores! } : {}),
+    ...(node.memoryGb === 0 && (facts.memoryGb ?? 0) > 0 ? { memoryGb: facts.memoryGb! } : {}),
+  };
+}
+
+function describeFill(f: { cpuCores?: number; memoryGb?: number }): string {
+  const parts = [f.cpuCores !== undefined ? `${f.cpuCores} CPU cores` : null, f.memoryGb !== undefined ? `${f.memoryGb} GB of memory` : null];
+  return `capacity was 0, now ${parts.filter(Boolean).join(" and ")} as Docker reports`;
+}
+
+/** Runs every check, stores the result and the status, pins the host key at first contact; fills capacity left at 0. */
 export async function testNode(actor: Principal, id: string, ip: string): Promise<TNodeTest> {
   const row = await loadRow(id);
   const target = dockerTargetOf(row);
@@ -394,6 +413,8 @@ export async function testNode(actor: Principal, id: string, ip: string): Promis
     docker = { key: "docker", ok: false, message: describeEngineError(err, target) };
   }
   const ssh = await sshChecks(row);
+  const filled = docker.ok ? capacityFill(row, facts) : {};
+  if (Object.keys(filled).length) docker.message += `; ${describeFill(filled)}`;
   const result: TNodeTest = {
     testedAt: new Date().toISOString(),
     online: docker.ok === true,
@@ -405,8 +426,9 @@ export async function testNode(actor: Principal, id: string, ip: string): Promis
   await repo.recordStatus(id, result.online ? "online" : "offline", result.online ? null : docker.message, {
     lastTest: JSON.stringify(result),
     ...(ssh.pin ? { sshHostKey: ssh.pin } : {}),
+    ...filled,
   });
-  await audit({ actorId: actor.userId, action: "node.test", target: { type: "node", id }, detail: { online: result.online }, ip });
+  await audit({ actorId: actor.userId, action: "node.test", target: { type: "node", id }, detail: { online: result.online, filled }, ip });
   return result;
 }
 
