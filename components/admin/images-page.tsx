@@ -89,6 +89,10 @@ function PresenceDrawer({ image, onClose }: { image: TImage | null; onClose: () 
                     {n.present === true && <Tag color="green">{`${t("images.present")} · ${formatBytes(n.sizeBytes)}`}</Tag>}
                     {n.present === false && <Tag>{t("images.absent")}</Tag>}
                     {n.present === null && <Typography.Text type="warning">{`${t("images.unknown")}: ${n.error ?? ""}`}</Typography.Text>}
+                    {/* Launches avoid such a node until a pull there succeeds (the reason names the pull's error). */}
+                    {!n.ready && n.present === false && !state && (
+                      <Alert type="warning" showIcon data-testid="cannot-run" title={t("images.cannotRun")} description={n.reason} />
+                    )}
                     {state && !state.error && <Progress percent={state.percent} size="small" status={state.done ? "success" : "active"} />}
                     {state && !state.error && (
                       <Typography.Text type="secondary" ellipsis style={{ maxWidth: 380 }}>
@@ -110,7 +114,7 @@ function PresenceDrawer({ image, onClose }: { image: TImage | null; onClose: () 
 export function ImagesPage() {
   const t = useT();
   const actionsFixed = useActionsFixed();
-  const { message } = App.useApp();
+  const { message, notification } = App.useApp();
   const confirm = useDangerConfirm();
   const [filters, setFilters] = useState<ImageFilters>({ page: 1, pageSize: 20 });
   const images = useImages(filters);
@@ -216,8 +220,16 @@ export function ImagesPage() {
         }
         onSubmit={async (v) => {
           const body = { ...v, description: v.description || null, source: v.source || null, remark: v.remark || null };
-          await save.mutateAsync({ id: current?.id, body });
-          void message.success(t("common.saved"));
+          const saved = await save.mutateAsync({ id: current?.id, body });
+          if (saved.warnings.length) {
+            notification.warning({
+              title: t("images.savedWithWarnings"),
+              description: saved.warnings.map((w) => <div key={w}>{w}</div>),
+              duration: 0,
+            });
+          } else {
+            void message.success(t("common.saved"));
+          }
         }}
       >
         <Form.Item name="name" label={t("images.name")} rules={[{ required: true, message: t("auth.required") }, { max: 100 }]}>

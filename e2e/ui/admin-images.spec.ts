@@ -60,4 +60,29 @@ test("the On nodes panel of one image never shows another image's pull results",
   // Back on the first image: its own failure is still there.
   const again = await open(`Missing ${tag}`);
   await expect(again.getByTestId(`presence-${nodeName}`)).toContainText("Pull failed");
+  await page.keyboard.press("Escape");
+
+  // The console remembers the failed pull: after a reload the node is flagged as unable to run it, with the reason.
+  await page.reload();
+  await search();
+  const remembered = await open(`Missing ${tag}`);
+  const flag = remembered.getByTestId(`presence-${nodeName}`).getByTestId("cannot-run");
+  await expect(flag).toContainText("Cannot run this image");
+  await expect(flag).toContainText(`${missing} is not on node ${nodeName}, and pulling it there failed`);
+  await shot(page, "images-cannot-run-1440");
+  await page.keyboard.press("Escape");
+
+  // Saving an image no online node has or can pull is allowed, with a warning saying so.
+  await page.getByRole("button", { name: "New image" }).click();
+  const form = page.getByRole("dialog", { name: "New image" });
+  await form.getByLabel("Name").fill(`Nowhere ${tag}`);
+  await form.getByLabel("Image address").fill(`127.0.0.1:5000/aic/nowhere-${tag}:1`);
+  await form.getByRole("button", { name: "Create" }).click();
+  const warning = page.locator(".ant-notification-notice").filter({ hasText: "Saved, but:" });
+  await expect(warning).toContainText(`127.0.0.1:5000/aic/nowhere-${tag}:1 is on none of the online nodes, and they cannot pull it`);
+  await expect(page.getByRole("row", { name: new RegExp(`Nowhere ${tag}`) })).toBeVisible();
+  await expect(form).toBeHidden();
+  await shot(page, "images-saved-with-warning-1440");
+  await page.setViewportSize({ width: 390, height: 844 });
+  await shot(page, "images-saved-with-warning-390");
 });

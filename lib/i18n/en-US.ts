@@ -235,6 +235,7 @@ export const enUS = {
     NETWORK: "Cannot reach the console. Check your connection.",
   },
   catalog: {
+    noNode: "No node can run this spec",
     launchWith: "Launch",
     title: "Catalog",
     images: "Images",
@@ -254,6 +255,8 @@ export const enUS = {
     source: "Source",
   },
   images: {
+    cannotRun: "Cannot run this image",
+    savedWithWarnings: "Saved, but:",
     title: "Images",
     new: "New image",
     edit: "Edit image",
@@ -402,6 +405,10 @@ export const enUS = {
     status: { connecting: "Connecting…", connected: "Connected", reconnecting: "Reconnecting…", ended: "Ended" },
   },
   instances: {
+    noNodeReason: "No node has the GPUs, CPU cores or memory this spec needs",
+    imageReady: "has the image",
+    imageWillPull: "pulls the image at launch",
+    imageNotReady: "cannot run this image now",
     title: "Instances",
     launch: "Launch instance",
     launchTitle: "Launch an instance",

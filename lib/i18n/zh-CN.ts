@@ -237,6 +237,7 @@ export const zhCN: Messages = {
     NETWORK: "无法连接控制台，请检查网络。",
   },
   catalog: {
+    noNode: "没有节点能运行此规格",
     launchWith: "创建实例",
     title: "产品目录",
     images: "镜像",
@@ -256,6 +257,8 @@ export const zhCN: Messages = {
     source: "来源",
   },
   images: {
+    cannotRun: "无法运行此镜像",
+    savedWithWarnings: "已保存，但：",
     title: "镜像管理",
     new: "新建镜像",
     edit: "编辑镜像",
@@ -402,6 +405,10 @@ export const zhCN: Messages = {
     status: { connecting: "连接中…", connected: "已连接", reconnecting: "重新连接中…", ended: "已结束" },
   },
   instances: {
+    noNodeReason: "没有节点具备此规格所需的 GPU、CPU 核数或内存",
+    imageReady: "已有镜像",
+    imageWillPull: "启动时拉取镜像",
+    imageNotReady: "暂时无法运行此镜像",
     title: "实例",
     launch: "创建实例",
     launchTitle: "创建实例",
