@@ -26,7 +26,8 @@ export const SSH = {
   username: "aicnode",
   password: "aic-node-password",
   privateKey: () => read("ssh", "id_ed25519"),
-  hamiCorePath: path.join(FIX, "hami"),
+  /** A real (empty) ELF shared library standing in for HAMi-core's libvgpu.so. */
+  hamiCorePath: path.join(FIX, "hami", "libvgpu.so"),
 };
 
 /** Pushes the busybox image to the local registry under a new tag; answers the reference. */

@@ -63,34 +63,92 @@ describe("isImageReference", async () => {
     expect(parseDockerAddress("tcp://[::1]:2376")).toEqual({ kind: "tcp", host: "::1", port: 2376 });
     expect(parseDockerAddress("tcp://host:99999")).toBeNull();
     expect(parseDockerAddress("http://host:2375")).toBeNull();
+    for (const bad of [
+      "unix:///var/run/docker.sock\n",
+      "unix:///var/run/do\tcker.sock",
+      "unix:///var/run/docker.sock\u0000x",
+      "unix:///var/run/dock er.sock",
+      "tcp://127.0.0.1:2376\r",
+    ])
+      expect(parseDockerAddress(bad), JSON.stringify(bad)).toBeNull();
     expect(isLoopbackHost("127.8.9.1")).toBe(true);
     expect(isLoopbackHost("10.0.0.1")).toBe(false);
   });
 });
 
-describe("HAMi-core paths that may be bound into containers", async () => {
-  const { isSafeHamiPath } = await import("./contracts/nodes");
-  it("accepts dedicated directories and the library file", () => {
-    for (const p of ["/usr/local/vgpu", "/opt/hami", "/opt/hami/lib/libvgpu.so", "/var/lib/aic-test/hami", "/data/hami-core/"])
-      expect(isSafeHamiPath(p), p).toBe(true);
+describe("Docker addresses in node requests", async () => {
+  const { ZCreateNodeRequest } = await import("./contracts/nodes");
+  it("refuse control characters and whitespace, naming dockerAddress", () => {
+    for (const dockerAddress of [
+      "unix:///var/run/docker.sock\n",
+      "unix:///var/run/docker.sock\t",
+      "unix:///var/run/docker.sock\u0000",
+      "tcp://127.0.0.1:2376\u0085",
+      "unix:///var/run/dock er.sock",
+    ]) {
+      const issues = ZCreateNodeRequest.safeParse({ name: "n", dockerAddress }).error?.issues ?? [];
+      expect(
+        issues.map((i) => i.path.join(".")),
+        JSON.stringify(dockerAddress),
+      ).toEqual(["dockerAddress"]);
+    }
+    expect(ZCreateNodeRequest.safeParse({ name: "n", dockerAddress: " unix:///var/run/docker.sock " }).data?.dockerAddress).toBe("unix:///var/run/docker.sock");
   });
-  it("refuses system trees, secrets, Docker's state and broad directories", () => {
+});
+
+describe("HAMi-core paths that may be bound into containers", async () => {
+  const { ZCreateNodeRequest } = await import("./contracts/nodes");
+  const issues = (hamiCorePath: string) =>
+    ZCreateNodeRequest.safeParse({ name: "n", dockerAddress: "unix:///var/run/docker.sock", hamiCorePath }).error?.issues.map(
+      (i) => `${i.path.join(".")}: ${i.message}`,
+    ) ?? [];
+  it("accepts the library file itself", () => {
+    for (const p of [
+      "/usr/local/vgpu/libvgpu.so",
+      "/opt/hami/lib/libvgpu.so",
+      "/var/lib/aic-test/hami/libvgpu.so",
+      "/opt/hami/libvgpu.so.1",
+      "/opt/hami/libvgpu.so.2.1",
+    ])
+      expect(issues(p), p).toEqual([]);
+  });
+  it("refuses directories, whatever they hold (TLS keys, databases), with an error on hamiCorePath", () => {
     for (const p of [
       "/",
-      "/var/run",
-      "/run/docker.sock",
-      "/proc/1",
-      "/root/.ssh",
-      "/home/aicnode",
-      "/etc/ssl/private",
-      "/var/lib/docker/volumes",
-      "/usr",
-      "/opt",
-      "/opt/../etc",
-      "relative/path",
-      "/opt/ha mi",
-    ])
-      expect(isSafeHamiPath(p), p).toBe(false);
+      "/var/lib/postgresql",
+      "/var/lib/aic-test/tls",
+      "/var/lib/aic-test/hami",
+      "/usr/local/vgpu",
+      "/usr/local/vgpu/",
+      "/opt/hami/libvgpu.so/",
+    ]) {
+      const found = issues(p);
+      expect(found, p).toHaveLength(1);
+      expect(found[0], p).toMatch(/^hamiCorePath: /);
+    }
+    expect(issues("/var/lib/postgresql")[0]).toContain("library file itself");
+  });
+  it("refuses relative, unnormalized and .. paths, control characters and odd characters", () => {
+    const cases: [string, string][] = [
+      ["relative/libvgpu.so", "absolute"],
+      ["libvgpu.so", "absolute"],
+      ["/opt/hami/../../var/lib/postgresql/x.so", ". or .."],
+      ["/opt/./hami/libvgpu.so", ". or .."],
+      ["/opt//hami/libvgpu.so", "normalized"],
+      ["/opt/hami/libvgpu.so\n", "control characters"],
+      ["/opt/hami/lib\tvgpu.so", "control characters"],
+      ["/opt/hami/lib\u0000vgpu.so", "control characters"],
+      ["/opt/ha mi/libvgpu.so", "letters, digits"],
+      ["/opt/hami:/etc/libvgpu.so", "letters, digits"],
+      ["/opt/hami/.so", "library file itself"],
+      ["/opt/hami/libvgpu.sox", "library file itself"],
+    ];
+    for (const [p, why] of cases) {
+      const found = issues(p);
+      expect(found, JSON.stringify(p)).toHaveLength(1);
+      expect(found[0], JSON.stringify(p)).toContain(why);
+      expect(found[0], JSON.stringify(p)).toMatch(/^hamiCorePath: /);
+    }
   });
 });
 

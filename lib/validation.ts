@@ -25,6 +25,12 @@ export function isImageReference(value: string): boolean {
   return REMOTE.test(value);
 }
 
+/** C0 and C1 control characters (tab, newline, NUL ...): never part of a path or an address. */
+export function hasControlCharacters(value: string): boolean {
+  // biome-ignore lint/suspicious/noControlCharactersInRegex: control characters are what it looks for
+  return /[\u0000-\u001f\u007f-\u009f]/.test(value);
+}
+
 const LOOPBACK_HOSTS = new Set(["localhost", "127.0.0.1", "::1", "[::1]"]);
 
 export function isLoopbackHost(host: string): boolean {
@@ -33,8 +39,9 @@ export function isLoopbackHost(host: string): boolean {
 
 export type DockerAddress = { kind: "unix"; socketPath: string } | { kind: "tcp"; host: string; port: number };
 
-/** unix:///absolute/path or tcp://host:port; null when it is neither. */
+/** unix:///absolute/path or tcp://host:port; null when it is neither (or holds whitespace or control characters). */
 export function parseDockerAddress(value: string): DockerAddress | null {
+  if (/\s/.test(value) || hasControlCharacters(value)) return null;
   const unix = /^unix:\/\/(\/[^\0]+)$/.exec(value);
   if (unix) return { kind: "unix", socketPath: unix[1]! };
   const tcp = /^tcp:\/\/(\[[0-9a-fA-F:]+\]|[A-Za-z0-9.-]+):(\d{1,5})$/.exec(value);
@@ -51,4 +58,23 @@ const IPV6 = /^[0-9a-fA-F:]+$/;
 
 export function isIpAddress(value: string): boolean {
   return IPV4.test(value) || (value.includes(":") && IPV6.test(value));
+}
+
+/**
+ * What is wrong with a HAMi-core library path, or null. The path is bound into users'
+ * containers, so it must name the library file itself (never a directory: a directory bind
+ * once exposed TLS keys and a database to every container): absolute, already normalized,
+ * plain characters, ending in .so or .so.<version>. The connection test checks on the node
+ * that it really is a shared library.
+ */
+export function hamiCorePathProblem(value: string): string | null {
+  if (hasControlCharacters(value)) return "must not contain control characters";
+  if (!value.startsWith("/")) return "must be an absolute path (e.g. /usr/local/vgpu/libvgpu.so)";
+  const parts = value.slice(1).split("/");
+  if (parts.some((p) => p === "." || p === "..")) return "must not contain . or .. segments";
+  if (parts.some((p) => p === "")) return "must be normalized (no // and no trailing /)";
+  if (!parts.every((p) => /^[A-Za-z0-9._+@-]+$/.test(p))) return "may only contain letters, digits and . _ + @ - between slashes";
+  if (!/^[A-Za-z0-9_+@-][A-Za-z0-9._+@-]*\.so(?:\.\d+)*$/.test(parts[parts.length - 1]!))
+    return "must be the HAMi-core library file itself, ending in .so or .so.<version> (e.g. /usr/local/vgpu/libvgpu.so), not a directory";
+  return null;
 }

@@ -127,8 +127,21 @@ echo 'aicnode:aic-node-password' | chpasswd
 cp "$FIX/ssh/id_ed25519.pub" "$FIX/ssh/authorized_keys"
 chmod 0644 "$FIX/ssh/authorized_keys"
 install -m 0755 "$ROOT/scripts/fixtures/nvidia-smi" "$FIX/bin/nvidia-smi"
-: > "$FIX/hami/libvgpu.so"
-chmod 0755 "$FIX" "$FIX/ssh" "$FIX/bin" "$FIX/hami"
+# HAMi-core stand-ins: a real (empty) shared library, and what the connection test must
+# refuse although the name ends in .so: a text file, a directory and a symlink to it.
+if ! head -c 4 "$FIX/hami/libvgpu.so" 2>/dev/null | grep -q ELF; then
+  if command -v gcc >/dev/null; then
+    gcc -shared -fPIC -x c /dev/null -o "$FIX/hami/libvgpu.so.tmp"
+  else # any shared library of the system will do
+    cp "$(ldconfig -p | awk '/libc\.so\.6 /{print $NF; exit}')" "$FIX/hami/libvgpu.so.tmp"
+  fi
+  mv -f "$FIX/hami/libvgpu.so.tmp" "$FIX/hami/libvgpu.so"
+fi
+echo "not a library" > "$FIX/hami/text.so"
+mkdir -p "$FIX/hami/dir.so"
+ln -sfn dir.so "$FIX/hami/link-to-dir.so"
+chmod 0644 "$FIX/hami/libvgpu.so" "$FIX/hami/text.so"
+chmod 0755 "$FIX" "$FIX/ssh" "$FIX/bin" "$FIX/hami" "$FIX/hami/dir.so"
 mkdir -p /run/sshd
 for port in 2222 2223; do
   key="$FIX/ssh/host_${port}_ed25519"

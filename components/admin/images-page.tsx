@@ -21,12 +21,15 @@ type PullState = { percent: number; status: string; done?: boolean; error?: stri
 function PresenceDrawer({ image, onClose }: { image: TImage | null; onClose: () => void }) {
   const t = useT();
   const presence = useImagePresence(image?.id ?? null);
+  // Keyed by image and node: a pull still streaming for one image must never show in another's panel.
   const [pulls, setPulls] = useState<Record<string, PullState>>({});
+  const keyOf = (imageId: string, nodeId: string) => `${imageId}/${nodeId}`;
 
   async function pull(node: TImagePresence) {
     if (!image) return;
+    const key = keyOf(image.id, node.nodeId);
     const layers = new Map<string, { current: number; total: number }>();
-    setPulls((p) => ({ ...p, [node.nodeId]: { percent: 0, status: t("images.pulling") } }));
+    setPulls((p) => ({ ...p, [key]: { percent: 0, status: t("images.pulling") } }));
     const last = await pullImage(image.id, node.nodeId, (e) => {
       if (e.type === "progress") {
         if (e.layer && e.total) layers.set(e.layer, { current: e.current ?? 0, total: e.total });
@@ -34,8 +37,8 @@ function PresenceDrawer({ image, onClose }: { image: TImage | null; onClose: () 
         const current = [...layers.values()].reduce((n, l) => n + l.current, 0);
         setPulls((p) => ({
           ...p,
-          [node.nodeId]: {
-            percent: total ? Math.min(99, Math.round((current / total) * 100)) : (p[node.nodeId]?.percent ?? 0),
+          [key]: {
+            percent: total ? Math.min(99, Math.round((current / total) * 100)) : (p[key]?.percent ?? 0),
             status: `${e.layer ? `${e.layer}: ` : ""}${e.status}`,
           },
         }));
@@ -43,10 +46,10 @@ function PresenceDrawer({ image, onClose }: { image: TImage | null; onClose: () 
     });
     setPulls((p) => ({
       ...p,
-      [node.nodeId]:
+      [key]:
         last?.type === "done"
           ? { percent: 100, status: last.status, done: true }
-          : { percent: p[node.nodeId]?.percent ?? 0, status: "", error: last?.type === "error" ? last.message : t("images.pullFailed") },
+          : { percent: p[key]?.percent ?? 0, status: "", error: last?.type === "error" ? last.message : t("images.pullFailed") },
     }));
     void presence.refetch();
   }
@@ -64,7 +67,7 @@ function PresenceDrawer({ image, onClose }: { image: TImage | null; onClose: () 
         dataSource={presence.data?.items ?? []}
         locale={{ emptyText: t("images.noNodes") }}
         renderItem={(n) => {
-          const state = pulls[n.nodeId];
+          const state = image ? pulls[keyOf(image.id, n.nodeId)] : undefined;
           return (
             <List.Item
               data-testid={`presence-${n.nodeName}`}
@@ -86,6 +89,10 @@ function PresenceDrawer({ image, onClose }: { image: TImage | null; onClose: () 
                     {n.present === true && <Tag color="green">{`${t("images.present")} · ${formatBytes(n.sizeBytes)}`}</Tag>}
                     {n.present === false && <Tag>{t("images.absent")}</Tag>}
                     {n.present === null && <Typography.Text type="warning">{`${t("images.unknown")}: ${n.error ?? ""}`}</Typography.Text>}
+                    {/* Launches avoid such a node until a pull there succeeds (the reason names the pull's error). */}
+                    {!n.ready && n.present === false && !state && (
+                      <Alert type="warning" showIcon data-testid="cannot-run" title={t("images.cannotRun")} description={n.reason} />
+                    )}
                     {state && !state.error && <Progress percent={state.percent} size="small" status={state.done ? "success" : "active"} />}
                     {state && !state.error && (
                       <Typography.Text type="secondary" ellipsis style={{ maxWidth: 380 }}>
@@ -107,7 +114,7 @@ function PresenceDrawer({ image, onClose }: { image: TImage | null; onClose: () 
 export function ImagesPage() {
   const t = useT();
   const actionsFixed = useActionsFixed();
-  const { message } = App.useApp();
+  const { message, notification } = App.useApp();
   const confirm = useDangerConfirm();
   const [filters, setFilters] = useState<ImageFilters>({ page: 1, pageSize: 20 });
   const images = useImages(filters);
@@ -213,8 +220,16 @@ export function ImagesPage() {
         }
         onSubmit={async (v) => {
           const body = { ...v, description: v.description || null, source: v.source || null, remark: v.remark || null };
-          await save.mutateAsync({ id: current?.id, body });
-          void message.success(t("common.saved"));
+          const saved = await save.mutateAsync({ id: current?.id, body });
+          if (saved.warnings.length) {
+            notification.warning({
+              title: t("images.savedWithWarnings"),
+              description: saved.warnings.map((w) => <div key={w}>{w}</div>),
+              duration: 0,
+            });
+          } else {
+            void message.success(t("common.saved"));
+          }
         }}
       >
         <Form.Item name="name" label={t("images.name")} rules={[{ required: true, message: t("auth.required") }, { max: 100 }]}>

@@ -7,7 +7,7 @@ import { formatTime } from "@/lib/format";
 import type { MessageKey } from "@/lib/i18n";
 import { errorText } from "../common/error-text";
 import { NodeGpuHistory } from "./node-gpu-history";
-import { NodeStatusTag } from "./node-status";
+import { hasNoCapacity, NodeStatusTag } from "./node-status";
 import { useT } from "../providers/i18n";
 
 // Node details: configuration (secrets as set / not set), the connection test with each
@@ -66,7 +66,11 @@ export function NodeDetail({ nodeId, onClose }: { nodeId: string | null; onClose
       void message.success(t("nodes.applied"));
     } catch (err) {
       void message.error(errorText(t, err));
+      return;
     }
+    // The checks depend on the values just changed (GPU count, runtime ...): test again so
+    // the results shown are about the node as it is now.
+    await runTest();
   }
 
   const hostKeyCheck = last?.checks.find((c) => c.key === "ssh_host_key");
@@ -89,7 +93,7 @@ export function NodeDetail({ nodeId, onClose }: { nodeId: string | null; onClose
         <Space orientation="vertical" size="large" style={{ width: "100%" }}>
           <Descriptions size="small" column={2} bordered>
             <Descriptions.Item label={t("nodes.status")} span={2}>
-              <NodeStatusTag status={n.status} message={n.statusMessage} />{" "}
+              <NodeStatusTag status={n.status} message={n.statusMessage} noCapacity={hasNoCapacity(n)} />{" "}
               {n.statusMessage && <Typography.Text type="secondary">{n.statusMessage}</Typography.Text>}
             </Descriptions.Item>
             <Descriptions.Item label={t("nodes.dockerAddress")} span={2}>
@@ -116,6 +120,8 @@ export function NodeDetail({ nodeId, onClose }: { nodeId: string | null; onClose
               );
             })}
           </Descriptions>
+
+          {hasNoCapacity(n) && <Alert type="warning" showIcon data-testid="no-capacity" title={t("nodes.noCapacityHelp")} />}
 
           {n.unmanagedContainers.length > 0 && (
             <Alert
@@ -188,7 +194,7 @@ export function NodeDetail({ nodeId, onClose }: { nodeId: string | null; onClose
                 <Typography.Title level={5} style={{ margin: 0 }}>
                   {t("nodes.detected")}
                 </Typography.Title>
-                <Button size="small" onClick={() => void applyDetected()} loading={save.isPending}>
+                <Button size="small" onClick={() => void applyDetected()} loading={save.isPending || test.isPending}>
                   {t("nodes.apply")}
                 </Button>
               </Space>

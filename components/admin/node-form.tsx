@@ -1,5 +1,5 @@
 "use client";
-import { Col, Divider, Form, Input, InputNumber, Row, Switch } from "antd";
+import { Col, Divider, Form, Input, Row, Switch } from "antd";
 import type { TNode } from "@/lib/contracts/nodes";
 import { SecretInput } from "./secret-input";
 import { useT } from "../providers/i18n";
@@ -11,19 +11,19 @@ export type NodeFormValues = {
   name: string;
   region?: string | null;
   cpuModel?: string | null;
-  cpuCores: number;
-  memoryGb: number;
-  systemDiskGb: number;
-  dataDiskGb: number;
+  cpuCores: number | string;
+  memoryGb: number | string;
+  systemDiskGb: number | string;
+  dataDiskGb: number | string;
   publicIp?: string | null;
   privateIp?: string | null;
-  sshPort: number;
+  sshPort: number | string;
   sshUsername?: string | null;
   sshPassword?: string | null;
   sshPrivateKey?: string | null;
   gpuName?: string | null;
-  gpuCount: number;
-  gpuMemoryGb: number;
+  gpuCount: number | string;
+  gpuMemoryGb: number | string;
   hamiCorePath?: string | null;
   dockerAddress: string;
   useTls: boolean;
@@ -35,9 +35,32 @@ export type NodeFormValues = {
 
 const OPTIONAL_TEXT = ["region", "cpuModel", "publicIp", "privateIp", "sshUsername", "gpuName", "hamiCorePath", "caCert", "clientCert"] as const;
 
+/** The whole-number fields and their ranges (as lib/contracts/nodes.ts accepts them). */
+const NUMBERS = {
+  cpuCores: { min: 0, max: 4096 },
+  memoryGb: { min: 0, max: 1_048_576 },
+  systemDiskGb: { min: 0, max: 1_048_576 },
+  dataDiskGb: { min: 0, max: 1_048_576 },
+  sshPort: { min: 1, max: 65535 },
+  gpuCount: { min: 0, max: 64 },
+  gpuMemoryGb: { min: 0, max: 1024 },
+} as const;
+type NumberField = keyof typeof NUMBERS;
+
+/** What is wrong with a typed number, or null: it is taken as typed, never rounded or clamped. */
+export function numberProblem(raw: unknown, { min, max }: { min: number; max: number }): "whole" | "min" | "max" | null {
+  const text = String(raw ?? "").trim();
+  if (!/^[+-]?\d+$/.test(text)) return "whole";
+  const n = Number(text);
+  if (n < min) return "min";
+  if (n > max) return "max";
+  return null;
+}
+
 /** Form values → request body: blank optional text becomes null; secrets keep undefined/null. */
 export function nodeBody(v: NodeFormValues) {
   const body: Record<string, unknown> = { ...v };
+  for (const k of Object.keys(NUMBERS) as NumberField[]) if (v[k] !== undefined) body[k] = Number(String(v[k]).trim());
   for (const k of OPTIONAL_TEXT) body[k] = typeof v[k] === "string" && v[k]!.trim() ? v[k]!.trim() : null;
   if (!v.useTls) {
     body.caCert = null;
@@ -68,13 +91,32 @@ export function NodeFormFields({ node }: { node: TNode | null }) {
   const t = useT();
   const form = Form.useFormInstance<NodeFormValues>();
   const useTls = Form.useWatch("useTls", form);
-  const gpuCount = Form.useWatch("gpuCount", form) ?? 0;
+  const gpuCount = Number(Form.useWatch("gpuCount", form) ?? 0);
   const required = { required: true, message: t("auth.required") };
-  const num = (name: keyof NodeFormValues, label: string, extra?: { min?: number; max?: number }) => (
-    <Form.Item name={name} label={label} rules={[required]}>
-      <InputNumber min={extra?.min ?? 0} max={extra?.max} precision={0} style={{ width: "100%" }} />
-    </Form.Item>
-  );
+  // A plain text box: InputNumber would round 1.5 to 2, clamp 99999 to 65535 and drop "abc"
+  // without a word; here a bad value stays as typed and the field says what is wrong.
+  const num = (name: NumberField, label: string) => {
+    const range = NUMBERS[name];
+    return (
+      <Form.Item
+        name={name}
+        label={label}
+        getValueProps={(v: unknown) => ({ value: v === undefined || v === null ? "" : String(v) })}
+        rules={[
+          {
+            validator: async (_, value: unknown) => {
+              const problem = numberProblem(value, range);
+              if (problem === "whole") throw new Error(t("nodes.numberWhole", { field: label }));
+              if (problem === "min") throw new Error(t("nodes.numberMin", { field: label, min: range.min }));
+              if (problem === "max") throw new Error(t("nodes.numberMax", { field: label, max: range.max }));
+            },
+          },
+        ]}
+      >
+        <Input inputMode="numeric" />
+      </Form.Item>
+    );
+  };
   return (
     <>
       <Divider titlePlacement="start" plain>
@@ -138,7 +180,7 @@ export function NodeFormFields({ node }: { node: TNode | null }) {
             <Input autoComplete="off" />
           </Form.Item>
         </Col>
-        <Col span={12}>{num("sshPort", t("nodes.sshPort"), { min: 1, max: 65535 })}</Col>
+        <Col span={12}>{num("sshPort", t("nodes.sshPort"))}</Col>
       </Row>
       <Form.Item name="sshPassword" label={t("nodes.sshPassword")}>
         <SecretInput isSet={!!node?.hasSshPassword} />
@@ -164,14 +206,14 @@ export function NodeFormFields({ node }: { node: TNode | null }) {
         {t("nodes.sectionGpu")}
       </Divider>
       <Row gutter={16}>
-        <Col span={12}>{num("gpuCount", t("nodes.gpuCount"), { max: 64 })}</Col>
+        <Col span={12}>{num("gpuCount", t("nodes.gpuCount"))}</Col>
         <Col span={12}>{num("gpuMemoryGb", t("nodes.gpuMemoryGb"))}</Col>
       </Row>
       <Form.Item name="gpuName" label={t("nodes.gpuName")} rules={gpuCount > 0 ? [required] : []}>
         <Input placeholder="NVIDIA GeForce RTX 4090" />
       </Form.Item>
       <Form.Item name="hamiCorePath" label={t("nodes.hamiCorePath")} extra={t("nodes.hamiCoreHelp")}>
-        <Input placeholder="/root/HAMi-core/build" />
+        <Input placeholder="/usr/local/vgpu/libvgpu.so" />
       </Form.Item>
     </>
   );

@@ -11,7 +11,7 @@ import { FormDialog } from "../common/form-dialog";
 import { ListedFilter, LoadError, SearchBox, tablePagination, Toolbar, useActionsFixed } from "../common/listing";
 import { NodeDetail } from "./node-detail";
 import { NodeFormFields, nodeBody, nodeInitialValues, type NodeFormValues } from "./node-form";
-import { NodeStatusTag } from "./node-status";
+import { hasNoCapacity, NodeStatusTag } from "./node-status";
 import { useT } from "../providers/i18n";
 
 // Admin: compute nodes with status and free capacity; add (or take the offered local Docker
@@ -110,9 +110,16 @@ export function NodesPage() {
               </Space>
             ),
           },
-          { title: t("nodes.status"), dataIndex: "status", render: (s: string, n) => <NodeStatusTag status={s} message={n.statusMessage} /> },
+          {
+            title: t("nodes.status"),
+            dataIndex: "status",
+            render: (s: string, n) => <NodeStatusTag status={s} message={n.statusMessage} noCapacity={hasNoCapacity(n)} />,
+          },
           { title: t("nodes.gpu"), render: (_, n) => (n.gpuCount > 0 ? `${n.gpuCount} × ${n.gpuName ?? "GPU"} (${n.gpuMemoryGb} GB)` : "—") },
-          { title: t("nodes.capacity"), render: (_, n) => `${n.cpuCores} vCPU · ${n.memoryGb} GB` },
+          {
+            title: t("nodes.capacity"),
+            render: (_, n) => <Typography.Text type={hasNoCapacity(n) ? "warning" : undefined}>{`${n.cpuCores} vCPU · ${n.memoryGb} GB`}</Typography.Text>,
+          },
           {
             title: t("nodes.free"),
             render: (_, n) => (
@@ -169,7 +176,11 @@ export function NodesPage() {
         onSubmit={async (v) => {
           const saved = await save.mutateAsync({ id: current?.id, body: nodeBody(v) });
           void message.success(t("common.saved"));
-          if (!current) setDetailId(saved.id);
+          if (!current) {
+            setDetailId(saved.id);
+            // A new node is tested at once: its status, and capacity left at 0 filled from Docker.
+            void test.mutateAsync(saved.id).catch(() => undefined);
+          }
         }}
       >
         <NodeFormFields node={current} />

@@ -12,7 +12,7 @@ import { usePrefs, useT } from "../providers/i18n";
 
 // Admin: product specs (GPUs, CPU, memory, disks, price) with availability right now.
 
-type SpecForm = Omit<TSpec, "id" | "availableNodes" | "createdAt" | "updatedAt" | "pricePerHourCents"> & { price: number };
+type SpecForm = Omit<TSpec, "id" | "availableNodes" | "availability" | "createdAt" | "updatedAt" | "pricePerHourCents"> & { price: number };
 
 export function SpecsPage() {
   const t = useT();
@@ -75,7 +75,11 @@ export function SpecsPage() {
           {
             title: t("specs.availability"),
             dataIndex: "availableNodes",
-            render: (n: number) => <Tag color={n > 0 ? "green" : "red"}>{n > 0 ? t("specs.nodesFree", { count: n }) : t("catalog.soldOut")}</Tag>,
+            render: (n: number, s) => (
+              <Tag color={n > 0 ? "green" : s.availability === "busy" ? "orange" : "red"}>
+                {n > 0 ? t("specs.nodesFree", { count: n }) : s.availability === "busy" ? t("catalog.soldOut") : t("catalog.noNode")}
+              </Tag>
+            ),
           },
           {
             title: t("specs.isListed"),

@@ -46,8 +46,12 @@ export function CatalogView() {
                   ]}
                 >
                   {/* Availability under the name, not over it (a ribbon covered long names). */}
-                  <Tag color={s.availableNodes > 0 ? "green" : "red"} style={{ marginBottom: 8 }}>
-                    {s.availableNodes > 0 ? t("catalog.available", { count: s.availableNodes }) : t("catalog.soldOut")}
+                  <Tag color={s.availability === "available" ? "green" : s.availability === "busy" ? "orange" : "red"} style={{ marginBottom: 8 }}>
+                    {s.availability === "available"
+                      ? t("catalog.available", { count: s.availableNodes })
+                      : s.availability === "busy"
+                        ? t("catalog.soldOut")
+                        : t("catalog.noNode")}
                   </Tag>
                   <SpecFacts spec={s} />
                 </Card>

@@ -84,14 +84,15 @@ function CardChoices<T extends { id: string; name: string }>({
   );
 }
 
-function NodeChoices({ value, onChange, specId }: { value?: string; onChange?: (v: string) => void; specId?: string }) {
+function NodeChoices({ value, onChange, specId, imageId }: { value?: string; onChange?: (v: string) => void; specId?: string; imageId?: string }) {
   const t = useT();
-  const nodes = useSpecNodes(specId ?? null);
+  const nodes = useSpecNodes(specId ?? null, imageId ?? null);
   const describe = (n: TSpecNode) =>
     [
       n.region,
       n.gpuName ? t("instances.freeGpus", { count: n.free.wholeGpus, model: n.gpuName }) : null,
       t("instances.freeCpuMem", { cpu: n.free.cpuCores, gb: n.free.memoryGb }),
+      n.image ? (n.image.present ? t("instances.imageReady") : n.image.ready ? t("instances.imageWillPull") : null) : null,
     ]
       .filter(Boolean)
       .join(" · ");
@@ -102,8 +103,14 @@ function NodeChoices({ value, onChange, specId }: { value?: string; onChange?: (
           <Typography.Text strong>{t("instances.autoNode")}</Typography.Text> <Typography.Text type="secondary">{t("instances.autoNodeHelp")}</Typography.Text>
         </Radio>
         {(nodes.data?.items ?? []).map((n) => (
-          <Radio key={n.nodeId} value={n.nodeId} data-testid={`node-choice-${n.name}`}>
+          // A node that cannot run the chosen image is shown with the reason, not offered.
+          <Radio key={n.nodeId} value={n.nodeId} disabled={n.image?.ready === false} data-testid={`node-choice-${n.name}`}>
             <Typography.Text strong>{n.name}</Typography.Text> <Typography.Text type="secondary">{describe(n)}</Typography.Text>
+            {n.image?.ready === false && (
+              <div>
+                <Typography.Text type="danger">{`${t("instances.imageNotReady")}: ${n.image.reason ?? ""}`}</Typography.Text>
+              </div>
+            )}
           </Radio>
         ))}
       </Radio.Group>
@@ -161,6 +168,7 @@ export function LaunchWizard() {
   const params = useSearchParams();
   const preset = useMemo(() => ({ specId: params.get("spec") ?? undefined, imageId: params.get("image") ?? undefined }), [params]);
   const specId = Form.useWatch("specId", form);
+  const imageId = Form.useWatch("imageId", form);
   const presetImage = images.data?.items.find((i) => i.id === preset.imageId);
   useEffect(() => {
     if (presetImage && !form.isFieldTouched("name") && !form.getFieldValue("name"))
@@ -173,7 +181,8 @@ export function LaunchWizard() {
     const image = changed.imageId && images.data?.items.find((i) => i.id === changed.imageId);
     // Name after the image until the user types one.
     if (image && !form.isFieldTouched("name")) form.setFieldValue("name", defaultInstanceName(image.name, randomSuffix()));
-    if (changed.specId) form.setFieldValue("nodeId", AUTO);
+    // The nodes offered depend on both: a node chosen for another spec or image may not fit.
+    if (changed.specId || changed.imageId) form.setFieldValue("nodeId", AUTO);
   }
 
   async function onFinish(v: LaunchForm) {
@@ -197,7 +206,7 @@ export function LaunchWizard() {
   if ((images.isError && !images.data) || (specs.isError && !specs.data)) {
     return <LoadError onRetry={() => void Promise.all([images.refetch(), specs.refetch()])} />;
   }
-  const soldOut = (s: TSpec) => (s.availableNodes > 0 ? null : t("instances.soldOutReason"));
+  const soldOut = (s: TSpec) => (s.availableNodes > 0 ? null : s.availability === "busy" ? t("instances.soldOutReason") : t("instances.noNodeReason"));
 
   return (
     <Form<LaunchForm>
@@ -255,7 +264,7 @@ export function LaunchWizard() {
         </Section>
         <Section n={3} title={t("instances.node")}>
           <Form.Item name="nodeId" style={{ marginBottom: 0 }}>
-            <NodeChoices specId={specId} />
+            <NodeChoices specId={specId} imageId={imageId} />
           </Form.Item>
         </Section>
         <Section n={4} title={t("instances.nameAndRemark")}>

@@ -47,7 +47,7 @@ test("images: an invalid reference is 400 naming address", async ({ api, adminTo
     expect((await res.json()).error.issues.map((i: { path: string }) => i.path)).toEqual(["address"]);
   }
   for (const address of ["busybox", "library/busybox:1.36", "127.0.0.1:5000/aic/busybox:1.35", `ghcr.io/org/img@sha256:${"a".repeat(64)}`]) {
-    expect((await api.post("/api/v1/images", { headers: bearer(adminToken), data: { name: "ok", address } })).status(), address).toBe(201);
+    expect((await api.post("/api/v1/images", { headers: bearer(adminToken), data: { name: `ok ${uniq()}`, address } })).status(), address).toBe(201);
   }
 });
 
@@ -57,7 +57,7 @@ test("images: presence per node, and a streamed pull with progress; a failed pul
   const node = await (
     await api.post("/api/v1/nodes", { headers: bearer(adminToken), data: { name: `tls-${uniq()}`, dockerAddress: TLS_DOCKER, useTls: true, ...tls() } })
   ).json();
-  const image = await (await api.post("/api/v1/images", { headers: bearer(adminToken), data: { name: "pull me", address: ref } })).json();
+  const image = await (await api.post("/api/v1/images", { headers: bearer(adminToken), data: { name: `pull me ${uniq()}`, address: ref } })).json();
 
   const before = await (await api.get(`/api/v1/images/${image.id}/nodes`, { headers: bearer(adminToken) })).json();
   expect(before.items.find((p: { nodeId: string }) => p.nodeId === node.id)).toMatchObject({ present: false, error: null });
@@ -76,7 +76,7 @@ test("images: presence per node, and a streamed pull with progress; a failed pul
   expect(after.items.find((p: { nodeId: string }) => p.nodeId === node.id)).toMatchObject({ present: true });
 
   const missing = await (
-    await api.post("/api/v1/images", { headers: bearer(adminToken), data: { name: "missing", address: "127.0.0.1:5000/aic/does-not-exist:1" } })
+    await api.post("/api/v1/images", { headers: bearer(adminToken), data: { name: `missing ${uniq()}`, address: "127.0.0.1:5000/aic/does-not-exist:1" } })
   ).json();
   const failed = (await (await api.post(`/api/v1/images/${missing.id}/pull`, { headers: bearer(adminToken), data: { nodeId: node.id } })).text())
     .trim()

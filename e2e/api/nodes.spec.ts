@@ -1,5 +1,7 @@
 // Nodes over HTTP (admin only): CRUD with write-only secrets, the connection test against
 // the real engines and sshd, host-key re-trust, status history, the local-node offer.
+import { createServer } from "node:http";
+import type { AddressInfo } from "node:net";
 import { bearer, expect, test, uniq } from "../fixtures";
 import { LOCAL_DOCKER, SSH, tls, TLS_DOCKER, wrongTls } from "../node-fixtures";
 
@@ -77,6 +79,8 @@ test("validation: 400 naming the field", async ({ api, adminToken }) => {
     [{ name: "a", dockerAddress: LOCAL_DOCKER, gpuCount: 2 }, ["gpuName"]],
     [{ name: "a", dockerAddress: LOCAL_DOCKER, sshPassword: "x" }, ["sshUsername"]],
     [{ name: "a", dockerAddress: LOCAL_DOCKER, hamiCorePath: "relative/path" }, ["hamiCorePath"]],
+    // A directory would be bound into users' containers with everything in it.
+    [{ name: "a", dockerAddress: LOCAL_DOCKER, hamiCorePath: "/var/lib/postgresql" }, ["hamiCorePath"]],
   ];
   for (const [data, paths] of cases) {
     const res = await api.post("/api/v1/nodes", { headers: bearer(adminToken), data });
@@ -141,4 +145,74 @@ test("update, filters, delete; the local Docker socket is offered", async ({ api
   expect(offer.detected.cpuCores).toBeGreaterThan(0);
   expect((await api.delete(`/api/v1/nodes/${node.id}`, { headers: bearer(adminToken) })).status()).toBe(204);
   expect((await api.get(`/api/v1/nodes/${node.id}`, { headers: bearer(adminToken) })).status()).toBe(404);
+});
+
+test("addresses with control characters get 400 naming dockerAddress", async ({ api, adminToken }) => {
+  const node = await (await api.post("/api/v1/nodes", { headers: bearer(adminToken), data: { name: `cc-${uniq()}`, dockerAddress: LOCAL_DOCKER } })).json();
+  for (const dockerAddress of [
+    `${LOCAL_DOCKER}\n`,
+    `${LOCAL_DOCKER}\t`,
+    `${LOCAL_DOCKER}\u0000`,
+    "tcp://127.0.0.1:2376\nHost: evil",
+    "unix:///var/run/dock er.sock",
+  ]) {
+    for (const res of [
+      await api.post("/api/v1/nodes", { headers: bearer(adminToken), data: { name: `cc-${uniq()}`, dockerAddress } }),
+      await api.patch(`/api/v1/nodes/${node.id}`, { headers: bearer(adminToken), data: { dockerAddress } }),
+    ]) {
+      expect(res.status(), JSON.stringify(dockerAddress)).toBe(400);
+      expect((await res.json()).error.issues.map((i: { path: string }) => i.path)).toEqual(["dockerAddress"]);
+    }
+  }
+  expect((await (await api.get(`/api/v1/nodes/${node.id}`, { headers: bearer(adminToken) })).json()).dockerAddress).toBe(LOCAL_DOCKER);
+});
+
+test("an address that answers but is not a Docker engine never makes the node online, and its replies are not shown", async ({ api, adminToken }) => {
+  const secret = `sk-live-${uniq(12)}`;
+  // Answers /_ping as Docker does (or not), and everything else with something secret-looking.
+  const impostor = async (pingOk: boolean) => {
+    const server = createServer((req, res) => {
+      if (pingOk && req.url?.endsWith("/_ping")) return void res.end("OK");
+      res.writeHead(req.url?.endsWith("/version") ? 200 : 403, { "content-type": "application/json" });
+      res.end(JSON.stringify({ message: `api key ${secret}`, Version: secret }));
+    });
+    await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+    return server;
+  };
+  const servers = [await impostor(true), await impostor(false)];
+  try {
+    const addresses = [
+      ...servers.map((s) => `tcp://127.0.0.1:${(s.address() as AddressInfo).port}`),
+      "tcp://127.0.0.1:5432", // PostgreSQL
+      `tcp://127.0.0.1:${SSH.port}`, // sshd
+    ];
+    for (const dockerAddress of addresses) {
+      const h = { headers: bearer(adminToken) };
+      const created = await api.post("/api/v1/nodes", { ...h, data: { name: `imp-${uniq()}`, dockerAddress } });
+      expect(created.status()).toBe(201);
+      const node = await created.json();
+      expect(node.status).not.toBe("online");
+      const tested = await (await api.post(`/api/v1/nodes/${node.id}/test`, h)).json();
+      expect(tested.online, dockerAddress).toBe(false);
+      expect(tested.checks[0].message, dockerAddress).toMatch(/answer(?:ing)? as a Docker engine/);
+      // An online node moved to such an address is checked when saved, and is offline at once.
+      const moved = await (await api.post("/api/v1/nodes", { ...h, data: { name: `mv-${uniq()}`, dockerAddress: LOCAL_DOCKER } })).json();
+      expect((await (await api.post(`/api/v1/nodes/${moved.id}/test`, h)).json()).online).toBe(true);
+      const saved = await (await api.patch(`/api/v1/nodes/${moved.id}`, { ...h, data: { dockerAddress } })).json();
+      expect(saved.status, dockerAddress).toBe("offline");
+      const seen = [
+        JSON.stringify(tested),
+        JSON.stringify(saved),
+        await (await api.get(`/api/v1/nodes/${node.id}`, h)).text(),
+        await (await api.get(`/api/v1/nodes/${node.id}/events`, h)).text(),
+        await (await api.get(`/api/v1/nodes/${moved.id}/events`, h)).text(),
+      ].join("\n");
+      expect(seen).not.toContain(secret);
+      expect(seen).not.toContain("Parse Error");
+      expect((await (await api.get(`/api/v1/nodes/${node.id}`, h)).json()).status).toBe("offline");
+      for (const id of [node.id, moved.id]) await api.delete(`/api/v1/nodes/${id}`, h);
+    }
+  } finally {
+    for (const s of servers) s.close();
+  }
 });

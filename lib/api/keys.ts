@@ -24,7 +24,7 @@ export const imageKeys = {
 export const specKeys = {
   all: ["specs"] as const,
   list: (q: Record<string, unknown>) => ["specs", "list", q] as const,
-  nodes: (id: string) => ["specs", id, "nodes"] as const,
+  nodes: (id: string, imageId?: string) => ["specs", id, "nodes", imageId ?? null] as const,
 };
 
 export const nodeKeys = {

@@ -28,6 +28,13 @@ export const ZImage = z.object({
 });
 export type TImage = z.infer<typeof ZImage>;
 
+/** A created or changed image, with what the console noticed about it (saved anyway). */
+export const ZSavedImage = ZImage.extend({
+  /** E.g. the image is on none of the online nodes and they cannot pull it. */
+  warnings: z.array(z.string()),
+});
+export type TSavedImage = z.infer<typeof ZSavedImage>;
+
 export const ZCreateImageRequest = z
   .object({
     name: z.string().trim().min(1, "is required").max(100, "must be at most 100 characters"),
@@ -67,6 +74,12 @@ export const ZImagePresence = z.object({
   present: z.boolean().nullable(),
   sizeBytes: z.number().nullable(),
   error: z.string().nullable(),
+  /** Whether the node can run the image: it has it, or may pull it (no recent failed pull). */
+  ready: z.boolean(),
+  /** Why it cannot (names the node and the pull's error); null when ready. */
+  reason: z.string().nullable(),
+  /** The last pull of this image to the node, if any. */
+  lastPull: z.object({ ok: z.boolean(), message: z.string().nullable(), at: ZTimestamp }).nullable(),
 });
 export type TImagePresence = z.infer<typeof ZImagePresence>;
 
@@ -95,10 +108,11 @@ export const imagesEndpoints = {
     path: "/api/v1/images",
     auth: "admin",
     tag: "Images",
-    summary: "Add an image",
+    summary: "Add an image (names are unique, ignoring case); `warnings` says when no online node has it or can pull it",
     body: ZCreateImageRequest,
-    response: ZImage,
+    response: ZSavedImage,
     status: 201,
+    errors: ["CONFLICT"],
   }),
   getImage: endpoint({
     method: "GET",
@@ -115,11 +129,11 @@ export const imagesEndpoints = {
     path: "/api/v1/images/{id}",
     auth: "admin",
     tag: "Images",
-    summary: "Change an image",
+    summary: "Change an image; a new address is checked as on creation (`warnings`)",
     params: ZIdParams,
     body: ZUpdateImageRequest,
-    response: ZImage,
-    errors: ["NOT_FOUND"],
+    response: ZSavedImage,
+    errors: ["NOT_FOUND", "CONFLICT"],
   }),
   deleteImage: endpoint({
     method: "DELETE",
@@ -136,7 +150,7 @@ export const imagesEndpoints = {
     path: "/api/v1/images/{id}/nodes",
     auth: "admin",
     tag: "Images",
-    summary: "On which nodes the image is present (asked from each node's Docker engine)",
+    summary: "On which nodes the image is present (asked from each node's Docker engine), and which cannot run it (a recent failed pull)",
     params: ZIdParams,
     response: z.object({ items: z.array(ZImagePresence) }),
     errors: ["NOT_FOUND"],

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { isIpAddress, isLoopbackHost, parseDockerAddress } from "../validation";
+import { hamiCorePathProblem, hasControlCharacters, isIpAddress, isLoopbackHost, parseDockerAddress } from "../validation";
 import { ZIdParams, ZNullableTimestamp, ZPage, ZPageQuery, ZQueryBool, ZTimestamp } from "./common";
 import { endpoint } from "./endpoint";
 import { ZFreeCapacity } from "./specs";
@@ -7,33 +7,6 @@ import { ZFreeCapacity } from "./specs";
 // Compute nodes: Docker hosts (unix socket, or TCP with TLS client certificates), reached
 // over SSH for GPU facts. Secrets are write-only: requests may set them (a string) or clear
 // them (null); responses only say whether each is set. Admin only.
-
-/** Where a bind-mounted library must never come from: system trees, secrets, Docker's own state, homes. */
-const FORBIDDEN_BIND_TREES = [
-  "/proc",
-  "/sys",
-  "/dev",
-  "/run",
-  "/var/run",
-  "/var/lib/docker",
-  "/var/lib/containerd",
-  "/etc",
-  "/root",
-  "/home",
-  "/boot",
-  "/tmp",
-  "/var/tmp",
-];
-/** Directories too broad to bind (everything below them is fine, e.g. /usr/local/vgpu). */
-const FORBIDDEN_BIND_EXACT = ["/", "/usr", "/usr/lib", "/usr/local", "/lib", "/lib64", "/bin", "/sbin", "/opt", "/var", "/var/lib", "/srv", "/mnt", "/media"];
-
-/** The HAMi-core library path is bound read-only into containers: keep it to a dedicated directory. */
-export function isSafeHamiPath(v: string): boolean {
-  if (!/^\/[A-Za-z0-9._/-]+$/.test(v) || v.split("/").some((part) => part === ".." || part === ".") || /docker\.sock|containerd\.sock/.test(v)) return false;
-  const normal = v.replace(/\/+/g, "/").replace(/\/$/, "") || "/";
-  if (FORBIDDEN_BIND_EXACT.includes(normal)) return false;
-  return !FORBIDDEN_BIND_TREES.some((tree) => normal === tree || normal.startsWith(`${tree}/`));
-}
 
 export const NODE_STATUSES = ["online", "offline", "unknown"] as const;
 export const ZNodeStatus = z.enum(NODE_STATUSES);
@@ -52,7 +25,10 @@ const secret = z.string().max(20_000).min(1, "must not be empty");
 
 export const ZDockerAddress = z
   .string()
+  .max(512, { message: "must be at most 512 characters", abort: true })
+  .refine((v) => !hasControlCharacters(v), { message: "must not contain control characters", abort: true })
   .trim()
+  .refine((v) => !/\s/.test(v), { message: "must not contain spaces", abort: true })
   .refine((v) => parseDockerAddress(v) !== null, "must be unix:///path/to/docker.sock or tcp://host:port");
 
 const nodeFields = {
@@ -73,7 +49,15 @@ const nodeFields = {
   gpuCount: whole(64),
   gpuMemoryGb: whole(1024),
   hamiCorePath: optional(
-    text(512).refine(isSafeHamiPath, "must be an absolute path to HAMi-core's directory or libvgpu.so (plain characters, no .., not a system directory)"),
+    z
+      .string()
+      .max(512, "must be at most 512 characters")
+      .refine((v) => !hasControlCharacters(v), { message: "must not contain control characters", abort: true })
+      .trim()
+      .superRefine((v, ctx) => {
+        const problem = hamiCorePathProblem(v);
+        if (problem) ctx.addIssue({ code: "custom", message: problem });
+      }),
   ),
   dockerAddress: ZDockerAddress,
   useTls: z.boolean(),

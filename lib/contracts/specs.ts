@@ -4,6 +4,10 @@ import { endpoint } from "./endpoint";
 
 // Product specs: what a user buys (GPUs, CPU, memory, disks) and its price per hour.
 
+export const SPEC_AVAILABILITY = ["available", "busy", "none"] as const;
+export const ZSpecAvailability = z.enum(SPEC_AVAILABILITY);
+export type TSpecAvailability = z.infer<typeof ZSpecAvailability>;
+
 const count = (max: number) =>
   z.number({ error: "must be a whole number" }).int("must be a whole number").min(0, "must not be negative").max(max, `must be at most ${max}`);
 
@@ -76,6 +80,12 @@ export const ZSpec = z.object({
   isListed: z.boolean(),
   /** Online, listed nodes that could host one instance of this spec right now. */
   availableNodes: z.number().int(),
+  /**
+   * available: a node has room now; busy: nodes that can run it exist but none has room (or
+   * is online) now; none: no listed node could run it even when empty (GPU model, GPU count
+   * or memory, CPU cores or memory).
+   */
+  availability: ZSpecAvailability,
   createdAt: ZTimestamp,
   updatedAt: ZTimestamp,
 });
@@ -98,13 +108,27 @@ export const ZFreeCapacity = z.object({
 });
 export type TFreeCapacity = z.infer<typeof ZFreeCapacity>;
 
+/** Whether a node can run a given image (see GET /api/v1/specs/{id}/nodes?imageId=). */
+export const ZNodeImageReadiness = z.object({
+  /** It has the image, or may pull it at launch. */
+  ready: z.boolean(),
+  present: z.boolean(),
+  /** Why it cannot run the image now (e.g. the last pull there failed); null when ready. */
+  reason: z.string().nullable(),
+});
+export type TNodeImageReadiness = z.infer<typeof ZNodeImageReadiness>;
+
 export const ZSpecNode = z.object({
   nodeId: z.string(),
   name: z.string(),
   region: z.string().nullable(),
   gpuName: z.string().nullable(),
   free: ZFreeCapacity,
+  /** With ?imageId=: whether the node can run that image; null otherwise. */
+  image: ZNodeImageReadiness.nullable(),
 });
+
+export const ZSpecNodesQuery = z.object({ imageId: z.string().trim().min(1).max(64).optional() });
 export type TSpecNode = z.infer<typeof ZSpecNode>;
 
 export const specsEndpoints = {
@@ -163,9 +187,11 @@ export const specsEndpoints = {
     path: "/api/v1/specs/{id}/nodes",
     auth: "user",
     tag: "Specs",
-    summary: "Nodes that could host one instance of this spec right now, with their free capacity",
+    summary:
+      "Nodes that could host one instance of this spec right now, with their free capacity, and the spec's availability; with imageId, whether each node can run that image (nodes that have it first)",
     params: ZIdParams,
-    response: z.object({ items: z.array(ZSpecNode) }),
+    query: ZSpecNodesQuery,
+    response: z.object({ items: z.array(ZSpecNode), availability: ZSpecAvailability }),
     errors: ["NOT_FOUND"],
   }),
 };

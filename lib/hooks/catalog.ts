@@ -92,7 +92,11 @@ export function useDeleteSpec() {
   });
 }
 
-/** Nodes that could host one instance of the spec now, with their free capacity. */
-export function useSpecNodes(specId: string | null) {
-  return useQuery({ queryKey: specKeys.nodes(specId ?? ""), queryFn: () => call(api.specNodes, { params: { id: specId! } }), enabled: !!specId });
+/** Nodes that could host one instance of the spec now, with their free capacity (and, given an image, whether each can run it). */
+export function useSpecNodes(specId: string | null, imageId?: string | null) {
+  return useQuery({
+    queryKey: specKeys.nodes(specId ?? "", imageId ?? undefined),
+    queryFn: () => call(api.specNodes, { params: { id: specId! }, query: { imageId: imageId ?? undefined } }),
+    enabled: !!specId,
+  });
 }

@@ -235,6 +235,7 @@ export const enUS = {
     NETWORK: "Cannot reach the console. Check your connection.",
   },
   catalog: {
+    noNode: "No node can run this spec",
     launchWith: "Launch",
     title: "Catalog",
     images: "Images",
@@ -254,6 +255,8 @@ export const enUS = {
     source: "Source",
   },
   images: {
+    cannotRun: "Cannot run this image",
+    savedWithWarnings: "Saved, but:",
     title: "Images",
     new: "New image",
     edit: "Edit image",
@@ -303,6 +306,12 @@ export const enUS = {
     searchName: "Search by name",
   },
   nodes: {
+    noCapacity: "no capacity",
+    noCapacityHelp:
+      "No CPU cores or memory are set, so no instance can be placed on this node. Test the connection to fill them from Docker, or edit the node.",
+    numberWhole: "{field} must be a whole number",
+    numberMin: "{field} must be at least {min}",
+    numberMax: "{field} must be at most {max}",
     gpuTelemetry: "GPU telemetry",
     noGpuHistory: "No GPU readings in this range",
     title: "Nodes",
@@ -337,8 +346,9 @@ export const enUS = {
     gpuName: "GPU name",
     gpuCount: "GPU count",
     gpuMemoryGb: "Memory per GPU (GB)",
-    hamiCorePath: "HAMi-core path",
-    hamiCoreHelp: "Folder with libvgpu.so (or the file itself) on the node",
+    hamiCorePath: "HAMi-core library",
+    hamiCoreHelp:
+      "Absolute path of the library file on the node, e.g. /usr/local/vgpu/libvgpu.so (never a folder: only this file is mounted, read-only, into containers)",
     dockerAddress: "Docker address",
     dockerAddressHelp: "unix:///var/run/docker.sock or tcp://host:2376",
     useTls: "TLS with client certificate",
@@ -395,6 +405,10 @@ export const enUS = {
     status: { connecting: "Connecting…", connected: "Connected", reconnecting: "Reconnecting…", ended: "Ended" },
   },
   instances: {
+    noNodeReason: "No node has the GPUs, CPU cores or memory this spec needs",
+    imageReady: "has the image",
+    imageWillPull: "pulls the image at launch",
+    imageNotReady: "cannot run this image now",
     title: "Instances",
     launch: "Launch instance",
     launchTitle: "Launch an instance",

@@ -21,6 +21,11 @@ export function findImage(id: string): Promise<ImageRow | null> {
   return db().image.findUnique({ where: { id } });
 }
 
+/** Images whose name contains `name`, ignoring case (for the uniqueness check). */
+export function imagesNamedLike(name: string): Promise<{ id: string; name: string }[]> {
+  return db().image.findMany({ where: { name: containsText(name.trim()) }, select: { id: true, name: true } });
+}
+
 export function createImage(data: Prisma.ImageCreateInput): Promise<ImageRow> {
   return db().image.create({ data });
 }
@@ -31,4 +36,28 @@ export function updateImage(id: string, data: Prisma.ImageUpdateInput): Promise<
 
 export async function deleteImage(id: string): Promise<void> {
   await db().image.delete({ where: { id }, select: { id: true } });
+}
+
+export type PullState = { nodeId: string; address: string; lastPullOk: boolean; lastPullMessage: string | null; lastPullAt: Date };
+
+/** The last pull outcome of the image on each node (of `nodeIds`, or all). */
+export function pullStates(imageId: string, nodeIds?: string[]): Promise<PullState[]> {
+  return db().imageNodeState.findMany({
+    where: { imageId, ...(nodeIds ? { nodeId: { in: nodeIds } } : {}) },
+    select: { nodeId: true, address: true, lastPullOk: true, lastPullMessage: true, lastPullAt: true },
+  });
+}
+
+export async function savePullState(imageId: string, nodeId: string, s: Omit<PullState, "nodeId">): Promise<void> {
+  await db().imageNodeState.upsert({
+    where: { imageId_nodeId: { imageId, nodeId } },
+    create: { imageId, nodeId, ...s },
+    update: s,
+    select: { imageId: true },
+  });
+}
+
+/** Forgets every pull outcome of the image (its address changed: they were about another image). */
+export async function clearPullStates(imageId: string): Promise<void> {
+  await db().imageNodeState.deleteMany({ where: { imageId } });
 }

@@ -3,13 +3,16 @@ import type { TCreateImageRequest, TPullEvent, TUpdateImageRequest } from "@/lib
 import { audit } from "../audit/audit.service";
 import { isAdmin } from "../auth/permissions";
 import type { Principal } from "../auth/principal";
-import { describeDockerError, dockerClient, imagePresence, pullImage } from "../adapters/docker";
-import { notFound } from "../http/errors";
+import { describeDockerError, dockerClient, pullImage } from "../adapters/docker";
+import { nameTakenIn } from "../db/query";
+import { AppError, notFound } from "../http/errors";
 import { channel } from "../http/stream";
 import { logger } from "../logger";
 import { allNodeRows, dockerTargetOf } from "../nodes/nodes.service";
-import { findNode } from "../nodes/nodes.repo";
+import { findNode, type NodeRow } from "../nodes/nodes.repo";
 import { assertUnused } from "../instances/in-use";
+import { describeEngineError, identifyEngine } from "../nodes/engine-identity";
+import { combineReadiness, presenceOn, recordPullOutcome } from "./image-readiness";
 import * as repo from "./images.repo";
 
 // Images: users see listed ones; admins manage all, see per-node presence, pull to nodes.
@@ -24,7 +27,51 @@ export async function getImage(p: Principal, id: string): Promise<repo.ImageRow>
   return image;
 }
 
+/** Image names are unique, ignoring case: "PyTorch" and "pytorch" in the catalog would be guesswork. */
+async function assertNameFree(name: string, exceptId?: string): Promise<void> {
+  if (nameTakenIn(await repo.imagesNamedLike(name), name, exceptId)) {
+    throw new AppError("CONFLICT", `An image named "${name}" exists`, { issues: [{ path: "name", message: "is already used by another image" }] });
+  }
+}
+
+const PULLABLE_TIMEOUT_MS = 8_000;
+const PRESENCE_CHECK_MS = 5_000;
+
+/** null when the node's engine can pull the reference (its registry has it), else Docker's reason. */
+async function pullProblem(node: NodeRow, address: string): Promise<string | null> {
+  const target = dockerTargetOf(node);
+  try {
+    await dockerClient(target, PULLABLE_TIMEOUT_MS).getImage(address).distribution();
+    return null;
+  } catch (err) {
+    return describeDockerError(err, target);
+  }
+}
+
+/**
+ * What an admin should know about an image being saved: whether any online node has it or
+ * could pull it. Saving goes ahead either way (a node may come online, a registry may open).
+ */
+export async function availabilityWarnings(address: string): Promise<string[]> {
+  const nodes = (await allNodeRows()).filter((n) => n.status === "online");
+  if (!nodes.length) return [`No node is online, so whether ${address} exists could not be checked`];
+  const presences = await Promise.all(nodes.map((n) => presenceOn(n, address)));
+  if (presences.some((p) => p.present)) return [];
+  const answered = nodes.filter((_, i) => presences[i]!.present === false);
+  if (!answered.length) return [`No online node answered, so whether ${address} exists could not be checked`];
+  const problems = await Promise.all(answered.map((n) => pullProblem(n, address)));
+  if (problems.some((p) => p === null)) return [];
+  // One line per distinct reason, naming a few of the nodes that gave it.
+  const byReason = new Map<string, string[]>();
+  for (const [i, n] of answered.entries()) byReason.set(problems[i]!, [...(byReason.get(problems[i]!) ?? []), n.name]);
+  const reasons = [...byReason]
+    .slice(0, 3)
+    .map(([reason, names]) => `${names.slice(0, 3).join(", ")}${names.length > 3 ? ` and ${names.length - 3} more` : ""}: ${reason}`);
+  return [`${address} is on none of the online nodes, and they cannot pull it (${reasons.join("; ")}): launches of it will fail`];
+}
+
 export async function createImage(actor: Principal, input: TCreateImageRequest, ip: string) {
+  await assertNameFree(input.name);
   const image = await repo.createImage(input);
   await audit({
     actorId: actor.userId,
@@ -33,14 +80,18 @@ export async function createImage(actor: Principal, input: TCreateImageRequest, 
     detail: { name: image.name, address: image.address },
     ip,
   });
-  return image;
+  return { ...image, warnings: await availabilityWarnings(image.address) };
 }
 
 export async function updateImage(actor: Principal, id: string, input: TUpdateImageRequest, ip: string) {
-  await getImage(actor, id);
+  const before = await getImage(actor, id);
+  if (input.name !== undefined) await assertNameFree(input.name, id);
   const image = await repo.updateImage(id, input);
+  const moved = image.address !== before.address;
+  // Pull outcomes were about the old reference.
+  if (moved) await repo.clearPullStates(id);
   await audit({ actorId: actor.userId, action: "image.update", target: { type: "image", id }, detail: { changed: Object.keys(input) }, ip });
-  return image;
+  return { ...image, warnings: moved ? await availabilityWarnings(image.address) : [] };
 }
 
 export async function deleteImage(actor: Principal, id: string, ip: string): Promise<void> {
@@ -50,24 +101,27 @@ export async function deleteImage(actor: Principal, id: string, ip: string): Pro
   await audit({ actorId: actor.userId, action: "image.delete", target: { type: "image", id }, detail: { name: image.name }, ip });
 }
 
-const PRESENCE_TIMEOUT_MS = 5_000;
-
-/** Asks every node's engine whether the image is there (in parallel, bounded in time). */
+/** Asks every node's engine whether the image is there (in parallel, bounded in time), and which nodes cannot run it. */
 export async function imagePresenceByNode(actor: Principal, id: string) {
   const image = await getImage(actor, id);
   const nodes = await allNodeRows();
-  const items = await Promise.all(
-    nodes.map(async (node) => {
-      const base = { nodeId: node.id, nodeName: node.name, nodeStatus: node.status };
-      const target = dockerTargetOf(node);
-      try {
-        const p = await imagePresence(dockerClient(target, PRESENCE_TIMEOUT_MS), image.address);
-        return { ...base, ...p, error: null };
-      } catch (err) {
-        return { ...base, present: null, sizeBytes: null, error: describeDockerError(err, target) };
-      }
-    }),
-  );
+  const [presences, states] = await Promise.all([Promise.all(nodes.map((n) => presenceOn(n, image.address))), repo.pullStates(id)]);
+  const stateOf = new Map(states.map((s) => [s.nodeId, s]));
+  const now = Date.now();
+  const items = nodes.map((node, i) => {
+    const presence = presences[i]!;
+    const state = stateOf.get(node.id);
+    const readiness = combineReadiness(node.name, image.address, presence, state, now);
+    return {
+      nodeId: node.id,
+      nodeName: node.name,
+      nodeStatus: node.status,
+      ...presence,
+      ready: readiness.ready,
+      reason: readiness.reason ?? null,
+      lastPull: state && state.address === image.address ? { ok: state.lastPullOk, message: state.lastPullMessage, at: state.lastPullAt } : null,
+    };
+  });
   return { items };
 }
 
@@ -83,13 +137,21 @@ export async function pullToNode(actor: Principal, id: string, nodeId: string, i
   const events = channel<TPullEvent>();
   await audit({ actorId: actor.userId, action: "image.pull", target: { type: "image", id }, detail: { nodeId, address: image.address }, ip });
   const started = Date.now();
-  pullImage(dockerClient(target, 30 * 60_000), image.address, (p) => events.push({ type: "progress", ...p }))
+  // Only a Docker engine's own words are passed on: whatever else answers at the address is not repeated.
+  let isEngine = false;
+  identifyEngine(dockerClient(target, PRESENCE_CHECK_MS))
     .then(() => {
+      isEngine = true;
+      return pullImage(dockerClient(target, 30 * 60_000), image.address, (p) => events.push({ type: "progress", ...p }));
+    })
+    .then(async () => {
+      await recordPullOutcome(id, nodeId, true, null, image.address);
       events.push({ type: "done", status: `Pulled ${image.address} to ${node.name}` });
       logger.info({ image: image.address, node: node.name, ms: Date.now() - started }, "image pulled");
     })
-    .catch((err: unknown) => {
-      const message = describeDockerError(err, target);
+    .catch(async (err: unknown) => {
+      const message = isEngine ? describeDockerError(err, target) : describeEngineError(err, target);
+      await recordPullOutcome(id, nodeId, false, message, image.address);
       events.push({ type: "error", message: `Pull of ${image.address} to ${node.name} failed: ${message}` });
       logger.warn({ image: image.address, node: node.name, err: message }, "image pull failed");
     })

@@ -1,6 +1,8 @@
 // Nodes against the real database and real parts: the local dockerd, the TLS dockerd, sshd
 // with a fixture nvidia-smi. Secrets are sealed at rest; checks explain themselves.
 import { readFileSync, readdirSync } from "node:fs";
+import { createServer } from "node:http";
+import type { AddressInfo } from "node:net";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
 import type { TCreateNodeRequest } from "@/lib/contracts/nodes";
@@ -9,7 +11,7 @@ import type { Principal } from "../auth/principal";
 import { db } from "../db/client";
 import { env } from "../env";
 import { AppError } from "../http/errors";
-import { LOCAL_DOCKER, SSH, TLS_DOCKER, tls, wrongTls } from "../testing/node-fixtures";
+import { LOCAL_DOCKER, NOT_HAMI, SSH, TLS_DOCKER, tls, wrongTls } from "../testing/node-fixtures";
 import { instanceRow } from "../testing/instance-row";
 import * as nodes from "./nodes.service";
 
@@ -113,6 +115,12 @@ describe("connection test", () => {
     expect(after.lastSeenAt).toBeInstanceOf(Date);
     expect(after.lastTest?.online).toBe(true);
     expect((await nodes.nodeEvents(node.id, { page: 1, pageSize: 10 })).items.map((e) => e.status)).toEqual(["online"]);
+    // CPU and memory were left at 0: the engine's numbers fill them, and the check says so.
+    expect(after).toMatchObject({ cpuCores: result.detected.cpuCores, memoryGb: result.detected.memoryGb });
+    expect(result.checks[0]!.message).toContain(`capacity was 0, now ${result.detected.cpuCores} CPU cores and ${result.detected.memoryGb} GB of memory`);
+    const typed = await create({ cpuCores: 64, memoryGb: 0 });
+    await nodes.testNode(admin, typed.id, "127.0.0.1");
+    expect(await nodes.getNode(typed.id)).toMatchObject({ cpuCores: 64, memoryGb: result.detected.memoryGb });
   });
 
   it("TLS engine: the client certificate works; another CA's does not", async () => {
@@ -170,12 +178,70 @@ describe("connection test", () => {
     const wrong = await nodes.testNode(admin, (await create({ ...sshFields, sshPassword: "nope" })).id, "127.0.0.1");
     expect(wrong.checks.find((c) => c.key === "ssh")).toMatchObject({ ok: false });
     expect(wrong.checks.find((c) => c.key === "ssh")!.message).toContain("was refused");
-    const noHami = await nodes.testNode(admin, (await create({ ...sshFields, sshPassword: SSH.password, hamiCorePath: "/opt/missing" })).id, "127.0.0.1");
+    const noHami = await nodes.testNode(
+      admin,
+      (await create({ ...sshFields, sshPassword: SSH.password, hamiCorePath: "/opt/missing/libvgpu.so" })).id,
+      "127.0.0.1",
+    );
     expect(noHami.checks.find((c) => c.key === "hami_core")).toEqual({
       key: "hami_core",
       ok: false,
       message: "No HAMi-core library at /opt/missing/libvgpu.so",
     });
+  });
+
+  it("HAMi-core on the node: only a regular ELF shared library passes; without SSH it says so", async () => {
+    const hami = async (hamiCorePath: string, over: Partial<TCreateNodeRequest> = { ...sshFields, sshPassword: SSH.password }) =>
+      (await nodes.testNode(admin, (await create({ ...over, hamiCorePath })).id, "127.0.0.1")).checks.find((c) => c.key === "hami_core");
+    expect(await hami(SSH.hamiCorePath)).toEqual({
+      key: "hami_core",
+      ok: true,
+      message: `HAMi-core library found at ${SSH.hamiCorePath} (a regular ELF shared library)`,
+    });
+    expect(await hami(NOT_HAMI.directory)).toMatchObject({ ok: false, message: expect.stringContaining(`${NOT_HAMI.directory} is a directory`) });
+    expect(await hami(NOT_HAMI.linkToDirectory)).toMatchObject({ ok: false, message: expect.stringContaining("is a directory") });
+    expect(await hami(NOT_HAMI.textFile)).toMatchObject({ ok: false, message: expect.stringContaining("not a shared library (no ELF header)") });
+    expect(await hami("/dev/null.so")).toMatchObject({ ok: false, message: "No HAMi-core library at /dev/null.so" });
+    expect(await hami(SSH.hamiCorePath, {})).toMatchObject({ ok: null, message: expect.stringContaining("can only be checked on the node over SSH") });
+  });
+});
+
+describe("addresses that are not Docker engines", () => {
+  /** An HTTP server that answers /_ping like Docker (or not) and everything else with a secret. */
+  async function impostor(secret: string, pingOk: boolean): Promise<{ address: string; close: () => void }> {
+    const server = createServer((req, res) => {
+      if (pingOk && req.url?.endsWith("/_ping")) return void res.end("OK");
+      res.writeHead(req.url?.endsWith("/version") ? 200 : 401, { "content-type": "application/json" });
+      res.end(JSON.stringify({ message: secret, Version: secret }));
+    });
+    await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+    return { address: `tcp://127.0.0.1:${(server.address() as AddressInfo).port}`, close: () => server.close() };
+  }
+
+  it("never become online, and what the service said is not repeated", async () => {
+    const secret = `SECRET-${Date.now()}-do-not-show`;
+    const servers = [await impostor(secret, true), await impostor(secret, false)];
+    try {
+      for (const address of [...servers.map((x) => x.address), "tcp://127.0.0.1:5432", `tcp://127.0.0.1:${SSH.port}`]) {
+        const node = await create();
+        expect((await nodes.testNode(admin, node.id, "127.0.0.1")).online).toBe(true);
+        // Moving an online node to another address checks the new one at once.
+        const saved = await nodes.updateNode(admin, node.id, { dockerAddress: address }, "127.0.0.1");
+        expect(saved.status, address).toBe("offline");
+        const tested = await nodes.testNode(admin, node.id, "127.0.0.1");
+        expect(tested.online, address).toBe(false);
+        expect(tested.checks[0]!.message, address).toMatch(/does not answer as a Docker engine|closed the connection without answering as a Docker engine/);
+        const row = (await nodes.allNodeRows()).find((r) => r.id === node.id)!;
+        await nodes.checkHealth(row, 3_000);
+        const after = await nodes.getNode(node.id);
+        expect(after.status).toBe("offline");
+        const seen = JSON.stringify([saved, tested, after, await nodes.nodeEvents(node.id, { page: 1, pageSize: 10 })]);
+        expect(seen).not.toContain(secret);
+        expect(seen).not.toContain("Parse Error");
+      }
+    } finally {
+      for (const s of servers) s.close();
+    }
   });
 });
 

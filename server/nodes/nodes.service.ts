@@ -8,7 +8,7 @@ import { z } from "zod";
 import type { ErrorIssue } from "@/lib/contracts/errors";
 import { audit } from "../audit/audit.service";
 import type { Principal } from "../auth/principal";
-import { describeDockerError, dockerClient, engineFacts, type DockerTarget } from "../adapters/docker";
+import { dockerClient, engineFacts, type DockerTarget } from "../adapters/docker";
 import { DETECT_COMMAND, parseDetectedGpus } from "../adapters/gpu";
 import { HostKeyMismatchError, shellQuote, withSsh, type SshTarget } from "../adapters/ssh";
 import { seal, unseal } from "../crypto/secret-box";
@@ -16,6 +16,7 @@ import { AppError, isUniqueViolation, notFound, validationError } from "../http/
 import { emit } from "../events";
 import { logger } from "../logger";
 import { freeCapacity, type Held } from "./capacity";
+import { describeEngineError, identifyEngine } from "./engine-identity";
 import { assertUnused } from "../instances/in-use";
 import * as repo from "./nodes.repo";
 import { nameTakenIn } from "../db/query";
@@ -174,6 +175,10 @@ export async function createNode(actor: Principal, input: TCreateNodeRequest, ip
   return toDto(row, new Map());
 }
 
+/** What decides which engine a node's Docker address reaches. */
+const TARGET_FIELDS = ["dockerAddress", "useTls", "caCert", "clientCert", "clientKey"] as const;
+const PROBE_TIMEOUT_MS = 5_000;
+
 export async function updateNode(actor: Principal, id: string, input: TUpdateNodeRequest, ip: string) {
   const row = await loadRow(id);
   checkMaterial(input);
@@ -192,7 +197,12 @@ export async function updateNode(actor: Principal, id: string, input: TUpdateNod
       (input.sshPrivateKey !== undefined ? !!input.sshPrivateKey : !!row.sshPrivateKeyEnc),
   });
   if (input.name !== undefined) await assertNameFree(input.name, id);
-  const updated = await repo.updateNode(id, columnsOf(input) as never).catch(nameTaken);
+  let updated = await repo.updateNode(id, columnsOf(input) as never).catch(nameTaken);
+  // Another address is another engine (or none): the old status says nothing about it.
+  if (TARGET_FIELDS.some((f) => input[f] !== undefined && (f === "clientKey" || input[f] !== row[f]))) {
+    await checkHealth(updated, PROBE_TIMEOUT_MS);
+    updated = await loadRow(id);
+  }
   const changedSecrets = (Object.keys(SECRETS) as SecretField[]).filter((f) => input[f] !== undefined);
   const changed = Object.keys(input).filter((k) => !(k in SECRETS));
   await audit({ actorId: actor.userId, action: "node.update", target: { type: "node", id }, detail: { changed, secretsChanged: changedSecrets }, ip });
@@ -218,8 +228,48 @@ export async function nodeEvents(id: string, q: { page: number; pageSize: number
   return repo.listStatusEvents(id, q);
 }
 
-function hamiLibrary(path: string): string {
-  return path.endsWith(".so") ? path : `${path.replace(/\/+$/, "")}/libvgpu.so`;
+/**
+ * Looks at the HAMi-core path on the node: what kind of file it is (following symlinks, so a
+ * link to a directory counts as the directory) and, for a readable regular file, its first
+ * 18 bytes (ELF magic, class, byte order ... and e_type) in hex.
+ */
+export function hamiProbeCommand(path: string): string {
+  const p = shellQuote(path);
+  return [
+    `if [ -d ${p} ]; then echo directory`,
+    `elif [ ! -e ${p} ]; then echo missing`,
+    `elif [ ! -f ${p} ]; then echo special`,
+    `elif [ ! -r ${p} ]; then echo unreadable`,
+    `else echo file; od -An -tx1 -N18 -- ${p}; fi`,
+  ].join("; ");
+}
+
+const ET_DYN = 3;
+
+/** The hami_core check from the probe's output. Pure. */
+export function hamiCoreCheck(path: string, probe: { stdout: string; code: number | null }): TNodeCheck {
+  const fail = (message: string): TNodeCheck => ({ key: "hami_core", ok: false, message });
+  const [kind = "", ...rest] = probe.stdout.trim().split("\n");
+  if (probe.code !== 0) return fail(`Could not look at ${path} on the node (exit ${probe.code})`);
+  if (kind === "missing") return fail(`No HAMi-core library at ${path}`);
+  if (kind === "directory")
+    return fail(`${path} is a directory: set the path of the HAMi-core library file itself (e.g. /usr/local/vgpu/libvgpu.so): a folder is never mounted`);
+  if (kind === "special") return fail(`${path} is not a regular file (a device, socket or pipe): set the path of the HAMi-core library file`);
+  if (kind === "unreadable") return fail(`${path} cannot be read by the SSH user, so it cannot be checked`);
+  if (kind !== "file") return fail(`Could not look at ${path} on the node`);
+  const bytes = rest
+    .join(" ")
+    .trim()
+    .split(/\s+/)
+    .filter(Boolean)
+    .map((h) => Number.parseInt(h, 16));
+  if (bytes.length < 18 || bytes[0] !== 0x7f || bytes[1] !== 0x45 || bytes[2] !== 0x4c || bytes[3] !== 0x46) {
+    return fail(`${path} is not a shared library (no ELF header): set the path of HAMi-core's libvgpu.so`);
+  }
+  // e_type: 2 bytes at offset 16, in the byte order EI_DATA (offset 5) names: 1 little, 2 big.
+  const type = bytes[5] === 2 ? bytes[16]! * 256 + bytes[17]! : bytes[17]! * 256 + bytes[16]!;
+  if (type !== ET_DYN) return fail(`${path} is an ELF file but not a shared library (ELF type ${type}): set the path of HAMi-core's libvgpu.so`);
+  return { key: "hami_core", ok: true, message: `HAMi-core library found at ${path} (a regular ELF shared library)` };
 }
 
 /**
@@ -243,6 +293,13 @@ export function gpuRuntimeCheck(gpuCount: number, runtimes: string[] | null, too
   };
 }
 
+/** The library can only be looked at on the node itself, over SSH. */
+function hamiNeedsSsh(row: repo.NodeRow, why: string): TNodeCheck {
+  return row.hamiCorePath
+    ? { key: "hami_core", ok: null, message: `Not checked: ${row.hamiCorePath} can only be checked on the node over SSH (${why})` }
+    : { key: "hami_core", ok: null, message: "No HAMi-core path configured" };
+}
+
 type SshOutcome = { checks: TNodeCheck[]; gpus: TNodeFacts["gpus"]; presentedHostKey: string | null; pin: string | null; toolkit: string | null | undefined };
 
 async function sshChecks(row: repo.NodeRow): Promise<SshOutcome> {
@@ -254,7 +311,7 @@ async function sshChecks(row: repo.NodeRow): Promise<SshOutcome> {
         { key: "ssh", ok: null, message: why },
         { key: "ssh_host_key", ok: null, message: "Not checked (no SSH)" },
         { key: "nvidia_smi", ok: null, message: "Not checked (no SSH)" },
-        { key: "hami_core", ok: null, message: "Not checked (no SSH)" },
+        hamiNeedsSsh(row, "configure SSH credentials"),
       ],
       gpus: null,
       presentedHostKey: null,
@@ -291,13 +348,7 @@ async function sshChecks(row: repo.NodeRow): Promise<SshOutcome> {
       }
       const toolkit = row.gpuCount > 0 ? await s.exec(TOOLKIT_COMMAND) : null;
       if (row.hamiCorePath) {
-        const lib = hamiLibrary(row.hamiCorePath);
-        const found = await s.exec(`test -f ${shellQuote(lib)}`);
-        checks.push(
-          found.code === 0
-            ? { key: "hami_core", ok: true, message: `HAMi-core library found at ${lib}` }
-            : { key: "hami_core", ok: false, message: `No HAMi-core library at ${lib}` },
-        );
+        checks.push(hamiCoreCheck(row.hamiCorePath, await s.exec(hamiProbeCommand(row.hamiCorePath))));
       } else {
         checks.push({ key: "hami_core", ok: null, message: "No HAMi-core path configured" });
       }
@@ -316,7 +367,7 @@ async function sshChecks(row: repo.NodeRow): Promise<SshOutcome> {
         { key: "ssh", ok: mismatch ? null : false, message: mismatch ? "Not logged in: the host key is not the pinned one" : (err as Error).message },
         { key: "ssh_host_key", ok: mismatch ? false : null, message: mismatch ? (err as Error).message : "Not checked (no connection)" },
         { key: "nvidia_smi", ok: null, message: "Not checked (no SSH)" },
-        { key: "hami_core", ok: null, message: "Not checked (no SSH)" },
+        hamiNeedsSsh(row, "the SSH login failed"),
       ],
       gpus: null,
       presentedHostKey: mismatch ? (err as HostKeyMismatchError).presented : null,
@@ -326,7 +377,26 @@ async function sshChecks(row: repo.NodeRow): Promise<SshOutcome> {
   }
 }
 
-/** Runs every check, stores the result and the status, pins the host key at first contact. */
+/**
+ * CPU cores and memory left at 0 are taken from the engine: a node without capacity can host
+ * nothing, and an admin who left them at 0 meant "what the machine has". Pure.
+ */
+export function capacityFill(
+  node: { cpuCores: number; memoryGb: number },
+  facts: { cpuCores: number | null; memoryGb: number | null },
+): { cpuCores?: number; memoryGb?: number } {
+  return {
+    ...(node.cpuCores === 0 && (facts.cpuCores ?? 0) > 0 ? { cpuCores: facts.cpuCores! } : {}),
+    ...(node.memoryGb === 0 && (facts.memoryGb ?? 0) > 0 ? { memoryGb: facts.memoryGb! } : {}),
+  };
+}
+
+function describeFill(f: { cpuCores?: number; memoryGb?: number }): string {
+  const parts = [f.cpuCores !== undefined ? `${f.cpuCores} CPU cores` : null, f.memoryGb !== undefined ? `${f.memoryGb} GB of memory` : null];
+  return `capacity was 0, now ${parts.filter(Boolean).join(" and ")} as Docker reports`;
+}
+
+/** Runs every check, stores the result and the status, pins the host key at first contact; fills capacity left at 0. */
 export async function testNode(actor: Principal, id: string, ip: string): Promise<TNodeTest> {
   const row = await loadRow(id);
   const target = dockerTargetOf(row);
@@ -334,13 +404,17 @@ export async function testNode(actor: Principal, id: string, ip: string): Promis
   let facts: Pick<TNodeFacts, "dockerVersion" | "os" | "cpuCores" | "memoryGb"> = { dockerVersion: null, os: null, cpuCores: null, memoryGb: null };
   let runtimes: string[] | null = null;
   try {
-    ({ runtimes, ...facts } = await engineFacts(dockerClient(target, 8_000)));
+    const engine = dockerClient(target, 8_000);
+    await identifyEngine(engine);
+    ({ runtimes, ...facts } = await engineFacts(engine));
     const how = row.useTls ? " over TLS with the client certificate" : "";
     docker = { key: "docker", ok: true, message: `Docker ${facts.dockerVersion} reachable at ${row.dockerAddress}${how}` };
   } catch (err) {
-    docker = { key: "docker", ok: false, message: describeDockerError(err, target) };
+    docker = { key: "docker", ok: false, message: describeEngineError(err, target) };
   }
   const ssh = await sshChecks(row);
+  const filled = docker.ok ? capacityFill(row, facts) : {};
+  if (Object.keys(filled).length) docker.message += `; ${describeFill(filled)}`;
   const result: TNodeTest = {
     testedAt: new Date().toISOString(),
     online: docker.ok === true,
@@ -352,21 +426,22 @@ export async function testNode(actor: Principal, id: string, ip: string): Promis
   await repo.recordStatus(id, result.online ? "online" : "offline", result.online ? null : docker.message, {
     lastTest: JSON.stringify(result),
     ...(ssh.pin ? { sshHostKey: ssh.pin } : {}),
+    ...filled,
   });
-  await audit({ actorId: actor.userId, action: "node.test", target: { type: "node", id }, detail: { online: result.online }, ip });
+  await audit({ actorId: actor.userId, action: "node.test", target: { type: "node", id }, detail: { online: result.online, filled }, ip });
   return result;
 }
 
-/** The health worker's check of one node: is its Docker engine answering? */
+/** The health worker's check of one node: is a Docker engine answering at its address? */
 export async function checkHealth(row: repo.NodeRow, timeoutMs: number): Promise<void> {
   const target = dockerTargetOf(row);
   let online = true;
   let message: string | null = null;
   try {
-    await dockerClient(target, timeoutMs).ping();
+    await identifyEngine(dockerClient(target, timeoutMs));
   } catch (err) {
     online = false;
-    message = describeDockerError(err, target);
+    message = describeEngineError(err, target);
   }
   const changed = await repo.recordStatus(row.id, online ? "online" : "offline", message);
   if (changed) {

@@ -76,6 +76,44 @@ describe("availability", () => {
   });
 });
 
+describe("no node can ever run it, or all capable nodes are busy", () => {
+  it("tells the two apart", async () => {
+    const model = `Avail-${uniq()}`;
+    const a = await gpuNode("online", { gpuName: model, gpuCount: 1, gpuMemoryGb: 24, cpuCores: 8, memoryGb: 32 });
+    const make = (name: string, over: Record<string, unknown>) =>
+      specs.createSpec(
+        admin,
+        ZCreateSpecRequest.parse({
+          name: `${name} ${uniq()}`,
+          gpuModel: model,
+          gpuCount: 1,
+          gpuMemoryGb: 24,
+          cpuCores: 2,
+          memoryGb: 8,
+          pricePerHourCents: 1,
+          ...over,
+        }),
+        "ip",
+      );
+    const fits = await make("fits", {});
+    expect(fits).toMatchObject({ availableNodes: 1, availability: "available" });
+    // No listed node has that GPU model, that many GPUs, that much GPU memory, CPU or memory, even empty.
+    for (const over of [{ gpuModel: `Other-${uniq()}` }, { gpuCount: 2 }, { gpuMemoryGb: 48 }, { cpuCores: 9 }, { memoryGb: 33 }]) {
+      const never = await make("never", over);
+      expect(never, JSON.stringify(over)).toMatchObject({ availableNodes: 0, availability: "none" });
+      expect((await specs.specNodes(user, never.id)).availability).toBe("none");
+    }
+    // The only capable node is full: busy, not "never".
+    await db().allocation.create({ data: { nodeId: a.id, instanceId: await instanceRow(a.id), gpuIndex: 0, gpuMemoryGb: 24, exclusive: true } });
+    expect(await specs.getSpec(user, fits.id)).toMatchObject({ availableNodes: 0, availability: "busy" });
+    expect(await specs.specNodes(user, fits.id)).toEqual({ items: [], availability: "busy" });
+    // An offline capable node: not now, but not never either.
+    await db().allocation.deleteMany({ where: { nodeId: a.id } });
+    await db().node.update({ where: { id: a.id }, data: { status: "offline" } });
+    expect(await specs.getSpec(user, fits.id)).toMatchObject({ availability: "busy" });
+  });
+});
+
 describe("visibility and rules", () => {
   it("users see listed specs only", async () => {
     const hidden = await specs.createSpec(

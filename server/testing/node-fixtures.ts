@@ -34,5 +34,13 @@ export const SSH = {
   username: "aicnode",
   password: "aic-node-password",
   privateKey: () => read("ssh", "id_ed25519"),
-  hamiCorePath: path.join(FIXTURES, "hami"),
+  /** A real (empty) ELF shared library standing in for HAMi-core's libvgpu.so. */
+  hamiCorePath: path.join(FIXTURES, "hami", "libvgpu.so"),
+};
+
+/** Paths ending in .so on the sshd fixture that are not shared libraries (scripts/test-env-nodes.sh). */
+export const NOT_HAMI = {
+  textFile: path.join(FIXTURES, "hami", "text.so"),
+  directory: path.join(FIXTURES, "hami", "dir.so"),
+  linkToDirectory: path.join(FIXTURES, "hami", "link-to-dir.so"),
 };
