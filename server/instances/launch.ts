@@ -5,6 +5,7 @@ import { isAdmin } from "../auth/permissions";
 import type { Principal } from "../auth/principal";
 import { assertCanAfford } from "../billing/billing.service";
 import { AppError, notFound } from "../http/errors";
+import { imageReadiness, readinessRank } from "../images/image-readiness";
 import { findImage } from "../images/images.repo";
 import { allNodes, findNode, heldByNode, type NodeRow } from "../nodes/nodes.repo";
 import { findSpec } from "../specs/specs.repo";
@@ -43,11 +44,21 @@ export async function createInstance(p: Principal, input: TCreateInstanceRequest
   } else {
     candidates = await allNodes({ status: "online", isListed: true });
   }
+  // Nodes that cannot run the image (absent, and its pull failed there) are left out, with
+  // the reason; nodes that have it come before those that would pull it.
+  const [held, readiness] = await Promise.all([heldByNode(candidates.map((n) => n.id)), imageReadiness(image, candidates)]);
+  const unready = candidates.flatMap((n) => {
+    const r = readiness.get(n.id);
+    return r && !r.ready ? [{ node: n.name, why: r.reason ?? `cannot run ${image.address}` }] : [];
+  });
+  if (unready.length === candidates.length && unready.length > 0) {
+    throw new AppError("NO_CAPACITY", `No node can run image ${image.name} now: ${unready.map((u) => u.why).join("; ")}`);
+  }
   // Best first, from a snapshot; each try re-checks under the node's lock.
-  const held = await heldByNode(candidates.map((n) => n.id));
   const ranked = candidates
-    .map((node) => ({ node, score: placementScore(spec, node, held.get(node.id) ?? []) }))
-    .sort((a, b) => compareScores(a.score, b.score))
+    .filter((node) => readiness.get(node.id)?.ready !== false)
+    .map((node) => ({ node, rank: readinessRank(readiness.get(node.id)), score: placementScore(spec, node, held.get(node.id) ?? []) }))
+    .sort((a, b) => a.rank - b.rank || compareScores(a.score, b.score))
     .map((c) => c.node);
 
   const owner = lease();

@@ -3,6 +3,7 @@ import { RuntimeError, type Runtime } from "../adapters/runtime";
 import { env } from "../env";
 import { emit } from "../events";
 import { AppError } from "../http/errors";
+import { recordPullOutcome } from "../images/image-readiness";
 import { logger } from "../logger";
 import type { NodeRow } from "../nodes/nodes.repo";
 import { consoleLabels } from "./console-id";
@@ -17,14 +18,17 @@ import { containerName, gpuLabel, instanceWorkload, LABELS, tenantNetwork, volum
 // from a container that really started: a start whose answer was lost is settled by asking
 // the engine what happened.
 
-async function ensureImage(rt: Runtime, node: NodeRow, address: string): Promise<void> {
-  if (await rt.imagePresent(address)) return;
+/** The image on the node, pulled when absent; the pull's outcome is remembered (placement leaves out nodes where it failed). */
+async function ensureImage(rt: Runtime, node: NodeRow, image: { id: string | null; address: string }): Promise<void> {
+  if (await rt.imagePresent(image.address)) return;
   try {
-    await rt.pullImage(address);
+    await rt.pullImage(image.address);
+    if (image.id) await recordPullOutcome(image.id, node.id, true, null, image.address);
   } catch (err) {
     if (isUnreachable(err)) throw err;
     const why = err instanceof RuntimeError ? err.message : String(err);
-    throw new AppError("ENGINE_ERROR", `Image ${address} is not on node ${node.name} and pulling it failed: ${why}`);
+    if (image.id) await recordPullOutcome(image.id, node.id, false, why, image.address);
+    throw new AppError("ENGINE_ERROR", `Image ${image.address} is not on node ${node.name} and pulling it failed: ${why}`);
   }
 }
 
@@ -53,7 +57,7 @@ export async function ensureWorkload(rt: Runtime, row: repo.InstanceRow, node: N
     return existing.id;
   }
   if (existing) await rt.remove(existing.id);
-  await ensureImage(rt, node, row.imageAddress);
+  await ensureImage(rt, node, { id: row.imageId, address: row.imageAddress });
   await rt.createVolume(volumeName(row.id), { ...labels, [LABELS.instance]: row.id, [LABELS.user]: row.userId });
   try {
     return await rt.create(spec);
