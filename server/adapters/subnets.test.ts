@@ -21,14 +21,15 @@ describe("tenant subnets", () => {
   });
 
   it("fits 1,024 tenants of /26 in a /16 and then says it is full", () => {
-    const taken: string[] = [];
-    for (let i = 0; i < 1024; i++) {
-      const s = freeSubnet(pool, 26, taken);
-      expect(s).not.toBeNull();
-      taken.push(s!);
-    }
-    expect(new Set(taken).size).toBe(1024);
-    expect(freeSubnet(pool, 26, taken)).toBeNull();
+    const all = Array.from({ length: 1024 }, (_, i) => `10.200.${Math.floor(i / 4)}.${(i % 4) * 64}/26`);
+    expect(freeSubnet(pool, 26, all.slice(0, 1023))).toBe("10.200.255.192/26");
+    expect(freeSubnet(pool, 26, all)).toBeNull();
+    expect(freeSubnet(pool, 26, ["10.0.0.0/8"])).toBeNull();
     expect(freeSubnet(pool, 8, [])).toBeNull();
+    // One after another, each takes the next free block.
+    const taken: string[] = [];
+    for (let i = 0; i < 64; i++) taken.push(freeSubnet(pool, 26, taken)!);
+    expect(new Set(taken).size).toBe(64);
+    expect(taken.at(-1)).toBe("10.200.15.192/26");
   });
 });
