@@ -223,7 +223,7 @@ export const enUS = {
     RECHARGE_CODE_EXPIRED: "This code has expired.",
     RECHARGE_CODE_USED_UP: "This code has already been used up.",
     RECHARGE_CODE_DISABLED: "This code has been disabled.",
-    RECHARGE_CODE_REDEEMED: "You have already redeemed this code.",
+    RECHARGE_CODE_REDEEMED: "You already redeemed this code.",
     REDEEM_LOCKED: "Too many wrong codes. Try again in {seconds} s.",
     INVALID_STATE: "This cannot be done in the instance's current state.",
     NODE_UNREACHABLE: "The instance's node cannot be reached right now.",

@@ -180,7 +180,10 @@ describe("recharge codes", () => {
     expect((await records(u, { page: 1, pageSize: 10 })).items).toEqual([
       expect.objectContaining({ amountCents: 5_000, codeHint: codes[0]!.slice(-3), description: "welcome" }),
     ]);
-    expect(await refusal(redeem(u, { code: codes[0]! }, ip))).toBe("RECHARGE_CODE_USED_UP");
+    // Redeeming one's own one-use code again: the code is used up, but by this user.
+    const again = await redeem(u, { code: codes[0]! }, ip).catch((e: AppError) => e);
+    expect(again).toMatchObject({ code: "RECHARGE_CODE_REDEEMED", message: "You already redeemed this code" });
+    expect((await summary(u.userId)).balanceCents).toBe(before + 5_000);
 
     const other = await testUser("late");
     expect(await refusal(redeem(other, { code: codes[0]! }, ip))).toBe("RECHARGE_CODE_USED_UP");
