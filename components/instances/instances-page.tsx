@@ -10,7 +10,7 @@ import { useUrlState } from "@/lib/hooks/url-state";
 import { formatMoney, formatTime } from "@/lib/format";
 import { LoadError, SearchBox, tablePagination, Toolbar, useActionsFixed } from "../common/listing";
 import { InstanceActions } from "./instance-actions";
-import { InstanceStatusBadge } from "./instance-status";
+import { InstanceStatusWithReason } from "./instance-status";
 import { usePrefs, useT } from "../providers/i18n";
 
 // The instances list: the user's own (admins: everyone's, with an Owner column and filter),
@@ -126,8 +126,8 @@ export function InstancesPage({ isAdmin }: { isAdmin: boolean }) {
           {
             title: t("common.status"),
             dataIndex: "status",
-            width: 120,
-            render: (s: TInstanceStatus, i) => <InstanceStatusBadge status={s} message={i.statusMessage} />,
+            width: 200,
+            render: (_: TInstanceStatus, i) => <InstanceStatusWithReason instance={i} />,
           },
           ...(isAdmin ? [{ title: t("instances.owner"), dataIndex: "username" }] : []),
           {

@@ -61,3 +61,8 @@ export const billingKeys = {
   batches: (q: Record<string, unknown>) => ["billing", "batches", q] as const,
   codes: (batchId: string, q: Record<string, unknown>) => ["billing", "batches", batchId, "codes", q] as const,
 };
+
+export const notificationKeys = {
+  all: ["notifications"] as const,
+  list: (q: Record<string, unknown>) => ["notifications", "list", q] as const,
+};
