@@ -70,9 +70,9 @@ function Item({ n, onOpen }: { n: TNotification; onOpen: (n: TNotification) => v
       <Flex vertical style={{ flex: 1, minWidth: 0 }}>
         <Typography.Text strong={unread}>{title}</Typography.Text>
         {detail && (
-          <Typography.Text type="secondary" style={{ fontSize: 12 }} ellipsis={{ tooltip: detail }}>
+          <Typography.Paragraph type="secondary" style={{ fontSize: 12, margin: 0 }} ellipsis={{ rows: 2, tooltip: detail }}>
             {detail}
-          </Typography.Text>
+          </Typography.Paragraph>
         )}
         <Typography.Text type="secondary" style={{ fontSize: 12 }}>
           {formatTime(n.createdAt)}

@@ -55,6 +55,7 @@ export const billingKeys = {
   all: ["billing"] as const,
   summary: ["billing", "summary"] as const,
   ledger: (q: Record<string, unknown>) => ["billing", "ledger", q] as const,
+  usage: (q: Record<string, unknown>) => ["billing", "usage", q] as const,
   records: (q: Record<string, unknown>) => ["billing", "records", q] as const,
   revenue: (q: Record<string, unknown>) => ["billing", "revenue", q] as const,
   stats: ["billing", "admin-stats"] as const,

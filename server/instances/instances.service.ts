@@ -3,7 +3,7 @@ import type Docker from "dockerode";
 import type { Readable } from "node:stream";
 import { DATA_MOUNT_PATH, type TCreateInstanceRequest, type TInstanceStatus, type TLogsQuery, type TUpdateInstanceRequest } from "@/lib/contracts/instances";
 import { audit } from "../audit/audit.service";
-import { assertCanAfford, balanceUsedUp, recordStopForBalance } from "../billing/billing.service";
+import { assertCanAfford, balanceUsedUp, costsOf, recordStopForBalance } from "../billing/billing.service";
 import { settleInstance } from "../billing/meter";
 import { isAdmin } from "../auth/permissions";
 import type { Principal } from "../auth/principal";
@@ -66,11 +66,13 @@ async function loadOwned(p: Principal, id: string, opts: { deleted?: boolean } =
 
 export async function listInstances(p: Principal, q: repo.InstanceListQuery) {
   const { items, total } = await repo.listInstances(isAdmin(p) ? q : { ...q, userId: p.userId });
-  return { items: items.map(toDto), total };
+  const costs = await costsOf(items.map((r) => r.id));
+  return { items: items.map((r) => ({ ...toDto(r), ...costs.get(r.id) })), total };
 }
 
 export async function getInstance(p: Principal, id: string) {
-  return toDto(await loadOwned(p, id));
+  const row = await loadOwned(p, id);
+  return { ...toDto(row), ...(await costsOf([id])).get(id) };
 }
 
 export async function updateInstance(p: Principal, id: string, input: TUpdateInstanceRequest) {
