@@ -24,6 +24,13 @@ export type DomainEvents = {
   };
   /** A node's Docker engine started or stopped answering (health checks). */
   "node.status": { nodeId: string; name: string; status: "online" | "offline"; message: string | null };
+  /**
+   * The meter took a user's balance below BILLING_LOW_BALANCE_MINUTES of their running
+   * instances' price (once per crossing: a top-up and a new fall make another).
+   */
+  "billing.balanceLow": { userId: string; balanceCents: number; burnCentsPerHour: number; secondsLeft: number };
+  /** A notification was stored for a user (pushed to their /notifications sockets). */
+  "notification.created": { userId: string; notification: import("@/lib/contracts/notifications").TNotification };
   /** A poll of a node's GPUs (pushed to /stats subscribers). */
   "gpu.sample": { nodeId: string; ts: string; gpus: import("./adapters/gpu").GpuReading[] };
 };

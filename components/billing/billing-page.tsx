@@ -10,9 +10,11 @@ import { LoadError, tablePagination } from "../common/listing";
 import { usePrefs, useT } from "../providers/i18n";
 import { LedgerTable } from "./ledger-table";
 import { useRunway } from "./runway";
+import { UsageTable } from "./usage-table";
 
 // The user's money: the balance and how long it lasts at the current rate, redeeming a
-// recharge code, the ledger (with export) and the codes redeemed.
+// recharge code, usage per instance and day (opening to its entries), the ledger (with
+// export) and the codes redeemed.
 
 function RedeemForm() {
   const t = useT();
@@ -113,6 +115,7 @@ export function BillingPage() {
           <Card>
             <Tabs
               items={[
+                { key: "usage", label: t("billing.usage"), children: <UsageTable /> },
                 { key: "ledger", label: t("billing.ledger"), children: <LedgerTable /> },
                 { key: "records", label: t("billing.records"), children: <Records /> },
               ]}

@@ -9,17 +9,20 @@ import { ledgerExportUrl, useLedger, type LedgerFilters } from "@/lib/hooks/bill
 import { formatMoney, formatTime } from "@/lib/format";
 import { LoadError, tablePagination } from "../common/listing";
 import { usePrefs, useT } from "../providers/i18n";
+import { entryText } from "./ledger-text";
 
 // A ledger, newest first: every change of a balance with what it was for (the instance and
-// the running time for usage), filtered by type and dates, with a CSV export of the same
-// selection. One's own, or (administrators) a user's given by `userId`.
+// the running time for usage, said in the reader's language), filtered by type and dates,
+// with a CSV export of the same selection. One's own, or (administrators) a user's given by
+// `userId`. `scope`: one instance's entries in a time range (the usage table's drill-down),
+// without the filters.
 
 const KIND_COLOR: Record<TLedgerKind, string> = { recharge: "green", usage: "blue", adjustment: "gold", refund: "cyan" };
 
-export function LedgerTable({ userId }: { userId?: string }) {
+export function LedgerTable({ userId, scope }: { userId?: string; scope?: { instanceId: string; from?: string; to?: string } }) {
   const t = useT();
   const { locale } = usePrefs();
-  const [filters, setFilters] = useState<LedgerFilters>({ page: 1, pageSize: 20, userId });
+  const [filters, setFilters] = useState<LedgerFilters>({ page: 1, pageSize: scope ? 10 : 20, userId, ...scope });
   const [range, setRange] = useState<[Dayjs | null, Dayjs | null] | null>(null);
   const ledger = useLedger(filters);
   const money = (c: number) => formatMoney(c, locale);
@@ -28,28 +31,31 @@ export function LedgerTable({ userId }: { userId?: string }) {
   const { page: _p, pageSize: _s, ...selection } = filters;
   return (
     <>
-      <Space wrap style={{ marginBottom: 16 }}>
-        <Select<"" | TLedgerKind>
-          aria-label={t("billing.kind")}
-          style={{ width: 160 }}
-          value={filters.kind ?? ""}
-          onChange={(kind) => setFilters((f) => ({ ...f, page: 1, kind: kind || undefined }))}
-          options={[{ value: "", label: t("billing.allKinds") }, ...LEDGER_KINDS.map((k) => ({ value: k, label: t(`billing.kinds.${k}`) }))]}
-        />
-        <DatePicker.RangePicker
-          value={range}
-          onChange={(r) => {
-            setRange(r);
-            setFilters((f) => ({ ...f, page: 1, from: r?.[0]?.startOf("day").toISOString(), to: r?.[1]?.endOf("day").toISOString() }));
-          }}
-        />
-        <Button icon={<DownloadOutlined />} href={ledgerExportUrl(selection)} data-testid="ledger-export">
-          {t("billing.export")}
-        </Button>
-      </Space>
+      {!scope && (
+        <Space wrap style={{ marginBottom: 16 }}>
+          <Select<"" | TLedgerKind>
+            aria-label={t("billing.kind")}
+            style={{ width: 160 }}
+            value={filters.kind ?? ""}
+            onChange={(kind) => setFilters((f) => ({ ...f, page: 1, kind: kind || undefined }))}
+            options={[{ value: "", label: t("billing.allKinds") }, ...LEDGER_KINDS.map((k) => ({ value: k, label: t(`billing.kinds.${k}`) }))]}
+          />
+          <DatePicker.RangePicker
+            value={range}
+            onChange={(r) => {
+              setRange(r);
+              setFilters((f) => ({ ...f, page: 1, from: r?.[0]?.startOf("day").toISOString(), to: r?.[1]?.endOf("day").toISOString() }));
+            }}
+          />
+          <Button icon={<DownloadOutlined />} href={ledgerExportUrl(selection)} data-testid="ledger-export">
+            {t("billing.export")}
+          </Button>
+        </Space>
+      )}
       <Table<TLedgerEntry>
         rowKey="id"
-        size="middle"
+        size={scope ? "small" : "middle"}
+        data-testid={scope ? "usage-entries" : "ledger"}
         loading={ledger.isFetching && !ledger.data}
         dataSource={ledger.data?.items ?? []}
         locale={{ emptyText: t("billing.noEntries") }}
@@ -71,19 +77,23 @@ export function LedgerTable({ userId }: { userId?: string }) {
             ),
           },
           { title: t("billing.balanceAfter"), dataIndex: "balanceAfterCents", align: "right", width: 130, render: (c: number) => money(c) },
-          {
-            title: t("billing.instance"),
-            dataIndex: "instanceName",
-            width: 160,
-            ellipsis: true,
-            render: (name: string | null, e) => (e.instanceId && name ? <Link href={`/instances/${e.instanceId}`}>{name}</Link> : "—"),
-          },
+          ...(scope
+            ? []
+            : [
+                {
+                  title: t("billing.instance"),
+                  dataIndex: "instanceName",
+                  width: 160,
+                  ellipsis: true,
+                  render: (name: string | null, e: TLedgerEntry) => (e.instanceId && name ? <Link href={`/instances/${e.instanceId}`}>{name}</Link> : "—"),
+                },
+              ]),
           {
             title: t("billing.details"),
             dataIndex: "note",
-            render: (note: string | null, e) => (
+            render: (_: string | null, e) => (
               <Space orientation="vertical" size={0}>
-                <span>{note ?? "—"}</span>
+                <span>{entryText(t, e)}</span>
                 {e.periodStart && e.periodEnd && (
                   <Typography.Text type="secondary" style={{ fontSize: 12 }}>
                     {t("billing.period", { from: new Date(e.periodStart).toLocaleTimeString(locale), to: new Date(e.periodEnd).toLocaleTimeString(locale) })}

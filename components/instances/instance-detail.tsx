@@ -17,6 +17,7 @@ import { InstanceOverview } from "./instance-overview";
 import { InstanceStats } from "./instance-stats";
 import { InstanceTerminals } from "./instance-terminal";
 import { InstanceStatusBadge } from "./instance-status";
+import { statusReason } from "./status-reason";
 import { useT } from "../providers/i18n";
 
 // One instance: header with status and controls, the reason when it failed / exited / is
@@ -44,17 +45,28 @@ function LaunchProgress({ instance: i }: { instance: TInstance }) {
   );
 }
 
+/** Why it failed, exited, cannot be reached, or was stopped by the console (a user's own stop has no reason). */
 function Trouble({ instance: i }: { instance: TInstance }) {
   const t = useT();
-  if (!TROUBLED.has(i.status)) return null;
-  const exit = i.exitCode !== null ? t("instances.exitCode", { code: i.exitCode }) : null;
+  const troubled = TROUBLED.has(i.status);
+  if (!troubled && i.status !== "stopped") return null;
+  const reason = statusReason(t, i);
+  if (!reason && !troubled) return null;
+  const topUp = reason?.kind === "balance" && (
+    <Link href="/billing">
+      <Button size="small" type="primary">
+        {t("instances.reason.topUp")}
+      </Button>
+    </Link>
+  );
   return (
     <Alert
       type={i.status === "failed" ? "error" : "warning"}
       showIcon
       data-testid="status-message"
-      title={t(`instances.trouble.${i.status as "failed" | "exited" | "unknown"}`)}
-      description={[i.statusMessage, exit].filter(Boolean).join(" · ") || undefined}
+      title={troubled ? t(`instances.trouble.${i.status as "failed" | "exited" | "unknown"}`) : reason?.text}
+      description={(troubled ? [reason?.text, reason?.detail] : [reason?.detail]).filter(Boolean).join(": ") || undefined}
+      action={topUp || undefined}
     />
   );
 }

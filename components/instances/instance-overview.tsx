@@ -2,9 +2,11 @@
 import { Descriptions, Space, Tag, Typography } from "antd";
 import type { TInstance } from "@/lib/contracts/instances";
 import { formatMoney, formatTime } from "@/lib/format";
+import { runningTime } from "../billing/ledger-text";
 import { usePrefs, useT } from "../providers/i18n";
 
-// What an instance was launched with and what it holds now (GPUs only while it runs).
+// What an instance was launched with, what it holds now (GPUs only while it runs), and what
+// it has cost so far for how much running time.
 
 function HeldGpus({ instance: i }: { instance: TInstance }) {
   const t = useT();
@@ -75,6 +77,16 @@ export function InstanceOverview({ instance: i }: { instance: TInstance }) {
         },
         { key: "node", label: t("instances.node"), children: i.nodeName ?? "—" },
         { key: "price", label: t("instances.price"), children: t("catalog.perHour", { price: formatMoney(i.pricePerHourCents, locale) }) },
+        {
+          key: "cost",
+          label: t("billing.costSoFar"),
+          children: <span data-testid="instance-cost">{i.costCents === undefined ? "—" : formatMoney(i.costCents, locale)}</span>,
+        },
+        {
+          key: "uptime",
+          label: t("billing.runningTime"),
+          children: <span data-testid="instance-uptime">{i.runningSeconds === undefined ? "—" : runningTime(t, i.runningSeconds)}</span>,
+        },
         { key: "owner", label: t("instances.owner"), children: i.username },
         {
           key: "container",

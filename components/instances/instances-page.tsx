@@ -9,12 +9,14 @@ import { useAdminUsers } from "@/lib/hooks/users";
 import { useUrlState } from "@/lib/hooks/url-state";
 import { formatMoney, formatTime } from "@/lib/format";
 import { LoadError, SearchBox, tablePagination, Toolbar, useActionsFixed } from "../common/listing";
+import { runningTime } from "../billing/ledger-text";
 import { InstanceActions } from "./instance-actions";
-import { InstanceStatusBadge } from "./instance-status";
+import { InstanceStatusWithReason } from "./instance-status";
 import { usePrefs, useT } from "../providers/i18n";
 
 // The instances list: the user's own (admins: everyone's, with an Owner column and filter),
-// server pagination, name and status filters, controls per row. Polls fast while any shown
+// server pagination, name and status filters, why each stopped or failed, what each has cost
+// so far, controls per row. Polls fast while any shown
 // instance is being created.
 
 const LAUNCH_HREF = "/instances/new";
@@ -126,8 +128,8 @@ export function InstancesPage({ isAdmin }: { isAdmin: boolean }) {
           {
             title: t("common.status"),
             dataIndex: "status",
-            width: 120,
-            render: (s: TInstanceStatus, i) => <InstanceStatusBadge status={s} message={i.statusMessage} />,
+            width: 200,
+            render: (_: TInstanceStatus, i) => <InstanceStatusWithReason instance={i} />,
           },
           ...(isAdmin ? [{ title: t("instances.owner"), dataIndex: "username" }] : []),
           {
@@ -146,7 +148,20 @@ export function InstancesPage({ isAdmin }: { isAdmin: boolean }) {
             ),
           },
           { title: t("instances.node"), dataIndex: "nodeName", render: (n: string | null) => n ?? "—" },
-          { title: t("instances.price"), dataIndex: "pricePerHourCents", render: (c: number) => t("catalog.perHour", { price: formatMoney(c, locale) }) },
+          {
+            title: t("instances.price"),
+            dataIndex: "pricePerHourCents",
+            render: (c: number, i) => (
+              <Space orientation="vertical" size={0}>
+                {t("catalog.perHour", { price: formatMoney(c, locale) })}
+                {i.costCents !== undefined && (
+                  <Typography.Text type="secondary" style={{ fontSize: 12 }} data-testid="instance-cost-line">
+                    {t("billing.costLine", { cost: formatMoney(i.costCents, locale), time: runningTime(t, i.runningSeconds ?? 0) })}
+                  </Typography.Text>
+                )}
+              </Space>
+            ),
+          },
           { title: t("common.createdAt"), dataIndex: "createdAt", render: formatTime },
           {
             title: t("common.actions"),

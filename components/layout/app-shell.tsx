@@ -24,9 +24,10 @@ import type { MenuProps } from "antd";
 import { LOCALES, type Locale } from "@/lib/i18n";
 import { usePrefs, useT } from "../providers/i18n";
 import { LowBalanceBanner } from "../billing/low-balance-banner";
+import { NotificationBell } from "../notifications/notification-bell";
 
 // The console frame: sidebar navigation (admin section for admins), top bar with language,
-// theme and the user menu.
+// theme, the notification bell and the user menu.
 
 export type ShellUser = { username: string; role: "admin" | "user" };
 
@@ -128,6 +129,7 @@ export function AppShell({ user, children }: { user: ShellUser; children: React.
                 onClick={() => setTheme(mode === "dark" ? "light" : "dark")}
               />
             </Tooltip>
+            <NotificationBell />
             <Dropdown menu={{ items: userMenu }} trigger={["click"]}>
               <Button type="text" data-testid="user-menu" aria-label={user.username} icon={<Avatar size="small" icon={<UserOutlined />} />}>
                 {wide && user.username}

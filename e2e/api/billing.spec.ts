@@ -34,8 +34,12 @@ test("codes are generated once, redeemed into the balance, and listed with their
   expect(redeemed.status()).toBe(200);
   expect(await redeemed.json()).toMatchObject({ amountCents: 2_500, balanceCents: 2_500 });
   const again = await api.post("/api/v1/recharge/redeem", { ...h, data: { code: codes[0] } });
-  expect(again.status()).toBe(422);
-  expect((await again.json()).error.code).toBe("RECHARGE_CODE_USED_UP");
+  expect(again.status()).toBe(409);
+  expect((await again.json()).error).toMatchObject({ code: "RECHARGE_CODE_REDEEMED", message: "You already redeemed this code" });
+  const other = await newUser("user", { balanceCents: 0 });
+  const late = await api.post("/api/v1/recharge/redeem", { headers: bearer(other.token), data: { code: codes[0] } });
+  expect(late.status()).toBe(422);
+  expect((await late.json()).error.code).toBe("RECHARGE_CODE_USED_UP");
   const unknown = await api.post("/api/v1/recharge/redeem", { ...h, data: { code: "ABCDE-FGHJK-MNPQR-STVWX" } });
   expect(unknown.status()).toBe(404);
   expect((await unknown.json()).error.code).toBe("RECHARGE_CODE_UNKNOWN");

@@ -23,6 +23,9 @@ test("a user without money tops up with a code and reads the ledger", async ({ p
 
   await page.goto("/billing");
   await expect(page.getByTestId("billing-balance")).toContainText("CN¥0.00");
+  // The page opens on usage (none yet); the ledger is the next tab.
+  await expect(page.getByText("No usage in this period")).toBeVisible();
+  await page.getByRole("tab", { name: "Ledger" }).click();
   await expect(page.getByText("No entries yet")).toBeVisible();
   // A wrong code: the field says why, nothing changes.
   await page.getByLabel("Recharge code").fill("22222-22222-22222-22222");
@@ -33,6 +36,7 @@ test("a user without money tops up with a code and reads the ledger", async ({ p
   await expect(page.getByText("CN¥50.00 added. Balance: CN¥50.00")).toBeVisible();
   await expect(page.getByTestId("billing-balance")).toContainText("CN¥50.00");
   await expect(page.getByRole("row", { name: /Recharge/ })).toContainText("+CN¥50.00");
+  await expect(page.getByRole("row", { name: /Recharge/ })).toContainText(`Recharge code …${code.slice(-3)} (`);
   const exportHref = await page.getByTestId("ledger-export").getAttribute("href");
   const csv = await page.request.get(exportHref!);
   expect(await csv.text()).toContain(",recharge,5000,5000,");

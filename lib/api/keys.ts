@@ -55,9 +55,15 @@ export const billingKeys = {
   all: ["billing"] as const,
   summary: ["billing", "summary"] as const,
   ledger: (q: Record<string, unknown>) => ["billing", "ledger", q] as const,
+  usage: (q: Record<string, unknown>) => ["billing", "usage", q] as const,
   records: (q: Record<string, unknown>) => ["billing", "records", q] as const,
   revenue: (q: Record<string, unknown>) => ["billing", "revenue", q] as const,
   stats: ["billing", "admin-stats"] as const,
   batches: (q: Record<string, unknown>) => ["billing", "batches", q] as const,
   codes: (batchId: string, q: Record<string, unknown>) => ["billing", "batches", batchId, "codes", q] as const,
+};
+
+export const notificationKeys = {
+  all: ["notifications"] as const,
+  list: (q: Record<string, unknown>) => ["notifications", "list", q] as const,
 };

@@ -24,6 +24,9 @@ export const ZLedgerEntry = z.object({
   instanceId: z.string().nullable(),
   /** The instance's name, for usage and refunds. */
   instanceName: z.string().nullable(),
+  /** Recharges: the code's last characters and its batch's description. */
+  recharge: z.object({ codeHint: z.string(), description: z.string() }).nullable(),
+  /** The server's note in English (adjustments: the administrator's reason); pages say the rest from the fields. */
   note: z.string().nullable(),
   periodStart: ZNullableTimestamp,
   periodEnd: ZNullableTimestamp,
@@ -37,8 +40,61 @@ export const ZLedgerQuery = ZPageQuery.extend({
   to: ZTime.optional(),
   /** Administrators: another user's ledger. */
   userId: ZId.optional(),
+  /** Only this instance's entries (usage and refunds). */
+  instanceId: ZId.optional(),
 }).refine((q) => !q.from || !q.to || Date.parse(q.from) < Date.parse(q.to), { message: "must be after from", path: ["to"] });
 export type TLedgerQuery = z.infer<typeof ZLedgerQuery>;
+
+const ZUtcOffset = z.coerce
+  .number({ error: "must be a number" })
+  .int("must be a whole number")
+  .min(-840, "must be at least -840")
+  .max(840, "must be at most 840");
+
+export const USAGE_GROUPS = ["day", "instance"] as const;
+
+export const ZUsageQuery = z
+  .object({
+    from: ZTime.optional(),
+    to: ZTime.optional(),
+    /** day: a row per instance and day (of the charges, at the viewer's midnight: utcOffset); instance: a row per instance. */
+    groupBy: z.enum(USAGE_GROUPS, { error: "must be day or instance" }).default("day"),
+    /** Minutes to add to UTC for the viewer's local time; 0 by default. */
+    utcOffset: ZUtcOffset.optional(),
+    instanceId: ZId.optional(),
+    /** Administrators: another user's usage. */
+    userId: ZId.optional(),
+  })
+  .refine((q) => !q.from || !q.to || Date.parse(q.from) < Date.parse(q.to), { message: "must be after from", path: ["to"] })
+  .refine((q) => !q.from || Date.parse(q.to ?? new Date().toISOString()) - Date.parse(q.from) <= 366 * 86_400_000, {
+    message: "must be within 366 days of to",
+    path: ["from"],
+  });
+export type TUsageQuery = z.input<typeof ZUsageQuery>;
+
+export const ZUsageRow = z.object({
+  instanceId: z.string(),
+  instanceName: z.string(),
+  specName: z.string(),
+  /** The local day (YYYY-MM-DD) of the charges; null when grouped per instance. */
+  day: z.string().nullable(),
+  /** Charged, net of refunds. */
+  usageCents: z.number().int(),
+  /** Running time charged, net of refunded time. */
+  runningSeconds: z.number().int(),
+});
+export type TUsageRow = z.infer<typeof ZUsageRow>;
+
+export const ZUsage = z.object({
+  from: ZTimestamp,
+  to: ZTimestamp,
+  groupBy: z.enum(USAGE_GROUPS),
+  /** Newest day first, then the largest cost. */
+  items: z.array(ZUsageRow),
+  usageCents: z.number().int(),
+  runningSeconds: z.number().int(),
+});
+export type TUsage = z.infer<typeof ZUsage>;
 
 export const ZBillingSummary = z.object({
   balanceCents: z.number().int(),
@@ -79,12 +135,7 @@ export const ZRevenueQuery = z
     from: ZTime.optional(),
     to: ZTime.optional(),
     /** Minutes to add to UTC for the viewer's local time (days are cut at local midnight); 0 by default. */
-    utcOffset: z.coerce
-      .number({ error: "must be a number" })
-      .int("must be a whole number")
-      .min(-840, "must be at least -840")
-      .max(840, "must be at most 840")
-      .optional(),
+    utcOffset: ZUtcOffset.optional(),
   })
   .refine((q) => !q.from || !q.to || Date.parse(q.from) < Date.parse(q.to), { message: "must be after from", path: ["to"] })
   .refine((q) => !q.from || Date.parse(q.to ?? new Date().toISOString()) - Date.parse(q.from) <= 366 * 86_400_000, {
@@ -208,6 +259,17 @@ export const billingEndpoints = {
     summary: "My ledger, newest first (administrators: any user's with userId); filter by kind and time",
     query: ZLedgerQuery,
     response: ZPage(ZLedgerEntry),
+    errors: ["FORBIDDEN"],
+  }),
+  billingUsage: endpoint({
+    method: "GET",
+    path: "/api/v1/billing/usage",
+    auth: "user",
+    tag: "Billing",
+    summary:
+      "My usage per instance and day (or per instance), summed from the ledger: cost net of refunds and running time (default: the last 30 days; administrators: any user's with userId)",
+    query: ZUsageQuery,
+    response: ZUsage,
     errors: ["FORBIDDEN"],
   }),
   exportLedger: endpoint({

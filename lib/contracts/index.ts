@@ -4,6 +4,7 @@ import { imagesEndpoints } from "./images";
 import { instancesEndpoints } from "./instances";
 import { metricsEndpoints } from "./metrics";
 import { nodesEndpoints } from "./nodes";
+import { notificationsEndpoints } from "./notifications";
 import { specsEndpoints } from "./specs";
 import { systemEndpoints } from "./system";
 import { tokensEndpoints } from "./tokens";
@@ -22,6 +23,7 @@ export const api = {
   ...instancesEndpoints,
   ...metricsEndpoints,
   ...billingEndpoints,
+  ...notificationsEndpoints,
 };
 
 export type Api = typeof api;

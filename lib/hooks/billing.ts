@@ -5,11 +5,12 @@ import { billingKeys, userKeys } from "../api/keys";
 import { api } from "../contracts";
 import type { TCreateCodesRequest, TLedgerKind, TRechargeCode } from "../contracts/billing";
 
-// Billing: my balance summary, ledger and redeemed codes; administrators' recharge-code
+// Billing: my balance summary, usage, ledger and redeemed codes; administrators' recharge-code
 // batches, adjustments, revenue and platform stats. Anything that moves money refreshes
 // the balance everywhere (summary, ledger, the signed-in user).
 
-export type LedgerFilters = { page: number; pageSize: number; kind?: TLedgerKind; from?: string; to?: string; userId?: string };
+export type LedgerFilters = { page: number; pageSize: number; kind?: TLedgerKind; from?: string; to?: string; userId?: string; instanceId?: string };
+export type UsageFilters = { from?: string; to?: string; groupBy: "day" | "instance"; userId?: string };
 
 /** The balance and how long it lasts; refreshed each minute (the meter charges per interval). */
 export function useBillingSummary() {
@@ -18,6 +19,17 @@ export function useBillingSummary() {
 
 export function useLedger(q: LedgerFilters, enabled = true) {
   return useQuery({ queryKey: billingKeys.ledger(q), queryFn: () => call(api.listLedger, { query: q }), placeholderData: (prev) => prev, enabled });
+}
+
+/** Usage per instance and day (at the browser's own midnight) or per instance. */
+export function useUsage(q: UsageFilters) {
+  const utcOffset = -new Date().getTimezoneOffset();
+  return useQuery({
+    queryKey: billingKeys.usage({ ...q, utcOffset }),
+    queryFn: () => call(api.billingUsage, { query: { ...q, utcOffset } }),
+    placeholderData: (prev) => prev,
+    refetchInterval: 60_000,
+  });
 }
 
 /** The CSV export of a ledger query (a download link). */

@@ -178,10 +178,18 @@ describe("recharge codes", () => {
     const before = (await summary(u.userId)).balanceCents;
     const out = await redeem(u, { code: codes[0]!.toLowerCase() }, ip);
     expect(out).toMatchObject({ amountCents: 5_000, balanceCents: before + 5_000 });
+    // The ledger names the code and its batch (pages say "recharge code …XYZ" in their own words).
+    expect((await listLedger(u, { page: 1, pageSize: 1, kind: "recharge" })).items[0]!.recharge).toEqual({
+      codeHint: codes[0]!.slice(-3),
+      description: "welcome",
+    });
     expect((await records(u, { page: 1, pageSize: 10 })).items).toEqual([
       expect.objectContaining({ amountCents: 5_000, codeHint: codes[0]!.slice(-3), description: "welcome" }),
     ]);
-    expect(await refusal(redeem(u, { code: codes[0]! }, ip))).toBe("RECHARGE_CODE_USED_UP");
+    // Redeeming one's own one-use code again: the code is used up, but by this user.
+    const again = await redeem(u, { code: codes[0]! }, ip).catch((e: AppError) => e);
+    expect(again).toMatchObject({ code: "RECHARGE_CODE_REDEEMED", message: "You already redeemed this code" });
+    expect((await summary(u.userId)).balanceCents).toBe(before + 5_000);
 
     const other = await testUser("late");
     expect(await refusal(redeem(other, { code: codes[0]! }, ip))).toBe("RECHARGE_CODE_USED_UP");

@@ -1,5 +1,5 @@
 import "server-only";
-import type { TBillingSummary, TLedgerEntry, TLedgerQuery, TRevenue } from "@/lib/contracts/billing";
+import type { TBillingSummary, TLedgerEntry, TLedgerQuery, TRevenue, TUsage } from "@/lib/contracts/billing";
 import type { Principal } from "../auth/principal";
 import { isAdmin } from "../auth/permissions";
 import { audit } from "../audit/audit.service";
@@ -66,7 +66,10 @@ export async function summary(userId: string): Promise<TBillingSummary> {
 }
 
 async function toDtos(rows: ledger.EntryRow[]): Promise<TLedgerEntry[]> {
-  const names = await ledger.instanceNames([...new Set(rows.flatMap((r) => (r.instanceId ? [r.instanceId] : [])))]);
+  const [names, recharges] = await Promise.all([
+    ledger.instanceNames([...new Set(rows.flatMap((r) => (r.instanceId ? [r.instanceId] : [])))]),
+    ledger.rechargesOf(rows.flatMap((r) => (r.kind === "recharge" ? [r.id] : []))),
+  ]);
   return rows.map((r) => ({
     id: r.id,
     userId: r.userId,
@@ -75,6 +78,7 @@ async function toDtos(rows: ledger.EntryRow[]): Promise<TLedgerEntry[]> {
     balanceAfterCents: r.balanceAfterCents,
     instanceId: r.instanceId,
     instanceName: r.instanceId ? (names.get(r.instanceId)?.name ?? null) : null,
+    recharge: recharges.get(r.id) ?? null,
     note: r.note,
     periodStart: r.periodStart?.toISOString() ?? null,
     periodEnd: r.periodEnd?.toISOString() ?? null,
@@ -85,7 +89,13 @@ async function toDtos(rows: ledger.EntryRow[]): Promise<TLedgerEntry[]> {
 /** Whose ledger a query reads: one's own; administrators may name another user. */
 function filterOf(p: Principal, q: TLedgerQuery): ledger.LedgerFilter {
   if (q.userId && q.userId !== p.userId && !isAdmin(p)) throw new AppError("FORBIDDEN", "Only administrators can read another user's ledger");
-  return { userId: q.userId ?? p.userId, kind: q.kind, from: q.from ? new Date(q.from) : undefined, to: q.to ? new Date(q.to) : undefined };
+  return {
+    userId: q.userId ?? p.userId,
+    kind: q.kind,
+    from: q.from ? new Date(q.from) : undefined,
+    to: q.to ? new Date(q.to) : undefined,
+    instanceId: q.instanceId,
+  };
 }
 
 export async function listLedger(p: Principal, q: TLedgerQuery) {
@@ -151,6 +161,59 @@ export async function recordStopForBalance(row: { id: string; userId: string; na
 export async function invariant() {
   const { checked, mismatches } = await ledger.invariantMismatches();
   return { ok: mismatches.length === 0, usersChecked: checked, mismatches };
+}
+
+/**
+ * A user's usage per instance and local day of the charges (or per instance): cost net of
+ * refunds and running time, summed in the database; the ledger's entries stay as they are
+ * (the drill-down lists them: GET /billing/ledger?instanceId&from&to). Default: the last 30
+ * days, from a midnight.
+ */
+export async function usage(
+  p: Principal,
+  q: { from?: string; to?: string; groupBy: "day" | "instance"; utcOffset?: number; instanceId?: string; userId?: string },
+): Promise<TUsage> {
+  if (q.userId && q.userId !== p.userId && !isAdmin(p)) throw new AppError("FORBIDDEN", "Only administrators can read another user's usage");
+  const offset = q.utcOffset ?? 0;
+  const to = q.to ? new Date(q.to) : new Date();
+  const from = q.from ? new Date(q.from) : dayStarts(new Date(to.getTime() - 29 * DAY_MS), to, offset)[0]!;
+  const sums = await ledger.usageSums({ userId: q.userId ?? p.userId, from, to, ...(q.instanceId ? { instanceIds: [q.instanceId] } : {}) }, q.groupBy, offset);
+  const names = await ledger.instanceNames([...new Set(sums.map((r) => r.instanceId))]);
+  const items = sums
+    // A stop at zero balance leaves an entry of no amount and no time: nothing to show.
+    .filter((r) => r.cents !== 0 || r.ms !== 0)
+    .map((r) => ({
+      instanceId: r.instanceId,
+      instanceName: names.get(r.instanceId)?.name ?? "—",
+      specName: names.get(r.instanceId)?.specName ?? "—",
+      day: r.day,
+      usageCents: -r.cents,
+      runningSeconds: Math.round(r.ms / 1000),
+    }))
+    .sort((a, b) => (b.day ?? "").localeCompare(a.day ?? "") || b.usageCents - a.usageCents || a.instanceName.localeCompare(b.instanceName));
+  return {
+    from: from.toISOString(),
+    to: to.toISOString(),
+    groupBy: q.groupBy,
+    items,
+    usageCents: items.reduce((s, r) => s + r.usageCents, 0),
+    runningSeconds: items.reduce((s, r) => s + r.runningSeconds, 0),
+  };
+}
+
+/**
+ * What each instance has cost so far (net of refunds) and its running time charged, summed
+ * in the database in one query; every id asked for has an answer (zero when never charged).
+ */
+export async function costsOf(instanceIds: string[]): Promise<Map<string, { costCents: number; runningSeconds: number }>> {
+  const sums = instanceIds.length ? await ledger.usageSums({ instanceIds }, "instance") : [];
+  const byId = new Map(sums.map((r) => [r.instanceId, r]));
+  return new Map(
+    instanceIds.map((id) => {
+      const r = byId.get(id);
+      return [id, { costCents: r ? -r.cents : 0, runningSeconds: r ? Math.round(r.ms / 1000) : 0 }];
+    }),
+  );
 }
 
 /** Local midnights (at `utcOffset` minutes from UTC) from the day of `from` to `to`, as UTC instants. Pure. */

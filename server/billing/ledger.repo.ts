@@ -82,12 +82,13 @@ export async function lockedSpend(tx: Tx, userId: string): Promise<{ balanceCent
   return { balanceCents: user.balanceCents, burnCentsPerHour: burn._sum.pricePerHourCents ?? 0 };
 }
 
-export type LedgerFilter = { userId: string; kind?: string; from?: Date; to?: Date };
+export type LedgerFilter = { userId: string; kind?: string; from?: Date; to?: Date; instanceId?: string };
 
 function whereOf(f: LedgerFilter): Prisma.LedgerEntryWhereInput {
   return {
     userId: f.userId,
     ...(f.kind ? { kind: f.kind } : {}),
+    ...(f.instanceId ? { instanceId: f.instanceId } : {}),
     ...(f.from || f.to ? { createdAt: { ...(f.from ? { gte: f.from } : {}), ...(f.to ? { lt: f.to } : {}) } } : {}),
   };
 }
@@ -113,6 +114,17 @@ export async function* allEntries(f: LedgerFilter, batch = 1000): AsyncGenerator
 export async function instanceNames(ids: string[]): Promise<Map<string, { name: string; specName: string }>> {
   const rows = await inChunks(ids, (chunk) => db().instance.findMany({ where: { id: { in: chunk } }, select: { id: true, name: true, specName: true } }));
   return new Map(rows.map((r) => [r.id, { name: r.name, specName: r.specName }]));
+}
+
+/** The recharge code (its last characters) and batch description behind recharge entries. */
+export async function rechargesOf(entryIds: string[]): Promise<Map<string, { codeHint: string; description: string }>> {
+  const rows = await inChunks(entryIds, (chunk) =>
+    db().rechargeRedemption.findMany({
+      where: { ledgerEntryId: { in: chunk } },
+      select: { ledgerEntryId: true, code: { select: { hint: true, batch: { select: { description: true } } } } },
+    }),
+  );
+  return new Map(rows.map((r) => [r.ledgerEntryId, { codeHint: r.code.hint, description: r.code.batch.description }]));
 }
 
 /** Users whose balance differs from the sum of their entries. */
@@ -157,4 +169,46 @@ export async function sumsByInstance(kinds: string[], from: Date, to: Date): Pro
 export async function sumByKinds(kinds: string[], since?: Date): Promise<number> {
   const r = await db().ledgerEntry.aggregate({ where: { kind: { in: kinds }, ...(since ? { createdAt: { gte: since } } : {}) }, _sum: { amountCents: true } });
   return r._sum.amountCents ?? 0;
+}
+
+export type UsageFilter = { userId?: string; from?: Date; to?: Date; instanceIds?: string[] };
+export type UsageSum = { instanceId: string; day: string | null; cents: number; ms: number };
+
+/** Running time in ms of an entry's period: usage adds it, a refund takes it back; entries without a period add nothing. */
+const PERIOD_MS = {
+  sqlite: `(julianday("periodEnd") - julianday("periodStart")) * 86400000.0`,
+  postgres: `EXTRACT(EPOCH FROM ("periodEnd" - "periodStart")) * 1000`,
+};
+/** The local day (YYYY-MM-DD) of an entry's charge, at a parameter's minutes east of UTC. */
+const LOCAL_DAY = {
+  sqlite: (minutes: string) => `date("createdAt", ${minutes} || ' minutes')`,
+  postgres: (minutes: string) => `to_char("createdAt" + make_interval(mins => ${minutes}::int), 'YYYY-MM-DD')`,
+};
+
+/**
+ * Usage (usage and refund entries) per instance, or per instance and local day of the
+ * charge, summed in the database (one query): net cents (negative: charged) and net running
+ * ms. The filter's fields narrow it; its SQL is fixed text with every value a parameter.
+ */
+export async function usageSums(f: UsageFilter, groupBy: "day" | "instance", utcOffset = 0): Promise<UsageSum[]> {
+  const provider = env().dbProvider;
+  const params: unknown[] = [];
+  const p = (v: unknown) => {
+    params.push(v);
+    return provider === "postgres" ? `$${params.length}` : "?";
+  };
+  const day = groupBy === "day" ? LOCAL_DAY[provider](p(utcOffset)) : "NULL";
+  const ms = `CASE WHEN "periodStart" IS NULL OR "periodEnd" IS NULL THEN 0 WHEN "kind" = 'refund' THEN -(${PERIOD_MS[provider]}) ELSE ${PERIOD_MS[provider]} END`;
+  const where = [
+    `"kind" IN ('usage', 'refund')`,
+    `"instanceId" IS NOT NULL`,
+    ...(f.userId ? [`"userId" = ${p(f.userId)}`] : []),
+    ...(f.from ? [`"createdAt" >= ${p(f.from)}`] : []),
+    ...(f.to ? [`"createdAt" < ${p(f.to)}`] : []),
+    ...(f.instanceIds ? [`"instanceId" IN (${f.instanceIds.map(p).join(", ") || "NULL"})`] : []),
+  ];
+  const sql = `SELECT "instanceId" AS "instanceId", ${day} AS "day", SUM("amountCents") AS "cents", SUM(${ms}) AS "ms"
+    FROM "LedgerEntry" WHERE ${where.join(" AND ")} GROUP BY ${groupBy === "day" ? "1, 2" : "1"}`;
+  const rows = await db().$queryRawUnsafe<{ instanceId: string; day: string | null; cents: unknown; ms: unknown }[]>(sql, ...params);
+  return rows.map((r) => ({ instanceId: r.instanceId, day: r.day, cents: Number(r.cents ?? 0), ms: Math.round(Number(r.ms ?? 0)) }));
 }

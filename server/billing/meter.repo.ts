@@ -37,6 +37,14 @@ export function meterRowsByIds(ids: string[]): Promise<MeterRow[]> {
   return inChunks(ids, (chunk) => db().instance.findMany({ where: { id: { in: chunk }, meteredUntil: { not: null } }, select: meterSelect }));
 }
 
+/** What each of these users' running instances cost per hour together (summed in the database). */
+export async function burnRates(userIds: string[]): Promise<Map<string, number>> {
+  const rows = await inChunks(userIds, (chunk) =>
+    db().instance.groupBy({ by: ["userId"], where: { userId: { in: chunk }, status: "running" }, _sum: { pricePerHourCents: true } }),
+  );
+  return new Map(rows.map((r) => [r.userId, r._sum.pricePerHourCents ?? 0]));
+}
+
 /** An instance's usage charges that end after `after` (what a refund may give back). */
 export function usageAfter(instanceId: string, after: Date): Promise<{ periodStart: Date; periodEnd: Date }[]> {
   return db()
@@ -60,7 +68,7 @@ export async function applyForUser(
   userId: string,
   items: Item[],
   plan: (start: number, applied: Item[]) => { entries: Entry[]; balance: number; charged: number; forgiven: Item[] },
-): Promise<{ applied: Item[]; charged: number; balanceCents: number }> {
+): Promise<{ applied: Item[]; charged: number; startCents: number; balanceCents: number }> {
   return db().$transaction(async (tx) => {
     // A no-op update takes the row lock (PostgreSQL): the balance read stays true until commit.
     const { balanceCents: start } = await tx.user.update({ where: { id: userId }, data: { balanceCents: { increment: 0 } }, select: { balanceCents: true } });
@@ -77,6 +85,6 @@ export async function applyForUser(
       await tx.ledgerEntry.createMany({ data: entries });
       await tx.user.update({ where: { id: userId }, data: { balanceCents: balance }, select: { id: true } });
     }
-    return { applied, charged, balanceCents: balance };
+    return { applied, charged, startCents: start, balanceCents: balance };
   }, CONTENDED);
 }

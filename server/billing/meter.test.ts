@@ -1,7 +1,7 @@
 // Metering arithmetic: exact hourly sums for any price, proportional partial intervals,
 // and what the meter does next for each state of an instance.
 import { describe, expect, it } from "vitest";
-import { chargeFor, nextStep, planEntries, resolveRefund, type MeterRow } from "./meter";
+import { chargeFor, crossedLow, nextStep, planEntries, resolveRefund, type MeterRow } from "./meter";
 
 const MIN = 60_000;
 const HOUR = 60 * MIN;
@@ -139,5 +139,21 @@ describe("planEntries", () => {
       ["refund", 5, 5, `refund:r:${new Date(t0.getTime() + 30_000).toISOString()}`],
       ["usage", -10, -5, `usage:a:${t0.toISOString()}`],
     ]);
+  });
+});
+
+describe("crossedLow", () => {
+  // 60 cents/h with a 60-minute threshold: below 60 cents is low.
+  it("is true only for the charge that takes the balance below the threshold", () => {
+    expect(crossedLow(61, 60, 60, 60)).toBe(false);
+    expect(crossedLow(60, 59, 60, 60)).toBe(true);
+    expect(crossedLow(59, 58, 60, 60)).toBe(false);
+    expect(crossedLow(500, 10, 60, 60)).toBe(true);
+  });
+
+  it("stays silent at zero (the instances stop) and when nothing runs", () => {
+    expect(crossedLow(61, 0, 60, 60)).toBe(false);
+    expect(crossedLow(61, -5, 60, 60)).toBe(false);
+    expect(crossedLow(61, 30, 0, 60)).toBe(false);
   });
 });

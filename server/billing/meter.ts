@@ -1,5 +1,6 @@
 import "server-only";
 import { env } from "../env";
+import { emit } from "../events";
 import { logger } from "../logger";
 import * as repo from "./meter.repo";
 
@@ -19,6 +20,8 @@ import * as repo from "./meter.repo";
 // A charge is made only while the balance is positive: the interval that crosses zero is
 // the whole overdraft, and the user's running instances are then stopped (see workers/meter).
 // A tick works per user: one transaction per user and round moves all their meters.
+// A tick that takes a balance below BILLING_LOW_BALANCE_MINUTES of the user's running price
+// announces it (billing.balanceLow) once: the next ticks start below and stay silent.
 
 const HOUR_MS = 3_600_000n;
 
@@ -141,6 +144,31 @@ export function planEntries(userId: string, start: number, applied: Item[]): { e
 }
 
 /**
+ * Whether charges took a balance from lasting at least `minutes` at `burnCentsPerHour` to
+ * lasting less, while still positive (at zero the instances stop, which says more). Pure.
+ */
+export function crossedLow(startCents: number, endCents: number, burnCentsPerHour: number, minutes: number): boolean {
+  if (burnCentsPerHour <= 0 || endCents <= 0) return false;
+  // balance / burn × 60 < minutes, in integers.
+  const threshold = burnCentsPerHour * minutes;
+  return startCents * 60 >= threshold && endCents * 60 < threshold;
+}
+
+/** Emits billing.balanceLow for the users whose balance these charges took below the warning threshold. */
+async function announceLowBalances(balances: Map<string, { start: number; end: number }>): Promise<void> {
+  const fell = [...balances].filter(([, b]) => b.end < b.start && b.end > 0).map(([userId]) => userId);
+  if (!fell.length) return;
+  const minutes = env().BILLING_LOW_BALANCE_MINUTES;
+  const rates = await repo.burnRates(fell);
+  for (const userId of fell) {
+    const { start, end } = balances.get(userId)!;
+    const burn = rates.get(userId) ?? 0;
+    if (!crossedLow(start, end, burn, minutes)) continue;
+    emit("billing.balanceLow", { userId, balanceCents: end, burnCentsPerHour: burn, secondsLeft: Math.floor((end * 3600) / burn) });
+  }
+}
+
+/**
  * Runs the meters of `rows` as far as `now` allows: in rounds of one step per instance,
  * one transaction per user per round (a back-fill after downtime takes one round per
  * missed interval); each round reads its rows afresh, so a stop made meanwhile is seen.
@@ -155,6 +183,8 @@ export async function meterRows(
   intervalMs = env().BILLING_INTERVAL_SEC * 1000,
 ): Promise<{ charged: number; exhaustedUsers: string[] }> {
   const exhausted = new Set<string>();
+  /** Each user's balance before the first round and after the last. */
+  const balances = new Map<string, { start: number; end: number }>();
   let charged = 0;
   let pending = rows;
   while (pending.length && !opts.signal?.aborted) {
@@ -178,6 +208,7 @@ export async function meterRows(
             return;
           }
           charged += out.charged;
+          balances.set(userId, { start: balances.get(userId)?.start ?? out.startCents, end: out.balanceCents });
           if (out.balanceCents <= 0 && items.some((it) => it.row.status === "running")) exhausted.add(userId);
           // Another round only for meters with another interval due (a back-fill, or a stopped run's rest).
           for (const { row, step } of out.applied) {
@@ -188,6 +219,8 @@ export async function meterRows(
     }
     pending = more.length ? await repo.meterRowsByIds(more) : [];
   }
+  // A warning is worth less than the charges: its failure is only logged.
+  await announceLowBalances(balances).catch((err: unknown) => logger.error({ err }, "could not check for low balances"));
   return { charged, exhaustedUsers: [...exhausted] };
 }
 

@@ -43,6 +43,8 @@ export async function listBatches(q: { page: number; pageSize: number }) {
 export const findBatch = (id: string) => db().rechargeBatch.findUnique({ where: { id } });
 export const findCode = (id: string): Promise<CodeRow | null> => db().rechargeCode.findUnique({ where: { id }, include: { batch: true } });
 export const findCodeByHash = (codeHash: string): Promise<CodeRow | null> => db().rechargeCode.findUnique({ where: { codeHash }, include: { batch: true } });
+export const hasRedeemed = async (codeId: string, userId: string) =>
+  (await db().rechargeRedemption.findUnique({ where: { codeId_userId: { codeId, userId } }, select: { id: true } })) !== null;
 
 export async function listCodes(where: Prisma.RechargeCodeWhereInput, q: { page: number; pageSize: number }) {
   const [rows, total] = await Promise.all([

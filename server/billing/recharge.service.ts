@@ -139,24 +139,36 @@ function refusal(code: CodeRow | null, now: Date): AppError | null {
   return null;
 }
 
+const alreadyRedeemed = () => new AppError("RECHARGE_CODE_REDEEMED", "You already redeemed this code");
+
 export async function redeem(p: Principal, input: { code: string }, ip: string) {
   // Every attempt takes a point first (so a burst cannot slip past the lock); a right code gives it back.
   await consumeOrThrow("redeem-user", p.userId, "REDEEM_LOCKED", "Too many wrong recharge codes");
   const now = new Date();
   const normalized = normalizeCode(input.code);
   const code = normalized ? await repo.findCodeByHash(hashCode(normalized)) : null;
+  // One's own earlier redemption explains the refusal better than the state it left the code in
+  // (a one-use code redeemed by oneself is "used up" only because of that redemption).
+  if (code && (await repo.hasRedeemed(code.id, p.userId))) {
+    await refundPoint("redeem-user", p.userId);
+    throw alreadyRedeemed();
+  }
   try {
     const refused = refusal(code, now);
     if (refused) throw refused;
     const c = code!;
     const out = await repo.redeem(c, p.userId, now);
-    // No use could be taken: the code changed meanwhile (used up, disabled, expired).
-    if (!out) throw refusal(await repo.findCode(c.id), new Date()) ?? new AppError("RECHARGE_CODE_USED_UP", "This recharge code has been used up");
+    // No use could be taken: the code changed meanwhile (used up, disabled, expired), or this
+    // user's own concurrent request took it.
+    if (!out) {
+      if (await repo.hasRedeemed(c.id, p.userId)) throw alreadyRedeemed();
+      throw refusal(await repo.findCode(c.id), new Date()) ?? new AppError("RECHARGE_CODE_USED_UP", "This recharge code has been used up");
+    }
     await refundPoint("redeem-user", p.userId);
     await audit({ actorId: p.userId, action: "recharge.redeem", target: { type: "recharge_code", id: c.id }, detail: { amountCents: out.amountCents }, ip });
     return out;
   } catch (err) {
-    throw isUniqueViolation(err) ? new AppError("RECHARGE_CODE_REDEEMED", "You have already redeemed this recharge code") : err;
+    throw isUniqueViolation(err) ? alreadyRedeemed() : err;
   }
 }
 

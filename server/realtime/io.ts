@@ -3,19 +3,22 @@ import type { Server as HttpServer } from "node:http";
 import { Server } from "socket.io";
 import { on } from "../events";
 import { type AppSocket, userRoom } from "./namespace";
+import { registerNotificationsNamespace } from "./notifications";
 import { registerSystemNamespace } from "./system";
 import { registerStatsNamespace } from "./stats";
 import { registerTerminalNamespace } from "./terminal";
 import { terminals } from "../terminals/sessions";
 
 // socket.io on the same HTTP server and port as the pages (path /socket.io). Namespaces:
-// /system (ping), /terminal (web terminals), /stats (live container stats).
+// /system (ping), /terminal (web terminals), /stats (live container stats), /notifications
+// (the bell's new notifications).
 
 export function createRealtime(server: HttpServer): { io: Server; close: () => Promise<void> } {
   // destroyUpgrade: false leaves other WebSocket upgrades (Next.js dev HMR) alone.
   const io = new Server(server, { path: "/socket.io", serveClient: false, destroyUpgrade: false });
   const stats = registerStatsNamespace(io);
-  const namespaces = [registerSystemNamespace(io), registerTerminalNamespace(io), stats.nsp];
+  const notifications = registerNotificationsNamespace(io);
+  const namespaces = [registerSystemNamespace(io), registerTerminalNamespace(io), stats.nsp, notifications.nsp];
   const off = on("user.sessionsRevoked", ({ userId }) => {
     for (const nsp of namespaces) nsp.in(userRoom(userId)).disconnectSockets(true);
   });
@@ -36,6 +39,7 @@ export function createRealtime(server: HttpServer): { io: Server; close: () => P
       await terminals().closeAll("shutdown");
       stats.hub.closeAll();
       stats.off();
+      await notifications.close();
       await io.close();
     },
   };

@@ -1,0 +1,38 @@
+import type { TInstance } from "@/lib/contracts/instances";
+import type { T } from "../providers/i18n";
+
+// Why an instance is in its state, in the reader's language. The server explains in English
+// (statusMessage); the reasons it gives in known words are said through i18n, and anything
+// else (a Docker error, say) is shown as the server's own words under a translated heading.
+
+export type ReasonKind = "balance" | "container_removed" | "exited" | "node_unreachable" | "interrupted" | "creation_failed" | "removal_pending" | "other";
+
+export type StatusReason = {
+  kind: ReasonKind;
+  /** The reason in the reader's language. */
+  text: string;
+  /** The server's own words when `text` does not already say everything; else null. */
+  detail: string | null;
+};
+
+function exitedText(t: T, code: number | null): string {
+  if (code === 137) return t("instances.reason.killed");
+  if (code === 143) return t("instances.reason.terminated");
+  return code === null ? t("instances.reason.exitedNoCode") : t("instances.reason.exited", { code });
+}
+
+/** The instance's reason, or null when there is none to tell. */
+export function statusReason(t: T, i: Pick<TInstance, "status" | "statusMessage" | "exitCode">): StatusReason | null {
+  const m = i.statusMessage?.trim();
+  if (!m) return i.status === "exited" ? { kind: "exited", text: exitedText(t, i.exitCode), detail: null } : null;
+  if (/balance ran out/i.test(m)) return { kind: "balance", text: t("instances.reason.balance"), detail: null };
+  if (/removed outside the console/i.test(m)) return { kind: "container_removed", text: t("instances.reason.containerRemoved"), detail: null };
+  const exited = /^The container exited(?: with code (-?\d+))?/i.exec(m);
+  if (exited) return { kind: "exited", text: exitedText(t, exited[1] !== undefined ? Number(exited[1]) : i.exitCode), detail: null };
+  const unreachable = /^Node (.+?) is unreachable(?::\s*([\s\S]*))?$/i.exec(m);
+  if (unreachable) return { kind: "node_unreachable", text: t("instances.reason.nodeUnreachable", { node: unreachable[1]! }), detail: unreachable[2] || null };
+  if (/console stopped while this instance was being created/i.test(m)) return { kind: "interrupted", text: t("instances.reason.interrupted"), detail: null };
+  if (/^Container removal pending/i.test(m)) return { kind: "removal_pending", text: t("instances.reason.removalPending"), detail: null };
+  if (i.status === "failed") return { kind: "creation_failed", text: t("instances.reason.creationFailed"), detail: m };
+  return { kind: "other", text: m, detail: null };
+}
