@@ -170,9 +170,7 @@ test("a balance running out: warned in the bell, stopped at zero with the reason
   }
 });
 
-// Needs the instance code's `instance.status` event (reason "balance") when the meter's
-// zero stops an instance; until the lead's stop-at-zero emits it, no such notification is made.
-test.fixme("instances stopped at zero balance make one notification linking to them, counted on the bell", async ({ page, playwright }, testInfo) => {
+test("instances stopped at zero balance make one notification linking to them, counted on the bell", async ({ page, playwright }, testInfo) => {
   test.setTimeout(180_000);
   const { c, drop } = await ownConsole(testInfo.project.metadata.db);
   const api = await playwright.request.newContext({ baseURL: c.url });
