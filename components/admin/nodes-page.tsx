@@ -4,6 +4,7 @@ import { Alert, App, Button, Card, Select, Space, Table, Tag, Typography } from 
 import { PlusOutlined } from "@ant-design/icons";
 import type { TNode } from "@/lib/contracts/nodes";
 import { useDeleteNode, useLocalNodeOffer, useNodes, useSaveNode, useTestNode, type NodeFilters } from "@/lib/hooks/nodes";
+import { useUrlState } from "@/lib/hooks/url-state";
 import { formatTime } from "@/lib/format";
 import { useDangerConfirm } from "../common/confirm";
 import { errorText } from "../common/error-text";
@@ -29,7 +30,10 @@ export function NodesPage() {
   const remove = useDeleteNode();
   const test = useTestNode();
   const [editing, setEditing] = useState<TNode | "new" | null>(null);
-  const [detailId, setDetailId] = useState<string | null>(null);
+  // The open node lives in the URL: notifications and shared links open it (?node=<id>).
+  const [url, setUrl] = useUrlState({ node: "" });
+  const detailId = url.node || null;
+  const setDetailId = (id: string | null) => setUrl((prev) => ({ ...prev, node: id ?? "" }));
 
   if (nodes.isError && !nodes.data) return <LoadError onRetry={() => void nodes.refetch()} />;
   const current = editing && editing !== "new" ? editing : null;

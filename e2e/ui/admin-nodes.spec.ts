@@ -102,4 +102,9 @@ test("after applying detected values the test runs again, so its results match t
   await shot(page, "nodes-detail-applied-1440");
   await page.setViewportSize({ width: 390, height: 844 });
   await shot(page, "nodes-detail-applied-390");
+
+  // The open node is in the URL: a reload (or a notification's link) opens it again.
+  await expect(page).toHaveURL(new RegExp(`[?&]node=${node.id}`));
+  await page.goto(`/admin/nodes?node=${node.id}`);
+  await expect(page.getByRole("dialog", { name })).toBeVisible();
 });
