@@ -6,7 +6,7 @@ import { Button, DatePicker, Select, Space, Table, Tag, Typography } from "antd"
 import { DownloadOutlined } from "@ant-design/icons";
 import { LEDGER_KINDS, type TLedgerEntry, type TLedgerKind } from "@/lib/contracts/billing";
 import { ledgerExportUrl, useLedger, type LedgerFilters } from "@/lib/hooks/billing";
-import { formatMoney, formatTime } from "@/lib/format";
+import { formatClock, formatMoney, formatTime } from "@/lib/format";
 import { LoadError, tablePagination } from "../common/listing";
 import { usePrefs, useT } from "../providers/i18n";
 
@@ -65,8 +65,7 @@ export function LedgerTable({ userId }: { userId?: string }) {
             width: 120,
             render: (c: number) => (
               <Typography.Text type={c > 0 ? "success" : c < 0 ? "danger" : "secondary"} strong>
-                {c > 0 ? "+" : ""}
-                {money(c)}
+                {formatMoney(c, locale, { signed: true })}
               </Typography.Text>
             ),
           },
@@ -86,7 +85,7 @@ export function LedgerTable({ userId }: { userId?: string }) {
                 <span>{note ?? "—"}</span>
                 {e.periodStart && e.periodEnd && (
                   <Typography.Text type="secondary" style={{ fontSize: 12 }}>
-                    {t("billing.period", { from: new Date(e.periodStart).toLocaleTimeString(locale), to: new Date(e.periodEnd).toLocaleTimeString(locale) })}
+                    {t("billing.period", { from: formatClock(e.periodStart, { seconds: true }), to: formatClock(e.periodEnd, { seconds: true }) })}
                   </Typography.Text>
                 )}
               </Space>

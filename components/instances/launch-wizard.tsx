@@ -142,7 +142,7 @@ function Affordability({ pricePerHourCents }: { pricePerHourCents: number }) {
   }
   return (
     <Typography.Text type="secondary" data-testid="launch-affordability">
-      {t("billing.buys", { balance, time: formatDuration(Math.floor((s.balanceCents / pricePerHourCents) * 3600)) })}
+      {t("billing.buys", { balance, time: formatDuration(Math.floor((s.balanceCents / pricePerHourCents) * 3600), locale) })}
     </Typography.Text>
   );
 }
