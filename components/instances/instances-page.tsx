@@ -1,14 +1,14 @@
 "use client";
 import { useState } from "react";
 import Link from "next/link";
-import { Button, Card, Empty, Select, Space, Table, Tag, Typography } from "antd";
+import { Button, Card, Empty, Grid, Select, Space, Table, Tag, Typography } from "antd";
 import { RocketOutlined } from "@ant-design/icons";
 import { INSTANCE_STATUSES, type TInstance, type TInstanceStatus } from "@/lib/contracts/instances";
 import { useInstances, type InstanceFilters } from "@/lib/hooks/instances";
 import { useAdminUsers } from "@/lib/hooks/users";
 import { useUrlState } from "@/lib/hooks/url-state";
 import { formatMoney, formatTime } from "@/lib/format";
-import { LoadError, SearchBox, tablePagination, Toolbar, useActionsFixed } from "../common/listing";
+import { fitColumns, LoadError, SearchBox, tablePagination, Toolbar, useActionsFixed } from "../common/listing";
 import { InstanceActions } from "./instance-actions";
 import { InstanceStatusBadge } from "./instance-status";
 import { usePrefs, useT } from "../providers/i18n";
@@ -47,6 +47,7 @@ export function specSummary(i: Pick<TInstance, "gpuCount" | "gpuModel" | "gpuMem
 export function InstancesPage({ isAdmin }: { isAdmin: boolean }) {
   const t = useT();
   const actionsFixed = useActionsFixed();
+  const screens = Grid.useBreakpoint();
   const { locale } = usePrefs();
   // Filters and page live in the URL: a reload or a shared link shows the same list.
   const [query, setQuery] = useUrlState({
@@ -94,7 +95,6 @@ export function InstancesPage({ isAdmin }: { isAdmin: boolean }) {
         rowKey="id"
         loading={instances.isLoading}
         dataSource={instances.data?.items ?? []}
-        scroll={{ x: 1400 }}
         locale={{
           emptyText: filtered ? (
             <Empty image={Empty.PRESENTED_IMAGE_SIMPLE} description={t("instances.noMatch")} />
@@ -103,11 +103,11 @@ export function InstancesPage({ isAdmin }: { isAdmin: boolean }) {
           ),
         }}
         pagination={tablePagination(t, filters, instances.data?.total, (page, pageSize) => setFilters((f) => ({ ...f, page, pageSize })))}
-        columns={[
+        {...fitColumns<TInstance>(screens, [
           {
             title: t("instances.name"),
             dataIndex: "name",
-            width: 200,
+            width: 170,
             render: (name: string, i) => (
               <Space orientation="vertical" size={0}>
                 <Link href={`/instances/${i.id}`}>
@@ -116,7 +116,7 @@ export function InstancesPage({ isAdmin }: { isAdmin: boolean }) {
                   </Typography.Text>
                 </Link>
                 {i.remark && (
-                  <Typography.Text type="secondary" ellipsis={{ tooltip: i.remark }} style={{ maxWidth: 180 }}>
+                  <Typography.Text type="secondary" ellipsis={{ tooltip: i.remark }} style={{ maxWidth: 150 }}>
                     {i.remark}
                   </Typography.Text>
                 )}
@@ -129,10 +129,11 @@ export function InstancesPage({ isAdmin }: { isAdmin: boolean }) {
             width: 120,
             render: (s: TInstanceStatus, i) => <InstanceStatusBadge status={s} message={i.statusMessage} />,
           },
-          ...(isAdmin ? [{ title: t("instances.owner"), dataIndex: "username" }] : []),
+          ...(isAdmin ? [{ title: t("instances.owner"), dataIndex: "username", width: 100, from: "md" as const }] : []),
           {
             title: t("instances.spec"),
-            width: 240,
+            width: 210,
+            from: "md",
             render: (_, i) => (
               <Space orientation="vertical" size={0}>
                 <span>
@@ -145,16 +146,21 @@ export function InstancesPage({ isAdmin }: { isAdmin: boolean }) {
               </Space>
             ),
           },
-          { title: t("instances.node"), dataIndex: "nodeName", render: (n: string | null) => n ?? "—" },
-          { title: t("instances.price"), dataIndex: "pricePerHourCents", render: (c: number) => t("catalog.perHour", { price: formatMoney(c, locale) }) },
-          { title: t("common.createdAt"), dataIndex: "createdAt", render: formatTime },
+          { title: t("instances.node"), dataIndex: "nodeName", width: 120, from: "lg", render: (n: string | null) => n ?? "—" },
+          {
+            title: t("instances.price"),
+            dataIndex: "pricePerHourCents",
+            width: 110,
+            render: (c: number) => <span style={{ whiteSpace: "nowrap" }}>{t("catalog.perHour", { price: formatMoney(c, locale) })}</span>,
+          },
+          { title: t("common.createdAt"), dataIndex: "createdAt", width: 150, from: "xxl", render: formatTime },
           {
             title: t("common.actions"),
             fixed: actionsFixed,
-            width: 300,
+            width: 280,
             render: (_, i) => <InstanceActions instance={i} size="small" />,
           },
-        ]}
+        ])}
       />
     </Card>
   );
