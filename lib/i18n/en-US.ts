@@ -252,6 +252,7 @@ export const enUS = {
     memory: "{gb} GB RAM",
     disks: "System {system} GB · Data {data} GB",
     source: "Source",
+    tag: "Tag: {tag}",
   },
   images: {
     title: "Images",

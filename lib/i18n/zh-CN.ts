@@ -254,6 +254,7 @@ export const zhCN: Messages = {
     memory: "{gb} GB 内存",
     disks: "系统盘 {system} GB · 数据盘 {data} GB",
     source: "来源",
+    tag: "标签：{tag}",
   },
   images: {
     title: "镜像管理",
