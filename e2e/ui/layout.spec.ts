@@ -80,6 +80,24 @@ test("table pages fit 1440 px and keep actions reachable at 390 px; chart ticks 
     }
   }
 
+  // The other changed pages, for the eye: cards, charts and forms at both widths.
+  for (const width of [1440, 390]) {
+    await page.setViewportSize({ width, height: 900 });
+    for (const [slug, path, ready] of [
+      ["dashboard", "/dashboard", page.getByTestId("revenue-by-day")],
+      ["catalog", "/catalog", page.getByTestId(`spec-card-${spec.name}`)],
+      ["profile", "/profile", page.getByText("No API tokens yet")],
+      ["stats", `/instances/${instanceId}?tab=stats`, page.getByTestId("stat-cpu")],
+    ] as const) {
+      await page.goto(path);
+      await expect(ready).toBeVisible();
+      // Nothing widens the page past the screen (tables scroll inside themselves), once the
+      // shell has measured the screen (the server renders the desktop layout).
+      await expect.poll(() => page.evaluate(() => document.documentElement.scrollWidth), { message: `${path} at ${width} px` }).toBeLessThanOrEqual(width);
+      await shot(page, `73-page-${width}-${slug}`);
+    }
+  }
+
   // The ledger fits too (it has no actions).
   await page.setViewportSize({ width: 1440, height: 900 });
   await page.goto("/billing");
