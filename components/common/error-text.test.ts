@@ -4,7 +4,8 @@ import { describe, expect, it } from "vitest";
 import { ApiError } from "@/lib/api/client";
 import { translate, type Locale } from "@/lib/i18n";
 import type { T } from "../providers/i18n";
-import { errorText, fieldErrors, issueMessage } from "./error-text";
+import type { FormInstance } from "antd";
+import { errorText, fieldErrors, issueMessage, showFormError } from "./error-text";
 
 const tOf =
   (locale: Locale): T =>
@@ -46,5 +47,27 @@ describe("fieldErrors", () => {
   });
   it("leaves unknown phrasings as the server wrote them, as a sentence", () => {
     expect(issueMessage("zh-CN", "must be unix:///path/to/docker.sock or tcp://host:port")).toBe("Must be unix:///path/to/docker.sock or tcp://host:port");
+  });
+});
+
+describe("showFormError", () => {
+  /** The two calls showFormError makes on an antd form, over a form with these fields. */
+  const formWith = (...names: string[]) => {
+    const set: unknown[] = [];
+    const form = { getFieldsError: () => names.map((n) => ({ name: [n], errors: [] })), setFields: (f: unknown[]) => set.push(...f) };
+    return { form: form as unknown as FormInstance, set };
+  };
+  it("puts issues on the form's fields and asks to look at them", () => {
+    const { form, set } = formWith("name", "expiresInDays");
+    expect(showFormError(tOf("en-US"), "en-US", form, invalid)).toBe("Some fields need correcting: see the messages under them.");
+    expect(set).toEqual([
+      { name: ["name"], errors: ["Required"] },
+      { name: ["expiresInDays"], errors: ["Must be at most 3650"] },
+    ]);
+  });
+  it("names in the toast what has no field on the form", () => {
+    const { form, set } = formWith("name");
+    expect(showFormError(tOf("zh-CN"), "zh-CN", form, invalid)).toBe("请修改：Expires in days: 不能大于 3650");
+    expect(set).toEqual([{ name: ["name"], errors: ["必填"] }]);
   });
 });

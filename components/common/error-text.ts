@@ -105,9 +105,9 @@ export function fieldErrors(err: unknown, locale: Locale = "en-US", fieldNames: 
 export function showFormError(t: T, locale: Locale, form: FormInstance, err: unknown, fieldNames: Record<string, string> = {}): string {
   if (!(err instanceof ApiError) || !err.issues.length) return errorText(t, err, locale);
   const known = new Set(form.getFieldsError().map((f) => f.name.join(".")));
-  const onForm = err.issues.filter((i) => known.has(fieldOf(i, fieldNames)));
-  form.setFields(onForm.map((i) => ({ name: fieldOf(i, fieldNames).split("."), errors: [issueMessage(locale, i.message)] })));
-  const rest = err.issues.filter((i) => !onForm.includes(i));
+  const isOnForm = (i: ErrorIssue) => known.has(fieldOf(i, fieldNames));
+  form.setFields(fieldErrors(err, locale, fieldNames).filter((_, k) => isOnForm(err.issues[k]!)));
+  const rest = err.issues.filter((i) => !isOnForm(i));
   if (err.code !== "VALIDATION_FAILED") return errorText(t, err, locale);
   if (!rest.length) return t("validation.checkFields");
   return t("validation.invalidFields", { fields: rest.map((i) => issueLine(locale, i)).join("; ") });
