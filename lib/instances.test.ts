@@ -1,8 +1,7 @@
 // Instance rules shared by the pages: controls per status, launch progress, default names,
-// the stats history kept for charts.
+// the stats history kept for charts (formatting: format.test.ts).
 import { describe, expect, it } from "vitest";
 import type { TInstanceStats } from "./contracts/instances";
-import { byteScale, formatBytes, formatDuration } from "./format";
 import { appendSample } from "./hooks/live-stats";
 import { allowedActions, defaultInstanceName, launchStep, showsLaunchProgress } from "./instances";
 
@@ -58,23 +57,5 @@ describe("stats history", () => {
     h = appendSample(h, sample("2026-01-01T00:00:04Z", 9), 3);
     expect(h).toHaveLength(3);
     expect(h.at(-1)!.cpuPercent).toBe(9);
-  });
-  it("formats bytes in binary units", () => {
-    expect(formatBytes(512)).toBe("512 B");
-    expect(formatBytes(1536)).toBe("1.5 KB");
-    expect(formatBytes(2 ** 30)).toBe("1.0 GB");
-  });
-  it("formats durations for people", () => {
-    expect(formatDuration(30)).toBe("< 1 min");
-    expect(formatDuration(12 * 60 + 59)).toBe("12 min");
-    expect(formatDuration(2 * 3600 + 15 * 60)).toBe("2 h 15 min");
-    expect(formatDuration(3600)).toBe("1 h");
-    expect(formatDuration(3 * 86400 + 4 * 3600 + 59)).toBe("3 d 4 h");
-  });
-  it("charts bytes in the unit of their largest value", () => {
-    expect(byteScale(0)).toEqual({ divisor: 1, label: "B" });
-    expect(byteScale(1023)).toEqual({ divisor: 1, label: "B" });
-    expect(byteScale(760 * 1024)).toEqual({ divisor: 1024, label: "KB" });
-    expect(byteScale(24_564 * 2 ** 20)).toEqual({ divisor: 2 ** 30, label: "GB" });
   });
 });

@@ -31,6 +31,27 @@ export function hasControlCharacters(value: string): boolean {
   return /[\u0000-\u001f\u007f-\u009f]/.test(value);
 }
 
+/** An image reference's parts as Docker reads them: "nvidia/cuda:12.4" is docker.io/nvidia/cuda, tag 12.4. */
+export type ImageReferenceParts = { registry: string; repository: string; tag: string | null; digest: string | null };
+
+/**
+ * Splits a Docker image reference: the registry (docker.io unless the first component has a
+ * dot or a port, or is localhost), the repository (Docker Hub's official images under
+ * library/), the tag ("latest" when neither a tag nor a digest is given) and the digest.
+ */
+export function parseImageReference(reference: string): ImageReferenceParts {
+  const [name = "", digest = null] = reference.trim().split("@") as [string, string?];
+  const slash = name.indexOf("/");
+  const first = slash > 0 ? name.slice(0, slash) : "";
+  const hasRegistry = !!first && (first.includes(".") || first.includes(":") || first === "localhost");
+  const rest = hasRegistry ? name.slice(slash + 1) : name;
+  const colon = rest.lastIndexOf(":");
+  const path = colon > rest.lastIndexOf("/") && colon >= 0 ? rest.slice(0, colon) : rest;
+  const tag = colon > rest.lastIndexOf("/") && colon >= 0 ? rest.slice(colon + 1) : digest ? null : "latest";
+  const registry = hasRegistry ? first : "docker.io";
+  return { registry, repository: !hasRegistry && !path.includes("/") ? `library/${path}` : path, tag, digest: digest ?? null };
+}
+
 const LOOPBACK_HOSTS = new Set(["localhost", "127.0.0.1", "::1", "[::1]"]);
 
 export function isLoopbackHost(host: string): boolean {
@@ -77,4 +98,56 @@ export function hamiCorePathProblem(value: string): string | null {
   if (!/^[A-Za-z0-9_+@-][A-Za-z0-9._+@-]*\.so(?:\.\d+)*$/.test(parts[parts.length - 1]!))
     return "must be the HAMi-core library file itself, ending in .so or .so.<version> (e.g. /usr/local/vgpu/libvgpu.so), not a directory";
   return null;
+}
+
+// ---- Numbers typed into forms -------------------------------------------------------------
+// A number field keeps what the user typed. Text that is not a number becomes NaN (never a
+// nearby number), and the rules below name the problem: nothing is rounded or clamped
+// behind the user's back.
+
+/** What a number field allows. `decimals`: at most this many digits after the point. */
+export type NumberRule = { required?: boolean; integer?: boolean; decimals?: number; min?: number; max?: number };
+
+export type NumberProblem =
+  | { kind: "required" }
+  | { kind: "notNumber" }
+  | { kind: "whole" }
+  | { kind: "decimals"; decimals: number }
+  | { kind: "min"; min: number }
+  | { kind: "max"; max: number };
+
+// Full-width digits, point and minus as a Chinese input method types them.
+const FULL_WIDTH = /[\uFF10-\uFF19\uFF0E\u3002\uFF0D\uFF0B]/g;
+const PLAIN_NUMBER = /^[+-]?(?:\d+(?:\.\d*)?|\.\d+)$/;
+
+/** The value of a number field's text: null when empty, NaN when it is not a plain decimal number. */
+export function parseNumberText(text: string): number | null {
+  const s = text
+    .trim()
+    .replace(FULL_WIDTH, (c) => (c === "\u3002" || c === "\uFF0E" ? "." : c === "\uFF0D" ? "-" : c === "\uFF0B" ? "+" : String(c.charCodeAt(0) - 0xff10)))
+    .replace(/^\u2212/, "-");
+  if (s === "") return null;
+  return PLAIN_NUMBER.test(s) ? Number(s) : Number.NaN;
+}
+
+function hasAtMostDecimals(v: number, decimals: number): boolean {
+  const scaled = v * 10 ** decimals;
+  return Math.abs(scaled - Math.round(scaled)) <= 1e-9 * Math.max(1, Math.abs(scaled));
+}
+
+/** The first thing wrong with a number field's value (null, undefined or NaN included), or null. */
+export function numberProblem(value: unknown, rule: NumberRule): NumberProblem | null {
+  if (value === null || value === undefined || value === "") return rule.required ? { kind: "required" } : null;
+  const v = typeof value === "string" ? parseNumberText(value) : value;
+  if (typeof v !== "number" || !Number.isFinite(v)) return { kind: "notNumber" };
+  if (rule.integer && !Number.isInteger(v)) return { kind: "whole" };
+  if (!rule.integer && rule.decimals !== undefined && !hasAtMostDecimals(v, rule.decimals)) return { kind: "decimals", decimals: rule.decimals };
+  if (rule.min !== undefined && v < rule.min) return { kind: "min", min: rule.min };
+  if (rule.max !== undefined && v > rule.max) return { kind: "max", max: rule.max };
+  return null;
+}
+
+/** An amount typed in yuan as integer cents (after numberProblem passed with decimals: 2). */
+export function toCents(yuan: number): number {
+  return Math.round(yuan * 100);
 }

@@ -1,13 +1,13 @@
 "use client";
 import { useState } from "react";
-import { Alert, App, Button, Card, Drawer, Form, Input, List, Progress, Space, Switch, Table, Tag, Typography } from "antd";
+import { Alert, App, Button, Card, Drawer, Form, Grid, Input, List, Progress, Space, Switch, Table, Tag, Typography } from "antd";
 import { CloudDownloadOutlined, PlusOutlined } from "@ant-design/icons";
 import type { TImage, TImagePresence } from "@/lib/contracts/images";
 import { useDeleteImage, useImagePresence, useImages, useSaveImage, pullImage, type ImageFilters } from "@/lib/hooks/catalog";
 import { formatBytes, formatTime } from "@/lib/format";
 import { useDangerConfirm } from "../common/confirm";
 import { FormDialog } from "../common/form-dialog";
-import { ListedFilter, LoadError, SearchBox, tablePagination, Toolbar, useActionsFixed } from "../common/listing";
+import { fitColumns, ListedFilter, LoadError, SearchBox, tablePagination, Toolbar, useActionsFixed } from "../common/listing";
 import { NodeStatusTag } from "./node-status";
 import { useT } from "../providers/i18n";
 
@@ -114,6 +114,7 @@ function PresenceDrawer({ image, onClose }: { image: TImage | null; onClose: () 
 export function ImagesPage() {
   const t = useT();
   const actionsFixed = useActionsFixed();
+  const screens = Grid.useBreakpoint();
   const { message, notification } = App.useApp();
   const confirm = useDangerConfirm();
   const [filters, setFilters] = useState<ImageFilters>({ page: 1, pageSize: 20 });
@@ -147,17 +148,17 @@ export function ImagesPage() {
         rowKey="id"
         loading={images.isFetching}
         dataSource={images.data?.items ?? []}
-        scroll={{ x: 1000 }}
         pagination={tablePagination(t, filters, images.data?.total, (page, pageSize) => setFilters((f) => ({ ...f, page, pageSize })))}
-        columns={[
+        {...fitColumns<TImage>(screens, [
           {
             title: t("images.name"),
             dataIndex: "name",
+            width: 200,
             render: (name: string, i) => (
               <Space orientation="vertical" size={0}>
                 <Typography.Text strong>{name}</Typography.Text>
                 {i.description && (
-                  <Typography.Text type="secondary" ellipsis style={{ maxWidth: 280 }}>
+                  <Typography.Text type="secondary" ellipsis style={{ maxWidth: 180 }}>
                     {i.description}
                   </Typography.Text>
                 )}
@@ -167,25 +168,35 @@ export function ImagesPage() {
           {
             title: t("images.address"),
             dataIndex: "address",
+            width: 250,
+            from: "md",
             // Long references are cut with an ellipsis (full text in the tooltip) instead of running into the next column.
             render: (a: string) => (
-              <Typography.Text code copyable ellipsis={{ tooltip: a }} style={{ maxWidth: 320 }}>
+              <Typography.Text code copyable ellipsis={{ tooltip: a }} style={{ maxWidth: 230 }}>
                 {a}
               </Typography.Text>
             ),
           },
-          { title: t("images.source"), dataIndex: "source", render: (s: string | null) => s ?? "—" },
-          { title: t("images.supportMemorySplit"), dataIndex: "supportMemorySplit", render: (v: boolean) => (v ? <Tag color="purple">HAMi</Tag> : "—") },
+          { title: t("images.source"), dataIndex: "source", width: 140, from: "lg", render: (s: string | null) => s ?? "—" },
+          {
+            title: t("images.supportMemorySplit"),
+            dataIndex: "supportMemorySplit",
+            width: 120,
+            from: "xl",
+            render: (v: boolean) => (v ? <Tag color="purple">HAMi</Tag> : "—"),
+          },
           {
             title: t("images.isListed"),
             dataIndex: "isListed",
+            width: 90,
+            from: "sm",
             render: (v: boolean) => <Tag color={v ? "green" : "default"}>{v ? t("images.listed") : t("images.unlisted")}</Tag>,
           },
-          { title: t("common.createdAt"), dataIndex: "createdAt", render: formatTime },
+          { title: t("common.createdAt"), dataIndex: "createdAt", width: 150, from: "xxl", render: formatTime },
           {
             title: t("common.actions"),
             fixed: actionsFixed,
-            width: 250,
+            width: 230,
             render: (_, i) => (
               <Space>
                 <Button size="small" onClick={() => setPresenceOf(i)}>
@@ -204,7 +215,7 @@ export function ImagesPage() {
               </Space>
             ),
           },
-        ]}
+        ])}
       />
       <FormDialog<ImageForm>
         variant="drawer"

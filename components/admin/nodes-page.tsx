@@ -1,6 +1,6 @@
 "use client";
 import { useState } from "react";
-import { Alert, App, Button, Card, Select, Space, Table, Tag, Typography } from "antd";
+import { Alert, App, Button, Card, Grid, Select, Space, Table, Tag, Typography } from "antd";
 import { PlusOutlined } from "@ant-design/icons";
 import type { TNode } from "@/lib/contracts/nodes";
 import { useDeleteNode, useLocalNodeOffer, useNodes, useSaveNode, useTestNode, type NodeFilters } from "@/lib/hooks/nodes";
@@ -9,7 +9,7 @@ import { formatTime } from "@/lib/format";
 import { useDangerConfirm } from "../common/confirm";
 import { errorText } from "../common/error-text";
 import { FormDialog } from "../common/form-dialog";
-import { ListedFilter, LoadError, SearchBox, tablePagination, Toolbar, useActionsFixed } from "../common/listing";
+import { fitColumns, ListedFilter, LoadError, SearchBox, tablePagination, Toolbar, useActionsFixed } from "../common/listing";
 import { NodeDetail } from "./node-detail";
 import { NodeFormFields, nodeBody, nodeInitialValues, type NodeFormValues } from "./node-form";
 import { hasNoCapacity, NodeStatusTag } from "./node-status";
@@ -21,6 +21,7 @@ import { useT } from "../providers/i18n";
 export function NodesPage() {
   const t = useT();
   const actionsFixed = useActionsFixed();
+  const screens = Grid.useBreakpoint();
   const { message } = App.useApp();
   const confirm = useDangerConfirm();
   const [filters, setFilters] = useState<NodeFilters>({ page: 1, pageSize: 20 });
@@ -99,12 +100,12 @@ export function NodesPage() {
         rowKey="id"
         loading={nodes.isFetching && !nodes.data}
         dataSource={nodes.data?.items ?? []}
-        scroll={{ x: 1200 }}
         pagination={tablePagination(t, filters, nodes.data?.total, (page, pageSize) => setFilters((f) => ({ ...f, page, pageSize })))}
-        columns={[
+        {...fitColumns<TNode>(screens, [
           {
             title: t("nodes.name"),
             dataIndex: "name",
+            width: 170,
             render: (name: string, n) => (
               <Space orientation="vertical" size={0}>
                 <Typography.Link strong onClick={() => setDetailId(n.id)}>
@@ -117,15 +118,24 @@ export function NodesPage() {
           {
             title: t("nodes.status"),
             dataIndex: "status",
+            width: 130,
             render: (s: string, n) => <NodeStatusTag status={s} message={n.statusMessage} noCapacity={hasNoCapacity(n)} />,
           },
-          { title: t("nodes.gpu"), render: (_, n) => (n.gpuCount > 0 ? `${n.gpuCount} × ${n.gpuName ?? "GPU"} (${n.gpuMemoryGb} GB)` : "—") },
+          {
+            title: t("nodes.gpu"),
+            width: 170,
+            from: "lg",
+            render: (_, n) => (n.gpuCount > 0 ? `${n.gpuCount} × ${n.gpuName ?? "GPU"} (${n.gpuMemoryGb} GB)` : "—"),
+          },
           {
             title: t("nodes.capacity"),
+            width: 130,
+            from: "md",
             render: (_, n) => <Typography.Text type={hasNoCapacity(n) ? "warning" : undefined}>{`${n.cpuCores} vCPU · ${n.memoryGb} GB`}</Typography.Text>,
           },
           {
             title: t("nodes.free"),
+            width: 130,
             render: (_, n) => (
               <Space orientation="vertical" size={0}>
                 {n.gpuCount > 0 && <span>{`GPU ${n.free.wholeGpus}/${n.gpuCount}`}</span>}
@@ -136,6 +146,8 @@ export function NodesPage() {
           {
             title: t("nodes.dockerAddress"),
             dataIndex: "dockerAddress",
+            width: 180,
+            from: "xl",
             render: (a: string, n) => (
               <Space>
                 <Typography.Text code>{a}</Typography.Text>
@@ -143,11 +155,11 @@ export function NodesPage() {
               </Space>
             ),
           },
-          { title: t("nodes.lastSeen"), dataIndex: "lastSeenAt", render: formatTime },
+          { title: t("nodes.lastSeen"), dataIndex: "lastSeenAt", width: 150, from: "xxl", render: formatTime },
           {
             title: t("common.actions"),
             fixed: actionsFixed,
-            width: 250,
+            width: 220,
             render: (_, n) => (
               <Space>
                 <Button size="small" onClick={() => setDetailId(n.id)}>
@@ -166,7 +178,7 @@ export function NodesPage() {
               </Space>
             ),
           },
-        ]}
+        ])}
       />
       <FormDialog<NodeFormValues>
         variant="drawer"

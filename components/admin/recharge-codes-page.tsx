@@ -12,7 +12,6 @@ import {
   Empty,
   Form,
   Input,
-  InputNumber,
   Modal,
   Row,
   Select,
@@ -29,11 +28,13 @@ import { ApiError } from "@/lib/api/client";
 import { CODE_STATUSES, MAX_AMOUNT_CENTS, type TRechargeBatch, type TRechargeCode } from "@/lib/contracts/billing";
 import { useBatchCodes, useCreateCodes, useDisableBatch, useDisableCode, useRechargeBatches } from "@/lib/hooks/billing";
 import { csvLine } from "@/lib/csv";
-import { formatMoney, formatTime } from "@/lib/format";
+import { CURRENCY_SYMBOL, formatMoney, formatTime } from "@/lib/format";
+import { toCents } from "@/lib/validation";
 import { useDangerConfirm } from "../common/confirm";
 import { FormDialog } from "../common/form-dialog";
-import { LoadError, tablePagination, useActionsFixed } from "../common/listing";
-import { usePrefs, useT, type T } from "../providers/i18n";
+import { NumberField } from "../common/number-field";
+import { LoadError, tablePagination, useActionsFixed, useFittedColumns } from "../common/listing";
+import { usePrefs, useT } from "../providers/i18n";
 
 // Admin: recharge-code batches with their usage. Generating a batch shows its codes once
 // (copy or download as CSV, built in the browser: the server keeps only hashes); a batch's
@@ -119,6 +120,97 @@ export function RechargeCodesPage() {
   // The drawer shows the list's copy of its batch, so a disable shows there too.
   const shownBatch = batches.data?.items.find((b) => b.id === codesOf) ?? null;
 
+  const table = useFittedColumns<TRechargeBatch>([
+    {
+      title: t("recharge.description"),
+      dataIndex: "description",
+      width: 250,
+      render: (d: string, b) => (
+        <div style={{ minWidth: 180 }}>
+          <Typography.Text strong ellipsis={{ tooltip: d }} style={{ display: "block" }}>
+            {d}
+          </Typography.Text>
+          <CreatedLine batch={b} />
+        </div>
+      ),
+    },
+    {
+      title: t("recharge.amount"),
+      dataIndex: "amountCents",
+      align: "right",
+      width: 140,
+      render: (c: number, b) => (
+        <div style={NOWRAP}>
+          <div>{formatMoney(c, locale)}</div>
+          <Typography.Text type="secondary">{t(b.maxUses === 1 ? "recharge.usesEachOne" : "recharge.usesEachMany", { count: b.maxUses })}</Typography.Text>
+        </div>
+      ),
+    },
+    {
+      title: t("recharge.usedCodes"),
+      width: 130,
+      from: "md",
+      align: "right",
+      // With one use per code, redemptions equal used codes: shown only when they can differ.
+      render: (_, b) => (
+        <div style={NOWRAP}>
+          <div>{`${b.usedCodes} / ${b.count}`}</div>
+          {b.maxUses > 1 && <Typography.Text type="secondary">{t("recharge.redemptions", { count: b.redemptions })}</Typography.Text>}
+        </div>
+      ),
+    },
+    {
+      title: t("recharge.redeemed"),
+      dataIndex: "redeemedCents",
+      align: "right",
+      width: 120,
+      from: "lg",
+      render: (c: number) => <span style={NOWRAP}>{formatMoney(c, locale)}</span>,
+    },
+    {
+      title: t("recharge.statusExpiry"),
+      width: 150,
+      from: "sm",
+      render: (_, b) => (
+        <div style={NOWRAP}>
+          <StatusTag status={batchState(b)} />
+          <div>
+            <Typography.Text type="secondary">{b.expiresAt ? formatTime(b.expiresAt) : t("recharge.neverExpires")}</Typography.Text>
+          </div>
+        </div>
+      ),
+    },
+    {
+      title: t("common.actions"),
+      fixed: actionsFixed,
+      width: 210,
+      render: (_, b) => (
+        <Space>
+          <Button size="small" onClick={() => setCodesOf(b.id)}>
+            {t("recharge.showCodes")}
+          </Button>
+          {batchState(b) === "active" && (
+            <Button
+              size="small"
+              danger
+              onClick={() =>
+                confirm({
+                  title: t("recharge.disableBatch"),
+                  content: t("recharge.disableBatchConfirm", { name: b.description, count: b.count }),
+                  okText: t("recharge.disable"),
+                  success: t("recharge.batchDisabled"),
+                  onOk: () => disable.mutateAsync(b.id),
+                })
+              }
+            >
+              {t("recharge.disableBatch")}
+            </Button>
+          )}
+        </Space>
+      ),
+    },
+  ]);
+
   if (batches.isError && !batches.data) return <LoadError onRetry={() => void batches.refetch()} />;
 
   const generateButton = (
@@ -130,7 +222,7 @@ export function RechargeCodesPage() {
   async function generate(v: GenerateForm) {
     try {
       const result = await create.mutateAsync({
-        amountCents: Math.round(v.amount * 100),
+        amountCents: toCents(v.amount),
         count: v.count,
         maxUses: v.maxUses,
         expiresAt: v.expiresAt ? v.expiresAt.toISOString() : undefined,
@@ -154,99 +246,11 @@ export function RechargeCodesPage() {
         rowKey="id"
         loading={batches.isFetching && !!batches.data}
         dataSource={batches.data?.items ?? []}
-        scroll={{ x: 940 }}
+        {...table}
         locale={{
           emptyText: batches.data ? <Empty description={t("recharge.empty")}>{generateButton}</Empty> : <Skeleton active paragraph={{ rows: 4 }} />,
         }}
         pagination={tablePagination(t, paging, batches.data?.total, (page, pageSize) => setPaging({ page, pageSize }))}
-        columns={[
-          {
-            title: t("recharge.description"),
-            dataIndex: "description",
-            render: (d: string, b) => (
-              <div style={{ minWidth: 180 }}>
-                <Typography.Text strong ellipsis={{ tooltip: d }} style={{ display: "block" }}>
-                  {d}
-                </Typography.Text>
-                <CreatedLine batch={b} />
-              </div>
-            ),
-          },
-          {
-            title: t("recharge.amount"),
-            dataIndex: "amountCents",
-            align: "right",
-            width: 140,
-            render: (c: number, b) => (
-              <div style={NOWRAP}>
-                <div>{formatMoney(c, locale)}</div>
-                <Typography.Text type="secondary">
-                  {t(b.maxUses === 1 ? "recharge.usesEachOne" : "recharge.usesEachMany", { count: b.maxUses })}
-                </Typography.Text>
-              </div>
-            ),
-          },
-          {
-            title: t("recharge.usedCodes"),
-            width: 130,
-            align: "right",
-            // With one use per code, redemptions equal used codes: shown only when they can differ.
-            render: (_, b) => (
-              <div style={NOWRAP}>
-                <div>{`${b.usedCodes} / ${b.count}`}</div>
-                {b.maxUses > 1 && <Typography.Text type="secondary">{t("recharge.redemptions", { count: b.redemptions })}</Typography.Text>}
-              </div>
-            ),
-          },
-          {
-            title: t("recharge.redeemed"),
-            dataIndex: "redeemedCents",
-            align: "right",
-            width: 120,
-            render: (c: number) => <span style={NOWRAP}>{formatMoney(c, locale)}</span>,
-          },
-          {
-            title: t("recharge.statusExpiry"),
-            width: 150,
-            render: (_, b) => (
-              <div style={NOWRAP}>
-                <StatusTag status={batchState(b)} />
-                <div>
-                  <Typography.Text type="secondary">{b.expiresAt ? formatTime(b.expiresAt) : t("recharge.neverExpires")}</Typography.Text>
-                </div>
-              </div>
-            ),
-          },
-          {
-            title: t("common.actions"),
-            fixed: actionsFixed,
-            width: 215,
-            render: (_, b) => (
-              <Space>
-                <Button size="small" onClick={() => setCodesOf(b.id)}>
-                  {t("recharge.showCodes")}
-                </Button>
-                {batchState(b) === "active" && (
-                  <Button
-                    size="small"
-                    danger
-                    onClick={() =>
-                      confirm({
-                        title: t("recharge.disableBatch"),
-                        content: t("recharge.disableBatchConfirm", { name: b.description, count: b.count }),
-                        okText: t("recharge.disable"),
-                        success: t("recharge.batchDisabled"),
-                        onOk: () => disable.mutateAsync(b.id),
-                      })
-                    }
-                  >
-                    {t("recharge.disableBatch")}
-                  </Button>
-                )}
-              </Space>
-            ),
-          },
-        ]}
       />
       <FormDialog<GenerateForm>
         title={t("recharge.generate")}
@@ -274,11 +278,6 @@ export function RechargeCodesPage() {
   );
 }
 
-/** Whole numbers within a range; shown as an error, never silently clamped. */
-function wholeRule(t: T, min: number, max: number) {
-  return { type: "integer" as const, min, max, message: t("recharge.wholeRule", { min, max }) };
-}
-
 function GenerateFields() {
   const t = useT();
   const now = dayjs();
@@ -286,37 +285,23 @@ function GenerateFields() {
     <>
       <Row gutter={16}>
         <Col span={12}>
-          <Form.Item
+          <NumberField
             name="amount"
             label={t("recharge.amountLabel")}
-            rules={[
-              { required: true, message: t("recharge.amountRequired") },
-              {
-                validator: async (_, v: number | null | undefined) => {
-                  if (v === null || v === undefined) return;
-                  const cents = v * 100;
-                  if (cents < 1 || cents > MAX_AMOUNT_CENTS || Math.abs(cents - Math.round(cents)) > 1e-6) throw new Error(t("recharge.amountRule"));
-                },
-              },
-            ]}
-          >
-            <InputNumber prefix="¥" step={10} placeholder="50.00" style={{ width: "100%" }} />
-          </Form.Item>
+            required
+            decimals={2}
+            min={0.01}
+            max={MAX_AMOUNT_CENTS / 100}
+            step={10}
+            prefix={CURRENCY_SYMBOL}
+            placeholder="50.00"
+          />
         </Col>
         <Col span={12}>
-          <Form.Item name="count" label={t("recharge.count")} rules={[{ required: true, message: t("auth.required") }, wholeRule(t, 1, 1000)]}>
-            <InputNumber style={{ width: "100%" }} />
-          </Form.Item>
+          <NumberField name="count" label={t("recharge.count")} required integer min={1} max={1000} />
         </Col>
       </Row>
-      <Form.Item
-        name="maxUses"
-        label={t("recharge.maxUses")}
-        extra={t("recharge.maxUsesHelp")}
-        rules={[{ required: true, message: t("auth.required") }, wholeRule(t, 1, 100_000)]}
-      >
-        <InputNumber style={{ width: "100%" }} />
-      </Form.Item>
+      <NumberField name="maxUses" label={t("recharge.maxUses")} extra={t("recharge.maxUsesHelp")} required integer min={1} max={100_000} />
       <Form.Item
         name="expiresAt"
         label={t("recharge.expiresAt")}

@@ -1,12 +1,15 @@
 "use client";
 import { useState } from "react";
-import { App, Button, Drawer, Flex, Form, Input, InputNumber, Statistic } from "antd";
+import { App, Button, Drawer, Flex, Form, Input, Statistic } from "antd";
 import { EditOutlined } from "@ant-design/icons";
+import { MAX_AMOUNT_CENTS } from "@/lib/contracts/billing";
 import type { TUserProfile } from "@/lib/contracts/users";
 import { useAdjust } from "@/lib/hooks/billing";
-import { formatMoney } from "@/lib/format";
+import { CURRENCY_SYMBOL, formatMoney } from "@/lib/format";
+import { toCents } from "@/lib/validation";
 import { LedgerTable } from "../billing/ledger-table";
 import { FormDialog } from "../common/form-dialog";
+import { NumberField } from "../common/number-field";
 import { usePrefs, useT } from "../providers/i18n";
 import { randomHex } from "@/lib/random";
 
@@ -14,6 +17,9 @@ import { randomHex } from "@/lib/random";
 // ledger entry, audited). Amounts are entered in yuan and sent as cents.
 
 type AdjustForm = { amount: number; reason: string };
+
+/** The API's limit on one adjustment, either way (MAX_AMOUNT_CENTS), in yuan. */
+const MAX_ADJUST_YUAN = MAX_AMOUNT_CENTS / 100;
 
 export function UserBilling({ user, onClose }: { user: TUserProfile | null; onClose: () => void }) {
   const t = useT();
@@ -47,20 +53,21 @@ export function UserBilling({ user, onClose }: { user: TUserProfile | null; onCl
             onClose={() => setAdjusting(false)}
             pending={adjust.isPending}
             onSubmit={async (v) => {
-              const e = await adjust.mutateAsync({ userId: user.id, amountCents: Math.round(v.amount * 100), reason: v.reason, idempotencyKey });
+              const e = await adjust.mutateAsync({ userId: user.id, amountCents: toCents(v.amount), reason: v.reason, idempotencyKey });
               void message.success(t("billing.adjusted", { balance: formatMoney(e.balanceAfterCents, locale) }));
             }}
           >
-            <Form.Item
+            <NumberField
               name="amount"
               label={t("billing.adjustAmount")}
-              rules={[
-                { required: true, message: t("billing.adjustAmountRule") },
-                { validator: (_, v: number | null) => (v ? Promise.resolve() : Promise.reject(new Error(t("billing.adjustAmountRule")))) },
-              ]}
-            >
-              <InputNumber<number> precision={2} step={1} min={-1_000_000} max={1_000_000} style={{ width: 200 }} prefix="¥" />
-            </Form.Item>
+              required
+              decimals={2}
+              min={-MAX_ADJUST_YUAN}
+              max={MAX_ADJUST_YUAN}
+              prefix={CURRENCY_SYMBOL}
+              style={{ width: 200 }}
+              rules={[{ validator: async (_, v: number | null) => (v === 0 ? Promise.reject(new Error(t("billing.adjustAmountRule"))) : undefined) }]}
+            />
             <Form.Item
               name="reason"
               label={t("billing.adjustReason")}

@@ -1,6 +1,6 @@
 "use client";
 import { useState } from "react";
-import { App, Button, Card, Form, Input, Result, Select, Space, Switch, Table, Tag, Typography } from "antd";
+import { App, Button, Card, Form, Grid, Input, Result, Select, Space, Switch, Table, Tag, Typography } from "antd";
 import { PlusOutlined } from "@ant-design/icons";
 import type { TAdminCreateUserRequest, TUserProfile } from "@/lib/contracts/users";
 import { useAdminCreateUser, useAdminUpdateUser, useAdminUsers, useMe, useSettings, useUpdateSettings, type AdminUserFilters } from "@/lib/hooks/users";
@@ -10,7 +10,7 @@ import { errorText } from "../common/error-text";
 import { FormDialog } from "../common/form-dialog";
 import { usePrefs, useT } from "../providers/i18n";
 import { UserBilling } from "./user-billing";
-import { tablePagination, useActionsFixed } from "../common/listing";
+import { tablePagination, useActionsFixed, useFittedColumns } from "../common/listing";
 
 /** Admin: users with server-side search, filters and pagination; role and active actions. */
 export function UsersTable() {
@@ -40,9 +40,96 @@ export function UsersTable() {
         update
           .mutateAsync({ id: u.id, body })
           .then(() => void message.success(t("common.saved")))
-          .catch((err: unknown) => void message.error(errorText(t, err))),
+          .catch((err: unknown) => void message.error(errorText(t, err, locale))),
     });
   }
+
+  const table = useFittedColumns<TUserProfile>([
+    {
+      title: t("auth.username"),
+      dataIndex: "username",
+      width: 230,
+      render: (name: string, u) => (
+        <Space orientation="vertical" size={0}>
+          <Typography.Text strong>
+            {name} {u.id === me.data?.id && <Tag>{t("users.you")}</Tag>}
+          </Typography.Text>
+          <Typography.Text type="secondary" ellipsis={{ tooltip: u.email }} style={{ maxWidth: 210 }}>
+            {u.email}
+          </Typography.Text>
+        </Space>
+      ),
+    },
+    {
+      title: t("users.role"),
+      dataIndex: "role",
+      width: 90,
+      from: "sm",
+      render: (r: string) => <Tag color={r === "admin" ? "purple" : "blue"}>{r === "admin" ? t("users.admin") : t("users.user")}</Tag>,
+    },
+    {
+      title: t("common.status"),
+      dataIndex: "isActive",
+      width: 110,
+      from: "sm",
+      render: (a: boolean) => <Tag color={a ? "green" : "red"}>{a ? t("users.active") : t("users.inactive")}</Tag>,
+    },
+    {
+      title: t("users.balance"),
+      dataIndex: "balanceCents",
+      align: "right",
+      width: 130,
+      render: (c: number, u) => (
+        <Typography.Link onClick={() => setBilling(u.id)} data-testid={`balance-${u.username}`} style={{ whiteSpace: "nowrap" }}>
+          {formatMoney(c, locale)}
+        </Typography.Link>
+      ),
+    },
+    { title: t("users.lastLogin"), dataIndex: "lastLoginAt", width: 150, from: "lg", render: formatTime },
+    { title: t("common.createdAt"), dataIndex: "createdAt", width: 150, from: "xl", render: formatTime },
+    {
+      title: t("common.actions"),
+      fixed: actionsFixed,
+      width: 220,
+      render: (_, u) =>
+        u.id !== me.data?.id && (
+          <Space>
+            <Button
+              size="small"
+              onClick={() => {
+                const role = u.role === "admin" ? "user" : "admin";
+                confirmChange(u, { role }, t("users.confirmRole", { name: u.username, role: t(`users.${role}`) }));
+              }}
+            >
+              {u.role === "admin" ? t("users.makeUser") : t("users.makeAdmin")}
+            </Button>
+            <Button
+              size="small"
+              danger={u.isActive}
+              onClick={() =>
+                confirmChange(u, { isActive: !u.isActive }, t(u.isActive ? "users.confirmDeactivate" : "users.confirmActivate", { name: u.username }))
+              }
+            >
+              {u.isActive ? t("users.deactivate") : t("users.activate")}
+            </Button>
+          </Space>
+        ),
+    },
+  ]);
+  const isPhone = Grid.useBreakpoint().md === false;
+  const registration = (
+    <Space>
+      <Typography.Text type="secondary" style={{ whiteSpace: "nowrap" }}>
+        {t("users.registration")}
+      </Typography.Text>
+      <Switch
+        aria-label={t("users.registration")}
+        checked={settings.data?.registrationEnabled}
+        loading={settings.isLoading || updateSettings.isPending}
+        onChange={(on) => updateSettings.mutate({ registrationEnabled: on }, { onError: (err) => void message.error(errorText(t, err, locale)) })}
+      />
+    </Space>
+  );
 
   if (users.isError && !users.data) {
     return <Result status="error" title={t("common.loadFailed")} extra={<Button onClick={() => void users.refetch()}>{t("common.retry")}</Button>} />;
@@ -53,15 +140,8 @@ export function UsersTable() {
       title={t("users.title")}
       extra={
         <Space size="large">
-          <Space>
-            <Typography.Text type="secondary">{t("users.registration")}</Typography.Text>
-            <Switch
-              aria-label={t("users.registration")}
-              checked={settings.data?.registrationEnabled}
-              loading={settings.isLoading || updateSettings.isPending}
-              onChange={(on) => updateSettings.mutate({ registrationEnabled: on }, { onError: (err) => void message.error(errorText(t, err)) })}
-            />
-          </Space>
+          {/* On phones the switch and its label move to the filters: the title bar has no room. */}
+          {!isPhone && registration}
           <Button type="primary" icon={<PlusOutlined />} onClick={() => setCreating(true)}>
             {t("users.newUser")}
           </Button>
@@ -97,77 +177,14 @@ export function UsersTable() {
             { value: "false", label: t("users.inactive") },
           ]}
         />
+        {isPhone && registration}
       </Space>
       <Table<TUserProfile>
         rowKey="id"
         loading={users.isFetching}
         dataSource={users.data?.items ?? []}
-        scroll={{ x: 1100 }}
+        {...table}
         pagination={tablePagination(t, filters, users.data?.total, (page, pageSize) => setFilters((f) => ({ ...f, page, pageSize })))}
-        columns={[
-          {
-            title: t("auth.username"),
-            dataIndex: "username",
-            render: (name: string, u) => (
-              <Space orientation="vertical" size={0}>
-                <Typography.Text strong>
-                  {name} {u.id === me.data?.id && <Tag>{t("users.you")}</Tag>}
-                </Typography.Text>
-                <Typography.Text type="secondary">{u.email}</Typography.Text>
-              </Space>
-            ),
-          },
-          {
-            title: t("users.role"),
-            dataIndex: "role",
-            render: (r: string) => <Tag color={r === "admin" ? "purple" : "blue"}>{r === "admin" ? t("users.admin") : t("users.user")}</Tag>,
-          },
-          {
-            title: t("common.status"),
-            dataIndex: "isActive",
-            render: (a: boolean) => <Tag color={a ? "green" : "red"}>{a ? t("users.active") : t("users.inactive")}</Tag>,
-          },
-          {
-            title: t("users.balance"),
-            dataIndex: "balanceCents",
-            align: "right",
-            render: (c: number, u) => (
-              <Typography.Link onClick={() => setBilling(u.id)} data-testid={`balance-${u.username}`}>
-                {formatMoney(c, locale)}
-              </Typography.Link>
-            ),
-          },
-          { title: t("users.lastLogin"), dataIndex: "lastLoginAt", render: formatTime },
-          { title: t("common.createdAt"), dataIndex: "createdAt", render: formatTime },
-          {
-            title: t("common.actions"),
-            fixed: actionsFixed,
-            width: 230,
-            render: (_, u) =>
-              u.id !== me.data?.id && (
-                <Space>
-                  <Button
-                    size="small"
-                    onClick={() => {
-                      const role = u.role === "admin" ? "user" : "admin";
-                      confirmChange(u, { role }, t("users.confirmRole", { name: u.username, role: t(`users.${role}`) }));
-                    }}
-                  >
-                    {u.role === "admin" ? t("users.makeUser") : t("users.makeAdmin")}
-                  </Button>
-                  <Button
-                    size="small"
-                    danger={u.isActive}
-                    onClick={() =>
-                      confirmChange(u, { isActive: !u.isActive }, t(u.isActive ? "users.confirmDeactivate" : "users.confirmActivate", { name: u.username }))
-                    }
-                  >
-                    {u.isActive ? t("users.deactivate") : t("users.activate")}
-                  </Button>
-                </Space>
-              ),
-          },
-        ]}
       />
       <UserBilling user={users.data?.items.find((u) => u.id === billing) ?? null} onClose={() => setBilling(null)} />
       <FormDialog<TAdminCreateUserRequest>

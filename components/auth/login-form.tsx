@@ -40,12 +40,12 @@ export function LoginForm() {
     <AuthCard title={t("auth.signInTitle")} subtitle={t("auth.signInSubtitle")}>
       {notice && <Alert type="info" showIcon title={notice} style={{ marginBottom: 16 }} />}
       {error && <Alert type="error" showIcon title={error} style={{ marginBottom: 16 }} role="alert" />}
-      <Form layout="vertical" onFinish={onFinish} requiredMark={false} disabled={pending}>
+      <Form layout="vertical" onFinish={onFinish} requiredMark={false} disabled={pending} initialValues={{ username: search.get("username") ?? "" }}>
         <Form.Item name="username" label={t("auth.usernameOrEmail")} rules={[{ required: true, message: t("auth.required") }]}>
-          <Input prefix={<UserOutlined />} autoComplete="username" autoFocus />
+          <Input prefix={<UserOutlined />} autoComplete="username" autoFocus={!search.get("username")} />
         </Form.Item>
         <Form.Item name="password" label={t("auth.password")} rules={[{ required: true, message: t("auth.required") }]}>
-          <Input.Password prefix={<LockOutlined />} autoComplete="current-password" />
+          <Input.Password prefix={<LockOutlined />} autoComplete="current-password" autoFocus={!!search.get("username")} />
         </Form.Item>
         <Button type="primary" htmlType="submit" block loading={pending}>
           {t("auth.signIn")}

@@ -1,4 +1,5 @@
 "use client";
+import { useState } from "react";
 import Link from "next/link";
 import { useRouter } from "next/navigation";
 import { useMutation } from "@tanstack/react-query";
@@ -8,20 +9,23 @@ import { api } from "@/lib/contracts";
 import type { TRegisterRequest } from "@/lib/contracts/auth";
 import { useAuthConfig } from "@/lib/hooks/users";
 import { EmailField, NewPasswordFields, UsernameField } from "../common/account-fields";
-import { errorText, fieldErrors } from "../common/error-text";
-import { useT } from "../providers/i18n";
+import { showFormError } from "../common/error-text";
+import { usePrefs, useT } from "../providers/i18n";
 import { AuthCard } from "./auth-card";
 
 export function RegisterForm() {
   const t = useT();
+  const { locale } = usePrefs();
   const router = useRouter();
   const [form] = Form.useForm();
   const config = useAuthConfig();
   const register = useMutation({
     mutationFn: (body: TRegisterRequest) => call(api.register, { body }),
-    onSuccess: () => router.push("/login?registered=1"),
-    onError: (err) => form.setFields(fieldErrors(err)),
+    // The sign-in form takes the new username from the address.
+    onSuccess: (_, body) => router.push(`/login?registered=1&username=${encodeURIComponent(body.username)}`),
+    onError: (err) => setError(showFormError(t, locale, form, err)),
   });
+  const [error, setError] = useState<string | null>(null);
 
   return (
     <AuthCard title={t("auth.registerTitle")}>
@@ -31,7 +35,7 @@ export function RegisterForm() {
         <Alert type="warning" showIcon title={t("auth.registrationClosed")} />
       ) : (
         <>
-          {register.error && <Alert type="error" showIcon role="alert" title={errorText(t, register.error)} style={{ marginBottom: 16 }} />}
+          {register.isError && error && <Alert type="error" showIcon role="alert" title={error} style={{ marginBottom: 16 }} />}
           <Form
             form={form}
             layout="vertical"

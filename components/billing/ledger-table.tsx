@@ -6,7 +6,7 @@ import { Button, DatePicker, Select, Space, Table, Tag, Typography } from "antd"
 import { DownloadOutlined } from "@ant-design/icons";
 import { LEDGER_KINDS, type TLedgerEntry, type TLedgerKind } from "@/lib/contracts/billing";
 import { ledgerExportUrl, useLedger, type LedgerFilters } from "@/lib/hooks/billing";
-import { formatMoney, formatTime } from "@/lib/format";
+import { formatClock, formatMoney, formatTime } from "@/lib/format";
 import { LoadError, tablePagination } from "../common/listing";
 import { usePrefs, useT } from "../providers/i18n";
 import { entryText } from "./ledger-text";
@@ -71,8 +71,7 @@ export function LedgerTable({ userId, scope }: { userId?: string; scope?: { inst
             width: 120,
             render: (c: number) => (
               <Typography.Text type={c > 0 ? "success" : c < 0 ? "danger" : "secondary"} strong>
-                {c > 0 ? "+" : ""}
-                {money(c)}
+                {formatMoney(c, locale, { signed: true })}
               </Typography.Text>
             ),
           },
@@ -93,10 +92,10 @@ export function LedgerTable({ userId, scope }: { userId?: string; scope?: { inst
             dataIndex: "note",
             render: (_: string | null, e) => (
               <Space orientation="vertical" size={0}>
-                <span>{entryText(t, e)}</span>
+                <span>{entryText(t, e, locale)}</span>
                 {e.periodStart && e.periodEnd && (
                   <Typography.Text type="secondary" style={{ fontSize: 12 }}>
-                    {t("billing.period", { from: new Date(e.periodStart).toLocaleTimeString(locale), to: new Date(e.periodEnd).toLocaleTimeString(locale) })}
+                    {t("billing.period", { from: formatClock(e.periodStart, { seconds: true }), to: formatClock(e.periodEnd, { seconds: true }) })}
                   </Typography.Text>
                 )}
               </Space>

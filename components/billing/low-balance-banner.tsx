@@ -26,7 +26,7 @@ export function LowBalanceBanner() {
       title={
         exhausted
           ? t("billing.exhaustedBanner", { balance })
-          : t("billing.lowBanner", { balance, time: formatDuration(s.secondsLeft ?? 0), rate: formatMoney(s.burnCentsPerHour, locale) })
+          : t("billing.lowBanner", { balance, time: formatDuration(s.secondsLeft ?? 0, locale), rate: formatMoney(s.burnCentsPerHour, locale) })
       }
       action={
         <Link href="/billing">

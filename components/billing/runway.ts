@@ -10,6 +10,6 @@ export function useRunway() {
   return (s: TBillingSummary) => {
     if (s.secondsLeft === null) return t("billing.nothingRunning");
     if (s.secondsLeft === 0) return t("billing.exhausted");
-    return t("billing.lasts", { time: formatDuration(s.secondsLeft), rate: formatMoney(s.burnCentsPerHour, locale) });
+    return t("billing.lasts", { time: formatDuration(s.secondsLeft, locale), rate: formatMoney(s.burnCentsPerHour, locale) });
   };
 }

@@ -56,7 +56,7 @@ export function UsageTable({ userId }: { userId?: string }) {
         </Flex>
         {data && (
           <Typography.Text strong data-testid="usage-total">
-            {t("billing.usageTotal", { cost: formatMoney(data.usageCents, locale), time: runningTime(t, data.runningSeconds) })}
+            {t("billing.usageTotal", { cost: formatMoney(data.usageCents, locale), time: runningTime(t, data.runningSeconds, locale) })}
           </Typography.Text>
         )}
       </Flex>
@@ -99,7 +99,7 @@ export function UsageTable({ userId }: { userId?: string }) {
                   dataIndex: "runningSeconds",
                   align: "right" as const,
                   width: 140,
-                  render: (s: number) => runningTime(t, s),
+                  render: (s: number) => runningTime(t, s, locale),
                 },
               ]
             : []),
@@ -113,7 +113,7 @@ export function UsageTable({ userId }: { userId?: string }) {
                 <Typography.Text strong>{formatMoney(c, locale)}</Typography.Text>
                 {!wide && (
                   <Typography.Text type="secondary" style={{ fontSize: 12 }}>
-                    {runningTime(t, r.runningSeconds)}
+                    {runningTime(t, r.runningSeconds, locale)}
                   </Typography.Text>
                 )}
               </Space>

@@ -3,12 +3,39 @@ import Link from "next/link";
 import { Button, Card, Col, Empty, Row, Skeleton, Space, Tag, Typography } from "antd";
 import { AppstoreOutlined, ClusterOutlined, RocketOutlined } from "@ant-design/icons";
 import { useImages, useSpecs } from "@/lib/hooks/catalog";
+import { parseImageReference } from "@/lib/validation";
 import { LoadError } from "../common/listing";
 import { SpecFacts } from "./spec-facts";
 import { useT } from "../providers/i18n";
 
 // The user's catalog: listed images and listed specs as cards, with what is available now
 // and a way to launch with one (the launch wizard opens with it chosen).
+
+/** Where an image comes from (registry and repository, from its reference) and which tag, plus the admin's note on it. */
+function ImageSource({ address, note }: { address: string; note: string | null }) {
+  const t = useT();
+  const ref = parseImageReference(address);
+  const where = `${ref.registry}/${ref.repository.replace(/^library\//, "")}`;
+  return (
+    <Space orientation="vertical" size={4} style={{ width: "100%" }} data-testid="image-source">
+      <Typography.Text type="secondary">
+        {t("catalog.source")}:{" "}
+        <Typography.Text code title={address} style={{ wordBreak: "break-all" }}>
+          {where}
+        </Typography.Text>
+        {note && ` · ${note}`}
+      </Typography.Text>
+      <Space size={4} wrap>
+        {ref.tag && (
+          <Tag color="blue" data-testid="image-tag">
+            {t("catalog.tag", { tag: ref.tag })}
+          </Tag>
+        )}
+        {ref.digest && <Tag title={ref.digest}>{`@${ref.digest.slice(0, 19)}…`}</Tag>}
+      </Space>
+    </Space>
+  );
+}
 
 export function CatalogView() {
   const t = useT();
@@ -89,9 +116,7 @@ export function CatalogView() {
                   <Typography.Paragraph ellipsis={{ rows: 3 }} type={i.description ? undefined : "secondary"}>
                     {i.description ?? "—"}
                   </Typography.Paragraph>
-                  <Typography.Text type="secondary">
-                    {t("catalog.source")}: {i.source ?? "—"}
-                  </Typography.Text>
+                  <ImageSource address={i.address} note={i.source} />
                 </Card>
               </Col>
             ))}

@@ -1,12 +1,13 @@
 "use client";
 import { useId, useState } from "react";
 import { App, Button, Drawer, Form, Modal, Space } from "antd";
-import { errorText, fieldErrors } from "./error-text";
-import { useT } from "../providers/i18n";
+import { showFormError } from "./error-text";
+import { usePrefs, useT } from "../providers/i18n";
 
 // A form in a modal or a drawer: every opening starts from `initialValues` with a fresh
-// form; submitting goes through `onSubmit`; the API's field errors land on the fields and
-// its message in a toast; the dialog closes only on success. Fields that need to watch
+// form; submitting goes through `onSubmit`; the API's field errors land on the fields (API
+// names renamed through `fieldNames`, e.g. pricePerHourCents → price) and the rest in a
+// toast; the dialog closes only on success. Fields that need to watch
 // other fields use Form.useWatch inside their own component.
 
 type Props<T> = {
@@ -19,6 +20,8 @@ type Props<T> = {
   initialValues?: Partial<T>;
   variant?: "modal" | "drawer";
   width?: number;
+  /** API field name → form field name, where they differ. */
+  fieldNames?: Record<string, string>;
   children: React.ReactNode;
 };
 
@@ -27,9 +30,11 @@ function DialogForm<T extends object>({
   initialValues,
   onSubmit,
   onClose,
+  fieldNames,
   children,
-}: Pick<Props<T>, "initialValues" | "onSubmit" | "onClose" | "children"> & { id: string }) {
+}: Pick<Props<T>, "initialValues" | "onSubmit" | "onClose" | "fieldNames" | "children"> & { id: string }) {
   const t = useT();
+  const { locale } = usePrefs();
   const { message } = App.useApp();
   const [form] = Form.useForm<T>();
   async function onFinish(values: T) {
@@ -37,8 +42,7 @@ function DialogForm<T extends object>({
       await onSubmit(values);
       onClose();
     } catch (err) {
-      form.setFields(fieldErrors(err) as never);
-      void message.error(errorText(t, err));
+      void message.error(showFormError(t, locale, form, err, fieldNames));
     }
   }
   return (
@@ -48,7 +52,19 @@ function DialogForm<T extends object>({
   );
 }
 
-export function FormDialog<T extends object>({ title, open, onClose, onSubmit, okText, pending, initialValues, variant = "modal", width, children }: Props<T>) {
+export function FormDialog<T extends object>({
+  title,
+  open,
+  onClose,
+  onSubmit,
+  okText,
+  pending,
+  initialValues,
+  variant = "modal",
+  width,
+  fieldNames,
+  children,
+}: Props<T>) {
   const t = useT();
   const formId = `form-${useId().replace(/:/g, "")}`;
   // A new form per opening: derived from the open prop while rendering.
@@ -59,7 +75,7 @@ export function FormDialog<T extends object>({ title, open, onClose, onSubmit, o
     if (open) setSession((s) => s + 1);
   }
   const body = (
-    <DialogForm<T> key={session} id={formId} initialValues={initialValues} onSubmit={onSubmit} onClose={onClose}>
+    <DialogForm<T> key={session} id={formId} initialValues={initialValues} onSubmit={onSubmit} onClose={onClose} fieldNames={fieldNames}>
       {children}
     </DialogForm>
   );

@@ -1,5 +1,5 @@
 "use client";
-import { Button, Grid, Input, Result, Select, Space, type TablePaginationConfig } from "antd";
+import { type Breakpoint, Button, Grid, Input, Result, Select, Space, type TableColumnType, type TablePaginationConfig } from "antd";
 import { useT, type T } from "../providers/i18n";
 
 // Building blocks of list pages: a filter bar, server-side pagination, an error state with retry.
@@ -54,6 +54,33 @@ export function LoadError({ onRetry }: { onRetry: () => void }) {
  */
 export function useActionsFixed(): "right" | undefined {
   return Grid.useBreakpoint().md === false ? undefined : "right";
+}
+
+/** A table column with the width it needs; `from`: shown only from this screen size up. */
+export type FitColumn<T> = TableColumnType<T> & { width: number; from?: Breakpoint };
+
+export type Screens = Partial<Record<Breakpoint, boolean>>;
+
+/**
+ * Table props whose columns fit the screen. Each column declares its width; those marked
+ * `from` drop out on smaller screens, so price and actions stay within reach on phones, and
+ * the table scrolls sideways only when the remaining columns need more room than there is
+ * (at 1440 px, beside the sidebar, about 1120 px). Cells are compact below desktop widths.
+ * `screens` is Grid.useBreakpoint()'s answer.
+ */
+export function fitColumns<T>(screens: Screens, columns: FitColumn<T>[]): { columns: TableColumnType<T>[]; scroll: { x: number }; size: "small" | "middle" } {
+  // Before the first measurement (server render) every column shows.
+  const shown = columns.filter((c) => !c.from || screens[c.from] !== false);
+  return {
+    columns: shown.map(({ from: _from, ...c }) => c),
+    scroll: { x: shown.reduce((sum, c) => sum + c.width, 0) },
+    size: screens.lg === false ? "small" : "middle",
+  };
+}
+
+/** fitColumns for the current screen. */
+export function useFittedColumns<T>(columns: FitColumn<T>[]) {
+  return fitColumns(Grid.useBreakpoint(), columns);
 }
 
 /** A table's server-side pagination: page and size from `q`, the total, sizes to choose, and where a change goes. */

@@ -66,18 +66,20 @@ function MyInstances({ userId }: { userId: string }) {
           size="small"
           dataSource={list.data.items}
           renderItem={(i) => (
-            <List.Item
-              extra={
-                <Flex align="center" gap="middle">
+            <List.Item>
+              {/* Wraps on phones: the live chart and status go under the name instead of past the screen's edge. */}
+              <Flex wrap justify="space-between" align="center" gap="small" style={{ width: "100%" }}>
+                <span>
+                  <Link href={`/instances/${i.id}`}>{i.name}</Link>
+                  <Typography.Text type="secondary" style={{ marginLeft: 8 }}>
+                    {i.specName} · {i.nodeName ?? "—"}
+                  </Typography.Text>
+                </span>
+                <Flex wrap align="center" gap="middle">
                   {i.status === "running" && <LiveMini instance={i} live={live} />}
                   <InstanceStatusBadge status={i.status} />
                 </Flex>
-              }
-            >
-              <Link href={`/instances/${i.id}`}>{i.name}</Link>
-              <Typography.Text type="secondary" style={{ marginLeft: 8 }}>
-                {i.specName} · {i.nodeName ?? "—"}
-              </Typography.Text>
+              </Flex>
             </List.Item>
           )}
         />

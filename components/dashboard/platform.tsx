@@ -3,7 +3,7 @@ import { useMemo } from "react";
 import { Card, Col, Empty, Flex, Row, Skeleton, Statistic, Typography, theme } from "antd";
 import type { TRevenue } from "@/lib/contracts/billing";
 import { useAdminStats, useRevenue } from "@/lib/hooks/billing";
-import { formatMoney } from "@/lib/format";
+import { axisScale, formatMoney } from "@/lib/format";
 import { EChart, type LineChartOption } from "../common/echart";
 import { LoadError } from "../common/listing";
 import { usePrefs, useT } from "../providers/i18n";
@@ -16,7 +16,12 @@ function RevenueCharts({ revenue }: { revenue: TRevenue }) {
   const { locale } = usePrefs();
   const { token } = theme.useToken();
   const yuan = (cents: number) => formatMoney(Math.round(cents), locale);
-  // biome-ignore lint/correctness/useExhaustiveDependencies: yuan depends only on locale
+  // Whole cents per step: no "¥0.00" printed twice when a day earned a few cents.
+  const moneyAxis = (values: number[]) => {
+    const { max, interval } = axisScale(Math.max(0, ...values), { integer: true });
+    return { min: 0, max, interval, axisLabel: { color: token.colorTextSecondary, formatter: (v: number) => formatMoney(v, locale, { compact: true }) } };
+  };
+  // biome-ignore lint/correctness/useExhaustiveDependencies: yuan and moneyAxis depend only on locale and token
   const byDay = useMemo<LineChartOption>(
     () => ({
       animation: false,
@@ -26,8 +31,7 @@ function RevenueCharts({ revenue }: { revenue: TRevenue }) {
       xAxis: { type: "category", data: revenue.byDay.map((d) => d.day.slice(5)), axisLabel: { color: token.colorTextSecondary } },
       yAxis: {
         type: "value",
-        min: 0,
-        axisLabel: { color: token.colorTextSecondary, formatter: (v: number) => yuan(v) },
+        ...moneyAxis(revenue.byDay.flatMap((d) => [d.usageCents, d.rechargeCents])),
         splitLine: { lineStyle: { color: token.colorBorderSecondary } },
       },
       series: [
@@ -37,7 +41,7 @@ function RevenueCharts({ revenue }: { revenue: TRevenue }) {
     }),
     [revenue, token, t, locale],
   );
-  // biome-ignore lint/correctness/useExhaustiveDependencies: yuan depends only on locale
+  // biome-ignore lint/correctness/useExhaustiveDependencies: yuan and moneyAxis depend only on locale and token
   const bySpec = useMemo<LineChartOption>(
     () => ({
       animation: false,
@@ -45,8 +49,7 @@ function RevenueCharts({ revenue }: { revenue: TRevenue }) {
       tooltip: { trigger: "axis", valueFormatter: (v) => yuan(Number(v)) },
       xAxis: {
         type: "value",
-        min: 0,
-        axisLabel: { color: token.colorTextSecondary, formatter: (v: number) => yuan(v) },
+        ...moneyAxis(revenue.bySpec.map((s) => s.usageCents)),
         splitLine: { lineStyle: { color: token.colorBorderSecondary } },
       },
       yAxis: {
@@ -56,7 +59,6 @@ function RevenueCharts({ revenue }: { revenue: TRevenue }) {
       },
       series: [{ type: "bar", name: t("billing.usageRevenue"), data: revenue.bySpec.map((s) => s.usageCents).reverse(), color: token.colorPrimary }],
     }),
-    // eslint-disable-next-line react-hooks/exhaustive-deps
     [revenue, token, t, locale],
   );
   return (

@@ -85,7 +85,7 @@ export function InstanceOverview({ instance: i }: { instance: TInstance }) {
         {
           key: "uptime",
           label: t("billing.runningTime"),
-          children: <span data-testid="instance-uptime">{i.runningSeconds === undefined ? "—" : runningTime(t, i.runningSeconds)}</span>,
+          children: <span data-testid="instance-uptime">{i.runningSeconds === undefined ? "—" : runningTime(t, i.runningSeconds, locale)}</span>,
         },
         { key: "owner", label: t("instances.owner"), children: i.username },
         {

@@ -194,12 +194,15 @@ export function InstanceStats({ instance, active }: { instance: TInstance; activ
   return (
     <Flex vertical gap="middle">
       <Flex justify="space-between" align="center" wrap gap="small">
-        <Segmented<RangeKey>
-          value={range}
-          onChange={setRange}
-          options={RANGES.map((r) => ({ value: r.key, label: t(r.label), disabled: r.key === "live" && !running }))}
-          data-testid="stats-range"
-        />
+        {/* Six ranges do not fit a phone: they scroll sideways instead of widening the page. */}
+        <div style={{ maxWidth: "100%", overflowX: "auto" }}>
+          <Segmented<RangeKey>
+            value={range}
+            onChange={setRange}
+            options={RANGES.map((r) => ({ value: r.key, label: t(r.label), disabled: r.key === "live" && !running }))}
+            data-testid="stats-range"
+          />
+        </div>
         {range === "live" ? (
           <Badge status={sub.live ? "processing" : "default"} text={t(sub.live ? "instances.statsLive" : "instances.statsPaused")} data-testid="stats-live" />
         ) : (

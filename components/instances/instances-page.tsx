@@ -1,14 +1,14 @@
 "use client";
 import { useState } from "react";
 import Link from "next/link";
-import { Button, Card, Empty, Select, Space, Table, Tag, Typography } from "antd";
+import { Button, Card, Empty, Grid, Select, Space, Table, Tag, Typography } from "antd";
 import { RocketOutlined } from "@ant-design/icons";
 import { INSTANCE_STATUSES, type TInstance, type TInstanceStatus } from "@/lib/contracts/instances";
 import { useInstances, type InstanceFilters } from "@/lib/hooks/instances";
 import { useAdminUsers } from "@/lib/hooks/users";
 import { useUrlState } from "@/lib/hooks/url-state";
 import { formatMoney, formatTime } from "@/lib/format";
-import { LoadError, SearchBox, tablePagination, Toolbar, useActionsFixed } from "../common/listing";
+import { fitColumns, LoadError, SearchBox, tablePagination, Toolbar, useActionsFixed } from "../common/listing";
 import { runningTime } from "../billing/ledger-text";
 import { InstanceActions } from "./instance-actions";
 import { InstanceStatusWithReason } from "./instance-status";
@@ -49,6 +49,7 @@ export function specSummary(i: Pick<TInstance, "gpuCount" | "gpuModel" | "gpuMem
 export function InstancesPage({ isAdmin }: { isAdmin: boolean }) {
   const t = useT();
   const actionsFixed = useActionsFixed();
+  const screens = Grid.useBreakpoint();
   const { locale } = usePrefs();
   // Filters and page live in the URL: a reload or a shared link shows the same list.
   const [query, setQuery] = useUrlState({
@@ -96,7 +97,6 @@ export function InstancesPage({ isAdmin }: { isAdmin: boolean }) {
         rowKey="id"
         loading={instances.isLoading}
         dataSource={instances.data?.items ?? []}
-        scroll={{ x: 1400 }}
         locale={{
           emptyText: filtered ? (
             <Empty image={Empty.PRESENTED_IMAGE_SIMPLE} description={t("instances.noMatch")} />
@@ -105,11 +105,11 @@ export function InstancesPage({ isAdmin }: { isAdmin: boolean }) {
           ),
         }}
         pagination={tablePagination(t, filters, instances.data?.total, (page, pageSize) => setFilters((f) => ({ ...f, page, pageSize })))}
-        columns={[
+        {...fitColumns<TInstance>(screens, [
           {
             title: t("instances.name"),
             dataIndex: "name",
-            width: 200,
+            width: 170,
             render: (name: string, i) => (
               <Space orientation="vertical" size={0}>
                 <Link href={`/instances/${i.id}`}>
@@ -118,7 +118,7 @@ export function InstancesPage({ isAdmin }: { isAdmin: boolean }) {
                   </Typography.Text>
                 </Link>
                 {i.remark && (
-                  <Typography.Text type="secondary" ellipsis={{ tooltip: i.remark }} style={{ maxWidth: 180 }}>
+                  <Typography.Text type="secondary" ellipsis={{ tooltip: i.remark }} style={{ maxWidth: 150 }}>
                     {i.remark}
                   </Typography.Text>
                 )}
@@ -131,10 +131,11 @@ export function InstancesPage({ isAdmin }: { isAdmin: boolean }) {
             width: 200,
             render: (_: TInstanceStatus, i) => <InstanceStatusWithReason instance={i} />,
           },
-          ...(isAdmin ? [{ title: t("instances.owner"), dataIndex: "username" }] : []),
+          ...(isAdmin ? [{ title: t("instances.owner"), dataIndex: "username", width: 100, from: "md" as const }] : []),
           {
             title: t("instances.spec"),
-            width: 240,
+            width: 210,
+            from: "md",
             render: (_, i) => (
               <Space orientation="vertical" size={0}>
                 <span>
@@ -147,29 +148,30 @@ export function InstancesPage({ isAdmin }: { isAdmin: boolean }) {
               </Space>
             ),
           },
-          { title: t("instances.node"), dataIndex: "nodeName", render: (n: string | null) => n ?? "—" },
+          { title: t("instances.node"), dataIndex: "nodeName", width: 120, from: "lg", render: (n: string | null) => n ?? "—" },
           {
             title: t("instances.price"),
             dataIndex: "pricePerHourCents",
+            width: 150,
             render: (c: number, i) => (
               <Space orientation="vertical" size={0}>
-                {t("catalog.perHour", { price: formatMoney(c, locale) })}
+                <span style={{ whiteSpace: "nowrap" }}>{t("catalog.perHour", { price: formatMoney(c, locale) })}</span>
                 {i.costCents !== undefined && (
                   <Typography.Text type="secondary" style={{ fontSize: 12 }} data-testid="instance-cost-line">
-                    {t("billing.costLine", { cost: formatMoney(i.costCents, locale), time: runningTime(t, i.runningSeconds ?? 0) })}
+                    {t("billing.costLine", { cost: formatMoney(i.costCents, locale), time: runningTime(t, i.runningSeconds ?? 0, locale) })}
                   </Typography.Text>
                 )}
               </Space>
             ),
           },
-          { title: t("common.createdAt"), dataIndex: "createdAt", render: formatTime },
+          { title: t("common.createdAt"), dataIndex: "createdAt", width: 150, from: "xxl", render: formatTime },
           {
             title: t("common.actions"),
             fixed: actionsFixed,
-            width: 300,
+            width: 280,
             render: (_, i) => <InstanceActions instance={i} size="small" />,
           },
-        ]}
+        ])}
       />
     </Card>
   );

@@ -11,7 +11,7 @@ import { useCreateInstance } from "@/lib/hooks/instances";
 import { defaultInstanceName, randomSuffix } from "@/lib/instances";
 import { formatDuration, formatMoney } from "@/lib/format";
 import { SpecFacts } from "../catalog/spec-facts";
-import { errorText, fieldErrors } from "../common/error-text";
+import { errorText, showFormError } from "../common/error-text";
 import { LoadError } from "../common/listing";
 import { usePrefs, useT } from "../providers/i18n";
 import { useBillingSummary } from "@/lib/hooks/billing";
@@ -86,6 +86,7 @@ function CardChoices<T extends { id: string; name: string }>({
 
 function NodeChoices({ value, onChange, specId, imageId }: { value?: string; onChange?: (v: string) => void; specId?: string; imageId?: string }) {
   const t = useT();
+  const { locale } = usePrefs();
   const nodes = useSpecNodes(specId ?? null, imageId ?? null);
   const describe = (n: TSpecNode) =>
     [
@@ -116,7 +117,7 @@ function NodeChoices({ value, onChange, specId, imageId }: { value?: string; onC
       </Radio.Group>
       {!specId && <Typography.Text type="secondary">{t("instances.pickSpecFirst")}</Typography.Text>}
       {nodes.isLoading && <Skeleton active paragraph={{ rows: 1 }} />}
-      {nodes.isError && <Alert type="warning" showIcon title={errorText(t, nodes.error)} />}
+      {nodes.isError && <Alert type="warning" showIcon title={errorText(t, nodes.error, locale)} />}
       {nodes.data && value && value !== AUTO && !nodes.data.items.some((n) => n.nodeId === value) && (
         <Alert type="warning" showIcon title={t("instances.nodeFull")} />
       )}
@@ -149,7 +150,7 @@ function Affordability({ pricePerHourCents }: { pricePerHourCents: number }) {
   }
   return (
     <Typography.Text type="secondary" data-testid="launch-affordability">
-      {t("billing.buys", { balance, time: formatDuration(Math.floor((s.balanceCents / pricePerHourCents) * 3600)) })}
+      {t("billing.buys", { balance, time: formatDuration(Math.floor((s.balanceCents / pricePerHourCents) * 3600), locale) })}
     </Typography.Text>
   );
 }
@@ -198,8 +199,7 @@ export function LaunchWizard() {
       void message.success(t("instances.launched", { name: created.name }));
       router.push(`/instances/${created.id}`);
     } catch (err) {
-      form.setFields(fieldErrors(err) as never);
-      setLaunchError(errorText(t, err));
+      setLaunchError(showFormError(t, locale, form, err));
     }
   }
 

@@ -37,7 +37,7 @@ export function notificationText(t: T, locale: Locale, n: TNotification): Text {
         title: t("notifications.balance_low"),
         detail: t("notifications.balance_lowDetail", {
           balance: formatMoney(n.params.balanceCents ?? 0, locale),
-          time: formatDuration(n.params.secondsLeft ?? 0),
+          time: formatDuration(n.params.secondsLeft ?? 0, locale),
           rate: formatMoney(n.params.burnCentsPerHour ?? 0, locale),
         }),
       };

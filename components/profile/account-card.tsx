@@ -2,7 +2,7 @@
 import { App, Button, Card, Descriptions, Form, Input, Skeleton, Tag } from "antd";
 import { useMe, useUpdateMe } from "@/lib/hooks/users";
 import { formatMoney, formatTime } from "@/lib/format";
-import { errorText, fieldErrors } from "../common/error-text";
+import { showFormError } from "../common/error-text";
 import { usePrefs, useT } from "../providers/i18n";
 
 export function AccountCard() {
@@ -33,10 +33,7 @@ export function AccountCard() {
             { nickname: v.nickname.trim() || null, email: v.email },
             {
               onSuccess: () => void message.success(t("common.saved")),
-              onError: (err) => {
-                form.setFields(fieldErrors(err));
-                void message.error(errorText(t, err));
-              },
+              onError: (err) => void message.error(showFormError(t, locale, form, err)),
             },
           )
         }

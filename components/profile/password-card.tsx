@@ -5,12 +5,13 @@ import { useQueryClient } from "@tanstack/react-query";
 import { useChangePassword, useMe } from "@/lib/hooks/users";
 import { userKeys } from "@/lib/api/keys";
 import { NewPasswordFields } from "../common/account-fields";
-import { errorText, fieldErrors } from "../common/error-text";
-import { useT } from "../providers/i18n";
+import { showFormError } from "../common/error-text";
+import { usePrefs, useT } from "../providers/i18n";
 
 /** Changing the password ends every session, this one included; we sign in again silently. */
 export function PasswordCard() {
   const t = useT();
+  const { locale } = usePrefs();
   const { message } = App.useApp();
   const me = useMe();
   const qc = useQueryClient();
@@ -21,8 +22,7 @@ export function PasswordCard() {
     try {
       await change.mutateAsync({ currentPassword: v.currentPassword, newPassword: v.newPassword });
     } catch (err) {
-      form.setFields(fieldErrors(err));
-      void message.error(errorText(t, err));
+      void message.error(showFormError(t, locale, form, err));
       return;
     }
     await signIn("credentials", { username: me.data?.username, password: v.newPassword, redirect: false });

@@ -1,12 +1,14 @@
 "use client";
 import { useState } from "react";
-import { Alert, App, Button, Card, Empty, Form, Input, InputNumber, Modal, Space, Table, Tag, Typography } from "antd";
+import { Alert, App, Button, Card, Empty, Form, Input, Modal, Space, Table, Tag, Typography } from "antd";
 import { KeyOutlined, PlusOutlined } from "@ant-design/icons";
 import type { TApiToken } from "@/lib/contracts/tokens";
 import { useCreateToken, useRevokeToken, useTokens } from "@/lib/hooks/users";
 import { formatTime } from "@/lib/format";
 import { errorText } from "../common/error-text";
 import { FormDialog } from "../common/form-dialog";
+import { useFittedColumns } from "../common/listing";
+import { NumberField } from "../common/number-field";
 import { useT } from "../providers/i18n";
 
 function tokenState(tk: TApiToken): "revoked" | "expired" | "active" {
@@ -35,6 +37,32 @@ export function TokensCard() {
     });
   }
 
+  const table = useFittedColumns<TApiToken>([
+    { title: t("profile.tokenName"), dataIndex: "name", width: 160 },
+    { title: t("profile.prefix"), dataIndex: "prefix", width: 130, from: "sm", render: (p: string) => <Typography.Text code>{p}…</Typography.Text> },
+    {
+      title: t("common.status"),
+      width: 100,
+      render: (_, tk) => {
+        const s = tokenState(tk);
+        return <Tag color={s === "active" ? "green" : "default"}>{t(`profile.${s}`)}</Tag>;
+      },
+    },
+    { title: t("common.createdAt"), dataIndex: "createdAt", width: 150, from: "lg", render: formatTime },
+    { title: t("profile.lastUsed"), dataIndex: "lastUsedAt", width: 150, from: "md", render: (v: string | null) => (v ? formatTime(v) : t("common.never")) },
+    { title: t("profile.expires"), dataIndex: "expiresAt", width: 150, from: "md", render: (v: string | null) => (v ? formatTime(v) : t("common.never")) },
+    {
+      title: t("common.actions"),
+      width: 100,
+      render: (_, tk) =>
+        tokenState(tk) === "active" && (
+          <Button danger size="small" onClick={() => confirmRevoke(tk)}>
+            {t("profile.revoke")}
+          </Button>
+        ),
+    },
+  ]);
+
   return (
     <Card
       title={t("profile.tokens")}
@@ -47,34 +75,11 @@ export function TokensCard() {
       <Typography.Paragraph type="secondary">{t("profile.tokensHelp")}</Typography.Paragraph>
       <Table<TApiToken>
         rowKey="id"
-        size="middle"
         loading={tokens.isLoading}
         dataSource={tokens.data?.items ?? []}
         pagination={false}
         locale={{ emptyText: <Empty image={Empty.PRESENTED_IMAGE_SIMPLE} description={t("profile.noTokens")} /> }}
-        columns={[
-          { title: t("profile.tokenName"), dataIndex: "name" },
-          { title: t("profile.prefix"), dataIndex: "prefix", render: (p: string) => <Typography.Text code>{p}…</Typography.Text> },
-          {
-            title: t("common.status"),
-            render: (_, tk) => {
-              const s = tokenState(tk);
-              return <Tag color={s === "active" ? "green" : "default"}>{t(`profile.${s}`)}</Tag>;
-            },
-          },
-          { title: t("common.createdAt"), dataIndex: "createdAt", render: formatTime },
-          { title: t("profile.lastUsed"), dataIndex: "lastUsedAt", render: (v: string | null) => (v ? formatTime(v) : t("common.never")) },
-          { title: t("profile.expires"), dataIndex: "expiresAt", render: (v: string | null) => (v ? formatTime(v) : t("common.never")) },
-          {
-            title: t("common.actions"),
-            render: (_, tk) =>
-              tokenState(tk) === "active" && (
-                <Button danger size="small" onClick={() => confirmRevoke(tk)}>
-                  {t("profile.revoke")}
-                </Button>
-              ),
-          },
-        ]}
+        {...table}
       />
       <FormDialog<{ name: string; expiresInDays?: number | null }>
         title={t("profile.newToken")}
@@ -86,9 +91,7 @@ export function TokensCard() {
         <Form.Item name="name" label={t("profile.tokenName")} rules={[{ required: true, message: t("auth.required") }, { max: 64 }]}>
           <Input maxLength={64} autoFocus placeholder="ci-deploy" />
         </Form.Item>
-        <Form.Item name="expiresInDays" label={t("profile.expiresInDays")} extra={t("profile.expiresNever")}>
-          <InputNumber min={1} max={3650} style={{ width: "100%" }} />
-        </Form.Item>
+        <NumberField name="expiresInDays" label={t("profile.expiresInDays")} extra={t("profile.expiresNever")} integer min={1} max={3650} />
       </FormDialog>
       <Modal
         title={

@@ -46,7 +46,11 @@ export function AppProviders({ locale, theme, children }: { locale: Locale; them
             token: { colorPrimary: "#4f46e5", borderRadius: 8 },
           }}
         >
-          <AntApp>{children}</AntApp>
+          {/* Toasts start below the drawers' title bar (65 px with its buttons), so they never hide a drawer's
+              title, close button or its Save; notifications keep to the bottom right. */}
+          <AntApp message={{ top: 72 }} notification={{ placement: "bottomRight" }}>
+            {children}
+          </AntApp>
         </ConfigProvider>
       </QueryClientProvider>
     </PrefsProvider>

@@ -49,7 +49,9 @@ test("a visitor registers, signs in, and cannot open admin pages or APIs", async
   await expect(page).toHaveURL(/\/login\?registered=1/);
   await expect(page.getByText("Account created. Sign in to continue.")).toBeVisible();
 
-  await page.getByLabel("Username or email").fill(username);
+  // The new username is filled in; only the password is left to type.
+  await expect(page.getByLabel("Username or email")).toHaveValue(username);
+  await expect(page.getByLabel("Password", { exact: true })).toBeFocused();
   await page.getByLabel("Password", { exact: true }).fill(password);
   await page.getByRole("button", { name: "Sign in" }).click();
   await expect(page).toHaveURL(/\/dashboard$/);

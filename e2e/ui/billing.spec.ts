@@ -19,10 +19,10 @@ test("a user without money tops up with a code and reads the ledger", async ({ p
   await signIn(page, user.username, user.password);
   await page.goto("/instances/new");
   await page.getByTestId(`spec-choice-${spec.name}`).click();
-  await expect(page.getByTestId("launch-affordability")).toContainText("is below the CN¥1.20 this needs");
+  await expect(page.getByTestId("launch-affordability")).toContainText("is below the ¥1.20 this needs");
 
   await page.goto("/billing");
-  await expect(page.getByTestId("billing-balance")).toContainText("CN¥0.00");
+  await expect(page.getByTestId("billing-balance")).toContainText("¥0.00");
   // The page opens on usage (none yet); the ledger is the next tab.
   await expect(page.getByText("No usage in this period")).toBeVisible();
   await page.getByRole("tab", { name: "Ledger" }).click();
@@ -33,9 +33,9 @@ test("a user without money tops up with a code and reads the ledger", async ({ p
   await expect(page.getByText("This code does not exist. Check it and try again.")).toBeVisible();
   await page.getByLabel("Recharge code").fill(code.toLowerCase());
   await page.getByRole("button", { name: "Redeem" }).click();
-  await expect(page.getByText("CN¥50.00 added. Balance: CN¥50.00")).toBeVisible();
-  await expect(page.getByTestId("billing-balance")).toContainText("CN¥50.00");
-  await expect(page.getByRole("row", { name: /Recharge/ })).toContainText("+CN¥50.00");
+  await expect(page.getByText("¥50.00 added. Balance: ¥50.00")).toBeVisible();
+  await expect(page.getByTestId("billing-balance")).toContainText("¥50.00");
+  await expect(page.getByRole("row", { name: /Recharge/ })).toContainText("+¥50.00");
   await expect(page.getByRole("row", { name: /Recharge/ })).toContainText(`Recharge code …${code.slice(-3)} (`);
   const exportHref = await page.getByTestId("ledger-export").getAttribute("href");
   const csv = await page.request.get(exportHref!);
@@ -46,21 +46,21 @@ test("a user without money tops up with a code and reads the ledger", async ({ p
 
   await page.goto("/instances/new");
   await page.getByTestId(`spec-choice-${spec.name}`).click();
-  await expect(page.getByTestId("launch-affordability")).toHaveText("Your balance (CN¥50.00) buys about 1 d 17 h of this spec.");
+  await expect(page.getByTestId("launch-affordability")).toHaveText("Your balance (¥50.00) buys about 1 d 17 h of this spec.");
 });
 
 test("a small balance shows the banner with the time left; an admin adjusts it and sees the platform", async ({ page, api, adminToken, newUser, shot }) => {
   test.setTimeout(120_000);
   const { node, image, spec } = await launchSetup(api, adminToken);
-  // CN¥2.00 at CN¥1.20/h: 1 h 40 min, under the e2e servers' 2-hour warning threshold.
+  // ¥2.00 at ¥1.20/h: 1 h 40 min, under the e2e servers' 2-hour warning threshold.
   const user = await newUser("user", { balanceCents: 200 });
   const name = `tight-${uniq(3)}`;
   await launchRunning(api, user.token, { name, imageId: image.id, specId: spec.id, nodeId: node.id });
 
   await signIn(page, user.username, user.password);
   // (A minute's charge may land meanwhile: 1 h 39 min.)
-  await expect(page.getByTestId("low-balance")).toContainText(/lasts about 1 h (40|39) min at the current rate of CN¥1\.20\/h/);
-  await expect(page.getByTestId("dashboard-runway")).toContainText(/Lasts about 1 h (40|39) min at CN¥1\.20\/h/);
+  await expect(page.getByTestId("low-balance")).toContainText(/lasts about 1 h (40|39) min at the current rate of ¥1\.20\/h/);
+  await expect(page.getByTestId("dashboard-runway")).toContainText(/Lasts about 1 h (40|39) min at ¥1\.20\/h/);
   await shot(page, "56-low-balance");
 
   const admin = await newUser("admin");
@@ -76,9 +76,9 @@ test("a small balance shows the banner with the time left; an admin adjusts it a
     .getByRole("dialog", { name: "Adjust balance" })
     .getByRole("button", { name: /save|ok/i })
     .click();
-  // CN¥2.00 + CN¥10.00, less a minute's CN¥0.02 if the meter charged meanwhile.
-  await expect(page.getByTestId("user-balance")).toContainText(/CN¥(12\.00|11\.98)/);
-  await expect(page.getByRole("row", { name: /compensation for downtime/ })).toContainText("+CN¥10.00");
+  // ¥2.00 + ¥10.00, less a minute's ¥0.02 if the meter charged meanwhile.
+  await expect(page.getByTestId("user-balance")).toContainText(/¥(12\.00|11\.98)/);
+  await expect(page.getByRole("row", { name: /compensation for downtime/ })).toContainText("+¥10.00");
   await shot(page, "57-user-ledger");
 
   await page.goto("/dashboard");

@@ -1,0 +1,73 @@
+// API errors in words: a VALIDATION_FAILED answer names fields in plain words (never
+// "Invalid body: ..."), in the user's language, and forms get each issue under its field.
+import { describe, expect, it } from "vitest";
+import { ApiError } from "@/lib/api/client";
+import { translate, type Locale } from "@/lib/i18n";
+import type { T } from "../providers/i18n";
+import type { FormInstance } from "antd";
+import { errorText, fieldErrors, issueMessage, showFormError } from "./error-text";
+
+const tOf =
+  (locale: Locale): T =>
+  (key, vars) =>
+    translate(locale, key, vars);
+const invalid = new ApiError(400, "VALIDATION_FAILED", "Invalid body: name: is required; expiresInDays: must be at most 3650", [
+  { path: "name", message: "is required" },
+  { path: "expiresInDays", message: "must be at most 3650" },
+]);
+
+describe("errorText", () => {
+  it("lists the fields of a validation failure in plain words", () => {
+    const text = errorText(tOf("en-US"), invalid, "en-US");
+    expect(text).toBe("Please correct: Name: required; Expires in days: must be at most 3650");
+    expect(text).not.toContain("Invalid body");
+  });
+  it("speaks Chinese for the common phrasings", () => {
+    expect(errorText(tOf("zh-CN"), invalid, "zh-CN")).toBe("请修改：Name: 必填; Expires in days: 不能大于 3650");
+  });
+  it("keeps the server's words for conflicts and translates the rest", () => {
+    expect(errorText(tOf("en-US"), new ApiError(409, "NO_CAPACITY", "No node has 2 free GPUs"))).toBe("No node has 2 free GPUs");
+    expect(errorText(tOf("en-US"), new ApiError(429, "RATE_LIMITED", "slow down", [], 42))).toBe("Too many attempts. Try again in 42 s.");
+    expect(errorText(tOf("en-US"), new ApiError(400, "VALIDATION_FAILED", "Invalid body: x"))).toBe("Some fields are not valid.");
+    expect(errorText(tOf("en-US"), new Error("boom"))).toBe("Something went wrong on the server.");
+  });
+});
+
+describe("fieldErrors", () => {
+  it("puts each issue under its field, renamed where the form calls it differently", () => {
+    const err = new ApiError(400, "VALIDATION_FAILED", "x", [
+      { path: "body.pricePerHourCents", message: "must not be negative" },
+      { path: "name", message: "is already used by another spec" },
+    ]);
+    expect(fieldErrors(err, "en-US", { pricePerHourCents: "price" })).toEqual([
+      { name: ["price"], errors: ["Must not be negative"] },
+      { name: ["name"], errors: ["Already used by another spec"] },
+    ]);
+    expect(fieldErrors(err, "zh-CN")[1]!.errors).toEqual(["已被占用"]);
+  });
+  it("leaves unknown phrasings as the server wrote them, as a sentence", () => {
+    expect(issueMessage("zh-CN", "must be unix:///path/to/docker.sock or tcp://host:port")).toBe("Must be unix:///path/to/docker.sock or tcp://host:port");
+  });
+});
+
+describe("showFormError", () => {
+  /** The two calls showFormError makes on an antd form, over a form with these fields. */
+  const formWith = (...names: string[]) => {
+    const set: unknown[] = [];
+    const form = { getFieldsError: () => names.map((n) => ({ name: [n], errors: [] })), setFields: (f: unknown[]) => set.push(...f) };
+    return { form: form as unknown as FormInstance, set };
+  };
+  it("puts issues on the form's fields and asks to look at them", () => {
+    const { form, set } = formWith("name", "expiresInDays");
+    expect(showFormError(tOf("en-US"), "en-US", form, invalid)).toBe("Some fields need correcting: see the messages under them.");
+    expect(set).toEqual([
+      { name: ["name"], errors: ["Required"] },
+      { name: ["expiresInDays"], errors: ["Must be at most 3650"] },
+    ]);
+  });
+  it("names in the toast what has no field on the form", () => {
+    const { form, set } = formWith("name");
+    expect(showFormError(tOf("zh-CN"), "zh-CN", form, invalid)).toBe("请修改：Expires in days: 不能大于 3650");
+    expect(set).toEqual([{ name: ["name"], errors: ["必填"] }]);
+  });
+});
