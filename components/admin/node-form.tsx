@@ -1,6 +1,7 @@
 "use client";
 import { Col, Divider, Form, Input, Row, Switch } from "antd";
 import type { TNode } from "@/lib/contracts/nodes";
+import { NumberField } from "../common/number-field";
 import { SecretInput } from "./secret-input";
 import { useT } from "../providers/i18n";
 
@@ -45,22 +46,12 @@ const NUMBERS = {
   gpuCount: { min: 0, max: 64 },
   gpuMemoryGb: { min: 0, max: 1024 },
 } as const;
-type NumberField = keyof typeof NUMBERS;
-
-/** What is wrong with a typed number, or null: it is taken as typed, never rounded or clamped. */
-export function numberProblem(raw: unknown, { min, max }: { min: number; max: number }): "whole" | "min" | "max" | null {
-  const text = String(raw ?? "").trim();
-  if (!/^[+-]?\d+$/.test(text)) return "whole";
-  const n = Number(text);
-  if (n < min) return "min";
-  if (n > max) return "max";
-  return null;
-}
+type NumberFieldName = keyof typeof NUMBERS;
 
 /** Form values → request body: blank optional text becomes null; secrets keep undefined/null. */
 export function nodeBody(v: NodeFormValues) {
   const body: Record<string, unknown> = { ...v };
-  for (const k of Object.keys(NUMBERS) as NumberField[]) if (v[k] !== undefined) body[k] = Number(String(v[k]).trim());
+  for (const k of Object.keys(NUMBERS) as NumberFieldName[]) if (v[k] !== undefined) body[k] = Number(String(v[k]).trim());
   for (const k of OPTIONAL_TEXT) body[k] = typeof v[k] === "string" && v[k]!.trim() ? v[k]!.trim() : null;
   if (!v.useTls) {
     body.caCert = null;
@@ -93,30 +84,8 @@ export function NodeFormFields({ node }: { node: TNode | null }) {
   const useTls = Form.useWatch("useTls", form);
   const gpuCount = Number(Form.useWatch("gpuCount", form) ?? 0);
   const required = { required: true, message: t("auth.required") };
-  // A plain text box: InputNumber would round 1.5 to 2, clamp 99999 to 65535 and drop "abc"
-  // without a word; here a bad value stays as typed and the field says what is wrong.
-  const num = (name: NumberField, label: string) => {
-    const range = NUMBERS[name];
-    return (
-      <Form.Item
-        name={name}
-        label={label}
-        getValueProps={(v: unknown) => ({ value: v === undefined || v === null ? "" : String(v) })}
-        rules={[
-          {
-            validator: async (_, value: unknown) => {
-              const problem = numberProblem(value, range);
-              if (problem === "whole") throw new Error(t("nodes.numberWhole", { field: label }));
-              if (problem === "min") throw new Error(t("nodes.numberMin", { field: label, min: range.min }));
-              if (problem === "max") throw new Error(t("nodes.numberMax", { field: label, max: range.max }));
-            },
-          },
-        ]}
-      >
-        <Input inputMode="numeric" />
-      </Form.Item>
-    );
-  };
+  // Number fields keep what was typed and name what is wrong (never rounded or clamped).
+  const num = (name: NumberFieldName, label: string) => <NumberField name={name} label={label} integer required {...NUMBERS[name]} />;
   return (
     <>
       <Divider titlePlacement="start" plain>

@@ -327,9 +327,6 @@ export const enUS = {
     noCapacity: "no capacity",
     noCapacityHelp:
       "No CPU cores or memory are set, so no instance can be placed on this node. Test the connection to fill them from Docker, or edit the node.",
-    numberWhole: "{field} must be a whole number",
-    numberMin: "{field} must be at least {min}",
-    numberMax: "{field} must be at most {max}",
     gpuTelemetry: "GPU telemetry",
     noGpuHistory: "No GPU readings in this range",
     title: "Nodes",

@@ -328,9 +328,6 @@ export const zhCN: Messages = {
   nodes: {
     noCapacity: "无可用容量",
     noCapacityHelp: "未设置 CPU 核数或内存，此节点无法放置任何实例。测试连接可从 Docker 自动填入，或编辑节点手动设置。",
-    numberWhole: "{field}必须是整数",
-    numberMin: "{field}不能小于 {min}",
-    numberMax: "{field}不能大于 {max}",
     gpuTelemetry: "GPU 监控",
     noGpuHistory: "此时间范围内没有 GPU 读数",
     title: "算力节点",
