@@ -4,6 +4,11 @@ const nextConfig = {
   reactStrictMode: true,
   poweredByHeader: false,
   devIndicators: false,
+  experimental: {
+    // A body sent to a page (the proxy runs there) is buffered for the proxy up to this
+    // much; pages take no bodies, so keep it at the API's default limit, not Next's 10 MB.
+    proxyClientMaxBodySize: "64kb",
+  },
   serverExternalPackages: [
     "argon2",
     "better-sqlite3",

@@ -121,3 +121,26 @@ describe("csv", async () => {
     expect(csvCell("line\nbreak")).toBe('"line\nbreak"');
   });
 });
+
+describe("chunkTerminalInput", async () => {
+  const { chunkTerminalInput, SOCKET_MAX_MESSAGE_BYTES, TERMINAL_INPUT_CHUNK } = await import("./realtime");
+  it("splits a large paste into pieces that each fit one socket.io message, losing nothing", () => {
+    const paste = "line of text\n".repeat(20_000);
+    const pieces = chunkTerminalInput(paste);
+    expect(pieces.join("")).toBe(paste);
+    for (const p of pieces) expect(Buffer.byteLength(JSON.stringify(["data", p]))).toBeLessThan(SOCKET_MAX_MESSAGE_BYTES);
+    // Worst case: every character JSON-escaped.
+    const controls = "\u0001".repeat(TERMINAL_INPUT_CHUNK * 3);
+    for (const p of chunkTerminalInput(controls)) expect(Buffer.byteLength(JSON.stringify(["data", p]))).toBeLessThan(SOCKET_MAX_MESSAGE_BYTES);
+  });
+  it("never cuts a surrogate pair in two", () => {
+    const paste = `a${"😀".repeat(10_000)}`;
+    const pieces = chunkTerminalInput(paste, 100);
+    expect(pieces.join("")).toBe(paste);
+    for (const p of pieces) expect(p.isWellFormed()).toBe(true);
+  });
+  it("sends typing as it is", () => {
+    expect(chunkTerminalInput("ls\r")).toEqual(["ls\r"]);
+    expect(chunkTerminalInput("")).toEqual([]);
+  });
+});

@@ -1,6 +1,7 @@
 import "server-only";
 import type { Server as HttpServer } from "node:http";
 import { Server } from "socket.io";
+import { SOCKET_MAX_MESSAGE_BYTES } from "@/lib/realtime";
 import { on } from "../events";
 import { userRoom } from "./namespace";
 import { registerSystemNamespace } from "./system";
@@ -12,8 +13,10 @@ import { terminals } from "../terminals/sessions";
 // /system (ping), /terminal (web terminals), /stats (live container stats).
 
 export function createRealtime(server: HttpServer): { io: Server; close: () => Promise<void> } {
-  // destroyUpgrade: false leaves other WebSocket upgrades (Next.js dev HMR) alone.
-  const io = new Server(server, { path: "/socket.io", serveClient: false, destroyUpgrade: false });
+  // destroyUpgrade: false leaves other WebSocket upgrades (Next.js dev HMR) alone. A message
+  // over maxHttpBufferSize closes its connection unread (the browser terminal sends pastes
+  // in pieces below it: lib/realtime.ts).
+  const io = new Server(server, { path: "/socket.io", serveClient: false, destroyUpgrade: false, maxHttpBufferSize: SOCKET_MAX_MESSAGE_BYTES });
   const stats = registerStatsNamespace(io);
   const namespaces = [registerSystemNamespace(io), registerTerminalNamespace(io), stats.nsp];
   const off = on("user.sessionsRevoked", ({ userId }) => {
