@@ -157,3 +157,86 @@ test("a lone surrogate in the browser's sign-in is a 400 naming the field", asyn
   await cookieSignIn(ctx, u.username, u.password);
   await ctx.dispose();
 });
+
+type Schema = { type?: string; anyOf?: Schema[]; properties?: Record<string, Schema>; required?: string[]; enum?: unknown[]; minimum?: number };
+type Operation = {
+  parameters: { in: "path" | "query"; name: string; schema: Schema }[];
+  requestBody?: { content: { "application/json": { schema: Schema } } };
+};
+
+const isString = (s: Schema): boolean => s.type === "string" || (s.anyOf ?? []).some(isString);
+
+/** A plausible value for a schema: the walk varies one field, the rest just has to be there. */
+function sample(s: Schema): unknown {
+  if (s.anyOf) return sample(s.anyOf.find((a) => a.type !== "null") ?? s.anyOf[0]!);
+  if (s.enum) return s.enum[0];
+  if (s.type === "string") return "sample";
+  if (s.type === "integer" || s.type === "number") return s.minimum ?? 1;
+  if (s.type === "boolean") return false;
+  if (s.type === "array") return [];
+  return {};
+}
+
+test("every route of the OpenAPI document answers hostile strings and paths with a 400, never a 500", async ({ api, adminToken }) => {
+  test.setTimeout(120_000);
+  const doc = (await (await api.get("/api/openapi.json")).json()) as { paths: Record<string, Record<string, Operation>> };
+  const failures: string[] = [];
+  let checked = 0;
+  const expect400 = async (label: string, res: import("@playwright/test").APIResponse, field: string) => {
+    checked++;
+    const text = await res.text();
+    let body: { error?: { code?: string; message?: string; requestId?: string; issues?: { path: string }[] } } = {};
+    try {
+      body = JSON.parse(text);
+    } catch {
+      /* reported below */
+    }
+    const e = body.error;
+    const named = e?.issues?.some((i) => i.path === field);
+    if (res.status() !== 400 || e?.code !== "VALIDATION_FAILED" || !e.message || !e.requestId || !named) {
+      failures.push(`${label}: ${res.status()} ${text.slice(0, 160)}`);
+    }
+  };
+
+  for (const [template, ops] of Object.entries(doc.paths)) {
+    for (const [method, op] of Object.entries(ops)) {
+      const pathParams = op.parameters.filter((p) => p.in === "path");
+      const fill = (value: string) => template.replace(/\{[^}]+\}/g, value);
+      const headers = { ...bearer(adminToken), "content-type": "application/json" };
+      const send = (url: string, data?: string) => api.fetch(url, { method: method.toUpperCase(), headers, data, maxRedirects: 0 });
+
+      // Invalid UTF-8, and an encoded lone surrogate, in each path parameter.
+      for (const bad of ["%ff", "%ed%a0%80"]) {
+        if (pathParams.length) await expect400(`${method} ${fill(bad)}`, await send(fill(bad)), "path");
+      }
+      // A lone surrogate in each string field of the body (sent as the JSON escape \ud800).
+      const schema = op.requestBody?.content["application/json"].schema;
+      for (const [field, prop] of Object.entries(schema?.properties ?? {})) {
+        if (!isString(prop)) continue;
+        const body = Object.fromEntries((schema!.required ?? []).map((k) => [k, sample(schema!.properties![k]!)]));
+        body[field] = "\ud800";
+        await expect400(`${method} ${template} body.${field}`, await send(fill("sample-id"), JSON.stringify(body)), field);
+      }
+      // Query strings cannot carry a lone surrogate (percent-decoding replaces malformed
+      // UTF-8), but malformed ones must not break anything either.
+      if (method === "get") {
+        for (const q of op.parameters.filter((p) => p.in === "query" && isString(p.schema))) {
+          for (const bad of ["%ff", "%ed%a0%80"]) {
+            checked++;
+            const res = await send(`${fill("sample-id")}?${q.name}=${bad}`);
+            if (res.status() >= 500) failures.push(`${method} ${template}?${q.name}=${bad}: ${res.status()} ${(await res.text()).slice(0, 160)}`);
+          }
+        }
+      }
+    }
+  }
+  expect(failures).toEqual([]);
+  expect(checked).toBeGreaterThan(100);
+});
+
+test("pages with an undecodable path get a plain 400, not a 500", async ({ request }) => {
+  for (const path of ["/instances/%ff", "/%ff", "/admin/users/%ed%a0%80"]) {
+    const res = await request.get(path, { maxRedirects: 0 });
+    expect(res.status(), path).toBe(400);
+  }
+});
