@@ -1,8 +1,39 @@
 // Hardening seen from Chromium: a paste larger than one socket.io message still reaches the
-// shell whole (the terminal sends it in pieces). Signed in as a fresh user.
+// shell whole (the terminal sends it in pieces); signing in with a hostile callbackUrl ends
+// on the console, not on another site. Signed in as fresh users.
 import { bearer, expect, test, uniq } from "../fixtures";
 import { launchSetup, waitForStatus } from "../node-fixtures";
 import { signIn } from "./helpers";
+
+test("signing in with a callbackUrl the browser would read as another site ends on the console", async ({ page, baseURL, newUser }) => {
+  const user = await newUser();
+  const origin = new URL(baseURL!).origin;
+  // As typed into the address bar: the browser decodes them to tab, LF, CR and "\".
+  for (const callback of [
+    "/%09/evil.example/x",
+    "/%0a/evil.example/x",
+    "/%0d/evil.example/x",
+    "/%09%5Cevil.example/x",
+    "/.//evil.example/x",
+    "https://evil.example/x",
+  ]) {
+    await page.goto("about:blank"); // leave the dashboard: its polling would follow the sign-out
+    await page.context().clearCookies();
+    await page.goto(`/login?callbackUrl=${callback}`);
+    await page.getByLabel("Username or email").fill(user.username);
+    await page.getByLabel("Password", { exact: true }).fill(user.password);
+    await page.getByRole("button", { name: "Sign in" }).click();
+    await expect(page, callback).toHaveURL(`${origin}/dashboard`);
+  }
+  // A path on the console is still where sign-in goes.
+  await page.goto("about:blank");
+  await page.context().clearCookies();
+  await page.goto(`/login?callbackUrl=${encodeURIComponent("/billing?from=login")}`);
+  await page.getByLabel("Username or email").fill(user.username);
+  await page.getByLabel("Password", { exact: true }).fill(user.password);
+  await page.getByRole("button", { name: "Sign in" }).click();
+  await expect(page).toHaveURL(`${origin}/billing?from=login`);
+});
 
 test("a 200 KB paste into the web terminal arrives whole", async ({ page, api, adminToken, newUser }) => {
   test.setTimeout(120_000);
