@@ -240,3 +240,34 @@ test("pages with an undecodable path get a plain 400, not a 500", async ({ reque
     expect(res.status(), path).toBe(400);
   }
 });
+
+test.describe("security headers", () => {
+  test("HSTS only when PUBLIC_URL is https", async ({ request }, testInfo) => {
+    test.skip(testInfo.project.metadata.db !== "sqlite", "headers do not depend on the database");
+    // The shared console has no PUBLIC_URL: plain HTTP on a LAN must not be pinned to https.
+    expect((await request.get("/api/health")).headers()["strict-transport-security"]).toBeUndefined();
+    const c = await start({
+      DATA_DIR: mkdtempSync(path.join(os.tmpdir(), "aic-hsts-")),
+      ADMIN_PASSWORD: "hsts-admin-pw",
+      PUBLIC_URL: "https://console.example",
+    });
+    try {
+      for (const p of ["/api/health", "/login", "/api/v1/users/me", "/api/health/%ff"]) {
+        const res = await request.get(`${c.url}${p}`, { maxRedirects: 0 });
+        expect(res.headers()["strict-transport-security"], p).toBe("max-age=31536000; includeSubDomains");
+      }
+    } finally {
+      await c.stop();
+    }
+  });
+
+  test("API answers forbid running anything; pages get a fresh nonce-based CSP", async ({ request }) => {
+    const json = await request.get("/api/health");
+    expect(json.headers()["content-security-policy"]).toContain("default-src 'none'");
+    expect(json.headers()["content-security-policy"]).toContain("frame-ancestors 'none'");
+    const a = (await request.get("/login")).headers()["content-security-policy"] ?? "";
+    const b = (await request.get("/login")).headers()["content-security-policy"] ?? "";
+    expect(a).toMatch(/script-src 'self' 'nonce-[^']+' 'strict-dynamic'/);
+    expect(a).not.toBe(b);
+  });
+});
