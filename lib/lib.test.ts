@@ -31,9 +31,41 @@ describe("buildPath", () => {
 });
 
 describe("safeCallback", () => {
-  it("keeps same-site paths and refuses others", () => {
-    expect(safeCallback("/admin/users?x=1")).toBe("/admin/users?x=1");
-    for (const bad of ["https://evil.example", "//evil.example", "/\\evil.example", null, ""]) expect(safeCallback(bad)).toBe("/dashboard");
+  const origin = "https://console.example:8443";
+  it("keeps paths on the console", () => {
+    expect(safeCallback("/admin/users?x=1", origin)).toBe("/admin/users?x=1");
+    expect(safeCallback("/instances/abc?tab=terminal#top", origin)).toBe("/instances/abc?tab=terminal#top");
+    expect(safeCallback("https://console.example:8443/billing", origin)).toBe("/billing");
+    // An encoded tab stays an encoded tab: a path on this console.
+    expect(safeCallback("/%09/evil.example/x", origin)).toBe("/%09/evil.example/x");
+  });
+  it("refuses anything the browser would take to another site", () => {
+    for (const bad of [
+      "https://evil.example",
+      "//evil.example",
+      "/\\evil.example",
+      "\\\\evil.example",
+      // Browsers drop tab, CR and LF anywhere in a URL, and leading spaces and controls.
+      "/\t/evil.example/x",
+      "/\n/evil.example/x",
+      "/\r/evil.example/x",
+      "/\t\\evil.example/x",
+      "/\r\n/evil.example",
+      " //evil.example",
+      "\u0000//evil.example",
+      "///evil.example",
+      "/.//evil.example",
+      "/..//evil.example",
+      "https://console.example:8443@evil.example/",
+      "http://console.example:8443/",
+      "javascript:alert(1)",
+      "data:text/html,<script>alert(1)</script>",
+      "http://[::1",
+      null,
+      "",
+    ]) {
+      expect(safeCallback(bad, origin), JSON.stringify(bad)).toBe("/dashboard");
+    }
   });
 });
 
@@ -177,5 +209,28 @@ describe("csv", async () => {
     expect(csvCell("=1+2")).toBe("'=1+2");
     expect(csvCell("-cmd")).toBe("'-cmd");
     expect(csvCell("line\nbreak")).toBe('"line\nbreak"');
+  });
+});
+
+describe("chunkTerminalInput", async () => {
+  const { chunkTerminalInput, SOCKET_MAX_MESSAGE_BYTES, TERMINAL_INPUT_CHUNK } = await import("./realtime");
+  it("splits a large paste into pieces that each fit one socket.io message, losing nothing", () => {
+    const paste = "line of text\n".repeat(20_000);
+    const pieces = chunkTerminalInput(paste);
+    expect(pieces.join("")).toBe(paste);
+    for (const p of pieces) expect(Buffer.byteLength(JSON.stringify(["data", p]))).toBeLessThan(SOCKET_MAX_MESSAGE_BYTES);
+    // Worst case: every character JSON-escaped.
+    const controls = "\u0001".repeat(TERMINAL_INPUT_CHUNK * 3);
+    for (const p of chunkTerminalInput(controls)) expect(Buffer.byteLength(JSON.stringify(["data", p]))).toBeLessThan(SOCKET_MAX_MESSAGE_BYTES);
+  });
+  it("never cuts a surrogate pair in two", () => {
+    const paste = `a${"😀".repeat(10_000)}`;
+    const pieces = chunkTerminalInput(paste, 100);
+    expect(pieces.join("")).toBe(paste);
+    for (const p of pieces) expect(p.isWellFormed()).toBe(true);
+  });
+  it("sends typing as it is", () => {
+    expect(chunkTerminalInput("ls\r")).toEqual(["ls\r"]);
+    expect(chunkTerminalInput("")).toEqual([]);
   });
 });

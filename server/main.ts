@@ -5,6 +5,7 @@ import { bootstrap } from "./bootstrap";
 import { disconnectDb } from "./db/client";
 import { env } from "./env";
 import { CLIENT_IP_HEADER, resolveClientIp } from "./http/client-ip";
+import { gate, HSTS, lingerOnClose } from "./http/gate";
 import { prepareRateLimits } from "./http/rate-limit";
 import { logger } from "./logger";
 import { createRealtime } from "./realtime/io";
@@ -37,11 +38,16 @@ async function main(): Promise<void> {
   const handleRequest = app.getRequestHandler();
   const handleUpgrade = app.getUpgradeHandler();
 
+  // Only a console reached over https may tell browsers to insist on it.
+  const hsts = e.PUBLIC_URL ? new URL(e.PUBLIC_URL).protocol === "https:" : false;
   const server = createServer((req, res) => {
+    if (hsts) res.setHeader("strict-transport-security", HSTS);
+    if (gate(req, res)) return;
     // Decided here from the socket, never taken from the client: see server/http/client-ip.ts.
     req.headers[CLIENT_IP_HEADER] = resolveClientIp(req, e.TRUST_PROXY);
     void handleRequest(req, res);
   });
+  server.on("connection", lingerOnClose);
   const realtime = createRealtime(server);
   server.on("upgrade", (req, socket, head) => {
     if (!req.url?.startsWith("/socket.io")) void handleUpgrade(req, socket, head);

@@ -8,6 +8,7 @@ import type { Terminal } from "@xterm/xterm";
 import type { TInstance } from "@/lib/contracts/instances";
 import { useT } from "../providers/i18n";
 import { randomHex } from "@/lib/random";
+import { chunkTerminalInput } from "@/lib/realtime";
 
 // Web terminals of an instance: xterm.js sized to its tab (and following window resizes),
 // WebGL rendering where the browser has it, several sessions in tabs, full screen. Each tab
@@ -79,6 +80,11 @@ function TerminalPane({ instanceId, tab, fullscreen, onSession, registerClose }:
         // No WebGL here: xterm's DOM renderer stays.
       }
       fit.fit();
+      // A paste may be larger than one socket.io message may be: it goes in pieces, in order.
+      const send = (text: string) => {
+        if (!socket?.connected) return;
+        for (const piece of chunkTerminalInput(text)) socket.emit("data", piece);
+      };
       // Copy and paste with Ctrl+Shift+C / Ctrl+Shift+V (Ctrl+C stays the shell's interrupt).
       term.attachCustomKeyEventHandler((e) => {
         if (e.type !== "keydown" || !e.ctrlKey || !e.shiftKey) return true;
@@ -87,7 +93,7 @@ function TerminalPane({ instanceId, tab, fullscreen, onSession, registerClose }:
           return false;
         }
         if (e.code === "KeyV") {
-          void navigator.clipboard?.readText().then((text) => socket?.emit("data", text));
+          void navigator.clipboard?.readText().then(send);
           return false;
         }
         return true;
@@ -129,7 +135,7 @@ function TerminalPane({ instanceId, tab, fullscreen, onSession, registerClose }:
       });
       // Closing the tab ends the shell; leaving the page keeps it for a reconnect.
       registerClose(() => socket?.emit("close"));
-      const input = term.onData((d) => socket?.connected && socket.emit("data", d));
+      const input = term.onData(send);
       cleanups.push(() => input.dispose());
 
       let timer: ReturnType<typeof setTimeout> | undefined;

@@ -6,11 +6,16 @@ import enUS from "antd/locale/en_US";
 import zhCN from "antd/locale/zh_CN";
 import dayjs from "dayjs";
 import "dayjs/locale/zh-cn";
+import { z } from "zod";
 import { ApiError } from "@/lib/api/client";
 import type { Locale, ThemeMode } from "@/lib/i18n";
 import { PrefsProvider } from "./i18n";
 
 // Client-side providers: react-query, antd (locale, theme, App for message/modal), prefs.
+
+// The pages' CSP forbids eval; zod would probe for it (a reported violation) before falling
+// back to what jitless does anyway. The server keeps zod's compiled parsers.
+if (typeof window !== "undefined") z.config({ jitless: true });
 
 function onUnauthenticated(err: unknown) {
   // A revoked or expired session: go to sign-in instead of showing broken pages.

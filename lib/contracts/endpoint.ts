@@ -27,7 +27,14 @@ export type Endpoint = {
   errors?: ErrorCode[];
   /** Exempt from the per-principal API rate limit (health probes). */
   unlimited?: boolean;
+  /** Largest request body in bytes; DEFAULT_MAX_BODY_BYTES unless the route needs more. */
+  maxBodyBytes?: number;
 };
+
+/** What a request body may weigh unless its endpoint says otherwise: every form fits. */
+export const DEFAULT_MAX_BODY_BYTES = 64 * 1024;
+
+export const maxBodyBytesOf = (e: Pick<Endpoint, "maxBodyBytes">): number => e.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES;
 
 export function endpoint<const E extends Endpoint>(e: E): E {
   return e;

@@ -222,6 +222,9 @@ export const ZLocalNodeOffer = z.object({
   detected: ZNodeFacts.nullable(),
 });
 
+/** TLS certificates and key, SSH key and password: up to 20,000 characters each, JSON-escaped. */
+const NODE_MAX_BODY_BYTES = 512 * 1024;
+
 export const nodesEndpoints = {
   listNodes: endpoint({
     method: "GET",
@@ -239,6 +242,7 @@ export const nodesEndpoints = {
     tag: "Nodes",
     summary: "Add a node (secrets are encrypted at rest and never answered)",
     body: ZCreateNodeRequest,
+    maxBodyBytes: NODE_MAX_BODY_BYTES,
     response: ZNode,
     status: 201,
     errors: ["CONFLICT"],
@@ -261,6 +265,7 @@ export const nodesEndpoints = {
     summary: "Change a node; a secret given as null is cleared, an absent one kept",
     params: ZIdParams,
     body: ZUpdateNodeRequest,
+    maxBodyBytes: NODE_MAX_BODY_BYTES,
     response: ZNode,
     errors: ["NOT_FOUND", "CONFLICT"],
   }),

@@ -233,6 +233,7 @@ export const enUS = {
     ORIGIN_REFUSED: "Request refused (cross-site).",
     REGISTRATION_DISABLED: "Registration is turned off.",
     NOT_FOUND: "Not found.",
+    PAYLOAD_TOO_LARGE: "The request is too large.",
     CONFLICT: "This conflicts with existing data.",
     ENGINE_ERROR: "The node's Docker engine refused the request.",
     NO_CAPACITY: "Not enough free capacity for this.",

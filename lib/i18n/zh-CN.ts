@@ -235,6 +235,7 @@ export const zhCN: Messages = {
     ORIGIN_REFUSED: "请求被拒绝（跨站）。",
     REGISTRATION_DISABLED: "注册已关闭。",
     NOT_FOUND: "未找到。",
+    PAYLOAD_TOO_LARGE: "请求内容过大。",
     CONFLICT: "与现有数据冲突。",
     ENGINE_ERROR: "节点的 Docker 引擎拒绝了请求。",
     NO_CAPACITY: "空闲资源不足。",

@@ -57,5 +57,7 @@ export function errorResponse(err: unknown, requestId: string): Response {
   const appError = toAppError(err, requestId);
   const headers = new Headers({ "x-request-id": requestId });
   if (appError.retryAfterSeconds !== undefined) headers.set("retry-after", String(appError.retryAfterSeconds));
+  // The rest of an oversized body is left unread: end the connection rather than drain it.
+  if (appError.code === "PAYLOAD_TOO_LARGE") headers.set("connection", "close");
   return Response.json(errorBody(appError, requestId), { status: appError.status, headers });
 }

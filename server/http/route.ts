@@ -1,19 +1,21 @@
 import "server-only";
 import { randomUUID } from "node:crypto";
 import type { z } from "zod";
-import type { Endpoint, EndpointBody, EndpointParams, EndpointQuery } from "@/lib/contracts/endpoint";
+import { type Endpoint, type EndpointBody, type EndpointParams, type EndpointQuery, maxBodyBytesOf } from "@/lib/contracts/endpoint";
 import type { ErrorIssue } from "@/lib/contracts/errors";
 import { isAdmin } from "../auth/permissions";
 import { resolvePrincipal, type Principal } from "../auth/principal";
 import { logger } from "../logger";
+import { assertWellFormed, readTextLimited } from "./body";
 import { clientIp } from "./client-ip";
 import { AppError, errorResponse, validationError } from "./errors";
 import { checkOrigin } from "./origin";
 import { consumeOrThrow } from "./rate-limit";
 
 // The one route wrapper: declared auth, Origin check for cookie-authenticated writes, rate
-// limit, zod-parsed params/query/body, output parsed through the response schema, errors
-// as { error: { code, message, requestId, issues? } }. Handlers are one service call.
+// limit, size-limited body, well-formed Unicode in every input string, zod-parsed
+// params/query/body, output parsed through the response schema, errors as
+// { error: { code, message, requestId, issues? } }. Handlers are one service call.
 
 type Dated<T> = T extends string ? string | Date : T extends (infer U)[] ? Dated<U>[] : T extends object ? { [K in keyof T]: Dated<T[K]> } : T;
 
@@ -44,13 +46,14 @@ function issuesOf(error: z.ZodError, where: string): ErrorIssue[] {
 
 function parse<S extends z.ZodType | undefined>(schema: S, value: unknown, where: string): unknown {
   if (!schema) return undefined;
+  assertWellFormed(value, where);
   const result = schema.safeParse(value);
   if (result.success) return result.data;
   throw validationError(issuesOf(result.error, where), where);
 }
 
-async function readBody(req: Request): Promise<unknown> {
-  const text = await req.text();
+async function readBody(req: Request, limit: number): Promise<unknown> {
+  const text = await readTextLimited(req, limit);
   if (text.trim() === "") return {};
   try {
     return JSON.parse(text);
@@ -89,7 +92,7 @@ export function handle<E extends Endpoint>(endpoint: E, fn: (ctx: RouteContext<E
         principal,
         params: parse(endpoint.params, await next.params, "path"),
         query: parse(endpoint.query, Object.fromEntries(url.searchParams), "query"),
-        body: endpoint.body ? parse(endpoint.body, await readBody(req), "body") : undefined,
+        body: endpoint.body ? parse(endpoint.body, await readBody(req, maxBodyBytesOf(endpoint)), "body") : undefined,
       } as RouteContext<E>;
       const result = await fn(ctx);
       response = toResponse(endpoint, result);

@@ -38,6 +38,7 @@ function responsesOf(e: Endpoint): Json {
   if (e.response) success.content = { "application/json": { schema: schemaOf(e.response, "output") } };
   else if (e.produces) success.content = { [e.produces]: {} };
   const codes = new Set<ErrorCode>([...COMMON_ERRORS, ...(e.errors ?? [])]);
+  if (e.body) codes.add("PAYLOAD_TOO_LARGE");
   if (e.auth !== "public") codes.add("UNAUTHENTICATED");
   if (e.auth === "admin") codes.add("FORBIDDEN");
   const byStatus = new Map<number, ErrorCode[]>();

@@ -1,6 +1,7 @@
 import "server-only";
 import type { Server as HttpServer } from "node:http";
 import { Server } from "socket.io";
+import { SOCKET_MAX_MESSAGE_BYTES } from "@/lib/realtime";
 import { on } from "../events";
 import { type AppSocket, userRoom } from "./namespace";
 import { registerNotificationsNamespace } from "./notifications";
@@ -14,8 +15,10 @@ import { terminals } from "../terminals/sessions";
 // (the bell's new notifications).
 
 export function createRealtime(server: HttpServer): { io: Server; close: () => Promise<void> } {
-  // destroyUpgrade: false leaves other WebSocket upgrades (Next.js dev HMR) alone.
-  const io = new Server(server, { path: "/socket.io", serveClient: false, destroyUpgrade: false });
+  // destroyUpgrade: false leaves other WebSocket upgrades (Next.js dev HMR) alone. A message
+  // over maxHttpBufferSize closes its connection unread (the browser terminal sends pastes
+  // in pieces below it: lib/realtime.ts).
+  const io = new Server(server, { path: "/socket.io", serveClient: false, destroyUpgrade: false, maxHttpBufferSize: SOCKET_MAX_MESSAGE_BYTES });
   const stats = registerStatsNamespace(io);
   const notifications = registerNotificationsNamespace(io);
   const namespaces = [registerSystemNamespace(io), registerTerminalNamespace(io), stats.nsp, notifications.nsp];
