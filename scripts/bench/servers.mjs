@@ -8,7 +8,8 @@ import { fileURLToPath } from "node:url";
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../..");
 
-export async function startConsole(provider, port, extraEnv = {}) {
+/** `quiet`: the console's log lines (stdout) go to /dev/null, e.g. when it logs every request. */
+export async function startConsole(provider, port, extraEnv = {}, { quiet = false } = {}) {
   const adminPassword = `bench-${randomBytes(8).toString("hex")}`;
   const child = spawn(process.execPath, [path.join(root, "scripts/e2e-server.mjs"), provider, String(port)], {
     cwd: root,
@@ -21,7 +22,7 @@ export async function startConsole(provider, port, extraEnv = {}) {
       E2E_LOG_LEVEL: "error",
       ...extraEnv,
     },
-    stdio: ["ignore", "inherit", "inherit"],
+    stdio: ["ignore", quiet ? "ignore" : "inherit", "inherit"],
   });
   const url = `http://127.0.0.1:${port}`;
   for (let i = 0; i < 240; i++) {

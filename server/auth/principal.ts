@@ -1,7 +1,9 @@
 import "server-only";
 import type { TRole } from "@/lib/contracts/users";
+import { on } from "../events";
 import { AppError } from "../http/errors";
-import { findAuthState } from "../users/users.repo";
+import { processSingleton } from "../singleton";
+import { type AuthState, findAuthState } from "../users/users.repo";
 import { findByHash, touchLastUsed } from "../users/tokens.repo";
 import { decodeSession, readCookie, sessionCookieName } from "./session-cookie";
 import { API_TOKEN_PREFIX, hashApiToken, verifyLoginToken } from "./tokens";
@@ -49,13 +51,44 @@ async function credentialFrom(headers: Headers): Promise<Credential | null> {
 }
 
 /**
+ * Users' auth state as last read, for a moment: a client sending many requests at once (a
+ * script, a dashboard's parallel queries) then costs one lookup, not one per request. A
+ * revocation in this process (password, role or status change: "user.sessionsRevoked")
+ * drops the entry at once; another console process sees it within AUTH_STATE_TTL_MS.
+ */
+const AUTH_STATE_TTL_MS = 1_000;
+const AUTH_STATE_MAX = 10_000;
+type Cached = { state: AuthState | null; until: number };
+const authStates = processSingleton("auth-state-cache", () => {
+  const cache = { entries: new Map<string, Cached>(), generation: 0 };
+  on("user.sessionsRevoked", ({ userId }) => {
+    cache.entries.delete(userId);
+    cache.generation++;
+  });
+  return cache;
+});
+
+async function authState(userId: string): Promise<AuthState | null> {
+  const hit = authStates.entries.get(userId);
+  if (hit && hit.until > Date.now()) return hit.state;
+  // A revocation while this read is under way must not be overwritten by what it read.
+  const generation = authStates.generation;
+  const state = await findAuthState(userId);
+  if (generation === authStates.generation) {
+    if (authStates.entries.size >= AUTH_STATE_MAX) authStates.entries.delete(authStates.entries.keys().next().value!);
+    authStates.entries.set(userId, { state, until: Date.now() + AUTH_STATE_TTL_MS });
+  }
+  return state;
+}
+
+/**
  * The caller, or null when no credential was presented. A presented credential that is
  * invalid, revoked or belongs to a deactivated account throws UNAUTHENTICATED.
  */
 export async function resolvePrincipal(headers: Headers): Promise<Principal | null> {
   const cred = await credentialFrom(headers);
   if (!cred) return null;
-  const user = await findAuthState(cred.userId);
+  const user = await authState(cred.userId);
   if (!user) throw new AppError("UNAUTHENTICATED", "Account no longer exists");
   if (!user.isActive) throw new AppError("UNAUTHENTICATED", "Account is deactivated");
   if (cred.sessionVersion !== undefined && cred.sessionVersion !== user.sessionVersion) {

@@ -24,12 +24,30 @@ export async function signLoginToken(claims: LoginClaims): Promise<{ token: stri
   return { token, expiresAt };
 }
 
+/**
+ * Tokens whose signature was checked, until they expire: a script sends the same token with
+ * every request, and checking it through WebCrypto each time cost more than the rest of the
+ * authentication. (Whether the session still holds is the database's answer, every time.)
+ */
+const verified = new Map<string, LoginClaims & { expiresAtMs: number }>();
+const VERIFIED_MAX = 10_000;
+
 /** The claims of a valid, unexpired login token, or null. */
 export async function verifyLoginToken(token: string): Promise<LoginClaims | null> {
+  const known = verified.get(token);
+  if (known) {
+    if (known.expiresAtMs > Date.now()) return { userId: known.userId, sessionVersion: known.sessionVersion };
+    verified.delete(token);
+    return null;
+  }
   try {
     const { payload } = await jwtVerify(token, deriveKey("login-jwt"), { issuer: ISSUER, algorithms: ["HS256"] });
-    if (payload.typ !== "login" || typeof payload.sub !== "string" || typeof payload.sv !== "number") return null;
-    return { userId: payload.sub, sessionVersion: payload.sv };
+    if (payload.typ !== "login" || typeof payload.sub !== "string" || typeof payload.sv !== "number" || typeof payload.exp !== "number") return null;
+    const claims = { userId: payload.sub, sessionVersion: payload.sv };
+    // The oldest entry makes room (a Map iterates in insertion order).
+    if (verified.size >= VERIFIED_MAX) verified.delete(verified.keys().next().value!);
+    verified.set(token, { ...claims, expiresAtMs: payload.exp * 1000 });
+    return claims;
   } catch {
     return null;
   }

@@ -10,6 +10,7 @@ import { assertWellFormed, readTextLimited } from "./body";
 import { clientIp } from "./client-ip";
 import { AppError, errorResponse, validationError } from "./errors";
 import { checkOrigin } from "./origin";
+import { toWire, wireSchema } from "./wire";
 import { consumeOrThrow } from "./rate-limit";
 
 // The one route wrapper: declared auth, Origin check for cookie-authenticated writes, rate
@@ -118,8 +119,10 @@ export function handle<E extends Endpoint>(endpoint: E, fn: (ctx: RouteContext<E
 function toResponse(endpoint: Endpoint, result: unknown): Response {
   if (result instanceof Response) return result;
   if (endpoint.status === 204 || !endpoint.response) return new Response(null, { status: 204 });
-  // A JSON round trip turns Dates into ISO strings; the response schema then checks what
-  // goes on the wire and drops every field it does not name.
-  const wire = endpoint.response.parse(JSON.parse(JSON.stringify(result)));
+  // The response schema checks what goes on the wire and drops every field it does not name.
+  // Dates are taken as they are where the schema wants timestamps; elsewhere (rare), the
+  // result is made JSON-like first and checked again, which also gives the error if it fails.
+  const direct = wireSchema(endpoint.response).safeParse(result);
+  const wire = direct.success ? direct.data : endpoint.response.parse(toWire(result));
   return Response.json(wire, { status: endpoint.status ?? 200 });
 }

@@ -1,7 +1,7 @@
 import "server-only";
 import { db, type Prisma, type Tx } from "../db/client";
-import { env } from "../env";
 import { containsText, pageArgs } from "../db/query";
+import { env } from "../env";
 import type { TRole } from "@/lib/contracts/users";
 
 // Prisma access for users. Every query selects its fields: password hashes leave this file
@@ -23,11 +23,14 @@ export type UserRow = Prisma.UserGetPayload<{ select: typeof profileSelect }>;
 
 export type AuthState = { id: string; username: string; role: string; isActive: boolean; sessionVersion: number };
 
-export function findAuthState(id: string): Promise<AuthState | null> {
-  return db().user.findUnique({
-    where: { id },
-    select: { id: true, username: true, role: true, isActive: true, sessionVersion: true },
-  });
+/**
+ * Checked on every authenticated request: one plain statement, which costs the process a
+ * fraction of the CPU of the equivalent findUnique (Prisma compiles each model query).
+ */
+export async function findAuthState(id: string): Promise<AuthState | null> {
+  const param = env().dbProvider === "postgres" ? "$1" : "?";
+  const rows = await db().$queryRawUnsafe<AuthState[]>(`SELECT "id", "username", "role", "isActive", "sessionVersion" FROM "User" WHERE "id" = ${param}`, id);
+  return rows[0] ?? null;
 }
 
 export function findForLogin(login: string) {
