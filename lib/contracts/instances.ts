@@ -78,10 +78,10 @@ export const ZInstance = z.object({
   updatedAt: ZTimestamp,
   startedAt: ZNullableTimestamp,
   stoppedAt: ZNullableTimestamp,
-  /** Charged for it so far, net of refunds (in lists and single reads; absent in the answers to actions). */
-  costCents: z.number().int().optional(),
-  /** Running time charged so far, in seconds (as costCents). */
-  runningSeconds: z.number().int().optional(),
+  /** Charged for it so far, net of refunds (what its ledger entries add up to). */
+  costCents: z.number().int(),
+  /** Running time charged so far, in seconds (the meter charges it per interval, so it trails by up to one). */
+  runningSeconds: z.number().int(),
 });
 export type TInstance = z.infer<typeof ZInstance>;
 

@@ -201,21 +201,6 @@ export async function usage(
   };
 }
 
-/**
- * What each instance has cost so far (net of refunds) and its running time charged, summed
- * in the database in one query; every id asked for has an answer (zero when never charged).
- */
-export async function costsOf(instanceIds: string[]): Promise<Map<string, { costCents: number; runningSeconds: number }>> {
-  const sums = instanceIds.length ? await ledger.usageSums({ instanceIds }, "instance") : [];
-  const byId = new Map(sums.map((r) => [r.instanceId, r]));
-  return new Map(
-    instanceIds.map((id) => {
-      const r = byId.get(id);
-      return [id, { costCents: r ? -r.cents : 0, runningSeconds: r ? Math.round(r.ms / 1000) : 0 }];
-    }),
-  );
-}
-
 /** Local midnights (at `utcOffset` minutes from UTC) from the day of `from` to `to`, as UTC instants. Pure. */
 export function dayStarts(from: Date, to: Date, utcOffset: number): Date[] {
   const shift = utcOffset * 60_000;

@@ -10,7 +10,8 @@ import { db } from "../db/client";
 import type { AppError } from "../http/errors";
 import { getInstance, listInstances } from "../instances/instances.service";
 import { testUser } from "../testing/running-instance";
-import { costsOf, invariant, listLedger, usage } from "./billing.service";
+import { invariant, listLedger, usage } from "./billing.service";
+import { meterAll } from "./meter";
 
 async function instance(owner: Principal, name: string, specName: string): Promise<string> {
   const row = await db().instance.create({
@@ -102,25 +103,51 @@ describe("usage", () => {
     expect(await invariant()).toMatchObject({ ok: true });
   });
 
-  it("gives every instance its cost so far and running time, in the list and on its page", async () => {
+  it("gives every instance its cost so far and running time (list and page), as its ledger entries add up", async () => {
     const u = await testUser("owner");
-    const a = await instance(u, "charged", "gpu-1");
-    const fresh = await instance(u, "fresh", "gpu-1");
-    await entry(u, { kind: "usage", cents: -7, at: "2026-02-01T10:00:00Z", instanceId: a, period: ["2026-02-01T09:59:00Z", "2026-02-01T10:00:00Z"] });
-    await entry(u, { kind: "usage", cents: -7, at: "2026-02-01T10:01:00Z", instanceId: a, period: ["2026-02-01T10:00:00Z", "2026-02-01T10:01:00Z"] });
-    await entry(u, { kind: "refund", cents: 2, at: "2026-02-01T10:01:05Z", instanceId: a, period: ["2026-02-01T10:00:40Z", "2026-02-01T10:01:00Z"] });
-
-    const costs = await costsOf([a, fresh, "missing"]);
-    expect(Object.fromEntries(costs)).toEqual({
-      [a]: { costCents: 12, runningSeconds: 100 },
-      [fresh]: { costCents: 0, runningSeconds: 0 },
-      missing: { costCents: 0, runningSeconds: 0 },
+    const fresh = await instance(u, "fresh", "cpu-1");
+    // A running instance at 333 ¢/h whose meter is 5 minutes behind: five charged intervals...
+    const since = new Date(Math.floor(Date.now() / 60_000) * 60_000 - 5 * 60_000);
+    const { id: a } = await db().instance.create({
+      data: {
+        name: "charged",
+        userId: u.userId,
+        status: "running",
+        imageName: "i",
+        imageAddress: "busybox",
+        specName: "gpu-1",
+        cpuCores: 1,
+        memoryGb: 1,
+        pricePerHourCents: 333,
+        volumeName: `v-${randomUUID()}`,
+        startedAt: since,
+        meteredUntil: since,
+      },
+      select: { id: true },
     });
-    expect(await getInstance(u, a)).toMatchObject({ id: a, costCents: 12, runningSeconds: 100 });
+    await meterAll(undefined, new Date(since.getTime() + 5 * 60_000 + 500));
+    // ... then it turns out to have stopped 2.5 minutes in: the rest is refunded.
+    await db().instance.update({ where: { id: a }, data: { status: "stopped", stoppedAt: new Date(since.getTime() + 150_000) } });
+    await meterAll(undefined, new Date(since.getTime() + 6 * 60_000));
+
+    const ledgerSum = -(await db().ledgerEntry.aggregate({ where: { instanceId: a, kind: { in: ["usage", "refund"] } }, _sum: { amountCents: true } }))._sum
+      .amountCents!;
+    expect(await db().ledgerEntry.count({ where: { instanceId: a, kind: "refund" } })).toBe(1);
+    // floor(333 × 2.5 min / 60 min) = 13 ¢, whatever the split into intervals and the refund.
+    expect(ledgerSum).toBe(13);
+    expect(await getInstance(u, a)).toMatchObject({ id: a, costCents: 13, runningSeconds: 150 });
     const listed = await listInstances(u, { page: 1, pageSize: 10, status: "stopped" });
     expect(listed.items.map((i) => [i.name, i.costCents, i.runningSeconds])).toEqual([
+      ["charged", 13, 150],
       ["fresh", 0, 0],
-      ["charged", 12, 100],
     ]);
+    expect(
+      (await usage(u, { from: since.toISOString(), to: new Date(Date.now() + 60_000).toISOString(), groupBy: "instance" })).items.map((r) => [
+        r.instanceId,
+        r.usageCents,
+      ]),
+    ).toEqual([[a, 13]]);
+    expect(fresh).toBeTruthy();
+    expect(await invariant()).toMatchObject({ ok: true });
   });
 });

@@ -1,8 +1,12 @@
 import "server-only";
 import { DATA_MOUNT_PATH, type TInstanceStatus } from "@/lib/contracts/instances";
+import { chargeFor } from "../billing/meter";
 import type { InstanceRow } from "./instances.repo";
 
 // An instance row as the API shows it (the response schema drops anything it does not name).
+// Its cost so far comes from its meter: the ledger charges each interval as a step of the
+// cumulative floor(price × charged time / 1 h) and refunds step back, so the entries of an
+// instance always add up to that of its net charged time (meteredMs): no ledger query needed.
 
 export function toDto(row: InstanceRow) {
   return {
@@ -12,6 +16,8 @@ export function toDto(row: InstanceRow) {
     nodeName: row.node?.name ?? null,
     gpus: row.allocations.filter((a) => a.gpuIndex !== null).map((a) => ({ index: a.gpuIndex!, memoryGb: a.gpuMemoryGb, exclusive: a.exclusive })),
     dataPath: DATA_MOUNT_PATH,
+    costCents: chargeFor(row.pricePerHourCents, 0, row.meteredMs),
+    runningSeconds: Math.round(row.meteredMs / 1000),
   };
 }
 export type InstanceDto = ReturnType<typeof toDto>;

@@ -1,6 +1,5 @@
 import "server-only";
 import type { TUpdateInstanceRequest } from "@/lib/contracts/instances";
-import { costsOf } from "../billing/billing.service";
 import { isAdmin } from "../auth/permissions";
 import type { Principal } from "../auth/principal";
 import { notFound } from "../http/errors";
@@ -20,13 +19,11 @@ export async function loadOwned(p: Principal, id: string, opts: { deleted?: bool
 
 export async function listInstances(p: Principal, q: repo.InstanceListQuery) {
   const { items, total } = await repo.listInstances(isAdmin(p) ? q : { ...q, userId: p.userId });
-  const costs = await costsOf(items.map((r) => r.id));
-  return { items: items.map((r) => ({ ...toDto(r), ...costs.get(r.id) })), total };
+  return { items: items.map(toDto), total };
 }
 
 export async function getInstance(p: Principal, id: string) {
-  const row = await loadOwned(p, id);
-  return { ...toDto(row), ...(await costsOf([id])).get(id) };
+  return toDto(await loadOwned(p, id));
 }
 
 export async function updateInstance(p: Principal, id: string, input: TUpdateInstanceRequest) {
