@@ -16,7 +16,7 @@ export function toDto(row: InstanceRow) {
     nodeName: row.node?.name ?? null,
     gpus: row.allocations.filter((a) => a.gpuIndex !== null).map((a) => ({ index: a.gpuIndex!, memoryGb: a.gpuMemoryGb, exclusive: a.exclusive })),
     dataPath: DATA_MOUNT_PATH,
-    costCents: chargeFor(row.pricePerHourCents, 0, row.meteredMs),
+    costCents: chargeFor(row.pricePerHourCents, 0, Math.round(row.meteredMs)),
     runningSeconds: Math.round(row.meteredMs / 1000),
   };
 }
