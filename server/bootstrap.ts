@@ -26,7 +26,7 @@ export async function bootstrap(): Promise<void> {
     // the operator recovers an admin with the command named here.
     logger.warn(
       { username: admin.nameTaken },
-      `No active administrator, and ADMIN_USERNAME (${admin.nameTaken}) belongs to a non-admin account, so none was created. ` +
+      `No active administrator, and ADMIN_USERNAME (${admin.nameTaken}) belongs to an account that is not an active administrator, so none was created. ` +
         "To make an account administrator with a new password, run on this server: npm run admin:recover -- <username>",
     );
   }

@@ -56,6 +56,8 @@ const ZEnv = z.object({
     .refine((v) => parseCidr(v) !== null, "must be an IPv4 network such as 10.200.0.0/16")
     .default("10.200.0.0/16"),
   TENANT_NETWORK_PREFIX: z.coerce.number().int().min(16).max(29).default(26),
+  /** Notifications older than this are deleted (read or not). */
+  NOTIFICATION_RETENTION_DAYS: int(90, 1),
   /** How long a terminal outlives its browser connection, waiting for a reconnect. */
   TERMINAL_GRACE_SEC: int(300, 1),
   /** A terminal without input for this long is ended. */

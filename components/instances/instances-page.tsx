@@ -128,7 +128,8 @@ export function InstancesPage({ isAdmin }: { isAdmin: boolean }) {
           {
             title: t("common.status"),
             dataIndex: "status",
-            width: 200,
+            // The reason (a second line) is cut to fit; its whole text is in a tooltip.
+            width: 140,
             render: (_: TInstanceStatus, i) => <InstanceStatusWithReason instance={i} />,
           },
           ...(isAdmin ? [{ title: t("instances.owner"), dataIndex: "username", width: 100, from: "md" as const }] : []),
@@ -148,11 +149,11 @@ export function InstancesPage({ isAdmin }: { isAdmin: boolean }) {
               </Space>
             ),
           },
-          { title: t("instances.node"), dataIndex: "nodeName", width: 120, from: "lg", render: (n: string | null) => n ?? "—" },
+          { title: t("instances.node"), dataIndex: "nodeName", width: 110, from: "lg", render: (n: string | null) => n ?? "—" },
           {
             title: t("instances.price"),
             dataIndex: "pricePerHourCents",
-            width: 150,
+            width: 130,
             render: (c: number, i) => (
               <Space orientation="vertical" size={0}>
                 <span style={{ whiteSpace: "nowrap" }}>{t("catalog.perHour", { price: formatMoney(c, locale) })}</span>

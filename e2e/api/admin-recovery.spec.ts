@@ -47,7 +47,7 @@ test("a console without an admin serves, and admin:recover brings one back", asy
 
     const console_ = await start(env);
     try {
-      expect(console_.output()).toMatch(/No active administrator, and ADMIN_USERNAME \(admin\) belongs to a non-admin account/);
+      expect(console_.output()).toMatch(/No active administrator, and ADMIN_USERNAME \(admin\) belongs to an account that is not an active administrator/);
       expect(console_.output()).toContain("npm run admin:recover -- <username>");
       expect((await request.get(`${console_.url}/api/health`)).status()).toBe(200);
       const before = await request.post(`${console_.url}/api/v1/auth/login`, { data: { username: "admin", password: "original-admin-pw" } });

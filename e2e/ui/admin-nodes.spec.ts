@@ -29,7 +29,7 @@ test("the node form shows an error naming the field for bad numbers and keeps wh
   await expect(drawer.getByText("GPU count must be a whole number")).toBeVisible();
   await expect(drawer.getByText("CPU cores must be at least 0")).toBeVisible();
   await expect(drawer.getByText("Memory (GB) must be a number")).toBeVisible();
-  await expect(drawer.getByText("SSH port must be at most 65535")).toBeVisible();
+  await expect(drawer.getByText("SSH port must be at most 65,535")).toBeVisible();
   for (const [label, value] of Object.entries(typed)) await expect(drawer.getByLabel(label, { exact: true })).toHaveValue(value);
   await page.setViewportSize({ width: 1440, height: 900 });
   await shot(page, "nodes-form-errors-1440");

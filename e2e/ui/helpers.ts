@@ -1,7 +1,8 @@
 import { expect, type Page } from "@playwright/test";
 
 export async function signIn(page: Page, username: string, password: string): Promise<void> {
-  await page.goto("/login");
+  // Typing before the form is hydrated would be lost to a native submit (a reload) on a busy machine.
+  await page.goto("/login", { waitUntil: "networkidle" });
   await page.getByLabel("Username or email").fill(username);
   await page.getByLabel("Password", { exact: true }).fill(password);
   await page.getByRole("button", { name: "Sign in" }).click();

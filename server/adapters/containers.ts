@@ -93,7 +93,7 @@ export async function removeVolume(d: Docker, name: string): Promise<void> {
   }
 }
 
-export type ManagedContainer = { id: string; name: string; state: string; exitCode: number | null; labels: Record<string, string> };
+export type ManagedContainer = { id: string; name: string; state: string; exitCode: number | null; labels: Record<string, string>; networks: string[] };
 
 /** The exit code in a container list's status text ("Exited (137) 5 seconds ago"). */
 export function exitCodeOf(status: string): number | null {
@@ -110,6 +110,7 @@ export async function listLabelled(d: Docker, labels: string[]): Promise<Managed
     state: c.State,
     exitCode: exitCodeOf(c.Status),
     labels: c.Labels ?? {},
+    networks: Object.keys(c.NetworkSettings?.Networks ?? {}),
   }));
 }
 

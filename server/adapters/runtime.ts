@@ -55,7 +55,7 @@ export type WorkloadState = {
   networks: string[];
 };
 
-export type WorkloadSummary = { id: string; name: string; state: string; exitCode: number | null; labels: Record<string, string> };
+export type WorkloadSummary = { id: string; name: string; state: string; exitCode: number | null; labels: Record<string, string>; networks: string[] };
 
 export type LogLine = { stream: "stdout" | "stderr"; text: string };
 export type LogOptions = { tail?: number; since?: number; timestamps?: boolean };

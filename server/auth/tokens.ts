@@ -27,7 +27,7 @@ export async function signLoginToken(claims: LoginClaims): Promise<{ token: stri
 /**
  * Tokens whose signature was checked, until they expire: a script sends the same token with
  * every request, and checking it through WebCrypto each time cost more than the rest of the
- * authentication. (Whether the session still holds is the database's answer, every time.)
+ * authentication. (Whether the session still holds is read from the user's state: see principal.ts.)
  */
 const verified = new Map<string, LoginClaims & { expiresAtMs: number }>();
 const VERIFIED_MAX = 10_000;

@@ -18,8 +18,8 @@ export const formatCents = (cents: number) => `${cents < 0 ? "-" : ""}¥${(Math.
 
 /**
  * Launching or starting an instance at `pricePerHourCents` needs BILLING_MIN_BALANCE_MINUTES
- * of everything the user then runs: the instances already running (or being created) plus
- * this one (422 INSUFFICIENT_BALANCE otherwise). Runs in the caller's transaction, under a
+ * of everything the user then runs: the instances already running (or being created or
+ * started) plus this one (422 INSUFFICIENT_BALANCE otherwise). Runs in the caller's transaction, under a
  * lock on the user's row, so that simultaneous launches count each other.
  */
 export async function assertCanAfford(tx: Tx, userId: string, pricePerHourCents: number): Promise<void> {

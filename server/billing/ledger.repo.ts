@@ -77,7 +77,9 @@ export async function lockedSpend(tx: Tx, userId: string): Promise<{ balanceCent
   if (!locked.count) return null;
   const [user, burn] = await Promise.all([
     tx.user.findUniqueOrThrow({ where: { id: userId }, select: { balanceCents: true } }),
-    tx.instance.aggregate({ where: { userId, status: { in: BURNING } }, _sum: { pricePerHourCents: true } }),
+    // Holding resources counts too: a start in progress holds its allocation rows (inserted
+    // in the caller's transaction) while its status is still "stopped".
+    tx.instance.aggregate({ where: { userId, OR: [{ status: { in: BURNING } }, { allocations: { some: {} } }] }, _sum: { pricePerHourCents: true } }),
   ]);
   return { balanceCents: user.balanceCents, burnCentsPerHour: burn._sum.pricePerHourCents ?? 0 };
 }

@@ -19,7 +19,7 @@ import { testUser } from "../testing/running-instance";
 import { deleteInstance } from "./delete";
 import { createInstance } from "./launch";
 import { startInstance } from "./start";
-import { stopForBalance } from "./stop";
+import { stopForBalance, stopInstance } from "./stop";
 import { containerName } from "./workload";
 
 const ip = "127.0.0.1";
@@ -101,6 +101,21 @@ describe("minimum balance for everything running", () => {
     expect(results.map(codeOf).filter((c) => c === "ok")).toHaveLength(1);
     expect(new Set(results.map(codeOf).filter((c) => c !== "ok"))).toEqual(new Set(["INSUFFICIENT_BALANCE"]));
     expect(await db().instance.count({ where: { userId: owner.userId, status: { not: "deleted" } } })).toBe(1);
+  });
+
+  it("simultaneous starts of stopped instances count each other too", async () => {
+    const owner = await withBalance(100_000);
+    const s = await spec(60);
+    const ids: string[] = [];
+    for (let i = 0; i < 6; i++) ids.push((await launch(owner, s.id)).id);
+    await until("all running", async () => (await Promise.all(ids.map(statusOf))).every((x) => x === "running"));
+    await Promise.all(ids.map((id) => stopInstance(owner, id, ip)));
+    const { balanceCents } = await summary(owner.userId);
+    await adjust(admin, owner.userId, { amountCents: 60 - balanceCents, reason: "leave 60 cents" }, ip);
+    const results = await Promise.allSettled(ids.map((id) => startInstance(owner, id, { withoutGpu: false }, ip)));
+    expect(results.map(codeOf).filter((c) => c === "ok")).toHaveLength(1);
+    expect(new Set(results.map(codeOf).filter((c) => c !== "ok"))).toEqual(new Set(["INSUFFICIENT_BALANCE"]));
+    expect(await db().instance.count({ where: { id: { in: ids }, status: "running" } })).toBe(1);
   });
 
   it("a launch or a start counts what already runs; the refusal says so", async () => {

@@ -443,6 +443,22 @@ describe("reconciliation", () => {
   });
 });
 
+describe("containers running for instances that are not", () => {
+  it("a container started behind the console's back (or whose start answer was lost) for a stopped instance is stopped by the reconciler", async () => {
+    const n = await node();
+    const s = await spec();
+    const i = await launch(alice, image.id, s.id, n.id, "sneaky");
+    await reachStatus(i.id, "running");
+    await instances.stopInstance(alice, i.id, ip);
+    execFileSync("docker", ["start", containerName(i.id)], { stdio: "ignore" });
+    expect((await inspect(i.id))!.State.Running).toBe(true);
+    await reconcileAll(new AbortController().signal, 5_000);
+    expect((await inspect(i.id))!.State.Running).toBe(false);
+    expect(await statusOf(i.id)).toBe("stopped");
+    await instances.deleteInstance(alice, i.id, ip);
+  });
+});
+
 describe("ownership and guards", () => {
   it("another user's instance is not found on every operation", async () => {
     const n = await node();
@@ -583,6 +599,24 @@ describe("tenant networks", () => {
         .then(() => true),
     ).toBe(true);
     await instances.deleteInstance(bob, snoop.id, ip);
+  });
+
+  it("a running instance made before tenant networks is moved onto its owner's network by the reconciler, still running", async () => {
+    const n = await node();
+    const s = await spec();
+    const i = await launch(alice, image.id, s.id, n.id, "running-old-timer");
+    await reachStatus(i.id, "running");
+    const before = (await inspect(i.id))!;
+    await docker.getNetwork("bridge").connect({ Container: before.Id });
+    await docker.getNetwork(`aic-net-${alice.userId}`).disconnect({ Container: before.Id, Force: true });
+    expect(Object.keys((await inspect(i.id))!.NetworkSettings.Networks)).toEqual(["bridge"]);
+
+    await reconcileAll(new AbortController().signal, 5_000);
+    const after = (await inspect(i.id))!;
+    expect(after.Id).toBe(before.Id);
+    expect(after.State.StartedAt).toBe(before.State.StartedAt);
+    expect(Object.keys(after.NetworkSettings.Networks)).toEqual([`aic-net-${alice.userId}`]);
+    await instances.deleteInstance(alice, i.id, ip);
   });
 
   it("an instance made before tenant networks (on the default bridge) moves onto its owner's network when it starts, keeping its container", async () => {

@@ -49,7 +49,9 @@ export async function createInstance(p: Principal, input: TCreateInstanceRequest
   const [held, readiness] = await Promise.all([heldByNode(candidates.map((n) => n.id)), imageReadiness(image, candidates)]);
   const unready = candidates.flatMap((n) => {
     const r = readiness.get(n.id);
-    return r && !r.ready ? [{ node: n.name, why: r.reason ?? `cannot run ${image.address}` }] : [];
+    // Administrators get the engine's words; users the node's name only (as the wizard shows it).
+    const why = isAdmin(p) ? (r?.reason ?? `cannot run ${image.address}`) : `the image cannot be used on node ${n.name} right now`;
+    return r && !r.ready ? [{ node: n.name, why }] : [];
   });
   if (unready.length === candidates.length && unready.length > 0) {
     throw new AppError("NO_CAPACITY", `No node can run image ${image.name} now: ${unready.map((u) => u.why).join("; ")}`);

@@ -65,6 +65,11 @@ export async function ensureWorkload(rt: Runtime, row: repo.InstanceRow, node: N
     // The connection broke: the engine may have made it all the same.
     const made = isUnreachable(err) ? await rt.inspect(spec.name).catch(() => null) : null;
     if (made) return made.id;
+    // The owner's last other instance there was deleted meanwhile, and its network with it.
+    if (err instanceof RuntimeError && err.kind === "refused" && /network .*not found/i.test(err.message)) {
+      await rt.ensureNetwork(tenantNetwork(row.userId, labels));
+      return rt.create(spec);
+    }
     throw err;
   }
 }
@@ -132,13 +137,14 @@ export async function provision(id: string, owner: ReturnType<typeof lease>): Pr
     const failed = await repo
       .settle(id, owner.id, { status: "failed", statusMessage: reason, stoppedAt: new Date(), containerId: null }, { status: "creating", release: true })
       .catch((dbErr: unknown) => {
+        // Unknown: the reconciler settles the lapsed creation later (and stops a container that runs).
         logger.error({ err: dbErr, instanceId: id }, "could not record a failed creation");
-        return true;
+        return null;
       });
     if (failed && row)
       emit("instance.status", { instanceId: id, userId: row.userId, name: row.name, status: "failed", reason: "creation_failed", message: reason });
     // Failed: the volume stays until the instance is deleted. Deleted meanwhile: all goes.
-    if (node) await cleanUp(runtimeOf(node), id, { keepVolume: failed }).catch(() => undefined);
+    if (node) await cleanUp(runtimeOf(node), id, { keepVolume: failed !== false }).catch(() => undefined);
   } finally {
     renew.stop();
   }

@@ -1,13 +1,13 @@
 import "server-only";
 import type { Prisma } from "../db/client";
-import type { WorkloadSummary } from "../adapters/runtime";
+import type { Runtime, WorkloadSummary } from "../adapters/runtime";
 import { emit } from "../events";
 import { logger } from "../logger";
 import { allNodeRows, recordUnmanaged } from "../nodes/nodes.service";
 import { findNode, type NodeRow } from "../nodes/nodes.repo";
-import { runtimeOf } from "./engine";
-import { containerName, LABELS, volumeName } from "./workload";
-import { CONSOLE_LABEL, consoleId } from "./console-id";
+import { runtimeOf, STOP_GRACE_SEC } from "./engine";
+import { containerName, hostnameOf, LABELS, tenantNetwork, tenantNetworkName, volumeName } from "./workload";
+import { CONSOLE_LABEL, consoleId, consoleLabels } from "./console-id";
 import * as repo from "./instances.repo";
 import { lease } from "./lease";
 
@@ -52,6 +52,15 @@ export function decide(row: { status: string }, c: Pick<WorkloadSummary, "state"
   return null;
 }
 
+const onOwnNetwork = (row: repo.InstanceRow, c: WorkloadSummary) => c.networks.length === 1 && c.networks[0] === tenantNetworkName(row.userId);
+
+async function moveToOwnNetwork(rt: Runtime, row: repo.InstanceRow, c: WorkloadSummary): Promise<void> {
+  const labels = await consoleLabels();
+  await rt.ensureNetwork(tenantNetwork(row.userId, labels));
+  await rt.moveToNetwork(c.id, { name: tenantNetworkName(row.userId), aliases: [hostnameOf(row.name)] });
+  logger.info({ instanceId: row.id }, "instance moved onto its owner's network");
+}
+
 const REASONS = { failed: "container_removed", exited: "exited", unknown: "node_unreachable", running: "recovered" } as const;
 
 async function apply(row: repo.InstanceRow, o: NonNullable<Observation>, now: Date): Promise<void> {
@@ -85,9 +94,23 @@ export async function reconcileNode(node: NodeRow, rows: repo.InstanceRow[], tim
       const state = await rt.inspect(c.id).catch(() => null);
       if (state?.finishedAt) o.data.stoppedAt = new Date(state.finishedAt);
     }
-    if (o) await apply(row, o, now);
+    if (o) {
+      await apply(row, o, now);
+      continue;
+    }
+    if (c?.state === "running" && ["stopped", "exited", "failed"].includes(row.status)) {
+      // Running although its instance is not (a start whose outcome was lost with the
+      // connection, or a start behind the console's back): never left running unbilled.
+      logger.warn({ instanceId: row.id, status: row.status, node: node.name }, "stopping a container that runs for an instance that does not");
+      await rt.stop(c.id, STOP_GRACE_SEC).catch((err: unknown) => logger.warn({ err: String(err), instanceId: row.id }, "could not stop it"));
+    } else if (c?.state === "running" && row.status === "running" && !onOwnNetwork(row, c)) {
+      // Made before users had networks of their own: moved onto its owner's at once.
+      await moveToOwnNetwork(rt, row, c).catch((err: unknown) =>
+        logger.warn({ err: String(err), instanceId: row.id }, "could not move to its owner's network"),
+      );
+    }
     // A stopped, exited or failed instance holds nothing (an operation that died may have left rows).
-    else if (!["running", "unknown", "creating"].includes(row.status) && row.allocations.length > 0) {
+    if (!["running", "unknown", "creating"].includes(row.status) && row.allocations.length > 0) {
       await repo.applyObserved(row, { statusMessage: row.statusMessage }, now, { release: true });
     }
   }

@@ -52,15 +52,14 @@ export async function stopForBalance(userId: string): Promise<string[]> {
   // A top-up may have come since the meter saw zero.
   if (!(await balanceUsedUp(userId))) return [];
   const rows = await repo.runningOf(userId);
-  const stopped: string[] = [];
+  const stopped: repo.InstanceRow[] = [];
   for (let i = 0; i < rows.length; i += PARALLEL_STOPS) {
     await Promise.all(
       rows.slice(i, i + PARALLEL_STOPS).map(async (row) => {
         try {
           const updated = await stopRow(row, BALANCE_REASON);
           await recordStopForBalance(updated);
-          stopped.push(row.id);
-          emit("instance.status", { instanceId: row.id, userId, name: row.name, status: "stopped", reason: "balance", message: BALANCE_REASON });
+          stopped.push(row);
           logger.info({ instanceId: row.id, userId }, "instance stopped: balance used up");
         } catch (err) {
           logger.warn({ instanceId: row.id, err: String(err) }, "could not stop an instance whose balance ran out");
@@ -68,5 +67,8 @@ export async function stopForBalance(userId: string): Promise<string[]> {
       }),
     );
   }
-  return stopped;
+  // Told together, once all are stopped: one notification for all of them.
+  for (const row of stopped)
+    emit("instance.status", { instanceId: row.id, userId, name: row.name, status: "stopped", reason: "balance", message: BALANCE_REASON });
+  return stopped.map((r) => r.id);
 }

@@ -42,11 +42,16 @@ export async function activeAdminIds(): Promise<string[]> {
 }
 
 /** The kind of the newest notification with this link among `kinds` (any user's), or null. */
-export async function lastKindAt(link: string, kinds: string[]): Promise<string | null> {
-  const row = await db().notification.findFirst({
-    where: { link, kind: { in: kinds } },
+/** The newest notification of one of `kinds` about `link` (a node) or to `userId`: its kind and when. */
+export async function lastOf(where: { link?: string; userId?: string }, kinds: string[]): Promise<{ kind: string; createdAt: Date } | null> {
+  return db().notification.findFirst({
+    where: { ...where, kind: { in: kinds } },
     orderBy: [{ createdAt: "desc" }, { id: "desc" }],
-    select: { kind: true },
+    select: { kind: true, createdAt: true },
   });
-  return row?.kind ?? null;
+}
+
+/** Deletes notifications made before `before`; answers how many. */
+export async function deleteOlderThan(before: Date): Promise<number> {
+  return (await db().notification.deleteMany({ where: { createdAt: { lt: before } } })).count;
 }

@@ -1,6 +1,7 @@
 import "server-only";
 import { type TNotification, type TNotificationKind, type TNotificationParams, ZNotificationParams } from "@/lib/contracts/notifications";
 import type { Principal } from "../auth/principal";
+import { env } from "../env";
 import { emit } from "../events";
 import { notFound } from "../http/errors";
 import * as repo from "./notifications.repo";
@@ -55,4 +56,9 @@ export async function notify(userIds: string[], n: NewNotification): Promise<TNo
     emit("notification.created", { userId: r.userId, notification });
     return notification;
   });
+}
+
+/** Deletes notifications older than NOTIFICATION_RETENTION_DAYS (the retention worker). */
+export async function applyNotificationRetention(now = new Date()): Promise<number> {
+  return repo.deleteOlderThan(new Date(now.getTime() - env().NOTIFICATION_RETENTION_DAYS * 86_400_000));
 }

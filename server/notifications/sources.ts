@@ -45,12 +45,26 @@ export function summarize(kind: TNotificationKind, events: InstanceEvent[]) {
 }
 
 const NODE_KINDS = ["node_offline", "node_online"];
+const REACH_KINDS = ["instance_unreachable", "instance_recovered"];
 const nodeLink = (nodeId: string) => `/admin/nodes?node=${encodeURIComponent(nodeId)}`;
+/** A flapping node tells once per this long: "gone" again so soon after news of it is not news. */
+export const FLAP_QUIET_MS = 10 * 60_000;
+
+/**
+ * Whether an up/down notice is news, given the last of the pair (`down`, `up`): "down" when
+ * no notice of the pair came within FLAP_QUIET_MS; "up" only after a "down" was told. Pure.
+ */
+export function isNews(kind: string, down: string, last: { kind: string; createdAt: Date } | null, now = Date.now()): boolean {
+  if (kind === down) return !last || now - last.createdAt.getTime() >= FLAP_QUIET_MS;
+  return last?.kind === down;
+}
 
 async function onNodeStatus(e: DomainEvents["node.status"]): Promise<void> {
   const link = nodeLink(e.nodeId);
-  // "Back online" only after an "offline": a node's first check is no news.
-  if (e.status === "online" && (await repo.lastKindAt(link, NODE_KINDS)) !== "node_offline") return;
+  const kind = e.status === "online" ? "node_online" : "node_offline";
+  // "Back online" only after an "offline" (a node's first check is no news), and a flapping
+  // node tells once per FLAP_QUIET_MS.
+  if (!isNews(kind, "node_offline", await repo.lastOf({ link }, NODE_KINDS))) return;
   await notify(await repo.activeAdminIds(), {
     kind: e.status === "online" ? "node_online" : "node_offline",
     params: { nodeName: e.name, ...(e.message ? { message: e.message } : {}) },
@@ -80,7 +94,14 @@ export function startNotifications(opts: { batchMs?: number } = {}) {
     pending.delete(key);
     clearTimeout(batch.timer);
     const n = summarize(batch.kind, batch.events);
-    track(notify([batch.userId], n), batch.kind);
+    // Unreachable and back, like nodes: once per FLAP_QUIET_MS for a user.
+    const told = REACH_KINDS.includes(batch.kind)
+      ? repo.lastOf({ userId: batch.userId }, REACH_KINDS).then((last) => isNews(batch.kind, "instance_unreachable", last))
+      : Promise.resolve(true);
+    track(
+      told.then((news) => (news ? notify([batch.userId], n) : undefined)),
+      batch.kind,
+    );
   };
 
   const offs = [

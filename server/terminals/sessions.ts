@@ -1,7 +1,7 @@
 import "server-only";
 import { StringDecoder } from "node:string_decoder";
 import { PID_MARKER } from "../adapters/exec";
-import type { Shell } from "../adapters/runtime";
+import { RuntimeError, type Shell } from "../adapters/runtime";
 import { isAdmin } from "../auth/permissions";
 import type { Principal } from "../auth/principal";
 import { env } from "../env";
@@ -49,6 +49,8 @@ function limitsFromEnv(): Limits {
 export class TerminalSession {
   readonly id: string;
   readonly userId: string;
+  /** The API token it was opened with, if any: revoking it ends the session. */
+  readonly tokenId: string | undefined;
   readonly instanceId: string;
   private client: Client | null = null;
   private readonly ring: RingBuffer;
@@ -73,6 +75,7 @@ export class TerminalSession {
     this.id = id;
     this.ring = new RingBuffer(limits.bufferBytes);
     this.userId = p.userId;
+    this.tokenId = p.tokenId;
     this.instanceId = instanceId;
     shell.stream.on("data", (chunk: Buffer) => this.output(chunk));
     shell.stream.on("end", () => void this.finish("exited"));
@@ -210,6 +213,9 @@ export class TerminalRegistry {
     on("user.sessionsRevoked", ({ userId }) => {
       for (const s of this.sessions.values()) if (s.userId === userId) void s.finish("revoked");
     });
+    on("token.revoked", ({ tokenId }) => {
+      for (const s of this.sessions.values()) if (s.tokenId === tokenId) void s.finish("revoked");
+    });
   }
 
   get size(): number {
@@ -256,7 +262,7 @@ export class TerminalRegistry {
       shell = await rt.openShell(name, req);
     } catch (err) {
       await repo.recordEnd(id, "failed");
-      throw new AppError("ENGINE_ERROR", `Could not open a shell: ${err instanceof Error ? err.message : String(err)}`);
+      throw new AppError("ENGINE_ERROR", `Could not open a shell: ${err instanceof RuntimeError ? err.message : "the engine gave no reason"}`);
     }
     const session = new TerminalSession(id, p, req.instanceId, shell, (s) => this.sessions.delete(s.id), this.limits);
     this.sessions.set(id, session);

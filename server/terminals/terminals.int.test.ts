@@ -9,6 +9,7 @@ import { containerName } from "../instances/workload";
 import { startInstance } from "../instances/start";
 import { stopInstance } from "../instances/stop";
 import { runningInstance } from "../testing/running-instance";
+import { emit } from "../events";
 import { HIGH_WATER, TerminalRegistry, type Client } from "./sessions";
 
 let alice: Principal;
@@ -122,6 +123,20 @@ describe("terminal sessions on a real container", () => {
     }
     expect(frozen.text().includes("flood-2-done")).toBe(true);
     await s.finish("closed");
+  });
+
+  it("revoking an API token ends the sessions opened with it, not the user's others", async () => {
+    const registry = new TerminalRegistry();
+    const viaToken = fakeClient();
+    const viaSession = fakeClient();
+    await registry.open({ ...alice, via: "api-token", tokenId: "tok-1" }, { instanceId, cols: 80, rows: 24 }, viaToken.client);
+    const kept = await registry.open({ ...alice, via: "session" }, { instanceId, cols: 80, rows: 24 }, viaSession.client);
+    emit("token.revoked", { userId: alice.userId, tokenId: "tok-1" });
+    await until("revoked", () => viaToken.exited());
+    expect(viaToken.exited()).toMatchObject({ reason: "revoked" });
+    expect(viaSession.exited()).toBeNull();
+    expect(registry.size).toBe(1);
+    await kept.finish("closed");
   });
 
   it("exit ends the session with the shell's code; a stopped instance cannot open one", async () => {

@@ -2,6 +2,7 @@ import "server-only";
 import { env } from "../env";
 import { applyRetention, collectAll } from "../metrics/gpu.service";
 import { applyInstanceRetention, sampleRunning } from "../metrics/instance-stats.service";
+import { applyNotificationRetention } from "../notifications/notifications.service";
 import type { Worker } from "./runner";
 
 // Telemetry workers: every online GPU node's nvidia-smi every GPU_POLL_SEC, running
@@ -24,6 +25,7 @@ export function retentionWorker(): Worker {
     run: async () => {
       await applyRetention();
       await applyInstanceRetention();
+      await applyNotificationRetention();
     },
   };
 }

@@ -5,7 +5,7 @@ import { afterAll, describe, expect, it } from "vitest";
 import { db } from "../db/client";
 import { runningInstance } from "../testing/running-instance";
 import { syncEngineWatches, watchedNodes } from "./engine-events";
-import { containerName } from "./workload";
+import { containerName } from "../instances/workload";
 
 const abort = new AbortController();
 const cleanUps: (() => Promise<void>)[] = [];
