@@ -257,10 +257,13 @@ describe("lifecycle on the real engine", () => {
     expect(row.statusMessage).toMatch(/127\.0\.0\.1:5000\/aic\/no-such-image:1 is not on node .* pulling it failed: .*(not found|manifest unknown)/i);
     expect(await allocations(i.id)).toBe(0);
 
-    // That node is no longer offered for the image: the next launch is refused at once, saying why.
+    // That node is no longer offered for the image: the next launch is refused at once, saying
+    // why (administrators get the engine's words; users the node's name only).
     const again = await rejection(instances.createInstance(alice, { name: "again", imageId: missing.id, specId: s.id, nodeId: n.id }, ip));
     expect(again.code).toBe("NO_CAPACITY");
-    expect(again.message).toMatch(
+    expect(again.message).toBe(`No node can run image missing now: the image cannot be used on node ${n.name} right now`);
+    const forAdmin = await rejection(instances.createInstance(admin, { name: "again", imageId: missing.id, specId: s.id, nodeId: n.id }, ip));
+    expect(forAdmin.message).toMatch(
       new RegExp(`No node can run image missing now: .*is not on node ${n.name}, and pulling it there failed .*(not found|manifest unknown)`, "i"),
     );
   });
