@@ -118,7 +118,7 @@ export function NodesPage() {
           {
             title: t("nodes.status"),
             dataIndex: "status",
-            width: 130,
+            width: 120,
             render: (s: string, n) => <NodeStatusTag status={s} message={n.statusMessage} noCapacity={hasNoCapacity(n)} />,
           },
           {

@@ -5,6 +5,7 @@ import { useState } from "react";
 import type { TRechargeRecord } from "@/lib/contracts/billing";
 import { useBillingSummary, useRechargeRecords, useRedeem } from "@/lib/hooks/billing";
 import { formatMoney, formatTime } from "@/lib/format";
+import { useUrlState } from "@/lib/hooks/url-state";
 import { errorText } from "../common/error-text";
 import { LoadError, tablePagination } from "../common/listing";
 import { usePrefs, useT } from "../providers/i18n";
@@ -77,6 +78,8 @@ export function BillingPage() {
   const { locale } = usePrefs();
   const summary = useBillingSummary();
   const runway = useRunway();
+  // The tab is in the URL: a reload or a link (/billing?tab=ledger) opens it.
+  const [view, setView] = useUrlState({ tab: "usage" });
   const s = summary.data;
   return (
     <>
@@ -114,6 +117,8 @@ export function BillingPage() {
         <Col span={24}>
           <Card>
             <Tabs
+              activeKey={view.tab}
+              onChange={(tab) => setView((v) => ({ ...v, tab }))}
               items={[
                 { key: "usage", label: t("billing.usage"), children: <UsageTable /> },
                 { key: "ledger", label: t("billing.ledger"), children: <LedgerTable /> },

@@ -129,7 +129,7 @@ export function InstancesPage({ isAdmin }: { isAdmin: boolean }) {
             title: t("common.status"),
             dataIndex: "status",
             // The reason (a second line) is cut to fit; its whole text is in a tooltip.
-            width: 140,
+            width: 130,
             render: (_: TInstanceStatus, i) => <InstanceStatusWithReason instance={i} />,
           },
           ...(isAdmin ? [{ title: t("instances.owner"), dataIndex: "username", width: 100, from: "md" as const }] : []),
@@ -149,7 +149,7 @@ export function InstancesPage({ isAdmin }: { isAdmin: boolean }) {
               </Space>
             ),
           },
-          { title: t("instances.node"), dataIndex: "nodeName", width: 110, from: "lg", render: (n: string | null) => n ?? "—" },
+          { title: t("instances.node"), dataIndex: "nodeName", width: 100, from: "lg", render: (n: string | null) => n ?? "—" },
           {
             title: t("instances.price"),
             dataIndex: "pricePerHourCents",

@@ -100,7 +100,7 @@ test("table pages fit 1440 px and keep actions reachable at 390 px; chart ticks 
 
   // The ledger fits too (it has no actions).
   await page.setViewportSize({ width: 1440, height: 900 });
-  await page.goto("/billing");
+  await page.goto("/billing?tab=ledger");
   await expect(page.getByRole("row").filter({ hasText: "Test funds" })).toBeVisible();
   expect(await scroller(page).evaluate((el) => el.scrollWidth - el.clientWidth)).toBeLessThanOrEqual(1);
 
@@ -128,7 +128,7 @@ test("table pages fit 1440 px and keep actions reachable at 390 px; chart ticks 
     await page.context().addCookies([{ name: "locale", value: locale, url: baseURL! }]);
     for (const width of [1440, 390]) {
       await page.setViewportSize({ width, height: 900 });
-      await page.goto("/billing");
+      await page.goto("/billing?tab=ledger");
       const main = page.locator("main");
       // The runway (¥1,000 at ¥1.20/h) in the page's language.
       await expect(main).toContainText(locale === "zh-CN" ? /约可用 \d+ 天 \d+ 小时/ : /Lasts about \d+ d \d+ h at ¥1\.20\/h/);
