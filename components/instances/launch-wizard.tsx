@@ -133,14 +133,16 @@ function Section({ n, title, children }: { n: number; title: string; children: R
   );
 }
 
-/** What the balance buys of a spec, or how much is missing to launch it. */
+/** What the balance buys of a spec (beside what already runs), or how much is missing to launch it. */
 function Affordability({ pricePerHourCents }: { pricePerHourCents: number }) {
   const t = useT();
   const { locale } = usePrefs();
   const s = useBillingSummary().data;
   if (!s || pricePerHourCents <= 0) return null;
   const balance = formatMoney(s.balanceCents, locale);
-  const needed = Math.max(1, Math.ceil((pricePerHourCents * s.minBalanceMinutes) / 60));
+  // The server counts what already runs too.
+  const rate = pricePerHourCents + s.burnCentsPerHour;
+  const needed = Math.max(1, Math.ceil((rate * s.minBalanceMinutes) / 60));
   if (s.balanceCents < needed) {
     return (
       <Typography.Text type="danger" data-testid="launch-affordability">
@@ -150,7 +152,9 @@ function Affordability({ pricePerHourCents }: { pricePerHourCents: number }) {
   }
   return (
     <Typography.Text type="secondary" data-testid="launch-affordability">
-      {t("billing.buys", { balance, time: formatDuration(Math.floor((s.balanceCents / pricePerHourCents) * 3600), locale) })}
+      {s.burnCentsPerHour > 0
+        ? t("billing.buysWithRunning", { balance, time: formatDuration(Math.floor((s.balanceCents / rate) * 3600), locale), rate: formatMoney(rate, locale) })
+        : t("billing.buys", { balance, time: formatDuration(Math.floor((s.balanceCents / rate) * 3600), locale) })}
     </Typography.Text>
   );
 }
