@@ -38,6 +38,8 @@ const instance = {
   gpus: [{ index: 0, memoryGb: 8, exclusive: true }],
   containerId: null,
   dataPath: "/root/data",
+  costCents: 12,
+  runningSeconds: 360,
   createdAt: new Date(Date.UTC(2026, 0, 2, 3, 4, 5, 678)),
   updatedAt: new Date(Date.UTC(2026, 0, 3)),
   startedAt: null,
