@@ -47,6 +47,9 @@ fi
 if [ "$(id -u)" -eq 0 ]; then
   su postgres -c "psql -qtAc \"SELECT 1 FROM pg_roles WHERE rolname='$PG_USER'\"" | grep -q 1 ||
     su postgres -c "psql -qc \"CREATE ROLE $PG_USER LOGIN CREATEDB PASSWORD '$PG_PASSWORD'\""
+  # Tests drop their databases WITH (FORCE); an autovacuum worker there can only be ended by
+  # a member of pg_signal_backend.
+  su postgres -c "psql -qc \"GRANT pg_signal_backend TO $PG_USER\"" >/dev/null
 fi
 PGPASSWORD=$PG_PASSWORD psql -h 127.0.0.1 -U "$PG_USER" -d postgres -qtAc "SELECT 1" >/dev/null
 
