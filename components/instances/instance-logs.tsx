@@ -58,6 +58,7 @@ export function InstanceLogs({ instance }: { instance: TInstance }) {
         </Button>
       </Toolbar>
       {logs.isError && <Alert type="warning" showIcon title={errorText(t, logs.error)} style={{ marginBottom: 12 }} />}
+      {logs.data?.truncated && <Alert type="info" showIcon title={t("instances.logsTruncated")} style={{ marginBottom: 12 }} />}
       {lines && lines.length === 0 ? (
         <Empty image={Empty.PRESENTED_IMAGE_SIMPLE} description={t("instances.noOutput")} />
       ) : (

@@ -112,7 +112,11 @@ export const ZLogsQuery = z.object({
 export type TLogsQuery = z.infer<typeof ZLogsQuery>;
 
 export const ZLogLine = z.object({ stream: z.enum(["stdout", "stderr"]), text: z.string() });
-export const ZLogs = z.object({ lines: z.array(ZLogLine) });
+export const ZLogs = z.object({
+  lines: z.array(ZLogLine),
+  /** Older lines of the tail asked for were left out: an answer holds at most about 2 MB (the download has all). */
+  truncated: z.boolean(),
+});
 export type TLogs = z.infer<typeof ZLogs>;
 
 /** Container resource usage, computed as the Docker CLI does. */

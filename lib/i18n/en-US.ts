@@ -523,6 +523,7 @@ export const enUS = {
     timestamps: "Timestamps",
     follow: "Follow",
     downloadLogs: "Download",
+    logsTruncated: "Only the newest 2 MB of these lines are shown; download the log to read all of it",
     noOutput: "No output yet",
     statsWhenRunning: "Live usage is shown while the instance runs; its history is below",
     cpu: "CPU",

@@ -523,6 +523,7 @@ export const zhCN: Messages = {
     timestamps: "时间戳",
     follow: "自动刷新",
     downloadLogs: "下载",
+    logsTruncated: "仅显示这些行中最新的 2 MB；下载日志可查看全部",
     noOutput: "暂无输出",
     statsWhenRunning: "实例运行时显示实时资源使用情况；历史数据见下方",
     cpu: "CPU",

@@ -26,7 +26,7 @@ describe("container logs", () => {
     it(`a log that is one JSON line stays text (tty=${tty})`, async () => {
       const name = run(tty, `echo '{"loss":0.5}'`);
       const state = (await inspectContainer(d, name))!;
-      expect(await containerLogs(d, state.id, state.tty, { tail: 1 })).toEqual([{ stream: "stdout", text: '{"loss":0.5}' }]);
+      expect((await containerLogs(d, state.id, state.tty, { tail: 1 })).lines).toEqual([{ stream: "stdout", text: '{"loss":0.5}' }]);
       let text = "";
       for await (const chunk of await containerLogStream(d, state.id, state.tty, false)) text += String(chunk);
       expect(text.replace(/\r/g, "")).toBe('{"loss":0.5}\n');
@@ -36,7 +36,7 @@ describe("container logs", () => {
   it("tail picks the last lines; stderr is told apart without a TTY", async () => {
     const name = run(false, "for i in $(seq 1 500); do echo out-$i; done; sleep 1; echo oops >&2");
     const state = (await inspectContainer(d, name))!;
-    const lines = await containerLogs(d, state.id, false, { tail: 3 });
+    const { lines } = await containerLogs(d, state.id, false, { tail: 3 });
     expect(lines).toEqual([
       { stream: "stdout", text: "out-499" },
       { stream: "stdout", text: "out-500" },
@@ -45,5 +45,14 @@ describe("container logs", () => {
     let text = "";
     for await (const chunk of await containerLogStream(d, state.id, false, false)) text += String(chunk);
     expect(text.split("\n").filter(Boolean)).toHaveLength(501);
+  });
+
+  it("a flood without newlines is read as bounded pieces of the newest output, saying older ones were left out", async () => {
+    const name = run(false, "head -c 12000000 /dev/zero | tr '\\0' A; echo; echo the-end");
+    const state = (await inspectContainer(d, name))!;
+    const tail = await containerLogs(d, state.id, false, { tail: 10_000 });
+    expect(tail.truncated).toBe(true);
+    expect(JSON.stringify(tail).length).toBeLessThan(2.2 * 1024 * 1024);
+    expect(tail.lines.at(-1)).toEqual({ stream: "stdout", text: "the-end" });
   });
 });

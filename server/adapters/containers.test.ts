@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { computeStats, demuxLog, exitCodeOf, toLines, type RawStats } from "./containers";
+import { computeStats, exitCodeOf, LogCollector, MAX_LOG_LINE, type RawStats } from "./containers";
 
 // Samples shaped as the Engine API returns them (trimmed to the fields used).
 const v1: RawStats = {
@@ -68,20 +68,53 @@ describe("logs", () => {
     return Buffer.concat([head, body]);
   };
 
+  const collect = (chunks: Buffer[], tty: boolean, maxChars = 1 << 20) => {
+    const c = new LogCollector(tty, maxChars);
+    for (const chunk of chunks) c.push(chunk);
+    return c.end();
+  };
+
   it("splits multiplexed frames into stdout and stderr lines, joining lines split across frames", () => {
     const buf = Buffer.concat([frame(1, "hello\nwor"), frame(2, "oops\n"), frame(1, "ld\r\n")]);
-    expect(toLines(demuxLog(buf, false))).toEqual([
+    expect(collect([buf], false).lines).toEqual([
       { stream: "stdout", text: "hello" },
       { stream: "stderr", text: "oops" },
       { stream: "stdout", text: "world" },
     ]);
   });
 
+  it("frames and UTF-8 characters cut anywhere by the network come out whole", () => {
+    const buf = Buffer.concat([frame(1, "größe 42 °C\n"), frame(2, "错误\n")]);
+    for (let cut = 1; cut < buf.length; cut++) {
+      expect(collect([buf.subarray(0, cut), buf.subarray(cut)], false).lines).toEqual([
+        { stream: "stdout", text: "größe 42 °C" },
+        { stream: "stderr", text: "错误" },
+      ]);
+    }
+  });
+
   it("a TTY log is plain stdout; a last line without newline is kept", () => {
-    expect(toLines(demuxLog(Buffer.from("a\nb"), true))).toEqual([
+    expect(collect([Buffer.from("a\nb")], true).lines).toEqual([
       { stream: "stdout", text: "a" },
       { stream: "stdout", text: "b" },
     ]);
+  });
+
+  it("keeps only the newest lines within the size bound and says so; a line without newlines is cut into pieces", () => {
+    const many = Array.from({ length: 1000 }, (_, i) => frame(1, `line-${String(i).padStart(4, "0")}\n`));
+    const tail = collect(many, false, 100);
+    expect(tail.truncated).toBe(true);
+    expect(tail.lines.map((l) => l.text)).toEqual(Array.from({ length: 10 }, (_, i) => `line-0${990 + i}`));
+    expect(collect(many, false).truncated).toBe(false);
+
+    // 200 MB written without a newline (what a hostile container can do) is held as bounded pieces.
+    const chunk = Buffer.alloc(64 * 1024, "A");
+    const c = new LogCollector(true, 256 * 1024);
+    for (let i = 0; i < 3200; i++) c.push(chunk);
+    const out = c.end();
+    expect(out.truncated).toBe(true);
+    expect(out.lines.every((l) => l.text.length <= MAX_LOG_LINE)).toBe(true);
+    expect(out.lines.reduce((n, l) => n + l.text.length + 1, 0)).toBeLessThanOrEqual(256 * 1024);
   });
 
   it("reads exit codes from the container list", () => {

@@ -1,7 +1,7 @@
 import "server-only";
 import { PassThrough, type Readable, Transform } from "node:stream";
 import type Docker from "dockerode";
-import type { LogLine, LogOptions, Stats, WorkloadState } from "./runtime";
+import { DEFAULT_LOG_CHARS, type LogLine, type LogOptions, type LogTail, type Stats, type WorkloadState } from "./runtime";
 
 // Containers and volumes on a node's engine: idempotent operations (a 304 "already in that
 // state" or 404 "already gone" is success where the caller wants that end state), logs and
@@ -116,35 +116,78 @@ export async function listLabelled(d: Docker, labels: string[]): Promise<Managed
 
 // --- Logs ---------------------------------------------------------------------------------
 
-/**
- * Splits Docker's multiplexed log format (8-byte frame headers: stream, 0, 0, 0, size) into
- * its stdout and stderr parts. A TTY container's log is plain stdout.
- */
-export function demuxLog(buf: Buffer, tty: boolean): { stream: "stdout" | "stderr"; chunk: Buffer }[] {
-  if (tty) return buf.length ? [{ stream: "stdout", chunk: buf }] : [];
-  const out: { stream: "stdout" | "stderr"; chunk: Buffer }[] = [];
-  let at = 0;
-  while (at + 8 <= buf.length) {
-    const kind = buf[at]!;
-    const size = buf.readUInt32BE(at + 4);
-    const chunk = buf.subarray(at + 8, Math.min(buf.length, at + 8 + size));
-    out.push({ stream: kind === 2 ? "stderr" : "stdout", chunk });
-    at += 8 + size;
-  }
-  return out;
-}
+/** Docker splits longer lines into pieces of this size; a longer partial line is kept as pieces too. */
+export const MAX_LOG_LINE = 16 * 1024;
 
-/** Chunks to lines, per stream; carriage returns of progress bars are dropped at line ends. */
-export function toLines(parts: { stream: "stdout" | "stderr"; chunk: Buffer }[]): LogLine[] {
-  const lines: LogLine[] = [];
-  const partial: Record<"stdout" | "stderr", string> = { stdout: "", stderr: "" };
-  for (const { stream, chunk } of parts) {
-    const pieces = (partial[stream] + chunk.toString("utf8")).split("\n");
-    partial[stream] = pieces.pop()!;
-    for (const text of pieces) lines.push({ stream, text: text.replace(/\r$/, "") });
+/**
+ * A log's lines, collected as Docker's bytes arrive and bounded in memory: the newest lines
+ * up to `maxChars` are kept (older ones are dropped, and `truncated` says so), a line without
+ * a newline is cut into MAX_LOG_LINE pieces. A multiplexed log (8-byte frame headers: stream,
+ * 0, 0, 0, size) is split into stdout and stderr lines; a TTY container's log is plain stdout.
+ * Carriage returns of progress bars are dropped at line ends.
+ */
+export class LogCollector {
+  private pending: Buffer = Buffer.alloc(0);
+  private readonly partial = { stdout: "", stderr: "" };
+  private readonly decoders = { stdout: new TextDecoder("utf-8"), stderr: new TextDecoder("utf-8") };
+  private kept: LogLine[] = [];
+  private first = 0;
+  private chars = 0;
+  truncated = false;
+
+  constructor(
+    private readonly tty: boolean,
+    private readonly maxChars: number,
+  ) {}
+
+  push(chunk: Buffer): void {
+    if (this.tty) {
+      this.text("stdout", chunk);
+      return;
+    }
+    let buf = this.pending.length ? Buffer.concat([this.pending, chunk]) : chunk;
+    while (buf.length >= 8) {
+      const size = buf.readUInt32BE(4);
+      if (buf.length < 8 + size) break;
+      this.text(buf[0] === 2 ? "stderr" : "stdout", buf.subarray(8, 8 + size));
+      buf = buf.subarray(8 + size);
+    }
+    this.pending = Buffer.from(buf);
   }
-  for (const stream of ["stdout", "stderr"] as const) if (partial[stream]) lines.push({ stream, text: partial[stream] });
-  return lines;
+
+  end(): LogTail {
+    for (const stream of ["stdout", "stderr"] as const) {
+      const rest = this.partial[stream] + this.decoders[stream].decode();
+      if (rest) this.keep(stream, rest.replace(/\r$/, ""));
+      this.partial[stream] = "";
+    }
+    return { lines: this.kept.slice(this.first), truncated: this.truncated };
+  }
+
+  private text(stream: "stdout" | "stderr", bytes: Buffer): void {
+    const pieces = (this.partial[stream] + this.decoders[stream].decode(bytes, { stream: true })).split("\n");
+    let rest = pieces.pop()!;
+    for (const line of pieces) this.keep(stream, line.replace(/\r$/, ""));
+    while (rest.length > MAX_LOG_LINE) {
+      this.keep(stream, rest.slice(0, MAX_LOG_LINE));
+      rest = rest.slice(MAX_LOG_LINE);
+    }
+    this.partial[stream] = rest;
+  }
+
+  private keep(stream: "stdout" | "stderr", text: string): void {
+    this.kept.push({ stream, text });
+    this.chars += text.length + 1;
+    while (this.chars > this.maxChars && this.first < this.kept.length - 1) {
+      this.chars -= this.kept[this.first]!.text.length + 1;
+      this.first++;
+      this.truncated = true;
+    }
+    if (this.first > 1024 && this.first * 2 > this.kept.length) {
+      this.kept = this.kept.slice(this.first);
+      this.first = 0;
+    }
+  }
 }
 
 type LogQuery = { tail: number | "all"; since?: number; timestamps: boolean };
@@ -169,12 +212,12 @@ function rawLogs(d: Docker, id: string, o: LogQuery): Promise<Readable> {
   });
 }
 
-export async function containerLogs(d: Docker, id: string, tty: boolean, o: LogOptions): Promise<LogLine[]> {
+export async function containerLogs(d: Docker, id: string, tty: boolean, o: LogOptions): Promise<LogTail> {
   const raw = await rawLogs(d, id, { tail: o.tail ?? 100, since: o.since, timestamps: o.timestamps ?? false });
-  const chunks: Buffer[] = [];
-  for await (const chunk of raw) chunks.push(Buffer.from(chunk as Buffer));
   // Split per frame (not demultiplexed into one stream) so lines say where they came from.
-  return toLines(demuxLog(Buffer.concat(chunks), tty));
+  const lines = new LogCollector(tty, o.maxChars ?? DEFAULT_LOG_CHARS);
+  for await (const chunk of raw) lines.push(chunk as Buffer);
+  return lines.end();
 }
 
 /** The whole log as a byte stream (stdout and stderr interleaved as written), for downloads. */

@@ -86,7 +86,7 @@ describe("Docker runtime", () => {
     expect(state).toMatchObject({ running: false, exitCode: 3, tty: false, networks: [s.network.name] });
     expect(state.finishedAt).not.toBeNull();
     // stdout and stderr are logged apart: their order between the two is not kept.
-    const logs = await rt.logs(s.name, { tail: 10 });
+    const { lines: logs } = await rt.logs(s.name, { tail: 10 });
     expect(logs).toHaveLength(2);
     expect(logs).toEqual(
       expect.arrayContaining([

@@ -58,7 +58,11 @@ export type WorkloadState = {
 export type WorkloadSummary = { id: string; name: string; state: string; exitCode: number | null; labels: Record<string, string>; networks: string[] };
 
 export type LogLine = { stream: "stdout" | "stderr"; text: string };
-export type LogOptions = { tail?: number; since?: number; timestamps?: boolean };
+/** `maxChars` bounds what is kept of the newest lines (DEFAULT_LOG_CHARS): a log read is never unbounded. */
+export type LogOptions = { tail?: number; since?: number; timestamps?: boolean; maxChars?: number };
+/** The newest lines; `truncated` when older ones (within the tail asked for) were left out for size. */
+export type LogTail = { lines: LogLine[]; truncated: boolean };
+export const DEFAULT_LOG_CHARS = 2 * 1024 * 1024;
 
 export type Stats = {
   ts: string;
@@ -140,7 +144,7 @@ export interface Runtime {
   /** Every workload (running or not) carrying all of `labels`. */
   list(labels: Record<string, string>): Promise<WorkloadSummary[]>;
 
-  logs(nameOrId: string, o: LogOptions): Promise<LogLine[]>;
+  logs(nameOrId: string, o: LogOptions): Promise<LogTail>;
   /** The whole log as bytes (stdout and stderr interleaved as written), for downloads. */
   logStream(nameOrId: string, timestamps: boolean): Promise<Readable>;
   /** One sample. */

@@ -32,7 +32,7 @@ function sinceSeconds(since: string | undefined): number {
 export async function instanceLogs(p: Principal, id: string, q: TLogsQuery) {
   const { node, rt, state } = await readableContainer(p, id);
   try {
-    return { lines: await rt.logs(state.id, { tail: q.tail, since: sinceSeconds(q.since), timestamps: q.timestamps ?? false }) };
+    return await rt.logs(state.id, { tail: q.tail, since: sinceSeconds(q.since), timestamps: q.timestamps ?? false });
   } catch (err) {
     throw engineError(err, node, "read the logs");
   }
