@@ -91,26 +91,16 @@ export async function consumeOrThrow(name: LimiterName, key: string, code: Error
   }
 }
 
-/** Throws when `key` has no points left, without taking one. */
-export async function assertNotBlocked(name: LimiterName, key: string, code: ErrorCode, message: string): Promise<void> {
-  const l = limiter(name);
-  const res = await l.get(key);
-  if (res && res.consumedPoints >= l.points) {
-    const seconds = retryAfter(res);
-    throw new AppError(code, `${message}; try again in ${seconds} s`, { retryAfterSeconds: seconds });
-  }
-}
-
-/** Counts a failure; the one that uses the last point locks the key for `lockSeconds`. */
-export async function recordFailure(name: LimiterName, key: string): Promise<void> {
+/**
+ * Guarded attempts (password checks): the point is taken before the check (consumeOrThrow),
+ * so parallel attempts cannot outrun the count; a success clears the key (resetLimit), and a
+ * failure that used the last point locks the key for the limiter's `lockSeconds`.
+ */
+export async function lockIfSpent(name: LimiterName, key: string): Promise<void> {
   const l = limiter(name);
   const { lockSeconds } = specs()[name];
-  try {
-    const res = await l.consume(key);
-    if (res.remainingPoints === 0 && lockSeconds) await l.block(key, lockSeconds);
-  } catch (res) {
-    if (!(res instanceof RateLimiterRes)) throw res;
-  }
+  const res = await l.get(key);
+  if (lockSeconds && res && res.consumedPoints >= l.points) await l.block(key, lockSeconds);
 }
 
 /** Gives back a point taken by consumeOrThrow (an attempt that turned out fine). */

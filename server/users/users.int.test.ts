@@ -52,6 +52,15 @@ describe("authenticate", () => {
     expect(locked.retryAfterSeconds).toBeGreaterThan(14 * 60);
   });
 
+  it("parallel guesses cannot outrun the lock: at most 5 password checks, whichever login names the account", async () => {
+    const { user, password } = await newUser();
+    const burst = Array.from({ length: 30 }, (_, i) => rejection(users.authenticate(i % 2 ? user.email : user.username, "wrong", ip())));
+    const codes = (await Promise.all(burst)).map((e) => e.code);
+    expect(codes.filter((c) => c === "INVALID_CREDENTIALS")).toHaveLength(5);
+    expect(codes.filter((c) => c === "ACCOUNT_LOCKED")).toHaveLength(25);
+    expect((await rejection(users.authenticate(user.username, password, ip()))).code).toBe("ACCOUNT_LOCKED");
+  });
+
   it("counts only consecutive failures: a success resets the count", async () => {
     const { user, password } = await newUser();
     for (let i = 0; i < 4; i++) await rejection(users.authenticate(user.username, "wrong", ip()));
@@ -103,6 +112,15 @@ describe("session revocation", () => {
     expect(err.code).toBe("INVALID_CREDENTIALS");
     expect(err.issues?.[0]?.path).toBe("currentPassword");
     expect((await resolvePrincipal(bearer(old.token)))?.userId).toBe(user.id);
+  });
+
+  it("wrong current passwords are throttled, in parallel too: 5 checks, then locked even for the right one", async () => {
+    const { password, principal } = await newUser();
+    const burst = Array.from({ length: 20 }, () => rejection(users.changePassword(principal, "not-it", "another-password", ip())));
+    const codes = (await Promise.all(burst)).map((e) => e.code);
+    expect(codes.filter((c) => c === "INVALID_CREDENTIALS")).toHaveLength(5);
+    expect(codes.filter((c) => c === "RATE_LIMITED")).toHaveLength(15);
+    expect((await rejection(users.changePassword(principal, password, "another-password", ip()))).code).toBe("RATE_LIMITED");
   });
 
   it("a role change ends the user's sessions", async () => {

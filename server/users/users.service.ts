@@ -9,7 +9,7 @@ import { signLoginToken } from "../auth/tokens";
 import { env } from "../env";
 import { emit } from "../events";
 import { AppError, isUniqueViolation, notFound } from "../http/errors";
-import { assertNotBlocked, consumeOrThrow, recordFailure, resetLimit } from "../http/rate-limit";
+import { consumeOrThrow, lockIfSpent, resetLimit } from "../http/rate-limit";
 import { getSettings } from "../settings/settings.service";
 import * as repo from "./users.repo";
 
@@ -33,11 +33,12 @@ export async function authenticate(login: string, password: string, ip: string):
   await consumeOrThrow("login-ip", ip, "RATE_LIMITED", "Too many sign-in attempts from this address");
   const found = await repo.findForLogin(normalized);
   const key = loginKey(found, normalized);
-  await assertNotBlocked("login-account", key, "ACCOUNT_LOCKED", "Account locked after repeated failed sign-ins");
+  // The attempt is counted before the password is checked: parallel guesses cannot outrun the lock.
+  await consumeOrThrow("login-account", key, "ACCOUNT_LOCKED", "Account locked after repeated failed sign-ins");
 
   const ok = await verifyPassword(found?.passwordHash ?? null, password);
   if (!found || !ok) {
-    await recordFailure("login-account", key);
+    await lockIfSpent("login-account", key);
     await audit({ actorId: found?.id ?? null, action: "auth.login_failed", detail: { login: normalized }, ip });
     throw new AppError("INVALID_CREDENTIALS", "Wrong username or password");
   }
@@ -113,10 +114,10 @@ export async function updateMe(p: Principal, input: TUpdateMeRequest): Promise<r
 }
 
 export async function changePassword(p: Principal, currentPassword: string, newPassword: string, ip: string) {
-  await assertNotBlocked("password-user", p.userId, "RATE_LIMITED", "Too many wrong current passwords; password changes are locked");
+  await consumeOrThrow("password-user", p.userId, "RATE_LIMITED", "Too many wrong current passwords; password changes are locked");
   const row = await repo.findPasswordHash(p.userId);
   if (!row || !(await verifyPassword(row.passwordHash, currentPassword))) {
-    await recordFailure("password-user", p.userId);
+    await lockIfSpent("password-user", p.userId);
     await audit({ actorId: p.userId, action: "user.password_change_failed", target: { type: "user", id: p.userId }, ip });
     throw new AppError("INVALID_CREDENTIALS", "Current password is wrong", {
       issues: [{ path: "currentPassword", message: "is wrong" }],
