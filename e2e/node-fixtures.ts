@@ -28,6 +28,8 @@ export const SSH = {
   privateKey: () => read("ssh", "id_ed25519"),
   /** A real (empty) ELF shared library standing in for HAMi-core's libvgpu.so. */
   hamiCorePath: path.join(FIX, "hami", "libvgpu.so"),
+  /** A directory named like a library (scripts/test-env-nodes.sh). */
+  hamiDirectory: path.join(FIX, "hami", "link-to-dir.so"),
 };
 
 /** Pushes the busybox image to the local registry under a new tag; answers the reference. */

@@ -192,11 +192,10 @@ export function NodesPage() {
         onSubmit={async (v) => {
           const saved = await save.mutateAsync({ id: current?.id, body: nodeBody(v) });
           void message.success(t("common.saved"));
-          if (!current) {
-            setDetailId(saved.id);
-            // A new node is tested at once: its status, and capacity left at 0 filled from Docker.
-            void test.mutateAsync(saved.id).catch(() => undefined);
-          }
+          if (!current) setDetailId(saved.id);
+          // A new node is tested at once (its status, and capacity left at 0 filled from Docker);
+          // so is a changed HAMi-core path: GPU memory split uses only a library that passed.
+          if (!current || saved.hamiCorePath !== current.hamiCorePath) void test.mutateAsync(saved.id).catch(() => undefined);
         }}
       >
         <NodeFormFields node={current} />

@@ -4,7 +4,7 @@
 // readings on /stats, and recorded in the instance's history.
 import { execFileSync } from "node:child_process";
 import { bearer, expect, test, uniq } from "../fixtures";
-import { gpuLaunchSetup, launchRunning } from "../node-fixtures";
+import { gpuLaunchSetup, launchRunning, SSH } from "../node-fixtures";
 import { connect, outcome } from "../socket";
 
 const onGpuHost = (...args: string[]) => execFileSync("docker", ["-H", "unix:///var/run/docker-gpu.sock", ...args], { encoding: "utf8" }).trim();
@@ -63,4 +63,38 @@ test("a whole GPU and a GPU share really start, stream GPU readings and keep GPU
   expect(await (await api.post(`/api/v1/instances/${a.id}/stop`, h)).json()).toMatchObject({ status: "stopped", gpus: [] });
   expect((await (await api.get(`/api/v1/instances/${a.id}/metrics`, h)).json()).points.length).toBeGreaterThan(0);
   for (const id of [a.id, b.id]) expect((await api.delete(`/api/v1/instances/${id}`, h)).status()).toBe(204);
+});
+
+test("GPU memory split binds only a HAMi-core library that passed the node's connection test", async ({ api, adminToken, newUser }) => {
+  test.setTimeout(60_000);
+  const shared = await gpuLaunchSetup(api, adminToken, { split: true });
+  const user = await newUser();
+  const admin = { headers: bearer(adminToken) };
+  const launch = () =>
+    api.post("/api/v1/instances", {
+      headers: bearer(user.token),
+      data: { name: `share-${uniq(3)}`, imageId: shared.image.id, specId: shared.spec.id, nodeId: shared.node.id },
+    });
+  const testHami = async () =>
+    ((await (await api.post(`/api/v1/nodes/${shared.node.id}/test`, admin)).json()).checks as { key: string; ok: boolean | null }[]).find(
+      (c) => c.key === "hami_core",
+    );
+
+  // A directory named like the library: saved, its test fails, and no share is placed there.
+  expect((await api.patch(`/api/v1/nodes/${shared.node.id}`, { ...admin, data: { hamiCorePath: SSH.hamiDirectory } })).status()).toBe(200);
+  expect((await launch()).status()).toBe(409);
+  expect(await testHami()).toMatchObject({ ok: false });
+  const refused = await launch();
+  expect(refused.status()).toBe(409);
+  expect((await refused.json()).error.message).toContain("HAMi-core library to pass the node's connection test");
+
+  // The real library passes; shares are placed again.
+  await api.patch(`/api/v1/nodes/${shared.node.id}`, { ...admin, data: { hamiCorePath: SSH.hamiCorePath } });
+  expect((await launch()).status()).toBe(409);
+  expect(await testHami()).toMatchObject({ ok: true });
+  const b = await launchRunning(api, user.token, { name: `share-${uniq(3)}`, imageId: shared.image.id, specId: shared.spec.id, nodeId: shared.node.id });
+  expect(b.gpus).toEqual([{ index: expect.any(Number), memoryGb: 8, exclusive: false }]);
+  const binds = JSON.parse(onGpuHost("inspect", "-f", "{{json .HostConfig.Mounts}}", `aic-${b.id}`)) as { Source: string; ReadOnly: boolean }[];
+  expect(binds.filter((m) => m.Source.includes("/hami/"))).toEqual([expect.objectContaining({ Source: SSH.hamiCorePath, ReadOnly: true })]);
+  expect((await api.delete(`/api/v1/instances/${b.id}`, { headers: bearer(user.token) })).status()).toBe(204);
 });

@@ -2,7 +2,15 @@ import { describe, expect, it } from "vitest";
 import type { Held, NodeCapacity, SpecNeeds } from "../nodes/capacity";
 import { compareScores, placementScore, planAllocation } from "./placement";
 
-const gpuNode: NodeCapacity = { cpuCores: 32, memoryGb: 128, gpuName: "NVIDIA GeForce RTX 4090", gpuCount: 4, gpuMemoryGb: 24, hamiCorePath: "/opt/hami" };
+const gpuNode: NodeCapacity = {
+  cpuCores: 32,
+  memoryGb: 128,
+  gpuName: "NVIDIA GeForce RTX 4090",
+  gpuCount: 4,
+  gpuMemoryGb: 24,
+  hamiCorePath: "/opt/hami/libvgpu.so",
+  hamiCoreCheckedPath: "/opt/hami/libvgpu.so",
+};
 const whole: SpecNeeds = { gpuModel: "RTX 4090", gpuCount: 2, gpuMemoryGb: 24, supportMemorySplit: false, cpuCores: 8, memoryGb: 32 };
 const share: SpecNeeds = { ...whole, gpuCount: 1, gpuMemoryGb: 8, supportMemorySplit: true };
 const cpuOnly: SpecNeeds = { gpuModel: null, gpuCount: 0, gpuMemoryGb: 0, supportMemorySplit: false, cpuCores: 2, memoryGb: 4 };
@@ -52,7 +60,7 @@ describe("planAllocation", () => {
   });
 
   it("never books more than the node has, however many instances ask", () => {
-    const node: NodeCapacity = { cpuCores: 3, memoryGb: 64, gpuName: null, gpuCount: 0, gpuMemoryGb: 0, hamiCorePath: null };
+    const node: NodeCapacity = { cpuCores: 3, memoryGb: 64, gpuName: null, gpuCount: 0, gpuMemoryGb: 0, hamiCorePath: null, hamiCoreCheckedPath: null };
     const held: Held[] = [];
     let placed = 0;
     for (let i = 0; i < 20; i++) {

@@ -5,6 +5,7 @@ import { emit } from "../events";
 import { AppError } from "../http/errors";
 import { recordPullOutcome } from "../images/image-readiness";
 import { logger } from "../logger";
+import { hamiCoreReady } from "../nodes/capacity";
 import type { NodeRow } from "../nodes/nodes.repo";
 import { consoleLabels } from "./console-id";
 import { engineError, isUnreachable, nodeOf, runtimeOf } from "./engine";
@@ -42,6 +43,13 @@ async function ensureImage(rt: Runtime, node: NodeRow, image: { id: string | nul
 export async function ensureWorkload(rt: Runtime, row: repo.InstanceRow, node: NodeRow): Promise<string> {
   const held = row.allocations.filter((a) => a.gpuIndex !== null);
   const gpus = held.map((a) => ({ index: a.gpuIndex!, memoryGb: a.gpuMemoryGb }));
+  // The library is bound into the container: only a path that passed the node's test (placement checks the same).
+  if (held.some((a) => !a.exclusive) && !hamiCoreReady(node)) {
+    throw new AppError(
+      "NO_CAPACITY",
+      `GPU memory split is not available on node ${node.name} now: its HAMi-core library has not passed the node's connection test`,
+    );
+  }
   const labels = await consoleLabels();
   const spec = instanceWorkload({
     instance: { ...row, memorySplit: held.some((a) => !a.exclusive) },

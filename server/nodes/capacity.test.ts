@@ -1,7 +1,15 @@
 import { describe, expect, it } from "vitest";
 import { freeCapacity, missingFor, sameGpuModel, type NodeCapacity, type SpecNeeds } from "./capacity";
 
-const node: NodeCapacity = { cpuCores: 32, memoryGb: 128, gpuName: "NVIDIA GeForce RTX 4090", gpuCount: 4, gpuMemoryGb: 24, hamiCorePath: "/opt/hami" };
+const node: NodeCapacity = {
+  cpuCores: 32,
+  memoryGb: 128,
+  gpuName: "NVIDIA GeForce RTX 4090",
+  gpuCount: 4,
+  gpuMemoryGb: 24,
+  hamiCorePath: "/opt/hami/libvgpu.so",
+  hamiCoreCheckedPath: "/opt/hami/libvgpu.so",
+};
 const spec: SpecNeeds = { gpuModel: "NVIDIA RTX 4090", gpuCount: 2, gpuMemoryGb: 24, supportMemorySplit: false, cpuCores: 8, memoryGb: 32 };
 
 describe("free capacity", () => {
@@ -51,6 +59,10 @@ describe("matching", () => {
     expect(missingFor({ ...splitSpec, supportMemorySplit: false }, node, shared)).toEqual(["1 more free GPU"]);
     // A share is never turned into a whole GPU: without split support it does not fit.
     expect(missingFor(splitSpec, { ...node, hamiCorePath: null }, shared)).toEqual(["HAMi-core on the node for GPU memory split"]);
+    // A path that never passed the node's connection test (or changed since) is not used.
+    for (const hamiCoreCheckedPath of [null, "/opt/old/libvgpu.so"]) {
+      expect(missingFor(splitSpec, { ...node, hamiCoreCheckedPath }, shared)).toEqual(["its HAMi-core library to pass the node's connection test"]);
+    }
     expect(missingFor(splitSpec, node, shared, false)).toEqual(["an image that supports GPU memory split"]);
   });
 

@@ -11,6 +11,7 @@ export type NodeCapacity = {
   gpuCount: number;
   gpuMemoryGb: number;
   hamiCorePath: string | null;
+  hamiCoreCheckedPath: string | null;
 };
 
 export type Held = { gpuIndex: number | null; gpuMemoryGb: number; exclusive: boolean; cpuCores: number; memoryGb: number };
@@ -50,9 +51,20 @@ export function sameGpuModel(a: string | null, b: string | null): boolean {
   return norm(a) !== "" && norm(a) === norm(b);
 }
 
+/** The node's HAMi-core library passed its last connection test at the path configured now. */
+export function hamiCoreReady(node: Pick<NodeCapacity, "hamiCorePath" | "hamiCoreCheckedPath">): boolean {
+  return !!node.hamiCorePath && node.hamiCoreCheckedPath === node.hamiCorePath;
+}
+
 /** Whether GPUs are shared by memory (HAMi-core) for this spec on this node. */
 export function usesMemorySplit(spec: SpecNeeds, node: NodeCapacity, imageSupportsSplit = true): boolean {
-  return spec.gpuCount > 0 && spec.supportMemorySplit && !!node.hamiCorePath && imageSupportsSplit;
+  return spec.gpuCount > 0 && spec.supportMemorySplit && hamiCoreReady(node) && imageSupportsSplit;
+}
+
+function splitMissing(node: NodeCapacity): string {
+  if (!node.hamiCorePath) return "HAMi-core on the node for GPU memory split";
+  if (!hamiCoreReady(node)) return "its HAMi-core library to pass the node's connection test";
+  return "an image that supports GPU memory split";
 }
 
 /** What keeps `node` from hosting one instance of `spec` now (empty: it can). */
@@ -63,7 +75,7 @@ export function missingFor(spec: SpecNeeds, node: NodeCapacity, free: TFreeCapac
     else if (node.gpuMemoryGb < spec.gpuMemoryGb) missing.push(`${spec.gpuMemoryGb} GB of memory per GPU`);
     // A share of a GPU is sold as a share: never hand out whole GPUs at a share's price.
     else if (spec.supportMemorySplit && !usesMemorySplit(spec, node, imageSupportsSplit)) {
-      missing.push(node.hamiCorePath ? "an image that supports GPU memory split" : "HAMi-core on the node for GPU memory split");
+      missing.push(splitMissing(node));
     } else {
       const usable = usesMemorySplit(spec, node, imageSupportsSplit) ? free.gpuMemoryGb.filter((g) => g.freeGb >= spec.gpuMemoryGb).length : free.wholeGpus;
       if (usable < spec.gpuCount) missing.push(`${spec.gpuCount - usable} more free GPU${spec.gpuCount - usable > 1 ? "s" : ""}`);

@@ -191,8 +191,14 @@ describe("connection test", () => {
   });
 
   it("HAMi-core on the node: only a regular ELF shared library passes; without SSH it says so", async () => {
-    const hami = async (hamiCorePath: string, over: Partial<TCreateNodeRequest> = { ...sshFields, sshPassword: SSH.password }) =>
-      (await nodes.testNode(admin, (await create({ ...over, hamiCorePath })).id, "127.0.0.1")).checks.find((c) => c.key === "hami_core");
+    // Memory split uses the path only after it passed (hamiCoreCheckedPath), whatever was saved.
+    const hami = async (hamiCorePath: string, over: Partial<TCreateNodeRequest> = { ...sshFields, sshPassword: SSH.password }) => {
+      const { id } = await create({ ...over, hamiCorePath });
+      const check = (await nodes.testNode(admin, id, "127.0.0.1")).checks.find((c) => c.key === "hami_core");
+      const { hamiCoreCheckedPath } = await db().node.findUniqueOrThrow({ where: { id }, select: { hamiCoreCheckedPath: true } });
+      expect(hamiCoreCheckedPath, hamiCorePath).toBe(check?.ok === true ? hamiCorePath : null);
+      return check;
+    };
     expect(await hami(SSH.hamiCorePath)).toEqual({
       key: "hami_core",
       ok: true,

@@ -425,6 +425,8 @@ export async function testNode(actor: Principal, id: string, ip: string): Promis
   };
   await repo.recordStatus(id, result.online ? "online" : "offline", result.online ? null : docker.message, {
     lastTest: JSON.stringify(result),
+    // Memory split binds this file into users' containers: only a path that passed is used.
+    hamiCoreCheckedPath: ssh.checks.some((c) => c.key === "hami_core" && c.ok === true) ? row.hamiCorePath : null,
     ...(ssh.pin ? { sshHostKey: ssh.pin } : {}),
     ...filled,
   });
