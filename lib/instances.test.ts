@@ -2,7 +2,7 @@
 // the stats history kept for charts (formatting: format.test.ts).
 import { describe, expect, it } from "vitest";
 import type { TInstanceStats } from "./contracts/instances";
-import { appendSample } from "./hooks/live-stats";
+import { appendGpuEvent, appendSample } from "./hooks/live-stats";
 import { allowedActions, defaultInstanceName, launchStep, showsLaunchProgress } from "./instances";
 
 describe("allowedActions", () => {
@@ -57,5 +57,29 @@ describe("stats history", () => {
     h = appendSample(h, sample("2026-01-01T00:00:04Z", 9), 3);
     expect(h).toHaveLength(3);
     expect(h.at(-1)!.cpuPercent).toBe(9);
+  });
+});
+
+describe("live GPU readings", () => {
+  const reading = (index: number, utilization: number) => ({
+    index,
+    uuid: null,
+    name: null,
+    utilization,
+    memoryUsedMb: 0,
+    memoryTotalMb: 0,
+    temperature: null,
+    powerW: null,
+  });
+  it("merges the parts of one poll that two instances on a node see; a new poll starts a new sample", () => {
+    let h = appendGpuEvent([], { nodeId: "n", ts: "t1", gpus: [reading(1, 10)] }, 10);
+    h = appendGpuEvent(h, { nodeId: "n", ts: "t1", gpus: [reading(0, 20)] }, 10);
+    expect(h).toHaveLength(1);
+    expect(h[0]!.gpus.map((g) => [g.index, g.utilization])).toEqual([
+      [0, 20],
+      [1, 10],
+    ]);
+    h = appendGpuEvent(h, { nodeId: "n", ts: "t2", gpus: [reading(1, 30)] }, 10);
+    expect(h.map((e) => e.gpus.length)).toEqual([2, 1]);
   });
 });

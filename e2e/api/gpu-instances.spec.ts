@@ -34,6 +34,8 @@ test("a whole GPU and a GPU share really start, stream GPU readings and keep GPU
   expect(await socket.timeout(10_000).emitWithAck("subscribe", { instanceId: a.id })).toEqual({ ok: true, gpuTelemetry: true });
   await expect.poll(() => new Set(events.map((e) => e.ts)).size, { timeout: 15_000 }).toBeGreaterThanOrEqual(2);
   expect(events.every((e) => e.nodeId === whole.node.id)).toBe(true);
+  // Only the GPU this instance holds: the node's other GPU belongs to other tenants.
+  expect(events.every((e) => e.gpus.length === 1 && e.gpus[0]!.index === 0)).toBe(true);
   expect(events.at(-1)!.gpus.find((g) => g.index === 0)).toMatchObject({ utilization: 35, memoryUsedMb: 1024 });
   socket.disconnect();
 

@@ -33,6 +33,17 @@ export function appendSample<T extends { ts: string }>(history: T[], sample: T, 
   return [...base, sample].slice(-max);
 }
 
+/**
+ * A node's GPU poll as one instance sees it (only its GPUs): two instances watched on one
+ * node each get their part of the same poll, merged into one sample.
+ */
+export function appendGpuEvent(history: TGpuEvent[], e: TGpuEvent, max: number): TGpuEvent[] {
+  const last = history.at(-1);
+  if (last?.ts !== e.ts) return appendSample(history, e, max);
+  const gpus = [...last.gpus.filter((g) => !e.gpus.some((x) => x.index === g.index)), ...e.gpus].sort((a, b) => a.index - b.index);
+  return appendSample(history, { ...e, gpus }, max);
+}
+
 const IDLE: Subscription = { live: false, error: null, gpuTelemetry: false };
 const NONE: never[] = [];
 
@@ -57,7 +68,7 @@ export function useLiveStats(ids: string[], enabled: boolean): LiveStats {
       rerender();
     });
     socket.on("gpu", (e: TGpuEvent) => {
-      qc.setQueryData<TGpuEvent[]>(gpuKeys.live(e.nodeId), (h) => appendSample(h ?? [], e, GPU_HISTORY));
+      qc.setQueryData<TGpuEvent[]>(gpuKeys.live(e.nodeId), (h) => appendGpuEvent(h ?? [], e, GPU_HISTORY));
       rerender();
     });
     socket.on("stats-end", ({ instanceId }: { instanceId: string }) => {

@@ -329,6 +329,17 @@ export function runningOf(userId: string): Promise<InstanceRow[]> {
   return db().instance.findMany({ where: { userId, status: "running" }, include: withRelations });
 }
 
+/** The GPUs each running instance on a node holds (indexes). */
+export async function gpuHolders(nodeId: string): Promise<{ instanceId: string; indexes: number[] }[]> {
+  const rows = await db().allocation.findMany({
+    where: { nodeId, gpuIndex: { not: null }, instance: { status: "running" } },
+    select: { instanceId: true, gpuIndex: true },
+  });
+  const by = new Map<string, number[]>();
+  for (const r of rows) by.set(r.instanceId, [...(by.get(r.instanceId) ?? []), r.gpuIndex!]);
+  return [...by].map(([instanceId, indexes]) => ({ instanceId, indexes }));
+}
+
 /** Running instances with the GPUs they hold. */
 export function listRunning(): Promise<{ id: string; nodeId: string | null; allocations: { gpuIndex: number | null; gpuMemoryGb: number }[] }[]> {
   return db().instance.findMany({

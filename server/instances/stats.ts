@@ -49,3 +49,8 @@ export async function runningWorkloads(): Promise<RunningWorkload[]> {
   }
   return out;
 }
+
+/** The GPUs each running instance on a node holds, for its live GPU readings. */
+export function gpuHoldersOn(nodeId: string) {
+  return repo.gpuHolders(nodeId);
+}

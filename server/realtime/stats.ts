@@ -3,11 +3,12 @@ import type { Readable } from "node:stream";
 import type { Server } from "socket.io";
 import { z } from "zod";
 import { ZId } from "@/lib/contracts/common";
+import type { TGpuEvent } from "@/lib/contracts/metrics";
 import type { Stats } from "../adapters/runtime";
 import { isAdmin } from "../auth/permissions";
 import { on } from "../events";
 import { AppError } from "../http/errors";
-import { runningWorkload } from "../instances/stats";
+import { gpuHoldersOn, runningWorkload } from "../instances/stats";
 import { logger } from "../logger";
 import { latestGpuEvent } from "../metrics/gpu.service";
 import { findNode } from "../nodes/nodes.repo";
@@ -20,12 +21,15 @@ import { authenticatedNamespace, type AppSocket } from "./namespace";
 //   the container stops. One engine stream per container, shared by every subscriber in
 //   this process, closed when the last one leaves.
 //   Subscribers of a GPU instance also get `gpu` {nodeId, ts, gpus} from its node's collector
-//   polls (the latest one at once); admins can `subscribeNode {nodeId}` for any node's.
+//   polls (the latest one at once), with only the GPUs the instance holds (never other
+//   tenants'); admins can `subscribeNode {nodeId}` for all of any node's GPUs.
 //   `gpuTelemetry` in the ack says whether the node reports GPU telemetry at all.
 
 const ZSubscribe = z.object({ instanceId: ZId });
 const room = (instanceId: string) => `stats:${instanceId}`;
 const gpuRoom = (nodeId: string) => `gpu:${nodeId}`;
+const instanceGpuRoom = (instanceId: string) => `gpu-of:${instanceId}`;
+const onlyGpus = (e: TGpuEvent, indexes: number[]): TGpuEvent => ({ ...e, gpus: e.gpus.filter((g) => indexes.includes(g.index)) });
 const ZSubscribeNode = z.object({ nodeId: ZId });
 
 type Feed = { stream: Readable; subscribers: Set<string> };
@@ -96,11 +100,14 @@ export class StatsHub {
   }
 }
 
-/** Joins a node's GPU room and sends its latest poll; false when the node reports no GPU telemetry. */
-async function joinGpus(socket: AppSocket, nodeId: string): Promise<boolean> {
-  await socket.join(gpuRoom(nodeId));
+/**
+ * Joins a GPU room (a node's, or an instance's: only the GPUs it holds) and sends the node's
+ * latest poll; false when the node reports no GPU telemetry.
+ */
+async function joinGpus(socket: AppSocket, nodeId: string, instance?: { id: string; indexes: number[] }): Promise<boolean> {
+  await socket.join(instance ? instanceGpuRoom(instance.id) : gpuRoom(nodeId));
   const [node, latest] = await Promise.all([findNode(nodeId), latestGpuEvent(nodeId)]);
-  if (latest) socket.emit("gpu", latest);
+  if (latest) socket.emit("gpu", instance ? onlyGpus(latest, instance.indexes) : latest);
   return !!node && node.gpuCount > 0 && node.gpuTelemetryProblem === null;
 }
 
@@ -117,7 +124,8 @@ export function registerStatsNamespace(io: Server) {
         await socket.join(room(instanceId));
         await hub.subscribe(instanceId, socket.id, () => rt.statsStream(name));
         // The GPUs of its node, as the collector reads them (the latest poll right away).
-        const gpuTelemetry = row.nodeId && row.gpuCount > 0 ? await joinGpus(socket, row.nodeId) : false;
+        const indexes = row.allocations.flatMap((a) => (a.gpuIndex === null ? [] : [a.gpuIndex]));
+        const gpuTelemetry = row.nodeId && indexes.length > 0 ? await joinGpus(socket, row.nodeId, { id: row.id, indexes }) : false;
         reply({ ok: true, gpuTelemetry });
       } catch (err) {
         if (err instanceof AppError) reply({ error: { code: err.code, message: err.message } });
@@ -144,6 +152,13 @@ export function registerStatsNamespace(io: Server) {
     });
     socket.on("disconnect", () => hub.leaveAll(socket.id));
   });
-  const off = on("gpu.sample", (e) => nsp.to(gpuRoom(e.nodeId)).emit("gpu", e));
+  const off = on("gpu.sample", (e) => {
+    nsp.to(gpuRoom(e.nodeId)).emit("gpu", e);
+    void gpuHoldersOn(e.nodeId)
+      .then((holders) => {
+        for (const h of holders) nsp.to(instanceGpuRoom(h.instanceId)).emit("gpu", onlyGpus(e, h.indexes));
+      })
+      .catch((err: unknown) => logger.warn({ err, nodeId: e.nodeId }, "could not send GPU readings to instances"));
+  });
   return { nsp, hub, off };
 }
