@@ -8,8 +8,11 @@ import { processSingleton } from "./singleton";
 export type DomainEvents = {
   /** Every session and token of the user ended (password, role or status changed). */
   "user.sessionsRevoked": { userId: string };
-  /** One personal API token was revoked: what it opened ends, the user's other sessions stay. */
-  "token.revoked": { userId: string; tokenId: string };
+  /**
+   * One credential ended: a personal API token was revoked, or a browser session or login
+   * token signed out. What it opened ends; the user's other sessions stay.
+   */
+  "credential.revoked": { userId: string; credentialId: string };
   /**
    * An instance changed status for a reason its owner should hear of: it failed, its
    * container exited, the console stopped it (balance used up), or its node stopped answering.

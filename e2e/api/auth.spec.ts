@@ -14,6 +14,18 @@ test("login with username or email answers a working bearer token", async ({ api
   }
 });
 
+test("logout ends the login token it came with; the user's other tokens keep working", async ({ api, newUser }) => {
+  const u = await newUser();
+  const login = async () => (await (await api.post("/api/v1/auth/login", { data: { username: u.username, password: u.password } })).json()).token as string;
+  const [a, b] = [await login(), await login()];
+  expect((await api.post("/api/v1/auth/logout", { headers: bearer(a) })).status()).toBe(204);
+  const refused = await api.get("/api/v1/users/me", { headers: bearer(a) });
+  expect(refused.status()).toBe(401);
+  expect((await refused.json()).error.message).toBe("Signed out; sign in again");
+  expect((await api.get("/api/v1/users/me", { headers: bearer(b) })).status()).toBe(200);
+  expect((await api.post("/api/v1/auth/logout")).status()).toBe(401);
+});
+
 test("wrong password is 401 and says nothing about which part was wrong", async ({ api, newUser }) => {
   const u = await newUser();
   for (const [username, password] of [

@@ -70,14 +70,20 @@ test("a visitor registers, signs in, and cannot open admin pages or APIs", async
   expect(viaCookie.status()).toBe(403);
 });
 
-test("signing out ends the session", async ({ page, newUser }) => {
+test("signing out ends the session, on the server too: a copy of the cookie stops working", async ({ page, api, baseURL, newUser }) => {
   const u = await newUser();
   await signIn(page, u.username, u.password);
+  const cookie = (await page.context().cookies()).find((c) => c.name.endsWith("aic.session"))!;
+  const withCopy = { headers: { cookie: `${cookie.name}=${cookie.value}`, origin: baseURL! } };
+  expect((await api.get("/api/v1/users/me", withCopy)).status()).toBe(200);
   await page.getByTestId("user-menu").click();
   await page.getByRole("menuitem", { name: "Sign out" }).click();
   await expect(page).toHaveURL(/\/login/);
   await page.goto("/dashboard");
   await expect(page).toHaveURL(/\/login/);
+  const after = await api.get("/api/v1/users/me", withCopy);
+  expect(after.status()).toBe(401);
+  expect((await after.json()).error.message).toBe("Signed out; sign in again");
 });
 
 test("a session revoked elsewhere sends the browser back to sign-in", async ({ page, api, newUser }) => {

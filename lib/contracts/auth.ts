@@ -43,6 +43,15 @@ export const authEndpoints = {
     status: 201,
     errors: ["REGISTRATION_DISABLED", "CONFLICT", "RATE_LIMITED"],
   }),
+  logout: endpoint({
+    method: "POST",
+    path: "/api/v1/auth/logout",
+    auth: "user",
+    tag: "Auth",
+    summary: "Sign out: the login token (or browser session) the request came with stops working at once, on every console process",
+    status: 204,
+    errors: ["INVALID_STATE"],
+  }),
   config: endpoint({
     method: "GET",
     path: "/api/v1/auth/config",

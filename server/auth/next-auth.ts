@@ -1,10 +1,12 @@
 import "server-only";
+import { randomUUID } from "node:crypto";
 import type { NextAuthOptions } from "next-auth";
 import CredentialsProvider from "next-auth/providers/credentials";
 import { env } from "../env";
 import { CLIENT_IP_HEADER } from "../http/client-ip";
 import { AppError } from "../http/errors";
 import { logger } from "../logger";
+import { signOut } from "../users/sessions.service";
 import { authenticate } from "../users/users.service";
 import { secureCookies, sessionCookieName, sessionSecret } from "./session-cookie";
 
@@ -51,11 +53,21 @@ export function authOptions(): NextAuthOptions {
           const u = user as unknown as SignedInUser;
           token.uid = u.id;
           token.sv = u.sessionVersion;
+          // The session's own id, kept when next-auth re-issues the cookie: signing out revokes it.
+          token.sid = randomUUID();
         }
         return token;
       },
       session({ session, token }) {
         return { ...session, user: { name: token.name, uid: token.uid } };
+      },
+    },
+    events: {
+      // Signing out ends this session on the server too: a copy of the cookie stops working.
+      async signOut({ token }) {
+        if (typeof token?.uid !== "string" || typeof token.sid !== "string") return;
+        const expiresAt = typeof token.exp === "number" ? new Date(token.exp * 1000) : new Date(Date.now() + env().SESSION_TTL_HOURS * 3600_000);
+        await signOut({ userId: token.uid, credentialId: token.sid, expiresAt });
       },
     },
     logger: {

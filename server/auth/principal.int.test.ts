@@ -6,6 +6,7 @@ import { randomBytes } from "node:crypto";
 import { afterEach, beforeAll, describe, expect, it, vi } from "vitest";
 import { db } from "../db/client";
 import { AppError } from "../http/errors";
+import { signOutPrincipal } from "../users/sessions.service";
 import { adminUpdateUser, changePassword } from "../users/users.service";
 import { hashPassword } from "./password";
 import { type Principal, resolvePrincipal } from "./principal";
@@ -64,5 +65,29 @@ describe("resolvePrincipal", () => {
     await db().user.update({ where: { id: u.id }, data: { sessionVersion: { increment: 1 } } });
     vi.setSystemTime(Date.now() + 1_001);
     expect(await refusal(u.headers)).toBe("UNAUTHENTICATED");
+  });
+
+  it("signing out ends that login token on the next request, here and (within a second) in other processes; the user's other tokens stay", async () => {
+    vi.useFakeTimers({ toFake: ["Date"] });
+    const u = await user("dave");
+    const other = new Headers({ authorization: `Bearer ${(await signLoginToken({ userId: u.id, sessionVersion: u.sessionVersion })).token}` });
+    const third = new Headers({ authorization: `Bearer ${(await signLoginToken({ userId: u.id, sessionVersion: u.sessionVersion })).token}` });
+    const p = (await resolvePrincipal(u.headers))!;
+    expect(p.credentialId).toEqual(expect.any(String));
+    await resolvePrincipal(third);
+    await signOutPrincipal(p, "127.0.0.1");
+    expect(await refusal(u.headers)).toBe("UNAUTHENTICATED");
+    expect(await resolvePrincipal(other)).toMatchObject({ userId: u.id });
+    // Another process signs `third` out: no event reaches this one.
+    const t = (await resolvePrincipal(third))!;
+    await db().revokedSession.create({ data: { id: t.credentialId!, userId: u.id, expiresAt: t.expiresAt! } });
+    vi.setSystemTime(Date.now() + 1_001);
+    expect(await refusal(third)).toBe("UNAUTHENTICATED");
+  });
+
+  it("an API token does not sign out (it is revoked instead)", async () => {
+    const u = await user("erin");
+    const p: Principal = { userId: u.id, username: u.username, role: "user", via: "api-token", credentialId: "tok" };
+    await expect(signOutPrincipal(p, "127.0.0.1")).rejects.toMatchObject({ code: "INVALID_STATE" });
   });
 });

@@ -4,6 +4,7 @@ import { on } from "../events";
 import { AppError } from "../http/errors";
 import { processSingleton } from "../singleton";
 import { type AuthState, findAuthState } from "../users/users.repo";
+import { isSignedOut } from "../users/sessions.repo";
 import { findByHash, touchLastUsed } from "../users/tokens.repo";
 import { decodeSession, readCookie, sessionCookieName } from "./session-cookie";
 import { API_TOKEN_PREFIX, hashApiToken, verifyLoginToken } from "./tokens";
@@ -17,18 +18,23 @@ export type Principal = {
   username: string;
   role: TRole;
   via: "session" | "login-token" | "api-token";
-  /** The personal API token used (via "api-token"): revoking it ends what it opened. */
-  tokenId?: string;
+  /**
+   * The credential used: the personal API token's id, or the id (`sid`) of the browser
+   * session or login token. Revoking it (token revoked, signed out) ends what it opened.
+   */
+  credentialId?: string;
+  /** When a session or login token expires (signing out keeps it refused until then). */
+  expiresAt?: Date;
 };
 
-type Credential = { userId: string; sessionVersion?: number; via: Principal["via"]; tokenId?: string };
+type Credential = { userId: string; sessionVersion?: number; via: Principal["via"]; credentialId?: string; expiresAt?: Date };
 
 async function fromApiToken(token: string): Promise<Credential | null> {
   const row = await findByHash(hashApiToken(token));
   if (!row || row.revokedAt || (row.expiresAt && row.expiresAt <= new Date())) return null;
   // lastUsedAt to the minute is enough; skip the write on busy tokens.
   if (!row.lastUsedAt || Date.now() - row.lastUsedAt.getTime() > 60_000) await touchLastUsed(row.id);
-  return { userId: row.userId, via: "api-token", tokenId: row.id };
+  return { userId: row.userId, via: "api-token", credentialId: row.id };
 }
 
 async function credentialFrom(headers: Headers): Promise<Credential | null> {
@@ -82,6 +88,27 @@ async function authState(userId: string): Promise<AuthState | null> {
 }
 
 /**
+ * Sessions and login tokens that signed out, as last read (for a moment, like auth states):
+ * a sign-out in this process ("credential.revoked") counts at once; another process sees it
+ * within AUTH_STATE_TTL_MS.
+ */
+const signOuts = processSingleton("signed-out-cache", () => {
+  const cache = new Map<string, { revoked: boolean; until: number }>();
+  on("credential.revoked", ({ credentialId }) => void cache.set(credentialId, { revoked: true, until: Number.POSITIVE_INFINITY }));
+  return cache;
+});
+
+async function signedOut(credentialId: string): Promise<boolean> {
+  const hit = signOuts.get(credentialId);
+  if (hit && hit.until > Date.now()) return hit.revoked;
+  const revoked = await isSignedOut(credentialId);
+  if (signOuts.get(credentialId)?.revoked) return true;
+  if (signOuts.size >= AUTH_STATE_MAX) signOuts.delete(signOuts.keys().next().value!);
+  signOuts.set(credentialId, { revoked, until: revoked ? Number.POSITIVE_INFINITY : Date.now() + AUTH_STATE_TTL_MS });
+  return revoked;
+}
+
+/**
  * The caller, or null when no credential was presented. A presented credential that is
  * invalid, revoked or belongs to a deactivated account throws UNAUTHENTICATED.
  */
@@ -94,7 +121,11 @@ export async function resolvePrincipal(headers: Headers): Promise<Principal | nu
   if (cred.sessionVersion !== undefined && cred.sessionVersion !== user.sessionVersion) {
     throw new AppError("UNAUTHENTICATED", "Session ended (password, role or status changed); sign in again");
   }
+  if (cred.via !== "api-token" && cred.credentialId && (await signedOut(cred.credentialId))) {
+    throw new AppError("UNAUTHENTICATED", "Signed out; sign in again");
+  }
   const principal: Principal = { userId: user.id, username: user.username, role: user.role as TRole, via: cred.via };
-  if (cred.tokenId) principal.tokenId = cred.tokenId;
+  if (cred.credentialId) principal.credentialId = cred.credentialId;
+  if (cred.expiresAt) principal.expiresAt = cred.expiresAt;
   return principal;
 }

@@ -18,7 +18,8 @@ export function sessionSecret(): string {
   return deriveKey("session-jwt").toString("hex");
 }
 
-export type SessionClaims = { userId: string; sessionVersion: number };
+/** A session cookie's user, session version, id (`sid`, for signing out; absent on older cookies) and expiry. */
+export type SessionClaims = { userId: string; sessionVersion: number; credentialId?: string; expiresAt?: Date };
 
 /** The claims of a valid session cookie value, or null. */
 export async function decodeSession(value: string | undefined): Promise<SessionClaims | null> {
@@ -26,7 +27,10 @@ export async function decodeSession(value: string | undefined): Promise<SessionC
   try {
     const token = await decode({ token: value, secret: sessionSecret() });
     if (!token || typeof token.uid !== "string" || typeof token.sv !== "number") return null;
-    return { userId: token.uid, sessionVersion: token.sv };
+    const claims: SessionClaims = { userId: token.uid, sessionVersion: token.sv };
+    if (typeof token.sid === "string") claims.credentialId = token.sid;
+    if (typeof token.exp === "number") claims.expiresAt = new Date(token.exp * 1000);
+    return claims;
   } catch {
     return null;
   }

@@ -19,15 +19,19 @@ describe("verifyLoginToken", () => {
   afterEach(() => vi.setSystemTime(new Date()));
 
   it("accepts a valid token, again and again", async () => {
-    const { token } = await signLoginToken({ userId: "u1", sessionVersion: 3 });
-    expect(await verifyLoginToken(token)).toEqual({ userId: "u1", sessionVersion: 3 });
-    expect(await verifyLoginToken(token)).toEqual({ userId: "u1", sessionVersion: 3 });
+    const { token, expiresAt } = await signLoginToken({ userId: "u1", sessionVersion: 3 });
+    const claims = { userId: "u1", sessionVersion: 3, credentialId: expect.stringMatching(/^[0-9a-f-]{36}$/), expiresAt: new Date(Math.floor(expiresAt.getTime() / 1000) * 1000) };
+    expect(await verifyLoginToken(token)).toEqual(claims);
+    expect(await verifyLoginToken(token)).toEqual(claims);
+    // Each sign-in is its own credential (signing one out leaves the others).
+    const other = await verifyLoginToken((await signLoginToken({ userId: "u1", sessionVersion: 3 })).token);
+    expect(other?.credentialId).not.toBe((await verifyLoginToken(token))?.credentialId);
   });
 
   it("refuses a remembered token once it has expired", async () => {
     const now = Math.floor(Date.now() / 1000);
     const token = await sign({ typ: "login", sv: 0 }, now + 60);
-    expect(await verifyLoginToken(token)).toEqual({ userId: "u1", sessionVersion: 0 });
+    expect(await verifyLoginToken(token)).toEqual({ userId: "u1", sessionVersion: 0, expiresAt: new Date((now + 60) * 1000) });
     vi.setSystemTime(Date.now() + 61_000);
     expect(await verifyLoginToken(token)).toBeNull();
   });

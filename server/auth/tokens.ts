@@ -1,5 +1,5 @@
 import "server-only";
-import { createHash, randomBytes } from "node:crypto";
+import { createHash, randomBytes, randomUUID } from "node:crypto";
 import { SignJWT, jwtVerify } from "jose";
 import { deriveKey } from "../crypto/keys";
 import { env } from "../env";
@@ -11,11 +11,14 @@ const ISSUER = "ai-infra-console";
 export const API_TOKEN_PREFIX = "aic_";
 
 export type LoginClaims = { userId: string; sessionVersion: number };
+/** What a valid login token says: its user, session version, id (`jti`, for signing out) and expiry. */
+export type VerifiedLogin = LoginClaims & { credentialId?: string; expiresAt: Date };
 
 export async function signLoginToken(claims: LoginClaims): Promise<{ token: string; expiresAt: Date }> {
   const expiresAt = new Date(Date.now() + env().SESSION_TTL_HOURS * 3600_000);
   const token = await new SignJWT({ sv: claims.sessionVersion, typ: "login" })
     .setProtectedHeader({ alg: "HS256" })
+    .setJti(randomUUID())
     .setSubject(claims.userId)
     .setIssuer(ISSUER)
     .setIssuedAt()
@@ -29,24 +32,26 @@ export async function signLoginToken(claims: LoginClaims): Promise<{ token: stri
  * every request, and checking it through WebCrypto each time cost more than the rest of the
  * authentication. (Whether the session still holds is read from the user's state: see principal.ts.)
  */
-const verified = new Map<string, LoginClaims & { expiresAtMs: number }>();
+const verified = new Map<string, VerifiedLogin>();
 const VERIFIED_MAX = 10_000;
 
 /** The claims of a valid, unexpired login token, or null. */
-export async function verifyLoginToken(token: string): Promise<LoginClaims | null> {
+export async function verifyLoginToken(token: string): Promise<VerifiedLogin | null> {
   const known = verified.get(token);
   if (known) {
-    if (known.expiresAtMs > Date.now()) return { userId: known.userId, sessionVersion: known.sessionVersion };
+    if (known.expiresAt.getTime() > Date.now()) return known;
     verified.delete(token);
     return null;
   }
   try {
     const { payload } = await jwtVerify(token, deriveKey("login-jwt"), { issuer: ISSUER, algorithms: ["HS256"] });
     if (payload.typ !== "login" || typeof payload.sub !== "string" || typeof payload.sv !== "number" || typeof payload.exp !== "number") return null;
-    const claims = { userId: payload.sub, sessionVersion: payload.sv };
+    // Tokens from before sign-out existed have no jti: they cannot sign out, and expire as usual.
+    const claims: VerifiedLogin = { userId: payload.sub, sessionVersion: payload.sv, expiresAt: new Date(payload.exp * 1000) };
+    if (typeof payload.jti === "string") claims.credentialId = payload.jti;
     // The oldest entry makes room (a Map iterates in insertion order).
     if (verified.size >= VERIFIED_MAX) verified.delete(verified.keys().next().value!);
-    verified.set(token, { ...claims, expiresAtMs: payload.exp * 1000 });
+    verified.set(token, claims);
     return claims;
   } catch {
     return null;

@@ -25,12 +25,12 @@ export function createRealtime(server: HttpServer): { io: Server; close: () => P
   const off = on("user.sessionsRevoked", ({ userId }) => {
     for (const nsp of namespaces) nsp.in(userRoom(userId)).disconnectSockets(true);
   });
-  // Only what that token opened: the user's sessions and other tokens stay connected.
-  const offToken = on("token.revoked", ({ userId, tokenId }) => {
+  // Only what that credential opened: the user's other sessions and tokens stay connected.
+  const offToken = on("credential.revoked", ({ userId, credentialId }) => {
     for (const nsp of namespaces) {
       for (const id of [...(nsp.adapter.rooms.get(userRoom(userId)) ?? [])]) {
         const socket = nsp.sockets.get(id) as AppSocket | undefined;
-        if (socket?.data.principal.tokenId === tokenId) socket.disconnect(true);
+        if (socket?.data.principal.credentialId === credentialId) socket.disconnect(true);
       }
     }
   });

@@ -49,8 +49,8 @@ function limitsFromEnv(): Limits {
 export class TerminalSession {
   readonly id: string;
   readonly userId: string;
-  /** The API token it was opened with, if any: revoking it ends the session. */
-  readonly tokenId: string | undefined;
+  /** The credential it was opened with (API token or signed-in session): revoking it ends the terminal. */
+  readonly credentialId: string | undefined;
   readonly instanceId: string;
   private client: Client | null = null;
   private readonly ring: RingBuffer;
@@ -75,7 +75,7 @@ export class TerminalSession {
     this.id = id;
     this.ring = new RingBuffer(limits.bufferBytes);
     this.userId = p.userId;
-    this.tokenId = p.tokenId;
+    this.credentialId = p.credentialId;
     this.instanceId = instanceId;
     shell.stream.on("data", (chunk: Buffer) => this.output(chunk));
     shell.stream.on("end", () => void this.finish("exited"));
@@ -213,8 +213,8 @@ export class TerminalRegistry {
     on("user.sessionsRevoked", ({ userId }) => {
       for (const s of this.sessions.values()) if (s.userId === userId) void s.finish("revoked");
     });
-    on("token.revoked", ({ tokenId }) => {
-      for (const s of this.sessions.values()) if (s.tokenId === tokenId) void s.finish("revoked");
+    on("credential.revoked", ({ credentialId }) => {
+      for (const s of this.sessions.values()) if (s.credentialId === credentialId) void s.finish("revoked");
     });
   }
 

@@ -129,9 +129,9 @@ describe("terminal sessions on a real container", () => {
     const registry = new TerminalRegistry();
     const viaToken = fakeClient();
     const viaSession = fakeClient();
-    await registry.open({ ...alice, via: "api-token", tokenId: "tok-1" }, { instanceId, cols: 80, rows: 24 }, viaToken.client);
+    await registry.open({ ...alice, via: "api-token", credentialId: "tok-1" }, { instanceId, cols: 80, rows: 24 }, viaToken.client);
     const kept = await registry.open({ ...alice, via: "session" }, { instanceId, cols: 80, rows: 24 }, viaSession.client);
-    emit("token.revoked", { userId: alice.userId, tokenId: "tok-1" });
+    emit("credential.revoked", { userId: alice.userId, credentialId: "tok-1" });
     await until("revoked", () => viaToken.exited());
     expect(viaToken.exited()).toMatchObject({ reason: "revoked" });
     expect(viaSession.exited()).toBeNull();

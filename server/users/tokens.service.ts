@@ -23,6 +23,6 @@ export async function createToken(p: Principal, input: TCreateApiTokenRequest, i
 
 export async function revokeToken(p: Principal, id: string, ip: string): Promise<void> {
   if (!(await repo.revokeToken(p.userId, id))) throw notFound("API token");
-  emit("token.revoked", { userId: p.userId, tokenId: id });
+  emit("credential.revoked", { userId: p.userId, credentialId: id });
   await audit({ actorId: p.userId, action: "token.revoke", target: { type: "api_token", id }, ip });
 }

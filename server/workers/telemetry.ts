@@ -3,6 +3,7 @@ import { env } from "../env";
 import { applyRetention, collectAll } from "../metrics/gpu.service";
 import { applyInstanceRetention, sampleRunning } from "../metrics/instance-stats.service";
 import { applyNotificationRetention } from "../notifications/notifications.service";
+import { applySignOutRetention } from "../users/sessions.service";
 import type { Worker } from "./runner";
 
 // Telemetry workers: every online GPU node's nvidia-smi every GPU_POLL_SEC, running
@@ -26,6 +27,7 @@ export function retentionWorker(): Worker {
       await applyRetention();
       await applyInstanceRetention();
       await applyNotificationRetention();
+      await applySignOutRetention();
     },
   };
 }
