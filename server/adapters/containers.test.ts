@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { computeStats, exitCodeOf, LogCollector, MAX_LOG_LINE, type RawStats } from "./containers";
+import { computeStats, dockerMessage, exitCodeOf, LogCollector, MAX_LOG_LINE, type RawStats } from "./containers";
 
 // Samples shaped as the Engine API returns them (trimmed to the fields used).
 const v1: RawStats = {
@@ -120,5 +120,18 @@ describe("logs", () => {
   it("reads exit codes from the container list", () => {
     expect(exitCodeOf("Exited (137) 5 seconds ago")).toBe(137);
     expect(exitCodeOf("Up 3 minutes")).toBeNull();
+  });
+});
+
+describe("Docker's reasons", () => {
+  it("are read from the JSON body, or from the message of a streamed request (pulls), never just 'server error'", () => {
+    expect(dockerMessage({ json: { message: "No such container: x" }, reason: "no such container" })).toBe("No such container: x");
+    const pull = Object.assign(new Error('(HTTP code 500) server error - Get "https://nowhere.invalid/v2/": dial tcp: lookup nowhere.invalid: no such host '), {
+      reason: "server error",
+      json: null,
+      statusCode: 500,
+    });
+    expect(dockerMessage(pull)).toBe('Get "https://nowhere.invalid/v2/": dial tcp: lookup nowhere.invalid: no such host');
+    expect(dockerMessage({ reason: "server error" })).toBe("server error");
   });
 });

@@ -13,7 +13,11 @@ const status = (err: unknown) => (err as DockerError)?.statusCode;
 /** Docker's own words for an engine error. */
 export function dockerMessage(err: unknown): string {
   const e = err as DockerError;
-  return (e?.json?.message ?? e?.reason ?? e?.message ?? String(err)).trim();
+  if (e?.json?.message) return e.json.message.trim();
+  // Streamed requests (pulls, logs) carry Docker's own words only in the message:
+  // "(HTTP code 500) server error - <Docker's reason> ".
+  const cause = typeof e?.message === "string" ? /^\(HTTP code \d+\) [^-]*- ([\s\S]+)$/.exec(e.message)?.[1]?.trim() : undefined;
+  return (cause || e?.reason || e?.message || String(err)).trim();
 }
 
 export type ContainerState = WorkloadState & {

@@ -177,4 +177,11 @@ describe("Docker runtime", () => {
     expect(unreachable).toMatchObject({ kind: "unreachable" });
     expect((unreachable as Error).message).not.toContain("no-such-docker.sock");
   });
+
+  it("a pull that fails gives Docker's reason (the registry's host cannot be resolved), not 'server error'", async () => {
+    const failed = await rt.pullImage("nowhere.invalid/aic/ghost:9").catch((e: unknown) => e);
+    expect(failed).toMatchObject({ kind: "refused" });
+    expect((failed as Error).message).toMatch(/nowhere\.invalid/);
+    expect((failed as Error).message).not.toBe("server error");
+  });
 });

@@ -20,7 +20,12 @@ describe("verifyLoginToken", () => {
 
   it("accepts a valid token, again and again", async () => {
     const { token, expiresAt } = await signLoginToken({ userId: "u1", sessionVersion: 3 });
-    const claims = { userId: "u1", sessionVersion: 3, credentialId: expect.stringMatching(/^[0-9a-f-]{36}$/), expiresAt: new Date(Math.floor(expiresAt.getTime() / 1000) * 1000) };
+    const claims = {
+      userId: "u1",
+      sessionVersion: 3,
+      credentialId: expect.stringMatching(/^[0-9a-f-]{36}$/),
+      expiresAt: new Date(Math.floor(expiresAt.getTime() / 1000) * 1000),
+    };
     expect(await verifyLoginToken(token)).toEqual(claims);
     expect(await verifyLoginToken(token)).toEqual(claims);
     // Each sign-in is its own credential (signing one out leaves the others).
