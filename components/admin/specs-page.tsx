@@ -2,7 +2,7 @@
 import { useState } from "react";
 import { App, Button, Card, Col, Form, Input, Row, Space, Switch, Table, Tag, Typography } from "antd";
 import { PlusOutlined } from "@ant-design/icons";
-import type { TSpec } from "@/lib/contracts/specs";
+import { SPEC_LIMITS, type TSpec } from "@/lib/contracts/specs";
 import { useDeleteSpec, useSaveSpec, useSpecs, type SpecFilters } from "@/lib/hooks/catalog";
 import { CURRENCY_SYMBOL, formatMoney } from "@/lib/format";
 import { toCents } from "@/lib/validation";
@@ -175,7 +175,9 @@ function SpecFormFields() {
   const t = useT();
   const gpuCount = Form.useWatch("gpuCount", Form.useFormInstance<SpecForm>()) ?? 0;
   const hasGpu = typeof gpuCount === "number" && gpuCount > 0;
-  const whole = (name: keyof SpecForm, label: string, min = 0) => <NumberField name={name} label={label} required integer min={min} />;
+  const whole = (name: keyof SpecForm & keyof typeof SPEC_LIMITS, label: string, min = 0) => (
+    <NumberField name={name} label={label} required integer min={min} max={SPEC_LIMITS[name]} />
+  );
   return (
     <>
       <Form.Item name="name" label={t("specs.name")} rules={[{ required: true, message: t("auth.required") }, { max: 100 }]}>
@@ -191,6 +193,7 @@ function SpecFormFields() {
             required={hasGpu}
             integer
             min={hasGpu ? 1 : 0}
+            max={SPEC_LIMITS.gpuMemoryGb}
             disabled={!hasGpu}
           />
         </Col>
@@ -207,7 +210,16 @@ function SpecFormFields() {
         <Col span={12}>{whole("systemDiskGb", t("specs.systemDiskGb"))}</Col>
         <Col span={12}>{whole("dataDiskGb", t("specs.dataDiskGb"))}</Col>
       </Row>
-      <NumberField name="price" label={`${t("specs.price")} (${CURRENCY_SYMBOL})`} required decimals={2} min={0} step={0.5} prefix={CURRENCY_SYMBOL} />
+      <NumberField
+        name="price"
+        label={`${t("specs.price")} (${CURRENCY_SYMBOL})`}
+        required
+        decimals={2}
+        min={0}
+        max={SPEC_LIMITS.pricePerHourCents / 100}
+        step={0.5}
+        prefix={CURRENCY_SYMBOL}
+      />
       <Form.Item name="isListed" label={t("specs.isListed")} valuePropName="checked">
         <Switch />
       </Form.Item>

@@ -36,6 +36,9 @@ test("the spec form refuses 1.5, -4 and abc GPUs with a message and keeps what w
   await refused(drawer, "GPUs", "abc", "GPUs must be a number");
   await refused(drawer, "CPU cores", "0", "CPU cores must be at least 1");
   await refused(drawer, "Price per hour (¥)", "12.345", "Price per hour (¥) can have at most 2 decimal places");
+  // Limits in the form's own units and words (yuan, not the API's cents).
+  await refused(drawer, "CPU cores", "100000", "CPU cores must be at most 1,024");
+  await refused(drawer, "Price per hour (¥)", "99999999999", "Price per hour (¥) must be at most 1,000,000");
   await drawer.getByRole("button", { name: "Create" }).click();
   await expect(drawer).toBeVisible();
   await expect(drawer.getByLabel("GPUs", { exact: true })).toHaveValue("abc");

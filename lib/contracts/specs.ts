@@ -8,20 +8,31 @@ export const SPEC_AVAILABILITY = ["available", "busy", "none"] as const;
 export const ZSpecAvailability = z.enum(SPEC_AVAILABILITY);
 export type TSpecAvailability = z.infer<typeof ZSpecAvailability>;
 
+/** The largest value of each number of a spec (the form checks the same before sending). */
+export const SPEC_LIMITS = {
+  gpuCount: 64,
+  gpuMemoryGb: 1024,
+  cpuCores: 1024,
+  memoryGb: 16384,
+  systemDiskGb: 65536,
+  dataDiskGb: 65536,
+  pricePerHourCents: 100_000_000,
+} as const;
+
 const count = (max: number) =>
   z.number({ error: "must be a whole number" }).int("must be a whole number").min(0, "must not be negative").max(max, `must be at most ${max}`);
 
 const specFields = {
   name: z.string().trim().min(1, "is required").max(100, "must be at most 100 characters"),
-  gpuModel: z.string().trim().max(100).nullable(),
-  gpuCount: count(64),
-  gpuMemoryGb: count(1024),
+  gpuModel: z.string().trim().max(100, "must be at most 100 characters").nullable(),
+  gpuCount: count(SPEC_LIMITS.gpuCount),
+  gpuMemoryGb: count(SPEC_LIMITS.gpuMemoryGb),
   supportMemorySplit: z.boolean(),
-  cpuCores: z.number().int("must be a whole number").min(1, "must be at least 1").max(1024),
-  memoryGb: z.number().int("must be a whole number").min(1, "must be at least 1").max(16384),
-  systemDiskGb: count(65536),
-  dataDiskGb: count(65536),
-  pricePerHourCents: count(100_000_000),
+  cpuCores: count(SPEC_LIMITS.cpuCores).min(1, "must be at least 1"),
+  memoryGb: count(SPEC_LIMITS.memoryGb).min(1, "must be at least 1"),
+  systemDiskGb: count(SPEC_LIMITS.systemDiskGb),
+  dataDiskGb: count(SPEC_LIMITS.dataDiskGb),
+  pricePerHourCents: count(SPEC_LIMITS.pricePerHourCents),
   isListed: z.boolean(),
 };
 
