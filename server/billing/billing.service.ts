@@ -7,6 +7,7 @@ import { env } from "../env";
 import { AppError, isUniqueViolation, notFound } from "../http/errors";
 import type { Tx } from "../db/client";
 import * as ledger from "./ledger.repo";
+import { announceLowBalances } from "./meter";
 import { csvLine } from "@/lib/csv";
 
 // Balances and the ledger: what a launch needs, how long a balance lasts, administrators'
@@ -131,6 +132,10 @@ export async function adjust(
       if (!made) throw err;
       return made;
     });
+  // A deduction can take a running user below the warning, as a meter tick can.
+  if (entry.amountCents < 0) {
+    await announceLowBalances(new Map([[userId, { start: entry.balanceAfterCents - entry.amountCents, end: entry.balanceAfterCents }]]));
+  }
   await audit({
     actorId: p.userId,
     action: "billing.adjust",

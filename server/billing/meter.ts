@@ -154,8 +154,11 @@ export function crossedLow(startCents: number, endCents: number, burnCentsPerHou
   return startCents * 60 >= threshold && endCents * 60 < threshold;
 }
 
-/** Emits billing.balanceLow for the users whose balance these charges took below the warning threshold. */
-async function announceLowBalances(balances: Map<string, { start: number; end: number }>): Promise<void> {
+/**
+ * Emits billing.balanceLow for the users whose balance these changes (the meter's charges,
+ * an administrator's deduction) took below the warning threshold.
+ */
+export async function announceLowBalances(balances: Map<string, { start: number; end: number }>): Promise<void> {
   const fell = [...balances].filter(([, b]) => b.end < b.start && b.end > 0).map(([userId]) => userId);
   if (!fell.length) return;
   const minutes = env().BILLING_LOW_BALANCE_MINUTES;

@@ -128,6 +128,12 @@ describe("the meter's low-balance warning", () => {
     await meterAll(undefined, new Date(start.getTime() + 3 * MIN + 1));
     await sources.flush();
     expect((await mine(u)).map((n) => n.kind)).toEqual(["balance_low", "balance_low"]);
+    // An administrator's deduction that takes it from above to below warns too.
+    await adjust(admin, u.userId, { amountCents: 6_100 - (await summary(u.userId)).balanceCents, reason: "set up again" }, ip);
+    await adjust(admin, u.userId, { amountCents: -2_000, reason: "correction" }, ip);
+    await sources.flush();
+    expect((await mine(u)).map((n) => n.kind)).toEqual(["balance_low", "balance_low", "balance_low"]);
+    expect((await mine(u))[0]!.params).toMatchObject({ balanceCents: 4_100, burnCentsPerHour: 6_000 });
   });
 });
 
