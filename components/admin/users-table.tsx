@@ -80,7 +80,11 @@ export function UsersTable() {
       align: "right",
       width: 130,
       render: (c: number, u) => (
-        <Typography.Link onClick={() => setBilling(u.id)} data-testid={`balance-${u.username}`} style={{ whiteSpace: "nowrap" }}>
+        <Typography.Link
+          onClick={() => setBilling(u.id)}
+          data-testid={`balance-${u.username}`}
+          style={{ whiteSpace: "nowrap", ...(c < 0 ? { color: "var(--ant-color-error, #ff4d4f)" } : {}) }}
+        >
           {formatMoney(c, locale)}
         </Typography.Link>
       ),

@@ -6,7 +6,8 @@ import { formatDuration, formatMoney } from "@/lib/format";
 import { usePrefs, useT } from "../providers/i18n";
 
 // On every page while it matters: the balance will not last long at the current rate (with
-// the time left), or it is used up and running instances are being stopped.
+// the time left), it is used up and running instances are being stopped, or it is at or
+// below zero with nothing running (nothing can be launched or started until a top-up).
 
 export function LowBalanceBanner() {
   const t = useT();
@@ -15,10 +16,11 @@ export function LowBalanceBanner() {
   if (!s) return null;
   const balance = formatMoney(s.balanceCents, locale);
   const exhausted = s.balanceCents <= 0 && s.runningInstances > 0;
-  if (!exhausted && !s.lowBalance) return null;
+  const empty = s.balanceCents <= 0 && s.runningInstances === 0;
+  if (!exhausted && !empty && !s.lowBalance) return null;
   return (
     <Alert
-      type={exhausted ? "error" : "warning"}
+      type={exhausted ? "error" : empty ? "info" : "warning"}
       showIcon
       banner
       data-testid="low-balance"
@@ -26,7 +28,9 @@ export function LowBalanceBanner() {
       title={
         exhausted
           ? t("billing.exhaustedBanner", { balance })
-          : t("billing.lowBanner", { balance, time: formatDuration(s.secondsLeft ?? 0, locale), rate: formatMoney(s.burnCentsPerHour, locale) })
+          : empty
+            ? t("billing.emptyBanner", { balance })
+            : t("billing.lowBanner", { balance, time: formatDuration(s.secondsLeft ?? 0, locale), rate: formatMoney(s.burnCentsPerHour, locale) })
       }
       action={
         <Link href="/billing">

@@ -23,6 +23,8 @@ test("a user without money tops up with a code and reads the ledger", async ({ p
 
   await page.goto("/billing");
   await expect(page.getByTestId("billing-balance")).toContainText("¥0.00");
+  // Nothing can be launched at zero: the banner says so, with the way out.
+  await expect(page.getByTestId("low-balance")).toContainText("Your balance is ¥0.00. Top up to launch or start instances.");
   // The page opens on usage (none yet); the ledger is the next tab.
   await expect(page.getByText("No usage in this period")).toBeVisible();
   await page.getByRole("tab", { name: "Ledger" }).click();
@@ -35,6 +37,7 @@ test("a user without money tops up with a code and reads the ledger", async ({ p
   await page.getByRole("button", { name: "Redeem" }).click();
   await expect(page.getByText("¥50.00 added. Balance: ¥50.00")).toBeVisible();
   await expect(page.getByTestId("billing-balance")).toContainText("¥50.00");
+  await expect(page.getByTestId("low-balance")).toHaveCount(0);
   await expect(page.getByRole("row", { name: /Recharge/ })).toContainText("+¥50.00");
   await expect(page.getByRole("row", { name: /Recharge/ })).toContainText(`Recharge code …${code.slice(-3)} (`);
   const exportHref = await page.getByTestId("ledger-export").getAttribute("href");

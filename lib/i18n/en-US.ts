@@ -104,6 +104,7 @@ export const enUS = {
     nothingRunning: "Nothing is running: no charges",
     exhausted: "Used up: running instances are being stopped",
     lowBanner: "Your balance ({balance}) lasts about {time} at the current rate of {rate}/h. Top up to keep your instances running.",
+    emptyBanner: "Your balance is {balance}. Top up to launch or start instances.",
     exhaustedBanner: "Your balance is used up ({balance}). Running instances are stopped; their data is kept. Top up to start them again.",
     topUp: "Top up",
     redeem: "Redeem a recharge code",

@@ -106,6 +106,7 @@ export const zhCN: Messages = {
     nothingRunning: "没有运行中的实例：不计费",
     exhausted: "余额已用完：运行中的实例将被停止",
     lowBanner: "您的余额（{balance}）按当前 {rate}/小时 约可用 {time}。请及时充值以免实例被停止。",
+    emptyBanner: "您的余额为 {balance}，充值后才能创建或启动实例。",
     exhaustedBanner: "您的余额已用完（{balance}）。运行中的实例已停止，数据已保留。充值后可重新启动。",
     topUp: "充值",
     redeem: "使用充值码",
