@@ -80,7 +80,10 @@ export const ZInstance = z.object({
   stoppedAt: ZNullableTimestamp,
   /** Charged for it so far, net of refunds (what its ledger entries add up to). */
   costCents: z.number().int(),
-  /** Running time charged so far, in seconds (the meter charges it per interval, so it trails by up to one). */
+  /**
+   * Running time so far, in seconds, over all its runs: up to now while it runs (costCents,
+   * charged per interval, trails it by up to one interval).
+   */
   runningSeconds: z.number().int(),
 });
 export type TInstance = z.infer<typeof ZInstance>;

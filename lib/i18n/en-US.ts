@@ -171,7 +171,7 @@ export const enUS = {
       stopped: "Stopped: the balance ran out (its data is kept)",
       recharge: "Recharge code …{hint} ({description})",
     },
-    costSoFar: "Cost so far",
+    costSoFar: "Charged so far",
     costLine: "{cost} so far · {time}",
   },
   profile: {

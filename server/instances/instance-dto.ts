@@ -8,7 +8,13 @@ import type { InstanceRow } from "./instances.repo";
 // cumulative floor(price × charged time / 1 h) and refunds step back, so the entries of an
 // instance always add up to that of its net charged time (meteredMs): no ledger query needed.
 
-export function toDto(row: InstanceRow) {
+/** Running time so far: what was charged, plus the part of the current interval the meter has not charged yet. */
+function runningMs(row: InstanceRow, now: number): number {
+  const unbilled = row.status === "running" && row.meteredUntil ? Math.max(0, now - row.meteredUntil.getTime()) : 0;
+  return row.meteredMs + unbilled;
+}
+
+export function toDto(row: InstanceRow, now = Date.now()) {
   return {
     ...row,
     status: row.status as TInstanceStatus,
@@ -17,7 +23,7 @@ export function toDto(row: InstanceRow) {
     gpus: row.allocations.filter((a) => a.gpuIndex !== null).map((a) => ({ index: a.gpuIndex!, memoryGb: a.gpuMemoryGb, exclusive: a.exclusive })),
     dataPath: DATA_MOUNT_PATH,
     costCents: chargeFor(row.pricePerHourCents, 0, Math.round(row.meteredMs)),
-    runningSeconds: Math.round(row.meteredMs / 1000),
+    runningSeconds: Math.floor(runningMs(row, now) / 1000),
   };
 }
 export type InstanceDto = ReturnType<typeof toDto>;

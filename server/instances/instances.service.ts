@@ -19,7 +19,7 @@ export async function loadOwned(p: Principal, id: string, opts: { deleted?: bool
 
 export async function listInstances(p: Principal, q: repo.InstanceListQuery) {
   const { items, total } = await repo.listInstances(isAdmin(p) ? q : { ...q, userId: p.userId });
-  return { items: items.map(toDto), total };
+  return { items: items.map((row) => toDto(row)), total };
 }
 
 export async function getInstance(p: Principal, id: string) {

@@ -126,7 +126,7 @@ describe("listInstances", () => {
 
   it("answers rows the API's response schema accepts, GPUs by index", async () => {
     const { items, total } = await listInstances({ page: 1, pageSize: 20 });
-    const wire = api.listInstances.response.parse(JSON.parse(JSON.stringify({ items: items.map(toDto), total, page: 1, pageSize: 20 })));
+    const wire = api.listInstances.response.parse(JSON.parse(JSON.stringify({ items: items.map((row) => toDto(row)), total, page: 1, pageSize: 20 })));
     expect(wire.total).toBe(8);
     const gpu = wire.items.find((i) => i.name === "gpu-job")!;
     expect(gpu.gpus).toEqual([
