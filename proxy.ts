@@ -27,6 +27,7 @@ export function proxy(req: NextRequest) {
 }
 
 export const config = {
-  // Pages only: not /api, not Next's assets, not files in public/.
-  matcher: ["/((?!api|_next/static|_next/image|favicon.ico|vendor/|swagger-init.js|.*\\.(?:png|svg|ico|css|js)$).*)"],
+  // Pages only: not /api, not Next's assets, not the icons and files in public/ (named one by
+  // one: a page path that merely ends in ".js" or ".css" still gets its CSP and sign-in check).
+  matcher: ["/((?!api(?:/|$)|_next/static/|_next/image|favicon\\.ico$|icon\\.svg$|vendor/|swagger-init\\.js$).*)"],
 };

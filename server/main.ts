@@ -49,6 +49,8 @@ async function main(): Promise<void> {
   });
   server.on("connection", lingerOnClose);
   const realtime = createRealtime(server);
+  // socket.io answers its own requests (before the handler above): HSTS on those too.
+  if (hsts) realtime.io.engine.on("headers", (headers: Record<string, string>) => void (headers["strict-transport-security"] = HSTS));
   server.on("upgrade", (req, socket, head) => {
     if (!req.url?.startsWith("/socket.io")) void handleUpgrade(req, socket, head);
   });

@@ -252,7 +252,7 @@ test.describe("security headers", () => {
       PUBLIC_URL: "https://console.example",
     });
     try {
-      for (const p of ["/api/health", "/login", "/api/v1/users/me", "/api/health/%ff"]) {
+      for (const p of ["/api/health", "/login", "/api/v1/users/me", "/api/health/%ff", "/socket.io/?EIO=4&transport=polling"]) {
         const res = await request.get(`${c.url}${p}`, { maxRedirects: 0 });
         expect(res.headers()["strict-transport-security"], p).toBe("max-age=31536000; includeSubDomains");
       }
@@ -269,5 +269,13 @@ test.describe("security headers", () => {
     const b = (await request.get("/login")).headers()["content-security-policy"] ?? "";
     expect(a).toMatch(/script-src 'self' 'nonce-[^']+' 'strict-dynamic'/);
     expect(a).not.toBe(b);
+    // A page path that merely ends like a file is still a page: signed out, it goes to sign-in.
+    for (const p of ["/instances/x.js", "/dashboard/%3Cscript%3E.css", "/billing.png"]) {
+      const res = await request.get(p, { maxRedirects: 0 });
+      expect(res.status(), p).toBe(307);
+      expect(res.headers().location, p).toContain("/login?callbackUrl=");
+    }
+    // The icons stay public.
+    for (const p of ["/favicon.ico", "/icon.svg"]) expect((await request.get(p, { maxRedirects: 0 })).status(), p).toBe(200);
   });
 });

@@ -6,7 +6,7 @@ import { DEFAULT_MAX_BODY_BYTES } from "@/lib/contracts/endpoint";
 import { bodyLimitFor, gate } from "./gate";
 
 function run(method: string, url: string, headers: Record<string, string> = {}) {
-  const out: { status?: number; headers?: Record<string, string>; body?: string } = {};
+  const out: { status?: number; headers?: Record<string, string>; body?: string; url?: string } = {};
   const res = {
     writeHead(status: number, h: Record<string, string>) {
       out.status = status;
@@ -16,8 +16,9 @@ function run(method: string, url: string, headers: Record<string, string> = {}) 
       out.body = body;
     },
   } as unknown as ServerResponse;
-  const answered = gate({ method, url, headers } as IncomingMessage, res);
-  return { answered, ...out };
+  const req = { method, url, headers } as IncomingMessage;
+  const answered = gate(req, res);
+  return { answered, ...out, url: req.url };
 }
 
 describe("gate", () => {
@@ -33,6 +34,18 @@ describe("gate", () => {
     const page = run("GET", "/instances/%ed%a0%80?x=1");
     expect(page.status).toBe(400);
     expect(page.headers!["content-type"]).toMatch(/^text\/plain/);
+  });
+  it("takes an absolute-form target as its path (checked like any other); a target that is no path is a JSON 400", () => {
+    expect(run("GET", "http://127.0.0.1:3000/api/v1/instances?x=1")).toMatchObject({ answered: false, url: "/api/v1/instances?x=1" });
+    expect(run("GET", "https://console.example")).toMatchObject({ answered: false, url: "/" });
+    const bad = run("GET", "http://127.0.0.1:3000/api/health/%ff");
+    expect(bad.status).toBe(400);
+    expect(JSON.parse(bad.body!)).toMatchObject({ error: { code: "VALIDATION_FAILED" } });
+    for (const target of ["*", "example.com:443", "ftp://x/y"]) {
+      const r = run("OPTIONS", target);
+      expect(r.status, target).toBe(400);
+      expect(r.headers!["content-type"], target).toBe("application/json");
+    }
   });
   it("refuses a declared body over its route's limit and closes the connection", () => {
     const r = run("POST", "/api/v1/auth/login", { "content-length": String(300 * 2 ** 20), "x-request-id": "probe-1" });

@@ -58,12 +58,13 @@ function requestIdOf(req: IncomingMessage): string {
   return typeof incoming === "string" && /^[\w.-]{1,64}$/.test(incoming) ? incoming : randomUUID();
 }
 
-function refuse(req: IncomingMessage, res: ServerResponse, err: AppError, close: boolean): void {
+/** The usual JSON error under /api (and for targets that are no path at all), plain text for pages. */
+function refuse(req: IncomingMessage, res: ServerResponse, err: AppError, close: boolean, json = pathOf(req.url ?? "/").startsWith("/api/")): void {
   const requestId = requestIdOf(req);
   const headers: Record<string, string> = { "x-request-id": requestId };
   // An unread body would otherwise be drained from a kept-alive connection.
   if (close) headers.connection = "close";
-  if (pathOf(req.url ?? "/").startsWith("/api/")) {
+  if (json) {
     res.writeHead(err.status, { ...headers, "content-type": "application/json" });
     res.end(JSON.stringify(errorBody(err, requestId)));
   } else {
@@ -72,9 +73,29 @@ function refuse(req: IncomingMessage, res: ServerResponse, err: AppError, close:
   }
 }
 
+/**
+ * The request target as a path: an absolute-form target ("GET http://host/x HTTP/1.1", as
+ * proxies send) becomes its path and query; anything else that is not a path ("*") is null.
+ */
+export function originForm(url: string): string | null {
+  if (url.startsWith("/")) return url;
+  if (!/^https?:\/\//i.test(url)) return null;
+  const rest = url.slice(url.indexOf("//") + 2);
+  const slash = rest.search(/[/?#]/);
+  if (slash === -1) return "/";
+  return rest[slash] === "/" ? rest.slice(slash) : `/${rest.slice(slash)}`;
+}
+
 /** Answers the request itself when it must not reach Next.js; true when it did. */
 export function gate(req: IncomingMessage, res: ServerResponse): boolean {
-  const path = pathOf(req.url ?? "/");
+  const target = originForm(req.url ?? "/");
+  if (target === null) {
+    refuse(req, res, validationError([{ path: "path", message: "must be a path (or an absolute http URL)" }], "path"), false, true);
+    return true;
+  }
+  // Everything after this (Next.js included) sees the same origin-form path.
+  req.url = target;
+  const path = pathOf(target);
   if (!isDecodablePath(path)) {
     refuse(req, res, validationError([{ path: "path", message: "is not valid percent-encoded UTF-8" }], "path"), false);
     return true;
