@@ -1,6 +1,6 @@
 // Files with secrets are the console user's alone: on a fresh DATA_DIR the console creates
 // the folder 0700 and the SQLite database, its WAL and shared-memory files and secret.key
-// 0600; files left readable by an older version are tightened at the next start.
+// 0600; a folder and files left readable (an older version, a mkdir) are tightened at the next start.
 // Own console processes (e2e/process.ts).
 import { chmodSync, mkdtempSync, statSync } from "node:fs";
 import os from "node:os";
@@ -34,7 +34,8 @@ test("the database, its WAL/SHM files and secret.key are 0600, a created DATA_DI
     await first.stop();
   }
 
-  // What an older version left behind: readable by everyone.
+  // What an older version (or a DATA_DIR made beforehand with mkdir) left behind: readable by everyone.
+  chmodSync(dataDir, 0o755);
   for (const f of files) {
     try {
       chmodSync(f, 0o644);
@@ -45,6 +46,7 @@ test("the database, its WAL/SHM files and secret.key are 0600, a created DATA_DI
   const second = await start(env);
   try {
     await signIn(second.url);
+    expect(mode(dataDir)).toBe("700");
     for (const f of files) expect(mode(f), path.basename(f)).toBe("600");
   } finally {
     await second.stop();
