@@ -73,3 +73,13 @@ describe("parseImageReference", () => {
     });
   });
 });
+
+describe("nicknames", () => {
+  it("refuse control and text-direction characters, keep any script and emoji", async () => {
+    const { ZUpdateMeRequest } = await import("./contracts/users");
+    for (const bad of ["\u202Egnp.exe", "a\u2066b", "tab\there", "nul\u0000"]) {
+      expect(ZUpdateMeRequest.safeParse({ nickname: bad }).success, JSON.stringify(bad)).toBe(false);
+    }
+    for (const good of ["张三", "Zoë", "👨‍👩‍👧 family", "مرحبا"]) expect(ZUpdateMeRequest.safeParse({ nickname: good }).success, good).toBe(true);
+  });
+});

@@ -23,7 +23,15 @@ export type TUserProfile = z.infer<typeof ZUserProfile>;
 
 export const ZUpdateMeRequest = z
   .object({
-    nickname: z.string().trim().max(64, "must be at most 64 characters").nullable().optional(),
+    // Shown to administrators next to other names: no control or text-direction characters
+    // (U+202E and friends would make it read as something else).
+    nickname: z
+      .string()
+      .trim()
+      .max(64, "must be at most 64 characters")
+      .regex(/^[^\p{Cc}\u202A-\u202E\u2066-\u2069]*$/u, "must not contain control or text-direction characters")
+      .nullable()
+      .optional(),
     email: ZEmail.optional(),
   })
   .strict();
