@@ -7,7 +7,7 @@ import { useDeleteImage, useImagePresence, useImages, useSaveImage, pullImage, t
 import { formatBytes, formatTime } from "@/lib/format";
 import { useDangerConfirm } from "../common/confirm";
 import { FormDialog } from "../common/form-dialog";
-import { fitColumns, ListedFilter, LoadError, SearchBox, tablePagination, Toolbar, useActionsFixed } from "../common/listing";
+import { fitColumns, ListedFilter, LoadError, SearchBox, tablePagination, Toolbar } from "../common/listing";
 import { NodeStatusTag } from "./node-status";
 import { useT } from "../providers/i18n";
 
@@ -113,7 +113,6 @@ function PresenceDrawer({ image, onClose }: { image: TImage | null; onClose: () 
 
 export function ImagesPage() {
   const t = useT();
-  const actionsFixed = useActionsFixed();
   const screens = Grid.useBreakpoint();
   const { message, notification } = App.useApp();
   const confirm = useDangerConfirm();
@@ -195,7 +194,7 @@ export function ImagesPage() {
           { title: t("common.createdAt"), dataIndex: "createdAt", width: 150, from: "xxl", render: formatTime },
           {
             title: t("common.actions"),
-            fixed: actionsFixed,
+            actions: true,
             width: 230,
             render: (_, i) => (
               <Space>

@@ -9,7 +9,7 @@ import { formatTime } from "@/lib/format";
 import { useDangerConfirm } from "../common/confirm";
 import { errorText } from "../common/error-text";
 import { FormDialog } from "../common/form-dialog";
-import { fitColumns, ListedFilter, LoadError, SearchBox, tablePagination, Toolbar, useActionsFixed } from "../common/listing";
+import { fitColumns, ListedFilter, LoadError, SearchBox, tablePagination, Toolbar } from "../common/listing";
 import { NodeDetail } from "./node-detail";
 import { NodeFormFields, nodeBody, nodeInitialValues, type NodeFormValues } from "./node-form";
 import { hasNoCapacity, NodeStatusTag } from "./node-status";
@@ -20,7 +20,6 @@ import { useT } from "../providers/i18n";
 
 export function NodesPage() {
   const t = useT();
-  const actionsFixed = useActionsFixed();
   const screens = Grid.useBreakpoint();
   const { message } = App.useApp();
   const confirm = useDangerConfirm();
@@ -158,7 +157,7 @@ export function NodesPage() {
           { title: t("nodes.lastSeen"), dataIndex: "lastSeenAt", width: 150, from: "xxl", render: formatTime },
           {
             title: t("common.actions"),
-            fixed: actionsFixed,
+            actions: true,
             width: 220,
             render: (_, n) => (
               <Space>

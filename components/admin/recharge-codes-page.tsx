@@ -33,7 +33,7 @@ import { toCents } from "@/lib/validation";
 import { useDangerConfirm } from "../common/confirm";
 import { FormDialog } from "../common/form-dialog";
 import { NumberField } from "../common/number-field";
-import { LoadError, tablePagination, useActionsFixed, useFittedColumns } from "../common/listing";
+import { LoadError, tablePagination, useFittedColumns } from "../common/listing";
 import { usePrefs, useT } from "../providers/i18n";
 
 // Admin: recharge-code batches with their usage. Generating a batch shows its codes once
@@ -106,7 +106,6 @@ async function copyText(text: string): Promise<void> {
 
 export function RechargeCodesPage() {
   const t = useT();
-  const actionsFixed = useActionsFixed();
   const { locale } = usePrefs();
   const confirm = useDangerConfirm();
   const [paging, setPaging] = useState({ page: 1, pageSize: 20 });
@@ -182,7 +181,7 @@ export function RechargeCodesPage() {
     },
     {
       title: t("common.actions"),
-      fixed: actionsFixed,
+      actions: true,
       width: 210,
       render: (_, b) => (
         <Space>

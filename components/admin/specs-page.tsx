@@ -9,7 +9,7 @@ import { toCents } from "@/lib/validation";
 import { useDangerConfirm } from "../common/confirm";
 import { FormDialog } from "../common/form-dialog";
 import { NumberField } from "../common/number-field";
-import { ListedFilter, LoadError, SearchBox, tablePagination, Toolbar, useActionsFixed, useFittedColumns } from "../common/listing";
+import { ListedFilter, LoadError, SearchBox, tablePagination, Toolbar, useFittedColumns } from "../common/listing";
 import { usePrefs, useT } from "../providers/i18n";
 
 // Admin: product specs (GPUs, CPU, memory, disks, price) with availability right now.
@@ -20,7 +20,6 @@ type SpecForm = Omit<TSpec, "id" | "availableNodes" | "availability" | "createdA
 
 export function SpecsPage() {
   const t = useT();
-  const actionsFixed = useActionsFixed();
   const { locale } = usePrefs();
   const { message } = App.useApp();
   const confirm = useDangerConfirm();
@@ -83,7 +82,7 @@ export function SpecsPage() {
     },
     {
       title: t("common.actions"),
-      fixed: actionsFixed,
+      actions: true,
       width: 150,
       render: (_, s) => (
         <Space>

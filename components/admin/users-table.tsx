@@ -10,12 +10,11 @@ import { errorText } from "../common/error-text";
 import { FormDialog } from "../common/form-dialog";
 import { usePrefs, useT } from "../providers/i18n";
 import { UserBilling } from "./user-billing";
-import { tablePagination, useActionsFixed, useFittedColumns } from "../common/listing";
+import { tablePagination, useFittedColumns } from "../common/listing";
 
 /** Admin: users with server-side search, filters and pagination; role and active actions. */
 export function UsersTable() {
   const t = useT();
-  const actionsFixed = useActionsFixed();
   const { locale } = usePrefs();
   const { modal, message } = App.useApp();
   const [filters, setFilters] = useState<AdminUserFilters>({ page: 1, pageSize: 20 });
@@ -93,7 +92,7 @@ export function UsersTable() {
     { title: t("common.createdAt"), dataIndex: "createdAt", width: 150, from: "xl", render: formatTime },
     {
       title: t("common.actions"),
-      fixed: actionsFixed,
+      actions: true,
       width: 220,
       render: (_, u) =>
         u.id !== me.data?.id && (

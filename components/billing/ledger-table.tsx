@@ -7,7 +7,7 @@ import { DownloadOutlined } from "@ant-design/icons";
 import { LEDGER_KINDS, type TLedgerEntry, type TLedgerKind } from "@/lib/contracts/billing";
 import { ledgerExportUrl, useLedger, type LedgerFilters } from "@/lib/hooks/billing";
 import { formatClock, formatMoney, formatTime } from "@/lib/format";
-import { LoadError, tablePagination } from "../common/listing";
+import { LoadError, tablePagination, useFittedColumns } from "../common/listing";
 import { usePrefs, useT } from "../providers/i18n";
 import { entryText } from "./ledger-text";
 
@@ -26,6 +26,48 @@ export function LedgerTable({ userId, scope }: { userId?: string; scope?: { inst
   const [range, setRange] = useState<[Dayjs | null, Dayjs | null] | null>(null);
   const ledger = useLedger(filters);
   const money = (c: number) => formatMoney(c, locale);
+  const table = useFittedColumns<TLedgerEntry>([
+    { title: t("billing.time"), dataIndex: "createdAt", width: 150, render: (v: string) => formatTime(v) },
+    { title: t("billing.kind"), dataIndex: "kind", width: 110, render: (k: TLedgerKind) => <Tag color={KIND_COLOR[k]}>{t(`billing.kinds.${k}`)}</Tag> },
+    {
+      title: t("billing.amount"),
+      dataIndex: "amountCents",
+      align: "right",
+      width: 120,
+      render: (c: number) => (
+        <Typography.Text type={c > 0 ? "success" : c < 0 ? "danger" : "secondary"} strong>
+          {formatMoney(c, locale, { signed: true })}
+        </Typography.Text>
+      ),
+    },
+    { title: t("billing.balanceAfter"), dataIndex: "balanceAfterCents", align: "right", width: 130, render: (c: number) => money(c) },
+    ...(scope
+      ? []
+      : [
+          {
+            title: t("billing.instance"),
+            dataIndex: "instanceName",
+            width: 160,
+            ellipsis: true,
+            render: (name: string | null, e: TLedgerEntry) => (e.instanceId && name ? <Link href={`/instances/${e.instanceId}`}>{name}</Link> : "—"),
+          },
+        ]),
+    {
+      title: t("billing.details"),
+      dataIndex: "note",
+      width: 240,
+      render: (_: string | null, e) => (
+        <Space orientation="vertical" size={0}>
+          <span>{entryText(t, e, locale)}</span>
+          {e.periodStart && e.periodEnd && (
+            <Typography.Text type="secondary" style={{ fontSize: 12 }}>
+              {t("billing.period", { from: formatClock(e.periodStart, { seconds: true }), to: formatClock(e.periodEnd, { seconds: true }) })}
+            </Typography.Text>
+          )}
+        </Space>
+      ),
+    },
+  ]);
 
   if (ledger.isError && !ledger.data) return <LoadError onRetry={() => void ledger.refetch()} />;
   const { page: _p, pageSize: _s, ...selection } = filters;
@@ -54,54 +96,13 @@ export function LedgerTable({ userId, scope }: { userId?: string; scope?: { inst
       )}
       <Table<TLedgerEntry>
         rowKey="id"
-        size={scope ? "small" : "middle"}
         data-testid={scope ? "usage-entries" : "ledger"}
         loading={ledger.isFetching && !ledger.data}
         dataSource={ledger.data?.items ?? []}
         locale={{ emptyText: t("billing.noEntries") }}
-        scroll={{ x: 900 }}
         pagination={tablePagination(t, filters, ledger.data?.total, (page, pageSize) => setFilters((f) => ({ ...f, page, pageSize })))}
-        columns={[
-          { title: t("billing.time"), dataIndex: "createdAt", width: 150, render: (v: string) => formatTime(v) },
-          { title: t("billing.kind"), dataIndex: "kind", width: 110, render: (k: TLedgerKind) => <Tag color={KIND_COLOR[k]}>{t(`billing.kinds.${k}`)}</Tag> },
-          {
-            title: t("billing.amount"),
-            dataIndex: "amountCents",
-            align: "right",
-            width: 120,
-            render: (c: number) => (
-              <Typography.Text type={c > 0 ? "success" : c < 0 ? "danger" : "secondary"} strong>
-                {formatMoney(c, locale, { signed: true })}
-              </Typography.Text>
-            ),
-          },
-          { title: t("billing.balanceAfter"), dataIndex: "balanceAfterCents", align: "right", width: 130, render: (c: number) => money(c) },
-          ...(scope
-            ? []
-            : [
-                {
-                  title: t("billing.instance"),
-                  dataIndex: "instanceName",
-                  width: 160,
-                  ellipsis: true,
-                  render: (name: string | null, e: TLedgerEntry) => (e.instanceId && name ? <Link href={`/instances/${e.instanceId}`}>{name}</Link> : "—"),
-                },
-              ]),
-          {
-            title: t("billing.details"),
-            dataIndex: "note",
-            render: (_: string | null, e) => (
-              <Space orientation="vertical" size={0}>
-                <span>{entryText(t, e, locale)}</span>
-                {e.periodStart && e.periodEnd && (
-                  <Typography.Text type="secondary" style={{ fontSize: 12 }}>
-                    {t("billing.period", { from: formatClock(e.periodStart, { seconds: true }), to: formatClock(e.periodEnd, { seconds: true }) })}
-                  </Typography.Text>
-                )}
-              </Space>
-            ),
-          },
-        ]}
+        {...table}
+        {...(scope ? { size: "small" as const } : {})}
       />
     </>
   );

@@ -1,5 +1,6 @@
 "use client";
-import { type Breakpoint, Button, Grid, Input, Result, Select, Space, type TableColumnType, type TablePaginationConfig } from "antd";
+import type { ReactNode } from "react";
+import { type Breakpoint, Button, Grid, Input, Result, Select, Space, type TableColumnType, type TablePaginationConfig, Typography } from "antd";
 import { useT, type T } from "../providers/i18n";
 
 // Building blocks of list pages: a filter bar, server-side pagination, an error state with retry.
@@ -49,30 +50,52 @@ export function LoadError({ onRetry }: { onRetry: () => void }) {
 }
 
 /**
- * Where a table's actions column sticks: to the right on wide screens; on phones it scrolls
- * with the rest, or it would cover every other column.
+ * A table column with the width it needs; `from`: shown only from this screen size up;
+ * `actions`: the row's buttons (kept in view at the right on wider screens).
  */
-export function useActionsFixed(): "right" | undefined {
-  return Grid.useBreakpoint().md === false ? undefined : "right";
-}
-
-/** A table column with the width it needs; `from`: shown only from this screen size up. */
-export type FitColumn<T> = TableColumnType<T> & { width: number; from?: Breakpoint };
+export type FitColumn<T> = TableColumnType<T> & { width: number; from?: Breakpoint; actions?: boolean };
 
 export type Screens = Partial<Record<Breakpoint, boolean>>;
 
+function cellOf<T>(c: FitColumn<T>, row: T, index: number): ReactNode {
+  const value = typeof c.dataIndex === "string" ? (row as Record<string, unknown>)[c.dataIndex] : undefined;
+  return (c.render ? c.render(value, row, index) : value) as ReactNode;
+}
+
+/** Phones: one column per row, the first cell on top and the others below it, labelled; buttons last. */
+function stacked<T>([first, ...rest]: FitColumn<T>[]): TableColumnType<T> {
+  return {
+    key: "stacked",
+    title: first!.title,
+    render: (_: unknown, row: T, index: number) => (
+      <Space orientation="vertical" size={4} style={{ width: "100%" }}>
+        {cellOf(first!, row, index)}
+        {rest.map((c, n) => (
+          // biome-ignore lint/suspicious/noArrayIndexKey: the columns of a table are fixed
+          <div key={n} data-stacked-cell="">
+            {!c.actions && typeof c.title === "string" && <Typography.Text type="secondary">{c.title}: </Typography.Text>}
+            {cellOf(c, row, index)}
+          </div>
+        ))}
+      </Space>
+    ),
+  };
+}
+
 /**
  * Table props whose columns fit the screen. Each column declares its width; those marked
- * `from` drop out on smaller screens, so price and actions stay within reach on phones, and
- * the table scrolls sideways only when the remaining columns need more room than there is
- * (at 1440 px, beside the sidebar, about 1120 px). Cells are compact below desktop widths.
- * `screens` is Grid.useBreakpoint()'s answer.
+ * `from` drop out on smaller screens, and the table scrolls sideways only when the remaining
+ * columns need more room than there is (at 1440 px, beside the sidebar, about 1120 px), the
+ * actions column staying in view at the right. On phones each row becomes one stacked cell
+ * (labelled values, then the buttons), so nothing hides off-screen. Cells are compact below
+ * desktop widths. `screens` is Grid.useBreakpoint()'s answer.
  */
-export function fitColumns<T>(screens: Screens, columns: FitColumn<T>[]): { columns: TableColumnType<T>[]; scroll: { x: number }; size: "small" | "middle" } {
+export function fitColumns<T>(screens: Screens, columns: FitColumn<T>[]): { columns: TableColumnType<T>[]; scroll?: { x: number }; size: "small" | "middle" } {
   // Before the first measurement (server render) every column shows.
   const shown = columns.filter((c) => !c.from || screens[c.from] !== false);
+  if (screens.md === false && shown.length > 1) return { columns: [stacked(shown)], size: "small" };
   return {
-    columns: shown.map(({ from: _from, ...c }) => c),
+    columns: shown.map(({ from: _from, actions, ...c }) => (actions ? { ...c, fixed: "right" as const } : c)),
     scroll: { x: shown.reduce((sum, c) => sum + c.width, 0) },
     size: screens.lg === false ? "small" : "middle",
   };

@@ -8,7 +8,7 @@ import { useInstances, type InstanceFilters } from "@/lib/hooks/instances";
 import { useAdminUsers } from "@/lib/hooks/users";
 import { useUrlState } from "@/lib/hooks/url-state";
 import { formatMoney, formatTime } from "@/lib/format";
-import { fitColumns, LoadError, SearchBox, tablePagination, Toolbar, useActionsFixed } from "../common/listing";
+import { fitColumns, LoadError, SearchBox, tablePagination, Toolbar } from "../common/listing";
 import { runningTime } from "../billing/ledger-text";
 import { InstanceActions } from "./instance-actions";
 import { InstanceStatusWithReason } from "./instance-status";
@@ -48,7 +48,6 @@ export function specSummary(i: Pick<TInstance, "gpuCount" | "gpuModel" | "gpuMem
 
 export function InstancesPage({ isAdmin }: { isAdmin: boolean }) {
   const t = useT();
-  const actionsFixed = useActionsFixed();
   const screens = Grid.useBreakpoint();
   const { locale } = usePrefs();
   // Filters and page live in the URL: a reload or a shared link shows the same list.
@@ -168,7 +167,7 @@ export function InstancesPage({ isAdmin }: { isAdmin: boolean }) {
           { title: t("common.createdAt"), dataIndex: "createdAt", width: 150, from: "xxl", render: formatTime },
           {
             title: t("common.actions"),
-            fixed: actionsFixed,
+            actions: true,
             width: 280,
             render: (_, i) => <InstanceActions instance={i} size="small" />,
           },

@@ -54,6 +54,7 @@ export function TokensCard() {
     {
       title: t("common.actions"),
       width: 100,
+      actions: true,
       render: (_, tk) =>
         tokenState(tk) === "active" && (
           <Button danger size="small" onClick={() => confirmRevoke(tk)}>
