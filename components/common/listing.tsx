@@ -23,12 +23,12 @@ export function ListedFilter({
   const t = useT();
   return (
     <Select<"" | "true" | "false">
-      aria-label={labels.listed}
-      style={{ width: 150 }}
+      aria-label={t("common.visibility")}
+      style={{ width: 170 }}
       value={value ?? ""}
       onChange={(v) => onChange(v || undefined)}
       options={[
-        { value: "", label: t("common.all") },
+        { value: "", label: `${t("common.visibility")}: ${t("common.all")}` },
         { value: "true", label: labels.listed },
         { value: "false", label: labels.unlisted },
       ]}

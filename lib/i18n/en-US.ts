@@ -17,6 +17,7 @@ export const enUS = {
     apiDocs: "API docs",
   },
   common: {
+    visibility: "Visibility",
     language: "Language",
     theme: "Theme",
     light: "Light",

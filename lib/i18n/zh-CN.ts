@@ -19,6 +19,7 @@ export const zhCN: Messages = {
     apiDocs: "API 文档",
   },
   common: {
+    visibility: "上架状态",
     language: "语言",
     theme: "主题",
     light: "浅色",
