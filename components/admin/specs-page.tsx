@@ -68,7 +68,7 @@ export function SpecsPage() {
       width: 130,
       from: "sm",
       render: (n: number, s) => (
-        <Tag color={n > 0 ? "green" : s.availability === "busy" ? "orange" : "red"}>
+        <Tag color={n > 0 ? "green" : s.availability === "busy" ? "orange" : "red"} style={{ whiteSpace: "normal" }}>
           {n > 0 ? t("specs.nodesFree", { count: n }) : s.availability === "busy" ? t("catalog.soldOut") : t("catalog.noNode")}
         </Tag>
       ),

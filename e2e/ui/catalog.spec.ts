@@ -93,7 +93,7 @@ test("an admin adds an image, a spec and the local node, tests the node and sees
   const card = userPage.getByTestId(`spec-card-Small ${tag}`);
   await expect(card).toContainText("1 vCPU");
   await expect(card).toContainText("2.50 / hour");
-  await expect(userPage.getByText(/Available on \d+ node/).first()).toBeVisible();
+  await expect(userPage.getByText(/Nodes available: \d+/).first()).toBeVisible();
   await expect(userPage.getByRole("menuitem", { name: "Nodes" })).toHaveCount(0);
   await shot(userPage, "24-user-catalog");
   await ctx.close();
