@@ -50,7 +50,11 @@ async function main(): Promise<void> {
   server.on("connection", lingerOnClose);
   const realtime = createRealtime(server);
   // socket.io answers its own requests (before the handler above): HSTS on those too.
-  if (hsts) realtime.io.engine.on("headers", (headers: Record<string, string>) => void (headers["strict-transport-security"] = HSTS));
+  if (hsts) {
+    realtime.io.engine.on("headers", (headers: Record<string, string>) => {
+      headers["strict-transport-security"] = HSTS;
+    });
+  }
   server.on("upgrade", (req, socket, head) => {
     if (!req.url?.startsWith("/socket.io")) void handleUpgrade(req, socket, head);
   });
