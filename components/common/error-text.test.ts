@@ -5,7 +5,7 @@ import { ApiError } from "@/lib/api/client";
 import { translate, type Locale } from "@/lib/i18n";
 import type { T } from "../providers/i18n";
 import type { FormInstance } from "antd";
-import { errorText, fieldErrors, issueMessage, showFormError } from "./error-text";
+import { errorText, fieldErrors, issueMessage, serverMessage, showFormError } from "./error-text";
 
 const tOf =
   (locale: Locale): T =>
@@ -69,5 +69,28 @@ describe("showFormError", () => {
     const { form, set } = formWith("name");
     expect(showFormError(tOf("zh-CN"), "zh-CN", form, invalid)).toBe("请修改：Expires in days: 不能大于 3650");
     expect(set).toEqual([{ name: ["name"], errors: ["必填"] }]);
+  });
+});
+
+describe("server-worded conflicts in Chinese", () => {
+  it("capacity, balance and state sentences are said in Chinese; unknown ones (Docker's words) stay as they are", () => {
+    expect(serverMessage("zh-CN", 'Node local has no room to start "ghost-1" now: needs 1 more CPU cores, 2 GB more memory.')).toBe(
+      "节点 local 当前没有足够资源启动“ghost-1”：还需要 1 个 CPU 核、2 GB 内存。",
+    );
+    expect(serverMessage("zh-CN", 'No capacity for "gpu-1" now: a needs 1 more free GPU; b needs GPU model RTX 4090')).toBe(
+      "“gpu-1”当前没有可用资源：节点 a 还需要 1 块空闲 GPU；节点 b 还需要 GPU 型号 RTX 4090",
+    );
+    expect(
+      serverMessage(
+        "zh-CN",
+        "Your balance is ¥0.50; this needs at least ¥2.40: 60 minutes at ¥2.40/h with what already runs (¥1.20/h). Top up with a recharge code, or stop something first.",
+      ),
+    ).toBe("您的余额为 ¥0.50；此操作至少需要 ¥2.40（按 ¥2.40/小时计 60 分钟，含正在运行的实例）。请使用充值码充值，或先停止部分实例。");
+    const docker = "Image x is not on node a and pulling it failed: manifest unknown";
+    expect(serverMessage("zh-CN", docker)).toBe(docker);
+    expect(serverMessage("en-US", "The instance is not running")).toBe("The instance is not running");
+    // The reader's language comes with useT()'s function.
+    const err = new ApiError(409, "NO_CAPACITY", 'No online node can host "cpu-1" now');
+    expect(errorText(Object.assign(tOf("zh-CN"), { locale: "zh-CN" as const }), err)).toBe("当前没有在线节点能运行“cpu-1”");
   });
 });

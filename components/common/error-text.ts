@@ -35,6 +35,75 @@ const ZH_ISSUES: [RegExp, (m: RegExpExecArray) => string][] = [
   [/^is already (used|taken)\b.*$/, () => "已被占用"],
 ];
 
+/** What capacity is missing ("1 more CPU cores, 2 GB more memory"), in Chinese; unknown parts as they are. */
+function zhMissing(list: string): string {
+  return list
+    .split(/, (?=\d|GPU|to be|an image|HAMi|its HAMi)/)
+    .map((part) => {
+      const rules: [RegExp, (m: RegExpExecArray) => string][] = [
+        [/^(\d+) more CPU cores?$/, (m) => `${m[1]} 个 CPU 核`],
+        [/^(\d+) GB more memory$/, (m) => `${m[1]} GB 内存`],
+        [/^(\d+) more free GPUs?$/, (m) => `${m[1]} 块空闲 GPU`],
+        [/^GPU model (.+)$/, (m) => `GPU 型号 ${m[1]}`],
+        [/^(\d+) GB of memory per GPU$/, (m) => `每块 GPU ${m[1]} GB 显存`],
+        [/^to be online \(it is (\w+)\)$/, (m) => `处于在线状态（当前：${m[1]}）`],
+        [/^HAMi-core on the node for GPU memory split$/, () => "节点上的 HAMi-core（用于 GPU 显存切分）"],
+        [/^its HAMi-core library to pass the node's connection test$/, () => "其 HAMi-core 库通过节点连接测试"],
+        [/^an image that supports GPU memory split$/, () => "支持 GPU 显存切分的镜像"],
+      ];
+      for (const [re, zh] of rules) {
+        const m = re.exec(part);
+        if (m) return zh(m);
+      }
+      return part;
+    })
+    .join("、");
+}
+
+// The server's most common sentences for conflicts (capacity, balance, state), in Chinese;
+// anything else is shown as the server said it (Docker's own reasons stay as Docker said them).
+const ZH_MESSAGES: [RegExp, (m: RegExpExecArray) => string][] = [
+  [
+    /^Node (.+) has no room to start "(.+)" now: needs (.+?)\.( It can start without GPU.*)?$/,
+    (m) => `节点 ${m[1]} 当前没有足够资源启动“${m[2]}”：还需要 ${zhMissing(m[3]!)}。${m[4] ? "可以不带 GPU 启动，数据保留。" : ""}`,
+  ],
+  [/^No online node can host "(.+)" now$/, (m) => `当前没有在线节点能运行“${m[1]}”`],
+  [
+    /^No capacity for "(.+)" now: (.+)$/,
+    (m) =>
+      `“${m[1]}”当前没有可用资源：${m[2]!
+        .split("; ")
+        .map((r) => r.replace(/^(.+?) needs (.+)$/, (_, node: string, what: string) => `节点 ${node} 还需要 ${zhMissing(what)}`))
+        .join("；")}`,
+  ],
+  [/^No node can run image (.+?) now: .*$/, (m) => `当前没有节点能运行镜像 ${m[1]}（节点无法获取该镜像）`],
+  [
+    /^Node (.+) is (offline|unknown); pick another node or let the console choose$/,
+    (m) => `节点 ${m[1]} 当前${m[2] === "offline" ? "离线" : "状态未知"}，请选择其他节点或由控制台自动选择`,
+  ],
+  [/^Node (.+) is offline$/, (m) => `节点 ${m[1]} 已离线`],
+  [/^The instance's node does not answer$/, () => "实例所在节点没有响应"],
+  [/^The instance is still being created$/, () => "实例仍在创建中"],
+  [/^The instance is not running$/, () => "实例未在运行"],
+  [/^Another operation on this instance is in progress; try again in a moment$/, () => "该实例正在执行其他操作，请稍后再试"],
+  [
+    /^Your balance is (.+?); this needs at least (.+?): (\d+) minutes at (.+?)\/h( with what already runs)?.*$/,
+    (m) =>
+      `您的余额为 ${m[1]}；此操作至少需要 ${m[2]}（按 ${m[4]}/小时计 ${m[3]} 分钟${m[5] ? "，含正在运行的实例" : ""}）。请使用充值码充值，或先停止部分实例。`,
+  ],
+];
+
+/** A server-worded message in the user's language where its phrasing is known. */
+export function serverMessage(locale: Locale, message: string): string {
+  if (locale === "zh-CN") {
+    for (const [re, zh] of ZH_MESSAGES) {
+      const m = re.exec(message);
+      if (m) return zh(m);
+    }
+  }
+  return message;
+}
+
 /** One issue's message in the user's language, as a sentence ("Is required" → "Required"). */
 export function issueMessage(locale: Locale, message: string): string {
   if (locale === "zh-CN") {
@@ -70,7 +139,7 @@ function issueLine(locale: Locale, i: ErrorIssue): string {
 }
 
 /** A user-facing, translated message for an API error. */
-export function errorText(t: T, err: unknown, locale: Locale = "en-US"): string {
+export function errorText(t: T, err: unknown, locale: Locale = t.locale ?? "en-US"): string {
   if (!(err instanceof ApiError)) return t("errors.INTERNAL");
   const seconds = err.retryAfterSeconds ?? 60;
   if (err.code === "VALIDATION_FAILED") {
@@ -81,7 +150,7 @@ export function errorText(t: T, err: unknown, locale: Locale = "en-US"): string 
   // Conflicts carry specifics worth showing as the server phrased them (what capacity is
   // missing, which state blocks the action, why the node cannot be reached, and Docker's
   // own reason).
-  if (SERVER_WORDED.has(err.code) && err.message) return err.message;
+  if (SERVER_WORDED.has(err.code) && err.message) return serverMessage(locale, err.message);
   return t(`errors.${err.code}` as MessageKey, { seconds });
 }
 

@@ -46,9 +46,10 @@ export function usePrefs(): Prefs {
   return ctx;
 }
 
-export type T = (key: MessageKey, vars?: Record<string, string | number>) => string;
+/** Translates in the reader's language; `locale` says which (for words not in the catalogue, e.g. server messages). */
+export type T = ((key: MessageKey, vars?: Record<string, string | number>) => string) & { locale?: Locale };
 
 export function useT(): T {
   const { locale } = usePrefs();
-  return useCallback<T>((key, vars) => translate(locale, key, vars), [locale]);
+  return useMemo<T>(() => Object.assign((key: MessageKey, vars?: Record<string, string | number>) => translate(locale, key, vars), { locale }), [locale]);
 }
