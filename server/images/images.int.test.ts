@@ -75,6 +75,12 @@ describe("readiness per node", () => {
 
     const missingRef = `127.0.0.1:5000/aic/missing-${uniq()}:1`;
     const missing = await image(`missing ${uniq()}`, missingRef);
+    // Saving it found that no node can pull it: launches leave the node out at once, saying why.
+    const checked = (await imageReadiness(missing, [node])).get(node.id)!;
+    expect(checked).toMatchObject({ ready: false, present: false });
+    expect(checked.reason).toMatch(/checked when the image was saved: .*(manifest unknown|not found)/i);
+    // Absent and never failed: pulled on demand.
+    await recordPullOutcome(missing.id, node.id, true, null);
     expect((await imageReadiness(missing, [node])).get(node.id)).toEqual({ ready: true, present: false });
 
     const last = await drain(await images.pullToNode(admin, missing.id, node.id, "ip"));
@@ -105,7 +111,12 @@ describe("readiness per node", () => {
     await db().imageNodeState.updateMany({ where: { imageId: missing.id }, data: { lastPullAt: new Date(Date.now() - PULL_FAILURE_TTL_MS - 60_000) } });
     expect((await imageReadiness(missing, [node])).get(node.id)!.ready).toBe(true);
     await recordPullOutcome(missing.id, node.id, false, "again");
-    await images.updateImage(admin, missing.id, { address: `127.0.0.1:5000/aic/other-${uniq()}:1` }, "ip");
+    // A new address: the old failure no longer counts (the new one is checked on its own).
+    const pullable = `${REGISTRY}/aic/moved:${uniq()}`;
+    execFileSync("docker", ["tag", LOCAL_IMAGE, pullable]);
+    execFileSync("docker", ["push", pullable], { stdio: "ignore" });
+    execFileSync("docker", ["rmi", pullable], { stdio: "ignore" });
+    await images.updateImage(admin, missing.id, { address: pullable }, "ip");
     const changed = (await images.getImage(admin, missing.id))!;
     expect((await imageReadiness(changed, [node])).get(node.id)).toEqual({ ready: true, present: false });
   });

@@ -50,9 +50,12 @@ async function pullProblem(node: NodeRow, address: string): Promise<string | nul
 
 /**
  * What an admin should know about an image being saved: whether any online node has it or
- * could pull it. Saving goes ahead either way (a node may come online, a registry may open).
+ * could pull it. Saving goes ahead either way (a node may come online, a registry may open);
+ * nodes that cannot pull it are remembered as a failed pull would be, so launches leave them
+ * out (and the wizard says why) until the failure is old or a pull succeeds.
  */
-export async function availabilityWarnings(address: string): Promise<string[]> {
+export async function availabilityWarnings(image: { id: string; address: string }): Promise<string[]> {
+  const { address } = image;
   const nodes = (await allNodeRows()).filter((n) => n.status === "online");
   if (!nodes.length) return [`No node is online, so whether ${address} exists could not be checked`];
   const presences = await Promise.all(nodes.map((n) => presenceOn(n, address)));
@@ -60,6 +63,11 @@ export async function availabilityWarnings(address: string): Promise<string[]> {
   const answered = nodes.filter((_, i) => presences[i]!.present === false);
   if (!answered.length) return [`No online node answered, so whether ${address} exists could not be checked`];
   const problems = await Promise.all(answered.map((n) => pullProblem(n, address)));
+  await Promise.all(
+    answered.map((n, i) =>
+      problems[i] === null ? undefined : recordPullOutcome(image.id, n.id, false, `checked when the image was saved: ${problems[i]}`, address),
+    ),
+  );
   if (problems.some((p) => p === null)) return [];
   // One line per distinct reason, naming a few of the nodes that gave it.
   const byReason = new Map<string, string[]>();
@@ -80,7 +88,7 @@ export async function createImage(actor: Principal, input: TCreateImageRequest, 
     detail: { name: image.name, address: image.address },
     ip,
   });
-  return { ...image, warnings: await availabilityWarnings(image.address) };
+  return { ...image, warnings: await availabilityWarnings(image) };
 }
 
 export async function updateImage(actor: Principal, id: string, input: TUpdateImageRequest, ip: string) {
@@ -91,7 +99,7 @@ export async function updateImage(actor: Principal, id: string, input: TUpdateIm
   // Pull outcomes were about the old reference.
   if (moved) await repo.clearPullStates(id);
   await audit({ actorId: actor.userId, action: "image.update", target: { type: "image", id }, detail: { changed: Object.keys(input) }, ip });
-  return { ...image, warnings: moved ? await availabilityWarnings(image.address) : [] };
+  return { ...image, warnings: moved ? await availabilityWarnings(image) : [] };
 }
 
 export async function deleteImage(actor: Principal, id: string, ip: string): Promise<void> {

@@ -9,6 +9,7 @@ import { ZCreateSpecRequest, type TCreateSpecRequest } from "@/lib/contracts/spe
 import type { Principal } from "../auth/principal";
 import { db } from "../db/client";
 import { AppError } from "../http/errors";
+import { recordPullOutcome } from "../images/image-readiness";
 import * as images from "../images/images.service";
 import * as nodes from "../nodes/nodes.service";
 import * as specs from "../specs/specs.service";
@@ -251,6 +252,11 @@ describe("lifecycle on the real engine", () => {
       },
       ip,
     );
+    // Saving it found that no node can pull it: a launch is refused at once, saying why.
+    const refused = await rejection(instances.createInstance(admin, { name: "at-once", imageId: missing.id, specId: s.id, nodeId: n.id }, ip));
+    expect(refused.message).toMatch(/checked when the image was saved: .*(not found|manifest unknown)/i);
+    // Had the check said otherwise (a registry that was down then), the pull fails with Docker's reason.
+    await recordPullOutcome(missing.id, n.id, true, null);
     const i = await launch(alice, missing.id, s.id, n.id);
     await reachStatus(i.id, "failed");
     const row = await instances.getInstance(alice, i.id);
