@@ -80,7 +80,7 @@ test("an admin adds an image, a spec and the local node, tests the node and sees
   await specDrawer.getByRole("button", { name: "Create" }).click();
   const specRow = page.getByRole("row", { name: new RegExp(`Small ${tag}`) });
   await expect(specRow).toContainText("2.50");
-  await expect(specRow.getByText(/node\(s\)/)).toBeVisible();
+  await expect(specRow.getByText(/Nodes free: \d+/)).toBeVisible();
   await shot(page, "23-specs");
 
   // A user sees both in the catalog.

@@ -23,7 +23,7 @@ export function toDto(row: InstanceRow, now = Date.now()) {
     gpus: row.allocations.filter((a) => a.gpuIndex !== null).map((a) => ({ index: a.gpuIndex!, memoryGb: a.gpuMemoryGb, exclusive: a.exclusive })),
     dataPath: DATA_MOUNT_PATH,
     costCents: chargeFor(row.pricePerHourCents, 0, Math.round(row.meteredMs)),
-    runningSeconds: Math.floor(runningMs(row, now) / 1000),
+    runningSeconds: Math.round(runningMs(row, now) / 1000),
   };
 }
 export type InstanceDto = ReturnType<typeof toDto>;
