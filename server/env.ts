@@ -58,6 +58,20 @@ const ZEnv = z.object({
   TENANT_NETWORK_PREFIX: z.coerce.number().int().min(16).max(29).default(26),
   /** Notifications older than this are deleted (read or not). */
   NOTIFICATION_RETENTION_DAYS: int(90, 1),
+  /** Initial values of the job settings (admins change them in the console). */
+  JOB_MAX_RUNNING_PER_USER: int(3, 1),
+  JOB_DEFAULT_TIMEOUT_SEC: int(3600, 1),
+  /** Internal addresses (comma-separated CIDRs) that http jobs and webhooks may reach; none by default. */
+  EGRESS_ALLOWLIST: z
+    .string()
+    .default("")
+    .transform((v) =>
+      v
+        .split(",")
+        .map((c) => c.trim())
+        .filter(Boolean),
+    )
+    .refine((list) => list.every((c) => /^[0-9a-fA-F:.]+\/\d{1,3}$/.test(c)), "must be comma-separated CIDRs such as 10.0.0.0/8"),
   /** How long a terminal outlives its browser connection, waiting for a reconnect. */
   TERMINAL_GRACE_SEC: int(300, 1),
   /** A terminal without input for this long is ended. */

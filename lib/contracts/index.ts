@@ -2,6 +2,7 @@ import { authEndpoints } from "./auth";
 import { billingEndpoints } from "./billing";
 import { imagesEndpoints } from "./images";
 import { instancesEndpoints } from "./instances";
+import { jobsEndpoints } from "./jobs";
 import { metricsEndpoints } from "./metrics";
 import { nodesEndpoints } from "./nodes";
 import { notificationsEndpoints } from "./notifications";
@@ -24,6 +25,7 @@ export const api = {
   ...metricsEndpoints,
   ...billingEndpoints,
   ...notificationsEndpoints,
+  ...jobsEndpoints,
 };
 
 export type Api = typeof api;

@@ -10,7 +10,17 @@ export const ZHealth = z.object({
   uptimeSeconds: z.number().int().min(0),
 });
 
-export const ZSettings = z.object({ registrationEnabled: z.boolean() });
+const ZCidr = z.string().regex(/^[0-9a-fA-F:.]+\/\d{1,3}$/, "must be a CIDR such as 10.0.0.0/8");
+
+export const ZSettings = z.object({
+  registrationEnabled: z.boolean(),
+  /** Runs of one user's jobs at a time; more wait in the queue. */
+  maxRunningJobsPerUser: z.number().int("must be a whole number").min(1, "must be at least 1").max(1000, "must be at most 1000"),
+  /** A job's timeout when it sets none. */
+  jobDefaultTimeoutSeconds: z.number().int("must be a whole number").min(1, "must be at least 1").max(604_800, "must be at most 604800"),
+  /** Internal addresses http jobs (and webhooks) may reach. */
+  egressAllowlist: z.array(ZCidr).max(100, "must be at most 100 entries"),
+});
 export const ZUpdateSettingsRequest = ZSettings.partial().strict();
 export type TSettings = z.infer<typeof ZSettings>;
 

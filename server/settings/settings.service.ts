@@ -6,7 +6,13 @@ import { readSettings, writeSettings } from "./settings.repo";
 // Console-wide settings: stored values override the environment's defaults.
 
 function defaults(): TSettings {
-  return { registrationEnabled: env().REGISTRATION_ENABLED };
+  const e = env();
+  return {
+    registrationEnabled: e.REGISTRATION_ENABLED,
+    maxRunningJobsPerUser: e.JOB_MAX_RUNNING_PER_USER,
+    jobDefaultTimeoutSeconds: e.JOB_DEFAULT_TIMEOUT_SEC,
+    egressAllowlist: e.EGRESS_ALLOWLIST,
+  };
 }
 
 export async function getSettings(): Promise<TSettings> {

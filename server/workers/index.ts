@@ -1,6 +1,7 @@
 import "server-only";
 import { gpuCollectorWorker, instanceStatsWorker, retentionWorker } from "./telemetry";
 import { engineEventsWorker } from "./engine-events";
+import { jobWorkers } from "./jobs";
 import { meterWorker } from "./meter";
 import { nodeHealthWorker } from "./node-health";
 import { reconcilerWorker } from "./reconciler";
@@ -8,5 +9,14 @@ import type { Worker } from "./runner";
 
 // The console's background workers; server/main.ts starts them with the runner.
 export function workers(): Worker[] {
-  return [nodeHealthWorker(), reconcilerWorker(), engineEventsWorker(), meterWorker(), gpuCollectorWorker(), instanceStatsWorker(), retentionWorker()];
+  return [
+    nodeHealthWorker(),
+    reconcilerWorker(),
+    engineEventsWorker(),
+    meterWorker(),
+    gpuCollectorWorker(),
+    instanceStatsWorker(),
+    retentionWorker(),
+    ...jobWorkers(),
+  ];
 }

@@ -1,0 +1,6 @@
+// POST /api/v1/runs/{id}/cancel: cancel a run. Auth: user.
+import { api } from "@/lib/contracts";
+import { handle } from "@/server/http/route";
+import { cancelRun } from "@/server/jobs/jobs.service";
+
+export const POST = handle(api.cancelRun, ({ principal, params, ip }) => cancelRun(principal, params.id, ip));

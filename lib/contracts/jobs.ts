@@ -1,0 +1,233 @@
+import { z } from "zod";
+import { ZId, ZIdParams, ZNullableTimestamp, ZPage, ZPageQuery, ZTimestamp } from "./common";
+import { endpoint } from "./endpoint";
+
+// Jobs: batch work with a queue, priorities, retries, timeouts and cron schedules. A job says
+// what to run (its executor: a command in a container, a Python script, or an HTTP request),
+// on what and when; each execution is a run (attempts of a retried run are runs of their own,
+// linked to the first). Runs are owner-scoped; administrators see all.
+
+export const JOB_EXECUTORS = ["container", "python", "http"] as const;
+export const JOB_PRIORITIES = ["low", "normal", "high", "critical"] as const;
+export const JOB_TRIGGERS = ["now", "once", "cron"] as const;
+export const JOB_STATUSES = ["active", "paused", "disabled"] as const;
+export const RUN_STATUSES = ["queued", "starting", "running", "succeeded", "failed", "timed_out", "cancelled", "lost"] as const;
+export const RUN_ENDED: readonly TRunStatus[] = ["succeeded", "failed", "timed_out", "cancelled", "lost"];
+export const HTTP_METHODS = ["GET", "POST", "PUT", "PATCH", "DELETE", "HEAD"] as const;
+
+export type TRunStatus = (typeof RUN_STATUSES)[number];
+
+const text = (max: number) => z.string().max(max, `must be at most ${max} characters`);
+const noControl = (s: z.ZodString) => s.regex(/^[^\p{Cc}]*$/u, "must not contain control characters");
+
+/** Environment variables: POSIX names, values of any text. */
+const ZEnv = z.record(z.string().regex(/^[A-Za-z_][A-Za-z0-9_]{0,127}$/, "must be a variable name (letters, digits, _)"), text(8192)).default({});
+
+export const ZContainerConfig = z.object({
+  /** Run with `sh -c` in a fresh container. */
+  command: text(65536).min(1, "is required"),
+  env: ZEnv,
+  workdir: noControl(text(1024))
+    .regex(/^(\/.*)?$/, "must be an absolute path")
+    .optional(),
+});
+
+export const ZPythonConfig = z.object({
+  /** Stored with the job, mounted read-only at /job/main.py, run by python3. */
+  script: text(256 * 1024).min(1, "is required"),
+  args: z.array(text(4096)).max(100, "must be at most 100 arguments").default([]),
+  env: ZEnv,
+});
+
+export const ZHttpHeaderInput = z.object({
+  name: z.string().regex(/^[!#$%&'*+.^_`|~0-9A-Za-z-]{1,128}$/, "must be an HTTP header name"),
+  /** Write-only when secret: left out on an update, the stored value is kept. */
+  value: noControl(text(8192)).optional(),
+  secret: z.boolean().default(false),
+});
+
+export const ZHttpConfigInput = z.object({
+  method: z.enum(HTTP_METHODS).default("GET"),
+  url: noControl(text(2048)).url("must be an http or https URL"),
+  headers: z.array(ZHttpHeaderInput).max(50, "must be at most 50 headers").default([]),
+  body: text(1024 * 1024).optional(),
+  /** Statuses that count as success; empty: any 2xx. */
+  acceptStatus: z.array(z.number().int().min(100).max(599)).max(50).default([]),
+});
+
+/** How an http job's header shows in answers: a secret's value never leaves the server. */
+export const ZHttpHeader = z.object({ name: z.string(), value: z.string().nullable(), secret: z.boolean() });
+export const ZHttpConfig = ZHttpConfigInput.extend({ headers: z.array(ZHttpHeader) });
+
+export const ZRetryPolicy = z.object({
+  maxAttempts: z.number({ error: "must be a whole number" }).int("must be a whole number").min(1, "must be at least 1").max(20, "must be at most 20"),
+  backoff: z.enum(["fixed", "exponential"]),
+  delaySeconds: z.number().int("must be a whole number").min(0, "must not be negative").max(86_400, "must be at most 86400"),
+  maxDelaySeconds: z.number().int("must be a whole number").min(1, "must be at least 1").max(86_400, "must be at most 86400"),
+});
+
+const jobFields = {
+  name: noControl(z.string().trim().min(1, "is required").max(100, "must be at most 100 characters")),
+  description: text(2000).nullable().optional(),
+  imageId: ZId.nullable().optional(),
+  specId: ZId.nullable().optional(),
+  nodeTags: z
+    .array(z.string().regex(/^[a-z0-9][a-z0-9_.=-]{0,62}$/, "must be a tag (a-z 0-9 _ . = -)"))
+    .max(20)
+    .default([]),
+  priority: z.enum(JOB_PRIORITIES).default("normal"),
+  retry: ZRetryPolicy.optional(),
+  /** Default: the console's setting. */
+  timeoutSeconds: z
+    .number()
+    .int("must be a whole number")
+    .min(1, "must be at least 1")
+    .max(7 * 86_400, "must be at most 604800")
+    .optional(),
+  trigger: z.enum(JOB_TRIGGERS).default("now"),
+  runAt: ZTimestamp.optional(),
+  cron: text(200).optional(),
+  timezone: text(64).default("UTC"),
+  overlap: z.enum(["allow", "forbid", "replace"]).default("allow"),
+  misfire: z.enum(["skip", "once"]).default("skip"),
+};
+
+export const ZCreateJobRequest = z.discriminatedUnion("executor", [
+  z.object({ executor: z.literal("container"), container: ZContainerConfig, ...jobFields }).strict(),
+  z.object({ executor: z.literal("python"), python: ZPythonConfig, ...jobFields }).strict(),
+  z.object({ executor: z.literal("http"), http: ZHttpConfigInput, ...jobFields }).strict(),
+]);
+export type TCreateJobRequest = z.infer<typeof ZCreateJobRequest>;
+
+export const ZJob = z.object({
+  id: z.string(),
+  userId: z.string(),
+  username: z.string(),
+  name: z.string(),
+  description: z.string().nullable(),
+  executor: z.enum(JOB_EXECUTORS),
+  container: ZContainerConfig.nullable(),
+  python: ZPythonConfig.nullable(),
+  http: ZHttpConfig.nullable(),
+  imageId: z.string().nullable(),
+  specId: z.string().nullable(),
+  nodeTags: z.array(z.string()),
+  priority: z.enum(JOB_PRIORITIES),
+  retry: ZRetryPolicy,
+  timeoutSeconds: z.number().int(),
+  trigger: z.enum(JOB_TRIGGERS),
+  runAt: ZNullableTimestamp,
+  cron: z.string().nullable(),
+  timezone: z.string(),
+  overlap: z.enum(["allow", "forbid", "replace"]),
+  misfire: z.enum(["skip", "once"]),
+  status: z.enum(JOB_STATUSES),
+  nextRunAt: ZNullableTimestamp,
+  createdAt: ZTimestamp,
+  updatedAt: ZTimestamp,
+});
+export type TJob = z.infer<typeof ZJob>;
+
+export const ZJobRun = z.object({
+  id: z.string(),
+  jobId: z.string(),
+  jobName: z.string(),
+  userId: z.string(),
+  firstRunId: z.string().nullable(),
+  attempt: z.number().int(),
+  trigger: z.enum(["manual", "schedule", "catch_up", "retry", "api"]),
+  status: z.enum(RUN_STATUSES),
+  statusMessage: z.string().nullable(),
+  scheduledFor: ZNullableTimestamp,
+  queuedAt: ZTimestamp,
+  notBefore: ZTimestamp,
+  startedAt: ZNullableTimestamp,
+  finishedAt: ZNullableTimestamp,
+  nodeId: z.string().nullable(),
+  exitCode: z.number().int().nullable(),
+  progress: z.number().int().nullable(),
+  result: z.unknown().nullable(),
+  httpStatus: z.number().int().nullable(),
+  latencyMs: z.number().int().nullable(),
+  costCents: z.number().int(),
+  logBytes: z.number().int(),
+  logTruncated: z.boolean(),
+});
+export type TJobRun = z.infer<typeof ZJobRun>;
+
+export const ZJobQuery = ZPageQuery.extend({ name: z.string().trim().max(100).optional(), status: z.enum(JOB_STATUSES).optional() });
+export const ZRunQuery = ZPageQuery.extend({ jobId: ZId.optional(), status: z.enum(RUN_STATUSES).optional() });
+
+export const jobsEndpoints = {
+  listJobs: endpoint({
+    method: "GET",
+    path: "/api/v1/jobs",
+    auth: "user",
+    tag: "Jobs",
+    summary: "My jobs (administrators: everyone's), newest first",
+    query: ZJobQuery,
+    response: ZPage(ZJob),
+  }),
+  createJob: endpoint({
+    method: "POST",
+    path: "/api/v1/jobs",
+    auth: "user",
+    tag: "Jobs",
+    summary: "Define a job (trigger now: its first run is queued at once)",
+    body: ZCreateJobRequest,
+    response: ZJob,
+    status: 201,
+    maxBodyBytes: 512 * 1024,
+    errors: ["NOT_FOUND"],
+  }),
+  getJob: endpoint({
+    method: "GET",
+    path: "/api/v1/jobs/{id}",
+    auth: "user",
+    tag: "Jobs",
+    summary: "One job",
+    params: ZIdParams,
+    response: ZJob,
+    errors: ["NOT_FOUND"],
+  }),
+  triggerJob: endpoint({
+    method: "POST",
+    path: "/api/v1/jobs/{id}/trigger",
+    auth: "user",
+    tag: "Jobs",
+    summary: "Queue a run of the job now (whatever its schedule)",
+    params: ZIdParams,
+    response: ZJobRun,
+    status: 201,
+    errors: ["NOT_FOUND", "INVALID_STATE"],
+  }),
+  listRuns: endpoint({
+    method: "GET",
+    path: "/api/v1/runs",
+    auth: "user",
+    tag: "Jobs",
+    summary: "Runs, newest first (filter by job and status)",
+    query: ZRunQuery,
+    response: ZPage(ZJobRun),
+  }),
+  getRun: endpoint({
+    method: "GET",
+    path: "/api/v1/runs/{id}",
+    auth: "user",
+    tag: "Jobs",
+    summary: "One run",
+    params: ZIdParams,
+    response: ZJobRun,
+    errors: ["NOT_FOUND"],
+  }),
+  cancelRun: endpoint({
+    method: "POST",
+    path: "/api/v1/runs/{id}/cancel",
+    auth: "user",
+    tag: "Jobs",
+    summary: "Cancel a run: a queued one at once, a running one is stopped (its status follows)",
+    params: ZIdParams,
+    response: ZJobRun,
+    errors: ["NOT_FOUND", "INVALID_STATE"],
+  }),
+};

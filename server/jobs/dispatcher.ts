@@ -1,0 +1,147 @@
+import "server-only";
+import { randomUUID } from "node:crypto";
+import { logger } from "../logger";
+import * as repo from "./jobs.repo";
+import { retryDelaySeconds, type RetryPolicy } from "./policy";
+
+// The dispatcher: queued runs start in queue order (priority, then submission) when their
+// owner is under the running-jobs limit, each claimed by one process (compare-and-set on its
+// status) and held by a lease renewed while it runs. A run whose process died is `lost`
+// after its lease lapses (three renewal periods) and retried by its job's policy, like a
+// failed or timed-out one.
+
+export const RUN_LEASE_MS = 30_000;
+const RENEW_MS = RUN_LEASE_MS / 3;
+
+export type RunEnd = {
+  status: "succeeded" | "failed" | "timed_out" | "cancelled";
+  message: string | null;
+  data?: Omit<Parameters<typeof repo.settleRun>[2], "status" | "statusMessage" | "finishedAt">;
+};
+
+/** Runs one claimed run to its end; `signal` aborts it (cancel, shutdown). Executors implement this. */
+export type Execute = (run: repo.RunRow, job: repo.JobRow, signal: AbortSignal) => Promise<RunEnd>;
+
+export type DispatcherOptions = { maxRunningPerUser: () => Promise<number>; execute: Execute; owner?: string };
+
+export function createDispatcher(opts: DispatcherOptions) {
+  const owner = opts.owner ?? randomUUID();
+  const running = new Map<string, Promise<void>>();
+
+  async function retryIfDue(run: repo.RunRow, job: repo.JobRow, now: Date): Promise<void> {
+    const policy: RetryPolicy = {
+      maxAttempts: job.maxAttempts,
+      backoff: job.backoff as RetryPolicy["backoff"],
+      delaySeconds: job.retryDelaySeconds,
+      maxDelaySeconds: job.retryMaxDelaySeconds,
+    };
+    const delay = retryDelaySeconds(policy, run.attempt + 1);
+    if (delay === null || job.deletedAt || job.status === "disabled") return;
+    await repo.insertRun({
+      jobId: run.jobId,
+      userId: run.userId,
+      firstRunId: run.firstRunId ?? run.id,
+      attempt: run.attempt + 1,
+      trigger: "retry",
+      priorityRank: run.priorityRank,
+      queuedAt: now,
+      notBefore: new Date(now.getTime() + delay * 1000),
+    });
+  }
+
+  async function finish(run: repo.RunRow, job: repo.JobRow, end: RunEnd): Promise<void> {
+    const now = new Date();
+    const settled = await repo.settleRun(run.id, owner, {
+      ...end.data,
+      status: end.status,
+      statusMessage: end.message,
+      finishedAt: now,
+      leaseOwner: null,
+      leaseUntil: null,
+    });
+    if (settled && (end.status === "failed" || end.status === "timed_out")) await retryIfDue(run, job, now);
+  }
+
+  async function execute(run: repo.RunRow): Promise<void> {
+    const abort = new AbortController();
+    const renew = setInterval(() => {
+      void (async () => {
+        await repo.renewRun(run.id, owner, new Date(Date.now() + RUN_LEASE_MS));
+        if (await repo.cancelRequested(run.id)) abort.abort(new Error("cancelled"));
+      })().catch((err: unknown) => logger.warn({ err, run: run.id }, "run lease renewal failed"));
+    }, RENEW_MS);
+    renew.unref();
+    try {
+      const job = await repo.findJobEvenDeleted(run.jobId);
+      if (!job) {
+        await repo.settleRun(run.id, owner, {
+          status: "failed",
+          statusMessage: "The job was deleted",
+          finishedAt: new Date(),
+          leaseOwner: null,
+          leaseUntil: null,
+        });
+        return;
+      }
+      await repo.settleRun(run.id, owner, { status: "running" });
+      let end: RunEnd;
+      try {
+        end = await opts.execute(run, job, abort.signal);
+      } catch (err) {
+        logger.error({ err, run: run.id }, "run failed in the console");
+        end = { status: "failed", message: "Internal error while running it" };
+      }
+      if (abort.signal.aborted && end.status !== "succeeded") end = { ...end, status: "cancelled", message: end.message ?? "Cancelled" };
+      await finish(run, job, end);
+    } finally {
+      clearInterval(renew);
+    }
+  }
+
+  /** Starts what may start now; answers how many runs it took. */
+  async function pass(now = new Date()): Promise<number> {
+    const queued = await repo.queuedRuns(now, 100);
+    if (!queued.length) return 0;
+    const limit = await opts.maxRunningPerUser();
+    const counts = await repo.runningByUser([...new Set(queued.map((r) => r.userId))]);
+    let taken = 0;
+    for (const run of queued) {
+      if ((counts.get(run.userId) ?? 0) >= limit) continue; // it waits: the owner's limit
+      if (!(await repo.claimRun(run.id, owner, new Date(now.getTime() + RUN_LEASE_MS), now))) continue;
+      counts.set(run.userId, (counts.get(run.userId) ?? 0) + 1);
+      taken++;
+      const done = execute(run)
+        .catch((err: unknown) => logger.error({ err, run: run.id }, "run ended badly"))
+        .finally(() => running.delete(run.id));
+      running.set(run.id, done);
+    }
+    return taken;
+  }
+
+  /** Runs whose process died: lost, and retried by their job's policy. */
+  async function sweepLost(now = new Date()): Promise<number> {
+    let lost = 0;
+    for (const run of await repo.lapsedRuns(now)) {
+      if (running.has(run.id)) continue;
+      if (!(await repo.markLost(run.id, run.leaseUntil, now))) continue;
+      lost++;
+      const job = await repo.findJobEvenDeleted(run.jobId);
+      if (job) await retryIfDue(run, job, now);
+    }
+    return lost;
+  }
+
+  return {
+    owner,
+    pass,
+    sweepLost,
+    /** Runs of this process still going. */
+    get active() {
+      return running.size;
+    },
+    /** Waits for this process's runs (tests, shutdown). */
+    async drain() {
+      await Promise.all([...running.values()]);
+    },
+  };
+}

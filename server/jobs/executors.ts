@@ -1,0 +1,27 @@
+import "server-only";
+import type { BlockList } from "node:net";
+import type { Execute, RunEnd } from "./dispatcher";
+import { runHttpRequest } from "./http-executor";
+import { httpRequestOf } from "./job-config";
+
+// What each executor does with a claimed run. The http executor runs in the console; the
+// container and python executors run on the nodes (placed like instances).
+
+export function executors(allowlist: () => Promise<BlockList | null>): Execute {
+  return async (_run, job, signal): Promise<RunEnd> => {
+    if (job.executor !== "http") return { status: "failed", message: `${job.executor} runs are not available in this version` };
+    const o = await runHttpRequest(httpRequestOf(job), { timeoutMs: job.timeoutSeconds * 1000, allow: await allowlist(), signal });
+    const status = o.ok ? "succeeded" : o.aborted ? "cancelled" : o.timedOut ? "timed_out" : "failed";
+    return {
+      status,
+      message: o.error,
+      data: {
+        httpStatus: o.status,
+        latencyMs: o.latencyMs,
+        responseHeaders: JSON.stringify(o.headers),
+        responseBody: o.body,
+        logTruncated: o.bodyTruncated,
+      },
+    };
+  };
+}

@@ -1,0 +1,80 @@
+import "server-only";
+import type { TCreateJobRequest, TJob } from "@/lib/contracts/jobs";
+import { seal, unseal } from "../crypto/secret-box";
+import { AppError } from "../http/errors";
+import type { HttpRequestSpec } from "./http-executor";
+import type { JobRow } from "./jobs.repo";
+
+// A job's executor settings as stored (Job.config, JSON) and as answered: secret header
+// values of http jobs are sealed at rest and never answered (null); an update that leaves a
+// secret's value out keeps the stored one.
+
+const HEADER_CONTEXT = "job.http.header";
+
+type StoredHeader = { name: string; value: string; secret: boolean };
+type StoredHttp = Omit<HttpRequestSpec, "headers"> & { headers: StoredHeader[] };
+
+/** The JSON stored for a job's executor; `previous`: the stored config this replaces (for kept secrets). */
+export function storedConfig(input: TCreateJobRequest, previous: string | null = null): string {
+  if (input.executor !== "http") return JSON.stringify(input.executor === "container" ? input.container : input.python);
+  const before = previous ? (JSON.parse(previous) as StoredHttp).headers : [];
+  const headers = input.http.headers.map((h, i): StoredHeader => {
+    if (h.value === undefined) {
+      const kept = before.find((b) => b.name.toLowerCase() === h.name.toLowerCase() && b.secret === h.secret);
+      if (!kept) throw new AppError("VALIDATION_FAILED", "A header needs a value", { issues: [{ path: `http.headers.${i}.value`, message: "is required" }] });
+      return kept;
+    }
+    return { name: h.name, secret: h.secret, value: h.secret ? seal(h.value, HEADER_CONTEXT) : h.value };
+  });
+  const stored: StoredHttp = { ...input.http, headers };
+  return JSON.stringify(stored);
+}
+
+/** The request an http job makes, secrets unsealed (server side only). */
+export function httpRequestOf(job: Pick<JobRow, "config">): HttpRequestSpec {
+  const c = JSON.parse(job.config) as StoredHttp;
+  return { ...c, headers: c.headers.map((h) => ({ ...h, value: h.secret ? unseal(h.value, HEADER_CONTEXT) : h.value })) };
+}
+
+export function toJobDto(job: JobRow): TJob {
+  const config = JSON.parse(job.config) as Record<string, unknown>;
+  const http =
+    job.executor === "http"
+      ? {
+          ...(config as StoredHttp),
+          headers: (config as StoredHttp).headers.map((h) => ({ name: h.name, secret: h.secret, value: h.secret ? null : h.value })),
+        }
+      : null;
+  return {
+    id: job.id,
+    userId: job.userId,
+    username: job.user.username,
+    name: job.name,
+    description: job.description,
+    executor: job.executor as TJob["executor"],
+    container: job.executor === "container" ? (config as TJob["container"]) : null,
+    python: job.executor === "python" ? (config as TJob["python"]) : null,
+    http: http as TJob["http"],
+    imageId: job.imageId,
+    specId: job.specId,
+    nodeTags: JSON.parse(job.nodeTags) as string[],
+    priority: job.priority as TJob["priority"],
+    retry: {
+      maxAttempts: job.maxAttempts,
+      backoff: job.backoff as "fixed" | "exponential",
+      delaySeconds: job.retryDelaySeconds,
+      maxDelaySeconds: job.retryMaxDelaySeconds,
+    },
+    timeoutSeconds: job.timeoutSeconds,
+    trigger: job.trigger as TJob["trigger"],
+    runAt: job.runAt?.toISOString() ?? null,
+    cron: job.cron,
+    timezone: job.timezone,
+    overlap: job.overlap as TJob["overlap"],
+    misfire: job.misfire as TJob["misfire"],
+    status: job.status as TJob["status"],
+    nextRunAt: job.nextRunAt?.toISOString() ?? null,
+    createdAt: job.createdAt.toISOString(),
+    updatedAt: job.updatedAt.toISOString(),
+  };
+}

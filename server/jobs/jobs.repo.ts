@@ -1,0 +1,167 @@
+import "server-only";
+import { db, type Prisma } from "../db/client";
+import { pageArgs } from "../db/query";
+import { isUniqueViolation } from "../http/errors";
+
+// Jobs and runs in the database. Every claim is a compare-and-set on the row (a scheduled
+// fire on Job.nextRunAt, a queued run on its status), so several console processes share
+// the work without doing anything twice; a run made for a scheduled time is unique per job
+// and time.
+
+export type JobRow = Prisma.JobGetPayload<{ include: { user: { select: { username: true } } } }>;
+export type RunRow = Prisma.JobRunGetPayload<{ include: { job: { select: { name: true } } } }>;
+
+const withUser = { user: { select: { username: true } } } as const;
+const withJob = { job: { select: { name: true } } } as const;
+
+export function insertJob(data: Prisma.JobUncheckedCreateInput): Promise<JobRow> {
+  return db().job.create({ data, include: withUser });
+}
+
+export function findJob(id: string): Promise<JobRow | null> {
+  return db().job.findFirst({ where: { id, deletedAt: null }, include: withUser });
+}
+
+/** A run's job, deleted or not (a run queued before the delete still names it). */
+export function findJobEvenDeleted(id: string): Promise<JobRow | null> {
+  return db().job.findUnique({ where: { id }, include: withUser });
+}
+
+export function updateJob(id: string, data: Prisma.JobUncheckedUpdateInput): Promise<JobRow> {
+  return db().job.update({ where: { id }, data, include: withUser });
+}
+
+/** Jobs whose next fire is due (active, not deleted). */
+export function dueJobs(now: Date, limit = 500): Promise<JobRow[]> {
+  return db().job.findMany({
+    where: { status: "active", deletedAt: null, nextRunAt: { lte: now } },
+    orderBy: { nextRunAt: "asc" },
+    take: limit,
+    include: withUser,
+  });
+}
+
+/** Moves a job's next fire from `from` to `to`: true for the one process that did it. */
+export async function claimFire(jobId: string, from: Date, to: Date | null): Promise<boolean> {
+  const { count } = await db().job.updateMany({ where: { id: jobId, nextRunAt: from, status: "active" }, data: { nextRunAt: to } });
+  return count === 1;
+}
+
+export type NewRun = Omit<Prisma.JobRunUncheckedCreateInput, "id">;
+
+/** A new run; null when one for this job and scheduled time exists already. */
+export async function insertRun(data: NewRun): Promise<RunRow | null> {
+  try {
+    return await db().jobRun.create({ data, include: withJob });
+  } catch (err) {
+    if (isUniqueViolation(err)) return null;
+    throw err;
+  }
+}
+
+export function findRun(id: string): Promise<RunRow | null> {
+  return db().jobRun.findUnique({ where: { id }, include: withJob });
+}
+
+export function activeRunsOf(jobId: string): Promise<RunRow[]> {
+  return db().jobRun.findMany({ where: { jobId, status: { in: ["queued", "starting", "running"] } }, include: withJob });
+}
+
+/** The next queued runs that may start now, in queue order (priority, then submission). */
+export function queuedRuns(now: Date, limit: number): Promise<RunRow[]> {
+  return db().jobRun.findMany({
+    where: { status: "queued", notBefore: { lte: now } },
+    orderBy: [{ priorityRank: "desc" }, { queuedAt: "asc" }, { id: "asc" }],
+    take: limit,
+    include: withJob,
+  });
+}
+
+/** How many runs each user has starting or running. */
+export async function runningByUser(userIds: string[]): Promise<Map<string, number>> {
+  const rows = await db().jobRun.groupBy({ by: ["userId"], where: { userId: { in: userIds }, status: { in: ["starting", "running"] } }, _count: true });
+  return new Map(rows.map((r) => [r.userId, r._count]));
+}
+
+/** Takes a queued run for this process: true for the one that did. */
+export async function claimRun(id: string, owner: string, until: Date, now: Date): Promise<boolean> {
+  const { count } = await db().jobRun.updateMany({
+    where: { id, status: "queued" },
+    data: { status: "starting", leaseOwner: owner, leaseUntil: until, startedAt: now },
+  });
+  return count === 1;
+}
+
+export async function renewRun(id: string, owner: string, until: Date): Promise<void> {
+  await db().jobRun.updateMany({ where: { id, leaseOwner: owner, status: { in: ["starting", "running"] } }, data: { leaseUntil: until } });
+}
+
+/** Writes a run's new state while this process still holds it: true when it did. */
+export async function settleRun(id: string, owner: string, data: Prisma.JobRunUncheckedUpdateManyInput): Promise<boolean> {
+  const { count } = await db().jobRun.updateMany({ where: { id, leaseOwner: owner, status: { in: ["starting", "running"] } }, data });
+  return count === 1;
+}
+
+/** Runs whose process stopped renewing its claim. */
+export function lapsedRuns(now: Date): Promise<RunRow[]> {
+  return db().jobRun.findMany({ where: { status: { in: ["starting", "running"] }, leaseUntil: { lt: now } }, include: withJob });
+}
+
+/** Marks a lapsed run lost (once, whichever process sees it first). */
+export async function markLost(id: string, leaseUntil: Date | null, now: Date): Promise<boolean> {
+  const { count } = await db().jobRun.updateMany({
+    where: { id, status: { in: ["starting", "running"] }, leaseUntil },
+    data: { status: "lost", statusMessage: "The console process running it stopped answering", finishedAt: now, leaseOwner: null, leaseUntil: null },
+  });
+  return count === 1;
+}
+
+/**
+ * Cancels a run: a queued one at once; a starting or running one is asked to stop (the
+ * process running it sees the request when it renews its claim). Answers which it was.
+ */
+export async function requestCancel(id: string, now: Date, message: string): Promise<"cancelled" | "requested" | "ended"> {
+  const queued = await db().jobRun.updateMany({ where: { id, status: "queued" }, data: { status: "cancelled", statusMessage: message, finishedAt: now } });
+  if (queued.count === 1) return "cancelled";
+  const running = await db().jobRun.updateMany({
+    where: { id, status: { in: ["starting", "running"] }, cancelRequestedAt: null },
+    data: { cancelRequestedAt: now, statusMessage: message },
+  });
+  return running.count === 1 ? "requested" : "ended";
+}
+
+/** Whether a cancel was asked for this run. */
+export async function cancelRequested(id: string): Promise<boolean> {
+  return (await db().jobRun.findUnique({ where: { id }, select: { cancelRequestedAt: true } }))?.cancelRequestedAt != null;
+}
+
+export async function countRunsOf(jobId: string, where: Prisma.JobRunWhereInput = {}): Promise<number> {
+  return db().jobRun.count({ where: { jobId, ...where } });
+}
+
+export async function listJobs(q: { page: number; pageSize: number; userId?: string; name?: string; status?: string }) {
+  const where: Prisma.JobWhereInput = {
+    deletedAt: null,
+    ...(q.userId ? { userId: q.userId } : {}),
+    ...(q.status ? { status: q.status } : {}),
+    ...(q.name ? { name: { contains: q.name } } : {}),
+  };
+  const [rows, total] = await Promise.all([
+    db().job.findMany({ where, orderBy: [{ createdAt: "desc" }, { id: "desc" }], include: withUser, ...pageArgs(q) }),
+    db().job.count({ where }),
+  ]);
+  return { rows, total };
+}
+
+export async function listRuns(q: { page: number; pageSize: number; userId?: string; jobId?: string; status?: string }) {
+  const where: Prisma.JobRunWhereInput = {
+    ...(q.userId ? { userId: q.userId } : {}),
+    ...(q.jobId ? { jobId: q.jobId } : {}),
+    ...(q.status ? { status: q.status } : {}),
+  };
+  const [rows, total] = await Promise.all([
+    db().jobRun.findMany({ where, orderBy: [{ queuedAt: "desc" }, { id: "desc" }], include: withJob, ...pageArgs(q) }),
+    db().jobRun.count({ where }),
+  ]);
+  return { rows, total };
+}

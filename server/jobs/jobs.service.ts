@@ -1,0 +1,150 @@
+import "server-only";
+import type { TCreateJobRequest, TJobRun } from "@/lib/contracts/jobs";
+import type { TPageQuery } from "@/lib/contracts/common";
+import { audit } from "../audit/audit.service";
+import { isAdmin } from "../auth/permissions";
+import type { Principal } from "../auth/principal";
+import { AppError, notFound } from "../http/errors";
+import { getSettings } from "../settings/settings.service";
+import { storedConfig, toJobDto } from "./job-config";
+import * as repo from "./jobs.repo";
+import { nextFire, scheduleProblem } from "./schedule";
+import { queueRun } from "./scheduler";
+
+// Jobs: define, read, trigger; runs: read and cancel. Owner-scoped (another user's job or
+// run is not found); administrators see all.
+
+const invalid = (path: string, message: string) => new AppError("VALIDATION_FAILED", `${path} ${message}`, { issues: [{ path, message }] });
+
+/** When a job fires first, from its trigger; checks the trigger's fields (naming them). */
+function firstFire(input: TCreateJobRequest, now: Date): Date | null {
+  if (input.trigger === "now") return null;
+  if (input.trigger === "once") {
+    if (!input.runAt) throw invalid("runAt", "is required when trigger is once");
+    const at = new Date(input.runAt);
+    if (at.getTime() <= now.getTime()) throw invalid("runAt", "must be in the future");
+    return at;
+  }
+  if (!input.cron) throw invalid("cron", "is required when trigger is cron");
+  const problem = scheduleProblem({ cron: input.cron, timezone: input.timezone });
+  if (problem) throw invalid(problem.path, problem.message);
+  return nextFire({ cron: input.cron, timezone: input.timezone }, now);
+}
+
+export async function createJob(p: Principal, input: TCreateJobRequest, ip: string) {
+  if (input.executor !== "http") {
+    throw invalid("executor", `${input.executor} jobs are not available in this version yet; http jobs are`);
+  }
+  const now = new Date();
+  const nextRunAt = firstFire(input, now);
+  const settings = await getSettings();
+  const retry = input.retry ?? { maxAttempts: 1, backoff: "exponential" as const, delaySeconds: 10, maxDelaySeconds: 600 };
+  const job = await repo.insertJob({
+    userId: p.userId,
+    name: input.name,
+    description: input.description ?? null,
+    executor: input.executor,
+    config: storedConfig(input),
+    imageId: input.imageId ?? null,
+    specId: input.specId ?? null,
+    nodeTags: JSON.stringify(input.nodeTags),
+    priority: input.priority,
+    maxAttempts: retry.maxAttempts,
+    backoff: retry.backoff,
+    retryDelaySeconds: retry.delaySeconds,
+    retryMaxDelaySeconds: retry.maxDelaySeconds,
+    timeoutSeconds: input.timeoutSeconds ?? settings.jobDefaultTimeoutSeconds,
+    trigger: input.trigger,
+    runAt: input.trigger === "once" ? nextRunAt : null,
+    cron: input.trigger === "cron" ? input.cron! : null,
+    timezone: input.timezone,
+    overlap: input.overlap,
+    misfire: input.misfire,
+    nextRunAt,
+  });
+  if (input.trigger === "now") await queueRun(job, { at: null, trigger: "api" }, now);
+  await audit({
+    actorId: p.userId,
+    action: "job.create",
+    target: { type: "job", id: job.id },
+    detail: { name: job.name, executor: job.executor, trigger: job.trigger },
+    ip,
+  });
+  return toJobDto(job);
+}
+
+async function loadJob(p: Principal, id: string): Promise<repo.JobRow> {
+  const job = await repo.findJob(id);
+  if (!job || (job.userId !== p.userId && !isAdmin(p))) throw notFound("Job");
+  return job;
+}
+
+export async function getJob(p: Principal, id: string) {
+  return toJobDto(await loadJob(p, id));
+}
+
+export async function triggerJob(p: Principal, id: string, ip: string): Promise<TJobRun> {
+  const job = await loadJob(p, id);
+  if (job.status === "disabled") throw new AppError("INVALID_STATE", "The job is disabled; enable it first");
+  const run = await queueRun(job, { at: null, trigger: "manual" });
+  if (!run) throw new AppError("INVALID_STATE", "The run could not be queued");
+  await audit({ actorId: p.userId, action: "job.trigger", target: { type: "job", id }, ip });
+  return toRunDto(run);
+}
+
+export function toRunDto(r: repo.RunRow): TJobRun {
+  return {
+    id: r.id,
+    jobId: r.jobId,
+    jobName: r.job.name,
+    userId: r.userId,
+    firstRunId: r.firstRunId,
+    attempt: r.attempt,
+    trigger: r.trigger as TJobRun["trigger"],
+    status: r.status as TJobRun["status"],
+    statusMessage: r.statusMessage,
+    scheduledFor: r.scheduledFor?.toISOString() ?? null,
+    queuedAt: r.queuedAt.toISOString(),
+    notBefore: r.notBefore.toISOString(),
+    startedAt: r.startedAt?.toISOString() ?? null,
+    finishedAt: r.finishedAt?.toISOString() ?? null,
+    nodeId: r.nodeId,
+    exitCode: r.exitCode,
+    progress: r.progress,
+    result: r.result === null ? null : (JSON.parse(r.result) as unknown),
+    httpStatus: r.httpStatus,
+    latencyMs: r.latencyMs,
+    costCents: r.costCents,
+    logBytes: r.logBytes,
+    logTruncated: r.logTruncated,
+  };
+}
+
+export async function getRun(p: Principal, id: string): Promise<TJobRun> {
+  const run = await repo.findRun(id);
+  if (!run || (run.userId !== p.userId && !isAdmin(p))) throw notFound("Run");
+  return toRunDto(run);
+}
+
+/** Mine, or (administrators) everyone's. */
+const ownerFilter = (p: Principal) => (isAdmin(p) ? {} : { userId: p.userId });
+
+export async function listJobs(p: Principal, q: TPageQuery & { name?: string | undefined; status?: string | undefined }) {
+  const { rows, total } = await repo.listJobs({ ...q, ...ownerFilter(p) });
+  return { items: rows.map(toJobDto), total, page: q.page, pageSize: q.pageSize };
+}
+
+export async function listRuns(p: Principal, q: TPageQuery & { jobId?: string | undefined; status?: string | undefined }) {
+  const { rows, total } = await repo.listRuns({ ...q, ...ownerFilter(p) });
+  return { items: rows.map(toRunDto), total, page: q.page, pageSize: q.pageSize };
+}
+
+/** Cancels a run: a queued one at once; a running one is stopped by the process running it. */
+export async function cancelRun(p: Principal, id: string, ip: string): Promise<TJobRun> {
+  const run = await repo.findRun(id);
+  if (!run || (run.userId !== p.userId && !isAdmin(p))) throw notFound("Run");
+  const outcome = await repo.requestCancel(id, new Date(), `Cancelled by ${p.username}`);
+  if (outcome === "ended") throw new AppError("INVALID_STATE", `The run already ended (${run.status})`);
+  await audit({ actorId: p.userId, action: "run.cancel", target: { type: "run", id }, ip });
+  return toRunDto((await repo.findRun(id))!);
+}

@@ -1,0 +1,28 @@
+import "server-only";
+import { allowlistOf } from "../adapters/egress";
+import { createDispatcher } from "../jobs/dispatcher";
+import { executors } from "../jobs/executors";
+import { schedulePass } from "../jobs/scheduler";
+import { getSettings } from "../settings/settings.service";
+import { processSingleton } from "../singleton";
+import type { Worker } from "./runner";
+
+// Job workers: the scheduler (due fires become queued runs, twice a second so per-second
+// schedules keep time), the dispatcher (queued runs start) and the sweep of runs whose
+// process died. Safe in several console processes: every step is a claim in the database.
+
+const dispatcher = () =>
+  processSingleton("job-dispatcher", () =>
+    createDispatcher({
+      maxRunningPerUser: async () => (await getSettings()).maxRunningJobsPerUser,
+      execute: executors(async () => allowlistOf((await getSettings()).egressAllowlist)),
+    }),
+  );
+
+export function jobWorkers(): Worker[] {
+  return [
+    { name: "job-scheduler", intervalMs: 500, runAtStart: true, run: async () => void (await schedulePass()) },
+    { name: "job-dispatcher", intervalMs: 1_000, runAtStart: true, run: async () => void (await dispatcher().pass()) },
+    { name: "job-lost-runs", intervalMs: 10_000, runAtStart: true, run: async () => void (await dispatcher().sweepLost()) },
+  ];
+}
