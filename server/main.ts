@@ -47,6 +47,11 @@ async function main(): Promise<void> {
     req.headers[CLIENT_IP_HEADER] = resolveClientIp(req, e.TRUST_PROXY);
     void handleRequest(req, res);
   });
+  // Idle keep-alive connections stay open longer than clients and load balancers keep theirs
+  // (60 s is common): a server that closes first races the client's next request on the same
+  // connection, which then fails with a reset (and a browser does not retry a POST).
+  server.keepAliveTimeout = 65_000;
+  server.headersTimeout = 66_000;
   server.on("connection", lingerOnClose);
   const realtime = createRealtime(server);
   // socket.io answers its own requests (before the handler above): HSTS on those too.

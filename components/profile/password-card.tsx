@@ -6,6 +6,7 @@ import { useChangePassword, useMe } from "@/lib/hooks/users";
 import { userKeys } from "@/lib/api/keys";
 import { NewPasswordFields } from "../common/account-fields";
 import { showFormError } from "../common/error-text";
+import { whileReauthenticating } from "../providers/app-providers";
 import { usePrefs, useT } from "../providers/i18n";
 
 /** Changing the password ends every session, this one included; we sign in again silently. */
@@ -19,13 +20,19 @@ export function PasswordCard() {
   const [form] = Form.useForm();
 
   async function onFinish(v: { currentPassword: string; newPassword: string }) {
-    try {
-      await change.mutateAsync({ currentPassword: v.currentPassword, newPassword: v.newPassword });
-    } catch (err) {
-      void message.error(showFormError(t, locale, form, err));
-      return;
-    }
-    await signIn("credentials", { username: me.data?.username, password: v.newPassword, redirect: false });
+    // The change ends this session too: until the page has signed in again with the new
+    // password, other requests' 401s are expected and must not send it to sign-in.
+    const changed = await whileReauthenticating(async () => {
+      try {
+        await change.mutateAsync({ currentPassword: v.currentPassword, newPassword: v.newPassword });
+      } catch (err) {
+        void message.error(showFormError(t, locale, form, err));
+        return false;
+      }
+      await signIn("credentials", { username: me.data?.username, password: v.newPassword, redirect: false });
+      return true;
+    });
+    if (!changed) return;
     form.resetFields();
     await qc.invalidateQueries({ queryKey: userKeys.all });
     void message.success(t("profile.passwordChanged"));

@@ -17,9 +17,23 @@ import { PrefsProvider } from "./i18n";
 // back to what jitless does anyway. The server keeps zod's compiled parsers.
 if (typeof window !== "undefined") z.config({ jitless: true });
 
+/**
+ * While the page signs itself in again (after its own password change ended the old
+ * session), a request that meets the old session's 401 must not send it to sign-in.
+ */
+let reauthenticating = 0;
+export async function whileReauthenticating<T>(fn: () => Promise<T>): Promise<T> {
+  reauthenticating++;
+  try {
+    return await fn();
+  } finally {
+    reauthenticating--;
+  }
+}
+
 function onUnauthenticated(err: unknown) {
   // A revoked or expired session: go to sign-in instead of showing broken pages.
-  if (err instanceof ApiError && err.status === 401 && !window.location.pathname.startsWith("/login")) {
+  if (err instanceof ApiError && err.status === 401 && reauthenticating === 0 && !window.location.pathname.startsWith("/login")) {
     window.location.assign(`/login?reason=session&callbackUrl=${encodeURIComponent(window.location.pathname)}`);
   }
 }
