@@ -1,6 +1,6 @@
 import { randomBytes } from "node:crypto";
 import path from "node:path";
-import { test as base, expect, type APIRequestContext, type Page } from "@playwright/test";
+import { test as base, expect, type APIRequestContext, type Page, type Response } from "@playwright/test";
 
 // Fixtures shared by the api and ui projects. Every test gets its own client address (the
 // servers trust one proxy hop, so X-Forwarded-For sets it), which keeps per-IP throttles of
@@ -51,7 +51,23 @@ type Fixtures = {
   shot: (page: Page, name: string) => Promise<void>;
 };
 
+/** Until the page has hydrated, a click on a server-rendered button is lost: page loads wait for it. */
+async function untilHydrated(page: Page, res: Response | null): Promise<Response | null> {
+  if (res?.ok() && res.headers()["content-type"]?.startsWith("text/html")) {
+    // Only the console's pages (rendered by Next: they carry its flight data) hydrate.
+    await page.waitForFunction(() => !("__next_f" in self) || document.documentElement.dataset.hydrated === "true");
+  }
+  return res;
+}
+
 export const test = base.extend<Fixtures>({
+  page: async ({ page }, use) => {
+    const goto = page.goto.bind(page);
+    const reload = page.reload.bind(page);
+    page.goto = async (url, opts) => untilHydrated(page, await goto(url, opts));
+    page.reload = async (opts) => untilHydrated(page, await reload(opts));
+    await use(page);
+  },
   clientIp: async ({}, use) => use(randomIp()),
   extraHTTPHeaders: async ({ clientIp }, use) => use({ "x-forwarded-for": clientIp }),
   api: async ({ playwright, baseURL, clientIp }, use) => {

@@ -1,7 +1,7 @@
 // The first-start offer: when no node uses this machine's Docker socket, the nodes page
 // offers it; one click adds and tests it. (Console-wide state, so it runs alone.)
 import { bearer, expect, test } from "./fixtures";
-import { signIn } from "./ui/helpers";
+import { closeDialog, signIn } from "./ui/helpers";
 
 test("the nodes page offers the local Docker engine and adds it in one click", async ({ page, api, adminToken, newUser, shot }) => {
   const nodes = (await (await api.get("/api/v1/nodes?pageSize=100", { headers: bearer(adminToken) })).json()).items as { id: string; dockerAddress: string }[];
@@ -20,7 +20,7 @@ test("the nodes page offers the local Docker engine and adds it in one click", a
   await expect(page.getByText("Local node added")).toBeVisible();
   const detail = page.getByRole("dialog", { name: "local" });
   await expect(detail.getByTestId("check-docker")).toContainText("reachable");
-  await page.keyboard.press("Escape");
+  await closeDialog(detail);
   await expect(page.getByText("This machine's Docker engine")).toHaveCount(0);
   await expect(page.getByRole("row", { name: /local/ }).first()).toContainText("Online");
 });

@@ -1,5 +1,5 @@
 "use client";
-import { useState } from "react";
+import { useEffect, useState } from "react";
 import { QueryCache, QueryClient, QueryClientProvider, MutationCache } from "@tanstack/react-query";
 import { App as AntApp, ConfigProvider, theme as antTheme } from "antd";
 import enUS from "antd/locale/en_US";
@@ -54,6 +54,11 @@ function makeQueryClient() {
 
 export function AppProviders({ locale, theme, children }: { locale: Locale; theme: ThemeMode; children: React.ReactNode }) {
   const [client] = useState(makeQueryClient);
+  // Marks the page as interactive: before hydration a click on a server-rendered button does
+  // nothing. Browser tests wait for it after each page load (e2e/fixtures.ts).
+  useEffect(() => {
+    document.documentElement.dataset.hydrated = "true";
+  }, []);
   dayjs.locale(locale === "zh-CN" ? "zh-cn" : "en");
   return (
     <PrefsProvider locale={locale} theme={theme}>

@@ -2,7 +2,7 @@
 // pulls only, however the panels are opened one after another.
 import { bearer, expect, test, uniq } from "../fixtures";
 import { LOCAL_DOCKER } from "../node-fixtures";
-import { signIn } from "./helpers";
+import { closeDialog, signIn } from "./helpers";
 
 test("the On nodes panel of one image never shows another image's pull results", async ({ page, api, adminToken, newUser, shot }) => {
   // Many steps and screenshots in two widths, next to the parallel instance and GPU tests.
@@ -43,8 +43,7 @@ test("the On nodes panel of one image never shows another image's pull results",
   await first.getByTestId(`presence-${nodeName}`).getByRole("button", { name: "Pull" }).click();
   await expect(first.getByTestId(`presence-${nodeName}`)).toContainText("Pull failed");
   await expect(first.getByTestId(`presence-${nodeName}`)).toContainText(missing);
-  await page.keyboard.press("Escape");
-  await expect(first).toBeHidden();
+  await closeDialog(first);
 
   const second = await open(`Busybox ${tag}`);
   await expect(second.getByTestId(`presence-${nodeName}`)).toContainText("Present");
@@ -55,12 +54,12 @@ test("the On nodes panel of one image never shows another image's pull results",
   await page.setViewportSize({ width: 390, height: 844 });
   await shot(page, "images-presence-390");
   await page.setViewportSize({ width: 1440, height: 900 });
-  await page.keyboard.press("Escape");
+  await closeDialog(second);
 
   // Back on the first image: its own failure is still there.
   const again = await open(`Missing ${tag}`);
   await expect(again.getByTestId(`presence-${nodeName}`)).toContainText("Pull failed");
-  await page.keyboard.press("Escape");
+  await closeDialog(again);
 
   // The console remembers the failed pull: after a reload the node is flagged as unable to run it, with the reason.
   await page.reload();
@@ -70,7 +69,7 @@ test("the On nodes panel of one image never shows another image's pull results",
   await expect(flag).toContainText("Cannot run this image");
   await expect(flag).toContainText(`${missing} is not on node ${nodeName}, and pulling it there failed`);
   await shot(page, "images-cannot-run-1440");
-  await page.keyboard.press("Escape");
+  await closeDialog(remembered);
 
   // Saving an image no online node has or can pull is allowed, with a warning saying so.
   await page.getByRole("button", { name: "New image" }).click();

@@ -3,7 +3,7 @@
 // it has none), and applying detected values re-runs the test so its results match the node.
 import { bearer, expect, test, uniq } from "../fixtures";
 import { LOCAL_DOCKER, SSH } from "../node-fixtures";
-import { signIn } from "./helpers";
+import { closeDialog, signIn } from "./helpers";
 
 test("the node form shows an error naming the field for bad numbers and keeps what was typed; capacity left at 0 comes from Docker", async ({
   page,
@@ -52,7 +52,7 @@ test("the node form shows an error naming the field for bad numbers and keeps wh
   expect(saved.cpuCores).toBeGreaterThan(0);
   expect(saved.memoryGb).toBeGreaterThan(0);
   await shot(page, "nodes-detail-filled-1440");
-  await page.keyboard.press("Escape");
+  await closeDialog(detail);
 
   // An admin who sets 0 on purpose gets a warning, not a healthy-looking node.
   expect((await api.patch(`/api/v1/nodes/${saved.id}`, { headers: bearer(adminToken), data: { cpuCores: 0 } })).status()).toBe(200);

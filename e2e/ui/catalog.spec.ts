@@ -1,6 +1,6 @@
 // Admin pages for images, specs and nodes in Chromium, and the user's catalog.
 import { bearer, expect, test, uniq } from "../fixtures";
-import { signIn } from "./helpers";
+import { closeDialog, signIn } from "./helpers";
 
 test("an admin adds an image, a spec and the local node, tests the node and sees it online; a user sees the catalog", async ({
   page,
@@ -34,7 +34,7 @@ test("an admin adds an image, a spec and the local node, tests the node and sees
   await expect(detail.getByText("Online").first()).toBeVisible();
   await expect(detail.getByText("Status history")).toBeVisible();
   await shot(page, "21-node-tested");
-  await page.keyboard.press("Escape");
+  await closeDialog(detail);
   await page.getByPlaceholder("Search by name").fill(`local-${tag}`);
   await page.getByPlaceholder("Search by name").press("Enter");
   await expect(page.getByRole("row", { name: new RegExp(`local-${tag}`) })).toContainText("Online");
@@ -57,7 +57,7 @@ test("an admin adds an image, a spec and the local node, tests the node and sees
     .click();
   await expect(page.getByTestId(`presence-local-${tag}`)).toContainText("Present");
   await shot(page, "22-image-presence");
-  await page.keyboard.press("Escape");
+  await closeDialog(page.getByRole("dialog", { name: `On nodes: Busybox ${tag}` }));
 
   // Spec that fits the node.
   await page.goto("/admin/specs");

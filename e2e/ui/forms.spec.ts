@@ -6,7 +6,7 @@
 import type { Locator, Page } from "@playwright/test";
 import { bearer, expect, test, uniq } from "../fixtures";
 import { freshRegistryImage } from "../node-fixtures";
-import { signIn } from "./helpers";
+import { closeDialog, signIn } from "./helpers";
 
 /** Types into a number field, leaves it, and expects `error` under it with the text left as typed. */
 async function refused(scope: Locator, label: string, typed: string, error: string) {
@@ -90,7 +90,6 @@ test("recharge codes, balance adjustments and token expiry refuse bad numbers th
   const ledger = await api.get(`/api/v1/billing/ledger?userId=${other.id}`, { headers: bearer(admin.token) });
   expect(((await ledger.json()) as { total: number }).total).toBe(1); // only the test funds
   await adjust.getByRole("button", { name: "Cancel" }).click();
-  await page.keyboard.press("Escape");
 
   await page.goto("/profile");
   await page.getByRole("button", { name: "New token" }).click();
@@ -127,7 +126,7 @@ test("a refusal by the server goes under its field, and the toast says so plainl
     await expect(page.locator(".ant-message")).toContainText(toast);
     await expect(page.getByText(/Invalid body/)).toHaveCount(0);
     await shot(page, `61-server-validation-${locale}`);
-    await page.keyboard.press("Escape");
+    await closeDialog(dialog);
   }
 });
 

@@ -1,4 +1,4 @@
-import { expect, type Page } from "@playwright/test";
+import { expect, type Locator, type Page } from "@playwright/test";
 
 export async function signIn(page: Page, username: string, password: string): Promise<void> {
   // Typing before the form is hydrated would be lost to a native submit (a reload) on a busy machine.
@@ -17,4 +17,13 @@ export async function switchUser(page: Page, username: string, password: string)
   await page.goto("about:blank");
   await page.context().clearCookies();
   await signIn(page, username, password);
+}
+
+/**
+ * Closes a drawer or modal with its Close button and waits until it is gone. Escape works
+ * only while the focus is inside the dialog, which a busy page does not always keep.
+ */
+export async function closeDialog(dialog: Locator): Promise<void> {
+  await dialog.getByRole("button", { name: /^(Close|关闭)$/ }).first().click();
+  await expect(dialog).toBeHidden();
 }
