@@ -83,6 +83,22 @@ if ! docker image inspect local/aic-app:latest >/dev/null 2>&1; then
     | docker build -q -t local/aic-app:latest - >/dev/null
 fi
 
+# A Python image for python jobs: Debian's python3 (its binary, libraries and standard
+# library) on local/busybox, so no image is pulled from the internet.
+if ! docker image inspect local/python:3 >/dev/null 2>&1; then
+  log "building local/python:3"
+  ctx=$(mktemp -d)
+  py=$(readlink -f /usr/bin/python3)
+  mkdir -p "$ctx/root/usr/bin"
+  cp "$py" "$ctx/root/usr/bin/python3"
+  for lib in $(ldd "$py" | grep -o '/[^ ]*'); do cp --parents -L "$lib" "$ctx/root"; done
+  stdlib=$("$py" -c 'import sysconfig; print(sysconfig.get_path("stdlib"))')
+  tar -C / --exclude='__pycache__' --exclude='*/test' --exclude='*/dist-packages' -cf - "${stdlib#/}" | tar -C "$ctx/root" -xf -
+  printf 'FROM local/busybox:latest\nCOPY root/ /\nENV PATH=/usr/bin:/bin\nCMD ["python3"]\n' > "$ctx/Dockerfile"
+  docker build -q -t local/python:3 "$ctx" >/dev/null
+  rm -rf "$ctx"
+fi
+
 # --- Third dockerd: a "GPU host" on unix:///var/run/docker-gpu.sock. The fixture NVIDIA hook
 # on its PATH makes it offer the nvidia device driver, so GPU instances really start here
 # (sshd below serves the matching fixture nvidia-smi) --------------------------------------
@@ -94,9 +110,9 @@ if ! docker -H unix:///var/run/docker-gpu.sock version >/dev/null 2>&1; then
     -H unix:///var/run/docker-gpu.sock -b docker2 --iptables=false >/var/log/dockerd-gpu.log 2>&1 < /dev/null &
   wait_for "docker -H unix:///var/run/docker-gpu.sock version"
 fi
-if ! docker -H unix:///var/run/docker-gpu.sock image inspect local/aic-app:latest >/dev/null 2>&1; then
-  log "loading local/aic-app:latest into the GPU host"
-  docker save local/busybox:latest local/aic-app:latest | docker -H unix:///var/run/docker-gpu.sock load -q >/dev/null
+if ! docker -H unix:///var/run/docker-gpu.sock image inspect local/python:3 >/dev/null 2>&1; then
+  log "loading local/aic-app:latest and local/python:3 into the GPU host"
+  docker save local/busybox:latest local/aic-app:latest local/python:3 | docker -H unix:///var/run/docker-gpu.sock load -q >/dev/null
 fi
 
 # --- Local registry on 127.0.0.1:5000 (loopback registries need no TLS for dockerd) -------

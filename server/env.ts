@@ -61,6 +61,10 @@ const ZEnv = z.object({
   /** Initial values of the job settings (admins change them in the console). */
   JOB_MAX_RUNNING_PER_USER: int(3, 1),
   JOB_DEFAULT_TIMEOUT_SEC: int(3600, 1),
+  /** A container run's log is kept up to this many bytes (its newest part) once the run ends. */
+  JOB_LOG_MAX_BYTES: int(4 * 1024 * 1024, 1024),
+  /** After a timeout or cancel, a run's container gets SIGTERM and this long before SIGKILL. */
+  JOB_STOP_GRACE_SEC: int(10, 0),
   /** Internal addresses (comma-separated CIDRs) that http jobs and webhooks may reach; none by default. */
   EGRESS_ALLOWLIST: z
     .string()

@@ -24,6 +24,9 @@ export async function switchUser(page: Page, username: string, password: string)
  * only while the focus is inside the dialog, which a busy page does not always keep.
  */
 export async function closeDialog(dialog: Locator): Promise<void> {
-  await dialog.getByRole("button", { name: /^(Close|关闭)$/ }).first().click();
+  await dialog
+    .getByRole("button", { name: /^(Close|关闭)$/ })
+    .first()
+    .click();
   await expect(dialog).toBeHidden();
 }

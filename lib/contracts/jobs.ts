@@ -149,11 +149,35 @@ export const ZJobRun = z.object({
   result: z.unknown().nullable(),
   httpStatus: z.number().int().nullable(),
   latencyMs: z.number().int().nullable(),
+  /** http runs: the answer's headers and the first 64 KiB of its body. */
+  responseHeaders: z.record(z.string(), z.string()).nullable(),
+  responseBody: z.string().nullable(),
   costCents: z.number().int(),
   logBytes: z.number().int(),
   logTruncated: z.boolean(),
 });
 export type TJobRun = z.infer<typeof ZJobRun>;
+
+export const ZRunLogsQuery = z.object({
+  tail: z.coerce
+    .number({ error: "must be a number" })
+    .int("must be a whole number")
+    .min(1, "must be at least 1")
+    .max(10_000, "must be at most 10000")
+    .default(200),
+});
+
+export const ZRunLogs = z.object({
+  lines: z.array(z.object({ stream: z.enum(["stdout", "stderr"]), text: z.string() })),
+  /** Older lines were left out (of the tail asked for, or past the cap kept per run). */
+  truncated: z.boolean(),
+  /** Read from the running container; otherwise the log kept when the run ended. */
+  live: z.boolean(),
+  /** The whole output's size, and how much of it a run keeps (its newest part). */
+  logBytes: z.number().int(),
+  capBytes: z.number().int(),
+});
+export type TRunLogs = z.infer<typeof ZRunLogs>;
 
 export const ZJobQuery = ZPageQuery.extend({ name: z.string().trim().max(100).optional(), status: z.enum(JOB_STATUSES).optional() });
 export const ZRunQuery = ZPageQuery.extend({ jobId: ZId.optional(), status: z.enum(RUN_STATUSES).optional() });
@@ -219,6 +243,27 @@ export const jobsEndpoints = {
     params: ZIdParams,
     response: ZJobRun,
     errors: ["NOT_FOUND"],
+  }),
+  runLogs: endpoint({
+    method: "GET",
+    path: "/api/v1/runs/{id}/logs",
+    auth: "user",
+    tag: "Jobs",
+    summary: "The last lines of a run's output: live while it runs, then the log kept with it",
+    params: ZIdParams,
+    query: ZRunLogsQuery,
+    response: ZRunLogs,
+    errors: ["NOT_FOUND", "NODE_UNREACHABLE"],
+  }),
+  downloadRunLogs: endpoint({
+    method: "GET",
+    path: "/api/v1/runs/{id}/logs/download",
+    auth: "user",
+    tag: "Jobs",
+    summary: "A run's whole output (as kept) as a text file",
+    params: ZIdParams,
+    produces: "text/plain",
+    errors: ["NOT_FOUND", "NODE_UNREACHABLE"],
   }),
   cancelRun: endpoint({
     method: "POST",

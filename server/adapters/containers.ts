@@ -1,6 +1,7 @@
 import "server-only";
 import { PassThrough, type Readable, Transform } from "node:stream";
 import type Docker from "dockerode";
+import tar from "tar-stream";
 import { DEFAULT_LOG_CHARS, type LogLine, type LogOptions, type LogTail, type Stats, type WorkloadState } from "./runtime";
 
 // Containers and volumes on a node's engine: idempotent operations (a 304 "already in that
@@ -194,7 +195,7 @@ export class LogCollector {
   }
 }
 
-type LogQuery = { tail: number | "all"; since?: number; timestamps: boolean };
+type LogQuery = { tail: number | "all"; since?: number; timestamps: boolean; follow?: boolean };
 
 /**
  * The container's log so far as Docker's raw byte stream. Asked through the modem directly:
@@ -209,7 +210,7 @@ function rawLogs(d: Docker, id: string, o: LogQuery): Promise<Readable> {
         method: "GET",
         isStream: true,
         statusCodes: { 200: true, 404: "no such container", 500: "server error" },
-        options: { follow: false, stdout: true, stderr: true, tail: String(o.tail), since: o.since ?? 0, timestamps: o.timestamps },
+        options: { follow: o.follow ?? false, stdout: true, stderr: true, tail: String(o.tail), since: o.since ?? 0, timestamps: o.timestamps },
       },
       (err: unknown, stream: unknown) => (err ? reject(err) : resolve(stream as Readable)),
     );
@@ -224,9 +225,9 @@ export async function containerLogs(d: Docker, id: string, tty: boolean, o: LogO
   return lines.end();
 }
 
-/** The whole log as a byte stream (stdout and stderr interleaved as written), for downloads. */
-export async function containerLogStream(d: Docker, id: string, tty: boolean, timestamps: boolean): Promise<Readable> {
-  const raw = await rawLogs(d, id, { tail: "all", timestamps });
+/** The whole log as a byte stream (stdout and stderr interleaved as written), for downloads; `follow`: and what comes. */
+export async function containerLogStream(d: Docker, id: string, tty: boolean, timestamps: boolean, follow = false): Promise<Readable> {
+  const raw = await rawLogs(d, id, { tail: "all", timestamps, follow });
   if (tty) return raw;
   const out = new PassThrough();
   d.modem.demuxStream(raw, out, out);
@@ -331,4 +332,16 @@ export function statsParser(): Transform {
       done();
     },
   });
+}
+
+// --- Files --------------------------------------------------------------------------------
+
+/** Writes files into a container (created or running) as one tar archive extracted under `dir`. */
+export async function putFiles(d: Docker, id: string, dir: string, files: { name: string; content: string; mode: number }[]): Promise<void> {
+  const pack = tar.pack();
+  for (const f of files) pack.entry({ name: f.name, mode: f.mode, mtime: new Date() }, f.content);
+  pack.finalize();
+  const chunks: Buffer[] = [];
+  for await (const chunk of pack as AsyncIterable<Buffer>) chunks.push(Buffer.from(chunk));
+  await d.getContainer(id).putArchive(Buffer.concat(chunks), { path: dir });
 }

@@ -281,11 +281,15 @@ export class DockerRuntime implements Runtime {
     });
   }
 
-  logStream(nameOrId: string, timestamps: boolean): Promise<Readable> {
+  logStream(nameOrId: string, timestamps: boolean, follow = false): Promise<Readable> {
     return this.call(async () => {
       const { id, tty } = await this.ttyOf(nameOrId);
-      return containers.containerLogStream(this.streaming, id, tty, timestamps);
+      return containers.containerLogStream(this.streaming, id, tty, timestamps, follow);
     });
+  }
+
+  putFiles(nameOrId: string, dir: string, files: { name: string; content: string; mode: number }[]): Promise<void> {
+    return this.call(() => containers.putFiles(this.d, nameOrId, dir, files));
   }
 
   stats(nameOrId: string): Promise<Stats> {

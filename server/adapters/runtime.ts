@@ -145,8 +145,13 @@ export interface Runtime {
   list(labels: Record<string, string>): Promise<WorkloadSummary[]>;
 
   logs(nameOrId: string, o: LogOptions): Promise<LogTail>;
-  /** The whole log as bytes (stdout and stderr interleaved as written), for downloads. */
-  logStream(nameOrId: string, timestamps: boolean): Promise<Readable>;
+  /**
+   * The whole log as bytes (stdout and stderr interleaved as written), for downloads; with
+   * `follow`, new output too, until the workload stops.
+   */
+  logStream(nameOrId: string, timestamps: boolean, follow?: boolean): Promise<Readable>;
+  /** Writes files into a created workload (before it starts), with their modes, under `dir`. */
+  putFiles(nameOrId: string, dir: string, files: { name: string; content: string; mode: number }[]): Promise<void>;
   /** One sample. */
   stats(nameOrId: string): Promise<Stats>;
   /** Samples about every second, as an object-mode stream of Stats that ends when the workload stops. */

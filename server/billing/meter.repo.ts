@@ -52,6 +52,12 @@ export function usageAfter(instanceId: string, after: Date): Promise<{ periodSta
     .then((rows) => rows.flatMap((r) => (r.periodStart && r.periodEnd ? [{ periodStart: r.periodStart, periodEnd: r.periodEnd }] : [])));
 }
 
+/** What a workload's running time cost in all (its usage charges less refunds), cents. */
+export async function chargedFor(instanceId: string): Promise<number> {
+  const sum = await db().ledgerEntry.aggregate({ where: { instanceId, kind: { in: ["usage", "refund"] } }, _sum: { amountCents: true } });
+  return -(sum._sum.amountCents ?? 0);
+}
+
 /** The meter's next position after a step (what the compare-and-set writes). */
 function advance(step: Step) {
   if (step.kind === "charge") return { meteredUntil: step.final ? null : step.to, meteredMs: { increment: step.ms } };

@@ -61,6 +61,7 @@ const INSTANCE_COLUMNS = [
   "deletedAt",
   "meteredUntil",
   "meteredMs",
+  "jobRunId",
 ] as const satisfies readonly (keyof InstanceScalars)[];
 // A column added to the model must be added above (and to fromJson below): this fails to compile until it is.
 const allColumnsListed: Exclude<keyof InstanceScalars, (typeof INSTANCE_COLUMNS)[number]> extends never ? true : false = true;
@@ -85,6 +86,8 @@ export async function listInstances(q: InstanceListQuery): Promise<{ items: Inst
   const filter = (t: string) =>
     [
       q.status ? `${t}."status" = ${param(q.status)}` : `${t}."status" <> 'deleted'`,
+      // Job runs' workloads are shown as the runs.
+      `${t}."jobRunId" IS NULL`,
       // Like Prisma's `contains` here: case-insensitive (SQLite's LIKE: ASCII), but wildcards literal.
       q.name ? `${t}."name" ${postgres ? "ILIKE" : "LIKE"} ${param(`%${q.name.replace(/[\\%_]/g, "\\$&")}%`)} ESCAPE '\\'` : null,
       q.nodeId ? `${t}."nodeId" = ${param(q.nodeId)}` : null,
@@ -120,6 +123,7 @@ export async function listInstances(q: InstanceListQuery): Promise<{ items: Inst
 function listWhere(q: InstanceListQuery): Prisma.InstanceWhereInput {
   return {
     status: q.status ?? LIVE,
+    jobRunId: null,
     ...(q.name ? { name: containsText(q.name) } : {}),
     ...(q.nodeId ? { nodeId: q.nodeId } : {}),
     ...(q.userId ? { userId: q.userId } : {}),
@@ -174,6 +178,7 @@ function fromJson(j: JsonRow): InstanceRow {
     deletedAt: maybeTime(j.deletedAt),
     meteredUntil: maybeTime(j.meteredUntil),
     meteredMs: j.meteredMs,
+    jobRunId: j.jobRunId,
     user: { username: j.username },
     node: j.nodeId === null || j.nodeName === null ? null : { name: j.nodeName },
     // Prisma's order: by GPU index, rows without one (CPU-only allocations) first.
@@ -322,11 +327,12 @@ export async function statusesOf(ids: string[]): Promise<Map<string, string>> {
 }
 
 export function countRunning(): Promise<number> {
-  return db().instance.count({ where: { status: "running" } });
+  return db().instance.count({ where: { status: "running", jobRunId: null } });
 }
 
+/** A user's running instances (job runs' workloads are cancelled as runs, not stopped here). */
 export function runningOf(userId: string): Promise<InstanceRow[]> {
-  return db().instance.findMany({ where: { userId, status: "running" }, include: withRelations });
+  return db().instance.findMany({ where: { userId, status: "running", jobRunId: null }, include: withRelations });
 }
 
 /** The GPUs each running instance on a node holds (indexes). */

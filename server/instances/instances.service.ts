@@ -10,10 +10,13 @@ import * as repo from "./instances.repo";
 // instance each have a file of their own: launch, provision, start, stop, restart, delete,
 // logs, stats; reconcile compares instances with their nodes.
 
-/** The caller's instance (admins: any). Another user's answers 404, as a missing one does. */
+/**
+ * The caller's instance (admins: any). Another user's answers 404, as a missing one does; so
+ * does a job run's workload (the run is managed through the jobs API).
+ */
 export async function loadOwned(p: Principal, id: string, opts: { deleted?: boolean } = {}): Promise<repo.InstanceRow> {
   const row = await repo.findInstance(id);
-  if (!row || (row.userId !== p.userId && !isAdmin(p)) || (row.status === "deleted" && !opts.deleted)) throw notFound("Instance");
+  if (!row || row.jobRunId || (row.userId !== p.userId && !isAdmin(p)) || (row.status === "deleted" && !opts.deleted)) throw notFound("Instance");
   return row;
 }
 

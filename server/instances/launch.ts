@@ -6,9 +6,9 @@ import type { Principal } from "../auth/principal";
 import { assertCanAfford } from "../billing/billing.service";
 import { AppError, notFound } from "../http/errors";
 import { imageReadiness, readinessRank } from "../images/image-readiness";
-import { findImage } from "../images/images.repo";
+import { findImage, type ImageRow } from "../images/images.repo";
 import { allNodes, findNode, heldByNode, type NodeRow } from "../nodes/nodes.repo";
-import { findSpec } from "../specs/specs.repo";
+import { findSpec, type SpecRow } from "../specs/specs.repo";
 import { toDto } from "./instance-dto";
 import * as repo from "./instances.repo";
 import { lease } from "./lease";
@@ -44,25 +44,6 @@ export async function createInstance(p: Principal, input: TCreateInstanceRequest
   } else {
     candidates = await allNodes({ status: "online", isListed: true });
   }
-  // Nodes that cannot run the image (absent, and its pull failed there) are left out, with
-  // the reason; nodes that have it come before those that would pull it.
-  const [held, readiness] = await Promise.all([heldByNode(candidates.map((n) => n.id)), imageReadiness(image, candidates)]);
-  const unready = candidates.flatMap((n) => {
-    const r = readiness.get(n.id);
-    // Administrators get the engine's words; users the node's name only (as the wizard shows it).
-    const why = isAdmin(p) ? (r?.reason ?? `cannot run ${image.address}`) : `the image cannot be used on node ${n.name} right now`;
-    return r && !r.ready ? [{ node: n.name, why }] : [];
-  });
-  if (unready.length === candidates.length && unready.length > 0) {
-    throw new AppError("NO_CAPACITY", `No node can run image ${image.name} now: ${unready.map((u) => u.why).join("; ")}`);
-  }
-  // Best first, from a snapshot; each try re-checks under the node's lock.
-  const ranked = candidates
-    .filter((node) => readiness.get(node.id)?.ready !== false)
-    .map((node) => ({ node, rank: readinessRank(readiness.get(node.id)), score: placementScore(spec, node, held.get(node.id) ?? []) }))
-    .sort((a, b) => a.rank - b.rank || compareScores(a.score, b.score))
-    .map((c) => c.node);
-
   const owner = lease();
   const data: repo.InstanceData = {
     name: input.name,
@@ -85,27 +66,62 @@ export async function createInstance(p: Principal, input: TCreateInstanceRequest
     leaseOwner: owner.id,
     leaseUntil: owner.until(),
   };
+  const placed = await placeWorkload({ admin: isAdmin(p), image, spec, candidates, data });
+  void provision(placed.id, owner);
+  await audit({
+    actorId: p.userId,
+    action: "instance.create",
+    target: { type: "instance", id: placed.id },
+    detail: { name: input.name, node: placed.node.name, spec: spec.name },
+    ip,
+  });
+  return toDto((await repo.findInstance(placed.id))!);
+}
+
+/**
+ * Places a workload (an instance, or a job run's) on the best of `candidates`: nodes that
+ * cannot run the image are left out, those that have it come first, then the best packing;
+ * each try re-checks under the node's lock and inserts the row with its allocations there
+ * (the owner's balance must carry it). Throws NO_CAPACITY with the reasons when none fits.
+ */
+export async function placeWorkload(w: {
+  admin: boolean;
+  image: ImageRow;
+  spec: SpecRow;
+  candidates: NodeRow[];
+  data: repo.InstanceData;
+}): Promise<{ id: string; node: NodeRow }> {
+  const { image, spec, candidates, data } = w;
+  // Nodes that cannot run the image (absent, and its pull failed there) are left out, with
+  // the reason; nodes that have it come before those that would pull it.
+  const [held, readiness] = await Promise.all([heldByNode(candidates.map((n) => n.id)), imageReadiness(image, candidates)]);
+  const unready = candidates.flatMap((n) => {
+    const r = readiness.get(n.id);
+    // Administrators get the engine's words; users the node's name only (as the wizard shows it).
+    const why = w.admin ? (r?.reason ?? `cannot run ${image.address}`) : `the image cannot be used on node ${n.name} right now`;
+    return r && !r.ready ? [{ node: n.name, why }] : [];
+  });
+  if (unready.length === candidates.length && unready.length > 0) {
+    throw new AppError("NO_CAPACITY", `No node can run image ${image.name} now: ${unready.map((u) => u.why).join("; ")}`);
+  }
+  // Best first, from a snapshot; each try re-checks under the node's lock.
+  const ranked = candidates
+    .filter((node) => readiness.get(node.id)?.ready !== false)
+    .map((node) => ({ node, rank: readinessRank(readiness.get(node.id)), score: placementScore(spec, node, held.get(node.id) ?? []) }))
+    .sort((a, b) => a.rank - b.rank || compareScores(a.score, b.score))
+    .map((c) => c.node);
+
   const reasons: { node: string; missing: string[] }[] = [];
   for (const candidate of ranked) {
     const placed = await repo.withNodeLock(candidate.id, async (tx, { node, held: nodeHeld }) => {
-      await assertCanAfford(tx, p.userId, spec.pricePerHourCents);
+      await assertCanAfford(tx, data.userId, spec.pricePerHourCents);
       if (node.status !== "online") return { ok: false as const, missing: [`to be online (it is ${node.status})`] };
       const plan = planAllocation(spec, node, nodeHeld, { imageSupportsSplit: image.supportMemorySplit });
       if (!plan.ok) return plan;
       const id = await repo.insertInstance(tx, { ...data, nodeId: node.id, memorySplit: plan.memorySplit }, plan.rows, volumeName);
       return { ok: true as const, id };
     });
-    if (placed.ok) {
-      void provision(placed.id, owner);
-      await audit({
-        actorId: p.userId,
-        action: "instance.create",
-        target: { type: "instance", id: placed.id },
-        detail: { name: input.name, node: candidate.name, spec: spec.name },
-        ip,
-      });
-      return toDto((await repo.findInstance(placed.id))!);
-    }
+    if (placed.ok) return { id: placed.id, node: candidate };
     reasons.push({ node: candidate.name, missing: placed.missing });
   }
   throw noCapacity(spec.name, reasons);

@@ -1,5 +1,5 @@
 import "server-only";
-import { RuntimeError, type Runtime } from "../adapters/runtime";
+import { RuntimeError, type Runtime, type WorkloadSpec } from "../adapters/runtime";
 import { env } from "../env";
 import { emit } from "../events";
 import { AppError } from "../http/errors";
@@ -11,7 +11,7 @@ import { consoleLabels } from "./console-id";
 import { engineError, isUnreachable, nodeOf, runtimeOf } from "./engine";
 import * as repo from "./instances.repo";
 import type { lease } from "./lease";
-import { containerName, gpuLabel, instanceWorkload, LABELS, tenantNetwork, volumeName } from "./workload";
+import { type BatchWork, containerName, gpuLabel, instanceWorkload, LABELS, tenantNetwork, volumeName } from "./workload";
 
 // An instance's container on its node: made (image, the owner's network, data volume,
 // container) and started. Creation continues in the background after the launch's 202 and
@@ -40,7 +40,7 @@ async function ensureImage(rt: Runtime, node: NodeRow, image: { id: string | nul
  * allocated (shares, not whole GPUs), so a node that lost HAMi-core gets plain whole GPUs,
  * never a broken preload.
  */
-export async function ensureWorkload(rt: Runtime, row: repo.InstanceRow, node: NodeRow): Promise<string> {
+export async function ensureWorkload(rt: Runtime, row: repo.InstanceRow, node: NodeRow, batch?: BatchWork): Promise<string> {
   const held = row.allocations.filter((a) => a.gpuIndex !== null);
   const gpus = held.map((a) => ({ index: a.gpuIndex!, memoryGb: a.gpuMemoryGb }));
   // The library is bound into the container: only a path that passed the node's test (placement checks the same).
@@ -57,6 +57,7 @@ export async function ensureWorkload(rt: Runtime, row: repo.InstanceRow, node: N
     gpus,
     pidsLimit: env().INSTANCE_PIDS_LIMIT,
     consoleLabels: labels,
+    batch,
   });
   await rt.ensureNetwork(tenantNetwork(row.userId, labels));
   const existing = await rt.inspect(spec.name);
@@ -66,7 +67,13 @@ export async function ensureWorkload(rt: Runtime, row: repo.InstanceRow, node: N
   }
   if (existing) await rt.remove(existing.id);
   await ensureImage(rt, node, { id: row.imageId, address: row.imageAddress });
-  await rt.createVolume(volumeName(row.id), { ...labels, [LABELS.instance]: row.id, [LABELS.user]: row.userId });
+  if (!batch) await rt.createVolume(volumeName(row.id), { ...labels, [LABELS.instance]: row.id, [LABELS.user]: row.userId });
+  const id = await createOnce(rt, row, spec, labels);
+  if (batch?.files) await rt.putFiles(id, batch.files.dir, batch.files.files);
+  return id;
+}
+
+async function createOnce(rt: Runtime, row: repo.InstanceRow, spec: WorkloadSpec, labels: Record<string, string>): Promise<string> {
   try {
     return await rt.create(spec);
   } catch (err) {
@@ -120,7 +127,7 @@ export async function startVerified(rt: Runtime, node: NodeRow, containerId: str
  * or failed with the reason and its allocation freed. A delete during creation wins: what
  * was made is removed.
  */
-export async function provision(id: string, owner: ReturnType<typeof lease>): Promise<void> {
+export async function provision(id: string, owner: ReturnType<typeof lease>, batch?: BatchWork): Promise<void> {
   const renew = owner.keepAlive(id);
   let node: NodeRow | null = null;
   let row: repo.InstanceRow | null = null;
@@ -128,7 +135,7 @@ export async function provision(id: string, owner: ReturnType<typeof lease>): Pr
     row = (await repo.findInstance(id))!;
     node = await nodeOf(row);
     const rt = runtimeOf(node);
-    const containerId = await ensureWorkload(rt, row, node);
+    const containerId = await ensureWorkload(rt, row, node, batch);
     const startedAt = await startVerified(rt, node, containerId);
     // Metering starts with the container.
     const done = await repo.settle(
@@ -149,7 +156,7 @@ export async function provision(id: string, owner: ReturnType<typeof lease>): Pr
         logger.error({ err: dbErr, instanceId: id }, "could not record a failed creation");
         return null;
       });
-    if (failed && row)
+    if (failed && row && !row.jobRunId)
       emit("instance.status", { instanceId: id, userId: row.userId, name: row.name, status: "failed", reason: "creation_failed", message: reason });
     // Failed: the volume stays until the instance is deleted. Deleted meanwhile: all goes.
     if (node) await cleanUp(runtimeOf(node), id, { keepVolume: failed !== false }).catch(() => undefined);

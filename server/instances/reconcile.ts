@@ -66,6 +66,8 @@ const REASONS = { failed: "container_removed", exited: "exited", unknown: "node_
 async function apply(row: repo.InstanceRow, o: NonNullable<Observation>, now: Date): Promise<void> {
   if (!(await repo.applyObserved(row, o.data, now, { release: o.release }))) return;
   logger.info({ instanceId: row.id, from: row.status, to: o.status }, "instance reconciled");
+  // A job run's workload is told about as the run (by the jobs' dispatcher).
+  if (row.jobRunId) return;
   const status = o.status as keyof typeof REASONS;
   const message = typeof o.data.statusMessage === "string" ? o.data.statusMessage : null;
   emit("instance.status", { instanceId: row.id, userId: row.userId, name: row.name, status, reason: REASONS[status], message });
@@ -164,7 +166,8 @@ export async function settleLapsedCreations(timeoutMs: number): Promise<void> {
     } else {
       const message = "The console stopped while this instance was being created; launch it again";
       const failed = await repo.settle(row.id, owner.id, { status: "failed", statusMessage: message, stoppedAt: now }, { status: "creating", release: true });
-      if (failed) emit("instance.status", { instanceId: row.id, userId: row.userId, name: row.name, status: "failed", reason: "creation_failed", message });
+      if (failed && !row.jobRunId)
+        emit("instance.status", { instanceId: row.id, userId: row.userId, name: row.name, status: "failed", reason: "creation_failed", message });
     }
     logger.info({ instanceId: row.id, outcome: running ? "running" : "failed" }, "interrupted creation settled");
   }

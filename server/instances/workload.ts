@@ -14,7 +14,21 @@ export const LABELS = {
   user: "io.ai-infra-console.user",
   /** Host GPU indexes the container was created with ("" for none). */
   gpus: "io.ai-infra-console.gpus",
+  /** On a job run's workload: the run. */
+  jobRun: "io.ai-infra-console.job-run",
 } as const;
+
+/**
+ * A job run's workload: a command run to completion with plain pipes, no data volume; files
+ * (a python job's script) are written into it before it starts.
+ */
+export type BatchWork = {
+  runId: string;
+  command: string[];
+  env: Record<string, string>;
+  workingDir?: string;
+  files?: { dir: string; files: { name: string; content: string; mode: number }[] };
+};
 
 export type WorkloadInput = {
   instance: { id: string; name: string; userId: string; imageAddress: string; cpuCores: number; memoryGb: number; memorySplit: boolean };
@@ -24,6 +38,7 @@ export type WorkloadInput = {
   pidsLimit: number;
   /** This console's labels (managed, console id), on everything it makes. */
   consoleLabels: Record<string, string>;
+  batch?: BatchWork;
 };
 
 export const containerName = (instanceId: string) => `aic-${instanceId}`;
@@ -62,7 +77,7 @@ export function hamiLibraryOf(hamiCorePath: string): string {
   return /\.so(\.\d+)*$/.test(p) ? p : path.posix.join(p, "libvgpu.so");
 }
 
-export function instanceWorkload({ instance, node, gpus, pidsLimit, consoleLabels }: WorkloadInput): WorkloadSpec {
+export function instanceWorkload({ instance, node, gpus, pidsLimit, consoleLabels, batch }: WorkloadInput): WorkloadSpec {
   const split = instance.memorySplit && gpus.length > 0;
   if (split && !node.hamiCorePath) throw new Error("memory split needs the node's HAMi-core path");
   const hostname = hostnameOf(instance.name);
@@ -70,13 +85,15 @@ export function instanceWorkload({ instance, node, gpus, pidsLimit, consoleLabel
     name: containerName(instance.id),
     image: instance.imageAddress,
     hostname,
-    env: {},
+    env: batch?.env ?? {},
+    ...(batch ? { command: batch.command, ...(batch.workingDir ? { workingDir: batch.workingDir } : {}) } : {}),
     labels: {
       ...consoleLabels,
       [LABELS.managed]: "true",
       [LABELS.instance]: instance.id,
       [LABELS.user]: instance.userId,
       [LABELS.gpus]: gpuLabel(gpus),
+      ...(batch ? { [LABELS.jobRun]: batch.runId } : {}),
     },
     resources: { cpuCores: instance.cpuCores, memoryBytes: instance.memoryGb * 2 ** 30, pidsLimit },
     gpus: gpus.map((g) => g.index),
@@ -90,8 +107,8 @@ export function instanceWorkload({ instance, node, gpus, pidsLimit, consoleLabel
           },
         }
       : {}),
-    volumes: [{ volume: volumeName(instance.id), target: DATA_MOUNT_PATH }],
+    volumes: batch ? [] : [{ volume: volumeName(instance.id), target: DATA_MOUNT_PATH }],
     network: { name: tenantNetworkName(instance.userId), aliases: [hostname] },
-    interactive: true,
+    interactive: !batch,
   };
 }

@@ -1,14 +1,17 @@
 import "server-only";
 import { randomUUID } from "node:crypto";
 import { logger } from "../logger";
+import { processSingleton } from "../singleton";
 import * as repo from "./jobs.repo";
 import { retryDelaySeconds, type RetryPolicy } from "./policy";
 
 // The dispatcher: queued runs start in queue order (priority, then submission) when their
 // owner is under the running-jobs limit, each claimed by one process (compare-and-set on its
-// status) and held by a lease renewed while it runs. A run whose process died is `lost`
-// after its lease lapses (three renewal periods) and retried by its job's policy, like a
-// failed or timed-out one.
+// status) and held by a lease renewed while it runs. A run that cannot be placed yet goes
+// back to the queue with the reason it waits. A run whose process died is taken over when
+// its lease lapses (three renewal periods): one with a workload on a node is watched again
+// (its container never stopped); one without is `lost` and retried by its job's policy,
+// like a failed or timed-out one.
 
 export const RUN_LEASE_MS = 30_000;
 const RENEW_MS = RUN_LEASE_MS / 3;
@@ -19,8 +22,30 @@ export type RunEnd = {
   data?: Omit<Parameters<typeof repo.settleRun>[2], "status" | "statusMessage" | "finishedAt">;
 };
 
-/** Runs one claimed run to its end; `signal` aborts it (cancel, shutdown). Executors implement this. */
-export type Execute = (run: repo.RunRow, job: repo.JobRow, signal: AbortSignal) => Promise<RunEnd>;
+/** Not now: the run goes back to the queue, saying why it waits (no capacity, balance). */
+export type RunWait = { wait: string };
+
+/** What an executor may do to its run while it holds it. */
+export type RunContext = {
+  /** The run started (its workload runs): `running`, with where. */
+  started(data?: { nodeId?: string; instanceId?: string }): Promise<void>;
+  /** Records facts on the run as it goes (its workload, progress). */
+  record(data: Omit<Parameters<typeof repo.settleRun>[2], "status">): Promise<void>;
+};
+
+/**
+ * Runs one claimed run to its end; `signal` aborts it (cancel, shutdown). Executors implement
+ * this. A run taken over from a process that died comes again with what it recorded.
+ */
+export type Execute = (run: repo.RunRow, job: repo.JobRow, signal: AbortSignal, ctx: RunContext) => Promise<RunEnd | RunWait>;
+
+/** Aborts of the runs this process executes, by run: a cancel asked here acts at once. */
+const local = processSingleton("job-run-aborts", () => new Map<string, AbortController>());
+
+/** Stops a run executing in this process now (others see the cancel at their next renewal). */
+export function abortLocal(runId: string): void {
+  local.get(runId)?.abort(new Error("cancelled"));
+}
 
 export type DispatcherOptions = { maxRunningPerUser: () => Promise<number>; execute: Execute; owner?: string };
 
@@ -54,7 +79,8 @@ export function createDispatcher(opts: DispatcherOptions) {
     const settled = await repo.settleRun(run.id, owner, {
       ...end.data,
       status: end.status,
-      statusMessage: end.message,
+      // A cancel keeps the message its request wrote (who cancelled, or why).
+      ...(end.status === "cancelled" && end.message === null ? {} : { statusMessage: end.message }),
       finishedAt: now,
       leaseOwner: null,
       leaseUntil: null,
@@ -64,6 +90,7 @@ export function createDispatcher(opts: DispatcherOptions) {
 
   async function execute(run: repo.RunRow): Promise<void> {
     const abort = new AbortController();
+    local.set(run.id, abort);
     const renew = setInterval(() => {
       void (async () => {
         await repo.renewRun(run.id, owner, new Date(Date.now() + RUN_LEASE_MS));
@@ -83,18 +110,29 @@ export function createDispatcher(opts: DispatcherOptions) {
         });
         return;
       }
-      await repo.settleRun(run.id, owner, { status: "running" });
-      let end: RunEnd;
+      if (run.cancelRequestedAt) abort.abort(new Error("cancelled"));
+      const ctx: RunContext = {
+        started: async (data = {}) => void (await repo.settleRun(run.id, owner, { status: "running", statusMessage: null, ...data })),
+        record: async (data) => void (await repo.settleRun(run.id, owner, data)),
+      };
+      let end: RunEnd | RunWait;
       try {
-        end = await opts.execute(run, job, abort.signal);
+        end = await opts.execute(run, job, abort.signal, ctx);
       } catch (err) {
         logger.error({ err, run: run.id }, "run failed in the console");
         end = { status: "failed", message: "Internal error while running it" };
       }
-      if (abort.signal.aborted && end.status !== "succeeded") end = { ...end, status: "cancelled", message: end.message ?? "Cancelled" };
+      if ("wait" in end) {
+        // A cancel that came meanwhile wins over waiting.
+        if (abort.signal.aborted) await finish(run, job, { status: "cancelled", message: null });
+        else await repo.requeueRun(run.id, owner, end.wait);
+        return;
+      }
+      if (abort.signal.aborted && end.status !== "succeeded") end = { ...end, status: "cancelled", message: null };
       await finish(run, job, end);
     } finally {
       clearInterval(renew);
+      local.delete(run.id);
     }
   }
 
@@ -106,23 +144,40 @@ export function createDispatcher(opts: DispatcherOptions) {
     const counts = await repo.runningByUser([...new Set(queued.map((r) => r.userId))]);
     let taken = 0;
     for (const run of queued) {
-      if ((counts.get(run.userId) ?? 0) >= limit) continue; // it waits: the owner's limit
+      if ((counts.get(run.userId) ?? 0) >= limit) {
+        const why = `Waiting: your limit of ${limit} running job${limit === 1 ? "" : "s"} is reached`;
+        if (run.statusMessage !== why) await repo.noteWaiting(run.id, why);
+        continue;
+      }
       if (!(await repo.claimRun(run.id, owner, new Date(now.getTime() + RUN_LEASE_MS), now))) continue;
       counts.set(run.userId, (counts.get(run.userId) ?? 0) + 1);
       taken++;
-      const done = execute(run)
-        .catch((err: unknown) => logger.error({ err, run: run.id }, "run ended badly"))
-        .finally(() => running.delete(run.id));
-      running.set(run.id, done);
+      start(run);
     }
     return taken;
   }
 
-  /** Runs whose process died: lost, and retried by their job's policy. */
+  function start(run: repo.RunRow): void {
+    const done = execute(run)
+      .catch((err: unknown) => logger.error({ err, run: run.id }, "run ended badly"))
+      .finally(() => running.delete(run.id));
+    running.set(run.id, done);
+  }
+
+  /**
+   * Runs whose process died: one with a workload on a node is taken over and watched again
+   * (answered as `adopted`); the others are lost, and retried by their job's policy.
+   */
   async function sweepLost(now = new Date()): Promise<number> {
     let lost = 0;
     for (const run of await repo.lapsedRuns(now)) {
       if (running.has(run.id)) continue;
+      if (run.instanceId) {
+        if (!(await repo.adoptRun(run.id, run.leaseUntil, owner, new Date(now.getTime() + RUN_LEASE_MS)))) continue;
+        logger.info({ run: run.id }, "took over a run whose console process stopped");
+        start(run);
+        continue;
+      }
       if (!(await repo.markLost(run.id, run.leaseUntil, now))) continue;
       lost++;
       const job = await repo.findJobEvenDeleted(run.jobId);

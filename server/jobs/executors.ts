@@ -1,5 +1,6 @@
 import "server-only";
 import type { BlockList } from "node:net";
+import { runContainer } from "./container-executor";
 import type { Execute, RunEnd } from "./dispatcher";
 import { runHttpRequest } from "./http-executor";
 import { httpRequestOf } from "./job-config";
@@ -8,10 +9,11 @@ import { httpRequestOf } from "./job-config";
 // container and python executors run on the nodes (placed like instances).
 
 export function executors(allowlist: () => Promise<BlockList | null>): Execute {
-  return async (_run, job, signal): Promise<RunEnd> => {
-    if (job.executor !== "http") return { status: "failed", message: `${job.executor} runs are not available in this version` };
+  return async (run, job, signal, ctx) => {
+    if (job.executor !== "http") return runContainer(run, job, signal, ctx);
+    await ctx.started();
     const o = await runHttpRequest(httpRequestOf(job), { timeoutMs: job.timeoutSeconds * 1000, allow: await allowlist(), signal });
-    const status = o.ok ? "succeeded" : o.aborted ? "cancelled" : o.timedOut ? "timed_out" : "failed";
+    const status: RunEnd["status"] = o.ok ? "succeeded" : o.aborted ? "cancelled" : o.timedOut ? "timed_out" : "failed";
     return {
       status,
       message: o.error,

@@ -102,6 +102,29 @@ export async function settleRun(id: string, owner: string, data: Prisma.JobRunUn
   return count === 1;
 }
 
+/** A claimed run that cannot start yet goes back to the queue, saying why. */
+export async function requeueRun(id: string, owner: string, why: string): Promise<boolean> {
+  const { count } = await db().jobRun.updateMany({
+    where: { id, leaseOwner: owner, status: "starting" },
+    data: { status: "queued", statusMessage: why, startedAt: null, leaseOwner: null, leaseUntil: null },
+  });
+  return count === 1;
+}
+
+/** Why a queued run waits (shown on the run). */
+export async function noteWaiting(id: string, why: string): Promise<void> {
+  await db().jobRun.updateMany({ where: { id, status: "queued" }, data: { statusMessage: why } });
+}
+
+/** Takes over a lapsed run (its process died) for this process: true for the one that did. */
+export async function adoptRun(id: string, leaseUntil: Date | null, owner: string, until: Date): Promise<boolean> {
+  const { count } = await db().jobRun.updateMany({
+    where: { id, status: { in: ["starting", "running"] }, leaseUntil },
+    data: { leaseOwner: owner, leaseUntil: until },
+  });
+  return count === 1;
+}
+
 /** Runs whose process stopped renewing its claim. */
 export function lapsedRuns(now: Date): Promise<RunRow[]> {
   return db().jobRun.findMany({ where: { status: { in: ["starting", "running"] }, leaseUntil: { lt: now } }, include: withJob });
@@ -128,6 +151,11 @@ export async function requestCancel(id: string, now: Date, message: string): Pro
     data: { cancelRequestedAt: now, statusMessage: message },
   });
   return running.count === 1 ? "requested" : "ended";
+}
+
+/** A user's runs on the nodes (container and python) that have started. */
+export function activeWorkloadRuns(userId: string): Promise<{ id: string }[]> {
+  return db().jobRun.findMany({ where: { userId, status: { in: ["starting", "running"] }, instanceId: { not: null } }, select: { id: true } });
 }
 
 /** Whether a cancel was asked for this run. */

@@ -10,6 +10,10 @@ import { storedConfig, toJobDto } from "./job-config";
 import * as repo from "./jobs.repo";
 import { nextFire, scheduleProblem } from "./schedule";
 import { queueRun } from "./scheduler";
+import { abortLocal } from "./dispatcher";
+import { findImage } from "../images/images.repo";
+import { balanceUsedUp } from "../billing/billing.service";
+import { findSpec } from "../specs/specs.repo";
 
 // Jobs: define, read, trigger; runs: read and cancel. Owner-scoped (another user's job or
 // run is not found); administrators see all.
@@ -31,10 +35,18 @@ function firstFire(input: TCreateJobRequest, now: Date): Date | null {
   return nextFire({ cron: input.cron, timezone: input.timezone }, now);
 }
 
+/** Container and python jobs run an image with a spec's resources: both must exist and be offered to the caller. */
+async function assertRunsOn(p: Principal, input: TCreateJobRequest): Promise<void> {
+  if (input.executor === "http") return;
+  if (!input.imageId) throw invalid("imageId", `is required for ${input.executor} jobs`);
+  if (!input.specId) throw invalid("specId", `is required for ${input.executor} jobs`);
+  const [image, spec] = await Promise.all([findImage(input.imageId), findSpec(input.specId)]);
+  if (!image || (!image.isListed && !isAdmin(p))) throw notFound("Image");
+  if (!spec || (!spec.isListed && !isAdmin(p))) throw notFound("Spec");
+}
+
 export async function createJob(p: Principal, input: TCreateJobRequest, ip: string) {
-  if (input.executor !== "http") {
-    throw invalid("executor", `${input.executor} jobs are not available in this version yet; http jobs are`);
-  }
+  await assertRunsOn(p, input);
   const now = new Date();
   const nextRunAt = firstFire(input, now);
   const settings = await getSettings();
@@ -45,8 +57,8 @@ export async function createJob(p: Principal, input: TCreateJobRequest, ip: stri
     description: input.description ?? null,
     executor: input.executor,
     config: storedConfig(input),
-    imageId: input.imageId ?? null,
-    specId: input.specId ?? null,
+    imageId: input.executor === "http" ? null : input.imageId!,
+    specId: input.executor === "http" ? null : input.specId!,
     nodeTags: JSON.stringify(input.nodeTags),
     priority: input.priority,
     maxAttempts: retry.maxAttempts,
@@ -114,6 +126,8 @@ export function toRunDto(r: repo.RunRow): TJobRun {
     result: r.result === null ? null : (JSON.parse(r.result) as unknown),
     httpStatus: r.httpStatus,
     latencyMs: r.latencyMs,
+    responseHeaders: r.responseHeaders === null ? null : (JSON.parse(r.responseHeaders) as Record<string, string>),
+    responseBody: r.responseBody,
     costCents: r.costCents,
     logBytes: r.logBytes,
     logTruncated: r.logTruncated,
@@ -145,6 +159,24 @@ export async function cancelRun(p: Principal, id: string, ip: string): Promise<T
   if (!run || (run.userId !== p.userId && !isAdmin(p))) throw notFound("Run");
   const outcome = await repo.requestCancel(id, new Date(), `Cancelled by ${p.username}`);
   if (outcome === "ended") throw new AppError("INVALID_STATE", `The run already ended (${run.status})`);
+  // Running here: stopped now; in another console process: at its next lease renewal.
+  if (outcome === "requested") abortLocal(id);
   await audit({ actorId: p.userId, action: "run.cancel", target: { type: "run", id }, ip });
   return toRunDto((await repo.findRun(id))!);
+}
+
+/**
+ * The balance ran out: the user's runs on the nodes are cancelled (as their instances are
+ * stopped), each saying why. Answers how many were asked to stop.
+ */
+export async function cancelRunsForBalance(userId: string): Promise<number> {
+  // A top-up may have come since the meter saw zero.
+  if (!(await balanceUsedUp(userId))) return 0;
+  let n = 0;
+  for (const run of await repo.activeWorkloadRuns(userId)) {
+    if ((await repo.requestCancel(run.id, new Date(), "Cancelled because the balance ran out; top up, then run it again")) !== "requested") continue;
+    abortLocal(run.id);
+    n++;
+  }
+  return n;
 }

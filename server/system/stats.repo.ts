@@ -15,6 +15,6 @@ export async function userCounts(since: Date) {
 
 /** Live instances (not deleted) per status. */
 export async function instancesByStatus(): Promise<Record<string, number>> {
-  const rows = await db().instance.groupBy({ by: ["status"], _count: { _all: true }, where: { status: { not: "deleted" } } });
+  const rows = await db().instance.groupBy({ by: ["status"], _count: { _all: true }, where: { status: { not: "deleted" }, jobRunId: null } });
   return Object.fromEntries(rows.map((s) => [s.status, s._count._all]));
 }

@@ -17,6 +17,8 @@ export const REGISTRY_IMAGE = `${REGISTRY}/aic/busybox:1.35`;
 export const LOCAL_IMAGE = "local/busybox:latest";
 /** Prints "aic-app started on <hostname>" (stdout) and "aic-app stderr line", then idles. */
 export const APP_IMAGE = "local/aic-app:latest";
+/** Debian's python3 on local/busybox (built by scripts/test-env-nodes.sh): for python jobs. */
+export const PYTHON_IMAGE = "local/python:3";
 
 export const tls = () => ({ caCert: read("tls", "ca.pem"), clientCert: read("tls", "client-cert.pem"), clientKey: read("tls", "client-key.pem") });
 /** A client certificate from an unrelated CA, and that CA. */

@@ -1,0 +1,258 @@
+import "server-only";
+import { gzipSync } from "node:zlib";
+import type { Readable } from "node:stream";
+import type { Runtime } from "../adapters/runtime";
+import { chargedFor } from "../billing/meter.repo";
+import { settleInstance } from "../billing/meter";
+import { env } from "../env";
+import { AppError } from "../http/errors";
+import { findImage } from "../images/images.repo";
+import { engineError, nodeOf, runtimeOf } from "../instances/engine";
+import * as instances from "../instances/instances.repo";
+import { placeWorkload } from "../instances/launch";
+import { lease } from "../instances/lease";
+import { provision } from "../instances/provision";
+import { type BatchWork, containerName } from "../instances/workload";
+import { logger } from "../logger";
+import { allNodes } from "../nodes/nodes.repo";
+import { findSpec } from "../specs/specs.repo";
+import type { RunContext, RunEnd, RunWait } from "./dispatcher";
+import type { JobRow, RunRow } from "./jobs.repo";
+import { runSignal } from "./run-output";
+
+// Container and python runs: the run's workload is placed, allocated, metered and
+// reconciled exactly like an instance (an Instance row carrying the run's id, hidden from
+// the instance lists), made with the job's command and started; then watched until it exits,
+// times out or is cancelled (SIGTERM, then SIGKILL after JOB_STOP_GRACE_SEC). Its output is
+// read as it comes (`::progress`, `::result`), kept when it ends (gzip, the newest
+// JOB_LOG_MAX_BYTES), and the container is removed. A run taken over from a console process
+// that died is watched again from where its workload is.
+
+const SCRIPT_DIR = "/job";
+const POLL_MS = 1_000;
+
+/** The workload's command, environment and files for a container or python job. Pure. */
+export function batchOf(job: Pick<JobRow, "executor" | "config">, runId: string): BatchWork {
+  const c = JSON.parse(job.config) as { command?: string; env?: Record<string, string>; workdir?: string; script?: string; args?: string[] };
+  const base = { runId, env: { ...(c.env ?? {}), AIC_RUN_ID: runId } };
+  if (job.executor === "python") {
+    return {
+      ...base,
+      command: ["python3", "-u", `${SCRIPT_DIR}/main.py`, ...(c.args ?? [])],
+      workingDir: SCRIPT_DIR,
+      // Read-only for the job's user (0444): the script as stored with the job.
+      files: { dir: "/", files: [{ name: "job/main.py", content: c.script ?? "", mode: 0o444 }] },
+    };
+  }
+  return { ...base, command: ["sh", "-c", c.command ?? ""], ...(c.workdir ? { workingDir: c.workdir } : {}) };
+}
+
+/** Places the run's workload, or says why it waits. */
+async function place(run: RunRow, job: JobRow): Promise<{ id: string; owner: ReturnType<typeof lease> } | RunWait> {
+  const [image, spec] = await Promise.all([job.imageId ? findImage(job.imageId) : null, job.specId ? findSpec(job.specId) : null]);
+  if (!image || !spec) throw new AppError("NOT_FOUND", `The job's ${image ? "spec" : "image"} was deleted; edit the job`);
+  const owner = lease();
+  try {
+    const placed = await placeWorkload({
+      admin: false,
+      image,
+      spec,
+      candidates: await allNodes({ status: "online", isListed: true }),
+      data: {
+        name: `Job ${job.name}, run ${run.id}`,
+        remark: null,
+        userId: run.userId,
+        imageId: image.id,
+        specId: spec.id,
+        imageName: image.name,
+        imageAddress: image.address,
+        specName: spec.name,
+        gpuModel: spec.gpuModel,
+        gpuCount: spec.gpuCount,
+        gpuMemoryGb: spec.gpuMemoryGb,
+        cpuCores: spec.cpuCores,
+        memoryGb: spec.memoryGb,
+        systemDiskGb: spec.systemDiskGb,
+        dataDiskGb: 0,
+        pricePerHourCents: spec.pricePerHourCents,
+        volumeName: "",
+        leaseOwner: owner.id,
+        leaseUntil: owner.until(),
+        jobRunId: run.id,
+      },
+    });
+    return { id: placed.id, owner };
+  } catch (err) {
+    // No room, or not enough money: the run waits in the queue with the reason.
+    if (err instanceof AppError && (err.code === "NO_CAPACITY" || err.code === "INSUFFICIENT_BALANCE")) return { wait: `Waiting: ${err.message}` };
+    throw err;
+  }
+}
+
+/** Lines of a log stream as they come (a partial last line at the end too). */
+async function eachLine(stream: Readable, onLine: (line: string) => void): Promise<void> {
+  let rest = "";
+  for await (const chunk of stream) {
+    const text = rest + (chunk as Buffer).toString("utf8");
+    const lines = text.split("\n");
+    rest = lines.pop() ?? "";
+    for (const line of lines) onLine(line);
+  }
+  if (rest) onLine(rest);
+}
+
+const sleep = (ms: number, signal: AbortSignal) =>
+  new Promise<void>((resolve) => {
+    const t = setTimeout(resolve, ms);
+    signal.addEventListener(
+      "abort",
+      () => {
+        clearTimeout(t);
+        resolve();
+      },
+      { once: true },
+    );
+  });
+
+type Ending = "exited" | "timed_out" | "cancelled";
+
+/**
+ * Watches the workload until it exits, its deadline passes or `signal` aborts; in the last
+ * two cases it is stopped (SIGTERM, SIGKILL after the grace). Output lines go to `onLine`.
+ */
+async function watch(rt: Runtime, name: string, deadline: number, signal: AbortSignal, onLine: (line: string) => void): Promise<Ending> {
+  const follow = new AbortController();
+  const reading = rt
+    .logStream(name, false, true)
+    .then(async (s) => {
+      follow.signal.addEventListener("abort", () => s.destroy(), { once: true });
+      await eachLine(s, onLine);
+    })
+    .catch((err: unknown) => logger.debug({ err: String(err), name }, "log stream ended"));
+  try {
+    for (;;) {
+      const state = await rt.inspect(name);
+      if (!state?.running) return "exited";
+      const ending: Ending | null = signal.aborted ? "cancelled" : Date.now() >= deadline ? "timed_out" : null;
+      if (ending) {
+        await rt.stop(name, env().JOB_STOP_GRACE_SEC);
+        return ending;
+      }
+      await sleep(Math.min(POLL_MS, Math.max(0, deadline - Date.now())), signal);
+    }
+  } finally {
+    // What was written up to the end is read before the stream is closed.
+    await Promise.race([reading, new Promise((r) => setTimeout(r, 2_000))]);
+    follow.abort();
+  }
+}
+
+/** The log as kept on the run: the newest `max` bytes, gzip. */
+async function keptLog(rt: Runtime, name: string, max: number): Promise<{ log: Uint8Array<ArrayBuffer>; logBytes: number; logTruncated: boolean } | null> {
+  const stream = await rt.logStream(name, false).catch(() => null);
+  if (!stream) return null;
+  const chunks: Buffer[] = [];
+  let kept = 0;
+  let total = 0;
+  for await (const chunk of stream) {
+    const b = chunk as Buffer;
+    chunks.push(b);
+    kept += b.length;
+    total += b.length;
+    while (kept - (chunks[0]?.length ?? 0) >= max) kept -= chunks.shift()!.length;
+  }
+  let all = Buffer.concat(chunks);
+  if (all.length > max) all = all.subarray(all.length - max);
+  return { log: new Uint8Array(gzipSync(all)), logBytes: total, logTruncated: total > all.length };
+}
+
+function endOf(ending: Ending, state: { exitCode: number; oomKilled: boolean } | null): { status: RunEnd["status"]; message: string | null } {
+  if (ending === "timed_out") return { status: "timed_out", message: "Stopped: it ran past its timeout" };
+  if (ending === "cancelled") return { status: "cancelled", message: null };
+  if (!state) return { status: "failed", message: "The container was removed outside the console" };
+  if (state.exitCode === 0) return { status: "succeeded", message: null };
+  const why = state.oomKilled ? " (out of memory)" : state.exitCode === 137 ? " (killed)" : "";
+  return { status: "failed", message: `Exited with code ${state.exitCode}${why}` };
+}
+
+export async function runContainer(run: RunRow, job: JobRow, signal: AbortSignal, ctx: RunContext): Promise<RunEnd | RunWait> {
+  const batch = batchOf(job, run.id);
+  let podId = run.instanceId;
+  if (!podId) {
+    const placed = await place(run, job);
+    if ("wait" in placed) return placed;
+    podId = placed.id;
+    const pod = (await instances.findInstance(podId))!;
+    await ctx.record({ instanceId: podId, nodeId: pod.nodeId });
+    await provision(podId, placed.owner, batch);
+  }
+  let pod = await instances.findInstance(podId);
+  if (!pod) return { status: "failed", message: "The run's workload is gone" };
+  // Creation failed (image, engine): the reason is the workload's.
+  if (pod.status === "failed" || pod.status === "creating") {
+    await finishPod(pod.id, null);
+    return { status: "failed", message: pod.statusMessage ?? "The container could not be created" };
+  }
+  const node = await nodeOf(pod);
+  const rt = runtimeOf(node);
+  const name = containerName(pod.id);
+  await ctx.started({ nodeId: node.id, instanceId: pod.id });
+
+  let progress: number | null = run.progress;
+  let written = progress;
+  let result: unknown;
+  let lastWrite = 0;
+  const onLine = (line: string) => {
+    const s = runSignal(line);
+    if (!s) return;
+    if ("progress" in s) progress = s.progress;
+    else result = s.result;
+    // At most once a second to the database.
+    if (progress !== written && Date.now() - lastWrite >= 1_000) {
+      written = progress;
+      lastWrite = Date.now();
+      void ctx.record({ progress }).catch(() => undefined);
+    }
+  };
+  const started = (pod.startedAt ?? run.startedAt ?? new Date()).getTime();
+  let ending: Ending;
+  try {
+    ending = await watch(rt, name, started + job.timeoutSeconds * 1000, signal, onLine);
+  } catch (err) {
+    throw engineError(err, node, "watch the run's container");
+  }
+  const state = await rt.inspect(name).catch(() => null);
+  const kept = await keptLog(rt, name, env().JOB_LOG_MAX_BYTES).catch(() => null);
+  pod = (await instances.findInstance(pod.id))!;
+  const finished = state?.finishedAt ? new Date(Math.min(Date.now(), Math.max(started, Date.parse(state.finishedAt)))) : new Date();
+  await finishPod(pod.id, { exitCode: state?.exitCode ?? null, stoppedAt: finished });
+  await rt.remove(name).catch((err: unknown) => logger.warn({ err: String(err), run: run.id }, "could not remove a run's container"));
+  const end = endOf(ending, state);
+  return {
+    ...end,
+    data: {
+      exitCode: state?.exitCode ?? null,
+      progress,
+      ...(result !== undefined ? { result: JSON.stringify(result) } : {}),
+      costCents: await chargedFor(pod.id),
+      ...(kept ?? {}),
+    },
+  };
+}
+
+/**
+ * Ends the run's workload: stopped (the reconciler may have recorded its exit first), its
+ * allocation freed, its running time charged to its end, then deleted (it is shown as the run).
+ */
+async function finishPod(id: string, ended: { exitCode: number | null; stoppedAt: Date } | null): Promise<void> {
+  const stoppedAt = ended?.stoppedAt ?? new Date();
+  await instances.transition(
+    id,
+    ["running", "unknown"],
+    { status: "exited", exitCode: ended?.exitCode ?? null, stoppedAt, statusMessage: null, leaseOwner: null, leaseUntil: null },
+    { release: true },
+  );
+  await instances.transition(id, ["creating", "failed"], { status: "failed", stoppedAt, leaseOwner: null, leaseUntil: null }, { release: true });
+  await settleInstance(id);
+  await instances.transition(id, ["exited", "stopped", "failed"], { status: "deleted", deletedAt: new Date() }, { release: true });
+}

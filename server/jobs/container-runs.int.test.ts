@@ -1,0 +1,188 @@
+// Container and python runs against the real local dockerd and the real database (SQLite and
+// PostgreSQL projects): output, progress and result; retries with every attempt listed; a
+// timeout and a cancel stop the container (SIGTERM) and remove it; a python script with
+// arguments in a locally made image; the run is charged through the meter and ledger
+// (entries name the run) and its workload never shows among the instances.
+import { gunzipSync } from "node:zlib";
+import Docker from "dockerode";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { ZCreateJobRequest } from "@/lib/contracts/jobs";
+import { ZCreateNodeRequest } from "@/lib/contracts/nodes";
+import { ZCreateSpecRequest } from "@/lib/contracts/specs";
+import type { Principal } from "../auth/principal";
+import { db } from "../db/client";
+import * as images from "../images/images.service";
+import { listInstances } from "../instances/instances.service";
+import { containerName } from "../instances/workload";
+import * as nodes from "../nodes/nodes.service";
+import * as specs from "../specs/specs.service";
+import { LOCAL_DOCKER, PYTHON_IMAGE } from "../testing/node-fixtures";
+import { testUser } from "../testing/running-instance";
+import { createDispatcher } from "./dispatcher";
+import { executors } from "./executors";
+import * as repo from "./jobs.repo";
+import { cancelRun, createJob, getRun } from "./jobs.service";
+
+const ip = "127.0.0.1";
+const docker = new Docker({ socketPath: "/var/run/docker.sock" });
+let admin: Principal;
+let busybox: string;
+let python: string;
+let spec: string;
+let nodeId: string;
+
+beforeAll(async () => {
+  admin = await testUser("admin", "admin");
+  const node = await nodes.createNode(
+    admin,
+    ZCreateNodeRequest.parse({ name: `jobs-${Date.now()}`, dockerAddress: LOCAL_DOCKER, cpuCores: 4, memoryGb: 8 }),
+    ip,
+  );
+  nodeId = node.id;
+  await db().node.update({ where: { id: node.id }, data: { status: "online" } });
+  const image = (name: string, address: string) =>
+    images.createImage(admin, { name, address, description: null, source: null, supportMemorySplit: false, isListed: true, remark: null }, ip);
+  busybox = (await image("busybox", "local/busybox:latest")).id;
+  python = (await image("python", PYTHON_IMAGE)).id;
+  // 36 ¥/h: one cent a second, so a run of a few seconds costs a few cents.
+  spec = (await specs.createSpec(admin, ZCreateSpecRequest.parse({ name: "cpu", cpuCores: 1, memoryGb: 1, pricePerHourCents: 3600 }), ip)).id;
+});
+
+afterAll(async () => {
+  for (const c of await docker.listContainers({ all: true, filters: { label: ["io.ai-infra-console.job-run"] } })) {
+    const pod = await db().instance.findFirst({ where: { containerId: c.Id } });
+    if (pod) await docker.getContainer(c.Id).remove({ force: true });
+  }
+});
+
+const dispatcher = () => createDispatcher({ maxRunningPerUser: async () => 10, execute: executors(async () => null) });
+
+const job = (p: Principal, over: Record<string, unknown>) =>
+  createJob(
+    p,
+    ZCreateJobRequest.parse({ executor: "container", name: `job ${Math.random().toString(36).slice(2, 6)}`, imageId: busybox, specId: spec, ...over }),
+    ip,
+  );
+
+async function runsOf(jobId: string) {
+  return db().jobRun.findMany({ where: { jobId }, orderBy: [{ attempt: "asc" }, { queuedAt: "asc" }] });
+}
+
+/** Dispatches until no run of `jobId` is queued or running (retries included). */
+async function settle(d: ReturnType<typeof dispatcher>, jobId: string) {
+  for (let i = 0; i < 60; i++) {
+    await d.pass(new Date(Date.now() + 3_600_000));
+    await d.drain();
+    if (!(await repo.activeRunsOf(jobId)).length) return;
+  }
+  throw new Error("runs did not settle");
+}
+
+const logOf = (run: { log: Uint8Array | null }) => (run.log ? gunzipSync(run.log).toString("utf8") : "");
+const gone = async (pod: string) =>
+  (await docker
+    .getContainer(containerName(pod))
+    .inspect()
+    .catch(() => null)) === null;
+
+describe("container runs", () => {
+  it("a command runs to completion: output kept, progress and result read, container removed, charged and named in the ledger", async () => {
+    const u = await testUser("ok");
+    const j = await job(u, {
+      container: {
+        command: 'echo "hello from $AIC_RUN_ID"; echo "::progress 40"; sleep 2; echo "::progress 90"; echo \'::result {"rows": 12}\'; echo oops >&2',
+      },
+    });
+    await settle(dispatcher(), j.id);
+    const [run] = await runsOf(j.id);
+    expect(run).toMatchObject({ status: "succeeded", exitCode: 0, progress: 90, result: '{"rows":12}', nodeId });
+    expect(logOf(run!)).toContain(`hello from ${run!.id}`);
+    expect(logOf(run!)).toContain("oops");
+    expect(run!.logBytes).toBeGreaterThan(0);
+    expect(await gone(run!.instanceId!)).toBe(true);
+    // The workload was an instance for placement and the meter: now deleted, nothing held.
+    const pod = await db().instance.findUniqueOrThrow({ where: { id: run!.instanceId! }, include: { allocations: true } });
+    expect(pod).toMatchObject({ status: "deleted", jobRunId: run!.id, meteredUntil: null });
+    expect(pod.allocations).toHaveLength(0);
+    // Charged by the spec's price for the time it ran (about 2 s at one cent a second), in entries naming the run.
+    const entries = await db().ledgerEntry.findMany({ where: { instanceId: pod.id } });
+    expect(entries.length).toBeGreaterThan(0);
+    expect(entries.every((e) => e.note?.includes(run!.id))).toBe(true);
+    expect(run!.costCents).toBe(-entries.reduce((s, e) => s + e.amountCents, 0));
+    expect(run!.costCents).toBeGreaterThanOrEqual(2);
+    expect(run!.costCents).toBeLessThan(30);
+    // Never among the instances.
+    expect((await listInstances(u, { page: 1, pageSize: 50, status: "deleted" })).items).toHaveLength(0);
+    expect((await listInstances(admin, { page: 1, pageSize: 100 })).items.some((i) => i.id === pod.id)).toBe(false);
+    expect(await getRun(u, run!.id)).toMatchObject({ status: "succeeded", costCents: run!.costCents, progress: 90, result: { rows: 12 } });
+  });
+
+  it("a failing command is retried with backoff and fails with every attempt listed", async () => {
+    const u = await testUser("fail");
+    const j = await job(u, { container: { command: "echo trying; exit 3" }, retry: { maxAttempts: 2, backoff: "fixed", delaySeconds: 1, maxDelaySeconds: 1 } });
+    await settle(dispatcher(), j.id);
+    const runs = await runsOf(j.id);
+    expect(runs.map((r) => [r.attempt, r.status, r.exitCode, r.statusMessage])).toEqual([
+      [1, "failed", 3, "Exited with code 3"],
+      [2, "failed", 3, "Exited with code 3"],
+    ]);
+    expect(runs[1]!.firstRunId).toBe(runs[0]!.id);
+    expect(runs[1]!.notBefore.getTime() - runs[0]!.finishedAt!.getTime()).toBeGreaterThanOrEqual(999);
+    for (const r of runs) expect(await gone(r.instanceId!)).toBe(true);
+  });
+
+  it("a timeout stops the container with SIGTERM and removes it: timed_out", async () => {
+    const u = await testUser("timeout");
+    const j = await job(u, { container: { command: "trap 'echo got TERM; exit 143' TERM; echo started; sleep 60 & wait" }, timeoutSeconds: 2 });
+    const started = Date.now();
+    await settle(dispatcher(), j.id);
+    const [run] = await runsOf(j.id);
+    expect(run).toMatchObject({ status: "timed_out", statusMessage: "Stopped: it ran past its timeout", exitCode: 143 });
+    expect(logOf(run!)).toContain("got TERM");
+    expect(Date.now() - started).toBeLessThan(20_000);
+    expect(await gone(run!.instanceId!)).toBe(true);
+  });
+
+  it("cancel mid-run stops it at once: cancelled, container gone", async () => {
+    const u = await testUser("cancel");
+    const j = await job(u, { container: { command: "trap 'exit 143' TERM; while :; do echo tick; sleep 1; done" } });
+    const d = dispatcher();
+    await d.pass(new Date(Date.now() + 3_600_000));
+    const [queued] = await runsOf(j.id);
+    for (let i = 0; i < 100 && (await repo.findRun(queued!.id))!.status !== "running"; i++) await new Promise((r) => setTimeout(r, 100));
+    expect((await repo.findRun(queued!.id))!.status).toBe("running");
+    await cancelRun(u, queued!.id, ip);
+    await d.drain();
+    const run = (await repo.findRun(queued!.id))!;
+    expect(run).toMatchObject({ status: "cancelled" });
+    expect(run.statusMessage).toContain("Cancelled by");
+    expect(await gone(run.instanceId!)).toBe(true);
+  });
+
+  it("a python job runs its script with arguments, the script read-only at /job/main.py", async () => {
+    const u = await testUser("py");
+    const script = [
+      "import json, os, stat, sys",
+      "mode = stat.S_IMODE(os.stat('/job/main.py').st_mode)",
+      "print('args', sys.argv[1:])",
+      "print('::result ' + json.dumps({'sum': sum(int(a) for a in sys.argv[1:]), 'mode': oct(mode), 'cwd': os.getcwd()}))",
+    ].join("\n");
+    const j = await createJob(
+      u,
+      ZCreateJobRequest.parse({ executor: "python", name: "py", imageId: python, specId: spec, python: { script, args: ["1", "2", "39"] } }),
+      ip,
+    );
+    await settle(dispatcher(), j.id);
+    const [run] = await runsOf(j.id);
+    expect(run!.status, run!.statusMessage ?? "").toBe("succeeded");
+    expect(logOf(run!)).toContain("args ['1', '2', '39']");
+    expect(JSON.parse(run!.result!)).toEqual({ sum: 42, mode: "0o444", cwd: "/job" });
+  });
+
+  it("a container job needs an image and a spec it may use: the field is named, nothing is made", async () => {
+    const u = await testUser("bad");
+    await expect(job(u, { imageId: undefined, container: { command: "true" } })).rejects.toMatchObject({ issues: [{ path: "imageId" }] });
+    await expect(job(u, { specId: "nope", container: { command: "true" } })).rejects.toMatchObject({ code: "NOT_FOUND" });
+    expect(await db().job.count({ where: { userId: u.userId } })).toBe(0);
+  });
+});
