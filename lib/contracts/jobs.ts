@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { ZId, ZIdParams, ZNullableTimestamp, ZPage, ZPageQuery, ZTimestamp } from "./common";
 import { endpoint } from "./endpoint";
+import { ZNodeTag } from "./nodes";
 
 // Jobs: batch work with a queue, priorities, retries, timeouts and cron schedules. A job says
 // what to run (its executor: a command in a container, a Python script, or an HTTP request),
@@ -71,10 +72,8 @@ const jobFields = {
   description: text(2000).nullable().optional(),
   imageId: ZId.nullable().optional(),
   specId: ZId.nullable().optional(),
-  nodeTags: z
-    .array(z.string().regex(/^[a-z0-9][a-z0-9_.=-]{0,62}$/, "must be a tag (a-z 0-9 _ . = -)"))
-    .max(20)
-    .default([]),
+  /** Runs go only to nodes carrying all of these tags. */
+  nodeTags: z.array(ZNodeTag).max(20, "must be at most 20 tags").default([]),
   priority: z.enum(JOB_PRIORITIES).default("normal"),
   retry: ZRetryPolicy.optional(),
   /** Default: the console's setting. */
@@ -91,6 +90,20 @@ const jobFields = {
   overlap: z.enum(["allow", "forbid", "replace"]).default("allow"),
   misfire: z.enum(["skip", "once"]).default("skip"),
 };
+
+/** A change to a job: any field but the executor; what is left out stays. The result is checked as a whole. */
+const unwrapDefault = (s: z.ZodType): z.ZodType => (s instanceof z.ZodDefault ? (s.unwrap() as z.ZodType) : s);
+export const ZUpdateJobRequest = z
+  .object({
+    ...(Object.fromEntries(Object.entries(jobFields).map(([k, v]) => [k, unwrapDefault(v).optional()])) as {
+      [K in keyof typeof jobFields]: z.ZodOptional<z.ZodType<z.output<(typeof jobFields)[K]>>>;
+    }),
+    container: ZContainerConfig.optional(),
+    python: ZPythonConfig.optional(),
+    http: ZHttpConfigInput.optional(),
+  })
+  .strict();
+export type TUpdateJobRequest = z.infer<typeof ZUpdateJobRequest>;
 
 export const ZCreateJobRequest = z.discriminatedUnion("executor", [
   z.object({ executor: z.literal("container"), container: ZContainerConfig, ...jobFields }).strict(),
@@ -179,6 +192,64 @@ export const ZRunLogs = z.object({
 });
 export type TRunLogs = z.infer<typeof ZRunLogs>;
 
+/** A run waiting or running, in queue order. */
+export const ZQueueItem = z.object({
+  run: ZJobRun,
+  /** 1 for the next run to start (among all users' queued runs); null once it runs. */
+  position: z.number().int().nullable(),
+});
+export const ZNodeLoad = z.object({
+  id: z.string(),
+  name: z.string(),
+  status: z.string(),
+  runningJobs: z.number().int(),
+  maxJobs: z.number().int(),
+  gpusUsed: z.number().int(),
+  gpuCount: z.number().int(),
+  cpuUsed: z.number().int(),
+  cpuCores: z.number().int(),
+});
+export type TNodeLoad = z.infer<typeof ZNodeLoad>;
+export const ZQueue = z.object({
+  items: z.array(ZQueueItem),
+  /** Administrators: each node's load; null for users. */
+  nodes: z.array(ZNodeLoad).nullable(),
+});
+export type TQueue = z.infer<typeof ZQueue>;
+
+export const ZWorker = z.object({
+  id: z.string(),
+  name: z.string(),
+  /** busy: at its job limit, or no free CPU for another run. */
+  status: z.enum(["online", "offline", "busy"]),
+  /** The node's last health check that reached it. */
+  lastHeartbeat: ZNullableTimestamp,
+  currentRuns: z.number().int(),
+  maxJobs: z.number().int(),
+  tags: z.array(z.string()),
+  enabled: z.boolean(),
+});
+export type TWorker = z.infer<typeof ZWorker>;
+export const ZUpdateWorkerRequest = z
+  .object({
+    maxJobs: z.number().int("must be a whole number").min(0, "must not be negative").max(1000, "must be at most 1000").optional(),
+    tags: z.array(ZNodeTag).max(20, "must be at most 20 tags").optional(),
+    /** Listed for placement. */
+    enabled: z.boolean().optional(),
+  })
+  .strict();
+
+export const ZSystemStatus = z.object({
+  jobs: z.object({ total: z.number().int(), active: z.number().int(), paused: z.number().int(), disabled: z.number().int() }),
+  runs: z.object({ queued: z.number().int(), running: z.number().int() }),
+  workers: z.object({ total: z.number().int(), online: z.number().int(), offline: z.number().int() }),
+  /** Runs queued since 00:00 UTC. */
+  runsToday: z.number().int(),
+  /** Percent of the runs that ended since 00:00 UTC that succeeded; null when none ended. */
+  successRate: z.number().nullable(),
+});
+export type TSystemStatus = z.infer<typeof ZSystemStatus>;
+
 export const ZJobQuery = ZPageQuery.extend({ name: z.string().trim().max(100).optional(), status: z.enum(JOB_STATUSES).optional() });
 export const ZRunQuery = ZPageQuery.extend({ jobId: ZId.optional(), status: z.enum(RUN_STATUSES).optional() });
 
@@ -214,6 +285,58 @@ export const jobsEndpoints = {
     response: ZJob,
     errors: ["NOT_FOUND"],
   }),
+  updateJob: endpoint({
+    method: "PATCH",
+    path: "/api/v1/jobs/{id}",
+    auth: "user",
+    tag: "Jobs",
+    summary: "Change a job (its executor stays); the schedule's next fire is worked out again",
+    params: ZIdParams,
+    body: ZUpdateJobRequest,
+    response: ZJob,
+    maxBodyBytes: 512 * 1024,
+    errors: ["NOT_FOUND"],
+  }),
+  deleteJob: endpoint({
+    method: "DELETE",
+    path: "/api/v1/jobs/{id}",
+    auth: "user",
+    tag: "Jobs",
+    summary: "Delete a job: its queued runs are cancelled, running ones stopped; its runs stay readable",
+    params: ZIdParams,
+    status: 204,
+    errors: ["NOT_FOUND"],
+  }),
+  pauseJob: endpoint({
+    method: "POST",
+    path: "/api/v1/jobs/{id}/pause",
+    auth: "user",
+    tag: "Jobs",
+    summary: "Pause a job's schedule (it can still be triggered by hand)",
+    params: ZIdParams,
+    response: ZJob,
+    errors: ["NOT_FOUND", "INVALID_STATE"],
+  }),
+  resumeJob: endpoint({
+    method: "POST",
+    path: "/api/v1/jobs/{id}/resume",
+    auth: "user",
+    tag: "Jobs",
+    summary: "Resume a paused or disabled job: its schedule goes on from now",
+    params: ZIdParams,
+    response: ZJob,
+    errors: ["NOT_FOUND", "INVALID_STATE"],
+  }),
+  disableJob: endpoint({
+    method: "POST",
+    path: "/api/v1/jobs/{id}/disable",
+    auth: "user",
+    tag: "Jobs",
+    summary: "Disable a job: no scheduled or manual runs until it is resumed",
+    params: ZIdParams,
+    response: ZJob,
+    errors: ["NOT_FOUND", "INVALID_STATE"],
+  }),
   triggerJob: endpoint({
     method: "POST",
     path: "/api/v1/jobs/{id}/trigger",
@@ -243,6 +366,52 @@ export const jobsEndpoints = {
     params: ZIdParams,
     response: ZJobRun,
     errors: ["NOT_FOUND"],
+  }),
+  retryRun: endpoint({
+    method: "POST",
+    path: "/api/v1/runs/{id}/retry",
+    auth: "user",
+    tag: "Jobs",
+    summary: "Run an ended run again: a new attempt, linked to the first",
+    params: ZIdParams,
+    response: ZJobRun,
+    status: 201,
+    errors: ["NOT_FOUND", "INVALID_STATE"],
+  }),
+  queue: endpoint({
+    method: "GET",
+    path: "/api/v1/queue",
+    auth: "user",
+    tag: "Jobs",
+    summary: "Runs waiting and running, in queue order, each saying why it waits (administrators: everyone's, with each node's load)",
+    response: ZQueue,
+  }),
+  listWorkers: endpoint({
+    method: "GET",
+    path: "/api/v1/workers",
+    auth: "admin",
+    tag: "Jobs",
+    summary: "The nodes as job workers: status, last heartbeat (health check), current runs, job limit and tags",
+    response: z.object({ items: z.array(ZWorker) }),
+  }),
+  updateWorker: endpoint({
+    method: "PUT",
+    path: "/api/v1/workers/{id}",
+    auth: "admin",
+    tag: "Jobs",
+    summary: "A node's job limit, tags and whether it takes work",
+    params: ZIdParams,
+    body: ZUpdateWorkerRequest,
+    response: ZWorker,
+    errors: ["NOT_FOUND"],
+  }),
+  systemStatus: endpoint({
+    method: "GET",
+    path: "/api/v1/system/status",
+    auth: "admin",
+    tag: "Jobs",
+    summary: "Jobs by status, runs queued and running, workers online and offline, runs today and their success rate",
+    response: ZSystemStatus,
   }),
   runLogs: endpoint({
     method: "GET",

@@ -31,6 +31,9 @@ export const ZDockerAddress = z
   .refine((v) => !/\s/.test(v), { message: "must not contain spaces", abort: true })
   .refine((v) => parseDockerAddress(v) !== null, "must be unix:///path/to/docker.sock or tcp://host:port");
 
+/** A node label that jobs can ask for. */
+export const ZNodeTag = z.string().regex(/^[a-z0-9][a-z0-9_.=-]{0,62}$/, "must be a tag (a-z 0-9 _ . = -, at most 63)");
+
 const nodeFields = {
   name: text(64).min(1, "is required"),
   region: optional(text(64)),
@@ -65,6 +68,9 @@ const nodeFields = {
   clientCert: optional(pem("CERTIFICATE")),
   clientKey: optional(secret.refine((v) => v.includes("PRIVATE KEY"), "must be a PEM private key")),
   isListed: z.boolean(),
+  /** Jobs: at most this many runs at once (0: only its capacity limits them). */
+  maxJobs: whole(1000),
+  tags: z.array(ZNodeTag).max(20, "must be at most 20 tags"),
 };
 
 export type NodeShape = {
@@ -109,6 +115,8 @@ export const ZCreateNodeRequest = z
     gpuMemoryGb: nodeFields.gpuMemoryGb.default(0),
     useTls: nodeFields.useTls.default(false),
     isListed: nodeFields.isListed.default(true),
+    maxJobs: nodeFields.maxJobs.default(0),
+    tags: nodeFields.tags.default([]),
   })
   .strict()
   .superRefine((n, ctx) => {
@@ -187,6 +195,8 @@ export const ZNode = z.object({
   clientCert: z.string().nullable(),
   hasClientKey: z.boolean(),
   isListed: z.boolean(),
+  maxJobs: z.number().int(),
+  tags: z.array(z.string()),
   status: ZNodeStatus,
   statusMessage: z.string().nullable(),
   lastSeenAt: ZNullableTimestamp,

@@ -91,7 +91,8 @@ describe("creation on a flaky engine", () => {
     expect(row.status).toBe("failed");
     expect(row.statusMessage).toMatch(/broke before Docker answered/);
     expect(row.meteredUntil).toBeNull();
-    expect(await container(row.id)).toBeNull();
+    // Removed right after the failure is recorded.
+    await expect.poll(() => container(row.id), { timeout: 10_000 }).toBeNull();
     // The reconciler has nothing to say about it afterwards ("removed outside the console" was the old story).
     await reconcileAll(new AbortController().signal, 5_000);
     expect(await db().instance.findUniqueOrThrow({ where: { id: row.id } })).toMatchObject({ status: "failed", statusMessage: row.statusMessage });

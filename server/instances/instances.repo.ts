@@ -241,6 +241,11 @@ export async function withNodeLock<T>(nodeId: string, fn: (tx: Tx, locked: Locke
   );
 }
 
+/** Job runs' workloads on a node that hold it (being made, running, or unseen while it does not answer). */
+export function jobWorkloadsOn(tx: Tx, nodeId: string): Promise<number> {
+  return tx.instance.count({ where: { nodeId, jobRunId: { not: null }, status: { in: ["creating", "running", "unknown"] } } });
+}
+
 /** Inserts a new instance (`creating`) with its allocation rows; its volume is named after its id. */
 export async function insertInstance(
   tx: Tx,

@@ -1,5 +1,6 @@
 import "server-only";
 import type { TCreateInstanceRequest } from "@/lib/contracts/instances";
+import type { Tx } from "../db/client";
 import { audit } from "../audit/audit.service";
 import { isAdmin } from "../auth/permissions";
 import type { Principal } from "../auth/principal";
@@ -90,6 +91,8 @@ export async function placeWorkload(w: {
   spec: SpecRow;
   candidates: NodeRow[];
   data: repo.InstanceData;
+  /** A further rule checked under the node's lock (a node's job limit): what is missing, or null. */
+  admit?: (tx: Tx, node: NodeRow) => Promise<string | null>;
 }): Promise<{ id: string; node: NodeRow }> {
   const { image, spec, candidates, data } = w;
   // Nodes that cannot run the image (absent, and its pull failed there) are left out, with
@@ -116,6 +119,8 @@ export async function placeWorkload(w: {
     const placed = await repo.withNodeLock(candidate.id, async (tx, { node, held: nodeHeld }) => {
       await assertCanAfford(tx, data.userId, spec.pricePerHourCents);
       if (node.status !== "online") return { ok: false as const, missing: [`to be online (it is ${node.status})`] };
+      const refused = w.admit ? await w.admit(tx, node) : null;
+      if (refused) return { ok: false as const, missing: [refused] };
       const plan = planAllocation(spec, node, nodeHeld, { imageSupportsSplit: image.supportMemorySplit });
       if (!plan.ok) return plan;
       const id = await repo.insertInstance(tx, { ...data, nodeId: node.id, memorySplit: plan.memorySplit }, plan.rows, volumeName);

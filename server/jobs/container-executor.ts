@@ -14,6 +14,7 @@ import { lease } from "../instances/lease";
 import { provision } from "../instances/provision";
 import { type BatchWork, containerName } from "../instances/workload";
 import { logger } from "../logger";
+import { processSingleton } from "../singleton";
 import { allNodes } from "../nodes/nodes.repo";
 import { findSpec } from "../specs/specs.repo";
 import type { RunContext, RunEnd, RunWait } from "./dispatcher";
@@ -47,17 +48,47 @@ export function batchOf(job: Pick<JobRow, "executor" | "config">, runId: string)
   return { ...base, command: ["sh", "-c", c.command ?? ""], ...(c.workdir ? { workingDir: c.workdir } : {}) };
 }
 
+/** The nodes carrying every tag a job asks for. Pure. */
+export function withTags<N extends { tags: string }>(nodes: N[], wanted: string[]): N[] {
+  return nodes.filter((n) => {
+    const has = JSON.parse(n.tags) as string[];
+    return wanted.every((t) => has.includes(t));
+  });
+}
+
+/**
+ * Why runs of a kind (spec, image, tags) could not be placed a moment ago, in this process:
+ * the dispatcher leaves runs of that kind waiting without trying each (a queue of many equal
+ * runs costs one placement per pass, not one each). Forgotten when a run here frees its
+ * resources, and after PLACEMENT_MEMO_MS (another process may have freed some).
+ */
+const PLACEMENT_MEMO_MS = 1_000;
+const blockedKinds = processSingleton("job-blocked-kinds", () => new Map<string, { why: string; until: number }>());
+const kindOf = (job: Pick<JobRow, "specId" | "imageId" | "nodeTags">) => `${job.specId}|${job.imageId}|${job.nodeTags}`;
+
+/** Why a queued run would wait if tried now, when a run of its kind just could not be placed; else null. */
+export function knownWait(run: Pick<RunRow, "job">): string | null {
+  if (run.job.executor === "http") return null;
+  const memo = blockedKinds.get(kindOf(run.job));
+  return memo && memo.until > Date.now() ? memo.why : null;
+}
+
 /** Places the run's workload, or says why it waits. */
 async function place(run: RunRow, job: JobRow): Promise<{ id: string; owner: ReturnType<typeof lease> } | RunWait> {
   const [image, spec] = await Promise.all([job.imageId ? findImage(job.imageId) : null, job.specId ? findSpec(job.specId) : null]);
   if (!image || !spec) throw new AppError("NOT_FOUND", `The job's ${image ? "spec" : "image"} was deleted; edit the job`);
+  const tags = JSON.parse(job.nodeTags) as string[];
+  const candidates = withTags(await allNodes({ status: "online", isListed: true }), tags);
+  if (!candidates.length && tags.length) return blocked(job, `Waiting: no online node has the tag${tags.length > 1 ? "s" : ""} ${tags.join(", ")}`);
   const owner = lease();
   try {
     const placed = await placeWorkload({
       admin: false,
       image,
       spec,
-      candidates: await allNodes({ status: "online", isListed: true }),
+      candidates,
+      admit: async (tx, node) =>
+        node.maxJobs > 0 && (await instances.jobWorkloadsOn(tx, node.id)) >= node.maxJobs ? `a free job slot (it runs at most ${node.maxJobs})` : null,
       data: {
         name: `Job ${job.name}, run ${run.id}`,
         remark: null,
@@ -83,10 +114,16 @@ async function place(run: RunRow, job: JobRow): Promise<{ id: string; owner: Ret
     });
     return { id: placed.id, owner };
   } catch (err) {
-    // No room, or not enough money: the run waits in the queue with the reason.
-    if (err instanceof AppError && (err.code === "NO_CAPACITY" || err.code === "INSUFFICIENT_BALANCE")) return { wait: `Waiting: ${err.message}` };
+    // No room (or no node with its tags), or not enough money: the run waits in the queue with the reason.
+    if (err instanceof AppError && err.code === "NO_CAPACITY") return blocked(job, `Waiting: ${err.message}`);
+    if (err instanceof AppError && err.code === "INSUFFICIENT_BALANCE") return { wait: `Waiting: ${err.message}` };
     throw err;
   }
+}
+
+function blocked(job: JobRow, why: string): RunWait {
+  blockedKinds.set(kindOf(job), { why, until: Date.now() + PLACEMENT_MEMO_MS });
+  return { wait: why };
 }
 
 /** Lines of a log stream as they come (a partial last line at the end too). */
@@ -148,7 +185,11 @@ async function watch(rt: Runtime, name: string, deadline: number, signal: AbortS
 }
 
 /** The log as kept on the run: the newest `max` bytes, gzip. */
-async function keptLog(rt: Runtime, name: string, max: number): Promise<{ log: Uint8Array<ArrayBuffer>; logBytes: number; logTruncated: boolean } | null> {
+async function keptLog(
+  rt: Runtime,
+  name: string,
+  max: number,
+): Promise<{ text: string; log: Uint8Array<ArrayBuffer>; logBytes: number; logTruncated: boolean } | null> {
   const stream = await rt.logStream(name, false).catch(() => null);
   if (!stream) return null;
   const chunks: Buffer[] = [];
@@ -163,7 +204,7 @@ async function keptLog(rt: Runtime, name: string, max: number): Promise<{ log: U
   }
   let all = Buffer.concat(chunks);
   if (all.length > max) all = all.subarray(all.length - max);
-  return { log: new Uint8Array(gzipSync(all)), logBytes: total, logTruncated: total > all.length };
+  return { text: all.toString("utf8"), log: new Uint8Array(gzipSync(all)), logBytes: total, logTruncated: total > all.length };
 }
 
 function endOf(ending: Ending, state: { exitCode: number; oomKilled: boolean } | null): { status: RunEnd["status"]; message: string | null } {
@@ -186,7 +227,7 @@ export async function runContainer(run: RunRow, job: JobRow, signal: AbortSignal
     await ctx.record({ instanceId: podId, nodeId: pod.nodeId });
     await provision(podId, placed.owner, batch);
   }
-  let pod = await instances.findInstance(podId);
+  const pod = await instances.findInstance(podId);
   if (!pod) return { status: "failed", message: "The run's workload is gone" };
   // Creation failed (image, engine): the reason is the workload's.
   if (pod.status === "failed" || pod.status === "creating") {
@@ -223,7 +264,14 @@ export async function runContainer(run: RunRow, job: JobRow, signal: AbortSignal
   }
   const state = await rt.inspect(name).catch(() => null);
   const kept = await keptLog(rt, name, env().JOB_LOG_MAX_BYTES).catch(() => null);
-  pod = (await instances.findInstance(pod.id))!;
+  // The whole output, read once it ended, has the last word (the live reading may lag behind).
+  if (kept) {
+    for (const line of kept.text.split("\n")) {
+      const signal = runSignal(line);
+      if (signal && "progress" in signal) progress = signal.progress;
+      else if (signal) result = signal.result;
+    }
+  }
   const finished = state?.finishedAt ? new Date(Math.min(Date.now(), Math.max(started, Date.parse(state.finishedAt)))) : new Date();
   await finishPod(pod.id, { exitCode: state?.exitCode ?? null, stoppedAt: finished });
   await rt.remove(name).catch((err: unknown) => logger.warn({ err: String(err), run: run.id }, "could not remove a run's container"));
@@ -235,7 +283,7 @@ export async function runContainer(run: RunRow, job: JobRow, signal: AbortSignal
       progress,
       ...(result !== undefined ? { result: JSON.stringify(result) } : {}),
       costCents: await chargedFor(pod.id),
-      ...(kept ?? {}),
+      ...(kept ? { log: kept.log, logBytes: kept.logBytes, logTruncated: kept.logTruncated } : {}),
     },
   };
 }
@@ -253,6 +301,8 @@ async function finishPod(id: string, ended: { exitCode: number | null; stoppedAt
     { release: true },
   );
   await instances.transition(id, ["creating", "failed"], { status: "failed", stoppedAt, leaseOwner: null, leaseUntil: null }, { release: true });
+  // Resources are free again: runs waiting for them are tried at the next pass.
+  blockedKinds.clear();
   await settleInstance(id);
   await instances.transition(id, ["exited", "stopped", "failed"], { status: "deleted", deletedAt: new Date() }, { release: true });
 }

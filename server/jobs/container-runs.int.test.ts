@@ -16,12 +16,12 @@ import { listInstances } from "../instances/instances.service";
 import { containerName } from "../instances/workload";
 import * as nodes from "../nodes/nodes.service";
 import * as specs from "../specs/specs.service";
-import { LOCAL_DOCKER, PYTHON_IMAGE } from "../testing/node-fixtures";
+import { GPU_DOCKER, LOCAL_DOCKER, PYTHON_IMAGE } from "../testing/node-fixtures";
 import { testUser } from "../testing/running-instance";
 import { createDispatcher } from "./dispatcher";
-import { executors } from "./executors";
+import { executors, knownWait } from "./executors";
 import * as repo from "./jobs.repo";
-import { cancelRun, createJob, getRun } from "./jobs.service";
+import { cancelRun, createJob, getRun, triggerJob } from "./jobs.service";
 
 const ip = "127.0.0.1";
 const docker = new Docker({ socketPath: "/var/run/docker.sock" });
@@ -49,13 +49,16 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
-  for (const c of await docker.listContainers({ all: true, filters: { label: ["io.ai-infra-console.job-run"] } })) {
-    const pod = await db().instance.findFirst({ where: { containerId: c.Id } });
-    if (pod) await docker.getContainer(c.Id).remove({ force: true });
+  // What a failed test may have left: this database's runs' containers, on both engines.
+  for (const engine of [docker, new Docker({ socketPath: GPU_DOCKER.replace("unix://", "") })]) {
+    for (const c of await engine.listContainers({ all: true, filters: { label: ["io.ai-infra-console.job-run"] } })) {
+      const pod = await db().instance.findFirst({ where: { containerId: c.Id } });
+      if (pod) await engine.getContainer(c.Id).remove({ force: true });
+    }
   }
 });
 
-const dispatcher = () => createDispatcher({ maxRunningPerUser: async () => 10, execute: executors(async () => null) });
+const dispatcher = () => createDispatcher({ maxRunningPerUser: async () => 50, execute: executors(async () => null), knownWait });
 
 const job = (p: Principal, over: Record<string, unknown>) =>
   createJob(
@@ -185,4 +188,69 @@ describe("container runs", () => {
     await expect(job(u, { specId: "nope", container: { command: "true" } })).rejects.toMatchObject({ code: "NOT_FOUND" });
     expect(await db().job.count({ where: { userId: u.userId } })).toBe(0);
   });
+});
+
+describe("the queue on a GPU host", () => {
+  it("30 one-GPU runs on a two-GPU node: never more than 2 at once, each on its own GPU; a critical run submitted last starts in the first wave", async () => {
+    const u = await testUser("gpu");
+    const node = await nodes.createNode(
+      admin,
+      ZCreateNodeRequest.parse({
+        name: `gpu-${Date.now()}`,
+        dockerAddress: GPU_DOCKER,
+        cpuCores: 8,
+        memoryGb: 16,
+        gpuName: "NVIDIA Test GPU",
+        gpuCount: 2,
+        gpuMemoryGb: 16,
+      }),
+      ip,
+    );
+    await db().node.update({ where: { id: node.id }, data: { status: "online" } });
+    // The CPU node of the other tests has no GPU: these runs can only go to this one.
+    const gpuSpec = (
+      await specs.createSpec(
+        admin,
+        ZCreateSpecRequest.parse({ name: "1 GPU", gpuModel: "Test GPU", gpuCount: 1, gpuMemoryGb: 16, cpuCores: 1, memoryGb: 1, pricePerHourCents: 100 }),
+        ip,
+      )
+    ).id;
+    const normal = await job(u, {
+      specId: gpuSpec,
+      container: { command: "sleep 0.5" },
+      trigger: "once",
+      runAt: new Date(Date.now() + 3_600_000).toISOString(),
+    });
+    const critical = await job(u, {
+      specId: gpuSpec,
+      container: { command: "sleep 0.5" },
+      priority: "critical",
+      trigger: "once",
+      runAt: new Date(Date.now() + 3_600_000).toISOString(),
+    });
+    for (let i = 0; i < 30; i++) await triggerJob(u, normal.id, ip);
+    const last = await triggerJob(u, critical.id, ip);
+
+    const d = dispatcher();
+    let most = 0;
+    const gpusSeen = new Set<number>();
+    for (let i = 0; i < 600; i++) {
+      await d.pass();
+      const held = await db().allocation.findMany({ where: { nodeId: node.id, gpuIndex: { not: null } } });
+      most = Math.max(most, held.length);
+      for (const h of held) gpusSeen.add(h.gpuIndex!);
+      expect(new Set(held.map((h) => h.gpuIndex)).size).toBe(held.length);
+      if (!(await repo.activeRunsOf(normal.id)).length && !(await repo.activeRunsOf(critical.id)).length) break;
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    await d.drain();
+    const runs = await db().jobRun.findMany({ where: { jobId: { in: [normal.id, critical.id] } } });
+    expect(runs.map((r) => r.status).filter((s) => s !== "succeeded")).toEqual([]);
+    expect(runs).toHaveLength(31);
+    expect(most).toBe(2);
+    expect([...gpusSeen].sort()).toEqual([0, 1]);
+    const crit = runs.find((r) => r.id === last.id)!;
+    const normalsBefore = runs.filter((r) => r.jobId === normal.id && r.startedAt! < crit.startedAt!).length;
+    expect(normalsBefore).toBeLessThanOrEqual(1);
+  }, 180_000);
 });

@@ -47,7 +47,13 @@ export function abortLocal(runId: string): void {
   local.get(runId)?.abort(new Error("cancelled"));
 }
 
-export type DispatcherOptions = { maxRunningPerUser: () => Promise<number>; execute: Execute; owner?: string };
+export type DispatcherOptions = {
+  maxRunningPerUser: () => Promise<number>;
+  execute: Execute;
+  /** Why a run would wait if tried now, when that is known without trying (see container-executor). */
+  knownWait?: (run: repo.RunRow) => string | null;
+  owner?: string;
+};
 
 export function createDispatcher(opts: DispatcherOptions) {
   const owner = opts.owner ?? randomUUID();
@@ -147,6 +153,11 @@ export function createDispatcher(opts: DispatcherOptions) {
       if ((counts.get(run.userId) ?? 0) >= limit) {
         const why = `Waiting: your limit of ${limit} running job${limit === 1 ? "" : "s"} is reached`;
         if (run.statusMessage !== why) await repo.noteWaiting(run.id, why);
+        continue;
+      }
+      const known = opts.knownWait?.(run);
+      if (known) {
+        if (run.statusMessage !== known) await repo.noteWaiting(run.id, known);
         continue;
       }
       if (!(await repo.claimRun(run.id, owner, new Date(now.getTime() + RUN_LEASE_MS), now))) continue;

@@ -1,6 +1,7 @@
 import "server-only";
 import type { BlockList } from "node:net";
 import { runContainer } from "./container-executor";
+export { knownWait } from "./container-executor";
 import type { Execute, RunEnd } from "./dispatcher";
 import { runHttpRequest } from "./http-executor";
 import { httpRequestOf } from "./job-config";

@@ -36,6 +36,38 @@ export function httpRequestOf(job: Pick<JobRow, "config">): HttpRequestSpec {
   return { ...c, headers: c.headers.map((h) => ({ ...h, value: h.secret ? unseal(h.value, HEADER_CONTEXT) : h.value })) };
 }
 
+/**
+ * The stored job as a create request (what an update is merged into and checked as): secret
+ * header values are left out, so they are kept unless the update gives new ones.
+ */
+export function inputOf(job: JobRow): Record<string, unknown> {
+  const dto = toJobDto(job);
+  const config =
+    job.executor === "http"
+      ? { ...dto.http!, headers: dto.http!.headers.map((h) => (h.secret ? { name: h.name, secret: true } : h)) }
+      : job.executor === "container"
+        ? dto.container
+        : dto.python;
+  return {
+    executor: job.executor,
+    [job.executor]: config,
+    name: dto.name,
+    description: dto.description,
+    imageId: dto.imageId,
+    specId: dto.specId,
+    nodeTags: dto.nodeTags,
+    priority: dto.priority,
+    retry: dto.retry,
+    timeoutSeconds: dto.timeoutSeconds,
+    trigger: dto.trigger,
+    ...(dto.runAt ? { runAt: dto.runAt } : {}),
+    ...(dto.cron ? { cron: dto.cron } : {}),
+    timezone: dto.timezone,
+    overlap: dto.overlap,
+    misfire: dto.misfire,
+  };
+}
+
 export function toJobDto(job: JobRow): TJob {
   const config = JSON.parse(job.config) as Record<string, unknown>;
   const http =

@@ -9,10 +9,12 @@ import { isUniqueViolation } from "../http/errors";
 // and time.
 
 export type JobRow = Prisma.JobGetPayload<{ include: { user: { select: { username: true } } } }>;
-export type RunRow = Prisma.JobRunGetPayload<{ include: { job: { select: { name: true } } } }>;
+export type RunRow = Prisma.JobRunGetPayload<{
+  include: { job: { select: { name: true; executor: true; specId: true; imageId: true; nodeTags: true } } };
+}>;
 
 const withUser = { user: { select: { username: true } } } as const;
-const withJob = { job: { select: { name: true } } } as const;
+const withJob = { job: { select: { name: true, executor: true, specId: true, imageId: true, nodeTags: true } } } as const;
 
 export function insertJob(data: Prisma.JobUncheckedCreateInput): Promise<JobRow> {
   return db().job.create({ data, include: withUser });
@@ -158,6 +160,12 @@ export function activeWorkloadRuns(userId: string): Promise<{ id: string }[]> {
   return db().jobRun.findMany({ where: { userId, status: { in: ["starting", "running"] }, instanceId: { not: null } }, select: { id: true } });
 }
 
+/** The highest attempt number in a run's chain (the first run's id). */
+export async function lastAttempt(firstRunId: string): Promise<number> {
+  const agg = await db().jobRun.aggregate({ where: { OR: [{ id: firstRunId }, { firstRunId }] }, _max: { attempt: true } });
+  return agg._max.attempt ?? 1;
+}
+
 /** Whether a cancel was asked for this run. */
 export async function cancelRequested(id: string): Promise<boolean> {
   return (await db().jobRun.findUnique({ where: { id }, select: { cancelRequestedAt: true } }))?.cancelRequestedAt != null;
@@ -192,4 +200,51 @@ export async function listRuns(q: { page: number; pageSize: number; userId?: str
     db().jobRun.count({ where }),
   ]);
   return { rows, total };
+}
+
+/** Queued runs in the order they will start (all users). */
+export function queuedInOrder(limit: number): Promise<RunRow[]> {
+  return db().jobRun.findMany({
+    where: { status: "queued" },
+    orderBy: [{ priorityRank: "desc" }, { queuedAt: "asc" }, { id: "asc" }],
+    take: limit,
+    include: withJob,
+  });
+}
+
+/** Runs starting or running (one user's, or everyone's). */
+export function runningRuns(userId?: string): Promise<RunRow[]> {
+  return db().jobRun.findMany({
+    where: { status: { in: ["starting", "running"] }, ...(userId ? { userId } : {}) },
+    orderBy: [{ startedAt: "asc" }, { id: "asc" }],
+    include: withJob,
+  });
+}
+
+/** Runs starting or running on each node. */
+export async function runningRunsByNode(): Promise<Map<string, number>> {
+  const rows = await db().jobRun.groupBy({ by: ["nodeId"], where: { status: { in: ["starting", "running"] }, nodeId: { not: null } }, _count: true });
+  return new Map(rows.map((r) => [r.nodeId!, r._count]));
+}
+
+export async function jobsByStatus(): Promise<{ active: number; paused: number; disabled: number }> {
+  const rows = await db().job.groupBy({ by: ["status"], where: { deletedAt: null }, _count: true });
+  const n = (s: string) => rows.find((r) => r.status === s)?._count ?? 0;
+  return { active: n("active"), paused: n("paused"), disabled: n("disabled") };
+}
+
+export async function runsByStatus(): Promise<Record<string, number>> {
+  const rows = await db().jobRun.groupBy({ by: ["status"], where: { status: { in: ["queued", "starting", "running"] } }, _count: true });
+  return Object.fromEntries(rows.map((r) => [r.status, r._count]));
+}
+
+/** Runs queued since `since`, and of those that ended since then, how many succeeded. */
+export async function runsSince(since: Date): Promise<{ queued: number; ended: number; succeeded: number }> {
+  const ended = ["succeeded", "failed", "timed_out", "cancelled", "lost"];
+  const [queued, endedCount, succeeded] = await Promise.all([
+    db().jobRun.count({ where: { queuedAt: { gte: since } } }),
+    db().jobRun.count({ where: { finishedAt: { gte: since }, status: { in: ended } } }),
+    db().jobRun.count({ where: { finishedAt: { gte: since }, status: "succeeded" } }),
+  ]);
+  return { queued, ended: endedCount, succeeded };
 }

@@ -1,12 +1,13 @@
 import "server-only";
-import type { TCreateJobRequest, TJobRun } from "@/lib/contracts/jobs";
+import { RUN_ENDED, type TCreateJobRequest, type TJobRun, type TUpdateJobRequest, ZCreateJobRequest } from "@/lib/contracts/jobs";
 import type { TPageQuery } from "@/lib/contracts/common";
 import { audit } from "../audit/audit.service";
 import { isAdmin } from "../auth/permissions";
 import type { Principal } from "../auth/principal";
-import { AppError, notFound } from "../http/errors";
+import { AppError, notFound, validationError } from "../http/errors";
 import { getSettings } from "../settings/settings.service";
-import { storedConfig, toJobDto } from "./job-config";
+import { inputOf, storedConfig, toJobDto } from "./job-config";
+import { queueRank, type Priority } from "./policy";
 import * as repo from "./jobs.repo";
 import { nextFire, scheduleProblem } from "./schedule";
 import { queueRun } from "./scheduler";
@@ -45,18 +46,14 @@ async function assertRunsOn(p: Principal, input: TCreateJobRequest): Promise<voi
   if (!spec || (!spec.isListed && !isAdmin(p))) throw notFound("Spec");
 }
 
-export async function createJob(p: Principal, input: TCreateJobRequest, ip: string) {
-  await assertRunsOn(p, input);
-  const now = new Date();
-  const nextRunAt = firstFire(input, now);
-  const settings = await getSettings();
+/** The job's columns from a checked request (the executor's settings sealed as stored). */
+function columnsOf(input: TCreateJobRequest, timeoutSeconds: number, nextRunAt: Date | null, previousConfig: string | null = null) {
   const retry = input.retry ?? { maxAttempts: 1, backoff: "exponential" as const, delaySeconds: 10, maxDelaySeconds: 600 };
-  const job = await repo.insertJob({
-    userId: p.userId,
+  return {
     name: input.name,
     description: input.description ?? null,
     executor: input.executor,
-    config: storedConfig(input),
+    config: storedConfig(input, previousConfig),
     imageId: input.executor === "http" ? null : input.imageId!,
     specId: input.executor === "http" ? null : input.specId!,
     nodeTags: JSON.stringify(input.nodeTags),
@@ -65,7 +62,7 @@ export async function createJob(p: Principal, input: TCreateJobRequest, ip: stri
     backoff: retry.backoff,
     retryDelaySeconds: retry.delaySeconds,
     retryMaxDelaySeconds: retry.maxDelaySeconds,
-    timeoutSeconds: input.timeoutSeconds ?? settings.jobDefaultTimeoutSeconds,
+    timeoutSeconds,
     trigger: input.trigger,
     runAt: input.trigger === "once" ? nextRunAt : null,
     cron: input.trigger === "cron" ? input.cron! : null,
@@ -73,7 +70,15 @@ export async function createJob(p: Principal, input: TCreateJobRequest, ip: stri
     overlap: input.overlap,
     misfire: input.misfire,
     nextRunAt,
-  });
+  };
+}
+
+export async function createJob(p: Principal, input: TCreateJobRequest, ip: string) {
+  await assertRunsOn(p, input);
+  const now = new Date();
+  const nextRunAt = firstFire(input, now);
+  const timeout = input.timeoutSeconds ?? (await getSettings()).jobDefaultTimeoutSeconds;
+  const job = await repo.insertJob({ userId: p.userId, ...columnsOf(input, timeout, nextRunAt) });
   if (input.trigger === "now") await queueRun(job, { at: null, trigger: "api" }, now);
   await audit({
     actorId: p.userId,
@@ -85,6 +90,61 @@ export async function createJob(p: Principal, input: TCreateJobRequest, ip: stri
   return toJobDto(job);
 }
 
+/**
+ * Changes a job: the update is merged into the job as it is and checked as a whole (the
+ * fields named as in a create). Its next fire is worked out again from now; a job set to run
+ * `now` is not run by the change (trigger it).
+ */
+export async function updateJob(p: Principal, id: string, patch: TUpdateJobRequest, ip: string) {
+  const job = await loadJob(p, id);
+  const merged = ZCreateJobRequest.safeParse({ ...inputOf(job), ...stripUndefined(patch) });
+  if (!merged.success) throw validationError(merged.error.issues.map((i) => ({ path: i.path.join("."), message: i.message })));
+  const input = merged.data;
+  if (input.executor !== job.executor) throw invalid("executor", "cannot be changed; make a new job");
+  await assertRunsOn(p, input);
+  const now = new Date();
+  // A once-job's past time is not checked again unless it is changed.
+  const keepsPastRunAt = input.trigger === "once" && patch.runAt === undefined && job.trigger === "once";
+  const nextRunAt = keepsPastRunAt ? (job.nextRunAt ?? null) : firstFire(input, now);
+  const updated = await repo.updateJob(id, columnsOf(input, input.timeoutSeconds ?? job.timeoutSeconds, nextRunAt, job.config));
+  await audit({ actorId: p.userId, action: "job.update", target: { type: "job", id }, detail: { changed: Object.keys(patch) }, ip });
+  return toJobDto(updated);
+}
+
+const stripUndefined = (o: Record<string, unknown>) => Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined));
+
+/** Deletes a job: queued runs cancelled, running ones stopped; runs stay readable. */
+export async function deleteJob(p: Principal, id: string, ip: string): Promise<void> {
+  const job = await loadJob(p, id);
+  await repo.updateJob(id, { deletedAt: new Date(), nextRunAt: null });
+  await cancelActive(job.id, `Cancelled: the job was deleted by ${p.username}`);
+  await audit({ actorId: p.userId, action: "job.delete", target: { type: "job", id }, detail: { name: job.name }, ip });
+}
+
+async function cancelActive(jobId: string, message: string): Promise<void> {
+  for (const r of await repo.activeRunsOf(jobId)) if ((await repo.requestCancel(r.id, new Date(), message)) === "requested") abortLocal(r.id);
+}
+
+/** Pause (the schedule stops; triggers still work), disable (nothing runs), resume (the schedule goes on from now). */
+export async function setJobStatus(p: Principal, id: string, to: "paused" | "disabled" | "active", ip: string) {
+  const job = await loadJob(p, id);
+  if (job.status === to) throw new AppError("INVALID_STATE", `The job is ${to} already`);
+  if (to === "paused" && job.status === "disabled") throw new AppError("INVALID_STATE", "The job is disabled; resume it first");
+  const now = new Date();
+  const nextRunAt =
+    to !== "active"
+      ? job.nextRunAt
+      : job.trigger === "cron"
+        ? nextFire({ cron: job.cron!, timezone: job.timezone }, now)
+        : job.trigger === "once" && job.runAt && job.runAt > now
+          ? job.runAt
+          : null;
+  const updated = await repo.updateJob(id, { status: to, nextRunAt });
+  const action = { paused: "job.pause", disabled: "job.disable", active: "job.resume" }[to];
+  await audit({ actorId: p.userId, action, target: { type: "job", id }, ip });
+  return toJobDto(updated);
+}
+
 async function loadJob(p: Principal, id: string): Promise<repo.JobRow> {
   const job = await repo.findJob(id);
   if (!job || (job.userId !== p.userId && !isAdmin(p))) throw notFound("Job");
@@ -93,6 +153,32 @@ async function loadJob(p: Principal, id: string): Promise<repo.JobRow> {
 
 export async function getJob(p: Principal, id: string) {
   return toJobDto(await loadJob(p, id));
+}
+
+/** Runs an ended run again: a new attempt of its chain (linked to the first), queued now. */
+export async function retryRun(p: Principal, id: string, ip: string): Promise<TJobRun> {
+  const run = await repo.findRun(id);
+  if (!run || (run.userId !== p.userId && !isAdmin(p))) throw notFound("Run");
+  if (!(RUN_ENDED as readonly string[]).includes(run.status) || run.status === "succeeded") {
+    throw new AppError("INVALID_STATE", `Only a failed, timed-out, cancelled or lost run can be retried (this one is ${run.status})`);
+  }
+  const job = await repo.findJob(run.jobId);
+  if (!job) throw new AppError("INVALID_STATE", "The job was deleted");
+  if (job.status === "disabled") throw new AppError("INVALID_STATE", "The job is disabled; resume it first");
+  const first = run.firstRunId ?? run.id;
+  const now = new Date();
+  const retried = await repo.insertRun({
+    jobId: job.id,
+    userId: job.userId,
+    firstRunId: first,
+    attempt: (await repo.lastAttempt(first)) + 1,
+    trigger: "retry",
+    priorityRank: queueRank(job.priority as Priority),
+    queuedAt: now,
+    notBefore: now,
+  });
+  await audit({ actorId: p.userId, action: "run.retry", target: { type: "run", id }, ip });
+  return toRunDto(retried!);
 }
 
 export async function triggerJob(p: Principal, id: string, ip: string): Promise<TJobRun> {

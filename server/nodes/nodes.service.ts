@@ -81,6 +81,7 @@ function toDto(row: repo.NodeRow, held: Map<string, Held[]>) {
   const { sshPasswordEnc, sshPrivateKeyEnc, clientKeyEnc, lastTest, unmanagedContainers, ...rest } = row;
   return {
     ...rest,
+    tags: JSON.parse(row.tags) as string[],
     hasSshPassword: !!sshPasswordEnc,
     hasSshPrivateKey: !!sshPrivateKeyEnc,
     hasClientKey: !!clientKeyEnc,
@@ -136,7 +137,8 @@ function nameTaken(err: unknown): never {
 
 /** Splits a request into plain columns and sealed secret columns (null clears, absent keeps). */
 function columnsOf(input: Partial<TCreateNodeRequest>) {
-  const { sshPassword, sshPrivateKey, clientKey, ...plain } = input;
+  const { sshPassword, sshPrivateKey, clientKey, tags, ...rest } = input;
+  const plain = { ...rest, ...(tags !== undefined ? { tags: JSON.stringify([...new Set(tags)]) } : {}) };
   const sealed: Partial<Record<(typeof SECRETS)[SecretField], string | null>> = {};
   for (const [field, value] of Object.entries({ sshPassword, sshPrivateKey, clientKey }) as [SecretField, string | null | undefined][]) {
     if (value !== undefined) sealed[SECRETS[field]] = value === null ? null : seal(value, context(field));

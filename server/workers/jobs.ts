@@ -1,7 +1,7 @@
 import "server-only";
 import { allowlistOf } from "../adapters/egress";
 import { createDispatcher } from "../jobs/dispatcher";
-import { executors } from "../jobs/executors";
+import { executors, knownWait } from "../jobs/executors";
 import { schedulePass } from "../jobs/scheduler";
 import { getSettings } from "../settings/settings.service";
 import { processSingleton } from "../singleton";
@@ -16,6 +16,7 @@ const dispatcher = () =>
     createDispatcher({
       maxRunningPerUser: async () => (await getSettings()).maxRunningJobsPerUser,
       execute: executors(async () => allowlistOf((await getSettings()).egressAllowlist)),
+      knownWait,
     }),
   );
 

@@ -1,0 +1,6 @@
+// POST /api/v1/jobs/{id}/pause. Auth: user (own jobs; admins: any).
+import { api } from "@/lib/contracts";
+import { handle } from "@/server/http/route";
+import { setJobStatus } from "@/server/jobs/jobs.service";
+
+export const POST = handle(api.pauseJob, ({ principal, params, ip }) => setJobStatus(principal, params.id, "paused", ip));

@@ -1,0 +1,4 @@
+-- AlterTable
+ALTER TABLE "Node" ADD COLUMN     "maxJobs" INTEGER NOT NULL DEFAULT 0,
+ADD COLUMN     "tags" TEXT NOT NULL DEFAULT '[]';
+
