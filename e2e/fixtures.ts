@@ -51,21 +51,34 @@ type Fixtures = {
   shot: (page: Page, name: string) => Promise<void>;
 };
 
-/** Until the page has hydrated, a click on a server-rendered button is lost: page loads wait for it. */
-async function untilHydrated(page: Page, res: Response | null): Promise<Response | null> {
-  if (res?.ok() && res.headers()["content-type"]?.startsWith("text/html")) {
-    // Only the console's pages (rendered by Next: they carry its flight data) hydrate.
-    await page.waitForFunction(() => !("__next_f" in self) || document.documentElement.dataset.hydrated === "true");
-  }
-  return res;
+const hydrated = () => !("__next_f" in self) || document.documentElement.dataset.hydrated === "true";
+
+/**
+ * Until the page has hydrated, a click on a server-rendered button is lost: page loads wait
+ * for it. Docker making or removing network interfaces on this machine (the tests' own
+ * containers) makes Chromium abort requests in flight (net::ERR_NETWORK_CHANGED); a page
+ * whose script was lost so never hydrates is loaded once more.
+ */
+async function untilHydrated(page: Page, res: Response | null, reload: () => Promise<Response | null>): Promise<Response | null> {
+  if (!res?.ok() || !res.headers()["content-type"]?.startsWith("text/html")) return res;
+  const wait = (timeout: number) =>
+    page.waitForFunction(hydrated, undefined, { polling: 100, timeout }).then(
+      () => true,
+      () => false,
+    );
+  if (await wait(15_000)) return res;
+  const again = await reload();
+  // An aid, not a check: a page that never hydrates fails on what the test looks for next.
+  await wait(20_000);
+  return again;
 }
 
 export const test = base.extend<Fixtures>({
   page: async ({ page }, use) => {
     const goto = page.goto.bind(page);
     const reload = page.reload.bind(page);
-    page.goto = async (url, opts) => untilHydrated(page, await goto(url, opts));
-    page.reload = async (opts) => untilHydrated(page, await reload(opts));
+    page.goto = async (url, opts) => untilHydrated(page, await goto(url, opts), () => reload(opts));
+    page.reload = async (opts) => untilHydrated(page, await reload(opts), () => reload(opts));
     await use(page);
   },
   clientIp: async ({}, use) => use(randomIp()),

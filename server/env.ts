@@ -61,6 +61,8 @@ const ZEnv = z.object({
   /** Initial values of the job settings (admins change them in the console). */
   JOB_MAX_RUNNING_PER_USER: int(3, 1),
   JOB_DEFAULT_TIMEOUT_SEC: int(3600, 1),
+  /** A run's claim by a console process lasts this long unrenewed: a run whose process died is taken over within about this. */
+  JOB_LEASE_SEC: int(30, 3),
   /** A container run's log is kept up to this many bytes (its newest part) once the run ends. */
   JOB_LOG_MAX_BYTES: int(4 * 1024 * 1024, 1024),
   /** After a timeout or cancel, a run's container gets SIGTERM and this long before SIGKILL. */

@@ -19,6 +19,9 @@ import {
   WalletOutlined,
   ClusterOutlined,
   ShopOutlined,
+  ScheduleOutlined,
+  OrderedListOutlined,
+  DeploymentUnitOutlined,
 } from "@ant-design/icons";
 import type { MenuProps } from "antd";
 import { LOCALES, type Locale } from "@/lib/i18n";
@@ -47,6 +50,7 @@ export function AppShell({ user, children }: { user: ShellUser; children: React.
     { key: "/dashboard", icon: <DashboardOutlined />, label: link("/dashboard", t("nav.dashboard")) },
     { key: "/catalog", icon: <ShopOutlined />, label: link("/catalog", t("nav.catalog")) },
     { key: "/instances", icon: <CodeSandboxOutlined />, label: link("/instances", t("nav.instances")) },
+    { key: "/jobs", icon: <ScheduleOutlined />, label: link("/jobs", t("nav.jobs")) },
     { key: "/billing", icon: <WalletOutlined />, label: link("/billing", t("nav.billing")) },
     ...(user.role === "admin"
       ? [
@@ -60,15 +64,21 @@ export function AppShell({ user, children }: { user: ShellUser; children: React.
               { key: "/admin/specs", icon: <ClusterOutlined />, label: link("/admin/specs", t("nav.specs")) },
               { key: "/admin/users", icon: <TeamOutlined />, label: link("/admin/users", t("nav.users")) },
               { key: "/admin/recharge-codes", icon: <GiftOutlined />, label: link("/admin/recharge-codes", t("nav.rechargeCodes")) },
+              { key: "/admin/queue", icon: <OrderedListOutlined />, label: link("/admin/queue", t("nav.queue")) },
+              { key: "/admin/workers", icon: <DeploymentUnitOutlined />, label: link("/admin/workers", t("nav.workers")) },
             ],
           },
         ]
       : []),
   ];
   const selected = [
-    ...["/dashboard", "/catalog", "/instances", "/billing", "/profile"],
-    ...(user.role === "admin" ? ["/admin/images", "/admin/nodes", "/admin/specs", "/admin/users", "/admin/recharge-codes"] : []),
+    ...["/dashboard", "/catalog", "/instances", "/jobs", "/billing", "/profile"],
+    ...(user.role === "admin"
+      ? ["/admin/images", "/admin/nodes", "/admin/specs", "/admin/users", "/admin/recharge-codes", "/admin/queue", "/admin/workers"]
+      : []),
   ].filter((k) => pathname === k || pathname.startsWith(`${k}/`));
+  // A run belongs to its job.
+  if (pathname.startsWith("/runs/")) selected.push("/jobs");
 
   const userMenu: MenuProps["items"] = [
     { key: "profile", icon: <ProfileOutlined />, label: <Link href="/profile">{t("nav.profile")}</Link> },

@@ -67,3 +67,15 @@ export const notificationKeys = {
   all: ["notifications"] as const,
   list: (q: Record<string, unknown>) => ["notifications", "list", q] as const,
 };
+
+export const jobKeys = {
+  all: ["jobs"] as const,
+  list: (q: Record<string, unknown>) => ["jobs", "list", q] as const,
+  one: (id: string) => ["jobs", id] as const,
+  runs: (q: Record<string, unknown>) => ["jobs", "runs", q] as const,
+  run: (id: string) => ["jobs", "run", id] as const,
+  runLogs: (id: string, tail: number) => ["jobs", "run", id, "logs", tail] as const,
+  queue: ["jobs", "queue"] as const,
+  workers: ["jobs", "workers"] as const,
+  status: ["jobs", "status"] as const,
+};

@@ -136,6 +136,8 @@ export const ZJob = z.object({
   misfire: z.enum(["skip", "once"]),
   status: z.enum(JOB_STATUSES),
   nextRunAt: ZNullableTimestamp,
+  /** Its newest run. */
+  lastRun: z.object({ id: z.string(), status: z.enum(RUN_STATUSES), at: ZTimestamp }).nullable(),
   createdAt: ZTimestamp,
   updatedAt: ZTimestamp,
 });

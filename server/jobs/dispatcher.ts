@@ -1,5 +1,6 @@
 import "server-only";
 import { randomUUID } from "node:crypto";
+import { env } from "../env";
 import { logger } from "../logger";
 import { processSingleton } from "../singleton";
 import * as repo from "./jobs.repo";
@@ -12,9 +13,6 @@ import { retryDelaySeconds, type RetryPolicy } from "./policy";
 // its lease lapses (three renewal periods): one with a workload on a node is watched again
 // (its container never stopped); one without is `lost` and retried by its job's policy,
 // like a failed or timed-out one.
-
-export const RUN_LEASE_MS = 30_000;
-const RENEW_MS = RUN_LEASE_MS / 3;
 
 export type RunEnd = {
   status: "succeeded" | "failed" | "timed_out" | "cancelled";
@@ -53,10 +51,13 @@ export type DispatcherOptions = {
   /** Why a run would wait if tried now, when that is known without trying (see container-executor). */
   knownWait?: (run: repo.RunRow) => string | null;
   owner?: string;
+  /** How long a claim holds without renewal (renewed every third of it). Default: JOB_LEASE_SEC. */
+  leaseMs?: number;
 };
 
 export function createDispatcher(opts: DispatcherOptions) {
   const owner = opts.owner ?? randomUUID();
+  const leaseMs = opts.leaseMs ?? env().JOB_LEASE_SEC * 1000;
   const running = new Map<string, Promise<void>>();
 
   async function retryIfDue(run: repo.RunRow, job: repo.JobRow, now: Date): Promise<void> {
@@ -99,10 +100,10 @@ export function createDispatcher(opts: DispatcherOptions) {
     local.set(run.id, abort);
     const renew = setInterval(() => {
       void (async () => {
-        await repo.renewRun(run.id, owner, new Date(Date.now() + RUN_LEASE_MS));
+        await repo.renewRun(run.id, owner, new Date(Date.now() + leaseMs));
         if (await repo.cancelRequested(run.id)) abort.abort(new Error("cancelled"));
       })().catch((err: unknown) => logger.warn({ err, run: run.id }, "run lease renewal failed"));
-    }, RENEW_MS);
+    }, leaseMs / 3);
     renew.unref();
     try {
       const job = await repo.findJobEvenDeleted(run.jobId);
@@ -160,7 +161,7 @@ export function createDispatcher(opts: DispatcherOptions) {
         if (run.statusMessage !== known) await repo.noteWaiting(run.id, known);
         continue;
       }
-      if (!(await repo.claimRun(run.id, owner, new Date(now.getTime() + RUN_LEASE_MS), now))) continue;
+      if (!(await repo.claimRun(run.id, owner, new Date(now.getTime() + leaseMs), now))) continue;
       counts.set(run.userId, (counts.get(run.userId) ?? 0) + 1);
       taken++;
       start(run);
@@ -184,7 +185,7 @@ export function createDispatcher(opts: DispatcherOptions) {
     for (const run of await repo.lapsedRuns(now)) {
       if (running.has(run.id)) continue;
       if (run.instanceId) {
-        if (!(await repo.adoptRun(run.id, run.leaseUntil, owner, new Date(now.getTime() + RUN_LEASE_MS)))) continue;
+        if (!(await repo.adoptRun(run.id, run.leaseUntil, owner, new Date(now.getTime() + leaseMs)))) continue;
         logger.info({ run: run.id }, "took over a run whose console process stopped");
         start(run);
         continue;

@@ -68,7 +68,9 @@ export function inputOf(job: JobRow): Record<string, unknown> {
   };
 }
 
-export function toJobDto(job: JobRow): TJob {
+export type LastRun = TJob["lastRun"];
+
+export function toJobDto(job: JobRow, lastRun: LastRun = null): TJob {
   const config = JSON.parse(job.config) as Record<string, unknown>;
   const http =
     job.executor === "http"
@@ -106,6 +108,7 @@ export function toJobDto(job: JobRow): TJob {
     misfire: job.misfire as TJob["misfire"],
     status: job.status as TJob["status"],
     nextRunAt: job.nextRunAt?.toISOString() ?? null,
+    lastRun,
     createdAt: job.createdAt.toISOString(),
     updatedAt: job.updatedAt.toISOString(),
   };

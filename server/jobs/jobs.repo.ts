@@ -248,3 +248,14 @@ export async function runsSince(since: Date): Promise<{ queued: number; ended: n
   ]);
   return { queued, ended: endedCount, succeeded };
 }
+
+/** Each job's newest run (by queue time). */
+export async function lastRunsOf(jobIds: string[]): Promise<Map<string, { id: string; status: string; at: Date }>> {
+  if (!jobIds.length) return new Map();
+  const newest = await db().jobRun.groupBy({ by: ["jobId"], where: { jobId: { in: jobIds } }, _max: { queuedAt: true } });
+  const rows = await db().jobRun.findMany({
+    where: { OR: newest.map((n) => ({ jobId: n.jobId, queuedAt: n._max.queuedAt! })) },
+    select: { id: true, jobId: true, status: true, queuedAt: true, startedAt: true, finishedAt: true },
+  });
+  return new Map(rows.map((r) => [r.jobId, { id: r.id, status: r.status, at: r.finishedAt ?? r.startedAt ?? r.queuedAt }]));
+}

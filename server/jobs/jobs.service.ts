@@ -87,7 +87,7 @@ export async function createJob(p: Principal, input: TCreateJobRequest, ip: stri
     detail: { name: job.name, executor: job.executor, trigger: job.trigger },
     ip,
   });
-  return toJobDto(job);
+  return jobDto(job);
 }
 
 /**
@@ -108,7 +108,7 @@ export async function updateJob(p: Principal, id: string, patch: TUpdateJobReque
   const nextRunAt = keepsPastRunAt ? (job.nextRunAt ?? null) : firstFire(input, now);
   const updated = await repo.updateJob(id, columnsOf(input, input.timeoutSeconds ?? job.timeoutSeconds, nextRunAt, job.config));
   await audit({ actorId: p.userId, action: "job.update", target: { type: "job", id }, detail: { changed: Object.keys(patch) }, ip });
-  return toJobDto(updated);
+  return jobDto(updated);
 }
 
 const stripUndefined = (o: Record<string, unknown>) => Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined));
@@ -142,7 +142,7 @@ export async function setJobStatus(p: Principal, id: string, to: "paused" | "dis
   const updated = await repo.updateJob(id, { status: to, nextRunAt });
   const action = { paused: "job.pause", disabled: "job.disable", active: "job.resume" }[to];
   await audit({ actorId: p.userId, action, target: { type: "job", id }, ip });
-  return toJobDto(updated);
+  return jobDto(updated);
 }
 
 async function loadJob(p: Principal, id: string): Promise<repo.JobRow> {
@@ -151,8 +151,16 @@ async function loadJob(p: Principal, id: string): Promise<repo.JobRow> {
   return job;
 }
 
+const lastRunDto = (r: { id: string; status: string; at: Date } | undefined) =>
+  r ? { id: r.id, status: r.status as TJobRun["status"], at: r.at.toISOString() } : null;
+
+/** A job as answered, with its newest run. */
+async function jobDto(job: repo.JobRow) {
+  return toJobDto(job, lastRunDto((await repo.lastRunsOf([job.id])).get(job.id)));
+}
+
 export async function getJob(p: Principal, id: string) {
-  return toJobDto(await loadJob(p, id));
+  return jobDto(await loadJob(p, id));
 }
 
 /** Runs an ended run again: a new attempt of its chain (linked to the first), queued now. */
@@ -231,7 +239,8 @@ const ownerFilter = (p: Principal) => (isAdmin(p) ? {} : { userId: p.userId });
 
 export async function listJobs(p: Principal, q: TPageQuery & { name?: string | undefined; status?: string | undefined }) {
   const { rows, total } = await repo.listJobs({ ...q, ...ownerFilter(p) });
-  return { items: rows.map(toJobDto), total, page: q.page, pageSize: q.pageSize };
+  const last = await repo.lastRunsOf(rows.map((j) => j.id));
+  return { items: rows.map((j) => toJobDto(j, lastRunDto(last.get(j.id)))), total, page: q.page, pageSize: q.pageSize };
 }
 
 export async function listRuns(p: Principal, q: TPageQuery & { jobId?: string | undefined; status?: string | undefined }) {

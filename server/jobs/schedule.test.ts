@@ -2,6 +2,7 @@
 // time zone across daylight-saving changes (a missing hour fires once, a repeated hour once),
 // and what a pass does after a stall or an outage (misfire: skip or one catch-up, never a storm).
 import { describe, expect, it } from "vitest";
+import { describeCron } from "@/lib/schedule-words";
 import { nextFires, ON_TIME_MS, planFires, scheduleProblem } from "./schedule";
 
 const iso = (d: Date | null) => d?.toISOString() ?? null;
@@ -96,5 +97,15 @@ describe("a scheduler pass", () => {
     expect(p.fires.filter((f) => f.catchUp)).toHaveLength(1);
     expect(p.fires.length).toBeLessThanOrEqual(3);
     expect(p.nextRunAt!.getTime()).toBeGreaterThan(plus(30 * 86_400_000).getTime());
+  });
+});
+
+describe("schedules in words", () => {
+  it("says an expression in English and Chinese, and nothing for a bad one", () => {
+    expect(describeCron("0 3 * * 1", "en-US")).toBe("At 03:00, only on Monday");
+    expect(describeCron("0 3 * * 1", "zh-CN")).toMatch(/03:00/);
+    expect(describeCron("0 3 * * 1", "zh-CN")).toMatch(/星期一/);
+    expect(describeCron("*/5 * * * * *", "en-US")).toBe("Every 5 seconds");
+    expect(describeCron("not cron", "en-US")).toBeNull();
   });
 });

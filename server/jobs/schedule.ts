@@ -1,13 +1,10 @@
 import "server-only";
-import { Cron } from "croner";
+import { nextFire, type Schedule } from "@/lib/schedule";
 
-// Cron schedules: croner computes fire times (it handles time zones and daylight saving: a
-// time that does not exist that day fires once at the next valid minute, a repeated hour
-// fires once). It is only a calculator: the job's next fire time is stored (Job.nextRunAt)
-// and the scheduler creates runs from it, so restarts and several console processes agree.
-// Pure functions; the scheduler (server/jobs/scheduler.ts) applies them.
+// The scheduler's plan for due fires (the calculator itself, shared with the job form's
+// preview, is lib/schedule.ts). Pure; the scheduler (server/jobs/scheduler.ts) applies it.
 
-export type Schedule = { cron: string; timezone: string };
+export { nextFire, nextFires, scheduleProblem, type Schedule } from "@/lib/schedule";
 export type MisfirePolicy = "skip" | "once";
 
 /**
@@ -18,38 +15,6 @@ export const ON_TIME_MS = 1_500;
 
 /** At most this many on-time fires are created in one pass (per-second schedules after a stall). */
 const MAX_FIRES_PER_PASS = 10;
-
-function cronOf(s: Schedule): Cron {
-  return new Cron(s.cron, { timezone: s.timezone, paused: true });
-}
-
-/** Why a cron expression or time zone cannot be used (null when both can), for the field named. */
-export function scheduleProblem(s: Schedule): { path: "cron" | "timezone"; message: string } | null {
-  try {
-    new Intl.DateTimeFormat("en-US", { timeZone: s.timezone });
-  } catch {
-    return { path: "timezone", message: "is not a known IANA time zone (e.g. Europe/Berlin)" };
-  }
-  let next: Date | null;
-  try {
-    next = cronOf(s).nextRun();
-  } catch (err) {
-    const why = (err as Error).message.replace(/^CronPattern: /, "");
-    return { path: "cron", message: `is not a valid cron expression: ${why}` };
-  }
-  if (!next) return { path: "cron", message: "never fires (no such date)" };
-  return null;
-}
-
-/** The first fire time strictly after `after`, or null when there is none. */
-export function nextFire(s: Schedule, after: Date): Date | null {
-  return cronOf(s).nextRun(after);
-}
-
-/** The next `n` fire times after `after` (the form's preview). */
-export function nextFires(s: Schedule, after: Date, n: number): Date[] {
-  return cronOf(s).nextRuns(n, after);
-}
 
 export type FirePlan = {
   /** The fire times to create runs for now (each its own run; unique per job and time). */

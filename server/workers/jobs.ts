@@ -3,6 +3,7 @@ import { allowlistOf } from "../adapters/egress";
 import { createDispatcher } from "../jobs/dispatcher";
 import { executors, knownWait } from "../jobs/executors";
 import { schedulePass } from "../jobs/scheduler";
+import { env } from "../env";
 import { getSettings } from "../settings/settings.service";
 import { processSingleton } from "../singleton";
 import type { Worker } from "./runner";
@@ -24,6 +25,7 @@ export function jobWorkers(): Worker[] {
   return [
     { name: "job-scheduler", intervalMs: 500, runAtStart: true, run: async () => void (await schedulePass()) },
     { name: "job-dispatcher", intervalMs: 1_000, runAtStart: true, run: async () => void (await dispatcher().pass()) },
-    { name: "job-lost-runs", intervalMs: 10_000, runAtStart: true, run: async () => void (await dispatcher().sweepLost()) },
+    // A third of the lease: a run whose process died is taken over within about 1⅓ leases.
+    { name: "job-lost-runs", intervalMs: (env().JOB_LEASE_SEC * 1000) / 3, runAtStart: true, run: async () => void (await dispatcher().sweepLost()) },
   ];
 }

@@ -1,0 +1,519 @@
+"use client";
+import { useMemo } from "react";
+import Link from "next/link";
+import { useRouter } from "next/navigation";
+import dayjs, { type Dayjs } from "dayjs";
+import { App, Breadcrumb, Button, Card, Checkbox, Collapse, DatePicker, Flex, Form, Input, Radio, Segmented, Select, Space, Typography } from "antd";
+import { MinusCircleOutlined, PlusOutlined } from "@ant-design/icons";
+import { HTTP_METHODS, JOB_EXECUTORS, JOB_PRIORITIES, type TCreateJobRequest, type TJob } from "@/lib/contracts/jobs";
+import { useImages, useSpecs } from "@/lib/hooks/catalog";
+import { useCreateJob, useUpdateJob } from "@/lib/hooks/jobs";
+import { nextFires, scheduleProblem } from "@/lib/schedule";
+import { describeCron } from "@/lib/schedule-words";
+import { formatTime } from "@/lib/format";
+import { showFormError } from "../common/error-text";
+import { NumberField } from "../common/number-field";
+import { usePrefs, useT } from "../providers/i18n";
+
+// The job form, one page for a new job and for a change: what it runs (a command in a
+// container, a Python script, or an HTTP request: the executor is chosen once), when (now,
+// once at a time, or a cron schedule previewed as its next five times in the reader's time
+// zone and said in words), and the retries, timeout, priority and node tags. The server
+// checks everything again; its refusals land under their fields.
+
+type Executor = (typeof JOB_EXECUTORS)[number];
+type Header = { name: string; value?: string; secret: boolean; kept?: boolean };
+
+export type JobFormValues = {
+  executor: Executor;
+  name: string;
+  description?: string;
+  imageId?: string;
+  specId?: string;
+  container?: { command?: string; workdir?: string };
+  python?: { script?: string };
+  argsText?: string;
+  envText?: string;
+  http?: { method: (typeof HTTP_METHODS)[number]; url?: string; headers?: Header[]; body?: string };
+  acceptText?: string;
+  trigger: "now" | "once" | "cron";
+  runAt?: Dayjs;
+  cron?: string;
+  timezone: string;
+  overlap: "allow" | "forbid" | "replace";
+  misfire: "skip" | "once";
+  priority: (typeof JOB_PRIORITIES)[number];
+  retry: { maxAttempts: number; backoff: "fixed" | "exponential"; delaySeconds: number; maxDelaySeconds: number };
+  timeoutSeconds?: number | null;
+  nodeTags: string[];
+};
+
+const ENV_LINE = /^([A-Za-z_][A-Za-z0-9_]{0,127})=(.*)$/;
+
+/** `NAME=value` lines as a record; the number of the first bad line otherwise. Pure. */
+export function parseEnv(text: string | undefined): Record<string, string> | { badLine: number } {
+  const env: Record<string, string> = {};
+  const lines = (text ?? "").split("\n");
+  for (let i = 0; i < lines.length; i++) {
+    const line = lines[i]!.replace(/\r$/, "");
+    if (!line.trim()) continue;
+    const m = ENV_LINE.exec(line);
+    if (!m) return { badLine: i + 1 };
+    env[m[1]!] = m[2]!;
+  }
+  return env;
+}
+
+const lines = (text: string | undefined) =>
+  (text ?? "")
+    .split("\n")
+    .map((l) => l.replace(/\r$/, ""))
+    .filter((l) => l.length > 0);
+const browserZone = () => Intl.DateTimeFormat().resolvedOptions().timeZone || "UTC";
+
+/** What the API is sent for the form's values (the executor's own settings only). */
+export function jobBody(v: JobFormValues): TCreateJobRequest {
+  const env = parseEnv(v.envText);
+  const envRecord = "badLine" in env ? {} : env;
+  const common = {
+    name: v.name,
+    description: v.description?.trim() ? v.description : null,
+    priority: v.priority,
+    retry: v.retry,
+    ...(v.timeoutSeconds ? { timeoutSeconds: v.timeoutSeconds } : {}),
+    nodeTags: v.nodeTags ?? [],
+    trigger: v.trigger,
+    ...(v.trigger === "once" && v.runAt ? { runAt: v.runAt.toISOString() } : {}),
+    ...(v.trigger === "cron" ? { cron: v.cron?.trim() } : {}),
+    timezone: v.timezone,
+    overlap: v.overlap,
+    misfire: v.misfire,
+  };
+  if (v.executor === "http") {
+    const headers = (v.http?.headers ?? []).map((h) => ({ name: h.name, secret: h.secret, ...(h.kept && !h.value ? {} : { value: h.value ?? "" }) }));
+    const accept = (v.acceptText ?? "")
+      .split(",")
+      .map((s) => s.trim())
+      .filter(Boolean)
+      .map(Number);
+    return {
+      executor: "http",
+      http: { method: v.http?.method ?? "GET", url: v.http?.url ?? "", headers, ...(v.http?.body ? { body: v.http.body } : {}), acceptStatus: accept },
+      ...common,
+    } as TCreateJobRequest;
+  }
+  const runsOn = { imageId: v.imageId, specId: v.specId };
+  if (v.executor === "python") {
+    return {
+      executor: "python",
+      python: { script: v.python?.script ?? "", args: lines(v.argsText), env: envRecord },
+      ...runsOn,
+      ...common,
+    } as TCreateJobRequest;
+  }
+  return {
+    executor: "container",
+    container: { command: v.container?.command ?? "", env: envRecord, ...(v.container?.workdir ? { workdir: v.container.workdir } : {}) },
+    ...runsOn,
+    ...common,
+  } as TCreateJobRequest;
+}
+
+/** The form's values for a job (a change), or a new job's defaults. */
+export function jobFormValues(job: TJob | null, executor: Executor = "container"): JobFormValues {
+  const retry = job?.retry ?? { maxAttempts: 1, backoff: "exponential" as const, delaySeconds: 10, maxDelaySeconds: 600 };
+  const env = job?.container?.env ?? job?.python?.env ?? {};
+  return {
+    executor: job?.executor ?? executor,
+    name: job?.name ?? "",
+    description: job?.description ?? undefined,
+    imageId: job?.imageId ?? undefined,
+    specId: job?.specId ?? undefined,
+    container: { command: job?.container?.command, workdir: job?.container?.workdir },
+    python: { script: job?.python?.script },
+    argsText: (job?.python?.args ?? []).join("\n"),
+    envText: Object.entries(env)
+      .map(([k, val]) => `${k}=${val}`)
+      .join("\n"),
+    http: {
+      method: job?.http?.method ?? "GET",
+      url: job?.http?.url,
+      headers: (job?.http?.headers ?? []).map((h) => ({ name: h.name, secret: h.secret, value: h.value ?? undefined, kept: h.secret })),
+      body: job?.http?.body,
+    },
+    acceptText: (job?.http?.acceptStatus ?? []).join(", "),
+    trigger: job?.trigger ?? "now",
+    runAt: job?.runAt ? dayjs(job.runAt) : undefined,
+    cron: job?.cron ?? undefined,
+    timezone: job?.timezone ?? browserZone(),
+    overlap: job?.overlap ?? "forbid",
+    misfire: job?.misfire ?? "skip",
+    priority: job?.priority ?? "normal",
+    retry,
+    timeoutSeconds: job?.timeoutSeconds ?? null,
+    nodeTags: job?.nodeTags ?? [],
+  };
+}
+
+/** The schedule said in words, and its next five times in the reader's time zone. */
+function SchedulePreview() {
+  const t = useT();
+  const { locale } = usePrefs();
+  const cron = Form.useWatch("cron") as string | undefined;
+  const timezone = Form.useWatch("timezone") as string | undefined;
+  const preview = useMemo(() => {
+    const expr = cron?.trim();
+    if (!expr || !timezone) return null;
+    if (scheduleProblem({ cron: expr, timezone })) return { bad: true as const };
+    return { words: describeCron(expr, locale), fires: nextFires({ cron: expr, timezone }, new Date(), 5) };
+  }, [cron, timezone, locale]);
+  if (!preview) return null;
+  if ("bad" in preview) return <Typography.Text type="secondary">{t("jobs.badCron")}</Typography.Text>;
+  return (
+    <Card size="small" data-testid="schedule-preview" style={{ marginBottom: 16 }}>
+      {preview.words && (
+        <Typography.Paragraph strong style={{ marginBottom: 8 }} data-testid="schedule-words">
+          {preview.words}
+        </Typography.Paragraph>
+      )}
+      <Typography.Text type="secondary">{t("jobs.nextFires", { zone: browserZone() })}</Typography.Text>
+      <ol style={{ margin: "4px 0 0", paddingInlineStart: 20 }} data-testid="next-fires">
+        {preview.fires.length ? preview.fires.map((d) => <li key={d.getTime()}>{formatTime(d)}</li>) : <li>{t("jobs.noFires")}</li>}
+      </ol>
+    </Card>
+  );
+}
+
+function RunsOnFields() {
+  const t = useT();
+  const images = useImages({ page: 1, pageSize: 100 });
+  const specs = useSpecs({ page: 1, pageSize: 100 });
+  return (
+    <Flex gap={16} wrap>
+      <Form.Item
+        name="imageId"
+        label={t("jobs.image")}
+        rules={[{ required: true, message: t("validation.required", { field: t("jobs.image") }) }]}
+        style={{ flex: "1 1 240px" }}
+      >
+        <Select
+          showSearch={{ optionFilterProp: "label" }}
+          loading={images.isLoading}
+          options={(images.data?.items ?? []).map((i) => ({ value: i.id, label: i.name }))}
+        />
+      </Form.Item>
+      <Form.Item
+        name="specId"
+        label={t("jobs.spec")}
+        rules={[{ required: true, message: t("validation.required", { field: t("jobs.spec") }) }]}
+        style={{ flex: "1 1 240px" }}
+      >
+        <Select
+          showSearch={{ optionFilterProp: "label" }}
+          loading={specs.isLoading}
+          options={(specs.data?.items ?? []).map((s) => ({ value: s.id, label: s.name }))}
+        />
+      </Form.Item>
+    </Flex>
+  );
+}
+
+function EnvField() {
+  const t = useT();
+  return (
+    <Form.Item
+      name="envText"
+      label={t("jobs.env")}
+      extra={t("jobs.envHelp")}
+      rules={[
+        {
+          validator: (_, v: string | undefined) => {
+            const env = parseEnv(v);
+            return "badLine" in env ? Promise.reject(new Error(t("jobs.envBad", { line: env.badLine }))) : Promise.resolve();
+          },
+        },
+      ]}
+    >
+      <Input.TextArea autoSize={{ minRows: 2, maxRows: 8 }} style={{ fontFamily: "monospace" }} placeholder="DATASET=/data/train" />
+    </Form.Item>
+  );
+}
+
+function HttpFields() {
+  const t = useT();
+  return (
+    <>
+      <Flex gap={16} wrap>
+        <Form.Item name={["http", "method"]} label={t("jobs.method")} style={{ width: 140 }}>
+          <Select options={HTTP_METHODS.map((m) => ({ value: m, label: m }))} />
+        </Form.Item>
+        <Form.Item
+          name={["http", "url"]}
+          label={t("jobs.url")}
+          rules={[{ required: true, message: t("validation.required", { field: t("jobs.url") }) }]}
+          style={{ flex: "1 1 320px" }}
+        >
+          <Input placeholder="https://example.com/hooks/nightly" />
+        </Form.Item>
+      </Flex>
+      <Form.Item label={t("jobs.headers")}>
+        <Form.List name={["http", "headers"]}>
+          {(fields, { add, remove }) => (
+            <Space orientation="vertical" style={{ width: "100%" }}>
+              {fields.map((f) => (
+                <Flex key={f.key} gap={8} align="baseline" wrap>
+                  <Form.Item
+                    name={[f.name, "name"]}
+                    style={{ marginBottom: 0, flex: "1 1 160px" }}
+                    rules={[{ required: true, message: t("validation.required", { field: t("jobs.headerName") }) }]}
+                  >
+                    <Input placeholder={t("jobs.headerName")} aria-label={t("jobs.headerName")} />
+                  </Form.Item>
+                  <Form.Item noStyle shouldUpdate>
+                    {(form) => {
+                      const kept = form.getFieldValue(["http", "headers", f.name, "kept"]) as boolean | undefined;
+                      const secret = form.getFieldValue(["http", "headers", f.name, "secret"]) as boolean | undefined;
+                      return (
+                        <Form.Item name={[f.name, "value"]} style={{ marginBottom: 0, flex: "2 1 220px" }}>
+                          {secret ? (
+                            <Input.Password
+                              placeholder={kept ? t("jobs.secretKept") : t("jobs.headerValue")}
+                              aria-label={t("jobs.headerValue")}
+                              autoComplete="new-password"
+                            />
+                          ) : (
+                            <Input placeholder={t("jobs.headerValue")} aria-label={t("jobs.headerValue")} />
+                          )}
+                        </Form.Item>
+                      );
+                    }}
+                  </Form.Item>
+                  <Form.Item name={[f.name, "secret"]} valuePropName="checked" style={{ marginBottom: 0 }}>
+                    <Checkbox>{t("jobs.headerSecret")}</Checkbox>
+                  </Form.Item>
+                  <MinusCircleOutlined aria-label={t("common.delete")} onClick={() => remove(f.name)} />
+                </Flex>
+              ))}
+              <Button type="dashed" icon={<PlusOutlined />} onClick={() => add({ name: "", secret: false })}>
+                {t("jobs.addHeader")}
+              </Button>
+            </Space>
+          )}
+        </Form.List>
+      </Form.Item>
+      <Form.Item name={["http", "body"]} label={t("jobs.body")}>
+        <Input.TextArea autoSize={{ minRows: 2, maxRows: 10 }} style={{ fontFamily: "monospace" }} />
+      </Form.Item>
+      <Form.Item name="acceptText" label={t("jobs.acceptStatus")} extra={t("jobs.acceptStatusHelp")}>
+        <Input placeholder="200, 202" />
+      </Form.Item>
+    </>
+  );
+}
+
+function WhatFields({ executor }: { executor: Executor }) {
+  const t = useT();
+  if (executor === "http") return <HttpFields />;
+  return (
+    <>
+      <RunsOnFields />
+      {executor === "container" ? (
+        <>
+          <Form.Item
+            name={["container", "command"]}
+            label={t("jobs.command")}
+            rules={[{ required: true, message: t("validation.required", { field: t("jobs.command") }) }]}
+          >
+            <Input.TextArea
+              autoSize={{ minRows: 3, maxRows: 16 }}
+              style={{ fontFamily: "monospace" }}
+              placeholder={'python train.py --epochs 3 && echo "::progress 100"'}
+            />
+          </Form.Item>
+          <Form.Item name={["container", "workdir"]} label={t("jobs.workdir")}>
+            <Input placeholder="/workspace" />
+          </Form.Item>
+        </>
+      ) : (
+        <>
+          <Form.Item
+            name={["python", "script"]}
+            label={t("jobs.script")}
+            rules={[{ required: true, message: t("validation.required", { field: t("jobs.script") }) }]}
+          >
+            <Input.TextArea
+              autoSize={{ minRows: 8, maxRows: 30 }}
+              style={{ fontFamily: "monospace" }}
+              placeholder={'import sys\nprint("hello", sys.argv[1:])\nprint("::progress 100")'}
+            />
+          </Form.Item>
+          <Form.Item name="argsText" label={t("jobs.args")} extra={t("jobs.argsHelp")}>
+            <Input.TextArea autoSize={{ minRows: 2, maxRows: 8 }} style={{ fontFamily: "monospace" }} />
+          </Form.Item>
+        </>
+      )}
+      <EnvField />
+    </>
+  );
+}
+
+function WhenFields() {
+  const t = useT();
+  const trigger = Form.useWatch("trigger") as JobFormValues["trigger"] | undefined;
+  const zones = useMemo(() => (typeof Intl.supportedValuesOf === "function" ? Intl.supportedValuesOf("timeZone") : ["UTC"]), []);
+  return (
+    <>
+      <Form.Item name="trigger" label={t("jobs.trigger")}>
+        <Radio.Group optionType="button" options={(["now", "once", "cron"] as const).map((v) => ({ value: v, label: t(`jobs.triggers.${v}`) }))} />
+      </Form.Item>
+      {trigger === "once" && (
+        <Form.Item name="runAt" label={t("jobs.runAt")} rules={[{ required: true, message: t("validation.required", { field: t("jobs.runAt") }) }]}>
+          <DatePicker showTime={{ format: "HH:mm" }} format="YYYY-MM-DD HH:mm" disabledDate={(d) => d.isBefore(dayjs(), "day")} />
+        </Form.Item>
+      )}
+      {trigger === "cron" && (
+        <>
+          <Flex gap={16} wrap>
+            <Form.Item
+              name="cron"
+              label={t("jobs.cron")}
+              extra={t("jobs.cronHelp")}
+              rules={[{ required: true, message: t("validation.required", { field: t("jobs.cron") }) }]}
+              style={{ flex: "1 1 260px" }}
+            >
+              <Input style={{ fontFamily: "monospace" }} placeholder="0 3 * * *" />
+            </Form.Item>
+            <Form.Item name="timezone" label={t("jobs.timezone")} style={{ flex: "1 1 220px" }}>
+              <Select showSearch options={zones.map((z) => ({ value: z, label: z }))} />
+            </Form.Item>
+          </Flex>
+          <SchedulePreview />
+          <Flex gap={16} wrap>
+            <Form.Item name="overlap" label={t("jobs.overlap")}>
+              <Select style={{ width: 220 }} options={(["forbid", "allow", "replace"] as const).map((v) => ({ value: v, label: t(`jobs.overlaps.${v}`) }))} />
+            </Form.Item>
+            <Form.Item name="misfire" label={t("jobs.misfire")}>
+              <Select style={{ width: 220 }} options={(["skip", "once"] as const).map((v) => ({ value: v, label: t(`jobs.misfires.${v}`) }))} />
+            </Form.Item>
+          </Flex>
+        </>
+      )}
+    </>
+  );
+}
+
+function AdvancedFields() {
+  const t = useT();
+  return (
+    <>
+      <Flex gap={16} wrap>
+        <Form.Item name="priority" label={t("jobs.priority")}>
+          <Select style={{ width: 160 }} options={JOB_PRIORITIES.map((p) => ({ value: p, label: t(`jobs.priorities.${p}`) }))} />
+        </Form.Item>
+        <NumberField name={["retry", "maxAttempts"]} label={t("jobs.retries")} integer min={1} max={20} required style={{ width: 120 }} />
+        <Form.Item name={["retry", "backoff"]} label={t("jobs.backoff")}>
+          <Select style={{ width: 180 }} options={(["exponential", "fixed"] as const).map((b) => ({ value: b, label: t(`jobs.backoffs.${b}`) }))} />
+        </Form.Item>
+        <NumberField name={["retry", "delaySeconds"]} label={t("jobs.retryDelay")} integer min={0} max={86_400} required style={{ width: 140 }} />
+        <NumberField name={["retry", "maxDelaySeconds"]} label={t("jobs.retryMaxDelay")} integer min={1} max={86_400} required style={{ width: 140 }} />
+      </Flex>
+      <Flex gap={16} wrap>
+        <NumberField name="timeoutSeconds" label={t("jobs.timeout")} integer min={1} max={604_800} style={{ width: 160 }} />
+        <Form.Item name="nodeTags" label={t("jobs.nodeTags")} style={{ flex: "1 1 260px" }}>
+          <Select mode="tags" tokenSeparators={[",", " "]} open={false} suffixIcon={null} />
+        </Form.Item>
+      </Flex>
+    </>
+  );
+}
+
+export function JobForm({ job }: { job: TJob | null }) {
+  const t = useT();
+  const { locale } = usePrefs();
+  const router = useRouter();
+  const { message } = App.useApp();
+  const [form] = Form.useForm<JobFormValues>();
+  const create = useCreateJob();
+  const update = useUpdateJob();
+  const executor = (Form.useWatch("executor", form) as Executor | undefined) ?? job?.executor ?? "container";
+  const initial = useMemo(() => jobFormValues(job), [job]);
+
+  async function onFinish(v: JobFormValues) {
+    const body = jobBody(v);
+    try {
+      if (job) {
+        const { executor: _fixed, ...change } = body;
+        const saved = await update.mutateAsync({ id: job.id, body: change });
+        void message.success(t("common.saved"));
+        router.push(`/jobs/${saved.id}`);
+      } else {
+        const saved = await create.mutateAsync(body);
+        void message.success(t("jobs.created"));
+        router.push(`/jobs/${saved.id}`);
+      }
+    } catch (err) {
+      void message.error(
+        showFormError(t, locale, form, err, {
+          "container.env": "envText",
+          "python.env": "envText",
+          "python.args": "argsText",
+          "http.acceptStatus": "acceptText",
+        }),
+      );
+    }
+  }
+
+  return (
+    <Space orientation="vertical" size="middle" style={{ width: "100%" }}>
+      <Breadcrumb
+        items={[
+          { title: <Link href="/jobs">{t("jobs.title")}</Link> },
+          ...(job ? [{ title: <Link href={`/jobs/${job.id}`}>{job.name}</Link> }] : []),
+          { title: job ? t("jobs.editJob") : t("jobs.newJob") },
+        ]}
+      />
+      <Card title={job ? t("jobs.editJob") : t("jobs.newJob")}>
+        <Form<JobFormValues>
+          form={form}
+          layout="vertical"
+          initialValues={initial}
+          onFinish={onFinish}
+          requiredMark={false}
+          scrollToFirstError
+          style={{ maxWidth: 900 }}
+        >
+          <Form.Item name="executor" label={t("jobs.executor")}>
+            <Segmented disabled={!!job} options={JOB_EXECUTORS.map((e) => ({ value: e, label: t(`jobs.executors.${e}`) }))} />
+          </Form.Item>
+          <Form.Item
+            name="name"
+            label={t("jobs.name")}
+            rules={[{ required: true, whitespace: true, message: t("validation.required", { field: t("jobs.name") }) }]}
+          >
+            <Input maxLength={100} />
+          </Form.Item>
+          <Form.Item name="description" label={t("jobs.description")}>
+            <Input.TextArea autoSize={{ minRows: 1, maxRows: 4 }} maxLength={2000} />
+          </Form.Item>
+          <Typography.Title level={5}>{t("jobs.what")}</Typography.Title>
+          <WhatFields executor={executor} />
+          <Typography.Title level={5}>{t("jobs.schedule")}</Typography.Title>
+          <WhenFields />
+          <Collapse
+            ghost
+            style={{ marginBottom: 16 }}
+            items={[{ key: "advanced", label: t("jobs.advanced"), forceRender: true, children: <AdvancedFields /> }]}
+          />
+          <Space>
+            <Button type="primary" htmlType="submit" loading={create.isPending || update.isPending}>
+              {job ? t("common.save") : t("common.create")}
+            </Button>
+            <Link href={job ? `/jobs/${job.id}` : "/jobs"}>
+              <Button>{t("common.cancel")}</Button>
+            </Link>
+          </Space>
+        </Form>
+      </Card>
+    </Space>
+  );
+}

@@ -1,0 +1,252 @@
+"use client";
+import Link from "next/link";
+import { useRouter } from "next/navigation";
+import { Alert, App, Breadcrumb, Button, Card, Descriptions, Empty, Result, Skeleton, Space, Tag, Timeline, Typography } from "antd";
+import { DownloadOutlined, RedoOutlined, StopOutlined } from "@ant-design/icons";
+import { ApiError } from "@/lib/api/client";
+import type { TJobRun } from "@/lib/contracts/jobs";
+import type { Locale } from "@/lib/i18n";
+import { runLogsDownloadUrl, runOver, useCancelRun, useRetryRun, useRun, useRunLogs } from "@/lib/hooks/jobs";
+import { formatBytes, formatDuration, formatMoney, formatTime } from "@/lib/format";
+import { useDangerConfirm } from "../common/confirm";
+import { errorText } from "../common/error-text";
+import { LoadError } from "../common/listing";
+import { RunProgress, RunStatusBadge } from "./run-status";
+import { usePrefs, useT } from "../providers/i18n";
+
+// One run: its status (and why it waits or how it ended), progress, timeline, cost, where it
+// ran, its result or HTTP answer, and its output: followed live while it runs, the kept log
+// (with its cap) once it ended, downloadable. Retry an ended run; cancel one not over yet.
+
+const LOG_TAIL = 1_000;
+
+/** How long it ran (so far, while it runs). */
+export function runDuration(r: Pick<TJobRun, "startedAt" | "finishedAt" | "status">, locale: Locale): string {
+  if (!r.startedAt || r.status === "queued") return "—";
+  const end = r.finishedAt ? Date.parse(r.finishedAt) : Date.now();
+  return formatDuration(Math.max(0, Math.round((end - Date.parse(r.startedAt)) / 1000)), locale);
+}
+
+function RunLogs({ run }: { run: TJobRun }) {
+  const t = useT();
+  const live = !runOver(run);
+  const logs = useRunLogs(run.id, LOG_TAIL, live);
+  const data = logs.data;
+  return (
+    <Card
+      title={
+        <Space>
+          <span>{t("runs.logs")}</span>
+          {data?.live && <Tag color="processing">{t("runs.logsLive")}</Tag>}
+        </Space>
+      }
+      extra={
+        <a href={runLogsDownloadUrl(run.id)} download>
+          <Button size="small" icon={<DownloadOutlined />}>
+            {t("runs.download")}
+          </Button>
+        </a>
+      }
+    >
+      {data && !data.live && data.logBytes > 0 && (
+        <Typography.Paragraph type="secondary" data-testid="log-kept">
+          {t("runs.logsKept", {
+            size: formatBytes(Math.min(data.logBytes, data.capBytes)),
+            total: formatBytes(data.logBytes),
+            cap: formatBytes(data.capBytes),
+          })}
+        </Typography.Paragraph>
+      )}
+      {logs.isError && !data ? (
+        <Alert type="warning" showIcon title={errorText(t, logs.error)} />
+      ) : !data ? (
+        <Skeleton active />
+      ) : data.lines.length === 0 ? (
+        <Empty image={Empty.PRESENTED_IMAGE_SIMPLE} description={t("runs.logsEmpty")} />
+      ) : (
+        <pre
+          data-testid="run-logs"
+          style={{
+            maxHeight: 480,
+            overflow: "auto",
+            margin: 0,
+            padding: 12,
+            borderRadius: 8,
+            background: "#0b1021",
+            color: "#e6e6e6",
+            fontSize: 12,
+            whiteSpace: "pre-wrap",
+            wordBreak: "break-all",
+          }}
+        >
+          {data.lines.map((l, i) => (
+            // Output lines have no identity of their own; their place is it.
+            // biome-ignore lint/suspicious/noArrayIndexKey: lines are shown in order and replaced as a whole
+            <div key={i} style={l.stream === "stderr" ? { color: "#ff9c9c" } : undefined}>
+              {l.text || " "}
+            </div>
+          ))}
+        </pre>
+      )}
+    </Card>
+  );
+}
+
+function RunTimeline({ run }: { run: TJobRun }) {
+  const t = useT();
+  const ended = runOver(run);
+  const color = run.status === "succeeded" ? "green" : ["failed", "timed_out", "lost"].includes(run.status) ? "red" : "gray";
+  const items = [
+    { color: "blue", content: `${t("runs.queuedAt")} ${formatTime(run.queuedAt)}` },
+    ...(run.startedAt ? [{ color: "blue", content: `${t("runs.startedAt")} ${formatTime(run.startedAt)}` }] : []),
+    ...(ended
+      ? [{ color, content: `${t(`runs.status.${run.status}`)} ${formatTime(run.finishedAt)}` }]
+      : [{ color: "gray", loading: true, content: t(`runs.status.${run.status}`) }]),
+  ];
+  return <Timeline items={items} data-testid="run-timeline" />;
+}
+
+export function RunDetail({ id }: { id: string }) {
+  const t = useT();
+  const { locale } = usePrefs();
+  const router = useRouter();
+  const { message } = App.useApp();
+  const run = useRun(id);
+  const cancel = useCancelRun();
+  const retry = useRetryRun();
+  const confirm = useDangerConfirm();
+  if (run.isError && run.error instanceof ApiError && run.error.status === 404) {
+    return <Result status="404" title={t("notFound.title")} subTitle={t("notFound.body")} extra={<Link href="/jobs">{t("jobs.title")}</Link>} />;
+  }
+  if (run.isError) return <LoadError onRetry={() => void run.refetch()} />;
+  if (!run.data) return <Skeleton active />;
+  const r = run.data;
+  const over = runOver(r);
+  const waiting = r.status === "queued" && r.statusMessage;
+  return (
+    <Space orientation="vertical" size="middle" style={{ width: "100%" }}>
+      <Breadcrumb
+        items={[
+          { title: <Link href="/jobs">{t("jobs.title")}</Link> },
+          { title: <Link href={`/jobs/${r.jobId}`}>{r.jobName}</Link> },
+          { title: t("runs.attemptOf", { attempt: r.attempt }) },
+        ]}
+      />
+      <Card
+        title={
+          <Space wrap>
+            <span>
+              {r.jobName} · {t("runs.attemptOf", { attempt: r.attempt })}
+            </span>
+            <RunStatusBadge status={r.status} />
+          </Space>
+        }
+        extra={
+          <Space wrap>
+            {!over && (
+              <Button
+                danger
+                icon={<StopOutlined />}
+                onClick={() =>
+                  confirm({
+                    title: r.jobName,
+                    content: t("runs.cancelConfirm"),
+                    okText: t("runs.cancel"),
+                    success: t("runs.cancelled"),
+                    onOk: () => cancel.mutateAsync(r.id),
+                  })
+                }
+              >
+                {t("runs.cancel")}
+              </Button>
+            )}
+            {over && r.status !== "succeeded" && (
+              <Button
+                icon={<RedoOutlined />}
+                loading={retry.isPending}
+                onClick={() =>
+                  void retry
+                    .mutateAsync(r.id)
+                    .then((next) => {
+                      void message.success(t("runs.retried"));
+                      router.push(`/runs/${next.id}`);
+                    })
+                    .catch((err: unknown) => void message.error(errorText(t, err)))
+                }
+              >
+                {t("runs.retry")}
+              </Button>
+            )}
+          </Space>
+        }
+      >
+        <Space orientation="vertical" size="middle" style={{ width: "100%" }}>
+          {r.statusMessage && r.status !== "succeeded" && (
+            <Alert
+              type={waiting ? "info" : ["failed", "timed_out", "lost"].includes(r.status) ? "error" : "warning"}
+              showIcon
+              title={waiting ? t("runs.waiting") : t(`runs.status.${r.status}`)}
+              description={r.statusMessage}
+              data-testid="run-message"
+            />
+          )}
+          <RunProgress run={r} />
+          <Descriptions size="small" column={{ xs: 1, md: 3 }} bordered>
+            <Descriptions.Item label={t("runs.trigger")}>{t(`runs.triggers.${r.trigger}`)}</Descriptions.Item>
+            <Descriptions.Item label={t("runs.duration")}>{runDuration(r, locale)}</Descriptions.Item>
+            <Descriptions.Item label={t("runs.cost")}>
+              <span data-testid="run-cost">{formatMoney(r.costCents, locale)}</span>
+            </Descriptions.Item>
+            <Descriptions.Item label={t("runs.exitCode")}>{r.exitCode ?? "—"}</Descriptions.Item>
+            {r.firstRunId && (
+              <Descriptions.Item label={t("runs.firstAttempt")}>
+                <Link href={`/runs/${r.firstRunId}`}>{t("runs.attemptOf", { attempt: 1 })}</Link>
+              </Descriptions.Item>
+            )}
+            {r.httpStatus !== null && (
+              <Descriptions.Item label={t("runs.response")}>
+                HTTP {r.httpStatus} · {t("runs.latency")} {r.latencyMs} ms
+              </Descriptions.Item>
+            )}
+          </Descriptions>
+          <RunTimeline run={r} />
+          {r.result !== null && (
+            <div>
+              <Typography.Title level={5}>{t("runs.result")}</Typography.Title>
+              <pre data-testid="run-result" style={{ margin: 0, padding: 12, borderRadius: 8, background: "rgba(127,127,127,0.1)", overflow: "auto" }}>
+                {JSON.stringify(r.result, null, 2)}
+              </pre>
+            </div>
+          )}
+          {r.responseBody !== null && (
+            <div>
+              <Typography.Title level={5}>{t("runs.response")}</Typography.Title>
+              {r.responseHeaders && (
+                <pre style={{ margin: "0 0 8px", fontSize: 12, overflow: "auto" }}>
+                  {Object.entries(r.responseHeaders)
+                    .map(([k, v]) => `${k}: ${v}`)
+                    .join("\n")}
+                </pre>
+              )}
+              <pre
+                data-testid="run-response"
+                style={{
+                  margin: 0,
+                  padding: 12,
+                  borderRadius: 8,
+                  background: "rgba(127,127,127,0.1)",
+                  maxHeight: 320,
+                  overflow: "auto",
+                  whiteSpace: "pre-wrap",
+                }}
+              >
+                {r.responseBody}
+              </pre>
+            </div>
+          )}
+        </Space>
+      </Card>
+      {r.httpStatus === null && <RunLogs run={r} />}
+    </Space>
+  );
+}
