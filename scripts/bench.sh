@@ -9,3 +9,4 @@ node scripts/bench/api.mjs "$@"
 node scripts/bench/instances.mjs
 node scripts/bench/realtime.mjs
 node scripts/bench/billing.mjs
+node scripts/bench/jobs.mjs

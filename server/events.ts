@@ -34,6 +34,11 @@ export type DomainEvents = {
   "billing.balanceLow": { userId: string; balanceCents: number; burnCentsPerHour: number; secondsLeft: number };
   /** A notification was stored for a user (pushed to their /notifications sockets). */
   "notification.created": { userId: string; notification: import("@/lib/contracts/notifications").TNotification };
+  /**
+   * The job queue changed in a way that may let a run start now: a run was queued, or a run
+   * ended and freed what it held. The dispatcher of this process makes a pass at once.
+   */
+  "jobs.queueChanged": { runId: string };
   /** A poll of a node's GPUs (pushed to /stats subscribers). */
   "gpu.sample": { nodeId: string; ts: string; gpus: import("./adapters/gpu").GpuReading[] };
 };

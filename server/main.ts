@@ -11,6 +11,7 @@ import { logger } from "./logger";
 import { createRealtime } from "./realtime/io";
 import { runRecoverAdmin } from "./users/recover-admin";
 import { workers } from "./workers";
+import { startJobNudges } from "./workers/jobs";
 import { startWorkers } from "./workers/runner";
 
 // The console's one process: Next.js (pages and /api), socket.io on the same HTTP server and
@@ -64,6 +65,7 @@ async function main(): Promise<void> {
     if (!req.url?.startsWith("/socket.io")) void handleUpgrade(req, socket, head);
   });
   const running = startWorkers(workers());
+  const stopNudges = startJobNudges();
 
   await new Promise<void>((resolve, reject) => {
     server.once("error", reject);
@@ -78,6 +80,7 @@ async function main(): Promise<void> {
     logger.info({ signal }, "shutting down");
     const force = setTimeout(() => process.exit(1), 10_000);
     force.unref();
+    stopNudges();
     await running.stop();
     await realtime.close(); // also closes the HTTP server
     await disconnectDb();

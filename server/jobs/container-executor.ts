@@ -1,4 +1,5 @@
 import "server-only";
+import { StringDecoder } from "node:string_decoder";
 import { gzipSync } from "node:zlib";
 import type { Readable } from "node:stream";
 import type { Runtime } from "../adapters/runtime";
@@ -7,7 +8,7 @@ import { settleInstance } from "../billing/meter";
 import { env } from "../env";
 import { AppError } from "../http/errors";
 import { findImage } from "../images/images.repo";
-import { engineError, nodeOf, runtimeOf } from "../instances/engine";
+import { isUnreachable, nodeOf, runtimeOf } from "../instances/engine";
 import * as instances from "../instances/instances.repo";
 import { placeWorkload } from "../instances/launch";
 import { lease } from "../instances/lease";
@@ -31,6 +32,8 @@ import { runSignal } from "./run-output";
 
 const SCRIPT_DIR = "/job";
 const POLL_MS = 1_000;
+/** How long a run's engine may not answer before the run is given up (its container is then stopped when it can be). */
+const ENGINE_PATIENCE_MS = 5 * 60_000;
 
 /** The workload's command, environment and files for a container or python job. Pure. */
 export function batchOf(job: Pick<JobRow, "executor" | "config">, runId: string): BatchWork {
@@ -74,9 +77,13 @@ export function knownWait(run: Pick<RunRow, "job">): string | null {
 }
 
 /** Places the run's workload, or says why it waits. */
-async function place(run: RunRow, job: JobRow): Promise<{ id: string; owner: ReturnType<typeof lease> } | RunWait> {
+async function place(run: RunRow, job: JobRow): Promise<{ id: string; owner: ReturnType<typeof lease> } | RunWait | RunEnd> {
   const [image, spec] = await Promise.all([job.imageId ? findImage(job.imageId) : null, job.specId ? findSpec(job.specId) : null]);
-  if (!image || !spec) throw new AppError("NOT_FOUND", `The job's ${image ? "spec" : "image"} was deleted; edit the job`);
+  if (!image || !spec) return { status: "failed", message: `The job's ${image ? "spec" : "image"} was deleted; edit the job` };
+  // What an administrator withdrew is no longer offered to users' jobs either.
+  if (job.user.role !== "admin" && (!image.isListed || !spec.isListed)) {
+    return { status: "failed", message: `The job's ${image.isListed ? `spec ${spec.name}` : `image ${image.name}`} is no longer offered; edit the job` };
+  }
   const tags = JSON.parse(job.nodeTags) as string[];
   const candidates = withTags(await allNodes({ status: "online", isListed: true }), tags);
   if (!candidates.length && tags.length) return blocked(job, `Waiting: no online node has the tag${tags.length > 1 ? "s" : ""} ${tags.join(", ")}`);
@@ -126,16 +133,32 @@ function blocked(job: JobRow, why: string): RunWait {
   return { wait: why };
 }
 
-/** Lines of a log stream as they come (a partial last line at the end too). */
-async function eachLine(stream: Readable, onLine: (line: string) => void): Promise<void> {
+/** Longer lines are not read for `::` signals (their text stays in the log). */
+const MAX_LINE = 64 * 1024;
+
+/** Lines of a log stream as they come (a partial last line at the end too); a line past MAX_LINE is skipped. */
+export async function eachLine(stream: Readable, onLine: (line: string) => void): Promise<void> {
+  const decoder = new StringDecoder("utf8");
   let rest = "";
-  for await (const chunk of stream) {
-    const text = rest + (chunk as Buffer).toString("utf8");
-    const lines = text.split("\n");
-    rest = lines.pop() ?? "";
-    for (const line of lines) onLine(line);
-  }
-  if (rest) onLine(rest);
+  let skipping = false;
+  const take = (text: string) => {
+    let start = 0;
+    for (let nl = text.indexOf("\n"); nl !== -1; nl = text.indexOf("\n", start)) {
+      if (!skipping) onLine(rest + text.slice(start, nl));
+      rest = "";
+      skipping = false;
+      start = nl + 1;
+    }
+    if (skipping) return;
+    rest += text.slice(start);
+    if (rest.length > MAX_LINE) {
+      rest = "";
+      skipping = true;
+    }
+  };
+  for await (const chunk of stream) take(decoder.write(chunk as Buffer));
+  take(decoder.end());
+  if (rest && !skipping) onLine(rest);
 }
 
 const sleep = (ms: number, signal: AbortSignal) =>
@@ -166,14 +189,24 @@ async function watch(rt: Runtime, name: string, deadline: number, signal: AbortS
       await eachLine(s, onLine);
     })
     .catch((err: unknown) => logger.debug({ err: String(err), name }, "log stream ended"));
+  let unreachableSince: number | null = null;
   try {
     for (;;) {
-      const state = await rt.inspect(name);
-      if (!state?.running) return "exited";
-      const ending: Ending | null = signal.aborted ? "cancelled" : Date.now() >= deadline ? "timed_out" : null;
-      if (ending) {
-        await rt.stop(name, env().JOB_STOP_GRACE_SEC);
-        return ending;
+      try {
+        const state = await rt.inspect(name);
+        unreachableSince = null;
+        if (!state?.running) return "exited";
+        const ending: Ending | null = signal.aborted ? "cancelled" : Date.now() >= deadline ? "timed_out" : null;
+        if (ending) {
+          await rt.stop(name, env().JOB_STOP_GRACE_SEC);
+          return ending;
+        }
+      } catch (err) {
+        // The engine does not answer for a moment: keep watching (the container runs on), up to ENGINE_PATIENCE_MS.
+        if (!isUnreachable(err)) throw err;
+        unreachableSince ??= Date.now();
+        if (Date.now() - unreachableSince > ENGINE_PATIENCE_MS) throw err;
+        logger.warn({ name, err: String(err) }, "a run's engine does not answer; watching on");
       }
       await sleep(Math.min(POLL_MS, Math.max(0, deadline - Date.now())), signal);
     }
@@ -216,15 +249,27 @@ function endOf(ending: Ending, state: { exitCode: number; oomKilled: boolean } |
   return { status: "failed", message: `Exited with code ${state.exitCode}${why}` };
 }
 
+/** A run's workload that is no longer wanted (cancelled before it ran, or given up): stopped, ended, removed. */
+async function abandon(podId: string, name: string, rt: Runtime | null): Promise<void> {
+  await rt?.stop(name, env().JOB_STOP_GRACE_SEC).catch(() => undefined);
+  await finishPod(podId, null);
+  await rt?.remove(name).catch((err: unknown) => logger.warn({ err: String(err), podId }, "could not remove a run's container"));
+}
+
 export async function runContainer(run: RunRow, job: JobRow, signal: AbortSignal, ctx: RunContext): Promise<RunEnd | RunWait> {
   const batch = batchOf(job, run.id);
   let podId = run.instanceId;
   if (!podId) {
     const placed = await place(run, job);
-    if ("wait" in placed) return placed;
+    if ("wait" in placed || "status" in placed) return placed;
     podId = placed.id;
     const pod = (await instances.findInstance(podId))!;
     await ctx.record({ instanceId: podId, nodeId: pod.nodeId });
+    // Cancelled while it was placed: nothing is made.
+    if (signal.aborted) {
+      await abandon(podId, containerName(podId), null);
+      return { status: "cancelled", message: null };
+    }
     await provision(podId, placed.owner, batch);
   }
   const pod = await instances.findInstance(podId);
@@ -237,13 +282,25 @@ export async function runContainer(run: RunRow, job: JobRow, signal: AbortSignal
   const node = await nodeOf(pod);
   const rt = runtimeOf(node);
   const name = containerName(pod.id);
-  await ctx.started({ nodeId: node.id, instanceId: pod.id });
+  // Cancelled while its container was made: stopped before it ran long.
+  if (signal.aborted) {
+    await abandon(pod.id, name, rt);
+    return { status: "cancelled", message: null, data: { costCents: await chargedFor(pod.id) } };
+  }
+  // Taken over after the process running it ended the workload (but not the run): ended as recorded.
+  if (pod.status !== "running" && pod.status !== "unknown") {
+    await finishPod(pod.id, null);
+    await rt.remove(name).catch(() => undefined);
+    const recorded = pod.exitCode === null ? null : { exitCode: pod.exitCode, oomKilled: false };
+    return { ...endOf("exited", recorded), data: { exitCode: pod.exitCode, costCents: await chargedFor(pod.id) } };
+  }
 
   let progress: number | null = run.progress;
   let written = progress;
   let result: unknown;
   let lastWrite = 0;
   const onLine = (line: string) => {
+    if (!line.startsWith("::")) return;
     const s = runSignal(line);
     if (!s) return;
     if ("progress" in s) progress = s.progress;
@@ -256,26 +313,32 @@ export async function runContainer(run: RunRow, job: JobRow, signal: AbortSignal
     }
   };
   const started = (pod.startedAt ?? run.startedAt ?? new Date()).getTime();
-  let ending: Ending;
+  let ending: Ending | null = null;
+  let lost: string | null = null;
   try {
+    await ctx.started({ nodeId: node.id, instanceId: pod.id });
     ending = await watch(rt, name, started + job.timeoutSeconds * 1000, signal, onLine);
   } catch (err) {
-    throw engineError(err, node, "watch the run's container");
+    // Whatever broke, the container is not left running unwatched: stopped when the engine answers.
+    lost = err instanceof Error ? err.message : String(err);
+    logger.error({ err, run: run.id }, "lost sight of a run's container; stopping it");
+    await rt.stop(name, env().JOB_STOP_GRACE_SEC).catch(() => undefined);
   }
   const state = await rt.inspect(name).catch(() => null);
   const kept = await keptLog(rt, name, env().JOB_LOG_MAX_BYTES).catch(() => null);
   // The whole output, read once it ended, has the last word (the live reading may lag behind).
   if (kept) {
     for (const line of kept.text.split("\n")) {
-      const signal = runSignal(line);
+      const signal = line.startsWith("::") ? runSignal(line) : null;
       if (signal && "progress" in signal) progress = signal.progress;
       else if (signal) result = signal.result;
     }
   }
   const finished = state?.finishedAt ? new Date(Math.min(Date.now(), Math.max(started, Date.parse(state.finishedAt)))) : new Date();
   await finishPod(pod.id, { exitCode: state?.exitCode ?? null, stoppedAt: finished });
+  // The container goes once its end is recorded (the reconciler removes it later if the engine does not answer now).
   await rt.remove(name).catch((err: unknown) => logger.warn({ err: String(err), run: run.id }, "could not remove a run's container"));
-  const end = endOf(ending, state);
+  const end = lost ? { status: "failed" as const, message: `The console lost sight of the container on node ${node.name}: ${lost}` } : endOf(ending!, state);
   return {
     ...end,
     data: {

@@ -19,6 +19,7 @@ import * as specs from "../specs/specs.service";
 import { GPU_DOCKER, LOCAL_DOCKER, PYTHON_IMAGE } from "../testing/node-fixtures";
 import { testUser } from "../testing/running-instance";
 import { createDispatcher } from "./dispatcher";
+import { runContainer } from "./container-executor";
 import { executors, knownWait } from "./executors";
 import * as repo from "./jobs.repo";
 import { cancelRun, createJob, getRun, triggerJob } from "./jobs.service";
@@ -160,6 +161,30 @@ describe("container runs", () => {
     expect(run).toMatchObject({ status: "cancelled" });
     expect(run.statusMessage).toContain("Cancelled by");
     expect(await gone(run.instanceId!)).toBe(true);
+  });
+
+  it("a run cancelled while it is placed never starts its container, and frees what it took", async () => {
+    const u = await testUser("early");
+    const j = await job(u, {
+      container: { command: "touch /should-not-run; sleep 30" },
+      trigger: "once",
+      runAt: new Date(Date.now() + 3_600_000).toISOString(),
+    });
+    const queued = await triggerJob(u, j.id, ip);
+    const abort = new AbortController();
+    abort.abort();
+    const recorded: Record<string, unknown> = {};
+    const end = await runContainer((await repo.findRun(queued.id))!, (await repo.findJob(j.id))!, abort.signal, {
+      started: async () => {
+        throw new Error("must not start");
+      },
+      record: async (data) => void Object.assign(recorded, data),
+    });
+    expect(end).toMatchObject({ status: "cancelled" });
+    const pod = await db().instance.findUniqueOrThrow({ where: { id: recorded.instanceId as string }, include: { allocations: true } });
+    expect(pod.status).toBe("deleted");
+    expect(pod.allocations).toHaveLength(0);
+    expect(await gone(pod.id)).toBe(true);
   });
 
   it("a python job runs its script with arguments, the script read-only at /job/main.py", async () => {

@@ -1,6 +1,7 @@
 import "server-only";
 import { randomUUID } from "node:crypto";
 import { env } from "../env";
+import { emit } from "../events";
 import { logger } from "../logger";
 import { processSingleton } from "../singleton";
 import * as repo from "./jobs.repo";
@@ -118,6 +119,12 @@ export function createDispatcher(opts: DispatcherOptions) {
         return;
       }
       if (run.cancelRequestedAt) abort.abort(new Error("cancelled"));
+      // Deleted or disabled since it was queued: it does not start (one already running is watched to its end).
+      if ((job.deletedAt || job.status === "disabled") && !run.instanceId) {
+        const why = job.deletedAt ? "Cancelled: the job was deleted" : "Cancelled: the job is disabled";
+        await finish(run, job, { status: "cancelled", message: why });
+        return;
+      }
       const ctx: RunContext = {
         started: async (data = {}) => void (await repo.settleRun(run.id, owner, { status: "running", statusMessage: null, ...data })),
         record: async (data) => void (await repo.settleRun(run.id, owner, data)),
@@ -130,9 +137,8 @@ export function createDispatcher(opts: DispatcherOptions) {
         end = { status: "failed", message: "Internal error while running it" };
       }
       if ("wait" in end) {
-        // A cancel that came meanwhile wins over waiting.
-        if (abort.signal.aborted) await finish(run, job, { status: "cancelled", message: null });
-        else await repo.requeueRun(run.id, owner, end.wait);
+        // A cancel that came meanwhile (here, or recorded by another process) wins over waiting.
+        if (abort.signal.aborted || !(await repo.requeueRun(run.id, owner, end.wait))) await finish(run, job, { status: "cancelled", message: null });
         return;
       }
       if (abort.signal.aborted && end.status !== "succeeded") end = { ...end, status: "cancelled", message: null };
@@ -140,14 +146,17 @@ export function createDispatcher(opts: DispatcherOptions) {
     } finally {
       clearInterval(renew);
       local.delete(run.id);
+      // What it held is free: waiting runs may start now.
+      emit("jobs.queueChanged", { runId: run.id });
     }
   }
 
   /** Starts what may start now; answers how many runs it took. */
   async function pass(now = new Date()): Promise<number> {
-    const queued = await repo.queuedRuns(now, 100);
-    if (!queued.length) return 0;
     const limit = await opts.maxRunningPerUser();
+    // Each user's first few: enough to fill their limit past runs that cannot be placed now.
+    const queued = await repo.queuedRuns(now, Math.min(50, limit + 10));
+    if (!queued.length) return 0;
     const counts = await repo.runningByUser([...new Set(queued.map((r) => r.userId))]);
     let taken = 0;
     for (const run of queued) {
@@ -198,9 +207,36 @@ export function createDispatcher(opts: DispatcherOptions) {
     return lost;
   }
 
+  /**
+   * A pass now, or right after the one under way (passes of one process never overlap, so
+   * the per-user limit counts what the previous pass started).
+   */
+  let passing: Promise<number> | null = null;
+  let again = false;
+  function tick(): Promise<number> {
+    if (passing) {
+      again = true;
+      return passing;
+    }
+    passing = pass()
+      .catch((err: unknown) => {
+        logger.error({ err }, "dispatch pass failed");
+        return 0;
+      })
+      .finally(() => {
+        passing = null;
+        if (again) {
+          again = false;
+          void tick();
+        }
+      });
+    return passing;
+  }
+
   return {
     owner,
     pass,
+    tick,
     sweepLost,
     /** Runs of this process still going. */
     get active() {

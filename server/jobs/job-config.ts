@@ -14,20 +14,32 @@ const HEADER_CONTEXT = "job.http.header";
 type StoredHeader = { name: string; value: string; secret: boolean };
 type StoredHttp = Omit<HttpRequestSpec, "headers"> & { headers: StoredHeader[] };
 
+const originOf = (url: string) => {
+  try {
+    return new URL(url).origin;
+  } catch {
+    return null;
+  }
+};
+
 /** The JSON stored for a job's executor; `previous`: the stored config this replaces (for kept secrets). */
 export function storedConfig(input: TCreateJobRequest, previous: string | null = null): string {
   if (input.executor !== "http") return JSON.stringify(input.executor === "container" ? input.container : input.python);
-  const before = previous ? (JSON.parse(previous) as StoredHttp).headers : [];
+  const stored = previous ? (JSON.parse(previous) as StoredHttp) : null;
+  const before = stored?.headers ?? [];
+  // A kept secret goes only where it was written for: a new origin needs it typed again.
+  const sameOrigin = stored !== null && originOf(stored.url) === originOf(input.http.url);
   const headers = input.http.headers.map((h, i): StoredHeader => {
     if (h.value === undefined) {
       const kept = before.find((b) => b.name.toLowerCase() === h.name.toLowerCase() && b.secret === h.secret);
-      if (!kept) throw new AppError("VALIDATION_FAILED", "A header needs a value", { issues: [{ path: `http.headers.${i}.value`, message: "is required" }] });
+      const message = kept && !sameOrigin ? "is required again: the URL's origin changed" : "is required";
+      if (!kept || !sameOrigin)
+        throw new AppError("VALIDATION_FAILED", `http.headers.${i}.value ${message}`, { issues: [{ path: `http.headers.${i}.value`, message }] });
       return kept;
     }
     return { name: h.name, secret: h.secret, value: h.secret ? seal(h.value, HEADER_CONTEXT) : h.value };
   });
-  const stored: StoredHttp = { ...input.http, headers };
-  return JSON.stringify(stored);
+  return JSON.stringify({ ...input.http, headers } satisfies StoredHttp);
 }
 
 /** The request an http job makes, secrets unsealed (server side only). */

@@ -17,6 +17,7 @@ import { httpRequestOf } from "./job-config";
 import * as repo from "./jobs.repo";
 import { cancelRun, createJob, deleteJob, getJob, retryRun, setJobStatus, triggerJob, updateJob } from "./jobs.service";
 import { listWorkers, queue, systemStatus, updateWorker } from "./queue.service";
+import { createDispatcher } from "./dispatcher";
 import { schedulePass } from "./scheduler";
 
 const ip = "127.0.0.1";
@@ -43,6 +44,21 @@ describe("changing a job", () => {
     // The secret is kept though the update did not give it, and never answered.
     expect(changed.http!.headers).toEqual([{ name: "Authorization", value: null, secret: true }]);
     expect(httpRequestOf((await repo.findJob(job.id))!).headers[0]!.value).toBe("Bearer s3cret");
+  });
+
+  it("a secret header is kept for its own origin only: another host needs it typed again", async () => {
+    const job = await httpJob(u, { http: { url: "https://api.example.test/a", headers: [{ name: "Authorization", value: "Bearer s3cret", secret: true }] } });
+    const kept = [{ name: "Authorization", secret: true }];
+    // Same origin, another path: kept.
+    await patch(job.id, { http: { url: "https://api.example.test/b", headers: kept } });
+    expect(httpRequestOf((await repo.findJob(job.id))!).headers[0]!.value).toBe("Bearer s3cret");
+    // Another host: refused, naming the field; nothing changes.
+    const err = (await patch(job.id, { http: { url: "https://attacker.example/", headers: kept } }).catch((e: unknown) => e)) as AppError;
+    expect(err.issues).toEqual([{ path: "http.headers.0.value", message: "is required again: the URL's origin changed" }]);
+    expect((await getJob(u, job.id)).http!.url).toBe("https://api.example.test/b");
+    // Typed again: fine.
+    await patch(job.id, { http: { url: "https://other.example.test/", headers: [{ name: "Authorization", value: "Bearer new", secret: true }] } });
+    expect(httpRequestOf((await repo.findJob(job.id))!).headers[0]!.value).toBe("Bearer new");
   });
 
   it("bad changes name the field and change nothing", async () => {
@@ -83,6 +99,13 @@ describe("pause, disable, resume, delete", () => {
     expect(new Date(resumed.nextRunAt!).getTime()).toBeLessThanOrEqual(Date.now() + 1_000);
   });
 
+  it("disabling a job cancels its queued runs", async () => {
+    const job = await httpJob(u, { trigger: "once", runAt: later() });
+    const run = await triggerJob(u, job.id, ip);
+    await setJobStatus(u, job.id, "disabled", ip);
+    expect(await repo.findRun(run.id)).toMatchObject({ status: "cancelled", statusMessage: `Cancelled: the job was disabled by ${u.username}` });
+  });
+
   it("deleting a job cancels its queued runs; it is gone, its runs stay readable", async () => {
     const job = await httpJob(u, { trigger: "once", runAt: later() });
     const run = await triggerJob(u, job.id, ip);
@@ -103,7 +126,45 @@ describe("runs", () => {
     const second = await retryRun(u, first.id, ip);
     expect(second).toMatchObject({ attempt: 2, firstRunId: first.id, trigger: "retry", status: "queued" });
     await cancelRun(u, second.id, ip);
-    expect(await retryRun(u, second.id, ip)).toMatchObject({ attempt: 3, firstRunId: first.id });
+    // Only one of two retries at once is made; a chain with an attempt still queued is not retried.
+    const both = await Promise.allSettled([retryRun(u, second.id, ip), retryRun(u, second.id, ip)]);
+    expect(both.filter((r) => r.status === "fulfilled")).toHaveLength(1);
+    expect(both.find((r) => r.status === "fulfilled")).toMatchObject({ value: { attempt: 3, firstRunId: first.id } });
+    expect(both.find((r) => r.status === "rejected")).toMatchObject({ reason: { code: "INVALID_STATE" } });
+    await expect(retryRun(u, first.id, ip)).rejects.toMatchObject({ code: "INVALID_STATE" });
+    // A chain that succeeded is not run again by a retry of an earlier attempt.
+    const third = (await repo.chainOf(first.id)).find((r) => r.attempt === 3)!;
+    await db().jobRun.update({ where: { id: third.id }, data: { status: "succeeded", finishedAt: new Date() } });
+    await expect(retryRun(u, second.id, ip)).rejects.toMatchObject({ code: "INVALID_STATE", message: expect.stringContaining("succeeded") });
+  });
+
+  it("one user's many waiting runs never hide another user's: each user's first runs are looked at", async () => {
+    const greedy = await testUser("greedy");
+    const modest = await testUser("modest");
+    const g = await httpJob(greedy, { trigger: "once", runAt: later(), priority: "critical" });
+    for (let i = 0; i < 150; i++) await triggerJob(greedy, g.id, ip);
+    const m = await httpJob(modest, { trigger: "once", runAt: later(), priority: "low" });
+    const mine = await triggerJob(modest, m.id, ip);
+    const started: string[] = [];
+    let release!: () => void;
+    const held = new Promise<void>((r) => (release = r));
+    const d = createDispatcher({
+      maxRunningPerUser: async () => 1,
+      execute: async (run, _job, _signal, ctx) => {
+        started.push(run.userId);
+        await ctx.started();
+        await held;
+        return { status: "succeeded", message: null };
+      },
+    });
+    await d.pass(new Date(Date.now() + 1_000));
+    // (Other tests' users may have runs waiting too: each of them gets one as well.)
+    await expect.poll(() => started.includes(modest.userId)).toBe(true);
+    expect(started.filter((id) => id === greedy.userId)).toHaveLength(1);
+    expect((await repo.findRun(mine.id))!.status).toBe("running");
+    release();
+    await d.drain();
+    await db().jobRun.updateMany({ where: { jobId: g.id, status: "queued" }, data: { status: "cancelled" } });
   });
 
   it("the queue lists runs in start order: priority, then submission", async () => {

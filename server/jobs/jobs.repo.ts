@@ -1,6 +1,7 @@
 import "server-only";
 import { db, type Prisma } from "../db/client";
 import { pageArgs } from "../db/query";
+import { emit } from "../events";
 import { isUniqueViolation } from "../http/errors";
 
 // Jobs and runs in the database. Every claim is a compare-and-set on the row (a scheduled
@@ -8,13 +9,16 @@ import { isUniqueViolation } from "../http/errors";
 // the work without doing anything twice; a run made for a scheduled time is unique per job
 // and time.
 
-export type JobRow = Prisma.JobGetPayload<{ include: { user: { select: { username: true } } } }>;
+export type JobRow = Prisma.JobGetPayload<{ include: { user: { select: { username: true; role: true } } } }>;
+/** A run without its stored log (up to JOB_LOG_MAX_BYTES each: read on its own, see runLog). */
 export type RunRow = Prisma.JobRunGetPayload<{
   include: { job: { select: { name: true; executor: true; specId: true; imageId: true; nodeTags: true } } };
+  omit: { log: true };
 }>;
 
-const withUser = { user: { select: { username: true } } } as const;
+const withUser = { user: { select: { username: true, role: true } } } as const;
 const withJob = { job: { select: { name: true, executor: true, specId: true, imageId: true, nodeTags: true } } } as const;
+const noLog = { log: true } as const;
 
 export function insertJob(data: Prisma.JobUncheckedCreateInput): Promise<JobRow> {
   return db().job.create({ data, include: withUser });
@@ -54,7 +58,9 @@ export type NewRun = Omit<Prisma.JobRunUncheckedCreateInput, "id">;
 /** A new run; null when one for this job and scheduled time exists already. */
 export async function insertRun(data: NewRun): Promise<RunRow | null> {
   try {
-    return await db().jobRun.create({ data, include: withJob });
+    const run = await db().jobRun.create({ data, include: withJob, omit: noLog });
+    emit("jobs.queueChanged", { runId: run.id });
+    return run;
   } catch (err) {
     if (isUniqueViolation(err)) return null;
     throw err;
@@ -62,21 +68,39 @@ export async function insertRun(data: NewRun): Promise<RunRow | null> {
 }
 
 export function findRun(id: string): Promise<RunRow | null> {
-  return db().jobRun.findUnique({ where: { id }, include: withJob });
+  return db().jobRun.findUnique({ where: { id }, include: withJob, omit: noLog });
 }
 
 export function activeRunsOf(jobId: string): Promise<RunRow[]> {
-  return db().jobRun.findMany({ where: { jobId, status: { in: ["queued", "starting", "running"] } }, include: withJob });
+  return db().jobRun.findMany({ where: { jobId, status: { in: ["queued", "starting", "running"] } }, include: withJob, omit: noLog });
 }
 
-/** The next queued runs that may start now, in queue order (priority, then submission). */
-export function queuedRuns(now: Date, limit: number): Promise<RunRow[]> {
-  return db().jobRun.findMany({
-    where: { status: "queued", notBefore: { lte: now } },
-    orderBy: [{ priorityRank: "desc" }, { queuedAt: "asc" }, { id: "asc" }],
-    take: limit,
-    include: withJob,
+const QUEUE_ORDER = [{ priorityRank: "desc" }, { queuedAt: "asc" }, { id: "asc" }] satisfies Prisma.JobRunOrderByWithRelationInput[];
+
+/**
+ * The queued runs that may start now, in queue order (priority, then submission), taken
+ * fairly: at most `perUser` of each user (the users whose runs waited longest first, up to
+ * `maxUsers`), so one user's many waiting runs never hide everyone else's.
+ */
+export async function queuedRuns(now: Date, perUser: number, maxUsers = 500): Promise<RunRow[]> {
+  const ready = { status: "queued", notBefore: { lte: now } } satisfies Prisma.JobRunWhereInput;
+  const users = await db().jobRun.groupBy({
+    by: ["userId"],
+    where: ready,
+    _min: { queuedAt: true },
+    orderBy: { _min: { queuedAt: "asc" } },
+    take: maxUsers,
   });
+  const runs: RunRow[] = [];
+  for (let i = 0; i < users.length; i += 16) {
+    const lists = await Promise.all(
+      users
+        .slice(i, i + 16)
+        .map((u) => db().jobRun.findMany({ where: { ...ready, userId: u.userId }, orderBy: QUEUE_ORDER, take: perUser, include: withJob, omit: noLog })),
+    );
+    runs.push(...lists.flat());
+  }
+  return runs.sort((a, b) => b.priorityRank - a.priorityRank || a.queuedAt.getTime() - b.queuedAt.getTime() || (a.id < b.id ? -1 : 1));
 }
 
 /** How many runs each user has starting or running. */
@@ -107,7 +131,8 @@ export async function settleRun(id: string, owner: string, data: Prisma.JobRunUn
 /** A claimed run that cannot start yet goes back to the queue, saying why. */
 export async function requeueRun(id: string, owner: string, why: string): Promise<boolean> {
   const { count } = await db().jobRun.updateMany({
-    where: { id, leaseOwner: owner, status: "starting" },
+    // A run someone cancelled meanwhile is not put back.
+    where: { id, leaseOwner: owner, status: "starting", cancelRequestedAt: null },
     data: { status: "queued", statusMessage: why, startedAt: null, leaseOwner: null, leaseUntil: null },
   });
   return count === 1;
@@ -129,7 +154,7 @@ export async function adoptRun(id: string, leaseUntil: Date | null, owner: strin
 
 /** Runs whose process stopped renewing its claim. */
 export function lapsedRuns(now: Date): Promise<RunRow[]> {
-  return db().jobRun.findMany({ where: { status: { in: ["starting", "running"] }, leaseUntil: { lt: now } }, include: withJob });
+  return db().jobRun.findMany({ where: { status: { in: ["starting", "running"] }, leaseUntil: { lt: now } }, include: withJob, omit: noLog });
 }
 
 /** Marks a lapsed run lost (once, whichever process sees it first). */
@@ -160,10 +185,18 @@ export function activeWorkloadRuns(userId: string): Promise<{ id: string }[]> {
   return db().jobRun.findMany({ where: { userId, status: { in: ["starting", "running"] }, instanceId: { not: null } }, select: { id: true } });
 }
 
-/** The highest attempt number in a run's chain (the first run's id). */
-export async function lastAttempt(firstRunId: string): Promise<number> {
-  const agg = await db().jobRun.aggregate({ where: { OR: [{ id: firstRunId }, { firstRunId }] }, _max: { attempt: true } });
-  return agg._max.attempt ?? 1;
+/** Every attempt of a chain (the first run's id): status and number. */
+export function chainOf(firstRunId: string): Promise<{ id: string; status: string; attempt: number }[]> {
+  return db().jobRun.findMany({ where: { OR: [{ id: firstRunId }, { firstRunId }] }, select: { id: true, status: true, attempt: true } });
+}
+
+/** Cancels a job's queued runs. */
+export async function cancelQueuedOf(jobId: string, now: Date, message: string): Promise<number> {
+  const { count } = await db().jobRun.updateMany({
+    where: { jobId, status: "queued" },
+    data: { status: "cancelled", statusMessage: message, finishedAt: now },
+  });
+  return count;
 }
 
 /** Whether a cancel was asked for this run. */
@@ -196,7 +229,7 @@ export async function listRuns(q: { page: number; pageSize: number; userId?: str
     ...(q.status ? { status: q.status } : {}),
   };
   const [rows, total] = await Promise.all([
-    db().jobRun.findMany({ where, orderBy: [{ queuedAt: "desc" }, { id: "desc" }], include: withJob, ...pageArgs(q) }),
+    db().jobRun.findMany({ where, orderBy: [{ queuedAt: "desc" }, { id: "desc" }], include: withJob, omit: noLog, ...pageArgs(q) }),
     db().jobRun.count({ where }),
   ]);
   return { rows, total };
@@ -206,9 +239,10 @@ export async function listRuns(q: { page: number; pageSize: number; userId?: str
 export function queuedInOrder(limit: number): Promise<RunRow[]> {
   return db().jobRun.findMany({
     where: { status: "queued" },
-    orderBy: [{ priorityRank: "desc" }, { queuedAt: "asc" }, { id: "asc" }],
+    orderBy: QUEUE_ORDER,
     take: limit,
     include: withJob,
+    omit: noLog,
   });
 }
 
@@ -218,6 +252,7 @@ export function runningRuns(userId?: string): Promise<RunRow[]> {
     where: { status: { in: ["starting", "running"] }, ...(userId ? { userId } : {}) },
     orderBy: [{ startedAt: "asc" }, { id: "asc" }],
     include: withJob,
+    omit: noLog,
   });
 }
 
@@ -258,4 +293,9 @@ export async function lastRunsOf(jobIds: string[]): Promise<Map<string, { id: st
     select: { id: true, jobId: true, status: true, queuedAt: true, startedAt: true, finishedAt: true },
   });
   return new Map(rows.map((r) => [r.jobId, { id: r.id, status: r.status, at: r.finishedAt ?? r.startedAt ?? r.queuedAt }]));
+}
+
+/** A run's stored log (gzip), once it ended. */
+export async function runLog(id: string): Promise<Uint8Array | null> {
+  return (await db().jobRun.findUnique({ where: { id }, select: { log: true } }))?.log ?? null;
 }

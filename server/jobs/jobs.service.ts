@@ -140,6 +140,8 @@ export async function setJobStatus(p: Principal, id: string, to: "paused" | "dis
           ? job.runAt
           : null;
   const updated = await repo.updateJob(id, { status: to, nextRunAt });
+  // Disabled: nothing of it runs; what waits in the queue is cancelled (running runs go on to their end).
+  if (to === "disabled") await repo.cancelQueuedOf(id, now, `Cancelled: the job was disabled by ${p.username}`);
   const action = { paused: "job.pause", disabled: "job.disable", active: "job.resume" }[to];
   await audit({ actorId: p.userId, action, target: { type: "job", id }, ip });
   return jobDto(updated);
@@ -174,19 +176,26 @@ export async function retryRun(p: Principal, id: string, ip: string): Promise<TJ
   if (!job) throw new AppError("INVALID_STATE", "The job was deleted");
   if (job.status === "disabled") throw new AppError("INVALID_STATE", "The job is disabled; resume it first");
   const first = run.firstRunId ?? run.id;
+  const chain = await repo.chainOf(first);
+  if (chain.some((r) => r.status === "succeeded"))
+    throw new AppError("INVALID_STATE", "An attempt of this run succeeded already; trigger the job for a new run");
+  if (chain.some((r) => ["queued", "starting", "running"].includes(r.status)))
+    throw new AppError("INVALID_STATE", "An attempt of this run is still queued or running");
   const now = new Date();
+  // Attempts are unique in a chain: of two retries at once, one is refused.
   const retried = await repo.insertRun({
     jobId: job.id,
     userId: job.userId,
     firstRunId: first,
-    attempt: (await repo.lastAttempt(first)) + 1,
+    attempt: Math.max(...chain.map((r) => r.attempt)) + 1,
     trigger: "retry",
     priorityRank: queueRank(job.priority as Priority),
     queuedAt: now,
     notBefore: now,
   });
+  if (!retried) throw new AppError("INVALID_STATE", "This run was retried already");
   await audit({ actorId: p.userId, action: "run.retry", target: { type: "run", id }, ip });
-  return toRunDto(retried!);
+  return toRunDto(retried);
 }
 
 export async function triggerJob(p: Principal, id: string, ip: string): Promise<TJobRun> {

@@ -30,7 +30,10 @@ async function liveContainer(run: repo.RunRow) {
   return { node, rt: runtimeOf(node, 30_000), name: containerName(pod.id) };
 }
 
-const keptText = (run: repo.RunRow) => (run.log ? gunzipSync(run.log).toString("utf8") : "");
+async function keptText(run: repo.RunRow): Promise<string> {
+  const log = run.logBytes > 0 ? await repo.runLog(run.id) : null;
+  return log ? gunzipSync(log).toString("utf8") : "";
+}
 
 export async function runLogs(p: Principal, id: string, tail: number): Promise<TRunLogs> {
   const run = await loadRun(p, id);
@@ -44,7 +47,7 @@ export async function runLogs(p: Principal, id: string, tail: number): Promise<T
       throw engineError(err, live.node, "read the logs");
     }
   }
-  const lines = keptText(run).split("\n");
+  const lines = (await keptText(run)).split("\n");
   if (lines.at(-1) === "") lines.pop();
   const shown: LogLine[] = lines.slice(-tail).map((text) => ({ stream: "stdout", text }));
   // Older output than the tail, or output past the cap that was not kept.
@@ -62,7 +65,7 @@ export async function runLogDownload(p: Principal, id: string): Promise<{ name: 
       throw engineError(err, live.node, "read the logs");
     }
   }
-  const text = keptText(run);
+  const text = await keptText(run);
   const note = run.logTruncated ? `[only the last ${Buffer.byteLength(text)} of ${run.logBytes} bytes were kept]\n` : "";
   return { name, stream: Readable.from([note + text]) };
 }
