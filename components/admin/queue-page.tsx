@@ -6,7 +6,8 @@ import { useQueue } from "@/lib/hooks/jobs";
 import { formatTime } from "@/lib/format";
 import { fitColumns, LoadError } from "../common/listing";
 import { RunStatusBadge } from "../jobs/run-status";
-import { useT } from "../providers/i18n";
+import { serverMessage } from "../common/error-text";
+import { usePrefs, useT } from "../providers/i18n";
 
 // Admin: every user's runs waiting and running, in the order they start (running first, then
 // the queue by priority and submission), each queued one saying why it waits; and each
@@ -21,6 +22,7 @@ function Load({ used, total }: { used: number; total: number }) {
 
 export function QueuePage() {
   const t = useT();
+  const { locale } = usePrefs();
   const screens = Grid.useBreakpoint();
   const q = useQueue();
   if (q.isError && !q.data) return <LoadError onRetry={() => void q.refetch()} />;
@@ -55,7 +57,7 @@ export function QueuePage() {
               render: (_, i) =>
                 i.run.status === "queued" && i.run.statusMessage ? (
                   <Typography.Text type="secondary" data-testid="queue-why">
-                    {i.run.statusMessage}
+                    {serverMessage(locale, i.run.statusMessage)}
                   </Typography.Text>
                 ) : (
                   "—"

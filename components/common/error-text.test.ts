@@ -94,3 +94,18 @@ describe("server-worded conflicts in Chinese", () => {
     expect(errorText(Object.assign(tOf("zh-CN"), { locale: "zh-CN" as const }), err)).toBe("当前没有在线节点能运行“cpu-1”");
   });
 });
+
+describe("job runs' reasons in Chinese", () => {
+  it("says why a run waits or how it ended, and leaves unknown sentences as they are", () => {
+    expect(serverMessage("zh-CN", "Waiting: your limit of 3 running jobs is reached")).toBe("等待：已达到您的运行任务上限（3 个）");
+    expect(serverMessage("zh-CN", "Waiting: no online node has the tags a100, nvme")).toBe("等待：没有在线节点带有标签 a100, nvme");
+    expect(serverMessage("zh-CN", 'Waiting: No capacity for "1 GPU" now: gpu-1 needs 1 more free GPU')).toBe(
+      "等待：“1 GPU”当前没有可用资源：节点 gpu-1 还需要 1 块空闲 GPU",
+    );
+    expect(serverMessage("zh-CN", "Exited with code 137 (killed)")).toBe("退出码 137（被强制结束）");
+    expect(serverMessage("zh-CN", "Cancelled by alice")).toBe("已由 alice 取消");
+    expect(serverMessage("zh-CN", "Stopped: it ran past its timeout")).toBe("已停止：运行超过了超时时间");
+    expect(serverMessage("zh-CN", "Something new")).toBe("Something new");
+    expect(serverMessage("en-US", "Cancelled by alice")).toBe("Cancelled by alice");
+  });
+});

@@ -93,10 +93,28 @@ const ZH_MESSAGES: [RegExp, (m: RegExpExecArray) => string][] = [
   ],
 ];
 
+// Why a job run waits, or how it ended (its statusMessage), in Chinese.
+const ZH_RUN_MESSAGES: [RegExp, (m: RegExpExecArray) => string][] = [
+  [/^Waiting: your limit of (\d+) running jobs? is reached$/, (m) => `等待：已达到您的运行任务上限（${m[1]} 个）`],
+  [/^Waiting: no online node has the tags? (.+)$/, (m) => `等待：没有在线节点带有标签 ${m[1]}`],
+  [/^Waiting: (.+)$/, (m) => `等待：${serverMessage("zh-CN", m[1]!)}`],
+  [/^Stopped: it ran past its timeout$/, () => "已停止：运行超过了超时时间"],
+  [
+    /^Exited with code (\d+)( \(out of memory\)| \(killed\))?$/,
+    (m) => `退出码 ${m[1]}${m[2] ? (m[2].includes("memory") ? "（内存不足）" : "（被强制结束）") : ""}`,
+  ],
+  [/^Cancelled by (.+)$/, (m) => `已由 ${m[1]} 取消`],
+  [/^Cancelled because the balance ran out.*$/, () => "余额用尽，已取消；充值后可再次运行"],
+  [/^Cancelled: the job was deleted(?: by (.+))?$/, (m) => `已取消：任务已被${m[1] ? ` ${m[1]} ` : ""}删除`],
+  [/^Cancelled: the job (?:was disabled by (.+)|is disabled)$/, (m) => `已取消：任务已被${m[1] ? ` ${m[1]} ` : ""}停用`],
+  [/^Replaced by a newer scheduled run \(overlap: replace\)$/, () => "已被更新的计划运行取代"],
+  [/^The console process running it stopped answering$/, () => "运行它的控制台进程已无响应"],
+];
+
 /** A server-worded message in the user's language where its phrasing is known. */
 export function serverMessage(locale: Locale, message: string): string {
   if (locale === "zh-CN") {
-    for (const [re, zh] of ZH_MESSAGES) {
+    for (const [re, zh] of [...ZH_RUN_MESSAGES, ...ZH_MESSAGES]) {
       const m = re.exec(message);
       if (m) return zh(m);
     }

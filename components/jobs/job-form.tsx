@@ -418,7 +418,7 @@ function AdvancedFields() {
         <NumberField name={["retry", "maxDelaySeconds"]} label={t("jobs.retryMaxDelay")} integer min={1} max={86_400} required style={{ width: 140 }} />
       </Flex>
       <Flex gap={16} wrap>
-        <NumberField name="timeoutSeconds" label={t("jobs.timeout")} integer min={1} max={604_800} style={{ width: 160 }} />
+        <NumberField name="timeoutSeconds" label={t("jobs.timeout")} extra={t("jobs.timeoutHelp")} integer min={1} max={604_800} style={{ width: 200 }} />
         <Form.Item name="nodeTags" label={t("jobs.nodeTags")} style={{ flex: "1 1 260px" }}>
           <Select mode="tags" tokenSeparators={[",", " "]} open={false} suffixIcon={null} />
         </Form.Item>

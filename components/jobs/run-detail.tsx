@@ -9,7 +9,7 @@ import type { Locale } from "@/lib/i18n";
 import { runLogsDownloadUrl, runOver, useCancelRun, useRetryRun, useRun, useRunLogs } from "@/lib/hooks/jobs";
 import { formatBytes, formatDuration, formatMoney, formatTime } from "@/lib/format";
 import { useDangerConfirm } from "../common/confirm";
-import { errorText } from "../common/error-text";
+import { errorText, serverMessage } from "../common/error-text";
 import { LoadError } from "../common/listing";
 import { RunProgress, RunStatusBadge } from "./run-status";
 import { usePrefs, useT } from "../providers/i18n";
@@ -186,7 +186,7 @@ export function RunDetail({ id }: { id: string }) {
               type={waiting ? "info" : ["failed", "timed_out", "lost"].includes(r.status) ? "error" : "warning"}
               showIcon
               title={waiting ? t("runs.waiting") : t(`runs.status.${r.status}`)}
-              description={r.statusMessage}
+              description={serverMessage(locale, r.statusMessage)}
               data-testid="run-message"
             />
           )}

@@ -3,6 +3,7 @@ import { Badge, Progress, Space, Tooltip, Typography } from "antd";
 import type { TJob, TJobRun, TRunStatus } from "@/lib/contracts/jobs";
 import { describeCron } from "@/lib/schedule-words";
 import { formatTime } from "@/lib/format";
+import { serverMessage } from "../common/error-text";
 import { usePrefs, useT } from "../providers/i18n";
 
 // A run's status as a badge (queued blue, running pulsing, succeeded green, failed and
@@ -26,13 +27,15 @@ export function RunStatusBadge({ status }: { status: TRunStatus }) {
 
 /** The badge, with why it waits or how it ended under it (shortened; whole in a tooltip). */
 export function RunStatusWithReason({ run }: { run: Pick<TJobRun, "status" | "statusMessage"> }) {
+  const { locale } = usePrefs();
   if (!run.statusMessage || run.status === "succeeded" || run.status === "running") return <RunStatusBadge status={run.status} />;
+  const reason = serverMessage(locale, run.statusMessage);
   return (
     <Space orientation="vertical" size={0} style={{ maxWidth: "100%" }}>
       <RunStatusBadge status={run.status} />
-      <Tooltip title={run.statusMessage}>
+      <Tooltip title={reason}>
         <Typography.Text type="secondary" style={{ fontSize: 12, display: "block", maxWidth: 260 }} ellipsis data-testid="run-reason">
-          {run.statusMessage}
+          {reason}
         </Typography.Text>
       </Tooltip>
     </Space>

@@ -701,7 +701,7 @@ export const enUS = {
     retryDelay: "First delay (s)",
     retryMaxDelay: "Longest delay (s)",
     timeout: "Timeout (s)",
-    timeoutHelp: "Empty: the console's default ({seconds} s)",
+    timeoutHelp: "Empty: the console's default",
     nodeTags: "Node tags needed",
     advanced: "Retries, timeout and placement",
     created: "Job created",

@@ -701,7 +701,7 @@ export const zhCN: Messages = {
     retryDelay: "首次间隔（秒）",
     retryMaxDelay: "最长间隔（秒）",
     timeout: "超时（秒）",
-    timeoutHelp: "留空：使用控制台默认值（{seconds} 秒）",
+    timeoutHelp: "留空：使用控制台默认值",
     nodeTags: "需要的节点标签",
     advanced: "重试、超时与调度",
     created: "任务已创建",
