@@ -122,7 +122,7 @@ export function RunDetail({ id }: { id: string }) {
   if (!run.data) return <Skeleton active />;
   const r = run.data;
   const over = runOver(r);
-  const waiting = r.status === "queued" && r.statusMessage;
+  const waiting = r.status === "queued";
   return (
     <Space orientation="vertical" size="middle" style={{ width: "100%" }}>
       <Breadcrumb
@@ -181,12 +181,17 @@ export function RunDetail({ id }: { id: string }) {
         }
       >
         <Space orientation="vertical" size="middle" style={{ width: "100%" }}>
-          {r.statusMessage && r.status !== "succeeded" && (
+          {((r.statusMessage && r.status !== "succeeded") || (r.status === "queued" && !!r.runsAhead)) && (
             <Alert
               type={waiting ? "info" : ["failed", "timed_out", "lost"].includes(r.status) ? "error" : "warning"}
               showIcon
               title={waiting ? t("runs.waiting") : t(`runs.status.${r.status}`)}
-              description={serverMessage(locale, r.statusMessage)}
+              description={[
+                r.statusMessage ? serverMessage(locale, r.statusMessage) : null,
+                r.status === "queued" && r.runsAhead ? t("runs.runsAhead", { count: r.runsAhead }) : null,
+              ]
+                .filter(Boolean)
+                .join(" · ")}
               data-testid="run-message"
             />
           )}

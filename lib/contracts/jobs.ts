@@ -170,6 +170,8 @@ export const ZJobRun = z.object({
   costCents: z.number().int(),
   logBytes: z.number().int(),
   logTruncated: z.boolean(),
+  /** One run: while it is queued, how many runs (of all users) start before it. */
+  runsAhead: z.number().int().nullable().optional(),
 });
 export type TJobRun = z.infer<typeof ZJobRun>;
 

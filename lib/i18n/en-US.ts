@@ -758,6 +758,7 @@ export const enUS = {
     firstAttempt: "First attempt",
     timeline: "Timeline",
     waiting: "Waiting",
+    runsAhead: "{count} runs ahead in the queue",
     job: "Job",
   },
   queue: {

@@ -758,6 +758,7 @@ export const zhCN: Messages = {
     firstAttempt: "首次尝试",
     timeline: "时间线",
     waiting: "等待原因",
+    runsAhead: "队列中前面还有 {count} 个运行",
     job: "任务",
   },
   queue: {

@@ -22,7 +22,9 @@ import { createDispatcher } from "./dispatcher";
 import { runContainer } from "./container-executor";
 import { executors, knownWait } from "./executors";
 import * as repo from "./jobs.repo";
-import { cancelRun, createJob, getRun, triggerJob } from "./jobs.service";
+import { cancelRun, cancelRunsForBalance, createJob, getRun, triggerJob } from "./jobs.service";
+import { adjust, invariant } from "../billing/billing.service";
+import { meterAll } from "../billing/meter";
 
 const ip = "127.0.0.1";
 const docker = new Docker({ socketPath: "/var/run/docker.sock" });
@@ -185,6 +187,39 @@ describe("container runs", () => {
     expect(pod.status).toBe("deleted");
     expect(pod.allocations).toHaveLength(0);
     expect(await gone(pod.id)).toBe(true);
+  });
+
+  it("a run is cancelled when its owner's balance runs out, charged to its end; a run needs the minimum balance to start", async () => {
+    const u = await testUser("broke");
+    // 60 ¥/h: one yuan a minute.
+    const dear = (await specs.createSpec(admin, ZCreateSpecRequest.parse({ name: "dear", cpuCores: 1, memoryGb: 1, pricePerHourCents: 6_000 }), ip)).id;
+    const j = await job(u, { specId: dear, container: { command: "trap 'exit 143' TERM; while :; do sleep 1; done" } });
+    const d = dispatcher();
+    await d.pass(new Date(Date.now() + 3_600_000));
+    const [run] = await runsOf(j.id);
+    for (let i = 0; i < 100 && (await repo.findRun(run!.id))!.status !== "running"; i++) await new Promise((r) => setTimeout(r, 100));
+    const pod = (await repo.findRun(run!.id))!.instanceId!;
+    // Take the balance near zero, and let the meter see a few minutes run.
+    const balance = (await db().user.findUniqueOrThrow({ where: { id: u.userId } })).balanceCents;
+    await adjust(admin, u.userId, { amountCents: -(balance - 100), reason: "leave one yuan" }, ip);
+    await db().instance.update({ where: { id: pod }, data: { meteredUntil: new Date(Date.now() - 3 * 60_000), startedAt: new Date(Date.now() - 3 * 60_000) } });
+    expect((await meterAll()).exhaustedUsers).toContain(u.userId);
+    expect(await cancelRunsForBalance(u.userId)).toBe(1);
+    await d.drain();
+    const ended = (await repo.findRun(run!.id))!;
+    expect(ended.status).toBe("cancelled");
+    expect(ended.statusMessage).toMatch(/balance ran out/);
+    expect(await gone(pod)).toBe(true);
+    expect(ended.costCents).toBeGreaterThan(0);
+    // Another run of it waits for money, saying so.
+    const again = await triggerJob(u, j.id, ip);
+    await d.pass(new Date(Date.now() + 3_600_000));
+    await d.drain();
+    const waiting = (await repo.findRun(again.id))!;
+    expect(waiting.status).toBe("queued");
+    expect(waiting.statusMessage).toMatch(/^Waiting: Your balance is/);
+    await cancelRun(u, again.id, ip);
+    expect((await invariant()).ok).toBe(true);
   });
 
   it("a python job runs its script with arguments, the script read-only at /job/main.py", async () => {

@@ -15,7 +15,7 @@ import { LOCAL_DOCKER } from "../testing/node-fixtures";
 import { testUser } from "../testing/running-instance";
 import { httpRequestOf } from "./job-config";
 import * as repo from "./jobs.repo";
-import { cancelRun, createJob, deleteJob, getJob, retryRun, setJobStatus, triggerJob, updateJob } from "./jobs.service";
+import { cancelRun, createJob, deleteJob, getJob, getRun, retryRun, setJobStatus, triggerJob, updateJob } from "./jobs.service";
 import { listWorkers, queue, systemStatus, updateWorker } from "./queue.service";
 import { createDispatcher } from "./dispatcher";
 import { schedulePass } from "./scheduler";
@@ -178,6 +178,10 @@ describe("runs", () => {
     expect(mine.indexOf(b.id)).toBeLessThan(mine.indexOf(a.id));
     expect(view.items.find((i) => i.run.id === b.id)!.position).toBeLessThan(view.items.find((i) => i.run.id === a.id)!.position!);
     expect(view.nodes).toBeNull();
+    // The run says how many start before it.
+    const ahead = (await getRun(q, a.id)).runsAhead!;
+    expect(ahead).toBe(view.items.find((i) => i.run.id === a.id)!.position! - 1);
+    expect((await getRun(q, b.id)).runsAhead).toBeLessThan(ahead);
     // Users see only their own runs.
     expect((await queue(u)).items.some((i) => i.run.userId === q.userId)).toBe(false);
   });

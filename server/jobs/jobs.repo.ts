@@ -299,3 +299,17 @@ export async function lastRunsOf(jobIds: string[]): Promise<Map<string, { id: st
 export async function runLog(id: string): Promise<Uint8Array | null> {
   return (await db().jobRun.findUnique({ where: { id }, select: { log: true } }))?.log ?? null;
 }
+
+/** Queued runs (of all users) that come before this one in the queue. */
+export function runsAhead(run: Pick<RunRow, "id" | "priorityRank" | "queuedAt">): Promise<number> {
+  return db().jobRun.count({
+    where: {
+      status: "queued",
+      OR: [
+        { priorityRank: { gt: run.priorityRank } },
+        { priorityRank: run.priorityRank, queuedAt: { lt: run.queuedAt } },
+        { priorityRank: run.priorityRank, queuedAt: run.queuedAt, id: { lt: run.id } },
+      ],
+    },
+  });
+}

@@ -240,7 +240,7 @@ export function toRunDto(r: repo.RunRow): TJobRun {
 export async function getRun(p: Principal, id: string): Promise<TJobRun> {
   const run = await repo.findRun(id);
   if (!run || (run.userId !== p.userId && !isAdmin(p))) throw notFound("Run");
-  return toRunDto(run);
+  return { ...toRunDto(run), runsAhead: run.status === "queued" ? await repo.runsAhead(run) : null };
 }
 
 /** Mine, or (administrators) everyone's. */
