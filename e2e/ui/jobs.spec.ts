@@ -20,8 +20,11 @@ async function taggedNode(api: Api, adminToken: string) {
   return { ...setup, tag };
 }
 
+/** Picks an option of a searchable select by typing it (the list is virtual: far options are not on the page until searched). */
 async function pick(page: Page, label: string, option: string) {
-  await page.getByLabel(label, { exact: true }).click();
+  const select = page.getByLabel(label, { exact: true });
+  await select.click();
+  await select.fill(option);
   await page.locator(".ant-select-dropdown:visible .ant-select-item-option").filter({ hasText: option }).first().click();
 }
 
