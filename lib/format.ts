@@ -61,10 +61,25 @@ export function formatTime(value: string | number | Date | null | undefined): st
   return d ? `${formatDate(d)} ${formatClock(d)}` : "—";
 }
 
+/** As formatTime, with seconds (runs a second apart). */
+export function formatTimeSeconds(value: string | number | Date | null | undefined): string {
+  const d = value === null || value === undefined ? null : parts(value);
+  return d ? `${formatDate(d)} ${formatClock(d, { seconds: true })}` : "—";
+}
+
 const DURATION_UNITS: Record<Locale, { d: string; h: string; min: string; under: string; join: string }> = {
   "en-US": { d: "d", h: "h", min: "min", under: "< 1 min", join: " " },
   "zh-CN": { d: "天", h: "小时", min: "分钟", under: "不到 1 分钟", join: " " },
 };
+
+/** A short duration with seconds: "42 s", "3 min 5 s", then as formatDuration; zh-CN "42 秒". */
+export function formatSeconds(seconds: number, locale: Locale): string {
+  const s = Math.max(0, Math.round(seconds));
+  const sec = locale === "zh-CN" ? "秒" : "s";
+  if (s < 60) return `${s} ${sec}`;
+  if (s < 3600) return s % 60 ? `${formatDuration(s, locale)} ${s % 60} ${sec}` : formatDuration(s, locale);
+  return formatDuration(s, locale);
+}
 
 /** A duration for people: "3 d 4 h", "2 h 15 min", "12 min", "< 1 min"; zh-CN "3 天 4 小时". */
 export function formatDuration(seconds: number, locale: Locale): string {

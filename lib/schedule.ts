@@ -22,9 +22,8 @@ export function scheduleProblem(s: Schedule): { path: "cron" | "timezone"; messa
   let next: Date | null;
   try {
     next = cronOf(s).nextRun();
-  } catch (err) {
-    const why = (err as Error).message.replace(/^CronPattern: /, "");
-    return { path: "cron", message: `is not a valid cron expression: ${why}` };
+  } catch {
+    return { path: "cron", message: "is not a valid cron expression (5 fields: minute hour day month weekday, or 6 with seconds first)" };
   }
   if (!next) return { path: "cron", message: "never fires (no such date)" };
   return null;

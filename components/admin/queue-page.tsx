@@ -53,7 +53,6 @@ export function QueuePage() {
             {
               title: t("queue.why"),
               width: 320,
-              from: "md",
               render: (_, i) =>
                 i.run.status === "queued" && i.run.statusMessage ? (
                   <Typography.Text type="secondary" data-testid="queue-why">

@@ -62,7 +62,7 @@ export function WorkersPage() {
             { title: t("nodes.name"), dataIndex: "name", width: 160 },
             { title: t("common.status"), width: 110, render: (_, w) => <Badge status={STATUS_LOOK[w.status]} text={t(`workers.status.${w.status}`)} /> },
             { title: t("workers.heartbeat"), dataIndex: "lastHeartbeat", width: 160, from: "md", render: (v: string | null) => formatTime(v) },
-            { title: t("workers.current"), width: 120, render: (_, w) => `${w.currentRuns} / ${w.maxJobs || "∞"}` },
+            { title: t("workers.current"), width: 120, render: (_, w) => `${w.currentRuns} / ${w.maxJobs || t("queue.noLimit")}` },
             { title: t("workers.tags"), width: 200, from: "md", render: (_, w) => (w.tags.length ? w.tags.map((tag) => <Tag key={tag}>{tag}</Tag>) : "—") },
             { title: t("workers.enabled"), width: 100, from: "lg", render: (_, w) => (w.enabled ? t("common.yes") : t("common.no")) },
             {

@@ -7,13 +7,13 @@ import { useT } from "../providers/i18n";
 export function useDangerConfirm() {
   const t = useT();
   const { modal, message } = App.useApp();
-  return (opts: { title: string; content: string; okText?: string; onOk: () => Promise<unknown>; success?: string }) =>
+  return (opts: { title: string; content: string; okText?: string; cancelText?: string; onOk: () => Promise<unknown>; success?: string }) =>
     modal.confirm({
       title: opts.title,
       content: opts.content,
       okText: opts.okText ?? t("common.delete"),
       okButtonProps: { danger: true },
-      cancelText: t("common.cancel"),
+      cancelText: opts.cancelText ?? t("common.cancel"),
       onOk: () =>
         opts
           .onOk()

@@ -104,7 +104,7 @@ describe("job runs' reasons in Chinese", () => {
     );
     expect(serverMessage("zh-CN", "Exited with code 137 (killed)")).toBe("退出码 137（被强制结束）");
     expect(serverMessage("zh-CN", "Cancelled by alice")).toBe("已由 alice 取消");
-    expect(serverMessage("zh-CN", "Stopped: it ran past its timeout")).toBe("已停止：运行超过了超时时间");
+    expect(serverMessage("zh-CN", "Stopped: it ran past its timeout of 3 s")).toBe("已停止：运行超过了 3 秒的超时时间");
     expect(serverMessage("zh-CN", "Something new")).toBe("Something new");
     expect(serverMessage("en-US", "Cancelled by alice")).toBe("Cancelled by alice");
   });

@@ -98,7 +98,7 @@ const ZH_RUN_MESSAGES: [RegExp, (m: RegExpExecArray) => string][] = [
   [/^Waiting: your limit of (\d+) running jobs? is reached$/, (m) => `等待：已达到您的运行任务上限（${m[1]} 个）`],
   [/^Waiting: no online node has the tags? (.+)$/, (m) => `等待：没有在线节点带有标签 ${m[1]}`],
   [/^Waiting: (.+)$/, (m) => `等待：${serverMessage("zh-CN", m[1]!)}`],
-  [/^Stopped: it ran past its timeout$/, () => "已停止：运行超过了超时时间"],
+  [/^Stopped: it ran past its timeout of (\d+) s$/, (m) => `已停止：运行超过了 ${m[1]} 秒的超时时间`],
   [
     /^Exited with code (\d+)( \(out of memory\)| \(killed\))?$/,
     (m) => `退出码 ${m[1]}${m[2] ? (m[2].includes("memory") ? "（内存不足）" : "（被强制结束）") : ""}`,

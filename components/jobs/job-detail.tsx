@@ -7,7 +7,7 @@ import { ApiError } from "@/lib/api/client";
 import { RUN_STATUSES, type TJob, type TJobRun } from "@/lib/contracts/jobs";
 import { useDeleteJob, useDisableJob, useJob, useRuns } from "@/lib/hooks/jobs";
 import { useUrlState } from "@/lib/hooks/url-state";
-import { formatMoney, formatTime } from "@/lib/format";
+import { formatMoney, formatSeconds, formatTime, formatTimeSeconds } from "@/lib/format";
 import { useDangerConfirm } from "../common/confirm";
 import { fitColumns, LoadError, tablePagination, Toolbar } from "../common/listing";
 import { JobControls } from "./jobs-page";
@@ -74,7 +74,7 @@ export function RunsTable({ jobId }: { jobId: string }) {
             width: 160,
             render: (v: string, r) => (
               <Space orientation="vertical" size={0}>
-                <Link href={`/runs/${r.id}`}>{formatTime(v)}</Link>
+                <Link href={`/runs/${r.id}`}>{formatTimeSeconds(v)}</Link>
                 <Typography.Text type="secondary" style={{ fontSize: 12 }}>
                   {t(`runs.triggers.${r.trigger}`)} · {t("runs.attemptOf", { attempt: r.attempt })}
                 </Typography.Text>
@@ -93,6 +93,8 @@ export function RunsTable({ jobId }: { jobId: string }) {
 
 export function JobDetail({ id }: { id: string }) {
   const t = useT();
+  const { locale } = usePrefs();
+  const screens = Grid.useBreakpoint();
   const router = useRouter();
   const job = useJob(id);
   const remove = useDeleteJob();
@@ -104,6 +106,50 @@ export function JobDetail({ id }: { id: string }) {
   if (job.isError) return <LoadError onRetry={() => void job.refetch()} />;
   if (!job.data) return <Skeleton active />;
   const j = job.data;
+  // Phones: the controls go under the title, which keeps its room.
+  const wide = screens.md !== false;
+  const controls = (
+    <Space wrap>
+      <JobControls job={j} />
+      {j.status !== "disabled" && (
+        <Button
+          icon={<StopOutlined />}
+          loading={disable.isPending}
+          onClick={() =>
+            confirm({
+              title: j.name,
+              content: t("jobs.disableConfirm", { name: j.name }),
+              okText: t("jobs.disable"),
+              success: t("jobs.disabled"),
+              onOk: () => disable.mutateAsync(j.id),
+            })
+          }
+        >
+          {t("jobs.disable")}
+        </Button>
+      )}
+      <Link href={`/jobs/${j.id}/edit`}>
+        <Button icon={<EditOutlined />}>{t("common.edit")}</Button>
+      </Link>
+      <Button
+        danger
+        icon={<DeleteOutlined />}
+        onClick={() =>
+          confirm({
+            title: j.name,
+            content: t("jobs.deleteConfirm", { name: j.name }),
+            success: t("jobs.deleted"),
+            onOk: async () => {
+              await remove.mutateAsync(j.id);
+              router.push("/jobs");
+            },
+          })
+        }
+      >
+        {t("common.delete")}
+      </Button>
+    </Space>
+  );
   return (
     <Space orientation="vertical" size="middle" style={{ width: "100%" }}>
       <Breadcrumb items={[{ title: <Link href="/jobs">{t("jobs.title")}</Link> }, { title: j.name }]} />
@@ -114,37 +160,9 @@ export function JobDetail({ id }: { id: string }) {
             <Tag color={j.status === "active" ? "green" : j.status === "paused" ? "orange" : "default"}>{t(`jobs.status.${j.status}`)}</Tag>
           </Space>
         }
-        extra={
-          <Space wrap>
-            <JobControls job={j} />
-            {j.status !== "disabled" && (
-              <Button icon={<StopOutlined />} loading={disable.isPending} onClick={() => void disable.mutateAsync(j.id).catch(() => undefined)}>
-                {t("jobs.disable")}
-              </Button>
-            )}
-            <Link href={`/jobs/${j.id}/edit`}>
-              <Button icon={<EditOutlined />}>{t("common.edit")}</Button>
-            </Link>
-            <Button
-              danger
-              icon={<DeleteOutlined />}
-              onClick={() =>
-                confirm({
-                  title: j.name,
-                  content: t("jobs.deleteConfirm", { name: j.name }),
-                  success: t("jobs.deleted"),
-                  onOk: async () => {
-                    await remove.mutateAsync(j.id);
-                    router.push("/jobs");
-                  },
-                })
-              }
-            >
-              {t("common.delete")}
-            </Button>
-          </Space>
-        }
+        extra={wide ? controls : undefined}
       >
+        {!wide && <div style={{ marginBottom: 16 }}>{controls}</div>}
         <Descriptions size="small" column={{ xs: 1, md: 2 }} bordered>
           <Descriptions.Item label={t("jobs.what")} span={2}>
             <WhatItRuns job={j} />
@@ -157,7 +175,7 @@ export function JobDetail({ id }: { id: string }) {
           <Descriptions.Item label={t("jobs.retries")}>
             {j.retry.maxAttempts} · {t(`jobs.backoffs.${j.retry.backoff}`)} ({j.retry.delaySeconds}–{j.retry.maxDelaySeconds} s)
           </Descriptions.Item>
-          <Descriptions.Item label={t("jobs.timeout")}>{j.timeoutSeconds} s</Descriptions.Item>
+          <Descriptions.Item label={t("jobs.timeoutShort")}>{formatSeconds(j.timeoutSeconds, locale)}</Descriptions.Item>
           <Descriptions.Item label={t("jobs.nodeTags")}>{j.nodeTags.length ? j.nodeTags.map((tag) => <Tag key={tag}>{tag}</Tag>) : "—"}</Descriptions.Item>
           {j.description && (
             <Descriptions.Item label={t("jobs.description")} span={2}>

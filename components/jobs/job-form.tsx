@@ -3,14 +3,14 @@ import { useMemo } from "react";
 import Link from "next/link";
 import { useRouter } from "next/navigation";
 import dayjs, { type Dayjs } from "dayjs";
-import { App, Breadcrumb, Button, Card, Checkbox, Collapse, DatePicker, Flex, Form, Input, Radio, Segmented, Select, Space, Typography } from "antd";
+import { App, Breadcrumb, Button, Card, Checkbox, Collapse, DatePicker, Flex, Form, Grid, Input, Radio, Segmented, Select, Space, Typography } from "antd";
 import { MinusCircleOutlined, PlusOutlined } from "@ant-design/icons";
 import { HTTP_METHODS, JOB_EXECUTORS, JOB_PRIORITIES, type TCreateJobRequest, type TJob } from "@/lib/contracts/jobs";
 import { useImages, useSpecs } from "@/lib/hooks/catalog";
 import { useCreateJob, useUpdateJob } from "@/lib/hooks/jobs";
 import { nextFires, scheduleProblem } from "@/lib/schedule";
 import { describeCron } from "@/lib/schedule-words";
-import { formatTime } from "@/lib/format";
+import { formatTime, formatTimeSeconds } from "@/lib/format";
 import { showFormError } from "../common/error-text";
 import { NumberField } from "../common/number-field";
 import { usePrefs, useT } from "../providers/i18n";
@@ -164,11 +164,11 @@ function SchedulePreview() {
   const preview = useMemo(() => {
     const expr = cron?.trim();
     if (!expr || !timezone) return null;
-    if (scheduleProblem({ cron: expr, timezone })) return { bad: true as const };
-    return { words: describeCron(expr, locale), fires: nextFires({ cron: expr, timezone }, new Date(), 5) };
+    // The field itself says what is wrong with an expression.
+    if (scheduleProblem({ cron: expr, timezone })) return null;
+    return { words: describeCron(expr, locale), fires: nextFires({ cron: expr, timezone }, new Date(), 5), seconds: expr.split(/\s+/).length === 6 };
   }, [cron, timezone, locale]);
   if (!preview) return null;
-  if ("bad" in preview) return <Typography.Text type="secondary">{t("jobs.badCron")}</Typography.Text>;
   return (
     <Card size="small" data-testid="schedule-preview" style={{ marginBottom: 16 }}>
       {preview.words && (
@@ -178,13 +178,17 @@ function SchedulePreview() {
       )}
       <Typography.Text type="secondary">{t("jobs.nextFires", { zone: browserZone() })}</Typography.Text>
       <ol style={{ margin: "4px 0 0", paddingInlineStart: 20 }} data-testid="next-fires">
-        {preview.fires.length ? preview.fires.map((d) => <li key={d.getTime()}>{formatTime(d)}</li>) : <li>{t("jobs.noFires")}</li>}
+        {preview.fires.length ? (
+          preview.fires.map((d) => <li key={d.getTime()}>{preview.seconds ? formatTimeSeconds(d) : formatTime(d)}</li>)
+        ) : (
+          <li>{t("jobs.noFires")}</li>
+        )}
       </ol>
     </Card>
   );
 }
 
-function RunsOnFields() {
+function RunsOnFields({ executor }: { executor: Executor }) {
   const t = useT();
   const images = useImages({ page: 1, pageSize: 100 });
   const specs = useSpecs({ page: 1, pageSize: 100 });
@@ -193,6 +197,7 @@ function RunsOnFields() {
       <Form.Item
         name="imageId"
         label={t("jobs.image")}
+        extra={executor === "python" ? t("jobs.pythonImage") : undefined}
         rules={[{ required: true, message: t("validation.required", { field: t("jobs.image") }) }]}
         style={{ flex: "1 1 240px" }}
       >
@@ -316,13 +321,13 @@ function WhatFields({ executor }: { executor: Executor }) {
   if (executor === "http") return <HttpFields />;
   return (
     <>
-      <RunsOnFields />
+      <RunsOnFields executor={executor} />
       {executor === "container" ? (
         <>
           <Form.Item
             name={["container", "command"]}
             label={t("jobs.command")}
-            rules={[{ required: true, message: t("validation.required", { field: t("jobs.command") }) }]}
+            rules={[{ required: true, whitespace: true, message: t("validation.required", { field: t("jobs.command") }) }]}
           >
             <Input.TextArea
               autoSize={{ minRows: 3, maxRows: 16 }}
@@ -339,7 +344,7 @@ function WhatFields({ executor }: { executor: Executor }) {
           <Form.Item
             name={["python", "script"]}
             label={t("jobs.script")}
-            rules={[{ required: true, message: t("validation.required", { field: t("jobs.script") }) }]}
+            rules={[{ required: true, whitespace: true, message: t("validation.required", { field: t("jobs.script") }) }]}
           >
             <Input.TextArea
               autoSize={{ minRows: 8, maxRows: 30 }}
@@ -378,7 +383,19 @@ function WhenFields() {
               name="cron"
               label={t("jobs.cron")}
               extra={t("jobs.cronHelp")}
-              rules={[{ required: true, message: t("validation.required", { field: t("jobs.cron") }) }]}
+              dependencies={["timezone"]}
+              rules={[
+                { required: true, whitespace: true, message: t("validation.required", { field: t("jobs.cron") }) },
+                ({ getFieldValue }) => ({
+                  validator: (_, v: string | undefined) => {
+                    const problem = v?.trim()
+                      ? scheduleProblem({ cron: v.trim(), timezone: (getFieldValue("timezone") as string | undefined) ?? "UTC" })
+                      : null;
+                    if (problem?.path !== "cron") return Promise.resolve();
+                    return Promise.reject(new Error(problem.message.startsWith("never") ? t("jobs.noFires") : t("jobs.badCron")));
+                  },
+                }),
+              ]}
               style={{ flex: "1 1 260px" }}
             >
               <Input style={{ fontFamily: "monospace" }} placeholder="0 3 * * *" />
@@ -437,6 +454,8 @@ export function JobForm({ job }: { job: TJob | null }) {
   const update = useUpdateJob();
   const executor = (Form.useWatch("executor", form) as Executor | undefined) ?? job?.executor ?? "container";
   const initial = useMemo(() => jobFormValues(job), [job]);
+  // Phones: the short names of the types, so the switch fits.
+  const wide = Grid.useBreakpoint().sm !== false;
 
   async function onFinish(v: JobFormValues) {
     const body = jobBody(v);
@@ -483,7 +502,10 @@ export function JobForm({ job }: { job: TJob | null }) {
           style={{ maxWidth: 900 }}
         >
           <Form.Item name="executor" label={t("jobs.executor")}>
-            <Segmented disabled={!!job} options={JOB_EXECUTORS.map((e) => ({ value: e, label: t(`jobs.executors.${e}`) }))} />
+            <Segmented
+              disabled={!!job}
+              options={JOB_EXECUTORS.map((e) => ({ value: e, label: t(wide ? `jobs.executors.${e}` : `jobs.executorShort.${e}`) }))}
+            />
           </Form.Item>
           <Form.Item
             name="name"

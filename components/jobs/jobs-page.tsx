@@ -1,6 +1,6 @@
 "use client";
 import Link from "next/link";
-import { App, Button, Card, Empty, Grid, Select, Space, Table, Tag, Typography } from "antd";
+import { App, Button, Card, Empty, Grid, Select, Space, Table, Tag, Tooltip, Typography } from "antd";
 import { PauseCircleOutlined, PlayCircleOutlined, PlusOutlined, ThunderboltOutlined } from "@ant-design/icons";
 import { JOB_STATUSES, type TJob } from "@/lib/contracts/jobs";
 import { type JobFilters, useJobs, usePauseJob, useResumeJob, useTriggerJob } from "@/lib/hooks/jobs";
@@ -40,23 +40,28 @@ export function JobControls({ job, size }: { job: TJob; size?: "small" }) {
   const act = (p: Promise<unknown>, ok: string) => p.then(() => void message.success(ok)).catch((err: unknown) => void message.error(errorText(t, err)));
   return (
     <Space wrap size={4}>
-      <Button
-        size={size}
-        icon={<ThunderboltOutlined />}
-        disabled={job.status === "disabled"}
-        loading={trigger.isPending}
-        onClick={() => void act(trigger.mutateAsync(job.id), t("jobs.triggered"))}
-      >
-        {t("jobs.trigger_now")}
-      </Button>
-      {job.status === "active" ? (
-        <Button size={size} icon={<PauseCircleOutlined />} loading={pause.isPending} onClick={() => void act(pause.mutateAsync(job.id), t("common.saved"))}>
-          {t("jobs.pause")}
+      <Tooltip title={job.status === "disabled" ? t("jobs.disabledHint") : undefined}>
+        <Button
+          size={size}
+          icon={<ThunderboltOutlined />}
+          disabled={job.status === "disabled"}
+          loading={trigger.isPending}
+          onClick={() => void act(trigger.mutateAsync(job.id), t("jobs.triggered"))}
+        >
+          {t("jobs.trigger_now")}
         </Button>
-      ) : (
-        <Button size={size} icon={<PlayCircleOutlined />} loading={resume.isPending} onClick={() => void act(resume.mutateAsync(job.id), t("common.saved"))}>
+      </Tooltip>
+      {job.status !== "active" ? (
+        <Button size={size} icon={<PlayCircleOutlined />} loading={resume.isPending} onClick={() => void act(resume.mutateAsync(job.id), t("jobs.resumed"))}>
           {t("jobs.resume")}
         </Button>
+      ) : (
+        // Only a schedule can be paused.
+        job.trigger !== "now" && (
+          <Button size={size} icon={<PauseCircleOutlined />} loading={pause.isPending} onClick={() => void act(pause.mutateAsync(job.id), t("jobs.paused"))}>
+            {t("jobs.pause")}
+          </Button>
+        )
       )}
     </Space>
   );
@@ -127,7 +132,7 @@ export function JobsPage({ isAdmin }: { isAdmin: boolean }) {
             ),
           },
           ...(isAdmin ? [{ title: t("jobs.owner"), dataIndex: "username", width: 100, from: "md" as const }] : []),
-          { title: t("jobs.schedule"), width: 220, from: "md", render: (_, j) => <ScheduleText job={j} /> },
+          { title: t("jobs.schedule"), width: 220, render: (_, j) => <ScheduleText job={j} /> },
           { title: t("jobs.lastRun"), width: 150, render: (_, j) => <LastRun last={j.lastRun} /> },
           {
             title: t("jobs.nextRun"),

@@ -7,7 +7,7 @@ import { ApiError } from "@/lib/api/client";
 import type { TJobRun } from "@/lib/contracts/jobs";
 import type { Locale } from "@/lib/i18n";
 import { runLogsDownloadUrl, runOver, useCancelRun, useRetryRun, useRun, useRunLogs } from "@/lib/hooks/jobs";
-import { formatBytes, formatDuration, formatMoney, formatTime } from "@/lib/format";
+import { formatBytes, formatMoney, formatSeconds, formatTimeSeconds } from "@/lib/format";
 import { useDangerConfirm } from "../common/confirm";
 import { errorText, serverMessage } from "../common/error-text";
 import { LoadError } from "../common/listing";
@@ -24,13 +24,14 @@ const LOG_TAIL = 1_000;
 export function runDuration(r: Pick<TJobRun, "startedAt" | "finishedAt" | "status">, locale: Locale): string {
   if (!r.startedAt || r.status === "queued") return "—";
   const end = r.finishedAt ? Date.parse(r.finishedAt) : Date.now();
-  return formatDuration(Math.max(0, Math.round((end - Date.parse(r.startedAt)) / 1000)), locale);
+  return formatSeconds((end - Date.parse(r.startedAt)) / 1000, locale);
 }
 
 function RunLogs({ run }: { run: TJobRun }) {
   const t = useT();
   const live = !runOver(run);
-  const logs = useRunLogs(run.id, LOG_TAIL, live);
+  // Read again once the run is over: the kept log has the last lines the live reading may have missed.
+  const logs = useRunLogs(run.id, LOG_TAIL, live, !live);
   const data = logs.data;
   return (
     <Card
@@ -97,11 +98,11 @@ function RunTimeline({ run }: { run: TJobRun }) {
   const ended = runOver(run);
   const color = run.status === "succeeded" ? "green" : ["failed", "timed_out", "lost"].includes(run.status) ? "red" : "gray";
   const items = [
-    { color: "blue", content: `${t("runs.queuedAt")} ${formatTime(run.queuedAt)}` },
-    ...(run.startedAt ? [{ color: "blue", content: `${t("runs.startedAt")} ${formatTime(run.startedAt)}` }] : []),
+    { color: "blue", content: `${t("runs.queuedAt")} ${formatTimeSeconds(run.queuedAt)}` },
+    ...(run.startedAt && run.status !== "queued" ? [{ color: "blue", content: `${t("runs.startedAt")} ${formatTimeSeconds(run.startedAt)}` }] : []),
     ...(ended
-      ? [{ color, content: `${t(`runs.status.${run.status}`)} ${formatTime(run.finishedAt)}` }]
-      : [{ color: "gray", loading: true, content: t(`runs.status.${run.status}`) }]),
+      ? [{ color, content: `${t(`runs.status.${run.status}`)} ${formatTimeSeconds(run.finishedAt)}` }]
+      : [{ color: "gray", loading: true, content: run.cancelRequested ? t("runs.stopping") : t(`runs.status.${run.status}`) }]),
   ];
   return <Timeline items={items} data-testid="run-timeline" />;
 }
@@ -138,12 +139,12 @@ export function RunDetail({ id }: { id: string }) {
             <span>
               {r.jobName} · {t("runs.attemptOf", { attempt: r.attempt })}
             </span>
-            <RunStatusBadge status={r.status} />
+            <RunStatusBadge status={r.status} stopping={r.cancelRequested} />
           </Space>
         }
         extra={
           <Space wrap>
-            {!over && (
+            {!over && !r.cancelRequested && (
               <Button
                 danger
                 icon={<StopOutlined />}
@@ -151,7 +152,8 @@ export function RunDetail({ id }: { id: string }) {
                   confirm({
                     title: r.jobName,
                     content: t("runs.cancelConfirm"),
-                    okText: t("runs.cancel"),
+                    okText: t("runs.cancelRun"),
+                    cancelText: t("runs.keepRunning"),
                     success: t("runs.cancelled"),
                     onOk: () => cancel.mutateAsync(r.id),
                   })
@@ -185,7 +187,7 @@ export function RunDetail({ id }: { id: string }) {
             <Alert
               type={waiting ? "info" : ["failed", "timed_out", "lost"].includes(r.status) ? "error" : "warning"}
               showIcon
-              title={waiting ? t("runs.waiting") : t(`runs.status.${r.status}`)}
+              title={waiting ? t("runs.waiting") : r.cancelRequested && !over ? t("runs.stopping") : t(`runs.status.${r.status}`)}
               description={[
                 r.statusMessage ? serverMessage(locale, r.statusMessage) : null,
                 r.status === "queued" && r.runsAhead ? t("runs.runsAhead", { count: r.runsAhead }) : null,

@@ -20,8 +20,10 @@ const LOOK: Record<TRunStatus, { status?: "success" | "processing" | "default" |
   lost: { status: "warning" },
 };
 
-export function RunStatusBadge({ status }: { status: TRunStatus }) {
+/** `stopping`: a cancel was asked and the run is not over yet. */
+export function RunStatusBadge({ status, stopping }: { status: TRunStatus; stopping?: boolean }) {
   const t = useT();
+  if (stopping && (status === "starting" || status === "running")) return <Badge status="warning" text={t("runs.stopping")} data-testid="run-status" />;
   return <Badge {...LOOK[status]} text={t(`runs.status.${status}`)} data-testid="run-status" />;
 }
 

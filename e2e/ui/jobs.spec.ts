@@ -108,7 +108,8 @@ test("a user makes a container job, watches it run live to success with its prog
   await page.goto(`/runs/${(await runs())[0]!.id}`);
   await expect(page.getByTestId("run-logs")).toContainText("waiting");
   await page.getByRole("button", { name: "Cancel" }).click();
-  await page.getByRole("dialog").getByRole("button", { name: "Cancel", exact: true }).last().click();
+  await page.getByRole("dialog").getByRole("button", { name: "Stop the run" }).click();
+  await expect(page.getByTestId("run-status")).toHaveText(/Stopping…|Cancelled/);
   await expect(page.getByTestId("run-status")).toHaveText("Cancelled", { timeout: 30_000 });
   await expect(page.getByTestId("run-message")).toContainText(`Cancelled by ${user.username}`);
   await shot(page, "94-run-cancelled");
@@ -166,9 +167,18 @@ test("a scheduled http job: the form shows its next five times and says it in wo
   await expect(page.getByText("Not a cron expression this console can read")).toBeVisible();
   await page.getByLabel("Cron expression").fill("0 3 * * 1-5");
   await shot(page, "97-job-form-schedule-en");
+  // A phone: the form fits its width.
+  await page.setViewportSize({ width: 390, height: 844 });
+  await expect.poll(() => page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(390);
+  await shot(page, "97-job-form-schedule-390");
+  await page.setViewportSize({ width: 1440, height: 900 });
   await page.getByRole("button", { name: "Create" }).click();
   await expect(page).toHaveURL(/\/jobs\/[a-z0-9]+$/);
   await expect(page.getByTestId("schedule-words")).toHaveText("At 03:00, Monday through Friday");
+  await page.setViewportSize({ width: 390, height: 844 });
+  await expect(page.getByText(/^nightly /).first()).toBeInViewport();
+  await shot(page, "97-job-detail-390");
+  await page.setViewportSize({ width: 1440, height: 900 });
 
   await page.context().addCookies([{ name: "locale", value: "zh-CN", url: baseURL! }]);
   await page.goto("/jobs/new");

@@ -74,7 +74,7 @@ export const jobKeys = {
   one: (id: string) => ["jobs", id] as const,
   runs: (q: Record<string, unknown>) => ["jobs", "runs", q] as const,
   run: (id: string) => ["jobs", "run", id] as const,
-  runLogs: (id: string, tail: number) => ["jobs", "run", id, "logs", tail] as const,
+  runLogs: (id: string, tail: number, over: boolean) => ["jobs", "run", id, "logs", tail, over] as const,
   queue: ["jobs", "queue"] as const,
   workers: ["jobs", "workers"] as const,
   status: ["jobs", "status"] as const,

@@ -26,7 +26,7 @@ const ZEnv = z.record(z.string().regex(/^[A-Za-z_][A-Za-z0-9_]{0,127}$/, "must b
 
 export const ZContainerConfig = z.object({
   /** Run with `sh -c` in a fresh container. */
-  command: text(65536).min(1, "is required"),
+  command: text(65536).refine((v) => v.trim().length > 0, "is required"),
   env: ZEnv,
   workdir: noControl(text(1024))
     .regex(/^(\/.*)?$/, "must be an absolute path")
@@ -35,7 +35,7 @@ export const ZContainerConfig = z.object({
 
 export const ZPythonConfig = z.object({
   /** Stored with the job, mounted read-only at /job/main.py, run by python3. */
-  script: text(256 * 1024).min(1, "is required"),
+  script: text(256 * 1024).refine((v) => v.trim().length > 0, "is required"),
   args: z.array(text(4096)).max(100, "must be at most 100 arguments").default([]),
   env: ZEnv,
 });
@@ -170,6 +170,8 @@ export const ZJobRun = z.object({
   costCents: z.number().int(),
   logBytes: z.number().int(),
   logTruncated: z.boolean(),
+  /** A cancel was asked; the run stops (its status follows). */
+  cancelRequested: z.boolean(),
   /** One run: while it is queued, how many runs (of all users) start before it. */
   runsAhead: z.number().int().nullable().optional(),
 });

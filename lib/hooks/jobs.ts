@@ -53,9 +53,9 @@ export function useRun(id: string) {
 }
 
 /** The last lines of a run's output, followed while it runs. */
-export function useRunLogs(id: string, tail: number, follow: boolean) {
+export function useRunLogs(id: string, tail: number, follow: boolean, over = false) {
   return useQuery({
-    queryKey: jobKeys.runLogs(id, tail),
+    queryKey: jobKeys.runLogs(id, tail, over),
     queryFn: () => call(api.runLogs, { params: { id }, query: { tail } }),
     placeholderData: (prev) => prev,
     refetchInterval: follow ? RUN_POLL_MS : false,

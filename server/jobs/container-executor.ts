@@ -240,8 +240,12 @@ async function keptLog(
   return { text: all.toString("utf8"), log: new Uint8Array(gzipSync(all)), logBytes: total, logTruncated: total > all.length };
 }
 
-function endOf(ending: Ending, state: { exitCode: number; oomKilled: boolean } | null): { status: RunEnd["status"]; message: string | null } {
-  if (ending === "timed_out") return { status: "timed_out", message: "Stopped: it ran past its timeout" };
+function endOf(
+  ending: Ending,
+  state: { exitCode: number; oomKilled: boolean } | null,
+  timeoutSeconds = 0,
+): { status: RunEnd["status"]; message: string | null } {
+  if (ending === "timed_out") return { status: "timed_out", message: `Stopped: it ran past its timeout of ${timeoutSeconds} s` };
   if (ending === "cancelled") return { status: "cancelled", message: null };
   if (!state) return { status: "failed", message: "The container was removed outside the console" };
   if (state.exitCode === 0) return { status: "succeeded", message: null };
@@ -264,9 +268,8 @@ export async function runContainer(run: RunRow, job: JobRow, signal: AbortSignal
     if ("wait" in placed || "status" in placed) return placed;
     podId = placed.id;
     const pod = (await instances.findInstance(podId))!;
-    await ctx.record({ instanceId: podId, nodeId: pod.nodeId });
     // Cancelled while it was placed: nothing is made.
-    if (signal.aborted) {
+    if (!(await ctx.starting({ instanceId: podId, nodeId: pod.nodeId })) || signal.aborted) {
       await abandon(podId, containerName(podId), null);
       return { status: "cancelled", message: null };
     }
@@ -316,8 +319,9 @@ export async function runContainer(run: RunRow, job: JobRow, signal: AbortSignal
   let ending: Ending | null = null;
   let lost: string | null = null;
   try {
-    await ctx.started({ nodeId: node.id, instanceId: pod.id });
-    ending = await watch(rt, name, started + job.timeoutSeconds * 1000, signal, onLine);
+    // Cancelled (elsewhere) while its container was made: stopped at once.
+    const held = await ctx.started({ nodeId: node.id, instanceId: pod.id });
+    ending = await watch(rt, name, started + job.timeoutSeconds * 1000, held ? signal : AbortSignal.abort(), onLine);
   } catch (err) {
     // Whatever broke, the container is not left running unwatched: stopped when the engine answers.
     lost = err instanceof Error ? err.message : String(err);
@@ -338,7 +342,9 @@ export async function runContainer(run: RunRow, job: JobRow, signal: AbortSignal
   await finishPod(pod.id, { exitCode: state?.exitCode ?? null, stoppedAt: finished });
   // The container goes once its end is recorded (the reconciler removes it later if the engine does not answer now).
   await rt.remove(name).catch((err: unknown) => logger.warn({ err: String(err), run: run.id }, "could not remove a run's container"));
-  const end = lost ? { status: "failed" as const, message: `The console lost sight of the container on node ${node.name}: ${lost}` } : endOf(ending!, state);
+  const end = lost
+    ? { status: "failed" as const, message: `The console lost sight of the container on node ${node.name}: ${lost}` }
+    : endOf(ending!, state, job.timeoutSeconds);
   return {
     ...end,
     data: {

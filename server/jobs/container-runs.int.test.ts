@@ -143,7 +143,7 @@ describe("container runs", () => {
     const started = Date.now();
     await settle(dispatcher(), j.id);
     const [run] = await runsOf(j.id);
-    expect(run).toMatchObject({ status: "timed_out", statusMessage: "Stopped: it ran past its timeout", exitCode: 143 });
+    expect(run).toMatchObject({ status: "timed_out", statusMessage: "Stopped: it ran past its timeout of 2 s", exitCode: 143 });
     expect(logOf(run!)).toContain("got TERM");
     expect(Date.now() - started).toBeLessThan(20_000);
     expect(await gone(run!.instanceId!)).toBe(true);
@@ -177,6 +177,10 @@ describe("container runs", () => {
     abort.abort();
     const recorded: Record<string, unknown> = {};
     const end = await runContainer((await repo.findRun(queued.id))!, (await repo.findJob(j.id))!, abort.signal, {
+      starting: async (data) => {
+        Object.assign(recorded, data);
+        return true;
+      },
       started: async () => {
         throw new Error("must not start");
       },

@@ -26,8 +26,10 @@ export type RunWait = { wait: string };
 
 /** What an executor may do to its run while it holds it. */
 export type RunContext = {
-  /** The run started (its workload runs): `running`, with where. */
-  started(data?: { nodeId?: string; instanceId?: string }): Promise<void>;
+  /** Its workload is placed and being made: `starting`, with where. False: it was cancelled meanwhile. */
+  starting(data: { nodeId: string | null; instanceId: string }): Promise<boolean>;
+  /** The run started (its workload runs): `running`, with where. False: it was cancelled meanwhile. */
+  started(data?: { nodeId?: string; instanceId?: string }): Promise<boolean>;
   /** Records facts on the run as it goes (its workload, progress). */
   record(data: Omit<Parameters<typeof repo.settleRun>[2], "status">): Promise<void>;
 };
@@ -119,6 +121,8 @@ export function createDispatcher(opts: DispatcherOptions) {
         return;
       }
       if (run.cancelRequestedAt) abort.abort(new Error("cancelled"));
+      // When it started (a run taken over started before).
+      let startedAt = run.startedAt;
       // Deleted or disabled since it was queued: it does not start (one already running is watched to its end).
       if ((job.deletedAt || job.status === "disabled") && !run.instanceId) {
         const why = job.deletedAt ? "Cancelled: the job was deleted" : "Cancelled: the job is disabled";
@@ -126,7 +130,15 @@ export function createDispatcher(opts: DispatcherOptions) {
         return;
       }
       const ctx: RunContext = {
-        started: async (data = {}) => void (await repo.settleRun(run.id, owner, { status: "running", statusMessage: null, ...data })),
+        starting: (data) => {
+          startedAt = new Date();
+          return repo.settleRun(run.id, owner, { status: "starting", statusMessage: null, startedAt, ...data });
+        },
+        started: async (data = {}) => {
+          const first = startedAt ? {} : { startedAt: new Date() };
+          startedAt ??= new Date();
+          return repo.settleRun(run.id, owner, { status: "running", statusMessage: null, ...first, ...data });
+        },
         record: async (data) => void (await repo.settleRun(run.id, owner, data)),
       };
       let end: RunEnd | RunWait;

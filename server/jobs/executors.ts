@@ -12,7 +12,8 @@ import { httpRequestOf } from "./job-config";
 export function executors(allowlist: () => Promise<BlockList | null>): Execute {
   return async (run, job, signal, ctx) => {
     if (job.executor !== "http") return runContainer(run, job, signal, ctx);
-    await ctx.started();
+    // Cancelled while it was being taken: nothing is sent.
+    if (!(await ctx.started())) return { status: "cancelled", message: null };
     const o = await runHttpRequest(httpRequestOf(job), { timeoutMs: job.timeoutSeconds * 1000, allow: await allowlist(), signal });
     const status: RunEnd["status"] = o.ok ? "succeeded" : o.aborted ? "cancelled" : o.timedOut ? "timed_out" : "failed";
     return {

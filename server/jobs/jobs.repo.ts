@@ -109,22 +109,28 @@ export async function runningByUser(userIds: string[]): Promise<Map<string, numb
   return new Map(rows.map((r) => [r.userId, r._count]));
 }
 
-/** Takes a queued run for this process: true for the one that did. */
+/**
+ * Takes a queued run for this process: true for the one that did. It stays `queued` while
+ * it is placed (a run that finds no room goes back without ever looking started); the
+ * executor marks it `starting` once its workload is placed (or `running`).
+ */
 export async function claimRun(id: string, owner: string, until: Date, now: Date): Promise<boolean> {
   const { count } = await db().jobRun.updateMany({
-    where: { id, status: "queued" },
-    data: { status: "starting", leaseOwner: owner, leaseUntil: until, startedAt: now },
+    where: { id, status: "queued", OR: [{ leaseOwner: null }, { leaseUntil: null }, { leaseUntil: { lt: now } }] },
+    data: { leaseOwner: owner, leaseUntil: until },
   });
   return count === 1;
 }
 
+const HELD = ["queued", "starting", "running"];
+
 export async function renewRun(id: string, owner: string, until: Date): Promise<void> {
-  await db().jobRun.updateMany({ where: { id, leaseOwner: owner, status: { in: ["starting", "running"] } }, data: { leaseUntil: until } });
+  await db().jobRun.updateMany({ where: { id, leaseOwner: owner, status: { in: HELD } }, data: { leaseUntil: until } });
 }
 
-/** Writes a run's new state while this process still holds it: true when it did. */
+/** Writes a run's new state while this process still holds it (a cancel ends the hold): true when it did. */
 export async function settleRun(id: string, owner: string, data: Prisma.JobRunUncheckedUpdateManyInput): Promise<boolean> {
-  const { count } = await db().jobRun.updateMany({ where: { id, leaseOwner: owner, status: { in: ["starting", "running"] } }, data });
+  const { count } = await db().jobRun.updateMany({ where: { id, leaseOwner: owner, status: { in: HELD } }, data });
   return count === 1;
 }
 
@@ -132,8 +138,8 @@ export async function settleRun(id: string, owner: string, data: Prisma.JobRunUn
 export async function requeueRun(id: string, owner: string, why: string): Promise<boolean> {
   const { count } = await db().jobRun.updateMany({
     // A run someone cancelled meanwhile is not put back.
-    where: { id, leaseOwner: owner, status: "starting", cancelRequestedAt: null },
-    data: { status: "queued", statusMessage: why, startedAt: null, leaseOwner: null, leaseUntil: null },
+    where: { id, leaseOwner: owner, status: "queued", cancelRequestedAt: null },
+    data: { statusMessage: why, leaseOwner: null, leaseUntil: null },
   });
   return count === 1;
 }

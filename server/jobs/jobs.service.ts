@@ -234,6 +234,7 @@ export function toRunDto(r: repo.RunRow): TJobRun {
     costCents: r.costCents,
     logBytes: r.logBytes,
     logTruncated: r.logTruncated,
+    cancelRequested: r.cancelRequestedAt !== null,
   };
 }
 
