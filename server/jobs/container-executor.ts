@@ -280,7 +280,10 @@ export async function runContainer(run: RunRow, job: JobRow, signal: AbortSignal
   // Creation failed (image, engine): the reason is the workload's.
   if (pod.status === "failed" || pod.status === "creating") {
     await finishPod(pod.id, null);
-    return { status: "failed", message: pod.statusMessage ?? "The container could not be created" };
+    const why = pod.statusMessage ?? "The container could not be created";
+    // The engine's words for an image without the program: said plainly, the engine's words after.
+    const missing = /executable file not found|no such file or directory/i.test(why) ? batch.command[0] : null;
+    return { status: "failed", message: missing ? `The image ${pod.imageName} has no ${missing} (${why})` : why };
   }
   const node = await nodeOf(pod);
   const rt = runtimeOf(node);

@@ -246,6 +246,20 @@ describe("container runs", () => {
     expect(JSON.parse(run!.result!)).toEqual({ sum: 42, mode: "0o444", cwd: "/job" });
   });
 
+  it("a python job on an image without python3 fails saying so", async () => {
+    const u = await testUser("nopy");
+    const j = await createJob(
+      u,
+      ZCreateJobRequest.parse({ executor: "python", name: "nopy", imageId: busybox, specId: spec, python: { script: "print(1)" } }),
+      ip,
+    );
+    await settle(dispatcher(), j.id);
+    const [run] = await runsOf(j.id);
+    expect(run!.status).toBe("failed");
+    expect(run!.statusMessage).toMatch(/^The image busybox has no python3 \(/);
+    expect(await gone(run!.instanceId!)).toBe(true);
+  });
+
   it("a container job needs an image and a spec it may use: the field is named, nothing is made", async () => {
     const u = await testUser("bad");
     await expect(job(u, { imageId: undefined, container: { command: "true" } })).rejects.toMatchObject({ issues: [{ path: "imageId" }] });
