@@ -241,6 +241,11 @@ export async function withNodeLock<T>(nodeId: string, fn: (tx: Tx, locked: Locke
   );
 }
 
+/** The workload made for a job run, if any. */
+export async function workloadOfRun(runId: string): Promise<string | null> {
+  return (await db().instance.findUnique({ where: { jobRunId: runId }, select: { id: true } }))?.id ?? null;
+}
+
 /** Job runs' workloads on a node that hold it (being made, running, or unseen while it does not answer). */
 export function jobWorkloadsOn(tx: Tx, nodeId: string): Promise<number> {
   return tx.instance.count({ where: { nodeId, jobRunId: { not: null }, status: { in: ["creating", "running", "unknown"] } } });

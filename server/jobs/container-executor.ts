@@ -262,7 +262,11 @@ async function abandon(podId: string, name: string, rt: Runtime | null): Promise
 
 export async function runContainer(run: RunRow, job: JobRow, signal: AbortSignal, ctx: RunContext): Promise<RunEnd | RunWait> {
   const batch = batchOf(job, run.id);
-  let podId = run.instanceId;
+  // A workload placed by a process that died before it recorded it on the run is taken as it is.
+  let podId = run.instanceId ?? (await instances.workloadOfRun(run.id));
+  if (podId && !run.instanceId && !(await ctx.starting({ instanceId: podId, nodeId: (await instances.findInstance(podId))?.nodeId ?? null }))) {
+    return { status: "cancelled", message: null };
+  }
   if (!podId) {
     const placed = await place(run, job);
     if ("wait" in placed || "status" in placed) return placed;
