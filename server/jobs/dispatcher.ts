@@ -108,6 +108,7 @@ export function createDispatcher(opts: DispatcherOptions) {
       })().catch((err: unknown) => logger.warn({ err, run: run.id }, "run lease renewal failed"));
     }, leaseMs / 3);
     renew.unref();
+    let freed = true;
     try {
       const job = await repo.findJobEvenDeleted(run.jobId);
       if (!job) {
@@ -151,6 +152,8 @@ export function createDispatcher(opts: DispatcherOptions) {
       if ("wait" in end) {
         // A cancel that came meanwhile (here, or recorded by another process) wins over waiting.
         if (abort.signal.aborted || !(await repo.requeueRun(run.id, owner, end.wait))) await finish(run, job, { status: "cancelled", message: null });
+        // Waiting frees nothing: no nudge (the next pass tries again), or a run that waits would spin.
+        else freed = false;
         return;
       }
       if (abort.signal.aborted && end.status !== "succeeded") end = { ...end, status: "cancelled", message: null };
@@ -159,7 +162,7 @@ export function createDispatcher(opts: DispatcherOptions) {
       clearInterval(renew);
       local.delete(run.id);
       // What it held is free: waiting runs may start now.
-      emit("jobs.queueChanged", { runId: run.id });
+      if (freed) emit("jobs.queueChanged", { runId: run.id });
     }
   }
 
