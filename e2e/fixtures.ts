@@ -73,12 +73,24 @@ async function untilHydrated(page: Page, res: Response | null, reload: () => Pro
   return again;
 }
 
+/** A navigation Chromium aborted because Docker changed the network interfaces meanwhile is made again (up to 3 times). */
+async function networkSteady(load: () => Promise<Response | null>): Promise<Response | null> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await load();
+    } catch (err) {
+      if (attempt >= 3 || !String(err).includes("ERR_NETWORK_CHANGED")) throw err;
+      await new Promise((r) => setTimeout(r, 500));
+    }
+  }
+}
+
 export const test = base.extend<Fixtures>({
   page: async ({ page }, use) => {
     const goto = page.goto.bind(page);
     const reload = page.reload.bind(page);
-    page.goto = async (url, opts) => untilHydrated(page, await goto(url, opts), () => reload(opts));
-    page.reload = async (opts) => untilHydrated(page, await reload(opts), () => reload(opts));
+    page.goto = async (url, opts) => untilHydrated(page, await networkSteady(() => goto(url, opts)), () => networkSteady(() => reload(opts)));
+    page.reload = async (opts) => untilHydrated(page, await networkSteady(() => reload(opts)), () => networkSteady(() => reload(opts)));
     await use(page);
   },
   clientIp: async ({}, use) => use(randomIp()),

@@ -109,6 +109,8 @@ test("a user makes a container job, watches it run live to success with its prog
   await expect(page.getByTestId("run-logs")).toContainText("waiting");
   await page.getByRole("button", { name: "Cancel" }).click();
   await page.getByRole("dialog").getByRole("button", { name: "Stop the run" }).click();
+  // The confirm closes once the cancel is recorded.
+  await expect(page.getByRole("dialog")).toBeHidden();
   await expect(page.getByTestId("run-status")).toHaveText(/Stopping…|Cancelled/);
   await expect(page.getByTestId("run-status")).toHaveText("Cancelled", { timeout: 30_000 });
   await expect(page.getByTestId("run-message")).toContainText(`Cancelled by ${user.username}`);

@@ -161,17 +161,16 @@ export async function eachLine(stream: Readable, onLine: (line: string) => void)
   if (rest && !skipping) onLine(rest);
 }
 
+/** Waits `ms`, or less when `signal` aborts (its listener removed either way: a run polls for hours). */
 const sleep = (ms: number, signal: AbortSignal) =>
   new Promise<void>((resolve) => {
-    const t = setTimeout(resolve, ms);
-    signal.addEventListener(
-      "abort",
-      () => {
-        clearTimeout(t);
-        resolve();
-      },
-      { once: true },
-    );
+    const done = () => {
+      clearTimeout(timer);
+      signal.removeEventListener("abort", done);
+      resolve();
+    };
+    const timer = setTimeout(done, ms);
+    signal.addEventListener("abort", done, { once: true });
   });
 
 type Ending = "exited" | "timed_out" | "cancelled";

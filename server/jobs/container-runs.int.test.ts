@@ -158,6 +158,8 @@ describe("container runs", () => {
     for (let i = 0; i < 100 && (await repo.findRun(queued!.id))!.status !== "running"; i++) await new Promise((r) => setTimeout(r, 100));
     expect((await repo.findRun(queued!.id))!.status).toBe("running");
     await cancelRun(u, queued!.id, ip);
+    // A second click while it stops is no error.
+    expect((await cancelRun(u, queued!.id, ip)).cancelRequested).toBe(true);
     await d.drain();
     const run = (await repo.findRun(queued!.id))!;
     expect(run).toMatchObject({ status: "cancelled" });

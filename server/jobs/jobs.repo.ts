@@ -183,7 +183,10 @@ export async function requestCancel(id: string, now: Date, message: string): Pro
     where: { id, status: { in: ["starting", "running"] }, cancelRequestedAt: null },
     data: { cancelRequestedAt: now, statusMessage: message },
   });
-  return running.count === 1 ? "requested" : "ended";
+  if (running.count === 1) return "requested";
+  // Asked before (a second click): still being stopped.
+  const again = await db().jobRun.count({ where: { id, status: { in: ["starting", "running"] } } });
+  return again ? "requested" : "ended";
 }
 
 /** A user's runs on the nodes (container and python) that have started. */
