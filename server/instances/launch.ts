@@ -50,6 +50,23 @@ export async function createInstance(p: Principal, input: TCreateInstanceRequest
     name: input.name,
     remark: input.remark ?? null,
     userId: p.userId,
+    ...workloadFrom(image, spec, owner),
+  };
+  const placed = await placeWorkload({ admin: isAdmin(p), image, spec, candidates, data });
+  void provision(placed.id, owner);
+  await audit({
+    actorId: p.userId,
+    action: "instance.create",
+    target: { type: "instance", id: placed.id },
+    detail: { name: input.name, node: placed.node.name, spec: spec.name },
+    ip,
+  });
+  return toDto((await repo.findInstance(placed.id))!);
+}
+
+/** What a workload (an instance, or a job run's) takes from its image and spec when it is placed: they may change later. */
+export function workloadFrom(image: ImageRow, spec: SpecRow, owner: ReturnType<typeof lease>) {
+  return {
     imageId: image.id,
     specId: spec.id,
     imageName: image.name,
@@ -67,16 +84,6 @@ export async function createInstance(p: Principal, input: TCreateInstanceRequest
     leaseOwner: owner.id,
     leaseUntil: owner.until(),
   };
-  const placed = await placeWorkload({ admin: isAdmin(p), image, spec, candidates, data });
-  void provision(placed.id, owner);
-  await audit({
-    actorId: p.userId,
-    action: "instance.create",
-    target: { type: "instance", id: placed.id },
-    detail: { name: input.name, node: placed.node.name, spec: spec.name },
-    ip,
-  });
-  return toDto((await repo.findInstance(placed.id))!);
 }
 
 /**

@@ -10,7 +10,7 @@ import { AppError } from "../http/errors";
 import { findImage } from "../images/images.repo";
 import { isUnreachable, nodeOf, runtimeOf } from "../instances/engine";
 import * as instances from "../instances/instances.repo";
-import { placeWorkload } from "../instances/launch";
+import { placeWorkload, workloadFrom } from "../instances/launch";
 import { lease } from "../instances/lease";
 import { provision } from "../instances/provision";
 import { type BatchWork, containerName } from "../instances/workload";
@@ -100,22 +100,9 @@ async function place(run: RunRow, job: JobRow): Promise<{ id: string; owner: Ret
         name: `Job ${job.name}, run ${run.id}`,
         remark: null,
         userId: run.userId,
-        imageId: image.id,
-        specId: spec.id,
-        imageName: image.name,
-        imageAddress: image.address,
-        specName: spec.name,
-        gpuModel: spec.gpuModel,
-        gpuCount: spec.gpuCount,
-        gpuMemoryGb: spec.gpuMemoryGb,
-        cpuCores: spec.cpuCores,
-        memoryGb: spec.memoryGb,
-        systemDiskGb: spec.systemDiskGb,
+        ...workloadFrom(image, spec, owner),
+        // No data volume: a run's files go with its container.
         dataDiskGb: 0,
-        pricePerHourCents: spec.pricePerHourCents,
-        volumeName: "",
-        leaseOwner: owner.id,
-        leaseUntil: owner.until(),
         jobRunId: run.id,
       },
     });
