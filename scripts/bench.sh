@@ -10,3 +10,4 @@ node scripts/bench/instances.mjs
 node scripts/bench/realtime.mjs
 node scripts/bench/billing.mjs
 node scripts/bench/jobs.mjs
+node scripts/bench/slurm.mjs

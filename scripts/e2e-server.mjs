@@ -35,6 +35,7 @@ const env = {
   // Live GPU telemetry and instance history within a test's patience.
   GPU_POLL_SEC: process.env.GPU_POLL_SEC ?? "3",
   INSTANCE_STATS_SEC: process.env.INSTANCE_STATS_SEC ?? "5",
+  SLURM_POLL_SEC: process.env.SLURM_POLL_SEC ?? "2",
   // A low-balance warning that a small balance triggers at once (e2e/ui/billing.spec.ts).
   BILLING_LOW_BALANCE_MINUTES: process.env.BILLING_LOW_BALANCE_MINUTES ?? "120",
 };

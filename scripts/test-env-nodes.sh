@@ -162,7 +162,8 @@ mkdir -p /run/sshd
 for port in 2222 2223; do
   key="$FIX/ssh/host_${port}_ed25519"
   [ -f "$key" ] || ssh-keygen -q -t ed25519 -N '' -f "$key"
-  cat > "$FIX/ssh/sshd_$port.conf" <<CONF
+  conf="$FIX/ssh/sshd_$port.conf"
+  cat > "$conf.new" <<CONF
 Port $port
 ListenAddress 127.0.0.1
 HostKey $key
@@ -176,7 +177,18 @@ AllowUsers aicnode
 # Every GPU node of the tests is polled here at once: allow many unauthenticated connections.
 MaxStartups 200:30:400
 SetEnv PATH=$FIX/bin:$FIX/nvidia:/usr/local/bin:/usr/bin:/bin
+# The Slurm fixture's login node: job output is read over SFTP.
+Subsystem sftp /usr/lib/openssh/sftp-server
 CONF
+  if ! cmp -s "$conf.new" "$conf"; then
+    mv "$conf.new" "$conf"
+    # A changed configuration: a running sshd is started again with it.
+    if [ -f "$FIX/ssh/sshd_$port.pid" ] && kill "$(cat "$FIX/ssh/sshd_$port.pid")" 2>/dev/null; then
+      wait_for "! (exec 3<>/dev/tcp/127.0.0.1/$port)"
+    fi
+  else
+    rm -f "$conf.new"
+  fi
   if ! (exec 3<>/dev/tcp/127.0.0.1/$port) 2>/dev/null; then
     log "starting sshd (127.0.0.1:$port)"
     /usr/sbin/sshd -f "$FIX/ssh/sshd_$port.conf"

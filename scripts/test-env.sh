@@ -61,6 +61,7 @@ if ! redis-cli -h 127.0.0.1 -p 6379 ping >/dev/null 2>&1; then
 fi
 
 bash "$ROOT/scripts/test-env-nodes.sh" "$FIX"
+bash "$ROOT/scripts/test-env-slurm.sh" "$FIX"
 
 log "ready: PostgreSQL 127.0.0.1:5432 (role $PG_USER), Redis 127.0.0.1:6379, $(chromium --version 2>/dev/null | head -1)"
-log "ready: dockerd unix:///var/run/docker.sock, dockerd tcp://127.0.0.1:2376 (TLS), GPU-host dockerd unix:///var/run/docker-gpu.sock, registry 127.0.0.1:5000, sshd 127.0.0.1:2222/2223 (fixtures in $FIX)"
+log "ready: dockerd unix:///var/run/docker.sock, dockerd tcp://127.0.0.1:2376 (TLS), GPU-host dockerd unix:///var/run/docker-gpu.sock, registry 127.0.0.1:5000, sshd 127.0.0.1:2222/2223, Slurm aictest slurmrestd http://127.0.0.1:6820 + unix:/run/slurmrestd/slurmrestd.sock (fixtures in $FIX)"

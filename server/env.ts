@@ -67,6 +67,8 @@ const ZEnv = z.object({
   JOB_LOG_MAX_BYTES: int(4 * 1024 * 1024, 1024),
   /** After a timeout or cancel, a run's container gets SIGTERM and this long before SIGKILL. */
   JOB_STOP_GRACE_SEC: int(10, 0),
+  /** Slurm clusters: how long a read from slurmrestd (jobs, nodes, partitions, ping) is reused, and how often health is checked. */
+  SLURM_POLL_SEC: int(10, 1),
   /** Internal addresses (comma-separated CIDRs) that http jobs and webhooks may reach; none by default. */
   EGRESS_ALLOWLIST: z
     .string()

@@ -25,6 +25,8 @@ export type DomainEvents = {
     reason: "creation_failed" | "container_removed" | "exited" | "balance" | "node_unreachable" | "recovered";
     message: string | null;
   };
+  /** A Slurm cluster's health changed (healthy, degraded, unreachable). */
+  "cluster.status": { clusterId: string; name: string; status: "healthy" | "degraded" | "unreachable"; message: string | null };
   /** A node's Docker engine started or stopped answering (health checks). */
   "node.status": { nodeId: string; name: string; status: "online" | "offline"; message: string | null };
   /**

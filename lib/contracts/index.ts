@@ -1,5 +1,6 @@
 import { authEndpoints } from "./auth";
 import { billingEndpoints } from "./billing";
+import { clustersEndpoints } from "./clusters";
 import { imagesEndpoints } from "./images";
 import { instancesEndpoints } from "./instances";
 import { jobsEndpoints } from "./jobs";
@@ -26,6 +27,7 @@ export const api = {
   ...billingEndpoints,
   ...notificationsEndpoints,
   ...jobsEndpoints,
+  ...clustersEndpoints,
 };
 
 export type Api = typeof api;

@@ -4,11 +4,12 @@ import { endpoint } from "./endpoint";
 import { ZNodeTag } from "./nodes";
 
 // Jobs: batch work with a queue, priorities, retries, timeouts and cron schedules. A job says
-// what to run (its executor: a command in a container, a Python script, or an HTTP request),
+// what to run (its executor: a command in a container, a Python script, an HTTP request, or a
+// batch script submitted to a Slurm cluster),
 // on what and when; each execution is a run (attempts of a retried run are runs of their own,
 // linked to the first). Runs are owner-scoped; administrators see all.
 
-export const JOB_EXECUTORS = ["container", "python", "http"] as const;
+export const JOB_EXECUTORS = ["container", "python", "http", "slurm"] as const;
 export const JOB_PRIORITIES = ["low", "normal", "high", "critical"] as const;
 export const JOB_TRIGGERS = ["now", "once", "cron"] as const;
 export const JOB_STATUSES = ["active", "paused", "disabled"] as const;
@@ -56,6 +57,41 @@ export const ZHttpConfigInput = z.object({
   acceptStatus: z.array(z.number().int().min(100).max(599)).max(50).default([]),
 });
 
+const count = (max: number) =>
+  z.number({ error: "must be a whole number" }).int("must be a whole number").min(1, "must be at least 1").max(max, `must be at most ${max}`);
+
+/**
+ * A batch script for a Slurm cluster (`#SBATCH` lines allowed; the fields here win over
+ * them). The job's timeout is the Slurm time limit (whole minutes, rounded up).
+ */
+export const ZSlurmConfig = z.object({
+  clusterId: ZId,
+  script: text(256 * 1024)
+    .refine((v) => v.trim().length > 0, "is required")
+    .refine((v) => v.startsWith("#!"), "must start with an interpreter line (#!/bin/bash)"),
+  partition: z
+    .string()
+    .trim()
+    .regex(/^[A-Za-z0-9_.-]{1,64}$/, "must be a partition name (A-Z a-z 0-9 _ . -)")
+    .nullable()
+    .optional(),
+  nodes: count(10_000).nullable().optional(),
+  tasks: count(1_000_000).nullable().optional(),
+  cpusPerTask: count(10_000).nullable().optional(),
+  /** Memory per node, MB. */
+  memoryMb: count(1 << 30)
+    .nullable()
+    .optional(),
+  gpus: z.number({ error: "must be a whole number" }).int("must be a whole number").min(0, "must not be negative").max(64, "must be at most 64").default(0),
+  env: ZEnv,
+  /** Where the job runs and its output files go; default: the Slurm user's home. */
+  workdir: noControl(text(1024))
+    .regex(/^\/[^\s]*$/, "must be an absolute path without spaces")
+    .nullable()
+    .optional(),
+});
+export type TSlurmConfig = z.infer<typeof ZSlurmConfig>;
+
 /** How an http job's header shows in answers: a secret's value never leaves the server. */
 export const ZHttpHeader = z.object({ name: z.string(), value: z.string().nullable(), secret: z.boolean() });
 export const ZHttpConfig = ZHttpConfigInput.extend({ headers: z.array(ZHttpHeader) });
@@ -101,6 +137,7 @@ export const ZUpdateJobRequest = z
     container: ZContainerConfig.optional(),
     python: ZPythonConfig.optional(),
     http: ZHttpConfigInput.optional(),
+    slurm: ZSlurmConfig.optional(),
   })
   .strict();
 export type TUpdateJobRequest = z.infer<typeof ZUpdateJobRequest>;
@@ -109,6 +146,7 @@ export const ZCreateJobRequest = z.discriminatedUnion("executor", [
   z.object({ executor: z.literal("container"), container: ZContainerConfig, ...jobFields }).strict(),
   z.object({ executor: z.literal("python"), python: ZPythonConfig, ...jobFields }).strict(),
   z.object({ executor: z.literal("http"), http: ZHttpConfigInput, ...jobFields }).strict(),
+  z.object({ executor: z.literal("slurm"), slurm: ZSlurmConfig, ...jobFields }).strict(),
 ]);
 export type TCreateJobRequest = z.infer<typeof ZCreateJobRequest>;
 
@@ -122,6 +160,7 @@ export const ZJob = z.object({
   container: ZContainerConfig.nullable(),
   python: ZPythonConfig.nullable(),
   http: ZHttpConfig.nullable(),
+  slurm: ZSlurmConfig.nullable(),
   imageId: z.string().nullable(),
   specId: z.string().nullable(),
   nodeTags: z.array(z.string()),
@@ -172,6 +211,17 @@ export const ZJobRun = z.object({
   logTruncated: z.boolean(),
   /** A cancel was asked; the run stops (its status follows). */
   cancelRequested: z.boolean(),
+  /** slurm runs: the cluster, Slurm's job id, its own state and reason, and the output files. */
+  slurm: z
+    .object({
+      clusterId: z.string(),
+      jobId: z.number().int().nullable(),
+      state: z.string().nullable(),
+      reason: z.string().nullable(),
+      stdoutPath: z.string().nullable(),
+      stderrPath: z.string().nullable(),
+    })
+    .nullable(),
   /** One run: while it is queued, how many runs (of all users) start before it. */
   runsAhead: z.number().int().nullable().optional(),
 });
@@ -184,6 +234,8 @@ export const ZRunLogsQuery = z.object({
     .min(1, "must be at least 1")
     .max(10_000, "must be at most 10000")
     .default(200),
+  /** slurm runs: the job's output file or its error file. */
+  file: z.enum(["output", "error"]).default("output"),
 });
 
 export const ZRunLogs = z.object({
@@ -428,7 +480,7 @@ export const jobsEndpoints = {
     params: ZIdParams,
     query: ZRunLogsQuery,
     response: ZRunLogs,
-    errors: ["NOT_FOUND", "NODE_UNREACHABLE"],
+    errors: ["NOT_FOUND", "NODE_UNREACHABLE", "UNPROCESSABLE"],
   }),
   downloadRunLogs: endpoint({
     method: "GET",
@@ -437,6 +489,7 @@ export const jobsEndpoints = {
     tag: "Jobs",
     summary: "A run's whole output (as kept) as a text file",
     params: ZIdParams,
+    query: ZRunLogsQuery.pick({ file: true }),
     produces: "text/plain",
     errors: ["NOT_FOUND", "NODE_UNREACHABLE"],
   }),

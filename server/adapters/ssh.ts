@@ -1,6 +1,6 @@
 import "server-only";
 import { createHash } from "node:crypto";
-import ssh2, { type ConnectConfig } from "ssh2";
+import ssh2, { type ConnectConfig, type SFTPWrapper } from "ssh2";
 
 // SSH to a node, with the host key pinned: the first contact reports the key it saw (the
 // caller stores it); afterwards any other key is refused before authenticating.
@@ -31,7 +31,12 @@ export function fingerprint(key: Buffer): string {
   return `SHA256:${createHash("sha256").update(key).digest("base64").replace(/=+$/, "")}`;
 }
 
-export type SshSession = { exec(command: string, timeoutMs?: number): Promise<ExecResult>; hostKey: string };
+export type SshSession = {
+  exec(command: string, timeoutMs?: number): Promise<ExecResult>;
+  /** The server's sftp subsystem on this connection. */
+  sftp(): Promise<SFTPWrapper>;
+  hostKey: string;
+};
 
 /** Opens a connection, runs `fn`, closes. Rejects with HostKeyMismatchError or a clear message. */
 export async function withSsh<T>(t: SshTarget, fn: (s: SshSession) => Promise<T>, readyTimeoutMs = 10_000): Promise<T> {
@@ -62,6 +67,7 @@ export async function withSsh<T>(t: SshTarget, fn: (s: SshSession) => Promise<T>
   });
   const session: SshSession = {
     hostKey: presented,
+    sftp: () => new Promise<SFTPWrapper>((resolve, reject) => conn.sftp((err, sftp) => (err ? reject(err) : resolve(sftp)))),
     exec: (command, timeoutMs = 15_000) =>
       new Promise<ExecResult>((resolve, reject) => {
         conn.exec(command, (err, stream) => {

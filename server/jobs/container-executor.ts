@@ -71,7 +71,7 @@ const kindOf = (job: Pick<JobRow, "specId" | "imageId" | "nodeTags">) => `${job.
 
 /** Why a queued run would wait if tried now, when a run of its kind just could not be placed; else null. */
 export function knownWait(run: Pick<RunRow, "job">): string | null {
-  if (run.job.executor === "http") return null;
+  if (run.job.executor !== "container" && run.job.executor !== "python") return null;
   const memo = blockedKinds.get(kindOf(run.job));
   return memo && memo.until > Date.now() ? memo.why : null;
 }

@@ -186,7 +186,10 @@ describe("container runs", () => {
       started: async () => {
         throw new Error("must not start");
       },
-      record: async (data) => void Object.assign(recorded, data),
+      record: async (data) => {
+        Object.assign(recorded, data);
+        return true;
+      },
     });
     expect(end).toMatchObject({ status: "cancelled" });
     const pod = await db().instance.findUniqueOrThrow({ where: { id: recorded.instanceId as string }, include: { allocations: true } });

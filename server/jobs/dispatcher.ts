@@ -11,9 +11,9 @@ import { retryDelaySeconds, type RetryPolicy } from "./policy";
 // owner is under the running-jobs limit, each claimed by one process (compare-and-set on its
 // status) and held by a lease renewed while it runs. A run that cannot be placed yet goes
 // back to the queue with the reason it waits. A run whose process died is taken over when
-// its lease lapses (three renewal periods): one with a workload on a node is watched again
-// (its container never stopped); one without is `lost` and retried by its job's policy,
-// like a failed or timed-out one.
+// its lease lapses (three renewal periods): one with a workload on a node or a job in a Slurm
+// cluster is watched again (its container or job never stopped); one without is `lost` and
+// retried by its job's policy, like a failed or timed-out one.
 
 export type RunEnd = {
   status: "succeeded" | "failed" | "timed_out" | "cancelled";
@@ -30,8 +30,8 @@ export type RunContext = {
   starting(data: { nodeId: string | null; instanceId: string }): Promise<boolean>;
   /** The run started (its workload runs): `running`, with where. False: it was cancelled meanwhile. */
   started(data?: { nodeId?: string; instanceId?: string }): Promise<boolean>;
-  /** Records facts on the run as it goes (its workload, progress). */
-  record(data: Omit<Parameters<typeof repo.settleRun>[2], "status">): Promise<void>;
+  /** Records facts on the run as it goes (its workload, progress). False: it was cancelled meanwhile. */
+  record(data: Omit<Parameters<typeof repo.settleRun>[2], "status">): Promise<boolean>;
 };
 
 /**
@@ -125,7 +125,7 @@ export function createDispatcher(opts: DispatcherOptions) {
       // When it started (a run taken over started before).
       let startedAt = run.startedAt;
       // Deleted or disabled since it was queued: it does not start (one already running is watched to its end).
-      if ((job.deletedAt || job.status === "disabled") && !run.instanceId) {
+      if ((job.deletedAt || job.status === "disabled") && !run.instanceId && run.slurmJobId === null) {
         const why = job.deletedAt ? "Cancelled: the job was deleted" : "Cancelled: the job is disabled";
         await finish(run, job, { status: "cancelled", message: why });
         return;
@@ -140,7 +140,7 @@ export function createDispatcher(opts: DispatcherOptions) {
           startedAt ??= new Date();
           return repo.settleRun(run.id, owner, { status: "running", statusMessage: null, ...first, ...data });
         },
-        record: async (data) => void (await repo.settleRun(run.id, owner, data)),
+        record: (data) => repo.settleRun(run.id, owner, data),
       };
       let end: RunEnd | RunWait;
       try {
@@ -175,7 +175,9 @@ export function createDispatcher(opts: DispatcherOptions) {
     const counts = await repo.runningByUser([...new Set(queued.map((r) => r.userId))]);
     let taken = 0;
     for (const run of queued) {
-      if ((counts.get(run.userId) ?? 0) >= limit) {
+      // Slurm runs wait in the cluster's queue, under its own limits.
+      const limited = run.job.executor !== "slurm";
+      if (limited && (counts.get(run.userId) ?? 0) >= limit) {
         const why = `Waiting: your limit of ${limit} running job${limit === 1 ? "" : "s"} is reached`;
         if (run.statusMessage !== why) await repo.noteWaiting(run.id, why);
         continue;
@@ -186,7 +188,7 @@ export function createDispatcher(opts: DispatcherOptions) {
         continue;
       }
       if (!(await repo.claimRun(run.id, owner, new Date(now.getTime() + leaseMs), now))) continue;
-      counts.set(run.userId, (counts.get(run.userId) ?? 0) + 1);
+      if (limited) counts.set(run.userId, (counts.get(run.userId) ?? 0) + 1);
       taken++;
       start(run);
     }
@@ -208,7 +210,7 @@ export function createDispatcher(opts: DispatcherOptions) {
     let lost = 0;
     for (const run of await repo.lapsedRuns(now)) {
       if (running.has(run.id)) continue;
-      if (run.instanceId) {
+      if (run.instanceId || run.slurmJobId !== null) {
         if (!(await repo.adoptRun(run.id, run.leaseUntil, owner, new Date(now.getTime() + leaseMs)))) continue;
         logger.info({ run: run.id }, "took over a run whose console process stopped");
         start(run);

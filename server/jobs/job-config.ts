@@ -24,7 +24,9 @@ const originOf = (url: string) => {
 
 /** The JSON stored for a job's executor; `previous`: the stored config this replaces (for kept secrets). */
 export function storedConfig(input: TCreateJobRequest, previous: string | null = null): string {
-  if (input.executor !== "http") return JSON.stringify(input.executor === "container" ? input.container : input.python);
+  if (input.executor === "container") return JSON.stringify(input.container);
+  if (input.executor === "python") return JSON.stringify(input.python);
+  if (input.executor === "slurm") return JSON.stringify(input.slurm);
   const stored = previous ? (JSON.parse(previous) as StoredHttp) : null;
   const before = stored?.headers ?? [];
   // A kept secret goes only where it was written for: a new origin needs it typed again.
@@ -59,7 +61,9 @@ export function inputOf(job: JobRow): Record<string, unknown> {
       ? { ...dto.http!, headers: dto.http!.headers.map((h) => (h.secret ? { name: h.name, secret: true } : h)) }
       : job.executor === "container"
         ? dto.container
-        : dto.python;
+        : job.executor === "slurm"
+          ? dto.slurm
+          : dto.python;
   return {
     executor: job.executor,
     [job.executor]: config,
@@ -101,6 +105,7 @@ export function toJobDto(job: JobRow, lastRun: LastRun = null): TJob {
     container: job.executor === "container" ? (config as TJob["container"]) : null,
     python: job.executor === "python" ? (config as TJob["python"]) : null,
     http: http as TJob["http"],
+    slurm: job.executor === "slurm" ? (config as TJob["slurm"]) : null,
     imageId: job.imageId,
     specId: job.specId,
     nodeTags: JSON.parse(job.nodeTags) as string[],

@@ -12,12 +12,12 @@ import { isUniqueViolation } from "../http/errors";
 export type JobRow = Prisma.JobGetPayload<{ include: { user: { select: { username: true; role: true } } } }>;
 /** A run without its stored log (up to JOB_LOG_MAX_BYTES each: read on its own, see runLog). */
 export type RunRow = Prisma.JobRunGetPayload<{
-  include: { job: { select: { name: true; executor: true; specId: true; imageId: true; nodeTags: true } } };
+  include: { job: { select: { name: true; executor: true; specId: true; imageId: true; nodeTags: true; clusterId: true } } };
   omit: { log: true };
 }>;
 
 const withUser = { user: { select: { username: true, role: true } } } as const;
-const withJob = { job: { select: { name: true, executor: true, specId: true, imageId: true, nodeTags: true } } } as const;
+const withJob = { job: { select: { name: true, executor: true, specId: true, imageId: true, nodeTags: true, clusterId: true } } } as const;
 const noLog = { log: true } as const;
 
 export function insertJob(data: Prisma.JobUncheckedCreateInput): Promise<JobRow> {
@@ -83,7 +83,12 @@ const QUEUE_ORDER = [{ priorityRank: "desc" }, { queuedAt: "asc" }, { id: "asc" 
  * `maxUsers`), so one user's many waiting runs never hide everyone else's.
  */
 export async function queuedRuns(now: Date, perUser: number, maxUsers = 500): Promise<RunRow[]> {
-  const ready = { status: "queued", notBefore: { lte: now } } satisfies Prisma.JobRunWhereInput;
+  // Held runs (being placed, or submitted to Slurm and pending there) are not for taking.
+  const ready = {
+    status: "queued",
+    notBefore: { lte: now },
+    OR: [{ leaseUntil: null }, { leaseUntil: { lt: now } }],
+  } satisfies Prisma.JobRunWhereInput;
   const users = await db().jobRun.groupBy({
     by: ["userId"],
     where: ready,
@@ -103,9 +108,16 @@ export async function queuedRuns(now: Date, perUser: number, maxUsers = 500): Pr
   return runs.sort((a, b) => b.priorityRank - a.priorityRank || a.queuedAt.getTime() - b.queuedAt.getTime() || (a.id < b.id ? -1 : 1));
 }
 
-/** How many runs each user has starting or running. */
+/**
+ * How many runs each user has starting or running on the console's nodes (and http runs).
+ * Slurm runs are not counted: the cluster's own limits apply to them.
+ */
 export async function runningByUser(userIds: string[]): Promise<Map<string, number>> {
-  const rows = await db().jobRun.groupBy({ by: ["userId"], where: { userId: { in: userIds }, status: { in: ["starting", "running"] } }, _count: true });
+  const rows = await db().jobRun.groupBy({
+    by: ["userId"],
+    where: { userId: { in: userIds }, status: { in: ["starting", "running"] }, clusterId: null },
+    _count: true,
+  });
   return new Map(rows.map((r) => [r.userId, r._count]));
 }
 
@@ -177,15 +189,19 @@ export async function markLost(id: string, leaseUntil: Date | null, now: Date): 
  * process running it sees the request when it renews its claim). Answers which it was.
  */
 export async function requestCancel(id: string, now: Date, message: string): Promise<"cancelled" | "requested" | "ended"> {
-  const queued = await db().jobRun.updateMany({ where: { id, status: "queued" }, data: { status: "cancelled", statusMessage: message, finishedAt: now } });
+  // A run submitted to Slurm (queued there) is asked to stop like a running one: its job must be cancelled in Slurm.
+  const queued = await db().jobRun.updateMany({
+    where: { id, status: "queued", slurmJobId: null },
+    data: { status: "cancelled", statusMessage: message, finishedAt: now },
+  });
   if (queued.count === 1) return "cancelled";
   const running = await db().jobRun.updateMany({
-    where: { id, status: { in: ["starting", "running"] }, cancelRequestedAt: null },
+    where: { id, OR: [{ status: { in: ["starting", "running"] } }, { status: "queued", slurmJobId: { not: null } }], cancelRequestedAt: null },
     data: { cancelRequestedAt: now, statusMessage: message },
   });
   if (running.count === 1) return "requested";
   // Asked before (a second click): still being stopped.
-  const again = await db().jobRun.count({ where: { id, status: { in: ["starting", "running"] } } });
+  const again = await db().jobRun.count({ where: { id, status: { in: ["queued", "starting", "running"] } } });
   return again ? "requested" : "ended";
 }
 

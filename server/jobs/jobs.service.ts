@@ -15,6 +15,7 @@ import { abortLocal } from "./dispatcher";
 import { findImage } from "../images/images.repo";
 import { balanceUsedUp } from "../billing/billing.service";
 import { findSpec } from "../specs/specs.repo";
+import { assertSlurmTarget } from "./slurm-executor";
 
 // Jobs: define, read, trigger; runs: read and cancel. Owner-scoped (another user's job or
 // run is not found); administrators see all.
@@ -36,15 +37,22 @@ function firstFire(input: TCreateJobRequest, now: Date): Date | null {
   return nextFire({ cron: input.cron, timezone: input.timezone }, now);
 }
 
-/** Container and python jobs run an image with a spec's resources: both must exist and be offered to the caller. */
+/**
+ * Container and python jobs run an image with a spec's resources: both must exist and be
+ * offered to the caller. Slurm jobs need their cluster (and a partition it has, when it can
+ * be asked now).
+ */
 async function assertRunsOn(p: Principal, input: TCreateJobRequest): Promise<void> {
   if (input.executor === "http") return;
+  if (input.executor === "slurm") return assertSlurmTarget(input.slurm, input.timeoutSeconds);
   if (!input.imageId) throw invalid("imageId", `is required for ${input.executor} jobs`);
   if (!input.specId) throw invalid("specId", `is required for ${input.executor} jobs`);
   const [image, spec] = await Promise.all([findImage(input.imageId), findSpec(input.specId)]);
   if (!image || (!image.isListed && !isAdmin(p))) throw notFound("Image");
   if (!spec || (!spec.isListed && !isAdmin(p))) throw notFound("Spec");
 }
+
+const onNodes = (input: TCreateJobRequest) => input.executor === "container" || input.executor === "python";
 
 /** The job's columns from a checked request (the executor's settings sealed as stored). */
 function columnsOf(input: TCreateJobRequest, timeoutSeconds: number, nextRunAt: Date | null, previousConfig: string | null = null) {
@@ -54,8 +62,9 @@ function columnsOf(input: TCreateJobRequest, timeoutSeconds: number, nextRunAt: 
     description: input.description ?? null,
     executor: input.executor,
     config: storedConfig(input, previousConfig),
-    imageId: input.executor === "http" ? null : input.imageId!,
-    specId: input.executor === "http" ? null : input.specId!,
+    imageId: onNodes(input) ? input.imageId! : null,
+    specId: onNodes(input) ? input.specId! : null,
+    clusterId: input.executor === "slurm" ? input.slurm.clusterId : null,
     nodeTags: JSON.stringify(input.nodeTags),
     priority: input.priority,
     maxAttempts: retry.maxAttempts,
@@ -235,6 +244,17 @@ export function toRunDto(r: repo.RunRow): TJobRun {
     logBytes: r.logBytes,
     logTruncated: r.logTruncated,
     cancelRequested: r.cancelRequestedAt !== null,
+    slurm:
+      r.job.executor === "slurm"
+        ? {
+            clusterId: r.clusterId ?? r.job.clusterId ?? "",
+            jobId: r.slurmJobId,
+            state: r.slurmState,
+            reason: r.slurmReason,
+            stdoutPath: r.stdoutPath,
+            stderrPath: r.stderrPath,
+          }
+        : null,
   };
 }
 

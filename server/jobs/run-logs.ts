@@ -6,14 +6,18 @@ import type { LogLine } from "../adapters/runtime";
 import { isAdmin } from "../auth/permissions";
 import type { Principal } from "../auth/principal";
 import { env } from "../env";
-import { notFound } from "../http/errors";
+import { AppError, notFound } from "../http/errors";
+import { findCluster } from "../clusters/clusters.repo";
+import { type FileTail, loginTarget, OutputRefused, readJobFile } from "../clusters/login-node";
 import { engineError, nodeOf, runtimeOf } from "../instances/engine";
 import { findInstance } from "../instances/instances.repo";
 import { containerName } from "../instances/workload";
 import * as repo from "./jobs.repo";
 
 // A run's output: read from its container while it runs (live), from the log kept on the run
-// once it ended (gzip, its newest JOB_LOG_MAX_BYTES), as the last lines or as a download.
+// once it ended (gzip, its newest JOB_LOG_MAX_BYTES), as the last lines or as a download. A
+// Slurm run's output and error files are read through its cluster's login node (their
+// newest JOB_LOG_MAX_BYTES), live while it runs and after.
 
 async function loadRun(p: Principal, id: string): Promise<repo.RunRow> {
   const run = await repo.findRun(id);
@@ -35,9 +39,37 @@ async function keptText(run: repo.RunRow): Promise<string> {
   return log ? gunzipSync(log).toString("utf8") : "";
 }
 
-export async function runLogs(p: Principal, id: string, tail: number): Promise<TRunLogs> {
+/** A Slurm run's output or error file, through the cluster's login node (null: not written yet). */
+async function slurmFile(run: repo.RunRow, file: "output" | "error"): Promise<FileTail | null> {
+  const path = file === "error" ? run.stderrPath : run.stdoutPath;
+  const cluster = run.clusterId ? await findCluster(run.clusterId) : null;
+  if (!cluster || !path || run.slurmUid === null) return null;
+  const target = loginTarget(cluster);
+  if (!target) throw new AppError("UNPROCESSABLE", `Cluster ${cluster.name} has no login node set: the ${file} is at ${path} on the cluster`);
+  try {
+    return await readJobFile(target, path, run.slurmUid, env().JOB_LOG_MAX_BYTES);
+  } catch (err) {
+    if (err instanceof OutputRefused) throw new AppError("UNPROCESSABLE", `${err.message}: ${path}`);
+    throw new AppError("CLUSTER_UNREACHABLE", `The login node of ${cluster.name} cannot be read: ${(err as Error).message}`);
+  }
+}
+
+export async function runLogs(p: Principal, id: string, tail: number, file: "output" | "error" = "output"): Promise<TRunLogs> {
   const run = await loadRun(p, id);
   const kept = { logBytes: run.logBytes, capBytes: env().JOB_LOG_MAX_BYTES };
+  if (run.job.executor === "slurm") {
+    const read = await slurmFile(run, file);
+    const lines = (read?.text ?? "").split("\n");
+    if (lines.at(-1) === "") lines.pop();
+    const stream = file === "error" ? "stderr" : "stdout";
+    return {
+      lines: lines.slice(-tail).map((text) => ({ stream, text })),
+      truncated: lines.length > tail || !!read?.truncated,
+      live: ["queued", "starting", "running"].includes(run.status),
+      logBytes: read?.size ?? 0,
+      capBytes: kept.capBytes,
+    };
+  }
   const live = await liveContainer(run);
   if (live) {
     try {
@@ -54,9 +86,14 @@ export async function runLogs(p: Principal, id: string, tail: number): Promise<T
   return { lines: shown, truncated: lines.length > tail || run.logTruncated, live: false, ...kept };
 }
 
-export async function runLogDownload(p: Principal, id: string): Promise<{ name: string; stream: Readable }> {
+export async function runLogDownload(p: Principal, id: string, file: "output" | "error" = "output"): Promise<{ name: string; stream: Readable }> {
   const run = await loadRun(p, id);
   const name = `${run.job.name}-run-${run.id}`;
+  if (run.job.executor === "slurm") {
+    const read = await slurmFile(run, file);
+    const note = read?.truncated ? `[only the last ${Buffer.byteLength(read.text)} of ${read.size} bytes]\n` : "";
+    return { name: `${name}${file === "error" ? "-err" : ""}`, stream: Readable.from([note + (read?.text ?? "")]) };
+  }
   const live = await liveContainer(run);
   if (live) {
     try {

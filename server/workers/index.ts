@@ -1,5 +1,6 @@
 import "server-only";
 import { gpuCollectorWorker, instanceStatsWorker, retentionWorker } from "./telemetry";
+import { clusterHealthWorker } from "./cluster-health";
 import { engineEventsWorker } from "./engine-events";
 import { jobWorkers } from "./jobs";
 import { meterWorker } from "./meter";
@@ -11,6 +12,7 @@ import type { Worker } from "./runner";
 export function workers(): Worker[] {
   return [
     nodeHealthWorker(),
+    clusterHealthWorker(),
     reconcilerWorker(),
     engineEventsWorker(),
     meterWorker(),

@@ -3,4 +3,4 @@ import { api } from "@/lib/contracts";
 import { handle } from "@/server/http/route";
 import { runLogs } from "@/server/jobs/run-logs";
 
-export const GET = handle(api.runLogs, ({ principal, params, query }) => runLogs(principal, params.id, query.tail));
+export const GET = handle(api.runLogs, ({ principal, params, query }) => runLogs(principal, params.id, query.tail, query.file));

@@ -1,0 +1,6 @@
+// POST /api/v1/clusters/{id}/ssh-host-key: trust the login node's new host key. Auth: admin.
+import { api } from "@/lib/contracts";
+import { trustHostKey } from "@/server/clusters/clusters.service";
+import { handle } from "@/server/http/route";
+
+export const POST = handle(api.trustClusterHostKey, ({ principal, params, body, ip }) => trustHostKey(principal, params.id, body.hostKey, ip));

@@ -1,0 +1,7 @@
+// PUT/DELETE /api/v1/clusters/{id}/users/{userId}: a user's Slurm user name on the cluster. Auth: admin.
+import { api } from "@/lib/contracts";
+import { removeClusterUser, setClusterUser } from "@/server/clusters/clusters.service";
+import { handle } from "@/server/http/route";
+
+export const PUT = handle(api.setClusterUser, ({ principal, params, body, ip }) => setClusterUser(principal, params.id, params.userId, body.slurmUser, ip));
+export const DELETE = handle(api.removeClusterUser, ({ principal, params, ip }) => removeClusterUser(principal, params.id, params.userId, ip));
