@@ -32,7 +32,8 @@ export default defineConfig({
         test: {
           name: db,
           include: ["server/**/*.int.test.ts"],
-          env: { TEST_DB: db },
+          // Slurm runs are followed every second.
+          env: { TEST_DB: db, SLURM_POLL_SEC: "1" },
           setupFiles: ["server/testing/fresh-database.ts"],
           testTimeout: 30_000,
           hookTimeout: 60_000,

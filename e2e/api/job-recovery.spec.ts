@@ -1,6 +1,6 @@
 // Jobs across console processes, against consoles of their own: a console killed (SIGKILL)
 // during a container run is restarted, takes the run over and sees it to its end, charged
-// exactly once; two consoles on one PostgreSQL database fire a per-second schedule for 60 s,
+// exactly once; the same for a Slurm run (followed again, never submitted twice); two consoles on one PostgreSQL database fire a per-second schedule for 60 s,
 // each second exactly once, each run dispatched once.
 import { mkdtempSync } from "node:fs";
 import { createServer } from "node:http";
@@ -9,6 +9,7 @@ import os from "node:os";
 import path from "node:path";
 import { bearer, expect, fundUser, login, test } from "../fixtures";
 import { launchSetup } from "../node-fixtures";
+import { mapUser, registerCluster } from "../slurm-fixtures";
 import { start, tempPostgresDb } from "../process";
 
 const ADMIN_PASSWORD = "jobs-admin-pw";
@@ -27,6 +28,65 @@ function consoleEnv(dir: string, db: string | null): Record<string, string> {
     ...(db ? { DATABASE_URL: db } : {}),
   };
 }
+
+test("a console killed while following a Slurm job: after restart it follows the same job to its end, charged once", async ({ playwright }, testInfo) => {
+  test.setTimeout(150_000);
+  const pg = testInfo.project.metadata.db === "postgres" ? await tempPostgresDb("aic_slurm") : null;
+  const env = { ...consoleEnv("aic-slurm-", pg?.url ?? null), SLURM_POLL_SEC: "1" };
+  let c = await start(env);
+  try {
+    let api = await playwright.request.newContext({ baseURL: c.url });
+    let admin = await login(api, "admin", ADMIN_PASSWORD);
+    const me = (await (await api.get("/api/v1/users/me", { headers: bearer(admin) })).json()) as { id: string };
+    await fundUser(api, admin, me.id, 10_000_000);
+    // 1 cent per CPU-second on batch.
+    const cluster = await registerCluster(api, admin, { prices: [{ partition: "batch", cpuHourCents: 3600, gpuHourCents: 0 }] });
+    await mapUser(api, admin, cluster.id, me.id, "aicslurm1");
+    const made = await api.post("/api/v1/jobs", {
+      headers: bearer(admin),
+      data: {
+        executor: "slurm",
+        name: "survives",
+        timeoutSeconds: 120,
+        slurm: { clusterId: cluster.id, partition: "batch", script: "#!/bin/bash\necho begin\nsleep 8\necho end\n" },
+      },
+    });
+    expect(made.status(), await made.text()).toBe(201);
+    const jobId = ((await made.json()) as { id: string }).id;
+    type SlurmRun = Run & { slurm: { jobId: number | null; state: string | null } };
+    const run = async () => ((await (await api.get(`/api/v1/runs?jobId=${jobId}`, { headers: bearer(admin) })).json()) as { items: SlurmRun[] }).items;
+    await expect.poll(async () => (await run())[0]?.status, { timeout: 30_000 }).toBe("running");
+    const slurmJobId = (await run())[0]!.slurm.jobId;
+
+    c.child.kill("SIGKILL");
+    await new Promise((r) => c.child.once("exit", r));
+    await api.dispose();
+    c = await start(env);
+    api = await playwright.request.newContext({ baseURL: c.url });
+    admin = await login(api, "admin", ADMIN_PASSWORD);
+
+    await expect.poll(async () => (await run())[0]?.status, { timeout: 60_000 }).toBe("succeeded");
+    const runs = await run();
+    expect(runs).toHaveLength(1);
+    expect(runs[0]!.slurm).toMatchObject({ jobId: slurmJobId, state: "COMPLETED" });
+    const logs = (await (await api.get(`/api/v1/runs/${runs[0]!.id}/logs`, { headers: bearer(admin) })).json()) as { lines: { text: string }[] };
+    expect(logs.lines.map((l) => l.text)).toEqual(["begin", "end"]);
+    // One Slurm job in the cluster for the run, and one charge for it.
+    const all = (await (await api.get(`/api/v1/clusters/${cluster.id}/jobs?pageSize=100`, { headers: bearer(admin) })).json()) as {
+      items: { runId: string | null }[];
+    };
+    expect(all.items.filter((j) => j.runId === runs[0]!.id)).toHaveLength(1);
+    const ledger = (await (await api.get("/api/v1/billing/ledger?kind=usage&pageSize=100", { headers: bearer(admin) })).json()) as { items: Entry[] };
+    const charges = ledger.items.filter((e) => e.note?.includes(`Slurm job ${slurmJobId} `));
+    expect(charges).toHaveLength(1);
+    expect(-charges[0]!.amountCents).toBe(runs[0]!.costCents);
+    expect(runs[0]!.costCents).toBeGreaterThanOrEqual(8);
+    await api.dispose();
+  } finally {
+    await c.stop();
+    await pg?.drop();
+  }
+});
 
 test("a console killed during a container run: after restart the run completes, charged exactly once", async ({ playwright }, testInfo) => {
   test.setTimeout(150_000);

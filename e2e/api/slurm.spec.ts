@@ -225,6 +225,23 @@ test("a long Slurm job is cancelled in Slurm; another user cannot cancel it", as
     .toBe("CANCELLED");
 });
 
+test("a job past its time limit is ended by Slurm: timed_out", async ({ api, adminToken, newUser }) => {
+  // Slurm's limit is whole minutes, and it looks for overruns every 30 s.
+  test.setTimeout(240_000);
+  const cluster = await registerCluster(api, adminToken);
+  const alice = await newUser();
+  await mapUser(api, adminToken, cluster.id, alice.id, "aicslurm2");
+  const made = await api.post("/api/v1/jobs", {
+    headers: bearer(alice.token),
+    data: { executor: "slurm", name: `slow-${uniq(3)}`, timeoutSeconds: 60, slurm: { clusterId: cluster.id, script: "#!/bin/bash\nsleep 600\n" } },
+  });
+  expect(made.status(), await made.text()).toBe(201);
+  const job = await made.json();
+  await expect.poll(async () => (await runOf(api, alice.token, job.id))?.status, { timeout: 200_000, intervals: [2000] }).toBe("timed_out");
+  const run = (await runOf(api, alice.token, job.id))!;
+  expect(run.slurm).toMatchObject({ state: "TIMEOUT", reason: "TimeLimit" });
+});
+
 test("a job on a priced partition is charged once, from Slurm's elapsed time", async ({ api, adminToken, newUser }) => {
   test.setTimeout(120_000);
   // 1 cent per CPU-second.

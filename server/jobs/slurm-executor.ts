@@ -147,13 +147,13 @@ async function follow(run: RunRow, row: clusters.ClusterRow, jobId: number, user
     }
     missing = 0;
     // A valid token for a user the cluster does not have makes a job that can never run (it runs as nobody, requeued).
-    if (j.userName !== null && j.userName !== user) {
+    if (j.userName !== user) {
       await clientOf(row)
         .cancel(jobId, user)
         .catch(() => undefined);
       return {
         status: "failed",
-        message: `Slurm user ${user} does not exist on ${row.name} (the job was taken as ${j.userName}); an administrator can map your account to a Slurm user`,
+        message: `Slurm user ${user} does not exist on ${row.name} (the job was taken as ${j.userName ?? `uid ${j.userId ?? "?"}`}); an administrator can map your account to a Slurm user`,
         data: { slurmState: j.state },
       };
     }
@@ -184,7 +184,7 @@ async function follow(run: RunRow, row: clusters.ClusterRow, jobId: number, user
       continue;
     }
     // Ended.
-    const cost = await charge(run, row, j);
+    const cost = await chargeSlurmJob(run, row, j);
     const exit = j.exitCode !== null ? `, exit code ${j.exitCode}` : "";
     const sig = j.signal ? `, signal ${j.signal}` : "";
     return {
@@ -201,7 +201,7 @@ async function follow(run: RunRow, row: clusters.ClusterRow, jobId: number, user
 }
 
 /** Charges a finished job once (its idempotency key is the cluster and job id); the cents charged, or null when unpriced. */
-async function charge(run: RunRow, row: clusters.ClusterRow, j: SlurmJob): Promise<number | null> {
+export async function chargeSlurmJob(run: Pick<RunRow, "id" | "userId">, row: clusters.ClusterRow, j: SlurmJob): Promise<number | null> {
   const price = (JSON.parse(row.prices) as TPartitionPrice[]).find((p) => p.partition === j.partition) ?? null;
   const cost = jobCost(j, price);
   if (!cost || cost.cents <= 0) return cost ? 0 : null;
