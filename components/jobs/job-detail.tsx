@@ -5,11 +5,13 @@ import { Breadcrumb, Button, Card, Descriptions, Grid, Result, Select, Skeleton,
 import { DeleteOutlined, EditOutlined, StopOutlined } from "@ant-design/icons";
 import { ApiError } from "@/lib/api/client";
 import { RUN_STATUSES, type TJob, type TJobRun } from "@/lib/contracts/jobs";
+import { useCluster } from "@/lib/hooks/clusters";
 import { useDeleteJob, useDisableJob, useJob, useRuns } from "@/lib/hooks/jobs";
 import { useUrlState } from "@/lib/hooks/url-state";
 import { formatMoney, formatSeconds, formatTime, formatTimeSeconds } from "@/lib/format";
 import { useDangerConfirm } from "../common/confirm";
 import { fitColumns, LoadError, tablePagination, Toolbar } from "../common/listing";
+import { ClusterStatusTag, formatMb, SlurmStateTag } from "../clusters/cluster-status";
 import { JobControls } from "./jobs-page";
 import { RunProgress, RunStatusWithReason, ScheduleText } from "./run-status";
 import { runDuration } from "./run-detail";
@@ -17,10 +19,41 @@ import { usePrefs, useT } from "../providers/i18n";
 
 // One job: its controls (run now, pause or resume, disable, edit, delete after confirming),
 // what it runs and when, and its runs (newest first, filtered by status in the URL), each
-// linking to the run's page.
+// linking to the run's page. A Slurm job shows its cluster, partition and resources, and its
+// runs their Slurm job ids and states.
+
+/** A Slurm job: its cluster (linked, with its health), partition and what it asks for, then the script. */
+function SlurmTarget({ job }: { job: TJob }) {
+  const t = useT();
+  const s = job.slurm!;
+  const cluster = useCluster(s.clusterId);
+  const asks = [
+    s.nodes ? `${t("jobs.slurmNodes")}: ${s.nodes}` : null,
+    s.tasks ? `${t("jobs.slurmTasks")}: ${s.tasks}` : null,
+    s.cpusPerTask ? `${t("jobs.cpusPerTask")}: ${s.cpusPerTask}` : null,
+    s.memoryMb ? `${t("jobs.memoryShort")}: ${formatMb(s.memoryMb)}` : null,
+    s.gpus ? `${t("jobs.gpus")}: ${s.gpus}` : null,
+  ].filter(Boolean);
+  return (
+    <Space orientation="vertical" size={4} style={{ maxWidth: "100%" }}>
+      <Space wrap size={[8, 0]} data-testid="slurm-target">
+        <Link href={`/clusters/${s.clusterId}`}>{cluster.data?.name ?? s.clusterId}</Link>
+        {cluster.data && <ClusterStatusTag status={cluster.data.status} message={cluster.data.statusMessage} />}
+        <Tag>{s.partition ?? `${t("jobs.partition")}: ${t("jobs.partitionDefault")}`}</Tag>
+        {asks.length > 0 && <Typography.Text type="secondary">{asks.join(" · ")}</Typography.Text>}
+        {s.workdir && <Typography.Text code>{s.workdir}</Typography.Text>}
+      </Space>
+      <Typography.Paragraph code ellipsis={{ rows: 3, expandable: true }} style={{ marginBottom: 0, whiteSpace: "pre-wrap" }}>
+        {s.script}
+      </Typography.Paragraph>
+      <Typography.Text type="secondary">{t("jobs.executors.slurm")}</Typography.Text>
+    </Space>
+  );
+}
 
 function WhatItRuns({ job }: { job: TJob }) {
   const t = useT();
+  if (job.slurm) return <SlurmTarget job={job} />;
   if (job.http) {
     return (
       <Typography.Text code>
@@ -39,7 +72,7 @@ function WhatItRuns({ job }: { job: TJob }) {
   );
 }
 
-export function RunsTable({ jobId }: { jobId: string }) {
+export function RunsTable({ jobId, isSlurm = false }: { jobId: string; isSlurm?: boolean }) {
   const t = useT();
   const { locale } = usePrefs();
   const screens = Grid.useBreakpoint();
@@ -82,7 +115,24 @@ export function RunsTable({ jobId }: { jobId: string }) {
             ),
           },
           { title: t("common.status"), width: 200, render: (_, r) => <RunStatusWithReason run={r} /> },
-          { title: t("runs.progress"), width: 150, from: "md", render: (_, r) => <RunProgress run={r} size="small" /> },
+          ...(isSlurm
+            ? [
+                {
+                  title: t("runs.slurmJob"),
+                  width: 150,
+                  from: "md" as const,
+                  render: (_: unknown, r: TJobRun) =>
+                    r.slurm?.jobId ? (
+                      <Space size={4} wrap>
+                        <span>{r.slurm.jobId}</span>
+                        <SlurmStateTag state={r.slurm.state} />
+                      </Space>
+                    ) : (
+                      "—"
+                    ),
+                },
+              ]
+            : [{ title: t("runs.progress"), width: 150, from: "md" as const, render: (_: unknown, r: TJobRun) => <RunProgress run={r} size="small" /> }]),
           { title: t("runs.duration"), width: 100, from: "md", render: (_, r) => runDuration(r, locale) },
           { title: t("runs.cost"), dataIndex: "costCents", width: 90, from: "lg", render: (c: number) => formatMoney(c, locale) },
         ])}
@@ -175,8 +225,14 @@ export function JobDetail({ id }: { id: string }) {
           <Descriptions.Item label={t("jobs.retries")}>
             {j.retry.maxAttempts} · {t(`jobs.backoffs.${j.retry.backoff}`)} ({j.retry.delaySeconds}–{j.retry.maxDelaySeconds} s)
           </Descriptions.Item>
-          <Descriptions.Item label={t("jobs.timeoutShort")}>{formatSeconds(j.timeoutSeconds, locale)}</Descriptions.Item>
-          <Descriptions.Item label={t("jobs.nodeTags")}>{j.nodeTags.length ? j.nodeTags.map((tag) => <Tag key={tag}>{tag}</Tag>) : "—"}</Descriptions.Item>
+          {j.executor === "slurm" ? (
+            <Descriptions.Item label={t("jobs.timeLimitShort")}>{t("jobs.minutes", { count: Math.ceil(j.timeoutSeconds / 60) })}</Descriptions.Item>
+          ) : (
+            <>
+              <Descriptions.Item label={t("jobs.timeoutShort")}>{formatSeconds(j.timeoutSeconds, locale)}</Descriptions.Item>
+              <Descriptions.Item label={t("jobs.nodeTags")}>{j.nodeTags.length ? j.nodeTags.map((tag) => <Tag key={tag}>{tag}</Tag>) : "—"}</Descriptions.Item>
+            </>
+          )}
           {j.description && (
             <Descriptions.Item label={t("jobs.description")} span={2}>
               {j.description}
@@ -184,7 +240,7 @@ export function JobDetail({ id }: { id: string }) {
           )}
         </Descriptions>
       </Card>
-      <RunsTable jobId={j.id} />
+      <RunsTable jobId={j.id} isSlurm={j.executor === "slurm"} />
     </Space>
   );
 }

@@ -1,22 +1,25 @@
 "use client";
 import { useMemo } from "react";
 import Link from "next/link";
-import { useRouter } from "next/navigation";
+import { useRouter, useSearchParams } from "next/navigation";
 import dayjs, { type Dayjs } from "dayjs";
-import { App, Breadcrumb, Button, Card, Checkbox, Collapse, DatePicker, Flex, Form, Grid, Input, Radio, Segmented, Select, Space, Typography } from "antd";
+import { App, Breadcrumb, Button, Card, Checkbox, Collapse, DatePicker, Flex, Form, Grid, Input, Radio, Segmented, Select, Space, Tag, Typography } from "antd";
 import { MinusCircleOutlined, PlusOutlined } from "@ant-design/icons";
 import { HTTP_METHODS, JOB_EXECUTORS, JOB_PRIORITIES, type TCreateJobRequest, type TJob } from "@/lib/contracts/jobs";
 import { useImages, useSpecs } from "@/lib/hooks/catalog";
+import { useClusterPartitions, useClusters } from "@/lib/hooks/clusters";
 import { useCreateJob, useUpdateJob } from "@/lib/hooks/jobs";
 import { nextFires, scheduleProblem } from "@/lib/schedule";
 import { describeCron } from "@/lib/schedule-words";
 import { formatTime, formatTimeSeconds } from "@/lib/format";
-import { showFormError } from "../common/error-text";
+import { errorText, showFormError } from "../common/error-text";
+import { ClusterStatusTag, formatMinutes, PriceText } from "../clusters/cluster-status";
 import { NumberField } from "../common/number-field";
 import { usePrefs, useT } from "../providers/i18n";
 
 // The job form, one page for a new job and for a change: what it runs (a command in a
-// container, a Python script, or an HTTP request: the executor is chosen once), when (now,
+// container, a Python script, an HTTP request, or a batch script on a Slurm cluster: the
+// executor is chosen once; /jobs/new?executor=slurm&clusterId= starts on a cluster), when (now,
 // once at a time, or a cron schedule previewed as its next five times in the reader's time
 // zone and said in words), and the retries, timeout, priority and node tags. The server
 // checks everything again; its refusals land under their fields.
@@ -36,6 +39,19 @@ export type JobFormValues = {
   envText?: string;
   http?: { method: (typeof HTTP_METHODS)[number]; url?: string; headers?: Header[]; body?: string };
   acceptText?: string;
+  slurm?: {
+    clusterId?: string;
+    partition?: string | null;
+    script?: string;
+    nodes?: number | null;
+    tasks?: number | null;
+    cpusPerTask?: number | null;
+    memoryMb?: number | null;
+    gpus?: number | null;
+    workdir?: string;
+  };
+  /** Slurm jobs: the time limit in minutes (sent as the job's timeout in seconds). */
+  timeLimitMinutes?: number | null;
   trigger: "now" | "once" | "cron";
   runAt?: Dayjs;
   cron?: string;
@@ -71,6 +87,18 @@ const lines = (text: string | undefined) =>
     .filter((l) => l.length > 0);
 const browserZone = () => Intl.DateTimeFormat().resolvedOptions().timeZone || "UTC";
 
+/** A new Slurm job's script: a working start, with where #SBATCH lines go. */
+export const SLURM_TEMPLATE = `#!/bin/bash
+# #SBATCH lines may go here; the form's fields (partition, nodes, CPUs,
+# memory, GPUs, time limit) win over them.
+
+echo "Job $SLURM_JOB_ID on $(hostname), as $(whoami)"
+srun hostname
+`;
+
+/** An optional positive count: empty is Slurm's default (null). */
+const countOrNull = (n: number | null | undefined) => (typeof n === "number" && Number.isFinite(n) ? n : null);
+
 /** What the API is sent for the form's values (the executor's own settings only). */
 export function jobBody(v: JobFormValues): TCreateJobRequest {
   const env = parseEnv(v.envText);
@@ -89,6 +117,29 @@ export function jobBody(v: JobFormValues): TCreateJobRequest {
     overlap: v.overlap,
     misfire: v.misfire,
   };
+  if (v.executor === "slurm") {
+    const s = v.slurm ?? {};
+    const { timeoutSeconds: _timeout, ...rest } = common;
+    return {
+      executor: "slurm",
+      slurm: {
+        clusterId: s.clusterId ?? "",
+        script: s.script ?? "",
+        partition: s.partition || null,
+        nodes: countOrNull(s.nodes),
+        tasks: countOrNull(s.tasks),
+        cpusPerTask: countOrNull(s.cpusPerTask),
+        memoryMb: countOrNull(s.memoryMb),
+        gpus: countOrNull(s.gpus) ?? 0,
+        env: envRecord,
+        workdir: s.workdir?.trim() ? s.workdir.trim() : null,
+      },
+      ...rest,
+      nodeTags: [],
+      // Slurm's time limit is the job's timeout.
+      ...(v.timeLimitMinutes ? { timeoutSeconds: v.timeLimitMinutes * 60 } : {}),
+    } as TCreateJobRequest;
+  }
   if (v.executor === "http") {
     const headers = (v.http?.headers ?? []).map((h) => ({ name: h.name, secret: h.secret, ...(h.kept && !h.value ? {} : { value: h.value ?? "" }) }));
     const accept = (v.acceptText ?? "")
@@ -119,10 +170,11 @@ export function jobBody(v: JobFormValues): TCreateJobRequest {
   } as TCreateJobRequest;
 }
 
-/** The form's values for a job (a change), or a new job's defaults. */
-export function jobFormValues(job: TJob | null, executor: Executor = "container"): JobFormValues {
+/** The form's values for a job (a change), or a new job's defaults (Slurm: on `clusterId`, when given). */
+export function jobFormValues(job: TJob | null, executor: Executor = "container", clusterId?: string): JobFormValues {
   const retry = job?.retry ?? { maxAttempts: 1, backoff: "exponential" as const, delaySeconds: 10, maxDelaySeconds: 600 };
-  const env = job?.container?.env ?? job?.python?.env ?? {};
+  const env = job?.container?.env ?? job?.python?.env ?? job?.slurm?.env ?? {};
+  const slurm = job?.slurm;
   return {
     executor: job?.executor ?? executor,
     name: job?.name ?? "",
@@ -142,6 +194,18 @@ export function jobFormValues(job: TJob | null, executor: Executor = "container"
       body: job?.http?.body,
     },
     acceptText: (job?.http?.acceptStatus ?? []).join(", "),
+    slurm: {
+      clusterId: slurm?.clusterId ?? clusterId,
+      partition: slurm?.partition ?? undefined,
+      script: slurm?.script ?? SLURM_TEMPLATE,
+      nodes: slurm?.nodes ?? null,
+      tasks: slurm?.tasks ?? null,
+      cpusPerTask: slurm?.cpusPerTask ?? null,
+      memoryMb: slurm?.memoryMb ?? null,
+      gpus: slurm?.gpus || null,
+      workdir: slurm?.workdir ?? undefined,
+    },
+    timeLimitMinutes: job?.executor === "slurm" ? Math.ceil(job.timeoutSeconds / 60) : null,
     trigger: job?.trigger ?? "now",
     runAt: job?.runAt ? dayjs(job.runAt) : undefined,
     cron: job?.cron ?? undefined,
@@ -316,9 +380,128 @@ function HttpFields() {
   );
 }
 
+/** Where a Slurm job runs (a cluster, a partition with its prices) and what it asks for. */
+function SlurmFields() {
+  const t = useT();
+  const { locale } = usePrefs();
+  const form = Form.useFormInstance<JobFormValues>();
+  const clusterId = Form.useWatch(["slurm", "clusterId"], form) as string | undefined;
+  const clusters = useClusters({ page: 1, pageSize: 100 });
+  const partitions = useClusterPartitions(clusterId);
+  const list = clusters.data?.items ?? [];
+  const byName = new Map((partitions.data?.items ?? []).map((p) => [p.name, p]));
+  const fallback = partitions.data?.items.find((p) => p.isDefault);
+  const optional = t("jobs.slurmDefault");
+  const count = (name: string, label: string, max: number, min = 1) => (
+    <NumberField name={["slurm", name]} label={label} integer min={min} max={max} placeholder={optional} itemStyle={{ flex: "1 1 150px" }} />
+  );
+  return (
+    <>
+      <Flex gap={16} wrap>
+        <Form.Item
+          name={["slurm", "clusterId"]}
+          label={t("jobs.cluster")}
+          extra={clusters.data && !list.length ? t("jobs.noClusters") : undefined}
+          rules={[{ required: true, message: t("validation.required", { field: t("jobs.cluster") }) }]}
+          style={{ flex: "1 1 240px" }}
+        >
+          <Select
+            showSearch={{ optionFilterProp: "label" }}
+            loading={clusters.isLoading}
+            onChange={() => form.setFieldValue(["slurm", "partition"], undefined)}
+            options={list.map((c) => ({ value: c.id, label: c.name, status: c.status, message: c.statusMessage }))}
+            optionRender={(o) => (
+              <Flex justify="space-between" gap={8}>
+                <span>{o.label}</span>
+                <ClusterStatusTag status={o.data.status} />
+              </Flex>
+            )}
+          />
+        </Form.Item>
+        <Form.Item
+          name={["slurm", "partition"]}
+          label={t("jobs.partition")}
+          extra={partitions.isError ? errorText(t, partitions.error) : t("jobs.partitionHelp")}
+          style={{ flex: "1 1 240px" }}
+        >
+          <Select
+            allowClear
+            showSearch={{ optionFilterProp: "value" }}
+            disabled={!clusterId}
+            loading={partitions.isLoading && !!clusterId}
+            placeholder={fallback ? `${fallback.name} (${t("jobs.partitionDefault")})` : undefined}
+            options={(partitions.data?.items ?? []).map((p) => ({ value: p.name, label: p.name }))}
+            optionRender={(o) => {
+              const p = byName.get(String(o.value));
+              if (!p) return o.label;
+              return (
+                <Flex justify="space-between" gap={8} align="center">
+                  <Space size={4}>
+                    <span>{p.name}</span>
+                    {p.isDefault && <Tag color="blue">{t("jobs.partitionDefault")}</Tag>}
+                  </Space>
+                  <Space size={8} style={{ fontSize: 12 }}>
+                    <Typography.Text type="secondary" style={{ fontSize: 12 }}>
+                      {`${p.totalCpus} CPU · ${formatMinutes(p.maxTimeMinutes, t, locale)}`}
+                    </Typography.Text>
+                    <PriceText price={p.price} locale={locale} />
+                  </Space>
+                </Flex>
+              );
+            }}
+          />
+        </Form.Item>
+      </Flex>
+      <Form.Item
+        name={["slurm", "script"]}
+        label={t("jobs.slurmScript")}
+        extra={t("jobs.slurmScriptHelp")}
+        rules={[
+          { required: true, whitespace: true, message: t("validation.required", { field: t("jobs.slurmScript") }) },
+          { pattern: /^#!/, message: t("jobs.slurmShebang") },
+        ]}
+      >
+        <Input.TextArea autoSize={{ minRows: 8, maxRows: 30 }} style={{ fontFamily: "monospace" }} spellCheck={false} />
+      </Form.Item>
+      <Flex gap={16} wrap>
+        {count("nodes", t("jobs.slurmNodes"), 10_000)}
+        {count("tasks", t("jobs.slurmTasks"), 1_000_000)}
+        {count("cpusPerTask", t("jobs.cpusPerTask"), 10_000)}
+        <NumberField
+          name={["slurm", "memoryMb"]}
+          label={t("jobs.memoryMb")}
+          integer
+          min={1}
+          max={2 ** 30}
+          placeholder={optional}
+          suffix="MB"
+          itemStyle={{ flex: "1 1 150px" }}
+        />
+        {count("gpus", t("jobs.gpus"), 64, 0)}
+      </Flex>
+      <Flex gap={16} wrap>
+        <NumberField
+          name="timeLimitMinutes"
+          label={t("jobs.timeLimit")}
+          extra={t("jobs.timeLimitHelp")}
+          integer
+          min={1}
+          max={10_080}
+          itemStyle={{ flex: "1 1 200px" }}
+        />
+        <Form.Item name={["slurm", "workdir"]} label={t("jobs.workdir")} extra={t("jobs.slurmWorkdirHelp")} style={{ flex: "2 1 300px" }}>
+          <Input placeholder="/home/…/project" />
+        </Form.Item>
+      </Flex>
+      <EnvField />
+    </>
+  );
+}
+
 function WhatFields({ executor }: { executor: Executor }) {
   const t = useT();
   if (executor === "http") return <HttpFields />;
+  if (executor === "slurm") return <SlurmFields />;
   return (
     <>
       <RunsOnFields executor={executor} />
@@ -419,8 +602,10 @@ function WhenFields() {
   );
 }
 
-function AdvancedFields() {
+function AdvancedFields({ executor }: { executor: Executor }) {
   const t = useT();
+  // Slurm jobs: the time limit is with the job's resources, and node tags are for the console's own nodes.
+  const isSlurm = executor === "slurm";
   return (
     <>
       <Flex gap={16} wrap>
@@ -434,12 +619,14 @@ function AdvancedFields() {
         <NumberField name={["retry", "delaySeconds"]} label={t("jobs.retryDelay")} integer min={0} max={86_400} required style={{ width: 140 }} />
         <NumberField name={["retry", "maxDelaySeconds"]} label={t("jobs.retryMaxDelay")} integer min={1} max={86_400} required style={{ width: 140 }} />
       </Flex>
-      <Flex gap={16} wrap>
-        <NumberField name="timeoutSeconds" label={t("jobs.timeout")} extra={t("jobs.timeoutHelp")} integer min={1} max={604_800} style={{ width: 200 }} />
-        <Form.Item name="nodeTags" label={t("jobs.nodeTags")} style={{ flex: "1 1 260px" }}>
-          <Select mode="tags" tokenSeparators={[",", " "]} open={false} suffixIcon={null} />
-        </Form.Item>
-      </Flex>
+      {!isSlurm && (
+        <Flex gap={16} wrap>
+          <NumberField name="timeoutSeconds" label={t("jobs.timeout")} extra={t("jobs.timeoutHelp")} integer min={1} max={604_800} style={{ width: 200 }} />
+          <Form.Item name="nodeTags" label={t("jobs.nodeTags")} style={{ flex: "1 1 260px" }}>
+            <Select mode="tags" tokenSeparators={[",", " "]} open={false} suffixIcon={null} />
+          </Form.Item>
+        </Flex>
+      )}
     </>
   );
 }
@@ -452,8 +639,12 @@ export function JobForm({ job }: { job: TJob | null }) {
   const [form] = Form.useForm<JobFormValues>();
   const create = useCreateJob();
   const update = useUpdateJob();
-  const executor = (Form.useWatch("executor", form) as Executor | undefined) ?? job?.executor ?? "container";
-  const initial = useMemo(() => jobFormValues(job), [job]);
+  // A new job may start on an executor and a cluster (the cluster page's "New Slurm job").
+  const params = useSearchParams();
+  const presetExecutor = JOB_EXECUTORS.find((e) => e === params.get("executor"));
+  const presetCluster = params.get("clusterId") ?? undefined;
+  const initial = useMemo(() => jobFormValues(job, presetExecutor, presetCluster), [job, presetExecutor, presetCluster]);
+  const executor = (Form.useWatch("executor", form) as Executor | undefined) ?? initial.executor;
   // Phones: the short names of the types, so the switch fits.
   const wide = Grid.useBreakpoint().sm !== false;
 
@@ -477,6 +668,8 @@ export function JobForm({ job }: { job: TJob | null }) {
           "python.env": "envText",
           "python.args": "argsText",
           "http.acceptStatus": "acceptText",
+          "slurm.env": "envText",
+          ...(v.executor === "slurm" ? { timeoutSeconds: "timeLimitMinutes" } : {}),
         }),
       );
     }
@@ -524,7 +717,14 @@ export function JobForm({ job }: { job: TJob | null }) {
           <Collapse
             ghost
             style={{ marginBottom: 16 }}
-            items={[{ key: "advanced", label: t("jobs.advanced"), forceRender: true, children: <AdvancedFields /> }]}
+            items={[
+              {
+                key: "advanced",
+                label: executor === "slurm" ? t("jobs.advancedSlurm") : t("jobs.advanced"),
+                forceRender: true,
+                children: <AdvancedFields executor={executor} />,
+              },
+            ]}
           />
           <Space>
             <Button type="primary" htmlType="submit" loading={create.isPending || update.isPending}>

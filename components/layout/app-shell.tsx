@@ -22,6 +22,7 @@ import {
   ScheduleOutlined,
   OrderedListOutlined,
   DeploymentUnitOutlined,
+  ApartmentOutlined,
 } from "@ant-design/icons";
 import type { MenuProps } from "antd";
 import { LOCALES, type Locale } from "@/lib/i18n";
@@ -51,6 +52,7 @@ export function AppShell({ user, children }: { user: ShellUser; children: React.
     { key: "/catalog", icon: <ShopOutlined />, label: link("/catalog", t("nav.catalog")) },
     { key: "/instances", icon: <CodeSandboxOutlined />, label: link("/instances", t("nav.instances")) },
     { key: "/jobs", icon: <ScheduleOutlined />, label: link("/jobs", t("nav.jobs")) },
+    { key: "/clusters", icon: <ApartmentOutlined />, label: link("/clusters", t("nav.clusters")) },
     { key: "/billing", icon: <WalletOutlined />, label: link("/billing", t("nav.billing")) },
     ...(user.role === "admin"
       ? [
@@ -66,15 +68,16 @@ export function AppShell({ user, children }: { user: ShellUser; children: React.
               { key: "/admin/recharge-codes", icon: <GiftOutlined />, label: link("/admin/recharge-codes", t("nav.rechargeCodes")) },
               { key: "/admin/queue", icon: <OrderedListOutlined />, label: link("/admin/queue", t("nav.queue")) },
               { key: "/admin/workers", icon: <DeploymentUnitOutlined />, label: link("/admin/workers", t("nav.workers")) },
+              { key: "/admin/clusters", icon: <ApartmentOutlined />, label: link("/admin/clusters", t("nav.clusters")) },
             ],
           },
         ]
       : []),
   ];
   const selected = [
-    ...["/dashboard", "/catalog", "/instances", "/jobs", "/billing", "/profile"],
+    ...["/dashboard", "/catalog", "/instances", "/jobs", "/clusters", "/billing", "/profile"],
     ...(user.role === "admin"
-      ? ["/admin/images", "/admin/nodes", "/admin/specs", "/admin/users", "/admin/recharge-codes", "/admin/queue", "/admin/workers"]
+      ? ["/admin/images", "/admin/nodes", "/admin/specs", "/admin/users", "/admin/recharge-codes", "/admin/queue", "/admin/workers", "/admin/clusters"]
       : []),
   ].filter((k) => pathname === k || pathname.startsWith(`${k}/`));
   // A run belongs to its job.

@@ -204,10 +204,21 @@ test("a long Slurm job is cancelled in Slurm; another user cannot cancel it", as
   const a = bearer(alice.token);
   const made = await api.post("/api/v1/jobs", {
     headers: a,
-    data: { executor: "slurm", name: `long-${uniq(3)}`, timeoutSeconds: 600, slurm: { clusterId: cluster.id, script: "#!/bin/bash\nsleep 300\n" } },
+    data: {
+      executor: "slurm",
+      name: `long-${uniq(3)}`,
+      timeoutSeconds: 600,
+      trigger: "once",
+      runAt: new Date(Date.now() + 3_600_000).toISOString(),
+      slurm: { clusterId: cluster.id, script: "#!/bin/bash\nsleep 300\n" },
+    },
   });
   expect(made.status(), await made.text()).toBe(201);
   const job = await made.json();
+  // Triggering answers with Slurm's job id, as sbatch does.
+  const triggered = await api.post(`/api/v1/jobs/${job.id}/trigger`, { headers: a });
+  expect(triggered.status()).toBe(201);
+  expect((await triggered.json()).slurm.jobId).toBeGreaterThan(0);
   await expect.poll(async () => (await runOf(api, alice.token, job.id))?.status, { timeout: 60_000 }).toBe("running");
   const run = (await runOf(api, alice.token, job.id))!;
   expect((await api.post(`/api/v1/runs/${run.id}/cancel`, { headers: bearer(bob.token) })).status()).toBe(404);

@@ -74,8 +74,22 @@ export const jobKeys = {
   one: (id: string) => ["jobs", id] as const,
   runs: (q: Record<string, unknown>) => ["jobs", "runs", q] as const,
   run: (id: string) => ["jobs", "run", id] as const,
-  runLogs: (id: string, tail: number, over: boolean) => ["jobs", "run", id, "logs", tail, over] as const,
+  runLogs: (id: string, tail: number, over: boolean, file: "output" | "error" = "output") => ["jobs", "run", id, "logs", tail, over, file] as const,
   queue: ["jobs", "queue"] as const,
   workers: ["jobs", "workers"] as const,
   status: ["jobs", "status"] as const,
+};
+
+export const clusterKeys = {
+  all: ["clusters"] as const,
+  list: (q: Record<string, unknown>) => ["clusters", "list", q] as const,
+  one: (id: string) => ["clusters", id] as const,
+  overview: (id: string) => ["clusters", id, "status"] as const,
+  nodes: (id: string) => ["clusters", id, "nodes"] as const,
+  partitions: (id: string) => ["clusters", id, "partitions"] as const,
+  jobs: (id: string, q: Record<string, unknown>) => ["clusters", id, "jobs", q] as const,
+  events: (id: string, q: Record<string, unknown>) => ["clusters", id, "events", q] as const,
+  users: (id: string, q: Record<string, unknown>) => ["clusters", id, "users", q] as const,
+  /** The signed-in user's runs on a cluster (their own runs, filtered here). */
+  myRuns: (id: string) => ["clusters", id, "my-runs"] as const,
 };

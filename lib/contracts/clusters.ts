@@ -140,6 +140,8 @@ export const ZCluster = z.object({
   lastSeenAt: ZNullableTimestamp,
   /** Whether job output can be read through a login node. */
   hasLoginNode: z.boolean(),
+  /** The last connection test (administrators only; null for others and before the first). */
+  lastTest: ZClusterTest.nullable(),
   prices: z.array(ZPartitionPrice),
   connection: ZClusterConnection.nullable(),
   createdAt: ZTimestamp,
@@ -175,8 +177,9 @@ export const ZSlurmNode = z.object({
   gpus: z.object({ allocated: z.number().int(), total: z.number().int() }),
   gres: z.string(),
   partitions: z.array(z.string()),
-  /** Slurm job ids running on it. */
+  /** Slurm job ids running on it (administrators; empty for others), and how many. */
   jobs: z.array(z.number().int()),
+  jobCount: z.number().int(),
 });
 export type TSlurmNode = z.infer<typeof ZSlurmNode>;
 

@@ -216,6 +216,9 @@ export const ZJobRun = z.object({
     .object({
       clusterId: z.string(),
       jobId: z.number().int().nullable(),
+      /** The Slurm user it runs as, and the nodes Slurm gave it. */
+      user: z.string().nullable(),
+      nodes: z.string().nullable(),
       state: z.string().nullable(),
       reason: z.string().nullable(),
       stdoutPath: z.string().nullable(),
@@ -309,7 +312,7 @@ export const ZSystemStatus = z.object({
 export type TSystemStatus = z.infer<typeof ZSystemStatus>;
 
 export const ZJobQuery = ZPageQuery.extend({ name: z.string().trim().max(100).optional(), status: z.enum(JOB_STATUSES).optional() });
-export const ZRunQuery = ZPageQuery.extend({ jobId: ZId.optional(), status: z.enum(RUN_STATUSES).optional() });
+export const ZRunQuery = ZPageQuery.extend({ jobId: ZId.optional(), status: z.enum(RUN_STATUSES).optional(), clusterId: ZId.optional() });
 
 export const jobsEndpoints = {
   listJobs: endpoint({
@@ -411,7 +414,7 @@ export const jobsEndpoints = {
     path: "/api/v1/runs",
     auth: "user",
     tag: "Jobs",
-    summary: "Runs, newest first (filter by job and status)",
+    summary: "Runs, newest first (filter by job, status and Slurm cluster)",
     query: ZRunQuery,
     response: ZPage(ZJobRun),
   }),

@@ -1,6 +1,6 @@
 "use client";
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
-import { call } from "../api/client";
+import { ApiError, call } from "../api/client";
 import { billingKeys, jobKeys, nodeKeys } from "../api/keys";
 import { api } from "../contracts";
 import { RUN_ENDED, type TCreateJobRequest, type TJobRun, type TRunStatus, type TUpdateJobRequest } from "../contracts/jobs";
@@ -52,17 +52,27 @@ export function useRun(id: string) {
   });
 }
 
-/** The last lines of a run's output, followed while it runs. */
-export function useRunLogs(id: string, tail: number, follow: boolean, over = false) {
+export type RunLogFile = "output" | "error";
+
+/**
+ * The last lines of a run's output, followed while it runs. Slurm runs have two files
+ * (`output`, `error`), read through the cluster's login node: followed less often.
+ */
+export function useRunLogs(id: string, tail: number, follow: boolean, over = false, file?: RunLogFile) {
   return useQuery({
-    queryKey: jobKeys.runLogs(id, tail, over),
-    queryFn: () => call(api.runLogs, { params: { id }, query: { tail } }),
+    queryKey: jobKeys.runLogs(id, tail, over, file),
+    queryFn: () => call(api.runLogs, { params: { id }, query: file ? { tail, file } : { tail } }),
     placeholderData: (prev) => prev,
-    refetchInterval: follow ? RUN_POLL_MS : false,
+    // 422: the cluster has no login node to read the file through; asking again will not change that.
+    refetchInterval: (q) => (!follow || isUnreadable(q.state.error) ? false : file ? SLURM_LOG_POLL_MS : RUN_POLL_MS),
   });
 }
 
-export const runLogsDownloadUrl = (id: string) => `/api/v1/runs/${encodeURIComponent(id)}/logs/download`;
+const SLURM_LOG_POLL_MS = 5_000;
+const isUnreadable = (err: unknown) => err instanceof ApiError && err.status === 422;
+
+export const runLogsDownloadUrl = (id: string, file?: RunLogFile) =>
+  `/api/v1/runs/${encodeURIComponent(id)}/logs/download${file && file !== "output" ? `?file=${file}` : ""}`;
 
 export function useQueue() {
   return useQuery({ queryKey: jobKeys.queue, queryFn: () => call(api.queue), refetchInterval: RUN_POLL_MS });

@@ -39,7 +39,7 @@ export type SshSession = {
 };
 
 /** Opens a connection, runs `fn`, closes. Rejects with HostKeyMismatchError or a clear message. */
-export async function withSsh<T>(t: SshTarget, fn: (s: SshSession) => Promise<T>, readyTimeoutMs = 10_000): Promise<T> {
+export async function withSsh<T>(t: SshTarget, fn: (s: SshSession) => Promise<T>, readyTimeoutMs = 10_000, deadlineMs?: number): Promise<T> {
   const conn = new ssh2.Client();
   let presented = "";
   let mismatch: HostKeyMismatchError | null = null;
@@ -87,9 +87,16 @@ export async function withSsh<T>(t: SshTarget, fn: (s: SshSession) => Promise<T>
         });
       }),
   };
+  let timer: NodeJS.Timeout | undefined;
   try {
-    return await fn(session);
+    if (!deadlineMs) return await fn(session);
+    // The whole conversation within the deadline (a stuck read ends with the connection).
+    const late = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => reject(new Error(`SSH to ${t.host}:${t.port} did not finish within ${deadlineMs / 1000} s`)), deadlineMs);
+    });
+    return await Promise.race([fn(session), late]);
   } finally {
+    clearTimeout(timer);
     conn.end();
   }
 }

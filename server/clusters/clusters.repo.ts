@@ -35,6 +35,11 @@ export function updateCluster(id: string, data: Prisma.SlurmClusterUncheckedUpda
   return db().slurmCluster.update({ where: { id }, data });
 }
 
+/** Pins the login node's host key if none is pinned yet (the first contact wins). */
+export async function pinLoginHostKey(id: string, hostKey: string): Promise<void> {
+  await db().slurmCluster.updateMany({ where: { id, loginHostKey: null }, data: { loginHostKey: hostKey } });
+}
+
 export async function deleteCluster(id: string): Promise<void> {
   await db().slurmCluster.delete({ where: { id }, select: { id: true } });
 }
@@ -99,8 +104,13 @@ export async function healthySince(clusterId: string): Promise<Date | null> {
   return e?.createdAt ?? null;
 }
 
-export function slurmUserOf(clusterId: string, userId: string): Promise<{ slurmUser: string } | null> {
-  return db().slurmUserMap.findUnique({ where: { clusterId_userId: { clusterId, userId } }, select: { slurmUser: true } });
+/** Who a console user is to a cluster: their username, how the account was made, and an administrator's mapping. */
+export async function slurmIdentity(clusterId: string, userId: string): Promise<{ username: string; selfRegistered: boolean; mapped: string | null } | null> {
+  const u = await db().user.findUnique({
+    where: { id: userId },
+    select: { username: true, selfRegistered: true, slurmAccounts: { where: { clusterId }, select: { slurmUser: true } } },
+  });
+  return u ? { username: u.username, selfRegistered: u.selfRegistered, mapped: u.slurmAccounts[0]?.slurmUser ?? null } : null;
 }
 
 export async function listUserMaps(clusterId: string, q: { page: number; pageSize: number }) {

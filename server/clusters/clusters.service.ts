@@ -25,7 +25,7 @@ import { findProfile } from "../users/users.repo";
 import * as repo from "./clusters.repo";
 import { checkClusterHealth } from "./cluster-health";
 import { loginTarget } from "./login-node";
-import { AUTH_CONTEXT, asAppError, clientOptionsOf, forget, LOGIN_KEY_CONTEXT, read } from "./slurm-access";
+import { AUTH_CONTEXT, asAppError, clientOptionsOf, forget, LOGIN_KEY_CONTEXT, read, slurmUserProblem } from "./slurm-access";
 
 // Slurm clusters: registration (credentials sealed, checked at once), the connection test,
 // status history, user-name mappings, and what viewers read (status overview, nodes,
@@ -44,6 +44,7 @@ export function toDto(row: repo.ClusterRow, admin: boolean): TCluster {
     lastCheckedAt: row.lastCheckedAt?.toISOString() ?? null,
     lastSeenAt: row.lastSeenAt?.toISOString() ?? null,
     hasLoginNode: loginTarget(row) !== null,
+    lastTest: admin && row.lastTest ? (JSON.parse(row.lastTest) as TClusterTest) : null,
     prices: pricesOf(row),
     connection: admin
       ? {
@@ -157,10 +158,22 @@ export async function updateCluster(actor: Principal, id: string, input: TUpdate
   });
   if (input.name !== undefined) await assertNameFree(input.name, id);
   const retarget = TARGET_FIELDS.some((f) => input[f] !== undefined && (f === "authSecret" || input[f] !== row[f]));
+  // Another address may be another cluster: its job ids would not be the runs' jobs.
+  if (input.url !== undefined && input.url !== row.url) {
+    const { activeRuns } = await repo.clusterUse(id);
+    if (activeRuns)
+      throw new AppError(
+        "CONFLICT",
+        `Cluster ${row.name} has ${activeRuns} run(s) queued or running; its address can change once they end (cancel them, or wait)`,
+        {
+          issues: [{ path: "url", message: "cannot change while runs are active" }],
+        },
+      );
+  }
   // Another login host is another machine: its key is pinned again at first contact.
   const newLogin = input.loginHost !== undefined && input.loginHost !== row.loginHost;
   const updated = await repo
-    .updateCluster(id, { ...columnsOf(input), ...(retarget ? { apiVersion: null } : {}), ...(newLogin ? { loginHostKey: null } : {}) })
+    .updateCluster(id, { ...columnsOf(input), ...(retarget ? { apiVersion: null, lastTest: null } : {}), ...(newLogin ? { loginHostKey: null } : {}) })
     .catch(saved);
   const changed = Object.keys(input).filter((k) => k !== "authSecret" && k !== "loginPrivateKey");
   const secretsChanged = ["authSecret", "loginPrivateKey"].filter((k) => k in input);
@@ -244,13 +257,15 @@ export async function testCluster(actor: Principal, id: string, ip: string): Pro
   const login = await testLogin(row);
   checks.push(login.check);
   const ok = checks.every((c) => c.ok !== false);
+  const result: TClusterTest = { testedAt: new Date().toISOString(), ok, release, apiVersion: version, partitions, checks, presentedHostKey: login.presented };
   await repo.updateCluster(id, {
+    lastTest: JSON.stringify(result),
     ...(version ? { apiVersion: version, release } : {}),
     ...(login.pin ? { loginHostKey: login.pin } : {}),
   });
   await audit({ actorId: actor.userId, action: "cluster.test", target: { type: "cluster", id }, detail: { ok }, ip });
   await checkClusterHealth(await loadCluster(id));
-  return { testedAt: new Date().toISOString(), ok, release, apiVersion: version, partitions, checks, presentedHostKey: login.presented };
+  return result;
 }
 
 async function testLogin(row: repo.ClusterRow): Promise<{ check: TClusterCheck; pin: string | null; presented: string | null }> {
@@ -309,17 +324,18 @@ export async function clusterOverview(id: string): Promise<TClusterOverview> {
   };
   try {
     const [nodes, jobs] = await Promise.all([read(row, "nodes"), read(row, "jobs")]);
-    const byState: Record<string, number> = {};
+    // A Map: a state named like an Object property ("constructor") is counted like any other.
+    const byState = new Map<string, number>();
     for (const n of nodes.value) {
       const key = [n.state, ...n.stateFlags.filter((f) => ["DRAIN", "DRAINING", "NOT_RESPONDING", "MAINTENANCE", "RESERVED"].includes(f))]
         .join("+")
         .toLowerCase();
-      byState[key] = (byState[key] ?? 0) + 1;
+      byState.set(key, (byState.get(key) ?? 0) + 1);
     }
     const sum = (f: (n: (typeof nodes.value)[number]) => number) => nodes.value.reduce((a, n) => a + f(n), 0);
     return {
       ...base,
-      nodes: { total: nodes.value.length, byState },
+      nodes: { total: nodes.value.length, byState: Object.fromEntries(byState) },
       cpus: { allocated: sum((n) => n.allocCpus), total: sum((n) => n.cpus) },
       gpus: { allocated: sum((n) => n.allocGpus), total: sum((n) => n.gpus) },
       memoryMb: { allocated: sum((n) => n.allocMemoryMb), total: sum((n) => n.memoryMb) },
@@ -332,7 +348,8 @@ export async function clusterOverview(id: string): Promise<TClusterOverview> {
   }
 }
 
-export async function clusterNodes(id: string): Promise<{ items: TSlurmNode[]; readAt: string }> {
+/** The cluster's nodes; which jobs run on each is for administrators (others see how many). */
+export async function clusterNodes(p: Principal, id: string): Promise<{ items: TSlurmNode[]; readAt: string }> {
   const row = await loadCluster(id);
   const [nodes, jobs] = await readOrThrow(() => Promise.all([read(row, "nodes"), read(row, "jobs")]));
   const jobsOn = new Map<string, number[]>();
@@ -351,7 +368,8 @@ export async function clusterNodes(id: string): Promise<{ items: TSlurmNode[]; r
       gpus: { allocated: n.allocGpus, total: n.gpus },
       gres: n.gres,
       partitions: n.partitions,
-      jobs: jobsOn.get(n.name) ?? [],
+      jobs: isAdmin(p) ? (jobsOn.get(n.name) ?? []) : [],
+      jobCount: jobsOn.get(n.name)?.length ?? 0,
     })),
     readAt: nodes.readAt.toISOString(),
   };
@@ -413,7 +431,9 @@ export async function clusterUsers(id: string, q: { page: number; pageSize: numb
 }
 
 export async function setClusterUser(actor: Principal, id: string, userId: string, slurmUser: string, ip: string) {
-  await loadCluster(id);
+  const row = await loadCluster(id);
+  const problem = slurmUserProblem(row, slurmUser);
+  if (problem) throw validationError([{ path: "slurmUser", message: problem }]);
   if (!(await findProfile(userId))) throw notFound("User");
   const m = await repo.setUserMap(id, userId, slurmUser);
   await audit({ actorId: actor.userId, action: "cluster.user_map", target: { type: "cluster", id }, detail: { userId, slurmUser }, ip });

@@ -1,4 +1,5 @@
 import "server-only";
+import { createHash } from "node:crypto";
 import { isSlurmError, SlurmClient, type SlurmClientOptions } from "../adapters/slurm/client";
 import type { SlurmJob, SlurmNode, SlurmPartition, SlurmPing } from "../adapters/slurm/model";
 import { parseEndpoint } from "../adapters/slurm/transport";
@@ -33,8 +34,19 @@ export function clientOptionsOf(row: ClusterRow): SlurmClientOptions | null {
   };
 }
 
+/**
+ * What decides how a cluster is reached: reads and clients are kept per cluster while these
+ * stay the same (a health check that writes the row changes nothing here).
+ */
+function stampOf(row: ClusterRow): string {
+  return createHash("sha256")
+    .update(JSON.stringify([row.url, row.caCert, row.authMode, row.authSecretEnc, row.serviceUser]))
+    .digest("base64url")
+    .slice(0, 16);
+}
+
 export function clientOf(row: ClusterRow): SlurmClient {
-  const stamp = `${row.updatedAt.getTime()}`;
+  const stamp = stampOf(row);
   const kept = clients.get(row.id);
   if (kept?.stamp === stamp) return kept.client;
   const options = clientOptionsOf(row);
@@ -54,9 +66,14 @@ export type Read<T> = { value: T; readAt: Date };
 
 /** A cluster's `kind`, read at most once per SLURM_POLL_SEC (concurrent callers share one request). */
 export async function read<K extends Kind>(row: ClusterRow, kind: K): Promise<Read<Kinds[K]>> {
-  const key = `${row.id}:${row.updatedAt.getTime()}:${kind}`;
+  const stamp = stampOf(row);
+  const key = `${row.id}:${stamp}:${kind}`;
   const ttl = env().SLURM_POLL_SEC * 1000;
   let e = cache.get(key);
+  if (!e) {
+    // The cluster's connection changed: what was read the old way goes.
+    for (const k of cache.keys()) if (k.startsWith(`${row.id}:`) && k.endsWith(`:${kind}`)) cache.delete(k);
+  }
   if (!e || (!e.pending && Date.now() - e.at >= ttl)) {
     const entry: Entry = e ?? { at: 0 };
     entry.pending = (async () => {
@@ -93,11 +110,30 @@ export function forget(clusterId: string): void {
 /** A Slurm failure as the API says it (502 with the kind), other errors unchanged. */
 export function asAppError(err: unknown): unknown {
   if (!isSlurmError(err)) return err;
-  const code = err.kind === "unreachable" ? "CLUSTER_UNREACHABLE" : err.kind === "auth" ? "CLUSTER_AUTH_FAILED" : "CLUSTER_ERROR";
+  const code = err.kind === "unreachable" || err.kind === "not_slurm" ? "CLUSTER_UNREACHABLE" : err.kind === "auth" ? "CLUSTER_AUTH_FAILED" : "CLUSTER_ERROR";
   return new AppError(code, err.message);
 }
 
-/** The Slurm user a console user submits as on a cluster: the admin's mapping, else their username. */
-export async function slurmUserFor(row: ClusterRow, userId: string, username: string): Promise<string> {
-  return (await repo.slurmUserOf(row.id, userId))?.slurmUser ?? username;
+/** Accounts jobs never run as, whatever a mapping or a username says. */
+export const RESERVED_SLURM_USERS = new Set(["root", "slurm", "slurmrestd", "munge", "daemon", "bin", "sys", "adm", "nobody", "nogroup"]);
+
+/** Why a Slurm user name cannot be used on a cluster (null: it can). */
+export function slurmUserProblem(row: Pick<ClusterRow, "serviceUser" | "loginUser">, name: string): string | null {
+  if (RESERVED_SLURM_USERS.has(name) || name === row.serviceUser || name === row.loginUser) return `jobs never run as ${name} (a system or service account)`;
+  return null;
+}
+
+/**
+ * The Slurm user a console user submits as on a cluster: an administrator's mapping, else
+ * their username, but only for accounts an administrator made (an open registration could
+ * otherwise claim any cluster user's name); never a system or service account.
+ */
+export async function slurmUserFor(row: ClusterRow, userId: string): Promise<{ user: string } | { refused: string }> {
+  const id = await repo.slurmIdentity(row.id, userId);
+  const name = id?.mapped ?? (id && !id.selfRegistered ? id.username : null);
+  if (!name) return { refused: `Your account has no Slurm user on ${row.name}: an administrator maps it to one (Clusters → User names)` };
+  const problem = slurmUserProblem(row, name);
+  return problem
+    ? { refused: `Cannot submit to ${row.name} as ${name}: ${problem}; an administrator maps your account to your own Slurm user` }
+    : { user: name };
 }

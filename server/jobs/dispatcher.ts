@@ -18,6 +18,8 @@ import { retryDelaySeconds, type RetryPolicy } from "./policy";
 export type RunEnd = {
   status: "succeeded" | "failed" | "timed_out" | "cancelled";
   message: string | null;
+  /** false: a failure not to retry (its outcome is unknown, so running it again could repeat work that was done). */
+  retry?: false;
   data?: Omit<Parameters<typeof repo.settleRun>[2], "status" | "statusMessage" | "finishedAt">;
 };
 
@@ -88,6 +90,8 @@ export function createDispatcher(opts: DispatcherOptions) {
     const now = new Date();
     const settled = await repo.settleRun(run.id, owner, {
       ...end.data,
+      // What an ended run held against the balance is free again.
+      reservedCents: 0,
       status: end.status,
       // A cancel keeps the message its request wrote (who cancelled, or why).
       ...(end.status === "cancelled" && end.message === null ? {} : { statusMessage: end.message }),
@@ -95,7 +99,7 @@ export function createDispatcher(opts: DispatcherOptions) {
       leaseOwner: null,
       leaseUntil: null,
     });
-    if (settled && (end.status === "failed" || end.status === "timed_out")) await retryIfDue(run, job, now);
+    if (settled && end.retry !== false && (end.status === "failed" || end.status === "timed_out")) await retryIfDue(run, job, now);
   }
 
   async function execute(run: repo.RunRow): Promise<void> {
@@ -175,6 +179,8 @@ export function createDispatcher(opts: DispatcherOptions) {
     const counts = await repo.runningByUser([...new Set(queued.map((r) => r.userId))]);
     let taken = 0;
     for (const run of queued) {
+      // Already executing here (a claim whose lease looks lapsed to a pass with a later clock).
+      if (running.has(run.id)) continue;
       // Slurm runs wait in the cluster's queue, under its own limits.
       const limited = run.job.executor !== "slurm";
       if (limited && (counts.get(run.userId) ?? 0) >= limit) {

@@ -1,4 +1,5 @@
 import "server-only";
+import { CONTENDED, lockedSpend } from "../billing/ledger.repo";
 import { db, type Prisma } from "../db/client";
 import { pageArgs } from "../db/query";
 import { emit } from "../events";
@@ -179,7 +180,14 @@ export function lapsedRuns(now: Date): Promise<RunRow[]> {
 export async function markLost(id: string, leaseUntil: Date | null, now: Date): Promise<boolean> {
   const { count } = await db().jobRun.updateMany({
     where: { id, status: { in: ["starting", "running"] }, leaseUntil },
-    data: { status: "lost", statusMessage: "The console process running it stopped answering", finishedAt: now, leaseOwner: null, leaseUntil: null },
+    data: {
+      status: "lost",
+      statusMessage: "The console process running it stopped answering",
+      finishedAt: now,
+      leaseOwner: null,
+      leaseUntil: null,
+      reservedCents: 0,
+    },
   });
   return count === 1;
 }
@@ -218,7 +226,8 @@ export function chainOf(firstRunId: string): Promise<{ id: string; status: strin
 /** Cancels a job's queued runs. */
 export async function cancelQueuedOf(jobId: string, now: Date, message: string): Promise<number> {
   const { count } = await db().jobRun.updateMany({
-    where: { jobId, status: "queued" },
+    // A run submitted to Slurm is queued there: it is cancelled through requestCancel (in Slurm too).
+    where: { jobId, status: "queued", slurmJobId: null },
     data: { status: "cancelled", statusMessage: message, finishedAt: now },
   });
   return count;
@@ -247,11 +256,13 @@ export async function listJobs(q: { page: number; pageSize: number; userId?: str
   return { rows, total };
 }
 
-export async function listRuns(q: { page: number; pageSize: number; userId?: string; jobId?: string; status?: string }) {
+export async function listRuns(q: { page: number; pageSize: number; userId?: string; jobId?: string; status?: string; clusterId?: string }) {
   const where: Prisma.JobRunWhereInput = {
     ...(q.userId ? { userId: q.userId } : {}),
     ...(q.jobId ? { jobId: q.jobId } : {}),
     ...(q.status ? { status: q.status } : {}),
+    // Submitted there, or (not yet submitted) of a job that submits there.
+    ...(q.clusterId ? { OR: [{ clusterId: q.clusterId }, { clusterId: null, job: { clusterId: q.clusterId } }] } : {}),
   };
   const [rows, total] = await Promise.all([
     db().jobRun.findMany({ where, orderBy: [{ queuedAt: "desc" }, { id: "desc" }], include: withJob, omit: noLog, ...pageArgs(q) }),
@@ -337,4 +348,29 @@ export function runsAhead(run: Pick<RunRow, "id" | "priorityRank" | "queuedAt">)
       ],
     },
   });
+}
+
+/**
+ * Holds `cents` of the user's balance for a Slurm run, under the lock on the user's row: only
+ * when the balance covers it beside what the user's other active runs hold. Answers what was
+ * free (the hold is made only when it covers `cents`).
+ */
+export async function reserveForRun(runId: string, userId: string, cents: number): Promise<{ held: boolean; freeCents: number }> {
+  return db().$transaction(async (tx) => {
+    const spend = await lockedSpend(tx, userId);
+    if (!spend) return { held: false, freeCents: 0 };
+    const others = await tx.jobRun.aggregate({
+      where: { userId, id: { not: runId }, status: { in: ["queued", "starting", "running"] }, reservedCents: { gt: 0 } },
+      _sum: { reservedCents: true },
+    });
+    const freeCents = spend.balanceCents - (others._sum.reservedCents ?? 0);
+    if (freeCents < cents) return { held: false, freeCents };
+    await tx.jobRun.update({ where: { id: runId }, data: { reservedCents: cents }, select: { id: true } });
+    return { held: true, freeCents };
+  }, CONTENDED);
+}
+
+/** A run's hold is let go (it ended, or its submission failed). */
+export async function releaseReserve(runId: string): Promise<void> {
+  await db().jobRun.updateMany({ where: { id: runId, reservedCents: { gt: 0 } }, data: { reservedCents: 0 } });
 }

@@ -42,9 +42,9 @@ function firstFire(input: TCreateJobRequest, now: Date): Date | null {
  * offered to the caller. Slurm jobs need their cluster (and a partition it has, when it can
  * be asked now).
  */
-async function assertRunsOn(p: Principal, input: TCreateJobRequest): Promise<void> {
+async function assertRunsOn(p: Principal, input: TCreateJobRequest, ownerId = p.userId): Promise<void> {
   if (input.executor === "http") return;
-  if (input.executor === "slurm") return assertSlurmTarget(input.slurm, input.timeoutSeconds);
+  if (input.executor === "slurm") return assertSlurmTarget(ownerId, input.slurm, input.timeoutSeconds);
   if (!input.imageId) throw invalid("imageId", `is required for ${input.executor} jobs`);
   if (!input.specId) throw invalid("specId", `is required for ${input.executor} jobs`);
   const [image, spec] = await Promise.all([findImage(input.imageId), findSpec(input.specId)]);
@@ -110,7 +110,7 @@ export async function updateJob(p: Principal, id: string, patch: TUpdateJobReque
   if (!merged.success) throw validationError(merged.error.issues.map((i) => ({ path: i.path.join("."), message: i.message })));
   const input = merged.data;
   if (input.executor !== job.executor) throw invalid("executor", "cannot be changed; make a new job");
-  await assertRunsOn(p, input);
+  await assertRunsOn(p, input, job.userId);
   const now = new Date();
   // A once-job's past time is not checked again unless it is changed.
   const keepsPastRunAt = input.trigger === "once" && patch.runAt === undefined && job.trigger === "once";
@@ -150,7 +150,13 @@ export async function setJobStatus(p: Principal, id: string, to: "paused" | "dis
           : null;
   const updated = await repo.updateJob(id, { status: to, nextRunAt });
   // Disabled: nothing of it runs; what waits in the queue is cancelled (running runs go on to their end).
-  if (to === "disabled") await repo.cancelQueuedOf(id, now, `Cancelled: the job was disabled by ${p.username}`);
+  if (to === "disabled") {
+    const why = `Cancelled: the job was disabled by ${p.username}`;
+    await repo.cancelQueuedOf(id, now, why);
+    // Runs waiting in a Slurm cluster's queue: their jobs are cancelled there.
+    for (const r of await repo.activeRunsOf(id))
+      if (r.status === "queued" && r.slurmJobId !== null && (await repo.requestCancel(r.id, now, why)) === "requested") abortLocal(r.id);
+  }
   const action = { paused: "job.pause", disabled: "job.disable", active: "job.resume" }[to];
   await audit({ actorId: p.userId, action, target: { type: "job", id }, ip });
   return jobDto(updated);
@@ -213,8 +219,22 @@ export async function triggerJob(p: Principal, id: string, ip: string): Promise<
   const run = await queueRun(job, { at: null, trigger: "manual" });
   if (!run) throw new AppError("INVALID_STATE", "The run could not be queued");
   await audit({ actorId: p.userId, action: "job.trigger", target: { type: "job", id }, ip });
-  return toRunDto(run);
+  // Like sbatch, a Slurm job's trigger answers with Slurm's job id once the job is submitted.
+  return toRunDto(job.executor === "slurm" ? await untilSubmitted(run) : run);
 }
+
+/** The run once it has a Slurm job id or ended (the dispatcher was nudged), or as it is after SUBMIT_WAIT_MS. */
+async function untilSubmitted(run: repo.RunRow): Promise<repo.RunRow> {
+  const until = Date.now() + SUBMIT_WAIT_MS;
+  let now = run;
+  while (now.slurmJobId === null && !RUN_ENDED.includes(now.status as TJobRun["status"]) && Date.now() < until) {
+    await new Promise((r) => setTimeout(r, 100));
+    now = (await repo.findRun(run.id)) ?? now;
+  }
+  return now;
+}
+
+const SUBMIT_WAIT_MS = 10_000;
 
 export function toRunDto(r: repo.RunRow): TJobRun {
   return {
@@ -249,6 +269,8 @@ export function toRunDto(r: repo.RunRow): TJobRun {
         ? {
             clusterId: r.clusterId ?? r.job.clusterId ?? "",
             jobId: r.slurmJobId,
+            user: r.slurmUser,
+            nodes: r.slurmNodes,
             state: r.slurmState,
             reason: r.slurmReason,
             stdoutPath: r.stdoutPath,
@@ -273,7 +295,7 @@ export async function listJobs(p: Principal, q: TPageQuery & { name?: string | u
   return { items: rows.map((j) => toJobDto(j, lastRunDto(last.get(j.id)))), total, page: q.page, pageSize: q.pageSize };
 }
 
-export async function listRuns(p: Principal, q: TPageQuery & { jobId?: string | undefined; status?: string | undefined }) {
+export async function listRuns(p: Principal, q: TPageQuery & { jobId?: string | undefined; status?: string | undefined; clusterId?: string | undefined }) {
   const { rows, total } = await repo.listRuns({ ...q, ...ownerFilter(p) });
   return { items: rows.map(toRunDto), total, page: q.page, pageSize: q.pageSize };
 }

@@ -7,7 +7,7 @@ import { isAdmin } from "../auth/permissions";
 import type { Principal } from "../auth/principal";
 import { env } from "../env";
 import { AppError, notFound } from "../http/errors";
-import { findCluster } from "../clusters/clusters.repo";
+import { findCluster, pinLoginHostKey } from "../clusters/clusters.repo";
 import { type FileTail, loginTarget, OutputRefused, readJobFile } from "../clusters/login-node";
 import { engineError, nodeOf, runtimeOf } from "../instances/engine";
 import { findInstance } from "../instances/instances.repo";
@@ -40,17 +40,22 @@ async function keptText(run: repo.RunRow): Promise<string> {
 }
 
 /** A Slurm run's output or error file, through the cluster's login node (null: not written yet). */
-async function slurmFile(run: repo.RunRow, file: "output" | "error"): Promise<FileTail | null> {
+async function slurmFile(run: repo.RunRow, file: "output" | "error", admin: boolean): Promise<FileTail | null> {
   const path = file === "error" ? run.stderrPath : run.stdoutPath;
   const cluster = run.clusterId ? await findCluster(run.clusterId) : null;
   if (!cluster || !path || run.slurmUid === null) return null;
   const target = loginTarget(cluster);
   if (!target) throw new AppError("UNPROCESSABLE", `Cluster ${cluster.name} has no login node set: the ${file} is at ${path} on the cluster`);
   try {
-    return await readJobFile(target, path, run.slurmUid, env().JOB_LOG_MAX_BYTES);
+    // The login node's host key is pinned at first contact, as a node's is.
+    return await readJobFile(target, path, run.slurmUid, env().JOB_LOG_MAX_BYTES, (hostKey) => pinLoginHostKey(cluster.id, hostKey));
   } catch (err) {
     if (err instanceof OutputRefused) throw new AppError("UNPROCESSABLE", `${err.message}: ${path}`);
-    throw new AppError("CLUSTER_UNREACHABLE", `The login node of ${cluster.name} cannot be read: ${(err as Error).message}`);
+    // The login node's address is for administrators.
+    throw new AppError(
+      "CLUSTER_UNREACHABLE",
+      `The login node of ${cluster.name} cannot be read${admin ? `: ${(err as Error).message}` : " now; try again later"}`,
+    );
   }
 }
 
@@ -58,7 +63,7 @@ export async function runLogs(p: Principal, id: string, tail: number, file: "out
   const run = await loadRun(p, id);
   const kept = { logBytes: run.logBytes, capBytes: env().JOB_LOG_MAX_BYTES };
   if (run.job.executor === "slurm") {
-    const read = await slurmFile(run, file);
+    const read = await slurmFile(run, file, isAdmin(p));
     const lines = (read?.text ?? "").split("\n");
     if (lines.at(-1) === "") lines.pop();
     const stream = file === "error" ? "stderr" : "stdout";
@@ -90,7 +95,7 @@ export async function runLogDownload(p: Principal, id: string, file: "output" | 
   const run = await loadRun(p, id);
   const name = `${run.job.name}-run-${run.id}`;
   if (run.job.executor === "slurm") {
-    const read = await slurmFile(run, file);
+    const read = await slurmFile(run, file, isAdmin(p));
     const note = read?.truncated ? `[only the last ${Buffer.byteLength(read.text)} of ${read.size} bytes]\n` : "";
     return { name: `${name}${file === "error" ? "-err" : ""}`, stream: Readable.from([note + (read?.text ?? "")]) };
   }

@@ -2,17 +2,16 @@ import "server-only";
 import type { TPartitionPrice } from "@/lib/contracts/clusters";
 import type { TSlurmConfig } from "@/lib/contracts/jobs";
 import { isSlurmError } from "../adapters/slurm/client";
-import type { SlurmJob } from "../adapters/slurm/model";
-import { balanceUsedUp } from "../billing/billing.service";
+import type { SlurmJob, SlurmSubmit } from "../adapters/slurm/model";
 import { entryByKey, postEntry } from "../billing/ledger.repo";
 import * as clusters from "../clusters/clusters.repo";
 import { clientOf, invalidate, read, slurmUserFor } from "../clusters/slurm-access";
 import { env } from "../env";
-import { AppError, isUniqueViolation, notFound } from "../http/errors";
+import { AppError, isUniqueViolation } from "../http/errors";
 import { logger } from "../logger";
 import type { RunContext, RunEnd, RunWait } from "./dispatcher";
-import type { JobRow, RunRow } from "./jobs.repo";
-import { commentOf, configOf, expandPath, jobCost, runStatusOf, submissionOf } from "./slurm-job";
+import { type JobRow, releaseReserve, reserveForRun, type RunRow } from "./jobs.repo";
+import { commentOf, expandPath, jobCost, priceFor, runStatusOf, submissionOf, worstCase } from "./slurm-job";
 
 // The slurm executor: a run is one batch job in a cluster, submitted through slurmrestd as
 // the run's owner's Slurm user and followed there. While Slurm holds it PENDING the run is
@@ -23,10 +22,15 @@ import { commentOf, configOf, expandPath, jobCost, runStatusOf, submissionOf } f
 // recording the job id is followed by the next one rather than submitting twice. A job on a
 // priced partition is charged once at its end, from Slurm's elapsed time and allocation.
 
-/** Checks a Slurm job's target when it is made or changed: the cluster exists; the partition is there (when the cluster answers). */
-export async function assertSlurmTarget(cfg: TSlurmConfig, timeoutSeconds?: number): Promise<void> {
+/**
+ * Checks a Slurm job's target when it is made or changed: the cluster exists, the owner has a
+ * Slurm user there, and the partition is one of the cluster's (when the cluster answers now).
+ */
+export async function assertSlurmTarget(userId: string, cfg: TSlurmConfig, timeoutSeconds?: number): Promise<void> {
   const row = await clusters.findCluster(cfg.clusterId);
-  if (!row) throw notFound("Cluster");
+  if (!row) throw new AppError("VALIDATION_FAILED", "slurm.clusterId is not a cluster", { issues: [{ path: "slurm.clusterId", message: "is not a cluster" }] });
+  const who = await slurmUserFor(row, userId);
+  if ("refused" in who) throw new AppError("UNPROCESSABLE", who.refused);
   if (!cfg.partition) return;
   let parts: Awaited<ReturnType<typeof read<"partitions">>>["value"];
   try {
@@ -45,63 +49,122 @@ export async function assertSlurmTarget(cfg: TSlurmConfig, timeoutSeconds?: numb
   }
 }
 
-const sleep = (ms: number, signal: AbortSignal) =>
+/** Waits `ms`; an abort ends the wait early only while `wake` is true (to act on a cancel at once, once). */
+const sleep = (ms: number, signal: AbortSignal, wake: boolean) =>
   new Promise<void>((resolve) => {
-    if (signal.aborted) return resolve();
+    if (wake && signal.aborted) return resolve();
     const done = () => {
       clearTimeout(t);
       signal.removeEventListener("abort", done);
       resolve();
     };
     const t = setTimeout(done, ms);
-    signal.addEventListener("abort", done, { once: true });
+    if (wake) signal.addEventListener("abort", done, { once: true });
   });
+
+/** The cluster as stored now (its address, credentials and prices may change while a run goes). */
+const clusterNow = (id: string) => clusters.findCluster(id);
+
+/** Cancels a job as its user, else as the service user (a user Slurm does not know cannot cancel its own job). */
+async function cancelInSlurm(row: clusters.ClusterRow, jobId: number, user: string): Promise<void> {
+  try {
+    await clientOf(row).cancel(jobId, user);
+  } catch {
+    await clientOf(row).cancel(jobId, row.serviceUser);
+  }
+  invalidate(row.id, "jobs");
+}
 
 export async function runSlurm(run: RunRow, job: JobRow, signal: AbortSignal, ctx: RunContext): Promise<RunEnd | RunWait> {
   const clusterId = run.clusterId ?? job.clusterId;
-  const row = clusterId ? await clusters.findCluster(clusterId) : null;
+  const row = clusterId ? await clusterNow(clusterId) : null;
   if (!row) return { status: "failed", message: "The job's cluster was removed; edit the job" };
-  const user = await slurmUserFor(row, job.userId, job.user.username);
-  const client = () => clientOf(row);
   let jobId = run.slurmJobId;
-  let note = "";
+  if (jobId !== null) return follow(run, row.id, jobId, run.slurmUser ?? row.serviceUser, signal, ctx);
 
+  const who = await slurmUserFor(row, job.userId);
+  if ("refused" in who) return { status: "failed", message: who.refused, retry: false };
+  const user = who.user;
+  let note = "";
+  // A process that died after submitting left the job there: follow it, never a second one.
+  const found = await submittedFor(row, run.id);
+  if ("wait" in found) return found;
+  jobId = found.jobId;
   if (jobId === null) {
-    // A process that died after submitting left the job there: follow it, never a second one.
+    if (signal.aborted) return { status: "cancelled", message: null };
+    const { ignored, ...submission } = submissionOf(run, job, user);
+    const held = await holdBalance(run, row, submission);
+    if (held) return held;
     try {
-      jobId = (await read(row, "jobs")).value.find((j) => j.comment === commentOf(run.id))?.jobId ?? null;
+      jobId = await clientOf(row).submit(submission, user);
     } catch (err) {
-      return waitOrFail(err, row.name);
-    }
-    if (jobId === null) {
-      if (signal.aborted) return { status: "cancelled", message: null };
-      const cfg = configOf(job);
-      const priced = (JSON.parse(row.prices) as TPartitionPrice[]).some((p) => p.partition === cfg.partition);
-      if (priced && (await balanceUsedUp(job.userId))) return { wait: "Waiting: your balance is used up (this partition is charged); top up to submit" };
-      const { ignored, ...submission } = submissionOf(run, job, user);
-      try {
-        jobId = await client().submit(submission, user);
-      } catch (err) {
+      // An answer lost after Slurm acted would leave a job behind: look again before giving up.
+      invalidate(row.id, "jobs");
+      const again = await submittedFor(row, run.id);
+      if (!("wait" in again) && again.jobId !== null) jobId = again.jobId;
+      else {
+        await releaseReserve(run.id);
         return waitOrFail(err, row.name);
       }
-      invalidate(row.id, "jobs");
-      note = ignored.length ? `; #SBATCH options not passed on: ${ignored.join(", ")}` : "";
     }
-    const recorded = await ctx.record({
-      clusterId: row.id,
-      slurmJobId: jobId,
-      statusMessage: `Submitted to ${row.name} as Slurm job ${jobId} (as ${user})${note}`,
-    });
-    if (!recorded) {
-      // Cancelled while it was submitted.
-      await client()
-        .cancel(jobId, user)
-        .catch((err: unknown) => logger.warn({ err, run: run.id, jobId }, "could not cancel a Slurm job whose run was cancelled"));
-      return { status: "cancelled", message: null };
+    invalidate(row.id, "jobs");
+    note = ignored.length ? `; #SBATCH options not passed on: ${ignored.join(", ")}` : "";
+  }
+  const recorded = await ctx.record({
+    clusterId: row.id,
+    slurmJobId: jobId,
+    slurmUser: user,
+    statusMessage: `Submitted to ${row.name} as Slurm job ${jobId} (as ${user})${note}`,
+  });
+  if (!recorded) {
+    // Cancelled while it was submitted.
+    await cancelInSlurm(row, jobId, user).catch((err: unknown) =>
+      logger.warn({ err, run: run.id, jobId }, "could not cancel a Slurm job whose run was cancelled"),
+    );
+    return { status: "cancelled", message: null };
+  }
+  return follow(run, row.id, jobId, user, signal, ctx);
+}
+
+/** The job a run already has in Slurm (by the run id in its comment), read fresh when asked to. */
+async function submittedFor(row: clusters.ClusterRow, runId: string): Promise<{ jobId: number | null } | RunWait> {
+  try {
+    return { jobId: (await read(row, "jobs")).value.find((j) => j.comment === commentOf(runId))?.jobId ?? null };
+  } catch (err) {
+    // Whether it was submitted cannot be known now: wait rather than risk a second job.
+    return { wait: `Waiting: cluster ${row.name} cannot be read (${(err as Error).message})` };
+  }
+}
+
+/**
+ * On a priced partition, the run holds the most it can cost against the balance before it is
+ * submitted (beside what the user's other runs hold); it waits when the balance does not cover it.
+ */
+async function holdBalance(run: RunRow, row: clusters.ClusterRow, s: SlurmSubmit): Promise<RunWait | null> {
+  const prices = JSON.parse(row.prices) as TPartitionPrice[];
+  if (!prices.length) return null;
+  let defaultPartition: string | null = null;
+  if (!s.partition) {
+    try {
+      defaultPartition = (await read(row, "partitions")).value.find((p) => p.isDefault)?.name ?? null;
+    } catch {
+      defaultPartition = null;
     }
   }
-  return follow(run, row, jobId, user, signal, ctx);
+  const price = priceFor(prices, s.partition, defaultPartition);
+  if (!price) return null;
+  const cents = worstCase(s, price);
+  const { held, freeCents } = await reserveForRun(run.id, run.userId, cents);
+  if (held) return null;
+  return {
+    wait: `Waiting: this job may cost up to ${cny(cents)} (its time limit at its size on a charged partition), and your balance has ${cny(Math.max(0, freeCents))} free beside your other Slurm jobs; top up, or ask for less time`,
+  };
 }
+
+/** Jobs never run as a system account (uid below this), whatever a mapping says. */
+const MIN_UID = 1000;
+
+const cny = (cents: number) => `¥${(cents / 100).toFixed(2)}`;
 
 /** A Slurm failure before submission: the run waits while the cluster cannot be reached, and fails on a refusal. */
 function waitOrFail(err: unknown, cluster: string): RunEnd | RunWait {
@@ -112,91 +175,104 @@ function waitOrFail(err: unknown, cluster: string): RunEnd | RunWait {
   throw err;
 }
 
-async function follow(run: RunRow, row: clusters.ClusterRow, jobId: number, user: string, signal: AbortSignal, ctx: RunContext): Promise<RunEnd> {
+/**
+ * Follows a submitted job to its end: the cluster's shared job list each SLURM_POLL_SEC (the
+ * job alone when the list lacks it), its state and reason recorded as they change. A cancel
+ * (here, or a run ended elsewhere while the job lives) cancels the job in Slurm and goes on
+ * following it to its end, so what ran is charged. Errors of one poll never end the watch.
+ */
+async function follow(run: RunRow, clusterId: string, jobId: number, user: string, signal: AbortSignal, ctx: RunContext): Promise<RunEnd> {
   const pollMs = env().SLURM_POLL_SEC * 1000;
-  let cancelSent = false;
-  let seen: { state: string; reason: string | null } | null = run.slurmState ? { state: run.slurmState, reason: run.slurmReason } : null;
+  let cancel: "no" | "wanted" | "sent" = signal.aborted ? "wanted" : "no";
+  signal.addEventListener("abort", () => {
+    if (cancel === "no") cancel = "wanted";
+  });
+  let seen = run.slurmState ? `${run.slurmState}|${run.slurmReason ?? ""}` : "";
+  let said = run.statusMessage;
   let missing = 0;
+  let failures = 0;
+  const say = async (statusMessage: string) => {
+    if (said === statusMessage) return;
+    said = statusMessage;
+    if (!(await ctx.record({ statusMessage })) && cancel === "no") cancel = "wanted";
+  };
   for (;;) {
-    if (signal.aborted && !cancelSent) {
-      cancelSent = true;
-      try {
-        await clientOf(row).cancel(jobId, user);
-        invalidate(row.id, "jobs");
-      } catch (err) {
-        logger.warn({ err, run: run.id, jobId }, "cancelling the Slurm job failed; trying again");
-        cancelSent = false;
-      }
-    }
-    let j: SlurmJob | null | undefined;
+    const row = await clusterNow(clusterId).catch(() => null);
+    if (!row) return { status: "failed", message: `The cluster was removed while Slurm job ${jobId} was followed`, retry: false };
     try {
-      j = (await read(row, "jobs")).value.find((x) => x.jobId === jobId);
+      if (cancel === "wanted") {
+        await cancelInSlurm(row, jobId, user);
+        cancel = "sent";
+      }
+      let j: SlurmJob | null | undefined;
+      try {
+        j = (await read(row, "jobs")).value.find((x) => x.jobId === jobId);
+      } catch (err) {
+        // A list that cannot be read (too large for the cap, say) but a cluster that answers: the job alone.
+        if ((err as { code?: string }).code === "CLUSTER_UNREACHABLE") throw err;
+      }
       // Not in the queue's list (ended long ago, or the list is older than the job): ask for it alone.
       if (!j) j = await clientOf(row).job(jobId);
-    } catch (err) {
-      // The cluster is away: the job goes on there; keep following.
-      const message = `Following Slurm job ${jobId}: ${row.name} cannot be reached now (${(err as Error).message})`;
-      if (run.statusMessage !== message) await ctx.record({ statusMessage: message });
-      await sleep(pollMs, signal);
-      continue;
-    }
-    if (!j) {
-      if (++missing >= 3) return { status: "failed", message: `Slurm no longer knows job ${jobId} on ${row.name}`, data: { slurmState: "UNKNOWN" } };
-      await sleep(pollMs, signal);
-      continue;
-    }
-    missing = 0;
-    // A valid token for a user the cluster does not have makes a job that can never run (it runs as nobody, requeued).
-    if (j.userName !== user) {
-      await clientOf(row)
-        .cancel(jobId, user)
-        .catch(() => undefined);
-      return {
-        status: "failed",
-        message: `Slurm user ${user} does not exist on ${row.name} (the job was taken as ${j.userName ?? `uid ${j.userId ?? "?"}`}); an administrator can map your account to a Slurm user`,
-        data: { slurmState: j.state },
-      };
-    }
-    const status = runStatusOf(j.state);
-    const facts = {
-      slurmState: j.state,
-      ...(j.userId !== null ? { slurmUid: j.userId } : {}),
-      slurmReason: j.reason,
-      ...(j.stdoutPath ? { stdoutPath: expandPath(j.stdoutPath, j) } : {}),
-      // Without an error file Slurm writes errors to the output file.
-      ...(j.stderrPath || j.stdoutPath ? { stderrPath: expandPath(j.stderrPath ?? j.stdoutPath!, j) } : {}),
-    };
-    if (status === "queued" || status === "running") {
-      if (!seen || seen.state !== j.state || seen.reason !== j.reason) {
-        if (status === "running") {
-          if (!(await ctx.started())) return { status: "cancelled", message: null };
-          await ctx.record({
-            ...facts,
-            ...(j.startTime ? { startedAt: j.startTime } : {}),
-            statusMessage: `Slurm: ${j.state}${j.nodes ? ` on ${j.nodes}` : ""}`,
-          });
-        } else {
-          await ctx.record({ ...facts, statusMessage: `Slurm: ${j.state}${j.reason ? ` (${j.reason})` : ""}` });
+      failures = 0;
+      if (!j) {
+        // Slurm forgets ended jobs after MinJobAge: what happened is unknown (never retried, which could repeat done work).
+        if (++missing >= 3)
+          return {
+            status: "failed",
+            message: `Slurm no longer knows job ${jobId} on ${row.name}: it ended while nobody followed it, outcome unknown`,
+            retry: false,
+          };
+      } else {
+        missing = 0;
+        // A valid token for a user the cluster does not have makes a job that can never run (as nobody, requeued).
+        if (j.userName !== user || (j.userId !== null && j.userId < MIN_UID)) {
+          await cancelInSlurm(row, jobId, user).catch(() => undefined);
+          return {
+            status: "failed",
+            message:
+              j.userName === user
+                ? `Slurm user ${user} is a system account on ${row.name} (uid ${j.userId}): jobs never run as one; the job was cancelled`
+                : `Slurm user ${user} does not exist on ${row.name} (the job was taken as ${j.userName ?? `uid ${j.userId ?? "?"}`}); an administrator maps your account to a Slurm user`,
+            data: { slurmState: j.state },
+            retry: false,
+          };
         }
-        seen = { state: j.state, reason: j.reason };
+        const status = runStatusOf(j.state);
+        const facts = {
+          slurmState: j.state,
+          slurmReason: j.reason,
+          ...(j.nodes ? { slurmNodes: j.nodes } : {}),
+          ...(j.userId !== null ? { slurmUid: j.userId } : {}),
+          ...(j.stdoutPath ? { stdoutPath: expandPath(j.stdoutPath, j) } : {}),
+          // Without an error file Slurm writes errors to the output file.
+          ...(j.stderrPath || j.stdoutPath ? { stderrPath: expandPath(j.stderrPath ?? j.stdoutPath!, j) } : {}),
+        };
+        if (status !== "queued" && status !== "running") {
+          const cost = await chargeSlurmJob(run, row, j);
+          const exit = j.exitCode !== null ? `, exit code ${j.exitCode}` : "";
+          const sig = j.signal ? `, signal ${j.signal}` : "";
+          return {
+            status: status as RunEnd["status"],
+            message: status === "cancelled" && cancel !== "no" ? null : `Slurm: ${j.state}${j.reason ? ` (${j.reason})` : ""}${exit}${sig}`,
+            data: { ...facts, exitCode: j.exitCode, ...(j.startTime ? { startedAt: j.startTime } : {}), ...(cost !== null ? { costCents: cost } : {}) },
+          };
+        }
+        const key = `${j.state}|${j.reason ?? ""}`;
+        if (key !== seen) {
+          seen = key;
+          if (status === "running" && !(await ctx.started()) && cancel === "no") cancel = "wanted";
+          await ctx.record({ ...facts, ...(status === "running" && j.startTime ? { startedAt: j.startTime } : {}) });
+          await say(status === "running" ? `Slurm: ${j.state}${j.nodes ? ` on ${j.nodes}` : ""}` : `Slurm: ${j.state}${j.reason ? ` (${j.reason})` : ""}`);
+        }
       }
-      await sleep(pollMs, signal);
-      continue;
+    } catch (err) {
+      // The cluster is away or answered badly: the job goes on there; keep following.
+      failures++;
+      if (failures === 1 || failures % 30 === 0) logger.warn({ err, run: run.id, jobId }, "following a Slurm job: a poll failed");
+      await say(`Following Slurm job ${jobId}: ${row.name} cannot be read now (${(err as Error).message})`).catch(() => undefined);
     }
-    // Ended.
-    const cost = await chargeSlurmJob(run, row, j);
-    const exit = j.exitCode !== null ? `, exit code ${j.exitCode}` : "";
-    const sig = j.signal ? `, signal ${j.signal}` : "";
-    return {
-      status: status as RunEnd["status"],
-      message: status === "cancelled" && signal.aborted ? null : `Slurm: ${j.state}${j.reason ? ` (${j.reason})` : ""}${exit}${sig}`,
-      data: {
-        ...facts,
-        exitCode: j.exitCode,
-        ...(j.startTime ? { startedAt: j.startTime } : {}),
-        ...(cost !== null ? { costCents: cost } : {}),
-      },
-    };
+    // Wakes early once, to send a cancel at once; never spins.
+    await sleep(pollMs, signal, cancel === "no");
   }
 }
 
@@ -205,7 +281,8 @@ export async function chargeSlurmJob(run: Pick<RunRow, "id" | "userId">, row: cl
   const price = (JSON.parse(row.prices) as TPartitionPrice[]).find((p) => p.partition === j.partition) ?? null;
   const cost = jobCost(j, price);
   if (!cost || cost.cents <= 0) return cost ? 0 : null;
-  const idempotencyKey = `slurm:${row.id}:${j.jobId}`;
+  // Slurm reuses job ids (a reset controller, the range wrapping): the submit time tells two jobs of one id apart.
+  const idempotencyKey = `slurm:${row.id}:${j.jobId}:${j.submitTime ? Math.floor(j.submitTime.getTime() / 1000) : 0}`;
   try {
     await postEntry({
       userId: run.userId,

@@ -33,6 +33,9 @@ describe("#SBATCH lines", () => {
     );
     expect(s.options).toEqual({ partition: "gpu", nodes: 2, tasks: 8, cpusPerTask: 4, memoryMbPerNode: 4096, gpus: 2, stdoutPath: "logs/%x-%j.out" });
     expect(s.ignored).toEqual(["--mail-type"]);
+    // Other GRES are not GPUs.
+    expect(parseSbatch("#!/bin/sh\n#SBATCH --gres=gpu:2,mps:100\n").options.gpus).toBe(2);
+    expect(parseSbatch("#!/bin/sh\n#SBATCH --gres=mps:100\n").ignored).toEqual(["--gres"]);
   });
 
   it("give way to the job's own fields, and fill what the job leaves unset", () => {

@@ -1,6 +1,7 @@
 import "server-only";
 import type { TPartitionPrice } from "@/lib/contracts/clusters";
 import type { TSlurmConfig } from "@/lib/contracts/jobs";
+import { expandHostlist } from "../adapters/slurm/hostlist";
 import type { SlurmJob, SlurmSubmit } from "../adapters/slurm/model";
 import type { RunEnd } from "./dispatcher";
 import type { JobRow, RunRow } from "./jobs.repo";
@@ -34,7 +35,7 @@ export function runStatusOf(state: string): RunEnd["status"] | "running" | "queu
  * working directory.
  */
 export function expandPath(pattern: string, j: Pick<SlurmJob, "jobId" | "userName" | "name" | "nodes" | "workingDirectory">): string {
-  const first = (j.nodes ?? "").split(",")[0]?.replace(/\[.*$/, "") ?? "";
+  const first = expandHostlist(j.nodes, 1)[0] ?? "";
   const path = pattern.replace(/%(%|j|u|x|N|A)/g, (_m, c: string) =>
     c === "%" ? "%" : c === "j" || c === "A" ? String(j.jobId) : c === "u" ? (j.userName ?? "") : c === "x" ? j.name : first,
   );
@@ -133,9 +134,14 @@ export function parseSbatch(script: string): Sbatch {
     if (!m) continue;
     const name = m[2] ?? SHORT[m[4] ?? ""] ?? `-${m[4]}`;
     const value = (m[3] ?? m[5] ?? "").replace(/^["']|["']$/g, "");
+    // GPUs of a GRES list ("gpu:2", "gpu:a100:2,mps:100"): other resources are not GPUs.
     const gpus = (g: string) => {
-      const parts = g.replace(/^gres[:/]/, "").split(":");
-      return parts[0] === "gpu" ? (parts.length === 1 ? 1 : positive(parts.at(-1)!)) : null;
+      let n: number | null = null;
+      for (const item of g.split(",")) {
+        const parts = item.replace(/^gres[:/]/, "").split(":");
+        if (parts[0] === "gpu") n = (n ?? 0) + (parts.length === 1 ? 1 : (positive(parts.at(-1)!) ?? 0));
+      }
+      return n;
     };
     let ok: unknown = null;
     switch (name) {
@@ -180,4 +186,34 @@ export function parseSbatch(script: string): Sbatch {
   }
   for (const k of Object.keys(options) as (keyof Sbatch["options"])[]) if (options[k] === null || options[k] === undefined) delete options[k];
   return { options, ignored: [...new Set(ignored)] };
+}
+
+/** The most a submission can cost at a price: its time limit at its size (CPUs and GPUs over all its nodes), rounded up. */
+export function worstCase(
+  s: Pick<SlurmSubmit, "nodes" | "tasks" | "cpusPerTask" | "gpus" | "timeLimitMinutes">,
+  price: Pick<TPartitionPrice, "cpuHourCents" | "gpuHourCents">,
+): number {
+  const nodes = s.nodes ?? 1;
+  const cpus = Math.max(nodes, (s.tasks ?? 1) * (s.cpusPerTask ?? 1));
+  const gpus = s.gpus * nodes;
+  return Math.ceil(((cpus * price.cpuHourCents + gpus * price.gpuHourCents) * s.timeLimitMinutes) / 60);
+}
+
+/**
+ * The price of the partition a job lands in: the one it names, else the cluster's default
+ * (when Slurm says which; newer releases do not), else the dearest one priced (so nothing
+ * priced slips through unpriced). Null: unpriced.
+ */
+export function priceFor(
+  prices: TPartitionPrice[],
+  partition: string | null,
+  defaultPartition: string | null,
+): Pick<TPartitionPrice, "cpuHourCents" | "gpuHourCents"> | null {
+  if (!prices.length) return null;
+  const name = partition ?? defaultPartition;
+  if (name) return prices.find((p) => p.partition === name) ?? null;
+  return {
+    cpuHourCents: Math.max(...prices.map((p) => p.cpuHourCents)),
+    gpuHourCents: Math.max(...prices.map((p) => p.gpuHourCents)),
+  };
 }

@@ -147,6 +147,53 @@ describe("Slurm runs", () => {
     expect(run!.statusMessage).toMatch(/Slurm user no-such-user does not exist/);
   });
 
+  it("who a job runs as: accounts of open registration need a mapping; system accounts never", async () => {
+    const open = await testUser("opened");
+    await db().user.update({ where: { id: open.userId }, data: { selfRegistered: true } });
+    await expect(slurmJob(open, { script: "#!/bin/bash\ntrue\n" })).rejects.toMatchObject({
+      code: "UNPROCESSABLE",
+      message: expect.stringMatching(/no Slurm user/),
+    });
+    for (const name of ["root", "slurm", "nobody"]) {
+      await expect(clusters.setClusterUser(admin, clusterId, open.userId, name, ip)).rejects.toMatchObject({
+        code: "VALIDATION_FAILED",
+        issues: [{ path: "slurmUser", message: expect.stringMatching(/never run as/) }],
+      });
+    }
+    // Mapped by an administrator: it may.
+    await clusters.setClusterUser(admin, clusterId, open.userId, "aicslurm2", ip);
+    const j = await slurmJob(open, { script: "#!/bin/bash\nid -un\n" });
+    await settle(dispatcher(), j.id);
+    expect((await runsOf(j.id))[0]).toMatchObject({ status: "succeeded", slurmUser: "aicslurm2" });
+  });
+
+  it("a priced job holds the most it can cost; one the balance cannot cover waits, and nothing is submitted", async () => {
+    const u = await mapped("hold");
+    // 36 ¥/CPU-hour on batch: an hour's limit may cost ¥36; the user has ¥10.
+    await db().user.update({ where: { id: u.userId }, data: { balanceCents: 1000 } });
+    const big = await slurmJob(u, { script: "#!/bin/bash\ntrue\n", partition: "batch" }, { timeoutSeconds: 3600 });
+    const d = dispatcher();
+    await d.pass();
+    await d.drain();
+    const [waiting] = await runsOf(big.id);
+    expect(waiting).toMatchObject({ status: "queued", slurmJobId: null, reservedCents: 0 });
+    expect(waiting!.statusMessage).toMatch(/may cost up to ¥36\.00/);
+    expect(await slurmJobsWithComment(`aiinfra run ${waiting!.id}`)).toHaveLength(0);
+    await cancelRun(u, waiting!.id, ip);
+    // Five minutes fit (¥3 each): held while it runs, let go when it ends.
+    const small = await slurmJob(u, { script: "#!/bin/bash\nsleep 2\n", partition: "batch" }, { timeoutSeconds: 300 });
+    await d.pass();
+    let run = (await runsOf(small.id))[0]!;
+    for (let i = 0; i < 50 && run.slurmJobId === null; i++) {
+      await new Promise((r) => setTimeout(r, 100));
+      run = (await runsOf(small.id))[0]!;
+    }
+    expect(run.reservedCents).toBe(300);
+    await d.drain();
+    run = (await runsOf(small.id))[0]!;
+    expect(run).toMatchObject({ status: "succeeded", reservedCents: 0 });
+  });
+
   it("a finished job on a priced partition is charged once, however often it is settled", async () => {
     const u = await mapped("paid");
     const j = await slurmJob(u, { script: "#!/bin/bash\nsleep 2\n", partition: "batch" });

@@ -48,7 +48,7 @@ export function findProfile(id: string): Promise<UserRow | null> {
   return db().user.findUnique({ where: { id }, select: profileSelect });
 }
 
-export function createUser(data: { username: string; email: string; passwordHash: string; role: TRole }): Promise<UserRow> {
+export function createUser(data: { username: string; email: string; passwordHash: string; role: TRole; selfRegistered?: boolean }): Promise<UserRow> {
   return db().user.create({ data, select: profileSelect });
 }
 

@@ -80,10 +80,12 @@ async function assertAvailable(username: string | undefined, email: string | und
   }
 }
 
-async function createAccount(input: TRegisterRequest & { role: TRole }): Promise<repo.UserRow> {
+async function createAccount(input: TRegisterRequest & { role: TRole; selfRegistered?: boolean }): Promise<repo.UserRow> {
   await assertAvailable(input.username, input.email);
   const passwordHash = await hashPassword(input.password);
-  return repo.createUser({ username: input.username, email: input.email, passwordHash, role: input.role }).catch((err) => conflictFromUnique(err, input.email));
+  return repo
+    .createUser({ username: input.username, email: input.email, passwordHash, role: input.role, selfRegistered: input.selfRegistered ?? false })
+    .catch((err) => conflictFromUnique(err, input.email));
 }
 
 export async function register(input: TRegisterRequest, ip: string): Promise<repo.UserRow> {
@@ -91,7 +93,7 @@ export async function register(input: TRegisterRequest, ip: string): Promise<rep
     throw new AppError("REGISTRATION_DISABLED", "Registration is turned off; ask an administrator for an account");
   }
   await consumeOrThrow("register-ip", ip, "RATE_LIMITED", "Too many registrations from this address");
-  const user = await createAccount({ ...input, role: "user" });
+  const user = await createAccount({ ...input, role: "user", selfRegistered: true });
   await audit({ actorId: user.id, action: "user.register", target: { type: "user", id: user.id }, ip });
   return user;
 }

@@ -163,7 +163,7 @@ describe("Slurm runs", () => {
   it("name output files as Slurm does", () => {
     const j = { jobId: 42, userName: "alice", name: "train", nodes: "gpu[01-02]", workingDirectory: "/home/alice" };
     expect(expandPath("/home/alice/slurm-%j.out", j)).toBe("/home/alice/slurm-42.out");
-    expect(expandPath("out-%x-%u-%N-100%%.log", j)).toBe("/home/alice/out-train-alice-gpu-100%.log");
+    expect(expandPath("out-%x-%u-%N-100%%.log", j)).toBe("/home/alice/out-train-alice-gpu01-100%.log");
   });
 
   it("cost a finished job from its elapsed time and allocation, rounded down", () => {

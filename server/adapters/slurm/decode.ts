@@ -18,15 +18,19 @@ export function text(v: unknown): string | null {
   return s !== null && s.trim() !== "" ? s : null;
 }
 
+const MAX = 2 ** 48;
+
 // Slurm's "no value" markers in plain numbers (NO_VAL, INFINITE in 16/32/64 bits).
 const NO_VAL = new Set([0xfffe, 0xffff, 0xfffffffe, 0xffffffff, 2 ** 64 - 2, 2 ** 64 - 1, -1]);
 
 /**
- * A number, sent plain (v0.0.38) or as {set, infinite, number} (v0.0.40 and later). Unset,
- * infinite and Slurm's NO_VAL/INFINITE markers read as null.
+ * A count, time or code: sent plain (v0.0.38) or as {set, infinite, number} (v0.0.40 and
+ * later). Unset, infinite, Slurm's NO_VAL/INFINITE markers, negatives and absurd values read
+ * as null; fractions are cut to whole numbers (nothing a hostile answer sends reaches billing
+ * or the API as a non-integer).
  */
 export function num(v: unknown): number | null {
-  if (typeof v === "number") return Number.isFinite(v) && !NO_VAL.has(v) ? v : null;
+  if (typeof v === "number") return Number.isFinite(v) && !NO_VAL.has(v) && v >= 0 && v <= MAX ? Math.floor(v) : null;
   if (typeof v === "string" && /^-?\d+(\.\d+)?$/.test(v.trim())) return num(Number(v));
   const o = obj(v);
   if ("number" in o) {
@@ -80,10 +84,16 @@ export function tres(v: unknown): Map<string, string> {
 export function gpusOfTres(v: unknown): number {
   const t = tres(v);
   const total = t.get("gres/gpu");
-  if (total !== undefined) return Number.parseInt(total, 10) || 0;
+  if (total !== undefined) return whole(total);
   let sum = 0;
-  for (const [k, val] of t) if (k.startsWith("gres/gpu:")) sum += Number.parseInt(val, 10) || 0;
+  for (const [k, val] of t) if (k.startsWith("gres/gpu:")) sum += whole(val);
   return sum;
+}
+
+/** A non-negative whole count from text (anything else: 0). */
+function whole(v: string): number {
+  const n = Number.parseInt(v, 10);
+  return Number.isFinite(n) && n > 0 && n <= 1_000_000 ? n : 0;
 }
 
 /**
@@ -99,8 +109,7 @@ export function gpusOfGres(v: unknown): number {
       .trim();
     const bits = part.split(":");
     if (bits[0] !== "gpu") continue;
-    const n = Number.parseInt(bits[bits.length - 1] ?? "", 10);
-    sum += bits.length === 1 ? 1 : Number.isFinite(n) ? n : 0;
+    sum += bits.length === 1 ? 1 : whole(bits[bits.length - 1] ?? "");
   }
   return sum;
 }

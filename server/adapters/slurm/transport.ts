@@ -1,6 +1,7 @@
 import "server-only";
 import http from "node:http";
 import https from "node:https";
+import tls from "node:tls";
 
 // HTTP to slurmrestd, over TCP (http/https) or its unix socket. Answers are JSON documents,
 // read up to a cap; every failure to get one becomes a SlurmError saying which kind it is,
@@ -71,12 +72,25 @@ export function request(
   // slurmctld that does not answer keeps slurmrestd waiting 9-18 s before it says so.
   const timeoutMs = opts.timeoutMs ?? 30_000;
   const t0 = Date.now();
-  return new Promise<SlurmResponse>((resolve, reject) => {
+  return new Promise<SlurmResponse>((resolveOuter, rejectOuter) => {
+    let resolve = resolveOuter;
+    let reject: (err: unknown) => void = rejectOuter;
     let req: http.ClientRequest;
     const fail = (err: SlurmError) => {
       req?.destroy();
       reject(err);
     };
+    // The whole exchange within timeoutMs (a server that drips bytes is cut off too).
+    const deadline = setTimeout(() => fail(new SlurmError("unreachable", `slurmrestd did not answer within ${timeoutMs / 1000} s`)), timeoutMs);
+    deadline.unref();
+    const settle =
+      <T>(f: (v: T) => void) =>
+      (v: T) => {
+        clearTimeout(deadline);
+        f(v);
+      };
+    resolve = settle(resolve);
+    reject = settle(reject);
     if (ep.kind === "unix") {
       req = http.request({ socketPath: ep.socketPath, path, method, headers, timeout: timeoutMs, signal: opts.signal });
     } else {
@@ -90,7 +104,8 @@ export function request(
         headers,
         timeout: timeoutMs,
         signal: opts.signal,
-        ...(ep.base.protocol === "https:" && ep.ca ? { ca: ep.ca } : {}),
+        // A CA of the cluster's is trusted besides the system's.
+        ...(ep.base.protocol === "https:" && ep.ca ? { ca: [...tls.rootCertificates, ep.ca] } : {}),
       });
     }
     req.on("timeout", () => fail(new SlurmError("unreachable", `slurmrestd did not answer within ${timeoutMs / 1000} s`)));

@@ -1,4 +1,7 @@
 -- AlterTable
+ALTER TABLE "User" ADD COLUMN     "selfRegistered" BOOLEAN NOT NULL DEFAULT false;
+
+-- AlterTable
 ALTER TABLE "NodeStatusEvent" ADD COLUMN     "clusterId" TEXT,
 ALTER COLUMN "nodeId" DROP NOT NULL;
 
@@ -7,10 +10,13 @@ ALTER TABLE "Job" ADD COLUMN     "clusterId" TEXT;
 
 -- AlterTable
 ALTER TABLE "JobRun" ADD COLUMN     "clusterId" TEXT,
+ADD COLUMN     "reservedCents" INTEGER NOT NULL DEFAULT 0,
 ADD COLUMN     "slurmJobId" INTEGER,
+ADD COLUMN     "slurmNodes" TEXT,
 ADD COLUMN     "slurmReason" TEXT,
 ADD COLUMN     "slurmState" TEXT,
 ADD COLUMN     "slurmUid" INTEGER,
+ADD COLUMN     "slurmUser" TEXT,
 ADD COLUMN     "stderrPath" TEXT,
 ADD COLUMN     "stdoutPath" TEXT;
 
@@ -33,6 +39,7 @@ CREATE TABLE "SlurmCluster" (
     "statusMessage" TEXT,
     "apiVersion" TEXT,
     "release" TEXT,
+    "lastTest" TEXT,
     "lastCheckedAt" TIMESTAMP(3),
     "lastSeenAt" TIMESTAMP(3),
     "createdAt" TIMESTAMP(3) NOT NULL DEFAULT CURRENT_TIMESTAMP,
@@ -63,7 +70,7 @@ CREATE INDEX "NodeStatusEvent_clusterId_createdAt_idx" ON "NodeStatusEvent"("clu
 CREATE INDEX "Job_clusterId_idx" ON "Job"("clusterId");
 
 -- CreateIndex
-CREATE UNIQUE INDEX "JobRun_clusterId_slurmJobId_key" ON "JobRun"("clusterId", "slurmJobId");
+CREATE INDEX "JobRun_clusterId_slurmJobId_idx" ON "JobRun"("clusterId", "slurmJobId");
 
 -- AddForeignKey
 ALTER TABLE "NodeStatusEvent" ADD CONSTRAINT "NodeStatusEvent_clusterId_fkey" FOREIGN KEY ("clusterId") REFERENCES "SlurmCluster"("id") ON DELETE CASCADE ON UPDATE CASCADE;

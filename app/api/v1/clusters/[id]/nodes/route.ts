@@ -3,4 +3,4 @@ import { api } from "@/lib/contracts";
 import { clusterNodes } from "@/server/clusters/clusters.service";
 import { handle } from "@/server/http/route";
 
-export const GET = handle(api.clusterNodes, ({ params }) => clusterNodes(params.id));
+export const GET = handle(api.clusterNodes, ({ principal, params }) => clusterNodes(principal, params.id));
