@@ -7,6 +7,7 @@ import {
   CheckOutlined,
   CloseCircleOutlined,
   CloudServerOutlined,
+  ClusterOutlined,
   DisconnectOutlined,
   PauseCircleOutlined,
   WalletOutlined,
@@ -37,6 +38,8 @@ function KindIcon({ kind }: { kind: TNotificationKind }) {
     instance_recovered: [<CheckCircleOutlined key="i" />, token.colorSuccess],
     node_offline: [<CloudServerOutlined key="i" />, token.colorError],
     node_online: [<CloudServerOutlined key="i" />, token.colorSuccess],
+    cluster_down: [<ClusterOutlined key="i" />, token.colorError],
+    cluster_up: [<ClusterOutlined key="i" />, token.colorSuccess],
   };
   const [icon, color] = look[kind];
   return <span style={{ color, fontSize: 18, lineHeight: 1 }}>{icon}</span>;

@@ -54,6 +54,16 @@ export function notificationText(t: T, locale: Locale, n: TNotification): Text {
         title: one ? t(`notifications.${n.kind}_one`, { name }) : t(`notifications.${n.kind}_many`, { count }),
         detail: one ? (n.kind === "instance_recovered" ? null : instanceReason(t, n)) : many,
       };
+    case "cluster_down":
+      return {
+        title: t("notifications.cluster_down", {
+          cluster: n.params.clusterName ?? "",
+          status: n.params.status === "degraded" ? t("clusters.statuses.degraded") : t("clusters.statuses.unreachable"),
+        }),
+        detail: n.params.message ?? null,
+      };
+    case "cluster_up":
+      return { title: t("notifications.cluster_up", { cluster: n.params.clusterName ?? "" }), detail: null };
     case "node_offline":
     case "node_online":
       return { title: t(`notifications.${n.kind}`, { node: n.params.nodeName ?? "" }), detail: n.params.message ?? null };

@@ -16,6 +16,8 @@ export const NOTIFICATION_KINDS = [
   "instance_recovered",
   "node_offline",
   "node_online",
+  "cluster_down",
+  "cluster_up",
 ] as const;
 export const ZNotificationKind = z.enum(NOTIFICATION_KINDS);
 export type TNotificationKind = z.infer<typeof ZNotificationKind>;
@@ -29,6 +31,9 @@ export const ZNotificationParams = z.object({
   /** The server's own words about one instance or node (a Docker error, an exit code), when there is one. */
   message: z.string().nullable().optional(),
   nodeName: z.string().optional(),
+  /** cluster_down: the Slurm cluster, and what it turned (unreachable, degraded). */
+  clusterName: z.string().optional(),
+  status: z.string().optional(),
   balanceCents: z.number().int().optional(),
   burnCentsPerHour: z.number().int().optional(),
   secondsLeft: z.number().int().optional(),

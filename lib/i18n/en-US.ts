@@ -485,7 +485,8 @@ export const enUS = {
     openPage: "Cluster page",
     secretAuth: "Token / key",
     users: "User names on the cluster",
-    usersHelp: "Console users submit as the Slurm user of the same name, unless mapped to another one here.",
+    usersHelp:
+      "Accounts an administrator made submit as the Slurm user of the same name unless mapped here; accounts from open registration need a mapping. Jobs never run as system accounts (root, slurm …).",
     consoleUser: "Console user",
     slurmUser: "Slurm user",
     pickUser: "Search for a user",
@@ -768,6 +769,8 @@ export const enUS = {
     instance_recovered_one: "“{name}” can be reached again",
     instance_recovered_many: "{count} instances can be reached again",
     node_offline: "Node {node} is offline",
+    cluster_down: "Slurm cluster {cluster}: {status}",
+    cluster_up: "Slurm cluster {cluster} is healthy again",
     node_online: "Node {node} is back online",
   },
   jobs: {

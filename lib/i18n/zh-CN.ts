@@ -483,7 +483,8 @@ export const zhCN: Messages = {
     openPage: "集群页面",
     secretAuth: "令牌 / 密钥",
     users: "集群上的用户名",
-    usersHelp: "控制台用户默认以同名的 Slurm 用户提交任务；可在此映射到其他用户名。",
+    usersHelp:
+      "管理员创建的账户默认以同名的 Slurm 用户提交任务，可在此映射到其他用户名；自行注册的账户必须在此映射后才能提交。作业从不以系统账户（root、slurm 等）运行。",
     consoleUser: "控制台用户",
     slurmUser: "Slurm 用户",
     pickUser: "搜索用户",
@@ -766,6 +767,8 @@ export const zhCN: Messages = {
     instance_recovered_one: "“{name}”已恢复连接",
     instance_recovered_many: "{count} 个实例已恢复连接",
     node_offline: "节点 {node} 已离线",
+    cluster_down: "Slurm 集群 {cluster}：{status}",
+    cluster_up: "Slurm 集群 {cluster} 已恢复正常",
     node_online: "节点 {node} 已恢复在线",
   },
   jobs: {

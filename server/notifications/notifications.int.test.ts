@@ -90,6 +90,26 @@ describe("node events", () => {
   });
 });
 
+describe("Slurm cluster events", () => {
+  it("reach administrators: down with what it turned and why, then healthy again", async () => {
+    const admin = await testUser("hpc-ops", "admin");
+    const user = await testUser("hpc-user");
+    const clusterId = randomUUID();
+    // A new cluster's first "healthy" is no news.
+    emit("cluster.status", { clusterId, name: "hpc-a", status: "healthy", message: null });
+    await sources.flush();
+    expect(await mine(admin)).toEqual([]);
+    emit("cluster.status", { clusterId, name: "hpc-a", status: "unreachable", message: "Connection refused" });
+    emit("cluster.status", { clusterId, name: "hpc-a", status: "healthy", message: null });
+    await sources.flush();
+    expect((await mine(admin)).map((n) => [n.kind, n.params.clusterName, n.params.status ?? null, n.params.message ?? null, n.link])).toEqual([
+      ["cluster_up", "hpc-a", null, null, `/clusters/${clusterId}`],
+      ["cluster_down", "hpc-a", "unreachable", "Connection refused", `/clusters/${clusterId}`],
+    ]);
+    expect(await mine(user)).toEqual([]);
+  });
+});
+
 describe("the meter's low-balance warning", () => {
   it("comes once when a tick takes the balance below the threshold, and again after a top-up and a new fall", async () => {
     const admin = await testUser("cashier", "admin");

@@ -59,6 +59,20 @@ export function isNews(kind: string, down: string, last: { kind: string; created
   return last?.kind === down;
 }
 
+const CLUSTER_KINDS = ["cluster_down", "cluster_up"];
+
+/** A Slurm cluster turning unreachable or degraded, and healthy again: told to administrators like nodes. */
+async function onClusterStatus(e: DomainEvents["cluster.status"]): Promise<void> {
+  const link = `/clusters/${encodeURIComponent(e.clusterId)}`;
+  const kind = e.status === "healthy" ? "cluster_up" : "cluster_down";
+  if (!isNews(kind, "cluster_down", await repo.lastOf({ link }, CLUSTER_KINDS))) return;
+  await notify(await repo.activeAdminIds(), {
+    kind,
+    params: { clusterName: e.name, ...(kind === "cluster_down" ? { status: e.status } : {}), ...(e.message ? { message: e.message } : {}) },
+    link,
+  });
+}
+
 async function onNodeStatus(e: DomainEvents["node.status"]): Promise<void> {
   const link = nodeLink(e.nodeId);
   const kind = e.status === "online" ? "node_online" : "node_offline";
@@ -131,6 +145,10 @@ export function startNotifications(opts: { batchMs?: number } = {}) {
     on("node.status", (e) => {
       nodeChain = nodeChain.then(() => onNodeStatus(e)).catch((err: unknown) => logger.error({ err }, "could not store a notification (node)"));
       track(nodeChain, "node");
+    }),
+    on("cluster.status", (e) => {
+      nodeChain = nodeChain.then(() => onClusterStatus(e)).catch((err: unknown) => logger.error({ err }, "could not store a notification (cluster)"));
+      track(nodeChain, "cluster");
     }),
   ];
 
