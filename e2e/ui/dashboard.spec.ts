@@ -27,7 +27,7 @@ test("an admin sees the cluster overview and a GPU heatmap; a user sees their in
 
   const admin = await newUser("admin");
   await signIn(page, admin.username, admin.password);
-  await expect(page.getByText("Cluster")).toBeVisible();
+  await expect(page.getByText("Cluster", { exact: true })).toBeVisible();
   await expect(page.getByTestId("gpu-heatmap")).toBeVisible();
   // The collector's first poll of the new node lands within a few seconds.
   await expect(async () => {
@@ -43,5 +43,5 @@ test("an admin sees the cluster overview and a GPU heatmap; a user sees their in
   await switchUser(page, user.username, user.password);
   await expect(page.getByText("My instances")).toBeVisible();
   await expect(page.getByText("No instances yet")).toBeVisible();
-  await expect(page.getByText("Cluster")).toHaveCount(0);
+  await expect(page.getByText("Cluster", { exact: true })).toHaveCount(0);
 });
