@@ -117,25 +117,35 @@ describe("Slurm runs", () => {
 
   it("a cancel while Slurm holds the job pending cancels it in Slurm", async () => {
     const u = await mapped("pending");
-    const hold = await slurmJob(u, { script: "#!/bin/bash\nsleep 6\n", gpus: 2 });
+    // Holds both GPUs until it is cancelled at the end.
+    const hold = await slurmJob(u, { script: "#!/bin/bash\nsleep 300\n", gpus: 2 });
     const waiting = await slurmJob(u, { script: "#!/bin/bash\necho never\n", gpus: 2 });
     const d = dispatcher();
     await d.pass();
+    const ended = async (jobId: string) => {
+      for (let i = 0; i < 150; i++) {
+        const r = (await runsOf(jobId))[0]!;
+        if (!["queued", "starting", "running"].includes(r.status)) return r;
+        await new Promise((res) => setTimeout(res, 200));
+      }
+      throw new Error("the run did not end");
+    };
     // The second waits in Slurm's queue (both GPUs are held) as a queued run with its Slurm job.
     let run = (await runsOf(waiting.id))[0]!;
-    for (let i = 0; i < 50 && !(run.slurmJobId && run.slurmState === "PENDING"); i++) {
+    for (let i = 0; i < 100 && !(run.slurmJobId && run.slurmState === "PENDING"); i++) {
       await new Promise((r) => setTimeout(r, 200));
       run = (await runsOf(waiting.id))[0]!;
     }
     expect(run).toMatchObject({ status: "queued", slurmState: "PENDING" });
     expect(run.statusMessage).toMatch(/^Slurm: PENDING/);
     await cancelRun(u, run.id, ip);
-    await d.drain();
-    run = (await runsOf(waiting.id))[0]!;
+    run = await ended(waiting.id);
     expect(run.status).toBe("cancelled");
     const [inSlurm] = await slurmJobsWithComment(`aiinfra run ${run.id}`);
     expect(inSlurm!.state).toBe("CANCELLED");
-    await settle(d, hold.id);
+    await cancelRun(u, (await runsOf(hold.id))[0]!.id, ip);
+    expect((await ended(hold.id)).status).toBe("cancelled");
+    await d.drain();
   });
 
   it("a user the cluster does not have: the job is cancelled and the run says why", async () => {
