@@ -119,7 +119,6 @@ describe("Slurm runs", () => {
     const u = await mapped("pending");
     // Holds both GPUs until it is cancelled at the end.
     const hold = await slurmJob(u, { script: "#!/bin/bash\nsleep 300\n", gpus: 2 });
-    const waiting = await slurmJob(u, { script: "#!/bin/bash\necho never\n", gpus: 2 });
     const d = dispatcher();
     await d.pass();
     const ended = async (jobId: string) => {
@@ -130,14 +129,19 @@ describe("Slurm runs", () => {
       }
       throw new Error("the run did not end");
     };
-    // The second waits in Slurm's queue (both GPUs are held) as a queued run with its Slurm job.
+    // The holder runs first (a job just submitted is PENDING for a moment whatever it waits for).
+    for (let i = 0; i < 150 && (await runsOf(hold.id))[0]!.slurmState !== "RUNNING"; i++) await new Promise((r) => setTimeout(r, 200));
+    expect((await runsOf(hold.id))[0]!.slurmState).toBe("RUNNING");
+    const waiting = await slurmJob(u, { script: "#!/bin/bash\necho never\n", gpus: 2 });
+    await d.pass();
+    // The second waits in Slurm's queue for the GPUs as a queued run with its Slurm job.
     let run = (await runsOf(waiting.id))[0]!;
-    for (let i = 0; i < 100 && !(run.slurmJobId && run.slurmState === "PENDING"); i++) {
+    for (let i = 0; i < 100 && !(run.slurmJobId && run.slurmState === "PENDING" && run.slurmReason === "Resources"); i++) {
       await new Promise((r) => setTimeout(r, 200));
       run = (await runsOf(waiting.id))[0]!;
     }
-    expect(run).toMatchObject({ status: "queued", slurmState: "PENDING" });
-    expect(run.statusMessage).toMatch(/^Slurm: PENDING/);
+    expect(run).toMatchObject({ status: "queued", slurmState: "PENDING", slurmReason: "Resources" });
+    expect(run.statusMessage).toBe("Slurm: PENDING (Resources)");
     await cancelRun(u, run.id, ip);
     run = await ended(waiting.id);
     expect(run.status).toBe("cancelled");
