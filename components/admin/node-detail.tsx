@@ -6,6 +6,7 @@ import { useNode, useNodeEvents, useSaveNode, useTestNode, useTrustHostKey } fro
 import { formatTime } from "@/lib/format";
 import type { MessageKey } from "@/lib/i18n";
 import { errorText } from "../common/error-text";
+import { TrustHostKeyAlert } from "../common/trust-host-key";
 import { NodeGpuHistory } from "./node-gpu-history";
 import { hasNoCapacity, NodeStatusTag } from "./node-status";
 import { useT } from "../providers/i18n";
@@ -36,7 +37,7 @@ function detectedRows(node: TNode, test: TNodeTest) {
 
 export function NodeDetail({ nodeId, onClose }: { nodeId: string | null; onClose: () => void }) {
   const t = useT();
-  const { message, modal } = App.useApp();
+  const { message } = App.useApp();
   const node = useNode(nodeId);
   const events = useNodeEvents(nodeId);
   const test = useTestNode();
@@ -162,28 +163,10 @@ export function NodeDetail({ nodeId, onClose }: { nodeId: string | null; onClose
               />
             )}
             {canTrust && (
-              <Alert
-                style={{ marginTop: 12 }}
-                type="warning"
-                showIcon
-                title={hostKeyCheck.message}
-                action={
-                  <Button
-                    size="small"
-                    danger
-                    onClick={() =>
-                      modal.confirm({
-                        title: t("nodes.trustKey"),
-                        content: t("nodes.trustConfirm", { key: last.presentedHostKey! }),
-                        okButtonProps: { danger: true },
-                        onOk: () =>
-                          trust.mutateAsync({ id: n.id, fingerprint: last.presentedHostKey! }).catch((err: unknown) => void message.error(errorText(t, err))),
-                      })
-                    }
-                  >
-                    {t("nodes.trustKey")}
-                  </Button>
-                }
+              <TrustHostKeyAlert
+                message={hostKeyCheck.message}
+                hostKey={last.presentedHostKey!}
+                trust={() => trust.mutateAsync({ id: n.id, fingerprint: last.presentedHostKey! })}
               />
             )}
           </div>

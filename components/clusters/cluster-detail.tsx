@@ -1,11 +1,11 @@
 "use client";
 import Link from "next/link";
-import { Alert, App, Button, Descriptions, Drawer, Empty, Grid, List, Skeleton, Space, Tag, Typography } from "antd";
+import { Alert, Button, Descriptions, Drawer, Empty, Grid, List, Skeleton, Space, Tag, Typography } from "antd";
 import { CheckCircleFilled, CloseCircleFilled, DashboardOutlined, MinusCircleOutlined, ThunderboltOutlined } from "@ant-design/icons";
 import type { TClusterCheck, TClusterTest } from "@/lib/contracts/clusters";
 import { useCluster, useTrustClusterHostKey } from "@/lib/hooks/clusters";
 import { formatTime } from "@/lib/format";
-import { errorText } from "../common/error-text";
+import { TrustHostKeyAlert } from "../common/trust-host-key";
 import { ClusterStatusTag, PriceText } from "./cluster-status";
 import { ClusterUsers } from "./cluster-users";
 import { usePrefs, useT } from "../providers/i18n";
@@ -71,7 +71,6 @@ type Props = {
 export function ClusterDetail({ clusterId, onClose, test: testNow, testing, onTest }: Props) {
   const t = useT();
   const { locale } = usePrefs();
-  const { message, modal } = App.useApp();
   // Phones: the whole width.
   const wide = Grid.useBreakpoint().md !== false;
   const cluster = useCluster(clusterId);
@@ -169,31 +168,10 @@ export function ClusterDetail({ clusterId, onClose, test: testNow, testing, onTe
               <Empty image={Empty.PRESENTED_IMAGE_SIMPLE} description={t("clusters.testNotRun")} />
             )}
             {canTrust && (
-              <Alert
-                style={{ marginTop: 12 }}
-                type="warning"
-                showIcon
-                title={login.message}
-                action={
-                  <Button
-                    size="small"
-                    danger
-                    onClick={() =>
-                      modal.confirm({
-                        title: t("nodes.trustKey"),
-                        content: t("nodes.trustConfirm", { key: test.presentedHostKey! }),
-                        okButtonProps: { danger: true },
-                        onOk: () =>
-                          trust
-                            .mutateAsync({ id: c.id, hostKey: test.presentedHostKey! })
-                            .then(() => onTest(c.id))
-                            .catch((err: unknown) => void message.error(errorText(t, err))),
-                      })
-                    }
-                  >
-                    {t("nodes.trustKey")}
-                  </Button>
-                }
+              <TrustHostKeyAlert
+                message={login.message}
+                hostKey={test.presentedHostKey!}
+                trust={() => trust.mutateAsync({ id: c.id, hostKey: test.presentedHostKey! }).then(() => onTest(c.id))}
               />
             )}
           </div>

@@ -1,8 +1,10 @@
 "use client";
+import Link from "next/link";
 import { Badge, Space, Tag, Tooltip, Typography } from "antd";
-import type { TClusterStatus } from "@/lib/contracts/clusters";
+import type { TCluster, TClusterStatus } from "@/lib/contracts/clusters";
 import { byteScale, formatBytes, formatDuration, formatMoney } from "@/lib/format";
 import type { Locale } from "@/lib/i18n";
+import type { FitColumn } from "../common/listing";
 import { type T, useT } from "../providers/i18n";
 
 // How clusters and Slurm's own states look everywhere: a cluster's health as a badge (the
@@ -112,4 +114,38 @@ export function formatMbPair(allocated: number, total: number): string {
 /** Minutes as a time limit (90 → 1 h 30 min; null → unlimited). */
 export function formatMinutes(min: number | null | undefined, t: T, locale: Locale): string {
   return min === null || min === undefined ? t("clusters.unlimited") : formatDuration(min * 60, locale);
+}
+
+/** The columns every list of clusters starts with: the name (to its page), its health, Slurm's release and API version. */
+export function clusterColumns(t: T): FitColumn<TCluster>[] {
+  return [
+    {
+      title: t("clusters.name"),
+      dataIndex: "name",
+      width: 170,
+      render: (name: string, c) => (
+        <Link href={`/clusters/${c.id}`}>
+          <Typography.Text strong style={{ color: "inherit" }}>
+            {name}
+          </Typography.Text>
+        </Link>
+      ),
+    },
+    { title: t("clusters.status"), width: 220, render: (_, c) => <ClusterStatusWithMessage status={c.status} message={c.statusMessage} /> },
+    {
+      title: t("clusters.version"),
+      width: 150,
+      from: "md",
+      render: (_, c) => (
+        <Space orientation="vertical" size={0}>
+          <span>{c.release ? `Slurm ${c.release}` : "—"}</span>
+          {c.apiVersion && (
+            <Typography.Text type="secondary" style={{ fontSize: 12 }}>
+              {c.apiVersion}
+            </Typography.Text>
+          )}
+        </Space>
+      ),
+    },
+  ];
 }

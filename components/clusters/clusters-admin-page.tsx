@@ -1,6 +1,5 @@
 "use client";
 import { useState } from "react";
-import Link from "next/link";
 import { App, Button, Card, Empty, Grid, Space, Table, Tag, Typography } from "antd";
 import { PlusOutlined } from "@ant-design/icons";
 import type { TCluster } from "@/lib/contracts/clusters";
@@ -13,7 +12,7 @@ import { FormDialog } from "../common/form-dialog";
 import { fitColumns, LoadError, tablePagination } from "../common/listing";
 import { ClusterDetail } from "./cluster-detail";
 import { CLUSTER_FIELD_NAMES, ClusterFormFields, type ClusterFormValues, clusterBody, clusterInitialValues } from "./cluster-form";
-import { ClusterStatusWithMessage } from "./cluster-status";
+import { clusterColumns } from "./cluster-status";
 import { useT } from "../providers/i18n";
 
 // Admin: Slurm clusters with their health (status, reason, release and API version, last
@@ -61,35 +60,7 @@ export function ClustersAdminPage() {
         locale={{ emptyText: <Empty description={t("clusters.emptyAdmin")}>{add}</Empty> }}
         pagination={tablePagination(t, q, clusters.data?.total, (page, pageSize) => setQ({ page, pageSize }))}
         {...fitColumns<TCluster>(screens, [
-          {
-            title: t("clusters.name"),
-            dataIndex: "name",
-            width: 170,
-            render: (name: string, c) => (
-              <Link href={`/clusters/${c.id}`}>
-                <Typography.Text strong style={{ color: "inherit" }}>
-                  {name}
-                </Typography.Text>
-              </Link>
-            ),
-          },
-          { title: t("clusters.status"), width: 220, render: (_, c) => <ClusterStatusWithMessage status={c.status} message={c.statusMessage} /> },
-          {
-            title: t("clusters.version"),
-            width: 150,
-            from: "md",
-            render: (_, c) =>
-              c.release || c.apiVersion ? (
-                <Space orientation="vertical" size={0}>
-                  <span>{c.release ? `Slurm ${c.release}` : "—"}</span>
-                  <Typography.Text type="secondary" style={{ fontSize: 12 }}>
-                    {c.apiVersion ?? "—"}
-                  </Typography.Text>
-                </Space>
-              ) : (
-                "—"
-              ),
-          },
+          ...clusterColumns(t),
           {
             title: t("clusters.url"),
             width: 220,

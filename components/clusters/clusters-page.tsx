@@ -1,13 +1,13 @@
 "use client";
 import { useState } from "react";
 import Link from "next/link";
-import { Button, Card, Empty, Grid, Space, Table, Typography } from "antd";
+import { Button, Card, Empty, Grid, Table, Typography } from "antd";
 import { SettingOutlined } from "@ant-design/icons";
 import type { TCluster } from "@/lib/contracts/clusters";
 import { useClusters } from "@/lib/hooks/clusters";
 import { formatTime } from "@/lib/format";
 import { fitColumns, LoadError, tablePagination } from "../common/listing";
-import { ClusterStatusWithMessage } from "./cluster-status";
+import { clusterColumns } from "./cluster-status";
 import { useT } from "../providers/i18n";
 
 // Everyone: the Slurm clusters jobs can run on, with their health; each opens its page
@@ -38,34 +38,7 @@ export function ClustersPage({ isAdmin }: { isAdmin: boolean }) {
         locale={{ emptyText: <Empty description={isAdmin ? t("clusters.emptyAdmin") : t("clusters.emptyUser")} /> }}
         pagination={tablePagination(t, q, clusters.data?.total, (page, pageSize) => setQ({ page, pageSize }))}
         {...fitColumns<TCluster>(screens, [
-          {
-            title: t("clusters.name"),
-            dataIndex: "name",
-            width: 180,
-            render: (name: string, c) => (
-              <Link href={`/clusters/${c.id}`}>
-                <Typography.Text strong style={{ color: "inherit" }}>
-                  {name}
-                </Typography.Text>
-              </Link>
-            ),
-          },
-          { title: t("clusters.status"), width: 240, render: (_, c) => <ClusterStatusWithMessage status={c.status} message={c.statusMessage} /> },
-          {
-            title: t("clusters.version"),
-            width: 170,
-            from: "md",
-            render: (_, c) => (
-              <Space orientation="vertical" size={0}>
-                <span>{c.release ? `Slurm ${c.release}` : "—"}</span>
-                {c.apiVersion && (
-                  <Typography.Text type="secondary" style={{ fontSize: 12 }}>
-                    {c.apiVersion}
-                  </Typography.Text>
-                )}
-              </Space>
-            ),
-          },
+          ...clusterColumns(t),
           { title: t("clusters.lastChecked"), dataIndex: "lastCheckedAt", width: 160, from: "md", render: (v: string | null) => formatTime(v) },
         ])}
       />

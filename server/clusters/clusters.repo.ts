@@ -84,20 +84,6 @@ export async function recordStatus(
   });
 }
 
-export async function listStatusEvents(clusterId: string, q: { page: number; pageSize: number }) {
-  const where = { clusterId };
-  const [items, total] = await Promise.all([
-    db().nodeStatusEvent.findMany({
-      where,
-      orderBy: [{ createdAt: "desc" }, { id: "desc" }],
-      select: { id: true, status: true, message: true, createdAt: true },
-      ...pageArgs(q),
-    }),
-    db().nodeStatusEvent.count({ where }),
-  ]);
-  return { items, total };
-}
-
 /** When the cluster last became healthy (its latest change to `healthy`). */
 export async function healthySince(clusterId: string): Promise<Date | null> {
   const e = await db().nodeStatusEvent.findFirst({ where: { clusterId, status: "healthy" }, orderBy: { createdAt: "desc" }, select: { createdAt: true } });

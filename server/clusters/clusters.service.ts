@@ -22,6 +22,7 @@ import { seal } from "../crypto/secret-box";
 import { nameTakenIn } from "../db/query";
 import { AppError, isUniqueViolation, notFound, validationError } from "../http/errors";
 import { findProfile } from "../users/users.repo";
+import { listStatusEvents } from "../nodes/nodes.repo";
 import * as repo from "./clusters.repo";
 import { checkClusterHealth } from "./cluster-health";
 import { loginTarget } from "./login-node";
@@ -209,7 +210,7 @@ export async function trustHostKey(actor: Principal, id: string, hostKey: string
 
 export async function clusterEvents(id: string, q: { page: number; pageSize: number }) {
   await loadCluster(id);
-  return repo.listStatusEvents(id, q);
+  return listStatusEvents({ clusterId: id }, q);
 }
 
 /** The connection test: every check in order, the first failure skipping what depends on it. */
@@ -222,36 +223,31 @@ export async function testCluster(actor: Principal, id: string, ip: string): Pro
   // A client of its own: the test asks slurmrestd now (and finds the version again), whatever the cache holds.
   const options = clientOptionsOf(row);
   const client = options ? new SlurmClient({ ...options, version: null }) : null;
+  const answers = `slurmrestd answers at ${row.url}`;
   try {
     if (!client) throw new SlurmError("unreachable", "The URL is not usable");
     const found = await client.discover();
     version = found.version;
     release = found.ping.release;
-    checks.push({ key: "reach", ok: true, message: `slurmrestd answers at ${row.url}` });
+    checks.push({ key: "reach", ok: true, message: answers });
     const down = found.ping.controllers.filter((c) => !c.up).map((c) => c.host);
-    checks.push({
-      key: "version",
-      ok: true,
-      message: `Slurm ${release ?? "(release not given)"}, REST API ${version}${down.length ? `; controller(s) not answering: ${down.join(", ")}` : ""}`,
-    });
+    const controllers = down.length ? `; controller(s) not answering: ${down.join(", ")}` : "";
+    checks.push({ key: "version", ok: true, message: `Slurm ${release ?? "(release not given)"}, REST API ${version}${controllers}` });
     // ping may need no credentials on some releases: reading jobs proves them.
     await client.jobs();
-    checks.push({
-      key: "auth",
-      ok: true,
-      message: `Signed in as ${row.serviceUser} (${row.authMode === "key" ? "tokens minted from the key" : "the stored token"})`,
-    });
+    const how = row.authMode === "key" ? "tokens minted from the key" : "the stored token";
+    checks.push({ key: "auth", ok: true, message: `Signed in as ${row.serviceUser} (${how})` });
     partitions = (await client.partitions()).map((p) => p.name);
     checks.push({ key: "partitions", ok: partitions.length > 0, message: partitions.length ? partitions.join(", ") : "The cluster has no partitions" });
   } catch (err) {
     const e = isSlurmError(err) ? err : new SlurmError("api", "The check failed");
-    const failedAt = checks.length === 0 ? (e.kind === "auth" ? "auth" : "reach") : checks.length === 2 ? "auth" : "partitions";
-    for (const key of ["reach", "version", "auth", "partitions"] as const) {
-      if (checks.some((c) => c.key === key)) continue;
-      if (key === failedAt || (failedAt === "auth" && key === "reach" && checks.length === 0)) {
-        if (key === "reach" && failedAt === "auth") checks.push({ key: "reach", ok: true, message: `slurmrestd answers at ${row.url}` });
-        else checks.push({ key, ok: false, message: e.message });
-      } else checks.push({ key, ok: null, message: "Skipped" });
+    const remaining = (["reach", "version", "auth", "partitions"] as const).filter((k) => !checks.some((c) => c.key === k));
+    // Refused credentials are the auth check's failure, wherever they came (slurmrestd answered them).
+    const failed = e.kind === "auth" ? "auth" : remaining[0];
+    for (const key of remaining) {
+      if (key === failed) checks.push({ key, ok: false, message: e.message });
+      else if (key === "reach") checks.push({ key, ok: true, message: answers });
+      else checks.push({ key, ok: null, message: "Skipped" });
     }
   }
   const login = await testLogin(row);

@@ -101,9 +101,25 @@ export function invalidate(clusterId: string, kind: Kind): void {
   for (const [key, e] of cache) if (key.startsWith(`${clusterId}:`) && key.endsWith(`:${kind}`) && !e.pending) e.at = 0;
 }
 
+const rows = processSingleton("slurm-cluster-rows", () => new Map<string, { at: number; row: Promise<ClusterRow | null> }>());
+
+/**
+ * A cluster's row as stored, read at most once a second however many runs follow jobs there
+ * (its address, credentials and prices may change while they run).
+ */
+export function clusterNow(id: string): Promise<ClusterRow | null> {
+  const kept = rows.get(id);
+  if (kept && Date.now() - kept.at < 1_000) return kept.row;
+  const row = repo.findCluster(id);
+  rows.set(id, { at: Date.now(), row });
+  row.catch(() => rows.delete(id));
+  return row;
+}
+
 /** Forget a cluster (deleted). */
 export function forget(clusterId: string): void {
   clients.delete(clusterId);
+  rows.delete(clusterId);
   for (const key of cache.keys()) if (key.startsWith(`${clusterId}:`)) cache.delete(key);
 }
 

@@ -1,4 +1,5 @@
 import "server-only";
+import { wait } from "./wait";
 import { StringDecoder } from "node:string_decoder";
 import { gzipSync } from "node:zlib";
 import type { Readable } from "node:stream";
@@ -148,18 +149,6 @@ export async function eachLine(stream: Readable, onLine: (line: string) => void)
   if (rest && !skipping) onLine(rest);
 }
 
-/** Waits `ms`, or less when `signal` aborts (its listener removed either way: a run polls for hours). */
-const sleep = (ms: number, signal: AbortSignal) =>
-  new Promise<void>((resolve) => {
-    const done = () => {
-      clearTimeout(timer);
-      signal.removeEventListener("abort", done);
-      resolve();
-    };
-    const timer = setTimeout(done, ms);
-    signal.addEventListener("abort", done, { once: true });
-  });
-
 type Ending = "exited" | "timed_out" | "cancelled";
 
 /**
@@ -194,7 +183,7 @@ async function watch(rt: Runtime, name: string, deadline: number, signal: AbortS
         if (Date.now() - unreachableSince > ENGINE_PATIENCE_MS) throw err;
         logger.warn({ name, err: String(err) }, "a run's engine does not answer; watching on");
       }
-      await sleep(Math.min(POLL_MS, Math.max(0, deadline - Date.now())), signal);
+      await wait(Math.min(POLL_MS, Math.max(0, deadline - Date.now())), signal);
     }
   } finally {
     // What was written up to the end is read before the stream is closed.

@@ -1,4 +1,5 @@
 import "server-only";
+import { wait } from "./wait";
 import { randomUUID } from "node:crypto";
 import { env } from "../env";
 import { emit } from "../events";
@@ -62,11 +63,6 @@ export type DispatcherOptions = {
 
 /** The longest a pass waits for one run's placement before it starts the next. */
 const PLACEMENT_WAIT_MS = 10_000;
-const sleep = (ms: number) =>
-  new Promise<void>((resolve) => {
-    const t = setTimeout(resolve, ms);
-    t.unref();
-  });
 
 export function createDispatcher(opts: DispatcherOptions) {
   const owner = opts.owner ?? randomUUID();
@@ -209,7 +205,7 @@ export function createDispatcher(opts: DispatcherOptions) {
       // Runs placed on the console's nodes are placed one after another, in queue order (a
       // critical run is not overtaken by the runs claimed after it); the rest start at once.
       const placement = start(run);
-      if (run.job.executor === "container" || run.job.executor === "python") await Promise.race([placement, sleep(PLACEMENT_WAIT_MS)]);
+      if (run.job.executor === "container" || run.job.executor === "python") await Promise.race([placement, wait(PLACEMENT_WAIT_MS)]);
     }
     return taken;
   }

@@ -1,11 +1,12 @@
 import "server-only";
+import { wait } from "./wait";
 import type { TPartitionPrice } from "@/lib/contracts/clusters";
 import type { TSlurmConfig } from "@/lib/contracts/jobs";
 import { isSlurmError } from "../adapters/slurm/client";
 import type { SlurmJob, SlurmSubmit } from "../adapters/slurm/model";
 import { entryByKey, postEntry } from "../billing/ledger.repo";
 import * as clusters from "../clusters/clusters.repo";
-import { clientOf, invalidate, read, slurmUserFor } from "../clusters/slurm-access";
+import { clientOf, clusterNow, invalidate, read, slurmUserFor } from "../clusters/slurm-access";
 import { env } from "../env";
 import { AppError, isUniqueViolation } from "../http/errors";
 import { logger } from "../logger";
@@ -48,22 +49,6 @@ export async function assertSlurmTarget(userId: string, cfg: TSlurmConfig, timeo
     throw new AppError("VALIDATION_FAILED", `timeoutSeconds ${message}`, { issues: [{ path: "timeoutSeconds", message }] });
   }
 }
-
-/** Waits `ms`; an abort ends the wait early only while `wake` is true (to act on a cancel at once, once). */
-const sleep = (ms: number, signal: AbortSignal, wake: boolean) =>
-  new Promise<void>((resolve) => {
-    if (wake && signal.aborted) return resolve();
-    const done = () => {
-      clearTimeout(t);
-      signal.removeEventListener("abort", done);
-      resolve();
-    };
-    const t = setTimeout(done, ms);
-    if (wake) signal.addEventListener("abort", done, { once: true });
-  });
-
-/** The cluster as stored now (its address, credentials and prices may change while a run goes). */
-const clusterNow = (id: string) => clusters.findCluster(id);
 
 /** Cancels a job as its user, else as the service user (a user Slurm does not know cannot cancel its own job). */
 async function cancelInSlurm(row: clusters.ClusterRow, jobId: number, user: string): Promise<void> {
@@ -272,7 +257,7 @@ async function follow(run: RunRow, clusterId: string, jobId: number, user: strin
       await say(`Following Slurm job ${jobId}: ${row.name} cannot be read now (${(err as Error).message})`).catch(() => undefined);
     }
     // Wakes early once, to send a cancel at once; never spins.
-    await sleep(pollMs, signal, cancel === "no");
+    await wait(pollMs, cancel === "no" ? signal : undefined);
   }
 }
 

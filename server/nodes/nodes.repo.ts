@@ -89,8 +89,9 @@ export async function recordStatus(
   });
 }
 
-export async function listStatusEvents(nodeId: string, q: { page: number; pageSize: number }) {
-  const where = { nodeId };
+/** The status history of a node or a Slurm cluster (one table for both), newest first. */
+export async function listStatusEvents(of: { nodeId: string } | { clusterId: string }, q: { page: number; pageSize: number }) {
+  const where = of;
   const [items, total] = await Promise.all([
     db().nodeStatusEvent.findMany({
       where,

@@ -227,7 +227,7 @@ export async function trustHostKey(actor: Principal, id: string, fingerprintValu
 
 export async function nodeEvents(id: string, q: { page: number; pageSize: number }) {
   await loadRow(id);
-  return repo.listStatusEvents(id, q);
+  return repo.listStatusEvents({ nodeId: id }, q);
 }
 
 /**

@@ -78,12 +78,6 @@ function jobOf(v: unknown): SlurmJob | null {
   };
 }
 
-function jobsOf(doc: unknown): SlurmJob[] {
-  return list(obj(doc).jobs)
-    .map(jobOf)
-    .filter((j): j is SlurmJob => j !== null);
-}
-
 function nodeOf(v: unknown): SlurmNode | null {
   const n = obj(v);
   const name = text(n.name);
@@ -110,12 +104,6 @@ function nodeOf(v: unknown): SlurmNode | null {
   };
 }
 
-function nodesOf(doc: unknown): SlurmNode[] {
-  return list(obj(doc).nodes)
-    .map(nodeOf)
-    .filter((n): n is SlurmNode => n !== null);
-}
-
 function partitionOf(v: unknown): SlurmPartition | null {
   const p = obj(v);
   const name = text(p.name);
@@ -138,11 +126,14 @@ function partitionOf(v: unknown): SlurmPartition | null {
   };
 }
 
-function partitionsOf(doc: unknown): SlurmPartition[] {
-  return list(obj(doc).partitions)
-    .map(partitionOf)
-    .filter((p): p is SlurmPartition => p !== null);
+/** A document's list under `key`, each entry decoded; entries that are not one are left out. */
+function itemsOf<T>(key: string, decode: (v: unknown) => T | null): (doc: unknown) => T[] {
+  return (doc) => list(obj(doc)[key]).flatMap((v) => decode(v) ?? []);
 }
+
+const jobsOf = itemsOf("jobs", jobOf);
+const nodesOf = itemsOf("nodes", nodeOf);
+const partitionsOf = itemsOf("partitions", partitionOf);
 
 function submittedOf(doc: unknown): number | null {
   const d = obj(doc);
