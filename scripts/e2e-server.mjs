@@ -2,7 +2,8 @@
 // Starts the built console for end-to-end tests on a fresh database:
 //   node scripts/e2e-server.mjs <sqlite|postgres> <port>
 // SQLite: a new DATA_DIR under test-results/. PostgreSQL: a new database on the server that
-// scripts/test-env.sh runs. The process is the production build (dist/server.mjs).
+// scripts/test-env.sh runs. The process is the production build (dist/server.mjs);
+// E2E_NODE_ARGS adds flags to its node command line (e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof").
 import { spawn } from "node:child_process";
 import { mkdirSync, rmSync } from "node:fs";
 import os from "node:os";
@@ -54,6 +55,10 @@ if (provider === "postgres") {
   env.DATABASE_URL = u.toString();
 }
 
-const child = spawn(process.execPath, ["--enable-source-maps", path.join(root, "dist/server.mjs")], { cwd: root, env, stdio: "inherit" });
+const child = spawn(
+  process.execPath,
+  ["--enable-source-maps", ...(process.env.E2E_NODE_ARGS ? process.env.E2E_NODE_ARGS.split(" ") : []), path.join(root, "dist/server.mjs")],
+  { cwd: root, env, stdio: "inherit" },
+);
 for (const sig of ["SIGINT", "SIGTERM"]) process.on(sig, () => child.kill(sig));
 child.on("exit", (code, signal) => process.exit(code ?? (signal ? 1 : 0)));

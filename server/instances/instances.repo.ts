@@ -75,7 +75,8 @@ void allColumnsListed;
  * the statement stays prepared on a read connection (db/fast-reads).
  * The rows are exactly what findMany with `withRelations` gives (list.int.test.ts compares).
  */
-export async function listInstances(q: InstanceListQuery): Promise<{ items: InstanceRow[]; total: number }> {
+/** The page and its total in one statement, each row built as JSON by the database. */
+export function listStatement(q: InstanceListQuery): { sql: string; values: unknown[] } {
   const postgres = env().dbProvider === "postgres";
   const values: unknown[] = [];
   const param = (v: unknown) => {
@@ -86,8 +87,11 @@ export async function listInstances(q: InstanceListQuery): Promise<{ items: Inst
   const filter = (t: string) =>
     [
       q.status ? `${t}."status" = ${param(q.status)}` : `${t}."status" <> 'deleted'`,
-      // Job runs' workloads are shown as the runs.
-      `${t}."jobRunId" IS NULL`,
+      // Job runs' workloads are shown as the runs. Written so that no index can serve it: SQLite
+      // (without statistics) would otherwise read every instance through the unique jobRunId
+      // index, whose keys are almost all NULL, and sort them, instead of walking the createdAt
+      // (or userId, createdAt) index and stopping after a page.
+      `COALESCE(${t}."jobRunId", '') = ''`,
       // Like Prisma's `contains` here: case-insensitive (SQLite's LIKE: ASCII), but wildcards literal.
       q.name ? `${t}."name" ${postgres ? "ILIKE" : "LIKE"} ${param(`%${q.name.replace(/[\\%_]/g, "\\$&")}%`)} ESCAPE '\\'` : null,
       q.nodeId ? `${t}."nodeId" = ${param(q.nodeId)}` : null,
@@ -114,6 +118,11 @@ export async function listInstances(q: InstanceListQuery): Promise<{ items: Inst
   const sql = `SELECT ${row} AS "row", (SELECT COUNT(*) FROM "Instance" c WHERE ${whereCount}) AS "total"
     FROM "Instance" i JOIN "User" u ON u."id" = i."userId" LEFT JOIN "Node" n ON n."id" = i."nodeId"
     WHERE ${where} ORDER BY i."createdAt" DESC, i."id" DESC LIMIT ${page(take)} OFFSET ${page(skip)}`;
+  return { sql, values };
+}
+
+export async function listInstances(q: InstanceListQuery): Promise<{ items: InstanceRow[]; total: number }> {
+  const { sql, values } = listStatement(q);
   // PostgreSQL answers the count (a bigint) as text.
   const rows = await fastRows<{ row: string | JsonRow; total: number | string }>(sql, values);
   if (!rows.length) return { items: [], total: q.page === 1 ? 0 : await db().instance.count({ where: listWhere(q) }) };

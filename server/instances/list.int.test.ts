@@ -6,8 +6,10 @@ import { randomBytes } from "node:crypto";
 import { beforeAll, describe, expect, it } from "vitest";
 import { api } from "@/lib/contracts";
 import { db } from "../db/client";
+import { fastRows } from "../db/fast-reads";
+import { env } from "../env";
 import { containsText } from "../db/query";
-import { type InstanceListQuery, type InstanceRow, listInstances } from "./instances.repo";
+import { type InstanceListQuery, type InstanceRow, listInstances, listStatement } from "./instances.repo";
 import { toDto } from "./instance-dto";
 
 const tag = randomBytes(3).toString("hex");
@@ -135,5 +137,21 @@ describe("listInstances", () => {
     ]);
     expect(gpu.nodeName).toBe(`node-a-${tag}`);
     expect(wire.items.find((i) => i.name === "Train-Big")).toMatchObject({ username: `alice-${tag}`, nodeName: null, remark: "first", gpus: [] });
+  });
+
+  // A page is read from the creation-time index and the reading stops after it: SQLite once read
+  // every instance (through the unique jobRunId index, all NULL but the runs') and sorted them.
+  it.skipIf(env().dbProvider !== "sqlite")("reads a page through the creation-time index, not by sorting every instance", async () => {
+    const plan = async (q: InstanceListQuery) => {
+      const { sql, values } = listStatement(q);
+      const rows = await fastRows<{ detail: string }>(`EXPLAIN QUERY PLAN ${sql}`, values);
+      return rows.map((r) => r.detail).join("\n");
+    };
+    const all = await plan({ page: 1, pageSize: 20 });
+    expect(all).toMatch(/SCAN i USING INDEX Instance_createdAt_idx/);
+    expect(all).not.toMatch(/TEMP B-TREE FOR ORDER BY/);
+    const own = await plan({ page: 1, pageSize: 20, userId: alice });
+    expect(own).toMatch(/SEARCH i USING INDEX Instance_userId_createdAt_idx/);
+    expect(own).not.toMatch(/TEMP B-TREE FOR ORDER BY/);
   });
 });
