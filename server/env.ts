@@ -86,6 +86,19 @@ const ZEnv = z.object({
   TERMINAL_IDLE_SEC: int(3600, 10),
   /** Open terminals per user. */
   TERMINAL_MAX_PER_USER: int(10, 1),
+  /** The SSH jump host's port (ssh -p 2026 <instance>.<user>@host); 0 turns it off. */
+  SSH_PORT: int(2026),
+  /** Address the jump host listens on; HOST when unset. */
+  SSH_HOST: z.string().optional(),
+  /** Host name shown in ssh commands; PUBLIC_URL's host (else the page's host) when unset. */
+  SSH_PUBLIC_HOST: z
+    .string()
+    .regex(/^[A-Za-z0-9.:[\]-]{1,253}$/, "must be a host name or address")
+    .optional(),
+  /** Initial value of the per-user SSH session limit setting. */
+  SSH_MAX_SESSIONS_PER_USER: int(10, 1),
+  /** Initial value of the SSH idle-timeout setting: a connection without traffic this long is closed. */
+  SSH_IDLE_TIMEOUT_SEC: int(3600, 10),
   /** How often each online node's GPUs are read over SSH (nvidia-smi). */
   GPU_POLL_SEC: int(15, 1),
   /** How often running instances' container stats are sampled for their history. */

@@ -13,6 +13,8 @@ export type DomainEvents = {
    * token signed out. What it opened ends; the user's other sessions stay.
    */
   "credential.revoked": { userId: string; credentialId: string };
+  /** An SSH key was deleted: jump-host sessions it opened end. */
+  "sshKey.deleted": { userId: string; keyId: string };
   /**
    * An instance changed status for a reason its owner should hear of: it failed, its
    * container exited, the console stopped it (balance used up), or its node stopped answering.

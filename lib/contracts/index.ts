@@ -8,6 +8,7 @@ import { metricsEndpoints } from "./metrics";
 import { nodesEndpoints } from "./nodes";
 import { notificationsEndpoints } from "./notifications";
 import { specsEndpoints } from "./specs";
+import { sshEndpoints } from "./ssh";
 import { systemEndpoints } from "./system";
 import { tokensEndpoints } from "./tokens";
 import { usersEndpoints } from "./users";
@@ -18,6 +19,7 @@ export const api = {
   ...authEndpoints,
   ...usersEndpoints,
   ...tokensEndpoints,
+  ...sshEndpoints,
   ...systemEndpoints,
   ...imagesEndpoints,
   ...specsEndpoints,

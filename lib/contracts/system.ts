@@ -20,6 +20,10 @@ export const ZSettings = z.object({
   jobDefaultTimeoutSeconds: z.number().int("must be a whole number").min(1, "must be at least 1").max(604_800, "must be at most 604800"),
   /** Internal addresses http jobs (and webhooks) may reach. */
   egressAllowlist: z.array(ZCidr).max(100, "must be at most 100 entries"),
+  /** SSH connections one user may have open through the jump host at a time. */
+  sshMaxSessionsPerUser: z.number().int("must be a whole number").min(1, "must be at least 1").max(1000, "must be at most 1000"),
+  /** A jump-host connection without traffic for this long is closed. */
+  sshIdleTimeoutSeconds: z.number().int("must be a whole number").min(10, "must be at least 10").max(604_800, "must be at most 604800"),
 });
 export const ZUpdateSettingsRequest = ZSettings.partial().strict();
 export type TSettings = z.infer<typeof ZSettings>;

@@ -12,6 +12,8 @@ function defaults(): TSettings {
     maxRunningJobsPerUser: e.JOB_MAX_RUNNING_PER_USER,
     jobDefaultTimeoutSeconds: e.JOB_DEFAULT_TIMEOUT_SEC,
     egressAllowlist: e.EGRESS_ALLOWLIST,
+    sshMaxSessionsPerUser: e.SSH_MAX_SESSIONS_PER_USER,
+    sshIdleTimeoutSeconds: e.SSH_IDLE_TIMEOUT_SEC,
   };
 }
 

@@ -1,0 +1,25 @@
+-- CreateTable
+CREATE TABLE "SshKey" (
+    "id" TEXT NOT NULL,
+    "userId" TEXT NOT NULL,
+    "name" TEXT NOT NULL,
+    "algorithm" TEXT NOT NULL,
+    "bits" INTEGER NOT NULL,
+    "fingerprint" TEXT NOT NULL,
+    "publicKey" TEXT NOT NULL,
+    "comment" TEXT,
+    "createdAt" TIMESTAMP(3) NOT NULL DEFAULT CURRENT_TIMESTAMP,
+    "lastUsedAt" TIMESTAMP(3),
+
+    CONSTRAINT "SshKey_pkey" PRIMARY KEY ("id")
+);
+
+-- CreateIndex
+CREATE UNIQUE INDEX "SshKey_fingerprint_key" ON "SshKey"("fingerprint");
+
+-- CreateIndex
+CREATE INDEX "SshKey_userId_createdAt_idx" ON "SshKey"("userId", "createdAt");
+
+-- AddForeignKey
+ALTER TABLE "SshKey" ADD CONSTRAINT "SshKey_userId_fkey" FOREIGN KEY ("userId") REFERENCES "User"("id") ON DELETE CASCADE ON UPDATE CASCADE;
+

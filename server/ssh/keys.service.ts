@@ -1,0 +1,52 @@
+import "server-only";
+import type { TCreateSshKeyRequest } from "@/lib/contracts/ssh";
+import { audit } from "../audit/audit.service";
+import type { Principal } from "../auth/principal";
+import { emit } from "../events";
+import { AppError, isUniqueViolation, notFound, validationError } from "../http/errors";
+import { findProfile } from "../users/users.repo";
+import * as repo from "./keys.repo";
+import { parsePublicKey } from "./public-key";
+
+// Users' SSH public keys: the jump host knows who connects by the key they sign with.
+
+export function listKeys(p: Principal) {
+  return repo.listKeys(p.userId);
+}
+
+export async function listUserKeys(userId: string) {
+  if (!(await findProfile(userId))) throw notFound("User");
+  return repo.listKeys(userId);
+}
+
+export async function addKey(p: Principal, input: TCreateSshKeyRequest, ip: string) {
+  const parsed = parsePublicKey(input.publicKey);
+  if ("error" in parsed) throw validationError([{ path: "publicKey", message: parsed.error }]);
+  if ((await repo.countKeys(p.userId)) >= repo.MAX_KEYS_PER_USER) {
+    throw new AppError("CONFLICT", `You have ${repo.MAX_KEYS_PER_USER} SSH keys (the most an account may have); delete one first`);
+  }
+  let row: repo.SshKeyRow;
+  try {
+    row = await repo.createKey({
+      userId: p.userId,
+      name: input.name,
+      algorithm: parsed.algorithm,
+      bits: parsed.bits,
+      fingerprint: parsed.fingerprint,
+      publicKey: parsed.publicKey,
+      comment: parsed.comment,
+    });
+  } catch (err) {
+    // One key, one account: the jump host tells who connects by the key.
+    if (isUniqueViolation(err)) throw new AppError("CONFLICT", `This key (${parsed.fingerprint}) is already added to an account; make a new key for this one`);
+    throw err;
+  }
+  await audit({ actorId: p.userId, action: "ssh_key.create", target: { type: "ssh_key", id: row.id }, detail: { name: row.name, fingerprint: row.fingerprint }, ip });
+  return row;
+}
+
+export async function deleteKey(p: Principal, id: string, ip: string): Promise<void> {
+  if (!(await repo.deleteKey(p.userId, id))) throw notFound("SSH key");
+  emit("sshKey.deleted", { userId: p.userId, keyId: id });
+  await audit({ actorId: p.userId, action: "ssh_key.delete", target: { type: "ssh_key", id }, ip });
+}
