@@ -37,6 +37,8 @@ const env = {
   GPU_POLL_SEC: process.env.GPU_POLL_SEC ?? "3",
   INSTANCE_STATS_SEC: process.env.INSTANCE_STATS_SEC ?? "5",
   SLURM_POLL_SEC: process.env.SLURM_POLL_SEC ?? "2",
+  // Each console's SSH jump host on its own port: the HTTP port + 20000.
+  SSH_PORT: process.env.SSH_PORT ?? String(Number(port) + 20000),
   // A low-balance warning that a small balance triggers at once (e2e/ui/billing.spec.ts).
   BILLING_LOW_BALANCE_MINUTES: process.env.BILLING_LOW_BALANCE_MINUTES ?? "120",
 };

@@ -9,13 +9,14 @@ import { gate, HSTS, lingerOnClose } from "./http/gate";
 import { prepareRateLimits } from "./http/rate-limit";
 import { logger } from "./logger";
 import { createRealtime } from "./realtime/io";
+import { startJumpHost } from "./realtime/ssh/jump-host";
 import { runRecoverAdmin } from "./users/recover-admin";
 import { workers } from "./workers";
 import { startJobNudges } from "./workers/jobs";
 import { startWorkers } from "./workers/runner";
 
 // The console's one process: Next.js (pages and /api), socket.io on the same HTTP server and
-// port, and the background workers. Later: the SSH jump host.
+// port, the SSH jump host (SSH_PORT), and the background workers.
 
 async function main(): Promise<void> {
   const e = env();
@@ -72,6 +73,7 @@ async function main(): Promise<void> {
     server.listen(e.PORT, e.HOST, resolve);
   });
   logger.info({ url: `http://${e.HOST === "0.0.0.0" ? "localhost" : e.HOST}:${e.PORT}`, db: e.dbProvider }, "console listening");
+  const jumpHost = await startJumpHost();
 
   let stopping = false;
   const shutdown = async (signal: string) => {
@@ -81,6 +83,7 @@ async function main(): Promise<void> {
     const force = setTimeout(() => process.exit(1), 10_000);
     force.unref();
     stopNudges();
+    await jumpHost?.close();
     await running.stop();
     await realtime.close(); // also closes the HTTP server
     await disconnectDb();

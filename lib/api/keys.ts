@@ -11,6 +11,14 @@ export const userKeys = {
   adminList: (q: Record<string, unknown>) => ["users", "admin", "list", q] as const,
 };
 
+/** SSH keys and instances' SSH access: adding or deleting a key changes both (needsKey). */
+export const sshKeys = {
+  all: ["ssh"] as const,
+  mine: ["ssh", "keys", "me"] as const,
+  ofUser: (userId: string) => ["ssh", "keys", "user", userId] as const,
+  access: (instanceId: string) => ["ssh", "access", instanceId] as const,
+};
+
 export const settingsKeys = {
   all: ["settings"] as const,
 };

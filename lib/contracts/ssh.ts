@@ -22,7 +22,12 @@ export type TSshKey = z.infer<typeof ZSshKey>;
 
 export const ZCreateSshKeyRequest = z
   .object({
-    name: z.string().trim().min(1, "is required").max(64, "must be at most 64 characters").regex(/^[^\p{C}]+$/u, "must not contain control characters"),
+    name: z
+      .string()
+      .trim()
+      .min(1, "is required")
+      .max(64, "must be at most 64 characters")
+      .regex(/^[^\p{C}]+$/u, "must not contain control characters"),
     /** One line of an OpenSSH .pub file: `ssh-ed25519 AAAA... comment`. */
     publicKey: z.string().trim().min(1, "is required").max(16_384, "is too long for a public key"),
   })

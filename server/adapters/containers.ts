@@ -2,7 +2,7 @@ import "server-only";
 import { PassThrough, type Readable, Transform } from "node:stream";
 import type Docker from "dockerode";
 import tar from "tar-stream";
-import { DEFAULT_LOG_CHARS, type LogLine, type LogOptions, type LogTail, type Stats, type WorkloadState } from "./runtime";
+import { DEFAULT_LOG_CHARS, type FileEntry, type LogLine, type LogOptions, type LogTail, type Stats, type WorkloadState } from "./runtime";
 
 // Containers and volumes on a node's engine: idempotent operations (a 304 "already in that
 // state" or 404 "already gone" is success where the caller wants that end state), logs and
@@ -337,9 +337,13 @@ export function statsParser(): Transform {
 // --- Files --------------------------------------------------------------------------------
 
 /** Writes files into a container (created or running) as one tar archive extracted under `dir`. */
-export async function putFiles(d: Docker, id: string, dir: string, files: { name: string; content: string; mode: number }[]): Promise<void> {
+export async function putFiles(d: Docker, id: string, dir: string, files: FileEntry[]): Promise<void> {
   const pack = tar.pack();
-  for (const f of files) pack.entry({ name: f.name, mode: f.mode, mtime: new Date() }, f.content);
+  for (const f of files) {
+    const header = { name: f.name, mode: f.mode, mtime: new Date(), type: f.type ?? "file", linkname: f.linkname };
+    if (f.type === "directory" || f.type === "symlink") pack.entry(header);
+    else pack.entry(header, f.content);
+  }
   pack.finalize();
   const chunks: Buffer[] = [];
   for await (const chunk of pack as AsyncIterable<Buffer>) chunks.push(Buffer.from(chunk));

@@ -3,9 +3,11 @@ import { type Readable, Transform } from "node:stream";
 import type Docker from "dockerode";
 import * as containers from "./containers";
 import { type DockerTarget, describeDockerError, dockerClient, ENGINE_WORDS, imagePresence, pullImage } from "./docker";
-import { openShell } from "./exec";
+import { openShell, startProcess } from "./exec";
 import { freeSubnet, type Ipv4Cidr } from "./subnets";
 import {
+  type FileEntry,
+  type ProcessOptions,
   type PullProgress,
   type Runtime,
   RuntimeError,
@@ -288,7 +290,7 @@ export class DockerRuntime implements Runtime {
     });
   }
 
-  putFiles(nameOrId: string, dir: string, files: { name: string; content: string; mode: number }[]): Promise<void> {
+  putFiles(nameOrId: string, dir: string, files: FileEntry[]): Promise<void> {
     return this.call(() => containers.putFiles(this.d, nameOrId, dir, files));
   }
 
@@ -310,6 +312,10 @@ export class DockerRuntime implements Runtime {
 
   openShell(nameOrId: string, size: { cols: number; rows: number }) {
     return this.call(() => openShell(this.streaming, nameOrId, size));
+  }
+
+  startProcess(nameOrId: string, o: ProcessOptions) {
+    return this.call(() => startProcess(this.streaming, nameOrId, o));
   }
 
   async *events(labels: Record<string, string>, signal: AbortSignal): AsyncIterable<RuntimeEvent> {

@@ -1,7 +1,8 @@
 import "server-only";
-import type { Duplex } from "node:stream";
+import { randomBytes } from "node:crypto";
+import { type Duplex, PassThrough } from "node:stream";
 import type Docker from "dockerode";
-import type { Shell } from "./runtime";
+import type { Process, ProcessOptions, Shell } from "./runtime";
 
 // An interactive shell in a container through `docker exec` with a TTY: bash when the image
 // has it, else sh. Closing Docker's stream does not end an exec'd process, so the wrapper
@@ -35,7 +36,7 @@ export async function openShell(d: Docker, containerId: string, size: { cols: nu
     exitCode: async () => ((await exec.inspect()) as { ExitCode: number | null }).ExitCode,
     kill: async (pid: number) => {
       const killer = await container.exec({
-        Cmd: ["/bin/sh", "-c", `kill -HUP -- -${pid} 2>/dev/null; kill -HUP ${pid} 2>/dev/null; true`],
+        Cmd: ["/bin/sh", "-c", `kill -HUP -${pid} 2>/dev/null; kill -HUP ${pid} 2>/dev/null; true`],
         AttachStdout: true,
         AttachStderr: true,
       });
@@ -45,6 +46,87 @@ export async function openShell(d: Docker, containerId: string, size: { cols: nu
         s.on("error", () => resolve());
         s.resume();
       });
+    },
+  };
+}
+
+// startProcess: a command through `docker exec` (see Process in ./runtime).
+
+/** Where the wrapper notes the command's PID (in the container), for kill(). */
+const pidFile = (token: string) => `/tmp/.aiinfra-${token}.pid`;
+
+export async function startProcess(d: Docker, containerId: string, o: ProcessOptions): Promise<Process> {
+  const container = d.getContainer(containerId);
+  const token = randomBytes(8).toString("hex");
+  const file = pidFile(token);
+  // The wrapper shell leads the exec's process group (Docker makes it a session leader) and
+  // notes its PID in a file, not in the output, which must stay byte-exact; it removes the
+  // file when the command ends and exits with its status.
+  const exec = await container.exec({
+    Cmd: ["/bin/sh", "-c", 'echo $$ > "$0"; "$@"; s=$?; rm -f "$0"; exit $s', file, ...o.argv],
+    AttachStdin: true,
+    AttachStdout: true,
+    AttachStderr: true,
+    Tty: Boolean(o.tty),
+    Env: o.env,
+    WorkingDir: o.workingDir,
+  });
+  const stream = (await exec.start({ hijack: true, stdin: true, Tty: Boolean(o.tty) })) as unknown as Duplex;
+  const stdout = new PassThrough();
+  const stderr = new PassThrough();
+  if (o.tty) {
+    stream.pipe(stdout);
+    stderr.end();
+  } else {
+    d.modem.demuxStream(stream, stdout, stderr);
+    const finish = () => {
+      stdout.end();
+      stderr.end();
+    };
+    stream.on("end", finish);
+    stream.on("close", finish);
+  }
+  stream.on("error", () => {
+    stdout.end();
+    stderr.end();
+  });
+  const resize = async (cols: number, rows: number) => {
+    if (o.tty) await exec.resize({ w: cols, h: rows });
+  };
+  if (o.tty) await resize(o.tty.cols, o.tty.rows).catch(() => undefined);
+  const done = new Promise<void>((resolve) => {
+    stream.once("end", resolve);
+    stream.once("close", resolve);
+    stream.once("error", () => resolve());
+  });
+  return {
+    stdin: stream,
+    stdout,
+    stderr,
+    resize,
+    exitCode: async () => {
+      await done;
+      // The stream can end a moment before the engine records the exit.
+      for (let i = 0; i < 50; i++) {
+        const info = (await exec.inspect()) as { Running: boolean; ExitCode: number | null };
+        if (!info.Running) return info.ExitCode;
+        await new Promise((r) => setTimeout(r, 20));
+      }
+      return null;
+    },
+    kill: async () => {
+      const killer = await container.exec({
+        Cmd: ["/bin/sh", "-c", 'p=$(cat "$0" 2>/dev/null) && { kill -HUP "-$p" 2>/dev/null; kill -HUP "$p" 2>/dev/null; }; rm -f "$0"; true', file],
+        AttachStdout: true,
+        AttachStderr: true,
+      });
+      const s = (await killer.start({})) as unknown as NodeJS.ReadableStream;
+      await new Promise<void>((resolve) => {
+        s.on("end", resolve);
+        s.on("error", () => resolve());
+        s.resume();
+      });
+      stream.destroy();
     },
   };
 }

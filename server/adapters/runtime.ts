@@ -1,5 +1,5 @@
 import "server-only";
-import type { Duplex, Readable } from "node:stream";
+import type { Duplex, Readable, Writable } from "node:stream";
 
 // The runtime interface: what instances and job runs need from a node's container engine.
 // Services describe a workload in these neutral terms; an implementation (Docker first,
@@ -85,6 +85,34 @@ export type Shell = {
   kill: (pid: number) => Promise<void>;
 };
 
+/**
+ * A command in a container through `docker exec`, for the SSH jump host: with a TTY (output
+ * on `stdout` only) or with plain pipes (stdout and stderr kept apart, binary-clean, for scp,
+ * sftp and rsync). Ending `stdin` closes the command's standard input (a half-close, as the
+ * Docker CLI does); `kill` sends SIGHUP to the command's process group, as sshd does when a
+ * connection drops.
+ */
+export type ProcessOptions = {
+  argv: string[];
+  env?: string[];
+  tty?: { cols: number; rows: number } | null;
+  workingDir?: string;
+};
+
+export type Process = {
+  /** Ending it closes the command's standard input. */
+  stdin: Writable;
+  stdout: NodeJS.ReadableStream;
+  stderr: NodeJS.ReadableStream;
+  resize: (cols: number, rows: number) => Promise<void>;
+  /** Waits for the command to end; null when the engine does not say. */
+  exitCode: () => Promise<number | null>;
+  kill: () => Promise<void>;
+};
+
+/** A file for putFiles; `directory` entries have no content. */
+export type FileEntry = { name: string; content: string | Buffer; mode: number; type?: "file" | "directory" | "symlink"; linkname?: string };
+
 export type PullProgress = { status: string; layer: string | null; current: number | null; total: number | null };
 
 /** A change of a workload's life, as the engine reports it. */
@@ -150,14 +178,16 @@ export interface Runtime {
    * `follow`, new output too, until the workload stops.
    */
   logStream(nameOrId: string, timestamps: boolean, follow?: boolean): Promise<Readable>;
-  /** Writes files into a created workload (before it starts), with their modes, under `dir`. */
-  putFiles(nameOrId: string, dir: string, files: { name: string; content: string; mode: number }[]): Promise<void>;
+  /** Writes files (and directories) into a workload, created or running, with their modes, under `dir`. */
+  putFiles(nameOrId: string, dir: string, files: FileEntry[]): Promise<void>;
   /** One sample. */
   stats(nameOrId: string): Promise<Stats>;
   /** Samples about every second, as an object-mode stream of Stats that ends when the workload stops. */
   statsStream(nameOrId: string): Promise<Readable>;
   /** An interactive shell with a terminal (bash, else sh). */
   openShell(nameOrId: string, size: { cols: number; rows: number }): Promise<Shell>;
+  /** A command in a running workload (needs /bin/sh in it), with or without a terminal. */
+  startProcess(nameOrId: string, o: ProcessOptions): Promise<Process>;
   /** Life events of workloads carrying all of `labels`, until `signal` aborts (then the iteration ends). */
   events(labels: Record<string, string>, signal: AbortSignal): AsyncIterable<RuntimeEvent>;
 }

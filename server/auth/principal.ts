@@ -17,7 +17,7 @@ export type Principal = {
   userId: string;
   username: string;
   role: TRole;
-  via: "session" | "login-token" | "api-token";
+  via: "session" | "login-token" | "api-token" | "ssh-key";
   /**
    * The credential used: the personal API token's id, or the id (`sid`) of the browser
    * session or login token. Revoking it (token revoked, signed out) ends what it opened.

@@ -372,3 +372,16 @@ export function listRunning(): Promise<{ id: string; nodeId: string | null; allo
     select: { id: true, nodeId: true, allocations: { select: { gpuIndex: true, gpuMemoryGb: true } } },
   });
 }
+
+/**
+ * A user's instances (not job runs, not deleted) that `ref` names: its id, or its name (two
+ * of the same name both answer). At most two rows.
+ */
+export function findByIdOrName(userId: string, ref: string) {
+  return db().instance.findMany({
+    where: { userId, jobRunId: null, status: { not: "deleted" }, OR: [{ id: ref }, { name: ref }] },
+    select: { id: true, name: true, status: true, userId: true },
+    orderBy: [{ createdAt: "desc" }],
+    take: 2,
+  });
+}

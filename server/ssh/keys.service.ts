@@ -41,7 +41,13 @@ export async function addKey(p: Principal, input: TCreateSshKeyRequest, ip: stri
     if (isUniqueViolation(err)) throw new AppError("CONFLICT", `This key (${parsed.fingerprint}) is already added to an account; make a new key for this one`);
     throw err;
   }
-  await audit({ actorId: p.userId, action: "ssh_key.create", target: { type: "ssh_key", id: row.id }, detail: { name: row.name, fingerprint: row.fingerprint }, ip });
+  await audit({
+    actorId: p.userId,
+    action: "ssh_key.create",
+    target: { type: "ssh_key", id: row.id },
+    detail: { name: row.name, fingerprint: row.fingerprint },
+    ip,
+  });
   return row;
 }
 

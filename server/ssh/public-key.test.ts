@@ -33,7 +33,9 @@ describe("parsePublicKey", () => {
     expect(parsePublicKey(keygen("rsa", 1024).pub)).toEqual({ error: "RSA keys need at least 2048 bits; this one has 1024" });
     expect(parsePublicKey(keygen("ed25519").priv)).toMatchObject({ error: expect.stringMatching(/private key/) });
     expect(parsePublicKey("ssh-dss AAAAB3NzaC1kc3MAAACBAP")).toMatchObject({ error: expect.stringMatching(/ssh-dss is not supported/) });
-    expect(parsePublicKey("sk-ssh-ed25519@openssh.com AAAAGnNrLXNzaC1lZDI1NTE5QG9wZW5zc2guY29t")).toMatchObject({ error: expect.stringMatching(/security-key/) });
+    expect(parsePublicKey("sk-ssh-ed25519@openssh.com AAAAGnNrLXNzaC1lZDI1NTE5QG9wZW5zc2guY29t")).toMatchObject({
+      error: expect.stringMatching(/security-key/),
+    });
     expect(parsePublicKey("ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIB2mI9bH0fyHG")).toMatchObject({ error: expect.stringMatching(/damaged|incomplete/) });
     expect(parsePublicKey("hello")).toMatchObject({ error: expect.stringMatching(/not an OpenSSH public key/) });
     const ed = keygen("ed25519").pub.split(" ");

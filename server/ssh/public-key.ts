@@ -53,7 +53,8 @@ function bitsOf(algorithm: string, blob: Buffer): number {
 /** The key, or a sentence saying what is wrong with the text (for the `publicKey` field). */
 export function parsePublicKey(text: string): ParsedPublicKey | { error: string } {
   const line = text.trim();
-  if (/-----BEGIN [A-Z ]*PRIVATE KEY-----/.test(line)) return { error: "is a private key: paste the public key (the .pub file) and keep the private key to yourself" };
+  if (/-----BEGIN [A-Z ]*PRIVATE KEY-----/.test(line))
+    return { error: "is a private key: paste the public key (the .pub file) and keep the private key to yourself" };
   if (/[\r\n]/.test(line)) return { error: "must be one line (the contents of the .pub file)" };
   const [type, data, ...rest] = line.split(/\s+/);
   if (!type || !data) return { error: "is not an OpenSSH public key (expected e.g. 'ssh-ed25519 AAAA... user@host')" };
