@@ -13,8 +13,12 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Principal } from "../../auth/principal";
 import { env } from "../../env";
 import { containerName } from "../../instances/workload";
+import { startInstance } from "../../instances/start";
+import { stopInstance } from "../../instances/stop";
+import { updateSettings } from "../../settings/settings.service";
 import { addKey, deleteKey } from "../../ssh/keys.service";
-import { runningInstance } from "../../testing/running-instance";
+import { runningInstance, testUser } from "../../testing/running-instance";
+import { adminUpdateUser } from "../../users/users.service";
 import { JumpHost } from "./jump-host";
 
 const run = promisify(execFile);
@@ -237,6 +241,84 @@ describe.skipIf(!sqlite)("SSH jump host with OpenSSH on a real container", () =>
     const elsewhere = await ssh([...sshOpts(aliceKey, ["-b", "127.0.0.32"]), `${login()}@127.0.0.1`, "echo in"]);
     expect(elsewhere.stdout).toBe("in\n");
   }, 60_000);
+
+  it("lets an administrator's key into a user's instance, and carries VS Code's dynamic forward (-D) to the instance's loopback", async () => {
+    const admin = await testUser("root", "admin");
+    const adminKey = keygen("admin");
+    await addKey(admin, { name: "ops", publicKey: readFileSync(`${adminKey}.pub`, "utf8") }, "127.0.0.1");
+    const r = await ssh([...sshOpts(adminKey), `${login()}@127.0.0.1`, "echo admin-in"]);
+    expect(r.stdout).toBe("admin-in\n");
+
+    inContainer("sh", "-c", "mkdir -p /tmp/socks && echo via-socks > /tmp/socks/index.html && (busybox httpd -p 127.0.0.1:8089 -h /tmp/socks &)");
+    const socks = 20000 + Math.floor(Math.random() * 20000);
+    const tunnel = spawn("ssh", [...sshOpts(aliceKey, ["-N", "-T", "-D", `127.0.0.1:${socks}`]), `${login()}@127.0.0.1`]);
+    try {
+      let body = "";
+      for (let i = 0; i < 100 && !body; i++) {
+        body = await run("curl", ["-sf", "--max-time", "5", "--socks5-hostname", `127.0.0.1:${socks}`, "http://127.0.0.1:8089/"]).then(
+          (x) => x.stdout,
+          () => "",
+        );
+        if (!body) await new Promise((r) => setTimeout(r, 100));
+      }
+      expect(body).toBe("via-socks\n");
+    } finally {
+      tunnel.kill();
+    }
+  }, 60_000);
+
+  it("keeps to the per-user session limit and closes idle connections", async () => {
+    await updateSettings({ sshMaxSessionsPerUser: 1 });
+    const quick = new JumpHost({ idleMs: 1_500, sweepMs: 200 });
+    const quickPort = await quick.listen(0, "127.0.0.1");
+    const opts = (extra: string[] = []) => sshOpts(aliceKey, extra).map((o) => (o === String(port) ? String(quickPort) : o));
+    try {
+      const first = ssh([...opts(), `${login()}@127.0.0.1`, "sleep 30"]);
+      for (let i = 0; i < 100 && quick.connections === 0; i++) await new Promise((r) => setTimeout(r, 50));
+      const second = await ssh([...opts(), `${login()}@127.0.0.1`, "echo second"]);
+      expect(second.code).toBe(1);
+      expect(second.stderr).toContain("You have 1 SSH connections open (at most 1); close one first.");
+      // `sleep 30` prints nothing: the connection is idle and is closed long before the sleep ends.
+      const started = Date.now();
+      const ended = await first;
+      expect(ended.code).not.toBe(0);
+      expect(Date.now() - started).toBeLessThan(15_000);
+      expect(quick.connections).toBe(0);
+    } finally {
+      await updateSettings({ sshMaxSessionsPerUser: 10 });
+      await quick.close();
+    }
+  }, 60_000);
+
+  it("ends sessions when the instance stops or the account is deactivated, and refuses a stopped instance", async () => {
+    const open = () => ssh([...sshOpts(aliceKey), `${login()}@127.0.0.1`, "sleep 60"]);
+    const waitOpen = async () => {
+      for (let i = 0; i < 100 && host.connections === 0; i++) await new Promise((r) => setTimeout(r, 50));
+      expect(host.connections).toBe(1);
+    };
+    let session = open();
+    await waitOpen();
+    await stopInstance(alice, instanceId, "127.0.0.1");
+    expect((await session).code).not.toBe(0);
+    const stopped = await ssh([...sshOpts(aliceKey), `${login()}@127.0.0.1`, "true"]);
+    expect(stopped.code).toBe(1);
+    expect(stopped.stderr).toMatch(/The instance is stopped; start it first/);
+
+    await startInstance(alice, instanceId, { withoutGpu: false }, "127.0.0.1");
+    for (let i = 0; i < 100; i++) {
+      if ((await ssh([...sshOpts(aliceKey), `${login()}@127.0.0.1`, "true"])).code === 0) break;
+      await new Promise((r) => setTimeout(r, 200));
+    }
+    session = open();
+    await waitOpen();
+    const admin = await testUser("boss", "admin");
+    await adminUpdateUser(admin, alice.userId, { isActive: false }, "127.0.0.1");
+    expect((await session).code).not.toBe(0);
+    expect(host.connections).toBe(0);
+    const refused = await ssh([...sshOpts(aliceKey), `${login()}@127.0.0.1`, "true"]);
+    expect(refused.stderr).toContain("Permission denied (publickey)");
+    await adminUpdateUser(admin, alice.userId, { isActive: true }, "127.0.0.1");
+  }, 90_000);
 
   it("says why when the instance cannot be opened, and ends sessions when their key is deleted", async () => {
     const missing = await ssh([...sshOpts(aliceKey), `no-such-instance.${alice.username}@127.0.0.1`, "true"]);

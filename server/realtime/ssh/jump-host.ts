@@ -64,7 +64,8 @@ export class JumpHost {
   private sweeper: NodeJS.Timeout | null = null;
   private lastRecheck = 0;
 
-  constructor() {
+  /** `idleMs` and `sweepMs` replace the idle setting and the 5 s sweep (tests shorten them). */
+  constructor(private readonly timing: { idleMs?: number; sweepMs?: number } = {}) {
     this.server = new ssh2.Server({ hostKeys: [hostKey().privateKey], ident: "AIInfraConsole" }, (client, info) => this.onConnection(client, info.ip));
     this.unsubscribe.push(
       on("sshKey.deleted", ({ keyId }) => this.endWhere((c) => c.keyId === keyId, "key deleted")),
@@ -82,7 +83,7 @@ export class JumpHost {
         this.server.off("error", reject);
         resolve((this.server.address() as AddressInfo).port);
       });
-      this.sweeper = setInterval(() => void this.sweep(), 5_000);
+      this.sweeper = setInterval(() => void this.sweep(), this.timing.sweepMs ?? 5_000);
       this.sweeper.unref();
     });
   }
@@ -120,9 +121,10 @@ export class JumpHost {
 
   /** Idle connections end; every 30 s each connection's right to its instance is checked again. */
   private async sweep(): Promise<void> {
-    const { sshIdleTimeoutSeconds } = await getSettings().catch(() => ({ sshIdleTimeoutSeconds: env().SSH_IDLE_TIMEOUT_SEC }));
+    const idleMs =
+      this.timing.idleMs ?? (await getSettings().catch(() => ({ sshIdleTimeoutSeconds: env().SSH_IDLE_TIMEOUT_SEC }))).sshIdleTimeoutSeconds * 1000;
     const now = Date.now();
-    this.endWhere((c) => now - c.lastActivity > sshIdleTimeoutSeconds * 1000, "idle");
+    this.endWhere((c) => now - c.lastActivity > idleMs, "idle");
     if (now - this.lastRecheck >= 30_000) {
       this.lastRecheck = now;
       await this.recheck(() => true);
