@@ -11,3 +11,4 @@ node scripts/bench/realtime.mjs
 node scripts/bench/billing.mjs
 node scripts/bench/jobs.mjs
 node scripts/bench/slurm.mjs
+node scripts/bench/ssh.mjs
