@@ -1,6 +1,6 @@
 // Reading pasted SSH public keys in the browser: the comment names a new key, types read as ssh-keygen prints them.
 import { describe, expect, it } from "vitest";
-import { configHostAlias, keyComment, keyTypeLabel } from "./ssh";
+import { configHostAlias, isPrivateKey, keyComment, keyTypeLabel } from "./ssh";
 
 describe("keyComment", () => {
   it("takes everything after the key data, spaces included", () => {
@@ -28,5 +28,13 @@ describe("configHostAlias", () => {
   it("reads the Host line of a stanza", () => {
     expect(configHostAlias("Host aiinfra-notebook\n  HostName example.com\n")).toBe("aiinfra-notebook");
     expect(configHostAlias("HostName x")).toBeNull();
+  });
+});
+
+describe("isPrivateKey", () => {
+  it("knows private keys in OpenSSH and PEM form, and not public ones", () => {
+    expect(isPrivateKey("-----BEGIN OPENSSH PRIVATE KEY-----\nb3BlbnNzaC1rZXktdjEA\n-----END OPENSSH PRIVATE KEY-----\n")).toBe(true);
+    expect(isPrivateKey("-----BEGIN RSA PRIVATE KEY-----\nMIIE")).toBe(true);
+    expect(isPrivateKey("ssh-ed25519 AAAAC3Nza you@laptop")).toBe(false);
   });
 });

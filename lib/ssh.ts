@@ -10,6 +10,11 @@ export function keyComment(text: string): string {
   return rest.join(" ");
 }
 
+/** Text holding a private key (PEM or OpenSSH format): pasted by mistake for the public one. */
+export function isPrivateKey(text: string): boolean {
+  return /-----BEGIN [A-Z ]*PRIVATE KEY-----/.test(text);
+}
+
 /** ssh-keygen's name for a key type: ED25519, ECDSA, RSA (anything else as it is). */
 export function keyTypeLabel(algorithm: string): string {
   if (algorithm === "ssh-ed25519") return "ED25519";

@@ -1,7 +1,7 @@
 "use client";
 import { useState } from "react";
-import { App, Button, Card, Form, Grid, Input, Result, Select, Space, Switch, Table, Tag, Typography } from "antd";
-import { PlusOutlined } from "@ant-design/icons";
+import { App, Button, Card, Form, Grid, Input, Result, Select, Space, Switch, Table, Tag, Tooltip, Typography } from "antd";
+import { KeyOutlined, PlusOutlined } from "@ant-design/icons";
 import type { TAdminCreateUserRequest, TUserProfile } from "@/lib/contracts/users";
 import { useAdminCreateUser, useAdminUpdateUser, useAdminUsers, useMe, useSettings, useUpdateSettings, type AdminUserFilters } from "@/lib/hooks/users";
 import { formatMoney, formatTime } from "@/lib/format";
@@ -10,6 +10,7 @@ import { errorText } from "../common/error-text";
 import { FormDialog } from "../common/form-dialog";
 import { usePrefs, useT } from "../providers/i18n";
 import { UserBilling } from "./user-billing";
+import { UserSshKeys } from "./user-ssh-keys";
 import { tablePagination, useFittedColumns } from "../common/listing";
 
 /** Admin: users with server-side search, filters and pagination; role and active actions. */
@@ -27,6 +28,7 @@ export function UsersTable() {
   const [creating, setCreating] = useState(false);
   // By id: the drawer follows the list as it refreshes (a new balance after an adjustment).
   const [billing, setBilling] = useState<string | null>(null);
+  const [sshKeysOf, setSshKeysOf] = useState<TUserProfile | null>(null);
 
   function confirmChange(u: TUserProfile, body: { role?: "admin" | "user"; isActive?: boolean }, content: string) {
     modal.confirm({
@@ -93,30 +95,42 @@ export function UsersTable() {
     {
       title: t("common.actions"),
       actions: true,
-      width: 220,
-      render: (_, u) =>
-        u.id !== me.data?.id && (
-          <Space>
+      width: 256,
+      render: (_, u) => (
+        <Space>
+          <Tooltip title={t("ssh.userKeysAction")}>
             <Button
               size="small"
-              onClick={() => {
-                const role = u.role === "admin" ? "user" : "admin";
-                confirmChange(u, { role }, t("users.confirmRole", { name: u.username, role: t(`users.${role}`) }));
-              }}
-            >
-              {u.role === "admin" ? t("users.makeUser") : t("users.makeAdmin")}
-            </Button>
-            <Button
-              size="small"
-              danger={u.isActive}
-              onClick={() =>
-                confirmChange(u, { isActive: !u.isActive }, t(u.isActive ? "users.confirmDeactivate" : "users.confirmActivate", { name: u.username }))
-              }
-            >
-              {u.isActive ? t("users.deactivate") : t("users.activate")}
-            </Button>
-          </Space>
-        ),
+              icon={<KeyOutlined />}
+              aria-label={t("ssh.userKeysAction")}
+              onClick={() => setSshKeysOf(u)}
+              data-testid={`ssh-keys-${u.username}`}
+            />
+          </Tooltip>
+          {u.id !== me.data?.id && (
+            <>
+              <Button
+                size="small"
+                onClick={() => {
+                  const role = u.role === "admin" ? "user" : "admin";
+                  confirmChange(u, { role }, t("users.confirmRole", { name: u.username, role: t(`users.${role}`) }));
+                }}
+              >
+                {u.role === "admin" ? t("users.makeUser") : t("users.makeAdmin")}
+              </Button>
+              <Button
+                size="small"
+                danger={u.isActive}
+                onClick={() =>
+                  confirmChange(u, { isActive: !u.isActive }, t(u.isActive ? "users.confirmDeactivate" : "users.confirmActivate", { name: u.username }))
+                }
+              >
+                {u.isActive ? t("users.deactivate") : t("users.activate")}
+              </Button>
+            </>
+          )}
+        </Space>
+      ),
     },
   ]);
   const isPhone = Grid.useBreakpoint().md === false;
@@ -190,6 +204,7 @@ export function UsersTable() {
         pagination={tablePagination(t, filters, users.data?.total, (page, pageSize) => setFilters((f) => ({ ...f, page, pageSize })))}
       />
       <UserBilling user={users.data?.items.find((u) => u.id === billing) ?? null} onClose={() => setBilling(null)} />
+      <UserSshKeys user={sshKeysOf} onClose={() => setSshKeysOf(null)} />
       <FormDialog<TAdminCreateUserRequest>
         title={t("users.newUser")}
         open={creating}

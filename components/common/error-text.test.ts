@@ -109,3 +109,24 @@ describe("job runs' reasons in Chinese", () => {
     expect(serverMessage("en-US", "Cancelled by alice")).toBe("Cancelled by alice");
   });
 });
+
+describe("SSH public key problems", () => {
+  it("read as sentences under the field, in either language", () => {
+    expect(issueMessage("en-US", "is a private key: paste the public key (the .pub file) and keep the private key to yourself")).toBe(
+      "This is a private key: paste the public key (the .pub file) and keep the private key to yourself",
+    );
+    expect(issueMessage("en-US", "is not an OpenSSH public key (expected e.g. 'ssh-ed25519 AAAA... user@host')")).toMatch(/^This is not an OpenSSH public key/);
+    expect(issueMessage("en-US", "is too long for a public key")).toBe("Too long for a public key");
+    expect(issueMessage("en-US", "RSA keys need at least 2048 bits; this one has 1024")).toBe("RSA keys need at least 2048 bits; this one has 1024");
+    expect(issueMessage("zh-CN", "RSA keys need at least 2048 bits; this one has 1024")).toBe("RSA 密钥至少需要 2048 位，此密钥只有 1024 位");
+    expect(issueMessage("zh-CN", "key type ssh-dss is not supported: use ed25519, ECDSA or RSA (at least 2048 bits)")).toBe(
+      "不支持密钥类型 ssh-dss：请使用 ed25519、ECDSA 或 RSA（至少 2048 位）",
+    );
+    expect(issueMessage("zh-CN", "is a private key: paste the public key")).toBe("这是私钥：请粘贴公钥（.pub 文件的内容），私钥请自己保管");
+  });
+  it("a key already on an account is said in Chinese too", () => {
+    expect(serverMessage("zh-CN", "This key (SHA256:abc+/def) is already added to an account; make a new key for this one")).toBe(
+      "该密钥（SHA256:abc+/def）已添加到某个账户，请为此账户另外生成一个密钥",
+    );
+  });
+});

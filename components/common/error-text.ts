@@ -33,6 +33,17 @@ const ZH_ISSUES: [RegExp, (m: RegExpExecArray) => string][] = [
   [/^must be a valid email address$/, () => "邮箱格式不正确"],
   [/^must be in the future$/, () => "必须是将来的时间"],
   [/^is already (used|taken)\b.*$/, () => "已被占用"],
+  // SSH public keys (server/ssh/public-key.ts).
+  [/^is a private key\b.*$/, () => "这是私钥：请粘贴公钥（.pub 文件的内容），私钥请自己保管"],
+  [/^must be one line\b.*$/, () => "必须是一行（.pub 文件的内容）"],
+  [/^is not an OpenSSH public key\b.*$/, () => "不是 OpenSSH 公钥（应形如 ssh-ed25519 AAAA... user@host）"],
+  [/^(\S+) \(security-key\) keys are not supported\b.*$/, (m) => `不支持 ${m[1]}（安全密钥）类型的密钥：请使用 ed25519、ECDSA 或 RSA`],
+  [/^key type (\S+) is not supported\b.*?(\d+) bits\)$/, (m) => `不支持密钥类型 ${m[1]}：请使用 ed25519、ECDSA 或 RSA（至少 ${m[2]} 位）`],
+  [/^the key's base64 part is damaged$/, () => "密钥的 base64 部分已损坏"],
+  [/^the key could not be read\b.*$/, () => "无法读取该密钥：密钥已损坏或不完整"],
+  [/^says (\S+) but holds a (\S+) key$/, (m) => `标明为 ${m[1]}，实际却是 ${m[2]} 密钥`],
+  [/^RSA keys need at least (\d+) bits; this one has (\d+)$/, (m) => `RSA 密钥至少需要 ${m[1]} 位，此密钥只有 ${m[2]} 位`],
+  [/^is too long for a public key$/, () => "对公钥来说过长"],
 ];
 
 /** What capacity is missing ("1 more CPU cores, 2 GB more memory"), in Chinese; unknown parts as they are. */
@@ -67,6 +78,8 @@ const ZH_MESSAGES: [RegExp, (m: RegExpExecArray) => string][] = [
     /^Node (.+) has no room to start "(.+)" now: needs (.+?)\.( It can start without GPU.*)?$/,
     (m) => `节点 ${m[1]} 当前没有足够资源启动“${m[2]}”：还需要 ${zhMissing(m[3]!)}。${m[4] ? "可以不带 GPU 启动，数据保留。" : ""}`,
   ],
+  [/^This key \((\S+)\) is already added to an account; make a new key for this one$/, (m) => `该密钥（${m[1]}）已添加到某个账户，请为此账户另外生成一个密钥`],
+  [/^You have (\d+) SSH keys \(the most an account may have\); delete one first$/, (m) => `您已有 ${m[1]} 个 SSH 密钥（每个账户的上限），请先删除一个`],
   [/^No online node can host "(.+)" now$/, (m) => `当前没有在线节点能运行“${m[1]}”`],
   [
     /^No capacity for "(.+)" now: (.+)$/,
@@ -130,7 +143,8 @@ export function issueMessage(locale: Locale, message: string): string {
       if (m) return zh(m);
     }
   }
-  const text = message.replace(/^is (?=required\b|already\b)/, "");
+  // "is a private key: …" under its field reads "This is a private key: …".
+  const text = message.replace(/^is (?=required\b|already\b|too\b)/, "").replace(/^is (?=a |not an? )/, "This is ");
   return text.charAt(0).toUpperCase() + text.slice(1);
 }
 

@@ -13,6 +13,7 @@ import { FormDialog } from "../common/form-dialog";
 import { LoadError } from "../common/listing";
 import { InstanceActions } from "./instance-actions";
 import { InstanceLogs } from "./instance-logs";
+import { InstanceSsh } from "./instance-ssh";
 import { InstanceOverview } from "./instance-overview";
 import { InstanceStats } from "./instance-stats";
 import { InstanceTerminals } from "./instance-terminal";
@@ -22,7 +23,7 @@ import { useT } from "../providers/i18n";
 
 // One instance: header with status and controls, the reason when it failed / exited / is
 // unknown, the launch's progress while it is being created (the query polls every 2 s), and
-// tabs for overview, logs, live stats and the terminal.
+// tabs for overview, logs, live stats, the terminal and how to connect by SSH.
 
 type EditForm = { name: string; remark?: string };
 
@@ -162,6 +163,7 @@ export function InstanceDetail({ id }: { id: string }) {
               label: t("instances.tabTerminal"),
               children: <InstanceTerminals instance={i} />,
             },
+            { key: "ssh", label: t("ssh.tab"), children: <InstanceSsh instance={i} /> },
           ]}
         />
       </Card>

@@ -2,6 +2,7 @@
 import { Col, Row } from "antd";
 import { AccountCard } from "./account-card";
 import { PasswordCard } from "./password-card";
+import { SshKeysCard } from "./ssh-keys-card";
 import { TokensCard } from "./tokens-card";
 
 export function ProfileView() {
@@ -12,6 +13,9 @@ export function ProfileView() {
       </Col>
       <Col xs={24} lg={12}>
         <PasswordCard />
+      </Col>
+      <Col span={24}>
+        <SshKeysCard />
       </Col>
       <Col span={24}>
         <TokensCard />

@@ -10,14 +10,18 @@ import path from "node:path";
 import type { APIRequestContext } from "@playwright/test";
 import { bearer, expect, test, type TestUser, uniq } from "../fixtures";
 import { freshRegistryImage, launchRunning, launchSetup, tls, TLS_DOCKER } from "../node-fixtures";
+import { keyFiles } from "../ssh-fixtures";
 
-type Access = { enabled: boolean; host: string; port: number; username: string; command: string; config: string; knownHosts: string; hostKeyFingerprint: string };
-
-function keygen(dir: string, name: string): string {
-  const file = path.join(dir, name);
-  execFileSync("ssh-keygen", ["-q", "-t", "ed25519", "-N", "", "-C", `${name}@e2e`, "-f", file]);
-  return file;
-}
+type Access = {
+  enabled: boolean;
+  host: string;
+  port: number;
+  username: string;
+  command: string;
+  config: string;
+  knownHosts: string;
+  hostKeyFingerprint: string;
+};
 
 function ssh(args: string[], input = ""): Promise<{ code: number | null; stdout: string; stderr: string }> {
   return new Promise((resolve) => {
@@ -33,8 +37,11 @@ function ssh(args: string[], input = ""): Promise<{ code: number | null; stdout:
 
 /** Adds a new key for the user through the API; answers the private key's file. */
 async function userKey(api: APIRequestContext, u: TestUser, dir: string): Promise<string> {
-  const file = keygen(dir, `k${uniq(3)}`);
-  const res = await api.post("/api/v1/users/me/ssh-keys", { headers: bearer(u.token), data: { name: "laptop", publicKey: readFileSync(`${file}.pub`, "utf8") } });
+  const file = keyFiles(dir, `k${uniq(3)}`);
+  const res = await api.post("/api/v1/users/me/ssh-keys", {
+    headers: bearer(u.token),
+    data: { name: "laptop", publicKey: readFileSync(`${file}.pub`, "utf8") },
+  });
   expect(res.status(), await res.text()).toBe(201);
   return file;
 }
@@ -43,7 +50,20 @@ async function userKey(api: APIRequestContext, u: TestUser, dir: string): Promis
 function options(a: Access, key: string, dir: string): string[] {
   const known = path.join(dir, `known_hosts_${uniq(3)}`);
   writeFileSync(known, `${a.knownHosts}\n`);
-  return ["-i", key, "-o", "IdentitiesOnly=yes", "-o", "IdentityAgent=none", "-o", "StrictHostKeyChecking=yes", "-o", `UserKnownHostsFile=${known}`, "-o", "BatchMode=yes"];
+  return [
+    "-i",
+    key,
+    "-o",
+    "IdentitiesOnly=yes",
+    "-o",
+    "IdentityAgent=none",
+    "-o",
+    "StrictHostKeyChecking=yes",
+    "-o",
+    `UserKnownHostsFile=${known}`,
+    "-o",
+    "BatchMode=yes",
+  ];
 }
 
 /** The API's command (`ssh -p <port> <user>@<host>`) as arguments. */
@@ -99,10 +119,17 @@ test("on a remote (TLS) engine: commands with stdin, sftp with the console's own
   const dir = mkdtempSync(path.join(os.tmpdir(), "aic-e2e-ssh-"));
   const u = await newUser();
   const h = bearer(adminToken);
-  const node = await (await api.post("/api/v1/nodes", { headers: h, data: { name: `tls-${uniq()}`, dockerAddress: TLS_DOCKER, useTls: true, ...tls(), cpuCores: 4, memoryGb: 8 } })).json();
+  const node = await (
+    await api.post("/api/v1/nodes", {
+      headers: h,
+      data: { name: `tls-${uniq()}`, dockerAddress: TLS_DOCKER, useTls: true, ...tls(), cpuCores: 4, memoryGb: 8 },
+    })
+  ).json();
   expect((await (await api.post(`/api/v1/nodes/${node.id}/test`, { headers: h, data: {} })).json()).online).toBe(true);
   const image = await (await api.post("/api/v1/images", { headers: h, data: { name: `bb ${uniq(3)}`, address: freshRegistryImage() } })).json();
-  const spec = await (await api.post("/api/v1/specs", { headers: h, data: { name: `tls-cpu ${uniq(3)}`, cpuCores: 1, memoryGb: 1, pricePerHourCents: 60 } })).json();
+  const spec = await (
+    await api.post("/api/v1/specs", { headers: h, data: { name: `tls-cpu ${uniq(3)}`, cpuCores: 1, memoryGb: 1, pricePerHourCents: 60 } })
+  ).json();
   const inst = await launchRunning(api, u.token, { name: "remote", imageId: image.id, specId: spec.id, nodeId: node.id });
   const key = await userKey(api, u, dir);
   const a = await access(api, u.token, inst.id);

@@ -65,7 +65,20 @@ try {
   execFileSync("ssh-keygen", ["-q", "-t", "ed25519", "-N", "", "-f", key]);
   await post("/api/v1/users/me/ssh-keys", { name: "bench", publicKey: readFileSync(`${key}.pub`, "utf8") });
   const access = await (await fetch(`${c.url}/api/v1/instances/${instance.id}/ssh`, { headers: h })).json();
-  const opts = ["-i", key, "-o", "IdentitiesOnly=yes", "-o", "IdentityAgent=none", "-o", "StrictHostKeyChecking=no", "-o", "UserKnownHostsFile=/dev/null", "-o", "LogLevel=ERROR"];
+  const opts = [
+    "-i",
+    key,
+    "-o",
+    "IdentitiesOnly=yes",
+    "-o",
+    "IdentityAgent=none",
+    "-o",
+    "StrictHostKeyChecking=no",
+    "-o",
+    "UserKnownHostsFile=/dev/null",
+    "-o",
+    "LogLevel=ERROR",
+  ];
   const target = `${access.username}@127.0.0.1`;
   const container = `aic-${instance.id}`;
 
@@ -82,7 +95,9 @@ try {
     { path: "ssh -tt through the jump host", "p50 ms": Math.round(pct(viaSsh, 50)), "p95 ms": Math.round(pct(viaSsh, 95)) },
     { path: "docker exec -i sh -il", "p50 ms": Math.round(pct(viaExec, 50)), "p95 ms": Math.round(pct(viaExec, 95)) },
   ]);
-  console.log(`connect-to-prompt ratio (ssh / docker exec): p50 ${(pct(viaSsh, 50) / pct(viaExec, 50)).toFixed(2)}, p95 ${(pct(viaSsh, 95) / pct(viaExec, 95)).toFixed(2)} (${CONNECTS} each)`);
+  console.log(
+    `connect-to-prompt ratio (ssh / docker exec): p50 ${(pct(viaSsh, 50) / pct(viaExec, 50)).toFixed(2)}, p95 ${(pct(viaSsh, 95) / pct(viaExec, 95)).toFixed(2)} (${CONNECTS} each)`,
+  );
 
   const file = path.join(dir, "payload.bin");
   execFileSync("sh", ["-c", `head -c ${SCP_MB * 1024 * 1024} /dev/urandom > ${file}`]);

@@ -38,7 +38,10 @@ export async function addKey(p: Principal, input: TCreateSshKeyRequest, ip: stri
     });
   } catch (err) {
     // One key, one account: the jump host tells who connects by the key.
-    if (isUniqueViolation(err)) throw new AppError("CONFLICT", `This key (${parsed.fingerprint}) is already added to an account; make a new key for this one`);
+    if (isUniqueViolation(err)) {
+      const message = `This key (${parsed.fingerprint}) is already added to an account; make a new key for this one`;
+      throw new AppError("CONFLICT", message, { issues: [{ path: "publicKey", message }] });
+    }
     throw err;
   }
   await audit({

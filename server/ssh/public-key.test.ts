@@ -38,6 +38,7 @@ describe("parsePublicKey", () => {
     });
     expect(parsePublicKey("ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIB2mI9bH0fyHG")).toMatchObject({ error: expect.stringMatching(/damaged|incomplete/) });
     expect(parsePublicKey("hello")).toMatchObject({ error: expect.stringMatching(/not an OpenSSH public key/) });
+    expect(parsePublicKey("hello world")).toMatchObject({ error: expect.stringMatching(/not an OpenSSH public key/) });
     const ed = keygen("ed25519").pub.split(" ");
     expect(parsePublicKey(`ssh-rsa ${ed[1]}`)).toMatchObject({ error: expect.any(String) });
   });

@@ -58,6 +58,7 @@ export function parsePublicKey(text: string): ParsedPublicKey | { error: string 
   if (/[\r\n]/.test(line)) return { error: "must be one line (the contents of the .pub file)" };
   const [type, data, ...rest] = line.split(/\s+/);
   if (!type || !data) return { error: "is not an OpenSSH public key (expected e.g. 'ssh-ed25519 AAAA... user@host')" };
+  if (!/^(ssh|ecdsa|sk)-[\w.@-]+$/.test(type)) return { error: "is not an OpenSSH public key (expected e.g. 'ssh-ed25519 AAAA... user@host')" };
   if (type.startsWith("sk-")) return { error: `${type} (security-key) keys are not supported: use ed25519, ECDSA or RSA` };
   if (!ACCEPTED.has(type)) return { error: `key type ${type} is not supported: use ed25519, ECDSA or RSA (at least ${MIN_RSA_BITS} bits)` };
   if (!/^[A-Za-z0-9+/]+={0,2}$/.test(data)) return { error: "the key's base64 part is damaged" };

@@ -1,5 +1,5 @@
-// One instance: status, controls, overview, logs, stats, terminal. Auth: user (checked by the
-// console layout); the API answers 404 for instances of other users.
+// One instance: status, controls, overview, logs, stats, terminal, SSH access. Auth: user
+// (checked by the console layout); the API answers 404 for instances of other users.
 import type { Metadata } from "next";
 import { InstanceDetail } from "@/components/instances/instance-detail";
 
