@@ -4,7 +4,7 @@
 // database part is a few lookups, and e2e/api/ssh.spec.ts runs on both databases.
 import { execFile, execFileSync, spawn } from "node:child_process";
 import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
-import { createServer } from "node:net";
+import { connect, createServer, type Socket } from "node:net";
 import os from "node:os";
 import path from "node:path";
 import { promisify } from "node:util";
@@ -319,6 +319,33 @@ describe.skipIf(!sqlite)("SSH jump host with OpenSSH on a real container", () =>
     expect(refused.stderr).toContain("Permission denied (publickey)");
     await adminUpdateUser(admin, alice.userId, { isActive: true }, "127.0.0.1");
   }, 90_000);
+
+  it("drops connections past the sign-in limit and closes those that do not sign in in time, silent ones too", async () => {
+    const gate = new JumpHost({ maxUnauthenticated: 2, loginGraceMs: 1_500 });
+    const gatePort = await gate.listen(0, "127.0.0.1");
+    const opts = sshOpts(aliceKey).map((o) => (o === String(port) ? String(gatePort) : o));
+    const silent = () =>
+      new Promise<Socket>((resolve) => {
+        const s = connect(gatePort, "127.0.0.1", () => resolve(s));
+        s.on("error", () => undefined);
+        s.resume(); // reads (and drops) the server's greeting, so its close is seen
+      });
+    try {
+      const [a, b] = [await silent(), await silent()];
+      const closed = (s: Socket) => new Promise<number>((resolve) => s.once("close", () => resolve(Date.now())));
+      const [aClosed, bClosed] = [closed(a), closed(b)];
+      const crowded = await ssh([...opts, `${login()}@127.0.0.1`, "echo in"]);
+      expect(crowded.code).toBe(255);
+      const opened = Date.now();
+      // Both idle sockets are closed after the grace time; then a client gets in.
+      expect((await aClosed) - opened).toBeLessThan(5_000);
+      await bClosed;
+      const later = await ssh([...opts, `${login()}@127.0.0.1`, "echo in"]);
+      expect(later.stdout).toBe("in\n");
+    } finally {
+      await gate.close();
+    }
+  }, 30_000);
 
   it("says why when the instance cannot be opened, and ends sessions when their key is deleted", async () => {
     const missing = await ssh([...sshOpts(aliceKey), `no-such-instance.${alice.username}@127.0.0.1`, "true"]);

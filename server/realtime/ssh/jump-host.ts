@@ -1,6 +1,6 @@
 import "server-only";
 import { randomUUID } from "node:crypto";
-import type { AddressInfo } from "node:net";
+import { type AddressInfo, createServer, type Socket } from "node:net";
 import ssh2, { type AuthContext, type Connection, type ServerChannel, type Session } from "ssh2";
 import type { Process, Runtime } from "../../adapters/runtime";
 import { audit } from "../../audit/audit.service";
@@ -26,6 +26,8 @@ import { ensureTools, relayCommand, SFTP_COMMAND, TOOLS_PATH } from "./tools";
 
 /** Unauthenticated connections are closed after this long (sshd's LoginGraceTime). */
 const LOGIN_GRACE_MS = 30_000;
+/** Connections still signing in, at most (sshd's MaxStartups): more are dropped at once. */
+const MAX_UNAUTHENTICATED = 100;
 /** Authentication attempts per connection (sshd's MaxAuthTries is 6; agents hold several keys). */
 const MAX_AUTH_TRIES = 10;
 /** Environment a client may set (sshd's usual AcceptEnv). */
@@ -62,11 +64,17 @@ export class JumpHost {
   private readonly live = new Map<string, Live>();
   private readonly unsubscribe: (() => void)[] = [];
   private sweeper: NodeJS.Timeout | null = null;
+  private unauthenticated = 0;
+  /** Sockets still signing in, by client address and port: called when they sign in. */
+  private readonly signedIn = new Map<string, () => void>();
+  private readonly tcp = createServer((socket) => this.accept(socket));
   private lastRecheck = 0;
 
-  /** `idleMs` and `sweepMs` replace the idle setting and the 5 s sweep (tests shorten them). */
-  constructor(private readonly timing: { idleMs?: number; sweepMs?: number } = {}) {
-    this.server = new ssh2.Server({ hostKeys: [hostKey().privateKey], ident: "AIInfraConsole" }, (client, info) => this.onConnection(client, info.ip));
+  /** Options replace the idle setting, the 5 s sweep and the sign-in limits (tests shorten them). */
+  constructor(private readonly opts: { idleMs?: number; sweepMs?: number; loginGraceMs?: number; maxUnauthenticated?: number } = {}) {
+    this.server = new ssh2.Server({ hostKeys: [hostKey().privateKey], ident: "AIInfraConsole" }, (client, info) =>
+      this.onConnection(client, info.ip, info.port),
+    );
     this.unsubscribe.push(
       on("sshKey.deleted", ({ keyId }) => this.endWhere((c) => c.keyId === keyId, "key deleted")),
       on("user.sessionsRevoked", ({ userId }) => void this.recheck((c) => c.principal.userId === userId)),
@@ -78,12 +86,12 @@ export class JumpHost {
 
   listen(port: number, host: string): Promise<number> {
     return new Promise((resolve, reject) => {
-      this.server.once("error", reject);
-      this.server.listen(port, host, () => {
-        this.server.off("error", reject);
-        resolve((this.server.address() as AddressInfo).port);
+      this.tcp.once("error", reject);
+      this.tcp.listen(port, host, () => {
+        this.tcp.off("error", reject);
+        resolve((this.tcp.address() as AddressInfo).port);
       });
-      this.sweeper = setInterval(() => void this.sweep(), this.timing.sweepMs ?? 5_000);
+      this.sweeper = setInterval(() => void this.sweep(), this.opts.sweepMs ?? 5_000);
       this.sweeper.unref();
     });
   }
@@ -96,7 +104,7 @@ export class JumpHost {
     for (const u of this.unsubscribe) u();
     if (this.sweeper) clearInterval(this.sweeper);
     this.endWhere(() => true, "console stopping");
-    await new Promise<void>((resolve) => this.server.close(() => resolve()));
+    await new Promise<void>((resolve) => this.tcp.close(() => resolve()));
   }
 
   private endWhere(match: (c: Live) => boolean, reason: string): void {
@@ -121,8 +129,7 @@ export class JumpHost {
 
   /** Idle connections end; every 30 s each connection's right to its instance is checked again. */
   private async sweep(): Promise<void> {
-    const idleMs =
-      this.timing.idleMs ?? (await getSettings().catch(() => ({ sshIdleTimeoutSeconds: env().SSH_IDLE_TIMEOUT_SEC }))).sshIdleTimeoutSeconds * 1000;
+    const idleMs = this.opts.idleMs ?? (await getSettings().catch(() => ({ sshIdleTimeoutSeconds: env().SSH_IDLE_TIMEOUT_SEC }))).sshIdleTimeoutSeconds * 1000;
     const now = Date.now();
     this.endWhere((c) => now - c.lastActivity > idleMs, "idle");
     if (now - this.lastRecheck >= 30_000) {
@@ -146,14 +153,40 @@ export class JumpHost {
     }
   }
 
-  private onConnection(client: Connection, ip: string): void {
+  /**
+   * Every TCP connection is counted until it signs in (or goes): past `maxUnauthenticated`
+   * new ones are dropped, and one not signed in after the login grace time is closed, even
+   * one that never sends a byte (sshd's MaxStartups and LoginGraceTime).
+   */
+  private accept(socket: Socket): void {
+    const max = this.opts.maxUnauthenticated ?? MAX_UNAUTHENTICATED;
+    if (this.unauthenticated >= max) {
+      logger.warn({ ip: socket.remoteAddress }, "ssh connection dropped: too many connections signing in");
+      socket.destroy();
+      return;
+    }
+    this.unauthenticated++;
+    const key = `${socket.remoteAddress}:${socket.remotePort}`;
+    let pending = true;
+    const settle = () => {
+      if (!pending) return;
+      pending = false;
+      this.unauthenticated--;
+      clearTimeout(timer);
+      this.signedIn.delete(key);
+    };
+    const timer = setTimeout(() => socket.destroy(), this.opts.loginGraceMs ?? LOGIN_GRACE_MS);
+    this.signedIn.set(key, settle);
+    socket.once("close", settle);
+    this.server.injectSocket(socket);
+  }
+
+  private onConnection(client: Connection, ip: string, port: number): void {
+    client.on("error", (err) => logger.debug({ err: err.message, ip }, "ssh client error"));
     let authenticated: { holder: KeyHolder; target: Extract<Target, { kind: "instance" }> } | null = null;
     let tries = 0;
     let attempted = false;
-    const grace = setTimeout(() => client.end(), LOGIN_GRACE_MS);
-    client.on("error", (err) => logger.debug({ err: err.message, ip }, "ssh client error"));
     client.on("close", () => {
-      clearTimeout(grace);
       if (!authenticated && attempted)
         void limiter("ssh-ip")
           .consume(ip)
@@ -178,7 +211,7 @@ export class JumpHost {
     });
 
     client.on("ready", () => {
-      clearTimeout(grace);
+      this.signedIn.get(`${ip}:${port}`)?.();
       if (!authenticated) return client.end();
       void this.onReady(client, ip, authenticated.holder, authenticated.target);
     });
