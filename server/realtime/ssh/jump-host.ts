@@ -68,6 +68,7 @@ export class JumpHost {
   /** Sockets still signing in, by client address and port: called when they sign in. */
   private readonly signedIn = new Map<string, () => void>();
   private readonly tcp = createServer((socket) => this.accept(socket));
+  private readonly sockets = new Set<Socket>();
   private lastRecheck = 0;
 
   /** Options replace the idle setting, the 5 s sweep and the sign-in limits (tests shorten them). */
@@ -104,7 +105,9 @@ export class JumpHost {
     for (const u of this.unsubscribe) u();
     if (this.sweeper) clearInterval(this.sweeper);
     this.endWhere(() => true, "console stopping");
-    await new Promise<void>((resolve) => this.tcp.close(() => resolve()));
+    const closed = new Promise<void>((resolve) => this.tcp.close(() => resolve()));
+    for (const s of this.sockets) s.destroy();
+    await closed;
   }
 
   private endWhere(match: (c: Live) => boolean, reason: string): void {
@@ -159,6 +162,8 @@ export class JumpHost {
    * one that never sends a byte (sshd's MaxStartups and LoginGraceTime).
    */
   private accept(socket: Socket): void {
+    this.sockets.add(socket);
+    socket.once("close", () => this.sockets.delete(socket));
     const max = this.opts.maxUnauthenticated ?? MAX_UNAUTHENTICATED;
     if (this.unauthenticated >= max) {
       logger.warn({ ip: socket.remoteAddress }, "ssh connection dropped: too many connections signing in");
