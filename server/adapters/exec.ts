@@ -1,6 +1,6 @@
 import "server-only";
 import { randomBytes } from "node:crypto";
-import { type Duplex, PassThrough } from "node:stream";
+import { type Duplex, PassThrough, Writable } from "node:stream";
 import type Docker from "dockerode";
 import type { Process, ProcessOptions, Shell } from "./runtime";
 
@@ -52,6 +52,43 @@ export async function openShell(d: Docker, containerId: string, size: { cols: nu
 
 // startProcess: a command through `docker exec` (see Process in ./runtime).
 
+/**
+ * Docker's multiplexed exec output (8-byte headers: stream, 0, 0, 0, length) into stdout and
+ * stderr. A frame is taken only once its destination has room, so backpressure reaches the
+ * engine's stream.
+ */
+class Demuxer extends Writable {
+  private buffered: Buffer = Buffer.alloc(0);
+
+  constructor(
+    private readonly stdout: PassThrough,
+    private readonly stderr: PassThrough,
+  ) {
+    super();
+  }
+
+  override _write(chunk: Buffer, _enc: BufferEncoding, done: (err?: Error | null) => void): void {
+    this.buffered = this.buffered.length ? Buffer.concat([this.buffered, chunk]) : chunk;
+    let wait: PassThrough | null = null;
+    while (this.buffered.length >= 8) {
+      const size = this.buffered.readUInt32BE(4);
+      if (this.buffered.length < 8 + size) break;
+      const target = this.buffered[0] === 2 ? this.stderr : this.stdout;
+      const payload = this.buffered.subarray(8, 8 + size);
+      this.buffered = this.buffered.subarray(8 + size);
+      if (!target.write(payload)) wait = target;
+    }
+    if (wait) wait.once("drain", () => done());
+    else done();
+  }
+
+  override _final(done: (err?: Error | null) => void): void {
+    this.stdout.end();
+    this.stderr.end();
+    done();
+  }
+}
+
 /** Where the wrapper notes the command's PID (in the container), for kill(). */
 const pidFile = (token: string) => `/tmp/.aiinfra-${token}.pid`;
 
@@ -63,7 +100,7 @@ export async function startProcess(d: Docker, containerId: string, o: ProcessOpt
   // notes its PID in a file, not in the output, which must stay byte-exact; it removes the
   // file when the command ends and exits with its status.
   const exec = await container.exec({
-    Cmd: ["/bin/sh", "-c", 'echo $$ > "$0"; "$@"; s=$?; rm -f "$0"; exit $s', file, ...o.argv],
+    Cmd: ["/bin/sh", "-c", 'echo $$ > "$0" 2>/dev/null; "$@"; s=$?; rm -f "$0" 2>/dev/null; exit $s', file, ...o.argv],
     AttachStdin: true,
     AttachStdout: true,
     AttachStderr: true,
@@ -78,13 +115,13 @@ export async function startProcess(d: Docker, containerId: string, o: ProcessOpt
     stream.pipe(stdout);
     stderr.end();
   } else {
-    d.modem.demuxStream(stream, stdout, stderr);
-    const finish = () => {
+    // Docker's frames split into the two streams, with backpressure: a client that reads
+    // slowly slows the command instead of filling the console's memory.
+    stream.pipe(new Demuxer(stdout, stderr));
+    stream.on("close", () => {
       stdout.end();
       stderr.end();
-    };
-    stream.on("end", finish);
-    stream.on("close", finish);
+    });
   }
   stream.on("error", () => {
     stdout.end();
@@ -115,18 +152,27 @@ export async function startProcess(d: Docker, containerId: string, o: ProcessOpt
       return null;
     },
     kill: async () => {
-      const killer = await container.exec({
-        Cmd: ["/bin/sh", "-c", 'p=$(cat "$0" 2>/dev/null) && { kill -HUP "-$p" 2>/dev/null; kill -HUP "$p" 2>/dev/null; }; rm -f "$0"; true', file],
-        AttachStdout: true,
-        AttachStderr: true,
-      });
-      const s = (await killer.start({})) as unknown as NodeJS.ReadableStream;
-      await new Promise<void>((resolve) => {
-        s.on("end", resolve);
-        s.on("error", () => resolve());
-        s.resume();
-      });
-      stream.destroy();
+      try {
+        // The PID file may not be written yet when the command has only just started: wait a moment for it.
+        const killer = await container.exec({
+          Cmd: [
+            "/bin/sh",
+            "-c",
+            'i=0; while [ ! -s "$0" ] && [ $i -lt 20 ]; do sleep 0.1 2>/dev/null || break; i=$((i+1)); done; p=$(cat "$0" 2>/dev/null); case "$p" in ""|*[!0-9]*) ;; *) kill -HUP "-$p" 2>/dev/null; kill -HUP "$p" 2>/dev/null ;; esac; rm -f "$0" 2>/dev/null; true',
+            file,
+          ],
+          AttachStdout: true,
+          AttachStderr: true,
+        });
+        const s = (await killer.start({})) as unknown as NodeJS.ReadableStream;
+        await new Promise<void>((resolve) => {
+          s.on("end", resolve);
+          s.on("error", () => resolve());
+          s.resume();
+        });
+      } finally {
+        stream.destroy();
+      }
     },
   };
 }

@@ -11,7 +11,7 @@ import { AppError } from "./errors";
 // console processes run behind a load balancer). If Redis is unreachable, each limiter falls
 // back to counting in memory rather than failing every request.
 
-export type LimiterName = "api" | "login-ip" | "login-account" | "password-user" | "register-ip" | "redeem-user" | "ssh-ip" | "ssh-account";
+export type LimiterName = "api" | "login-ip" | "login-account" | "password-user" | "register-ip" | "redeem-user" | "ssh-ip";
 
 type Spec = { points: number; duration: number; lockSeconds?: number };
 
@@ -27,10 +27,9 @@ function specs(): Record<LimiterName, Spec> {
     // Wrong current passwords on a password change, per user: a stolen session cannot guess.
     "password-user": { points: e.LOGIN_LOCK_FAILURES, duration: lock, lockSeconds: lock },
     "register-ip": { points: e.RATE_LIMIT_REGISTER_IP_PER_HOUR, duration: 3600 },
-    // The SSH jump host: failed connections (and bad signatures) per client address, like
-    // sign-ins; bad signatures for a registered key lock that account's SSH for a while.
+    // The SSH jump host, per client address: every connection takes a point, given back when
+    // it signs in; a bad signature takes another.
     "ssh-ip": { points: e.RATE_LIMIT_LOGIN_IP_PER_MIN, duration: 60 },
-    "ssh-account": { points: e.LOGIN_LOCK_FAILURES, duration: lock, lockSeconds: lock },
     // Failed recharge codes per user: guessing codes is locked out.
     "redeem-user": { points: e.REDEEM_MAX_FAILURES, duration: e.REDEEM_LOCK_MINUTES * 60, lockSeconds: e.REDEEM_LOCK_MINUTES * 60 },
   };

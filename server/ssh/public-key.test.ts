@@ -40,6 +40,8 @@ describe("parsePublicKey", () => {
     expect(parsePublicKey("hello")).toMatchObject({ error: expect.stringMatching(/not an OpenSSH public key/) });
     expect(parsePublicKey("hello world")).toMatchObject({ error: expect.stringMatching(/not an OpenSSH public key/) });
     const ed = keygen("ed25519").pub.split(" ");
+    // The comment is shown to admins: control and direction characters are dropped.
+    expect(parsePublicKey(`${ed[0]} ${ed[1]} evil\u202Ename\u0007`)).toMatchObject({ comment: "evilname" });
     expect(parsePublicKey(`ssh-rsa ${ed[1]}`)).toMatchObject({ error: expect.any(String) });
   });
 });

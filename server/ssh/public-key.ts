@@ -19,6 +19,8 @@ export type ParsedPublicKey = {
 
 const ACCEPTED = new Set(["ssh-ed25519", "ecdsa-sha2-nistp256", "ecdsa-sha2-nistp384", "ecdsa-sha2-nistp521", "ssh-rsa"]);
 const MIN_RSA_BITS = 2048;
+/** OpenSSL verifies RSA signatures of keys up to this size. */
+const MAX_RSA_BITS = 16_384;
 
 export function fingerprintOf(blob: Buffer): string {
   return `SHA256:${createHash("sha256").update(blob).digest("base64").replace(/=+$/, "")}`;
@@ -74,6 +76,8 @@ export function parsePublicKey(text: string): ParsedPublicKey | { error: string 
     return { error: "the key could not be read: it is damaged or incomplete" };
   }
   if (type === "ssh-rsa" && bits < MIN_RSA_BITS) return { error: `RSA keys need at least ${MIN_RSA_BITS} bits; this one has ${bits}` };
-  const comment = rest.join(" ").trim();
+  if (type === "ssh-rsa" && bits > MAX_RSA_BITS) return { error: `RSA keys may have at most ${MAX_RSA_BITS} bits; this one has ${bits}` };
+  // The comment is shown to the user and to administrators: no control or direction characters, and not too long.
+  const comment = rest.join(" ").replace(/\p{C}/gu, "").trim().slice(0, 256);
   return { algorithm: type, bits, fingerprint: fingerprintOf(blob), publicKey: `${type} ${blob.toString("base64")}`, comment: comment || null, blob };
 }

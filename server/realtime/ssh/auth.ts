@@ -29,6 +29,8 @@ export function signatureValid(holder: KeyHolder, blob: Buffer | undefined, sign
   if (!blob || !signature) return false;
   const key = ssh2.utils.parseKey(holder.publicKey);
   if (key instanceof Error || Array.isArray(key)) return false;
+  // RSA signed with SHA-1 (plain "ssh-rsa"): refused, as OpenSSH 8.8 and later refuse it.
+  if (key.type === "ssh-rsa" && !hashAlgo) return false;
   try {
     return key.verify(blob, signature, hashAlgo) === true;
   } catch {
@@ -41,29 +43,28 @@ const USERNAME = /^[a-z0-9_.-]{3,32}$/;
 /** Resolves the login name for the key's holder. */
 export async function resolveTarget(login: string, holder: KeyHolder): Promise<Target> {
   if (login.length > 200) return { kind: "refused" };
-  let unmatched: Target | null = null;
+  const splits: { ref: string; owner: { id: string; username: string } }[] = [];
   for (let at = login.indexOf("."); at > 0; at = login.indexOf(".", at + 1)) {
-    const ref = login.slice(0, at);
     const ownerName = login.slice(at + 1).toLowerCase();
     if (!USERNAME.test(ownerName)) continue;
     const owner = ownerName === holder.username ? { id: holder.userId, username: holder.username } : await findForLogin(ownerName);
-    if (!owner) continue;
-    if (owner.id !== holder.userId && holder.role !== "admin") continue;
-    const rows = await findByIdOrName(owner.id, ref);
-    const byId = rows.find((r) => r.id === ref);
-    if (!rows.length) {
-      // A later split may name one (an owner whose username has a dot).
-      unmatched ??= { kind: "instance", ownerId: owner.id, ownerName: owner.username, ref, instanceId: null, ambiguous: false };
-      continue;
-    }
-    return {
-      kind: "instance",
-      ownerId: owner.id,
-      ownerName: owner.username,
-      ref,
-      instanceId: byId?.id ?? (rows.length === 1 ? rows[0]!.id : null),
-      ambiguous: !byId && rows.length > 1,
-    };
+    if (!owner || (owner.id !== holder.userId && holder.role !== "admin")) continue;
+    splits.push({ ref: login.slice(0, at), owner });
   }
-  return unmatched ?? { kind: "refused" };
+  const found = await Promise.all(splits.map((s) => findByIdOrName(s.owner.id, s.ref)));
+  const target = (i: number, instanceId: string | null, ambiguous: boolean): Target => ({
+    kind: "instance",
+    ownerId: splits[i]!.owner.id,
+    ownerName: splits[i]!.owner.username,
+    ref: splits[i]!.ref,
+    instanceId,
+    ambiguous,
+  });
+  // An instance's id names it whatever the splits; then a name; else the first owner found.
+  for (const [i, rows] of found.entries()) {
+    const byId = rows.find((r) => r.id === splits[i]!.ref);
+    if (byId) return target(i, byId.id, false);
+  }
+  for (const [i, rows] of found.entries()) if (rows.length) return target(i, rows.length === 1 ? rows[0]!.id : null, rows.length > 1);
+  return splits.length ? target(0, null, false) : { kind: "refused" };
 }

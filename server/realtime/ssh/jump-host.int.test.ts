@@ -267,12 +267,31 @@ describe.skipIf(!sqlite)("SSH jump host with OpenSSH on a real container", () =>
     }
   }, 60_000);
 
+  it("slows a command whose output the client does not read, instead of buffering it in the console", async () => {
+    const child = spawn("ssh", [...sshOpts(aliceKey), `${login()}@127.0.0.1`, "cat /dev/zero"]);
+    child.stdout.pause(); // a client that reads nothing: its pipe, then the TCP window, fill up
+    for (let i = 0; i < 100 && host.connections === 0; i++) await new Promise((r) => setTimeout(r, 50));
+    await new Promise((r) => setTimeout(r, 1_000));
+    const before = process.memoryUsage().rss;
+    await new Promise((r) => setTimeout(r, 3_000));
+    const grown = process.memoryUsage().rss - before;
+    child.kill();
+    // Unread, /dev/zero would have filled hundreds of megabytes a second here.
+    expect(grown).toBeLessThan(64 * 1024 * 1024);
+    for (let i = 0; i < 100 && host.connections > 0; i++) await new Promise((r) => setTimeout(r, 50));
+  }, 30_000);
+
   it("keeps to the per-user session limit and closes idle connections", async () => {
     await updateSettings({ sshMaxSessionsPerUser: 1 });
     const quick = new JumpHost({ idleMs: 1_500, sweepMs: 200 });
     const quickPort = await quick.listen(0, "127.0.0.1");
     const opts = (extra: string[] = []) => sshOpts(aliceKey, extra).map((o) => (o === String(port) ? String(quickPort) : o));
     try {
+      // Parallel connections cannot all pass the limit while their instance is being looked up.
+      const parallel = await Promise.all([1, 2, 3].map(() => ssh([...opts(), `${login()}@127.0.0.1`, "sleep 1; echo in"])));
+      expect(parallel.filter((r) => r.stdout === "in\n")).toHaveLength(1);
+      expect(parallel.filter((r) => r.stderr.includes("close one first"))).toHaveLength(2);
+      for (let i = 0; i < 100 && quick.connections > 0; i++) await new Promise((r) => setTimeout(r, 50));
       const first = ssh([...opts(), `${login()}@127.0.0.1`, "sleep 30"]);
       for (let i = 0; i < 100 && quick.connections === 0; i++) await new Promise((r) => setTimeout(r, 50));
       const second = await ssh([...opts(), `${login()}@127.0.0.1`, "echo second"]);
