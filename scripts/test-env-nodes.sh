@@ -115,6 +115,19 @@ if ! docker -H unix:///var/run/docker-gpu.sock image inspect local/python:3 >/de
   docker save local/busybox:latest local/aic-app:latest local/python:3 | docker -H unix:///var/run/docker-gpu.sock load -q >/dev/null
 fi
 
+# --- What earlier test runs left on the engines -------------------------------------------
+# A run that was killed (or a console whose database a test dropped) leaves its workloads and
+# tenant networks behind; the tenant pool (10.200.0.0/16 in /26 networks) holds 1,024, and a
+# full pool fails every launch. Each run starts from engines without them.
+for sock in /var/run/docker.sock /var/run/docker-tls.sock /var/run/docker-gpu.sock; do
+  stale=$(docker -H "unix://$sock" ps -aq --filter label=io.ai-infra-console.managed=true)
+  if [ -n "$stale" ]; then
+    log "removing $(echo "$stale" | wc -l) workloads of earlier test runs ($sock)"
+    echo "$stale" | xargs docker -H "unix://$sock" rm -f >/dev/null 2>&1 || true
+  fi
+  docker -H "unix://$sock" network prune -f --filter label=io.ai-infra-console.managed=true >/dev/null
+done
+
 # --- Local registry on 127.0.0.1:5000 (loopback registries need no TLS for dockerd) -------
 if ! curl -sf http://127.0.0.1:5000/v2/ >/dev/null 2>&1; then
   log "starting registry (127.0.0.1:5000)"
