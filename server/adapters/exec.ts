@@ -34,20 +34,19 @@ export async function openShell(d: Docker, containerId: string, size: { cols: nu
     stream,
     resize,
     exitCode: async () => ((await exec.inspect()) as { ExitCode: number | null }).ExitCode,
-    kill: async (pid: number) => {
-      const killer = await container.exec({
-        Cmd: ["/bin/sh", "-c", `kill -HUP -${pid} 2>/dev/null; kill -HUP ${pid} 2>/dev/null; true`],
-        AttachStdout: true,
-        AttachStderr: true,
-      });
-      const s = (await killer.start({})) as unknown as NodeJS.ReadableStream;
-      await new Promise<void>((resolve) => {
-        s.on("end", resolve);
-        s.on("error", () => resolve());
-        s.resume();
-      });
-    },
+    kill: (pid: number) => runToEnd(container, ["/bin/sh", "-c", `kill -HUP -${pid} 2>/dev/null; kill -HUP ${pid} 2>/dev/null; true`]),
   };
+}
+
+/** Runs a short command in the container (output discarded) and waits for it to end. */
+async function runToEnd(container: Docker.Container, cmd: string[]): Promise<void> {
+  const exec = await container.exec({ Cmd: cmd, AttachStdout: true, AttachStderr: true });
+  const s = (await exec.start({})) as unknown as NodeJS.ReadableStream;
+  await new Promise<void>((resolve) => {
+    s.on("end", resolve);
+    s.on("error", () => resolve());
+    s.resume();
+  });
 }
 
 // startProcess: a command through `docker exec` (see Process in ./runtime).
@@ -154,22 +153,12 @@ export async function startProcess(d: Docker, containerId: string, o: ProcessOpt
     kill: async () => {
       try {
         // The PID file may not be written yet when the command has only just started: wait a moment for it.
-        const killer = await container.exec({
-          Cmd: [
-            "/bin/sh",
-            "-c",
-            'i=0; while [ ! -s "$0" ] && [ $i -lt 20 ]; do sleep 0.1 2>/dev/null || break; i=$((i+1)); done; p=$(cat "$0" 2>/dev/null); case "$p" in ""|*[!0-9]*) ;; *) kill -HUP "-$p" 2>/dev/null; kill -HUP "$p" 2>/dev/null ;; esac; rm -f "$0" 2>/dev/null; true',
-            file,
-          ],
-          AttachStdout: true,
-          AttachStderr: true,
-        });
-        const s = (await killer.start({})) as unknown as NodeJS.ReadableStream;
-        await new Promise<void>((resolve) => {
-          s.on("end", resolve);
-          s.on("error", () => resolve());
-          s.resume();
-        });
+        await runToEnd(container, [
+          "/bin/sh",
+          "-c",
+          'i=0; while [ ! -s "$0" ] && [ $i -lt 20 ]; do sleep 0.1 2>/dev/null || break; i=$((i+1)); done; p=$(cat "$0" 2>/dev/null); case "$p" in ""|*[!0-9]*) ;; *) kill -HUP "-$p" 2>/dev/null; kill -HUP "$p" 2>/dev/null ;; esac; rm -f "$0" 2>/dev/null; true',
+          file,
+        ]);
       } finally {
         stream.destroy();
       }

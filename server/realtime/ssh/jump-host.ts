@@ -555,26 +555,12 @@ export class JumpHost {
   }
 }
 
-let running: JumpHost | null = null;
-
 /** Starts the jump host when SSH_PORT is not 0; answers the port it listens on. */
 export async function startJumpHost(): Promise<{ port: number; close: () => Promise<void> } | null> {
   const e = env();
   if (!e.SSH_PORT) return null;
   const host = new JumpHost();
   const port = await host.listen(e.SSH_PORT, e.SSH_HOST ?? e.HOST);
-  running = host;
   logger.info({ port, fingerprint: hostKey().fingerprint }, "ssh jump host listening");
-  return {
-    port,
-    close: async () => {
-      running = null;
-      await host.close();
-    },
-  };
-}
-
-/** Open jump-host connections of this process (for tests and metrics). */
-export function jumpHostConnections(): number {
-  return running?.connections ?? 0;
+  return { port, close: () => host.close() };
 }
