@@ -51,6 +51,9 @@ export function tlsEngineHas(ref: string): boolean {
   }
 }
 
+/** A web app on port 8000 and a stand-in for JupyterLab (scripts/fixtures/aic-web.py; test-env-nodes.sh builds it). */
+export const WEB_IMAGE = "local/aic-web:latest";
+
 /** Prints "aic-app started on <hostname>" and idles (scripts/test-env-nodes.sh builds it). */
 export const APP_IMAGE = "local/aic-app:latest";
 

@@ -44,8 +44,8 @@ export async function start(env: Record<string, string>): Promise<Running> {
   const clean = { ...process.env };
   for (const k of ["ADMIN_PASSWORD", "DATABASE_URL", "DATA_DIR", "PORT"]) delete clean[k];
   const child = spawn(process.execPath, ["dist/server.mjs"], {
-    // Without its SSH jump host unless a test asks (several consoles would share port 2026).
-    env: { ...clean, NODE_ENV: "production", PORT: String(port), HOST: "127.0.0.1", LOG_LEVEL: "info", SSH_PORT: "0", ...env },
+    // Without its SSH jump host and app listener unless a test asks (several consoles would share their ports).
+    env: { ...clean, NODE_ENV: "production", PORT: String(port), HOST: "127.0.0.1", LOG_LEVEL: "info", SSH_PORT: "0", APPS_PORT: "0", ...env },
     stdio: ["ignore", "pipe", "pipe"],
   });
   let out = "";

@@ -39,6 +39,8 @@ const env = {
   SLURM_POLL_SEC: process.env.SLURM_POLL_SEC ?? "2",
   // Each console's SSH jump host on its own port: the HTTP port + 20000.
   SSH_PORT: process.env.SSH_PORT ?? String(Number(port) + 20000),
+  // And its app listener: the HTTP port + 21000.
+  APPS_PORT: process.env.APPS_PORT ?? String(Number(port) + 21000),
   // A low-balance warning that a small balance triggers at once (e2e/ui/billing.spec.ts).
   BILLING_LOW_BALANCE_MINUTES: process.env.BILLING_LOW_BALANCE_MINUTES ?? "120",
 };

@@ -99,6 +99,20 @@ if ! docker image inspect local/python:3 >/dev/null 2>&1; then
   rm -rf "$ctx"
 fi
 
+# A web app image for the app proxy's tests (scripts/fixtures/aic-web.py on local/python:3),
+# with a `jupyter` that stands in for JupyterLab; rebuilt when the script changes.
+web_sum=$(sha256sum "$ROOT/scripts/fixtures/aic-web.py" | cut -c1-16)
+if [ "$(docker image inspect -f '{{index .Config.Labels "aic.web.sum"}}' local/aic-web:latest 2>/dev/null)" != "$web_sum" ]; then
+  log "building local/aic-web:latest"
+  ctx=$(mktemp -d)
+  cp "$ROOT/scripts/fixtures/aic-web.py" "$ctx/aic-web.py"
+  printf '#!/bin/sh\nexec python3 /opt/aic-web/aic-web.py "$@"\n' > "$ctx/jupyter"
+  chmod 0755 "$ctx/aic-web.py" "$ctx/jupyter"
+  printf 'FROM local/python:3\nCOPY aic-web.py /opt/aic-web/aic-web.py\nCOPY jupyter /usr/local/bin/jupyter\nENV PATH=/usr/local/bin:/usr/bin:/bin\nLABEL aic.web.sum=%s\nCMD ["python3", "/opt/aic-web/aic-web.py"]\n' "$web_sum" > "$ctx/Dockerfile"
+  docker build -q -t local/aic-web:latest "$ctx" >/dev/null
+  rm -rf "$ctx"
+fi
+
 # --- Third dockerd: a "GPU host" on unix:///var/run/docker-gpu.sock. The fixture NVIDIA hook
 # on its PATH makes it offer the nvidia device driver, so GPU instances really start here
 # (sshd below serves the matching fixture nvidia-smi) --------------------------------------

@@ -99,6 +99,19 @@ const ZEnv = z.object({
   SSH_MAX_SESSIONS_PER_USER: int(10, 1),
   /** Initial value of the SSH idle-timeout setting: a connection without traffic this long is closed. */
   SSH_IDLE_TIMEOUT_SEC: int(3600, 10),
+  /**
+   * The app proxy's own listener (web apps in instances at /apps/<instance>/<port>/, on an
+   * origin apart from the console's); PORT + 1 when unset, 0 turns path-mode apps off.
+   */
+  APPS_PORT: z.coerce.number().int().min(0).max(65535).optional(),
+  /** The URL browsers reach the app listener at (behind a reverse proxy); http://<console's host>:APPS_PORT when unset. */
+  APPS_PUBLIC_URL: z.url().optional(),
+  /** Serves apps on <instance>-<port>.<APPS_DOMAIN> too (wildcard DNS to the app listener or the console). */
+  APPS_DOMAIN: z
+    .string()
+    .toLowerCase()
+    .regex(/^(?=.{1,200}$)([a-z0-9]([a-z0-9-]*[a-z0-9])?\.)*[a-z0-9]([a-z0-9-]*[a-z0-9])?$/, "must be a domain name such as apps.example.com")
+    .optional(),
   /** How often each online node's GPUs are read over SSH (nvidia-smi). */
   GPU_POLL_SEC: int(15, 1),
   /** How often running instances' container stats are sampled for their history. */
@@ -135,6 +148,9 @@ function load(): Env & { dataDir: string; databaseUrl: string; dbProvider: "sqli
   const tenantPool = parseCidr(env.TENANT_NETWORK_POOL)!;
   if (env.TENANT_NETWORK_PREFIX < tenantPool.prefix) {
     throw new Error(`Invalid environment:\n  TENANT_NETWORK_PREFIX: must be at least the pool's /${tenantPool.prefix}`);
+  }
+  if (env.APPS_DOMAIN && !env.PUBLIC_URL) {
+    throw new Error("Invalid environment:\n  APPS_DOMAIN: needs PUBLIC_URL (apps on their own domain send browsers back to the console to sign in)");
   }
   return { ...env, dataDir, databaseUrl, dbProvider, tenantPool };
 }

@@ -1,6 +1,8 @@
 import "server-only";
 import { createServer } from "node:http";
 import next from "next";
+import { handleAppRequest, handleAppUpgrade, startApps } from "./apps/listener";
+import { isAppHost, openApp } from "./apps/proxy";
 import { bootstrap } from "./bootstrap";
 import { disconnectDb } from "./db/client";
 import { env } from "./env";
@@ -16,7 +18,7 @@ import { startJobNudges } from "./workers/jobs";
 import { startWorkers } from "./workers/runner";
 
 // The console's one process: Next.js (pages and /api), socket.io on the same HTTP server and
-// port, the SSH jump host (SSH_PORT), and the background workers.
+// port, the SSH jump host (SSH_PORT), the app proxy (APPS_PORT), and the background workers.
 
 async function main(): Promise<void> {
   const e = env();
@@ -43,8 +45,18 @@ async function main(): Promise<void> {
   // Only a console reached over https may tell browsers to insist on it.
   const hsts = e.PUBLIC_URL ? new URL(e.PUBLIC_URL).protocol === "https:" : false;
   const server = createServer((req, res) => {
+    // An app's own domain (APPS_DOMAIN) pointed at the console: the app proxy answers.
+    if (isAppHost(req)) return handleAppRequest(req, res);
     if (hsts) res.setHeader("strict-transport-security", HSTS);
     if (gate(req, res)) return;
+    // The console's links to apps: they send the browser on to the app's origin.
+    if (req.url?.startsWith("/apps/")) {
+      void openApp(req, res).catch((err: unknown) => {
+        logger.error({ err }, "opening an app failed");
+        if (!res.headersSent) res.writeHead(500).end();
+      });
+      return;
+    }
     // Decided here from the socket, never taken from the client: see server/http/client-ip.ts.
     req.headers[CLIENT_IP_HEADER] = resolveClientIp(req, e.TRUST_PROXY);
     void handleRequest(req, res);
@@ -63,7 +75,8 @@ async function main(): Promise<void> {
     });
   }
   server.on("upgrade", (req, socket, head) => {
-    if (!req.url?.startsWith("/socket.io")) void handleUpgrade(req, socket, head);
+    if (isAppHost(req)) handleAppUpgrade(req, socket, head);
+    else if (!req.url?.startsWith("/socket.io")) void handleUpgrade(req, socket, head);
   });
   const running = startWorkers(workers());
   const stopNudges = startJobNudges();
@@ -74,6 +87,7 @@ async function main(): Promise<void> {
   });
   logger.info({ url: `http://${e.HOST === "0.0.0.0" ? "localhost" : e.HOST}:${e.PORT}`, db: e.dbProvider }, "console listening");
   const jumpHost = await startJumpHost();
+  const apps = await startApps();
 
   let stopping = false;
   const shutdown = async (signal: string) => {
@@ -84,6 +98,7 @@ async function main(): Promise<void> {
     force.unref();
     stopNudges();
     await jumpHost?.close();
+    await apps.close();
     await running.stop();
     await realtime.close(); // also closes the HTTP server
     await disconnectDb();

@@ -14,6 +14,29 @@ export const ZImageAddress = z
   .min(1, { error: "is required", abort: true })
   .refine(isImageReference, "is not a valid Docker image reference (e.g. nvidia/cuda:12.4.1-runtime-ubuntu22.04)");
 
+/** Port the console's notebook images serve JupyterLab on. */
+export const NOTEBOOK_PORT = 8888;
+
+/** An HTTP port the image serves, opened through the console (e.g. 6006 "TensorBoard"). */
+export const ZImageApp = z
+  .object({
+    port: z.number({ error: "must be a number" }).int("must be a whole number").min(1, "must be 1-65535").max(65535, "must be 1-65535"),
+    name: z.string().trim().min(1, "is required").max(40, "must be at most 40 characters"),
+  })
+  .strict();
+export type TImageApp = z.infer<typeof ZImageApp>;
+
+const ZImageApps = z
+  .array(ZImageApp)
+  .max(10, "at most 10 apps")
+  .superRefine((apps, ctx) => {
+    const seen = new Set<number>();
+    for (const [i, a] of apps.entries()) {
+      if (seen.has(a.port)) ctx.addIssue({ code: "custom", path: [i, "port"], message: `port ${a.port} is listed twice` });
+      seen.add(a.port);
+    }
+  });
+
 export const ZImage = z.object({
   id: z.string(),
   name: z.string(),
@@ -21,6 +44,10 @@ export const ZImage = z.object({
   description: z.string().nullable(),
   source: z.string().nullable(),
   supportMemorySplit: z.boolean(),
+  /** HTTP ports the image serves, each opened through the console's app proxy. */
+  apps: z.array(ZImageApp),
+  /** The console starts JupyterLab in it on port 8888 (its base URL and token set by the console). */
+  notebook: z.boolean(),
   isListed: z.boolean(),
   remark: z.string().nullable(),
   createdAt: ZTimestamp,
@@ -35,6 +62,13 @@ export const ZSavedImage = ZImage.extend({
 });
 export type TSavedImage = z.infer<typeof ZSavedImage>;
 
+/** A notebook image's JupyterLab has port 8888: another app cannot claim it. */
+function notebookPortFree(v: { apps?: TImageApp[] | undefined; notebook?: boolean | undefined }, ctx: z.RefinementCtx): void {
+  if (!v.notebook) return;
+  const i = v.apps?.findIndex((a) => a.port === NOTEBOOK_PORT) ?? -1;
+  if (i >= 0) ctx.addIssue({ code: "custom", path: ["apps", i, "port"], message: `is JupyterLab's on a notebook image; use another port` });
+}
+
 export const ZCreateImageRequest = z
   .object({
     name: z.string().trim().min(1, "is required").max(100, "must be at most 100 characters"),
@@ -42,10 +76,13 @@ export const ZCreateImageRequest = z
     description: optionalText(2000),
     source: optionalText(100),
     supportMemorySplit: z.boolean().default(false),
+    apps: ZImageApps.optional(),
+    notebook: z.boolean().optional(),
     isListed: z.boolean().default(true),
     remark: optionalText(500),
   })
-  .strict();
+  .strict()
+  .superRefine(notebookPortFree);
 export type TCreateImageRequest = z.infer<typeof ZCreateImageRequest>;
 
 export const ZUpdateImageRequest = z
@@ -55,10 +92,13 @@ export const ZUpdateImageRequest = z
     description: optionalText(2000),
     source: optionalText(100),
     supportMemorySplit: z.boolean().optional(),
+    apps: ZImageApps.optional(),
+    notebook: z.boolean().optional(),
     isListed: z.boolean().optional(),
     remark: optionalText(500),
   })
-  .strict();
+  .strict()
+  .superRefine(notebookPortFree);
 export type TUpdateImageRequest = z.infer<typeof ZUpdateImageRequest>;
 
 export const ZImageQuery = ZPageQuery.extend({

@@ -43,6 +43,17 @@ export const ZStartInstanceRequest = z
 
 export const ZHeldGpu = z.object({ index: z.number().int(), memoryGb: z.number().int(), exclusive: z.boolean() });
 
+/** A web app the instance serves, opened through the console's app proxy. */
+export const ZInstanceApp = z.object({
+  port: z.number().int(),
+  name: z.string(),
+  /** "jupyter": JupyterLab started by the console (base URL and token set by it); "http": any web app. */
+  kind: z.enum(["http", "jupyter"]),
+  /** The console's link that opens it (signing the browser in to the app's own origin). */
+  url: z.string(),
+});
+export type TInstanceApp = z.infer<typeof ZInstanceApp>;
+
 export const ZInstance = z.object({
   id: z.string(),
   name: z.string(),
@@ -74,6 +85,8 @@ export const ZInstance = z.object({
   gpus: z.array(ZHeldGpu),
   containerId: z.string().nullable(),
   dataPath: z.string(),
+  /** Web apps its image declares; any other port opens at /apps/<id>/<port>/ too. */
+  apps: z.array(ZInstanceApp),
   createdAt: ZTimestamp,
   updatedAt: ZTimestamp,
   startedAt: ZNullableTimestamp,

@@ -27,7 +27,7 @@ export type Principal = {
   expiresAt?: Date;
 };
 
-type Credential = { userId: string; sessionVersion?: number; via: Principal["via"]; credentialId?: string; expiresAt?: Date };
+export type Credential = { userId: string; sessionVersion?: number; via: Principal["via"]; credentialId?: string; expiresAt?: Date };
 
 async function fromApiToken(token: string): Promise<Credential | null> {
   const row = await findByHash(hashApiToken(token));
@@ -114,7 +114,15 @@ async function signedOut(credentialId: string): Promise<boolean> {
  */
 export async function resolvePrincipal(headers: Headers): Promise<Principal | null> {
   const cred = await credentialFrom(headers);
-  if (!cred) return null;
+  return cred && checkCredential(cred);
+}
+
+/**
+ * The caller a credential names, checked against the user's current state: throws
+ * UNAUTHENTICATED when it is revoked or its account deactivated. The app proxy checks the
+ * session a grant was made from with it, on every request.
+ */
+export async function checkCredential(cred: Credential): Promise<Principal> {
   const user = await authState(cred.userId);
   if (!user) throw new AppError("UNAUTHENTICATED", "Account no longer exists");
   if (!user.isActive) throw new AppError("UNAUTHENTICATED", "Account is deactivated");

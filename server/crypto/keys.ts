@@ -33,7 +33,7 @@ function loadMaster(): Buffer {
   return Buffer.from(readFileSync(file, "utf8").trim(), "hex");
 }
 
-export type KeyPurpose = "session-jwt" | "login-jwt" | "secret-box" | "recharge-code";
+export type KeyPurpose = "session-jwt" | "login-jwt" | "secret-box" | "recharge-code" | "app-proxy" | "notebook-token";
 
 const derived = new Map<KeyPurpose, Buffer>();
 

@@ -1,8 +1,30 @@
 import "server-only";
+import type { TImageApp } from "@/lib/contracts/images";
 import { db, type Prisma } from "../db/client";
 import { containsText, pageArgs } from "../db/query";
 
-export type ImageRow = Prisma.ImageGetPayload<object>;
+/** An image with its apps read from their JSON column. */
+export type ImageRow = Omit<Prisma.ImageGetPayload<object>, "apps"> & { apps: TImageApp[] };
+type ImageData = Omit<Prisma.ImageCreateInput, "apps"> & { apps?: TImageApp[] };
+
+/** The apps column: a JSON list the console wrote; anything else reads as none. */
+export function parseApps<T>(json: string): T[] {
+  try {
+    const v: unknown = JSON.parse(json);
+    return Array.isArray(v) ? (v as T[]) : [];
+  } catch {
+    return [];
+  }
+}
+
+function toRow(row: Prisma.ImageGetPayload<object>): ImageRow {
+  return { ...row, apps: parseApps<TImageApp>(row.apps) };
+}
+
+function toData<T extends { apps?: TImageApp[] | undefined }>(data: T): Omit<T, "apps"> & { apps?: string } {
+  const { apps, ...rest } = data;
+  return apps === undefined ? rest : { ...rest, apps: JSON.stringify(apps) };
+}
 export type ImageListQuery = { page: number; pageSize: number; name?: string; isListed?: boolean };
 
 export async function listImages(q: ImageListQuery): Promise<{ items: ImageRow[]; total: number }> {
@@ -14,11 +36,12 @@ export async function listImages(q: ImageListQuery): Promise<{ items: ImageRow[]
     db().image.findMany({ where, orderBy: [{ createdAt: "desc" }, { id: "desc" }], ...pageArgs(q) }),
     db().image.count({ where }),
   ]);
-  return { items, total };
+  return { items: items.map(toRow), total };
 }
 
-export function findImage(id: string): Promise<ImageRow | null> {
-  return db().image.findUnique({ where: { id } });
+export async function findImage(id: string): Promise<ImageRow | null> {
+  const row = await db().image.findUnique({ where: { id } });
+  return row && toRow(row);
 }
 
 /** Images whose name contains `name`, ignoring case (for the uniqueness check). */
@@ -26,12 +49,12 @@ export function imagesNamedLike(name: string): Promise<{ id: string; name: strin
   return db().image.findMany({ where: { name: containsText(name.trim()) }, select: { id: true, name: true } });
 }
 
-export function createImage(data: Prisma.ImageCreateInput): Promise<ImageRow> {
-  return db().image.create({ data });
+export async function createImage(data: ImageData): Promise<ImageRow> {
+  return toRow(await db().image.create({ data: toData(data) }));
 }
 
-export function updateImage(id: string, data: Prisma.ImageUpdateInput): Promise<ImageRow> {
-  return db().image.update({ where: { id }, data });
+export async function updateImage(id: string, data: Omit<Prisma.ImageUpdateInput, "apps"> & { apps?: TImageApp[] }): Promise<ImageRow> {
+  return toRow(await db().image.update({ where: { id }, data: toData(data) }));
 }
 
 export async function deleteImage(id: string): Promise<void> {

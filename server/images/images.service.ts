@@ -1,5 +1,5 @@
 import "server-only";
-import type { TCreateImageRequest, TPullEvent, TUpdateImageRequest } from "@/lib/contracts/images";
+import { NOTEBOOK_PORT, type TCreateImageRequest, type TPullEvent, type TUpdateImageRequest } from "@/lib/contracts/images";
 import { audit } from "../audit/audit.service";
 import { isAdmin } from "../auth/permissions";
 import type { Principal } from "../auth/principal";
@@ -94,6 +94,15 @@ export async function createImage(actor: Principal, input: TCreateImageRequest, 
 export async function updateImage(actor: Principal, id: string, input: TUpdateImageRequest, ip: string) {
   const before = await getImage(actor, id);
   if (input.name !== undefined) await assertNameFree(input.name, id);
+  // The request's own rule sees only what it carries: check the image as it will be.
+  const notebook = input.notebook ?? before.notebook;
+  const apps = input.apps ?? before.apps;
+  const taken = notebook ? apps.findIndex((a) => a.port === NOTEBOOK_PORT) : -1;
+  if (taken >= 0) {
+    throw new AppError("VALIDATION_FAILED", `Port ${NOTEBOOK_PORT} is JupyterLab's on a notebook image`, {
+      issues: [{ path: `apps.${taken}.port`, message: "is JupyterLab's on a notebook image; use another port" }],
+    });
+  }
   const image = await repo.updateImage(id, input);
   const moved = image.address !== before.address;
   // Pull outcomes were about the old reference.

@@ -1,5 +1,6 @@
 import "server-only";
 import { DATA_MOUNT_PATH, type TInstance, type TInstanceStatus } from "@/lib/contracts/instances";
+import { appEntry, instanceApps } from "../apps/apps";
 import { chargeFor } from "../billing/meter";
 import type { InstanceRow } from "./instances.repo";
 
@@ -48,6 +49,7 @@ export function toDto(row: InstanceRow, now = Date.now()) {
     gpus: row.allocations.filter((a) => a.gpuIndex !== null).map((a) => ({ index: a.gpuIndex!, memoryGb: a.gpuMemoryGb, exclusive: a.exclusive })),
     containerId: row.containerId,
     dataPath: DATA_MOUNT_PATH,
+    apps: instanceApps(row.apps).map((a) => ({ ...a, url: appEntry(row.id, a) })),
     createdAt: row.createdAt,
     updatedAt: row.updatedAt,
     startedAt: row.startedAt,

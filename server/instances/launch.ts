@@ -1,6 +1,7 @@
 import "server-only";
 import type { TCreateInstanceRequest } from "@/lib/contracts/instances";
 import type { Tx } from "../db/client";
+import { appsForImage } from "../apps/apps";
 import { audit } from "../audit/audit.service";
 import { isAdmin } from "../auth/permissions";
 import type { Principal } from "../auth/principal";
@@ -71,6 +72,7 @@ export function workloadFrom(image: ImageRow, spec: SpecRow, owner: ReturnType<t
     specId: spec.id,
     imageName: image.name,
     imageAddress: image.address,
+    apps: JSON.stringify(appsForImage(image)),
     specName: spec.name,
     gpuModel: spec.gpuModel,
     gpuCount: spec.gpuCount,

@@ -12,6 +12,7 @@ const input: WorkloadInput = {
     name: "My Training #1",
     userId: "user1",
     imageAddress: "nvidia/cuda:12.4.1-runtime-ubuntu22.04",
+    apps: "[]",
     cpuCores: 8,
     memoryGb: 32,
     memorySplit: false,
@@ -41,6 +42,21 @@ describe("instance workload", () => {
     expect(w.interactive).toBe(true);
     expect(w.gpus).toEqual([]);
     expect(w.gpuShares).toBeUndefined();
+  });
+
+  it("starts JupyterLab in a notebook image's instance under its app prefix, with a token the console derives; a job run keeps its command", () => {
+    process.env.APP_SECRET ??= "unit-test-secret-of-at-least-32-characters";
+    const apps = JSON.stringify([{ port: 8888, name: "JupyterLab", kind: "jupyter" }]);
+    const w = instanceWorkload({ ...input, instance: { ...input.instance, apps } });
+    expect(w.command?.slice(0, 2)).toEqual(["jupyter", "lab"]);
+    expect(w.command).toContain("--ServerApp.base_url=/apps/inst1/8888/");
+    expect(w.command).toContain("--ip=127.0.0.1");
+    expect(w.env.JUPYTER_TOKEN).toMatch(/^[\w-]{43}$/);
+    expect(instanceWorkload({ ...input, instance: { ...input.instance, id: "inst2", apps } }).env.JUPYTER_TOKEN).not.toBe(w.env.JUPYTER_TOKEN);
+    const run = instanceWorkload({ ...input, instance: { ...input.instance, apps }, batch: { runId: "r1", command: ["python3", "x.py"], env: {} } });
+    expect(run.command).toEqual(["python3", "x.py"]);
+    expect(run.env.JUPYTER_TOKEN).toBeUndefined();
+    expect(instanceWorkload(input).command).toBeUndefined();
   });
 
   it("asks for the allocated GPUs by index", () => {

@@ -2,6 +2,7 @@ import "server-only";
 import path from "node:path";
 import { DATA_MOUNT_PATH } from "@/lib/contracts/instances";
 import type { TenantNetwork, WorkloadSpec } from "../adapters/runtime";
+import { instanceApps, notebookLaunch } from "../apps/apps";
 
 // What an instance's container is, in the runtime's neutral terms: its name, labels,
 // resources, GPUs (whole or HAMi-core shares), data volume and its owner's network. Built
@@ -31,7 +32,7 @@ export type BatchWork = {
 };
 
 export type WorkloadInput = {
-  instance: { id: string; name: string; userId: string; imageAddress: string; cpuCores: number; memoryGb: number; memorySplit: boolean };
+  instance: { id: string; name: string; userId: string; imageAddress: string; apps: string; cpuCores: number; memoryGb: number; memorySplit: boolean };
   node: { hamiCorePath: string | null; gpuMemoryGb: number };
   /** Host GPU indexes held, with the GB of each (memory split); empty without GPUs. */
   gpus: { index: number; memoryGb: number }[];
@@ -81,12 +82,15 @@ export function instanceWorkload({ instance, node, gpus, pidsLimit, consoleLabel
   const split = instance.memorySplit && gpus.length > 0;
   if (split && !node.hamiCorePath) throw new Error("memory split needs the node's HAMi-core path");
   const hostname = hostnameOf(instance.name);
+  // A notebook image's instance runs JupyterLab as the console starts it (a job run, its own command).
+  const notebook = !batch && instanceApps(instance.apps).some((a) => a.kind === "jupyter") ? notebookLaunch(instance.id) : null;
   return {
     name: containerName(instance.id),
     image: instance.imageAddress,
     hostname,
-    env: batch?.env ?? {},
+    env: batch?.env ?? notebook?.env ?? {},
     ...(batch ? { command: batch.command, ...(batch.workingDir ? { workingDir: batch.workingDir } : {}) } : {}),
+    ...(notebook ? { command: notebook.command, workingDir: DATA_MOUNT_PATH } : {}),
     labels: {
       ...consoleLabels,
       [LABELS.managed]: "true",

@@ -1,0 +1,205 @@
+// Web apps in instances through the built console's app proxy, as a browser meets them: the
+// console's /apps/<instance>/<port>/ link checks the session and sends the browser to the app
+// listener (another origin) with a one-use ticket, which becomes that origin's own cookie.
+// The app (scripts/fixtures/aic-web.py in local/aic-web) reports what reached it: no console
+// cookie, no Authorization header; JupyterLab's stand-in answers only with the token the
+// console set. Another user gets 404; nobody signed in is sent to the sign-in page.
+import { request as httpRequest } from "node:http";
+import type { APIRequestContext } from "@playwright/test";
+import WebSocket from "ws";
+import { bearer, cookieSignIn, expect, test, type TestUser, uniq } from "../fixtures";
+import { launchRunning, launchSetup, WEB_IMAGE, waitForStatus } from "../node-fixtures";
+
+type App = { port: number; name: string; kind: "http" | "jupyter"; url: string };
+
+/** A node, spec and a notebook image of local/aic-web declaring port 8000 "Web"; a running instance of it for `owner`. */
+async function webInstance(api: APIRequestContext, adminToken: string, owner: TestUser) {
+  const { node, spec } = await launchSetup(api, adminToken);
+  const res = await api.post("/api/v1/images", {
+    headers: bearer(adminToken),
+    data: { name: `aic-web ${uniq(3)}`, address: WEB_IMAGE, apps: [{ port: 8000, name: "Web" }], notebook: true },
+  });
+  expect(res.status(), await res.text()).toBe(201);
+  const image = (await res.json()) as { id: string; apps: { port: number; name: string }[]; notebook: boolean };
+  expect(image.apps).toEqual([{ port: 8000, name: "Web" }]);
+  expect(image.notebook).toBe(true);
+  const instance = (await launchRunning(api, owner.token, { name: `web-${uniq(3)}`, imageId: image.id, specId: spec.id, nodeId: node.id })) as {
+    id: string;
+    apps: App[];
+  };
+  return { instance, image, node, spec };
+}
+
+/** A request context signed in to the console through its sign-in form (the browser's cookie). */
+async function browserLike(
+  playwright: { request: { newContext: typeof import("@playwright/test").request.newContext } },
+  baseURL: string,
+  u: TestUser,
+  ip: string,
+): Promise<APIRequestContext> {
+  const ctx = await playwright.request.newContext({ baseURL, extraHTTPHeaders: { "x-forwarded-for": ip } });
+  await cookieSignIn(ctx, u.username, u.password);
+  return ctx;
+}
+
+/** The Cookie header the context would send to `url`. */
+async function cookiesFor(ctx: APIRequestContext, url: string): Promise<string> {
+  const { hostname, pathname } = new URL(url);
+  const cookies = (await ctx.storageState()).cookies.filter((c) => c.domain === hostname && pathname.startsWith(c.path));
+  return cookies.map((c) => `${c.name}=${c.value}`).join("; ");
+}
+
+test("apps open through the console on their own origin: no console credentials reach them, JupyterLab gets its token, streams flow", async ({
+  api,
+  adminToken,
+  newUser,
+  playwright,
+  baseURL,
+  clientIp,
+}) => {
+  test.setTimeout(120_000);
+  const u = await newUser();
+  const { instance } = await webInstance(api, adminToken, u);
+  expect(instance.apps).toEqual([
+    { port: 8888, name: "JupyterLab", kind: "jupyter", url: `/apps/${instance.id}/8888/lab` },
+    { port: 8000, name: "Web", kind: "http", url: `/apps/${instance.id}/8000/` },
+  ]);
+  const ctx = await browserLike(playwright, baseURL!, u, clientIp);
+  const consolePort = Number(new URL(baseURL!).port);
+  const appsOrigin = `http://127.0.0.1:${consolePort + 21000}`;
+
+  // The console's link: a redirect to the app listener's ticket address, made for this browser only.
+  const open = await ctx.get(`/apps/${instance.id}/8000/headers`, { maxRedirects: 0 });
+  expect(open.status()).toBe(302);
+  const ticketUrl = open.headers().location!;
+  expect(ticketUrl).toMatch(new RegExp(`^${appsOrigin}/__aiinfra/auth\\?ticket=`));
+  const accepted = await ctx.get(ticketUrl, { maxRedirects: 0 });
+  expect(accepted.status()).toBe(302);
+  expect(accepted.headers().location).toBe(`/apps/${instance.id}/8000/headers`);
+  const cookie = accepted.headers()["set-cookie"]!;
+  expect(cookie).toMatch(new RegExp(`^aic\\.app=[^;]+; Path=/apps/${instance.id}/8000/; HttpOnly; SameSite=Lax`));
+  // Used once: the same link again opens nothing.
+  expect((await ctx.get(ticketUrl, { maxRedirects: 0 })).status()).toBe(403);
+
+  // The app sees the path without its prefix, who is asking, and no console credentials, even
+  // though the browser sends the console's session cookie to the app's host and a script adds
+  // an Authorization header.
+  const seen = await ctx.get(`${appsOrigin}/apps/${instance.id}/8000/headers`, { headers: { authorization: `Bearer ${u.token}` } });
+  expect(seen.status()).toBe(200);
+  expect(await cookiesFor(ctx, `${appsOrigin}/apps/${instance.id}/8000/headers`)).toContain("aic.session=");
+  const headers = (await seen.json()) as Record<string, string>;
+  expect(headers.authorization).toBeUndefined();
+  expect(headers.cookie ?? "").not.toMatch(/aic\.(session|app)/);
+  expect(headers["x-forwarded-prefix"]).toBe(`/apps/${instance.id}/8000`);
+  expect(headers.host).toBe(new URL(appsOrigin).host);
+
+  // The app's cookies stay under its prefix; one named like the console's session is dropped.
+  const set = await ctx.get(`${appsOrigin}/apps/${instance.id}/8000/cookie`);
+  expect(set.status()).toBe(200);
+  const setCookies = set.headersArray().filter((h) => h.name.toLowerCase() === "set-cookie");
+  expect(setCookies.map((h) => h.value)).toEqual([`appcookie=yes; Path=/apps/${instance.id}/8000/`]);
+  const after = (await (await ctx.get(`${appsOrigin}/apps/${instance.id}/8000/headers`)).json()) as Record<string, string>;
+  expect(after.cookie).toBe("appcookie=yes");
+
+  // A streamed response arrives line by line, not at its end.
+  const arrivals = await new Promise<number[]>((resolve, reject) => {
+    const times: number[] = [];
+    void cookiesFor(ctx, `${appsOrigin}/apps/${instance.id}/8000/stream`).then((c) => {
+      const req = httpRequest(`${appsOrigin}/apps/${instance.id}/8000/stream`, { headers: { cookie: c } }, (res) => {
+        res.on("data", () => times.push(Date.now()));
+        res.on("end", () => resolve(times));
+      });
+      req.on("error", reject);
+      req.end();
+    });
+  });
+  expect(arrivals.length).toBeGreaterThanOrEqual(3);
+  expect(arrivals.at(-1)! - arrivals[0]!).toBeGreaterThan(500);
+
+  // A websocket echoes through the proxy, with the app origin's cookie only.
+  const wsCookie = await cookiesFor(ctx, `${appsOrigin}/apps/${instance.id}/8000/ws`);
+  const echoed = await new Promise<string>((resolve, reject) => {
+    const ws = new WebSocket(`${appsOrigin.replace("http", "ws")}/apps/${instance.id}/8000/ws`, { headers: { cookie: wsCookie, origin: appsOrigin } });
+    ws.on("open", () => ws.send("hello through the proxy"));
+    ws.on("message", (m) => {
+      resolve(String(m));
+      ws.close();
+    });
+    ws.on("error", reject);
+    ws.on("unexpected-response", (_req, res) => reject(new Error(`upgrade refused: ${res.statusCode}`)));
+  });
+  expect(echoed).toBe("hello through the proxy");
+  // Without the app's cookie, no websocket.
+  const refused = await new Promise<number>((resolve) => {
+    const ws = new WebSocket(`${appsOrigin.replace("http", "ws")}/apps/${instance.id}/8000/ws`);
+    ws.on("unexpected-response", (_req, res) => resolve(res.statusCode ?? 0));
+    ws.on("open", () => resolve(101));
+    ws.on("error", () => resolve(-1));
+  });
+  expect(refused).toBe(401);
+
+  // JupyterLab (its stand-in) answers only requests with the token the console set: the proxy
+  // presents it; in the container, without it, the server refuses.
+  const lab = await ctx.get(`/apps/${instance.id}/8888/lab`);
+  expect(lab.status()).toBe(200);
+  expect(lab.url()).toBe(`${appsOrigin}/apps/${instance.id}/8888/lab`);
+  expect(await lab.text()).toContain("JupyterLab (aic-web)");
+
+  // The console's API from the app's origin: the session cookie goes along (same site), but
+  // the console refuses a write whose Origin is the app's, and a read is not readable there
+  // (no CORS headers).
+  const write = await ctx.post("/api/v1/users/me/ssh-keys", { headers: { origin: appsOrigin }, data: { name: "x", publicKey: "ssh-ed25519 AAAA" } });
+  expect(write.status()).toBe(403);
+  const read = await ctx.get("/api/v1/users/me", { headers: { origin: appsOrigin } });
+  expect(read.headers()["access-control-allow-origin"]).toBeUndefined();
+  await ctx.dispose();
+});
+
+test("another user gets 404, nobody signed in goes to the sign-in page, a stopped instance says so", async ({
+  api,
+  adminToken,
+  newUser,
+  playwright,
+  baseURL,
+  clientIp,
+}) => {
+  test.setTimeout(120_000);
+  const [owner, other, admin] = await Promise.all([newUser(), newUser(), newUser("admin")]);
+  const { instance } = await webInstance(api, adminToken, owner);
+  const appsOrigin = `http://127.0.0.1:${Number(new URL(baseURL!).port) + 21000}`;
+
+  const anonymous = await playwright.request.newContext({ baseURL, extraHTTPHeaders: { "x-forwarded-for": clientIp } });
+  const signIn = await anonymous.get(`/apps/${instance.id}/8000/x?y=1`, { maxRedirects: 0 });
+  expect(signIn.status()).toBe(302);
+  expect(signIn.headers().location).toBe(`/login?callbackUrl=${encodeURIComponent(`/apps/${instance.id}/8000/x?y=1`)}`);
+  // Straight to the app's origin without its cookie: back to the console (pages) or 401.
+  const back = await anonymous.get(`${appsOrigin}/apps/${instance.id}/8000/`, { maxRedirects: 0, headers: { accept: "text/html" } });
+  expect(back.status()).toBe(302);
+  expect(back.headers().location).toBe(`${baseURL}/apps/${instance.id}/8000/`);
+  expect((await anonymous.get(`${appsOrigin}/apps/${instance.id}/8000/headers`, { maxRedirects: 0 })).status()).toBe(401);
+  // Not an app address, or the console's API on the app listener: nothing.
+  expect((await anonymous.get(`${appsOrigin}/api/v1/users/me`)).status()).toBe(404);
+
+  const others = await browserLike(playwright, baseURL!, other, clientIp);
+  const denied = await others.get(`/apps/${instance.id}/8000/`, { maxRedirects: 0 });
+  expect(denied.status()).toBe(404);
+  // The other user's browser, holding a grant of its own for its own... nothing: the app's origin sends it to the console, which says 404.
+  expect((await others.get(`${appsOrigin}/apps/${instance.id}/8000/`, { headers: { accept: "text/html" } })).status()).toBe(404);
+
+  // An administrator may open it.
+  const admins = await browserLike(playwright, baseURL!, admin, clientIp);
+  expect((await admins.get(`/apps/${instance.id}/8000/headers`)).status()).toBe(200);
+
+  // The owner, then the instance stops: the app says why.
+  const owners = await browserLike(playwright, baseURL!, owner, clientIp);
+  expect((await owners.get(`/apps/${instance.id}/8000/headers`)).status()).toBe(200);
+  expect((await api.post(`/api/v1/instances/${instance.id}/stop`, { headers: bearer(owner.token) })).status()).toBe(200);
+  await waitForStatus(api, owner.token, instance.id, "stopped");
+  const stopped = await owners.get(`${appsOrigin}/apps/${instance.id}/8000/headers`);
+  expect(stopped.status()).toBe(409);
+  expect(await stopped.text()).toContain("stopped");
+  const link = await owners.get(`/apps/${instance.id}/8000/`, { maxRedirects: 0, headers: { accept: "text/html" } });
+  expect(link.status()).toBe(409);
+  expect(await link.text()).toContain("start it, then open the app again");
+  await Promise.all([anonymous.dispose(), others.dispose(), admins.dispose(), owners.dispose()]);
+});

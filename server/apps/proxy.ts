@@ -1,0 +1,378 @@
+import "server-only";
+import type { IncomingMessage, ServerResponse } from "node:http";
+import type { Duplex } from "node:stream";
+import { createProxyServer } from "httpxy";
+import { audit } from "../audit/audit.service";
+import { checkCredential, type Principal } from "../auth/principal";
+import { decodeSession, readCookie, secureCookies, sessionCookieName } from "../auth/session-cookie";
+import { on } from "../events";
+import { AppError } from "../http/errors";
+import { originForm } from "../http/gate";
+import { resolveClientIp } from "../http/client-ip";
+import { env } from "../env";
+import { logger } from "../logger";
+import { appOn, appPrefix, notebookToken } from "./apps";
+import { type AppMode, type Grant, signGrant, spendTicket, verifyGrant } from "./grants";
+import { appOrigin, appsDomain, appsPort, consoleOrigin, parseAppHost } from "./origins";
+import { findInstance } from "../instances/instances.repo";
+import { loadOwned } from "../instances/instances.service";
+import { type Upstream, upstreamFor } from "./upstream";
+
+// The app proxy. On the console's origin, /apps/<instance>/<port>/... checks the session and
+// sends the browser to the app's own origin with a one-minute ticket; there the ticket becomes
+// that origin's cookie, and each request is checked (grant, session still valid, owner or
+// admin, instance running) and passed to the app with httpxy: websockets and streamed
+// responses included. The console's cookies and Authorization header never reach the app,
+// and the app cannot set cookies for the console or other apps.
+
+export const APP_COOKIE = "aic.app";
+const AUTH_PATH = "/__aiinfra/auth";
+const TICKET_MS = 60_000;
+const GRANT_MS = 12 * 3600_000;
+/** Console cookies (ours and next-auth's), with or without a prefix: never sent to or set by an app. */
+const CONSOLE_COOKIE = /^(__Secure-|__Host-)?(aic\.|authjs\.|next-auth\.)/i;
+
+const proxy = createProxyServer({});
+/** What a proxied request is (for the response's cookies), by request. */
+const routes = new WeakMap<IncomingMessage, { mode: AppMode; prefix: string }>();
+
+proxy.on("proxyRes", (proxyRes, req) => {
+  const route = routes.get(req);
+  const cookies = proxyRes.headers["set-cookie"];
+  if (route && cookies) proxyRes.headers["set-cookie"] = cookies.flatMap((c) => appCookie(c, route));
+});
+
+proxy.on("error", (err, req, res) => {
+  logger.debug({ err: err.message, url: req?.url }, "app proxy: upstream failed");
+  if (!res) return;
+  if ("writeHead" in res) {
+    const r = res as ServerResponse;
+    if (!r.headersSent) {
+      const port = req && routes.get(req)?.prefix.split("/")[3];
+      fail(r, req, 502, `Nothing answered on port ${port ?? "?"} in the instance. Is the app running and listening on that port?`);
+    } else r.destroy();
+  } else (res as Duplex).destroy();
+});
+
+/** An app's Set-Cookie as the browser may keep it: never a console cookie, never for other hosts, under the app's path. */
+export function appCookie(header: string, route: { mode: AppMode; prefix: string }): string[] {
+  const [pair = "", ...attrs] = header.split(";");
+  const name = pair.slice(0, Math.max(0, pair.indexOf("="))).trim();
+  if (!name || CONSOLE_COOKIE.test(name) || name === APP_COOKIE) return [];
+  const kept = attrs.map((a) => a.trim()).filter((a) => a && !/^domain\s*=/i.test(a));
+  if (route.mode === "path") {
+    const at = kept.findIndex((a) => /^path\s*=/i.test(a));
+    const path = at >= 0 ? kept[at]!.slice(kept[at]!.indexOf("=") + 1).trim() : "";
+    // An app served without its prefix names paths as if it were at /: they move under the prefix.
+    const moved = path.startsWith(route.prefix) ? path : `${route.prefix}${path.replace(/^\/+/, "")}`;
+    if (at >= 0) kept.splice(at, 1);
+    kept.push(`Path=${moved}`);
+  }
+  return [[pair.trim(), ...kept].join("; ")];
+}
+
+/** The Cookie header without the console's cookies and the app grant. */
+export function appRequestCookies(header: string | undefined): string | undefined {
+  if (!header) return undefined;
+  const kept = header
+    .split(";")
+    .map((c) => c.trim())
+    .filter((c) => {
+      const name = c.slice(0, Math.max(0, c.indexOf("="))).trim();
+      return c && !CONSOLE_COOKIE.test(name) && name !== APP_COOKIE;
+    });
+  return kept.length ? kept.join("; ") : undefined;
+}
+
+function wantsHtml(req: IncomingMessage | undefined): boolean {
+  return Boolean(req?.headers.accept?.includes("text/html"));
+}
+
+const escapeHtml = (s: string) => s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
+
+function fail(
+  res: ServerResponse,
+  req: IncomingMessage | undefined,
+  status: number,
+  message: string,
+  code = status === 404 ? "NOT_FOUND" : "APP_UNAVAILABLE",
+): void {
+  res.setHeader("cache-control", "no-store");
+  if (wantsHtml(req)) {
+    res.writeHead(status, { "content-type": "text/html; charset=utf-8", "content-security-policy": "default-src 'none'; style-src 'unsafe-inline'" });
+    res.end(
+      `<!doctype html><meta charset="utf-8"><title>${status}</title><body style="font:15px system-ui;margin:3em auto;max-width:40em"><h1 style="font-size:20px">${escapeHtml(message)}</h1><p>AI Infra Console app proxy</p></body>`,
+    );
+  } else {
+    res.writeHead(status, { "content-type": "application/json" });
+    res.end(JSON.stringify({ error: { code, message } }));
+  }
+}
+
+function redirect(res: ServerResponse, location: string): void {
+  res.writeHead(302, { location, "cache-control": "no-store", "referrer-policy": "no-referrer" });
+  res.end();
+}
+
+const APP_PATH = /^\/apps\/([a-z0-9]{1,40})\/(\d{1,5})(\/.*)?$/;
+
+/** The instance, port and rest of a /apps/<instance>/<port>/... path; null when it is not one. */
+function parseAppPath(pathAndQuery: string): { instanceId: string; port: number; rest: string | null } | null {
+  const q = pathAndQuery.indexOf("?");
+  const m = APP_PATH.exec(q >= 0 ? pathAndQuery.slice(0, q) : pathAndQuery);
+  if (!m) return null;
+  const port = Number(m[2]);
+  if (port < 1 || port > 65535) return null;
+  return { instanceId: m[1]!, port, rest: m[3] === undefined ? null : `${m[3]}${q >= 0 ? pathAndQuery.slice(q) : ""}` };
+}
+
+// --- On the console's origin ------------------------------------------------------------
+
+/** Whether the console's listener should hand the request to the app proxy (an app's domain). */
+export function isAppHost(req: IncomingMessage): boolean {
+  return parseAppHost(req.headers.host) !== null;
+}
+
+/**
+ * GET /apps/<instance>/<port>/... on the console: signed in (else to the sign-in page and
+ * back), the instance the caller's (else 404) and running; then to the app's origin with a
+ * ticket.
+ */
+export async function openApp(req: IncomingMessage, res: ServerResponse): Promise<void> {
+  const url = originForm(req.url ?? "/") ?? "/";
+  const target = parseAppPath(url);
+  if (!target) return fail(res, req, 404, "No such app address: use /apps/<instance>/<port>/");
+  if (target.rest === null) return redirect(res, `${appPrefix(target.instanceId, target.port)}${url.includes("?") ? url.slice(url.indexOf("?")) : ""}`);
+  if (req.method !== "GET" && req.method !== "HEAD") return fail(res, req, 405, "Open apps with GET");
+  const claims = await decodeSession(readCookie(req.headers.cookie, sessionCookieName()));
+  const signIn = () => redirect(res, `/login?callbackUrl=${encodeURIComponent(url)}`);
+  if (!claims) return signIn();
+  let p: Principal;
+  try {
+    p = await checkCredential({ ...claims, via: "session" });
+  } catch {
+    return signIn();
+  }
+  let row: Awaited<ReturnType<typeof loadOwned>>;
+  try {
+    row = await loadOwned(p, target.instanceId);
+  } catch {
+    return fail(res, req, 404, "No such instance");
+  }
+  if (row.status !== "running") return fail(res, req, 409, `The instance "${row.name}" is ${row.status}: start it, then open the app again.`, "INVALID_STATE");
+  const app = appOn(row.apps, target.port);
+  const prefix = appPrefix(target.instanceId, target.port);
+  const domain = appsDomain();
+  // A plain app likes its own domain best (no prefix); JupyterLab knows its prefix.
+  const mode: AppMode | null = domain && (app.kind === "http" || !appsPort()) ? "domain" : appsPort() ? "path" : null;
+  if (!mode) return fail(res, req, 404, "Apps are turned off on this console (APPS_PORT=0 and no APPS_DOMAIN)");
+  const to = mode === "path" || app.kind === "jupyter" ? `${prefix}${target.rest.slice(1)}` : target.rest;
+  const grant: Grant = { uid: p.userId, sv: claims.sessionVersion, iid: target.instanceId, port: target.port, mode, exp: Date.now() + TICKET_MS, to };
+  if (claims.credentialId) grant.sid = claims.credentialId;
+  const origin = appOrigin(mode, target.instanceId, target.port, req.headers.host ?? null);
+  redirect(res, `${origin}${AUTH_PATH}?ticket=${encodeURIComponent(signGrant("ticket", grant))}`);
+}
+
+// --- On the app's origin ----------------------------------------------------------------
+
+/** `rest`: the path and query after the prefix in path mode, all of it in domain mode. */
+type Route = { instanceId: string; port: number; mode: AppMode; prefix: string; rest: string };
+
+function routeOf(req: IncomingMessage, url: string): Route | null | "slash" {
+  const host = parseAppHost(req.headers.host);
+  if (host) return { ...host, mode: "domain", prefix: appPrefix(host.instanceId, host.port), rest: url };
+  const path = parseAppPath(url);
+  if (!path) return null;
+  if (path.rest === null) return "slash";
+  return { instanceId: path.instanceId, port: path.port, mode: "path", prefix: appPrefix(path.instanceId, path.port), rest: path.rest };
+}
+
+/** The grants the request's cookies carry for this route (an app may have set look-alikes: all are tried). */
+function grantFor(req: IncomingMessage, route: Route): Grant | null {
+  for (const part of (req.headers.cookie ?? "").split(";")) {
+    const eq = part.indexOf("=");
+    if (eq <= 0 || part.slice(0, eq).trim() !== APP_COOKIE) continue;
+    const g = verifyGrant("cookie", decodeURIComponent(part.slice(eq + 1).trim()));
+    if (g && g.iid === route.instanceId && g.port === route.port && g.mode === route.mode) return g;
+  }
+  return null;
+}
+
+const credentialOf = (g: Grant) => ({ userId: g.uid, sessionVersion: g.sv, via: "session" as const, ...(g.sid ? { credentialId: g.sid } : {}) });
+
+/** The app's origin is https (its cookies then need Secure). */
+function secureOrigin(req: IncomingMessage): boolean {
+  const e = env();
+  if (e.APPS_PUBLIC_URL) return e.APPS_PUBLIC_URL.startsWith("https:");
+  return secureCookies() || Boolean((req.socket as { encrypted?: boolean }).encrypted);
+}
+
+/** GET /__aiinfra/auth?ticket=...: the ticket becomes this origin's cookie, then on to the app. */
+function acceptTicket(req: IncomingMessage, res: ServerResponse, url: string): void {
+  const ticket = new URLSearchParams(url.slice(url.indexOf("?") + 1)).get("ticket") ?? "";
+  const g = verifyGrant("ticket", ticket);
+  const host = parseAppHost(req.headers.host);
+  const mode: AppMode = host ? "domain" : "path";
+  // A ticket serves once, on the origin it was made for, and only leads into its own app.
+  const fits = g && g.mode === mode && (!host || (host.instanceId === g.iid && host.port === g.port)) && typeof g.to === "string" && /^\/(?![/\\])/.test(g.to);
+  const inApp = fits && (mode === "domain" || g.to!.startsWith(appPrefix(g.iid, g.port)));
+  if (!g || !inApp || !spendTicket(g)) {
+    fail(res, req, 403, "This link has expired or was already used: open the app again from the console.", "FORBIDDEN");
+    return;
+  }
+  const cookie: Grant = { uid: g.uid, sv: g.sv, iid: g.iid, port: g.port, mode, exp: Date.now() + GRANT_MS };
+  if (g.sid) cookie.sid = g.sid;
+  const attrs = [`Path=${mode === "path" ? appPrefix(g.iid, g.port) : "/"}`, "HttpOnly", "SameSite=Lax", `Max-Age=${GRANT_MS / 1000}`];
+  if (secureOrigin(req)) attrs.push("Secure");
+  res.setHeader("set-cookie", `${APP_COOKIE}=${signGrant("cookie", cookie)}; ${attrs.join("; ")}`);
+  redirect(res, g.to!);
+  void auditOpen(g, resolveClientIp(req, env().TRUST_PROXY)).catch(() => undefined);
+}
+
+type Admitted = { route: Route; principal: Principal; upstream: Upstream };
+
+/** Checks a request on the app's origin; answers it (and returns null) when it may not pass. */
+async function admit(req: IncomingMessage, url: string, answer: (status: number, message: string, location?: string) => void): Promise<Admitted | null> {
+  const route = routeOf(req, url);
+  if (route === "slash") {
+    answer(301, "", `${url.split("?")[0]}/${url.includes("?") ? url.slice(url.indexOf("?")) : ""}`);
+    return null;
+  }
+  if (!route) {
+    answer(404, "Not an app address");
+    return null;
+  }
+  const grant = grantFor(req, route);
+  let principal: Principal | null = null;
+  if (grant) principal = await checkCredential(credentialOf(grant)).catch(() => null);
+  if (!principal) {
+    // Back to the console, which signs the browser in to this app again.
+    const back = route.mode === "path" ? route.rest : route.rest.startsWith(route.prefix) ? route.rest : `${route.prefix}${route.rest.slice(1)}`;
+    const location = `${consoleOrigin(req.headers.host)}${route.mode === "path" ? `${route.prefix}${back.slice(1)}` : back}`;
+    if (req.method === "GET" && wantsHtml(req)) answer(302, "", location);
+    else answer(401, `Not signed in to this app: open ${location}`);
+    return null;
+  }
+  try {
+    return { route, principal, upstream: await upstreamFor(principal, route.instanceId, route.port) };
+  } catch (err) {
+    if (err instanceof AppError && err.code === "NOT_FOUND") answer(404, "No such instance");
+    else if (err instanceof AppError) answer(409, err.message);
+    else {
+      logger.warn({ err: (err as Error).message, instanceId: route.instanceId }, "app proxy: instance unreachable");
+      answer(502, "The instance cannot be reached right now; try again shortly.");
+    }
+    return null;
+  }
+}
+
+/** Sets what the app sees of the request: its path, no console credentials, who is asking. */
+function prepare(req: IncomingMessage, a: Admitted): void {
+  const { route, upstream } = a;
+  const h = req.headers;
+  const client = resolveClientIp(req, env().TRUST_PROXY);
+  for (const name of Object.keys(h)) if (name.startsWith("x-forwarded-") || name === "forwarded" || name === "x-real-ip") delete h[name];
+  delete h.authorization;
+  delete h["proxy-authorization"];
+  const cookies = appRequestCookies(h.cookie);
+  if (cookies) h.cookie = cookies;
+  else delete h.cookie;
+  h["x-forwarded-for"] = client;
+  h["x-forwarded-proto"] = secureOrigin(req) ? "https" : "http";
+  if (h.host) h["x-forwarded-host"] = h.host;
+  if (route.mode === "path") h["x-forwarded-prefix"] = route.prefix.slice(0, -1);
+  if (upstream.app.kind === "jupyter") h.authorization = `token ${notebookToken(route.instanceId)}`;
+  // A plain app in path mode is served as if at /; JupyterLab knows its prefix.
+  req.url = route.mode === "path" && upstream.app.kind === "jupyter" ? `${route.prefix}${route.rest.slice(1)}` : route.rest;
+  routes.set(req, { mode: route.mode, prefix: route.prefix });
+}
+
+const targetOf = (port: number) => ({ target: `http://127.0.0.1:${port}`, xfwd: false });
+
+/** A request on the app's origin (the app listener, or an app domain on the console's). */
+export async function serveApp(req: IncomingMessage, res: ServerResponse): Promise<void> {
+  const url = originForm(req.url ?? "/");
+  if (!url) return fail(res, req, 400, "Bad request target");
+  if (url === AUTH_PATH || url.startsWith(`${AUTH_PATH}?`)) return acceptTicket(req, res, url);
+  const admitted = await admit(req, url, (status, message, location) => {
+    if (location) res.writeHead(status, { location, "cache-control": "no-store" }).end();
+    else fail(res, req, status, message);
+  });
+  if (!admitted) return;
+  prepare(req, admitted);
+  await proxy.web(req, res, { ...targetOf(admitted.route.port), agent: admitted.upstream.agent });
+}
+
+/** Open websockets through the proxy, with who opened them: ended when that access ends. */
+type LiveSocket = { socket: Duplex; grant: Grant; instanceId: string; port: number; userId: string; credentialId?: string };
+const live = new Set<LiveSocket>();
+
+/** A websocket upgrade on the app's origin. */
+export async function upgradeApp(req: IncomingMessage, socket: Duplex, head: Buffer): Promise<void> {
+  socket.on("error", () => socket.destroy());
+  const url = originForm(req.url ?? "/");
+  const refuse = (status: number, message: string) => {
+    if (!socket.writable) return void socket.destroy();
+    const body = JSON.stringify({ error: { code: status === 404 ? "NOT_FOUND" : "APP_UNAVAILABLE", message } });
+    socket.end(
+      `HTTP/1.1 ${status} ${status === 404 ? "Not Found" : "Refused"}\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`,
+    );
+  };
+  if (!url) return refuse(400, "Bad request target");
+  const admitted = await admit(req, url, (status, message) => refuse(status === 302 || status === 301 ? 401 : status, message || "Not signed in to this app"));
+  if (!admitted) return;
+  const grant = grantFor(req, admitted.route)!;
+  prepare(req, admitted);
+  const entry: LiveSocket = {
+    socket,
+    grant,
+    instanceId: admitted.route.instanceId,
+    port: admitted.route.port,
+    userId: admitted.principal.userId,
+    ...(admitted.principal.credentialId ? { credentialId: admitted.principal.credentialId } : {}),
+  };
+  live.add(entry);
+  admitted.upstream.sockets.add(socket);
+  socket.once("close", () => {
+    live.delete(entry);
+    admitted.upstream.sockets.delete(socket);
+  });
+  // The agent's connections are for requests; an upgraded one leaves its pool for good.
+  await proxy.ws(req, socket as never, { ...targetOf(admitted.route.port), agent: admitted.upstream.agent }, head);
+}
+
+/** Websockets whose access ended (signed out, deactivated, instance stopped or given away) are closed. */
+async function sweep(match: (e: LiveSocket) => boolean = () => true): Promise<void> {
+  for (const e of [...live]) {
+    if (!match(e)) continue;
+    try {
+      const p = await checkCredential(credentialOf(e.grant));
+      await upstreamFor(p, e.instanceId, e.port);
+    } catch {
+      e.socket.destroy();
+    }
+  }
+}
+
+let sweeping: NodeJS.Timeout | null = null;
+
+/** Starts the periodic check of open websockets (every 30 s, and at once on a revocation). */
+export function startAppSweeps(): () => void {
+  sweeping ??= setInterval(() => void sweep().catch(() => undefined), 30_000);
+  sweeping.unref();
+  const offs = [
+    on("user.sessionsRevoked", ({ userId }) => void sweep((e) => e.userId === userId)),
+    on("credential.revoked", ({ credentialId }) => void sweep((e) => e.credentialId === credentialId)),
+  ];
+  return () => {
+    if (sweeping) clearInterval(sweeping);
+    sweeping = null;
+    for (const off of offs) off();
+  };
+}
+
+/** For the audit trail: an app opened (once per ticket). */
+async function auditOpen(g: Grant, ip: string): Promise<void> {
+  const row = await findInstance(g.iid);
+  await audit({ actorId: g.uid, action: "app.open", target: { type: "instance", id: g.iid }, detail: { port: g.port, name: row?.name }, ip });
+}
