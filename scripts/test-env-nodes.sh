@@ -113,6 +113,13 @@ if [ "$(docker image inspect -f '{{index .Config.Labels "aic.web.sum"}}' local/a
   rm -rf "$ctx"
 fi
 
+# The JupyterLab notebook image (Debian + PyPI, about two minutes): the app proxy's JupyterLab
+# test runs a kernel through it. Without a Debian mirror or a PyPI index that test is skipped
+# and says why; the stand-in above still runs.
+if ! bash "$ROOT/scripts/images/jupyterlab.sh" local/jupyterlab:4 >/var/log/aic-jupyterlab-image.log 2>&1; then
+  log "WARNING: local/jupyterlab:4 could not be built (see /var/log/aic-jupyterlab-image.log): the JupyterLab test will be skipped"
+fi
+
 # --- Third dockerd: a "GPU host" on unix:///var/run/docker-gpu.sock. The fixture NVIDIA hook
 # on its PATH makes it offer the nvidia device driver, so GPU instances really start here
 # (sshd below serves the matching fixture nvidia-smi) --------------------------------------

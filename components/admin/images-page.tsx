@@ -8,13 +8,25 @@ import { formatBytes, formatTime } from "@/lib/format";
 import { useDangerConfirm } from "../common/confirm";
 import { FormDialog } from "../common/form-dialog";
 import { fitColumns, ListedFilter, LoadError, SearchBox, tablePagination, Toolbar } from "../common/listing";
+import { appsBody, ImageAppsFields, ImageAppTags, type ImageAppRow } from "./image-apps";
 import { NodeStatusTag } from "./node-status";
 import { useT } from "../providers/i18n";
 
-// Admin: images with server pagination and filters, a form drawer, per-node presence with
-// pulls that show Docker's progress as it streams.
+// Admin: images with server pagination and filters, a form drawer (with the web apps the
+// image serves and whether it is a notebook image), per-node presence with pulls that show
+// Docker's progress as it streams.
 
-type ImageForm = { name: string; address: string; description?: string; source?: string; supportMemorySplit: boolean; isListed: boolean; remark?: string };
+type ImageForm = {
+  name: string;
+  address: string;
+  description?: string;
+  source?: string;
+  supportMemorySplit: boolean;
+  notebook: boolean;
+  apps?: ImageAppRow[];
+  isListed: boolean;
+  remark?: string;
+};
 
 type PullState = { percent: number; status: string; done?: boolean; error?: string };
 
@@ -176,6 +188,7 @@ export function ImagesPage() {
               </Typography.Text>
             ),
           },
+          { title: t("images.apps"), key: "apps", width: 200, render: (_, i) => <ImageAppTags image={i} /> },
           { title: t("images.source"), dataIndex: "source", width: 140, from: "lg", render: (s: string | null) => s ?? "—" },
           {
             title: t("images.supportMemorySplit"),
@@ -226,10 +239,10 @@ export function ImagesPage() {
         initialValues={
           current
             ? { ...current, description: current.description ?? undefined, source: current.source ?? undefined, remark: current.remark ?? undefined }
-            : { supportMemorySplit: false, isListed: true }
+            : { supportMemorySplit: false, notebook: false, apps: [], isListed: true }
         }
         onSubmit={async (v) => {
-          const body = { ...v, description: v.description || null, source: v.source || null, remark: v.remark || null };
+          const body = { ...v, apps: appsBody(v.apps), description: v.description || null, source: v.source || null, remark: v.remark || null };
           const saved = await save.mutateAsync({ id: current?.id, body });
           if (saved.warnings.length) {
             notification.warning({
@@ -262,6 +275,7 @@ export function ImagesPage() {
             <Switch />
           </Form.Item>
         </Space>
+        <ImageAppsFields />
         <Form.Item name="remark" label={t("images.remark")}>
           <Input.TextArea rows={2} maxLength={500} />
         </Form.Item>

@@ -45,6 +45,17 @@ describe("fieldErrors", () => {
     ]);
     expect(fieldErrors(err, "zh-CN")[1]!.errors).toEqual(["已被占用"]);
   });
+  it("puts a list row's issue under that row's field (antd names rows by number)", () => {
+    const err = new ApiError(400, "VALIDATION_FAILED", "x", [
+      { path: "apps.1.port", message: "port 8000 is listed twice" },
+      { path: "body.apps.0.port", message: "is JupyterLab's on a notebook image; use another port" },
+    ]);
+    expect(fieldErrors(err, "en-US")).toEqual([
+      { name: ["apps", 1, "port"], errors: ["Port 8000 is listed twice"] },
+      { name: ["apps", 0, "port"], errors: ["Port 8888 is JupyterLab's on a notebook image; use another port"] },
+    ]);
+    expect(fieldErrors(err, "zh-CN").map((f) => f.errors[0])).toEqual(["端口 8000 重复了", "笔记本镜像的 8888 端口留给 JupyterLab，请换一个端口"]);
+  });
   it("leaves unknown phrasings as the server wrote them, as a sentence", () => {
     expect(issueMessage("zh-CN", "must be unix:///path/to/docker.sock or tcp://host:port")).toBe("Must be unix:///path/to/docker.sock or tcp://host:port");
   });
@@ -64,6 +75,13 @@ describe("showFormError", () => {
       { name: ["name"], errors: ["Required"] },
       { name: ["expiresInDays"], errors: ["Must be at most 3650"] },
     ]);
+  });
+  it("finds a list row's field on the form", () => {
+    const set: unknown[] = [];
+    const form = { getFieldsError: () => [{ name: ["apps", 0, "port"], errors: [] }], setFields: (f: unknown[]) => set.push(...f) } as unknown as FormInstance;
+    const err = new ApiError(400, "VALIDATION_FAILED", "x", [{ path: "apps.0.port", message: "must be 1-65535" }]);
+    expect(showFormError(tOf("en-US"), "en-US", form, err)).toBe("Some fields need correcting: see the messages under them.");
+    expect(set).toEqual([{ name: ["apps", 0, "port"], errors: ["Must be 1-65535"] }]);
   });
   it("names in the toast what has no field on the form", () => {
     const { form, set } = formWith("name");

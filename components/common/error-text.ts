@@ -44,6 +44,11 @@ const ZH_ISSUES: [RegExp, (m: RegExpExecArray) => string][] = [
   [/^says (\S+) but holds a (\S+) key$/, (m) => `标明为 ${m[1]}，实际却是 ${m[2]} 密钥`],
   [/^RSA keys need at least (\d+) bits; this one has (\d+)$/, (m) => `RSA 密钥至少需要 ${m[1]} 位，此密钥只有 ${m[2]} 位`],
   [/^is too long for a public key$/, () => "对公钥来说过长"],
+  // Images' web apps (lib/contracts/images.ts).
+  [/^must be 1-65535$/, () => "必须在 1-65535 之间"],
+  [/^port (\d+) is listed twice$/, (m) => `端口 ${m[1]} 重复了`],
+  [/^is JupyterLab's on a notebook image\b.*$/, () => "笔记本镜像的 8888 端口留给 JupyterLab，请换一个端口"],
+  [/^at most (\d+) apps$/, (m) => `最多 ${m[1]} 个应用`],
 ];
 
 /** What capacity is missing ("1 more CPU cores, 2 GB more memory"), in Chinese; unknown parts as they are. */
@@ -144,7 +149,10 @@ export function issueMessage(locale: Locale, message: string): string {
     }
   }
   // "is a private key: …" under its field reads "This is a private key: …".
-  const text = message.replace(/^is (?=required\b|already\b|too\b)/, "").replace(/^is (?=a |not an? )/, "This is ");
+  const text = message
+    .replace(/^is (?=required\b|already\b|too\b)/, "")
+    .replace(/^is (?=a |not an? )/, "This is ")
+    .replace(/^is JupyterLab's on a notebook image\b/, "Port 8888 is JupyterLab's on a notebook image");
   return text.charAt(0).toUpperCase() + text.slice(1);
 }
 
@@ -192,10 +200,22 @@ function fieldOf(i: ErrorIssue, fieldNames: Record<string, string>): string {
   return fieldNames[path] ?? path;
 }
 
-/** Field errors for an antd Form from an API error's issues (path "body.x" or "x"). */
-export function fieldErrors(err: unknown, locale: Locale = "en-US", fieldNames: Record<string, string> = {}): { name: string[]; errors: string[] }[] {
+/**
+ * Field errors for an antd Form from an API error's issues (path "body.x" or "x"). A list's
+ * rows are numbers in antd's field names ("apps.0.port" → ["apps", 0, "port"]).
+ */
+export function fieldErrors(
+  err: unknown,
+  locale: Locale = "en-US",
+  fieldNames: Record<string, string> = {},
+): { name: (string | number)[]; errors: string[] }[] {
   if (!(err instanceof ApiError)) return [];
-  return err.issues.map((i) => ({ name: fieldOf(i, fieldNames).split("."), errors: [issueMessage(locale, i.message)] }));
+  return err.issues.map((i) => ({
+    name: fieldOf(i, fieldNames)
+      .split(".")
+      .map((part) => (/^\d+$/.test(part) ? Number(part) : part)),
+    errors: [issueMessage(locale, i.message)],
+  }));
 }
 
 /**

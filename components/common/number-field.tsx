@@ -29,6 +29,8 @@ type InputProps = {
   id?: string;
   style?: React.CSSProperties;
   "aria-label"?: string;
+  status?: "error" | "warning";
+  onPressEnter?: () => void;
 };
 
 const textOf = (v: number | null | undefined) => (v === null || v === undefined || Number.isNaN(v) ? "" : String(v));

@@ -12,6 +12,7 @@ import { launchStep, showsLaunchProgress, TROUBLED } from "@/lib/instances";
 import { FormDialog } from "../common/form-dialog";
 import { LoadError } from "../common/listing";
 import { InstanceActions } from "./instance-actions";
+import { InstanceApps } from "./instance-apps";
 import { InstanceLogs } from "./instance-logs";
 import { InstanceSsh } from "./instance-ssh";
 import { InstanceOverview } from "./instance-overview";
@@ -22,8 +23,9 @@ import { statusReason } from "./status-reason";
 import { useT } from "../providers/i18n";
 
 // One instance: header with status and controls, the reason when it failed / exited / is
-// unknown, the launch's progress while it is being created (the query polls every 2 s), and
-// tabs for overview, logs, live stats, the terminal and how to connect by SSH.
+// unknown, the launch's progress while it is being created (the query polls every 2 s), its
+// web apps to open, and tabs for overview, logs, live stats, the terminal and how to connect
+// by SSH.
 
 type EditForm = { name: string; remark?: string };
 
@@ -149,6 +151,7 @@ export function InstanceDetail({ id }: { id: string }) {
       </Flex>
       <Trouble instance={i} />
       {showsLaunchProgress(i) && <LaunchProgress instance={i} />}
+      <InstanceApps instance={i} />
       <Card size="small">
         <Tabs
           activeKey={tab}

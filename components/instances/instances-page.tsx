@@ -2,7 +2,7 @@
 import { useState } from "react";
 import Link from "next/link";
 import { Button, Card, Empty, Grid, Select, Space, Table, Tag, Typography } from "antd";
-import { RocketOutlined } from "@ant-design/icons";
+import { ExportOutlined, RocketOutlined } from "@ant-design/icons";
 import { INSTANCE_STATUSES, type TInstance, type TInstanceStatus } from "@/lib/contracts/instances";
 import { useInstances, type InstanceFilters } from "@/lib/hooks/instances";
 import { useAdminUsers } from "@/lib/hooks/users";
@@ -16,7 +16,7 @@ import { usePrefs, useT } from "../providers/i18n";
 
 // The instances list: the user's own (admins: everyone's, with an Owner column and filter),
 // server pagination, name and status filters, why each stopped or failed, what each has cost
-// so far, controls per row. Polls fast while any shown
+// so far, links to a running one's web apps, controls per row. Polls fast while any shown
 // instance is being created.
 
 const LAUNCH_HREF = "/instances/new";
@@ -120,6 +120,25 @@ export function InstancesPage({ isAdmin }: { isAdmin: boolean }) {
                   <Typography.Text type="secondary" ellipsis={{ tooltip: i.remark }} style={{ maxWidth: 150 }}>
                     {i.remark}
                   </Typography.Text>
+                )}
+                {i.status === "running" && i.apps.length > 0 && (
+                  <Space size={[8, 0]} wrap data-testid="instance-app-links">
+                    {i.apps.map((a) => {
+                      const name = a.kind === "jupyter" ? t("apps.jupyter") : a.name;
+                      return (
+                        <Typography.Link
+                          key={a.port}
+                          href={a.url}
+                          target="_blank"
+                          rel="noopener"
+                          aria-label={t("apps.open", { name })}
+                          style={{ fontSize: 12, whiteSpace: "nowrap" }}
+                        >
+                          <ExportOutlined /> {name}
+                        </Typography.Link>
+                      );
+                    })}
+                  </Space>
                 )}
               </Space>
             ),

@@ -4,6 +4,7 @@
 // The app (scripts/fixtures/aic-web.py in local/aic-web) reports what reached it: no console
 // cookie, no Authorization header; JupyterLab's stand-in answers only with the token the
 // console set. Another user gets 404; nobody signed in is sent to the sign-in page.
+import { execFileSync } from "node:child_process";
 import { request as httpRequest } from "node:http";
 import type { APIRequestContext } from "@playwright/test";
 import WebSocket from "ws";
@@ -27,6 +28,20 @@ async function webInstance(api: APIRequestContext, adminToken: string, owner: Te
     id: string;
     apps: App[];
   };
+  // The container runs before its apps listen: wait until both ports answer inside it.
+  const listening = () => {
+    try {
+      execFileSync(
+        "docker",
+        ["exec", `aic-${instance.id}`, "python3", "-c", "import socket\nfor p in (8000, 8888): socket.create_connection(('127.0.0.1', p), 1).close()"],
+        { stdio: "ignore" },
+      );
+      return true;
+    } catch {
+      return false;
+    }
+  };
+  await expect.poll(listening, { timeout: 30_000, intervals: [250] }).toBe(true);
   return { instance, image, node, spec };
 }
 
@@ -202,4 +217,102 @@ test("another user gets 404, nobody signed in goes to the sign-in page, a stoppe
   expect(link.status()).toBe(409);
   expect(await link.text()).toContain("start it, then open the app again");
   await Promise.all([anonymous.dispose(), others.dispose(), admins.dispose(), owners.dispose()]);
+});
+
+const JUPYTERLAB_IMAGE = "local/jupyterlab:4";
+const hasImage = (ref: string) => {
+  try {
+    execFileSync("docker", ["image", "inspect", ref], { stdio: "ignore" });
+    return true;
+  } catch {
+    return false;
+  }
+};
+
+test("JupyterLab (built from Debian and PyPI) runs a kernel through the proxy: REST and the kernel's websocket", async ({
+  api,
+  adminToken,
+  newUser,
+  playwright,
+  baseURL,
+  clientIp,
+}) => {
+  test.skip(!hasImage(JUPYTERLAB_IMAGE), `${JUPYTERLAB_IMAGE} is missing: scripts/images/jupyterlab.sh could not build it (scripts/test-env.sh logs why)`);
+  test.setTimeout(180_000);
+  const u = await newUser();
+  const { node, spec } = await launchSetup(api, adminToken);
+  const res = await api.post("/api/v1/images", {
+    headers: bearer(adminToken),
+    data: { name: `jupyterlab ${uniq(3)}`, address: JUPYTERLAB_IMAGE, notebook: true },
+  });
+  expect(res.status(), await res.text()).toBe(201);
+  const image = (await res.json()) as { id: string };
+  const instance = (await launchRunning(api, u.token, { name: `lab-${uniq(3)}`, imageId: image.id, specId: spec.id, nodeId: node.id })) as { id: string };
+  const ctx = await browserLike(playwright, baseURL!, u, clientIp);
+  const appsOrigin = `http://127.0.0.1:${Number(new URL(baseURL!).port) + 21000}`;
+  const base = `${appsOrigin}/apps/${instance.id}/8888`;
+
+  // JupyterLab takes a few seconds to start after the container does: the proxy says 502 until then.
+  await expect.poll(async () => (await ctx.get(`/apps/${instance.id}/8888/lab`)).status(), { timeout: 60_000, intervals: [1000] }).toBe(200);
+  const page = await (await ctx.get(`${base}/lab`)).text();
+  expect(page).toContain("JupyterLab");
+  // Its settings name the prefix as its base URL; no login page asked for a token (the proxy presents it).
+  expect(page).toContain(`"baseUrl": "/apps/${instance.id}/8888/"`);
+  expect(page).not.toContain("Password or token");
+
+  // A kernel, started through the REST API, runs code sent on its websocket.
+  const started = await ctx.post(`${base}/api/kernels`, { data: { name: "python3" }, headers: { origin: appsOrigin } });
+  expect(started.status(), await started.text()).toBe(201);
+  const kernel = (await started.json()) as { id: string };
+  const cookie = (await ctx.storageState()).cookies
+    .filter((c) => c.domain === "127.0.0.1" && `/apps/${instance.id}/8888/api/kernels/`.startsWith(c.path))
+    .map((c) => `${c.name}=${c.value}`)
+    .join("; ");
+  const output = await new Promise<string>((resolve, reject) => {
+    const ws = new WebSocket(`${base.replace("http", "ws")}/api/kernels/${kernel.id}/channels?session_id=${uniq(8)}`, {
+      headers: { cookie, origin: appsOrigin },
+    });
+    const timer = setTimeout(() => reject(new Error("no output from the kernel in 60 s")), 60_000);
+    ws.on("open", () =>
+      ws.send(
+        JSON.stringify({
+          header: { msg_id: uniq(8), username: "e2e", session: uniq(8), msg_type: "execute_request", version: "5.3", date: new Date().toISOString() },
+          parent_header: {},
+          metadata: {},
+          content: {
+            code: "import os; print(6 * 7, os.getcwd())",
+            silent: false,
+            store_history: false,
+            user_expressions: {},
+            allow_stdin: false,
+            stop_on_error: true,
+          },
+          channel: "shell",
+          buffers: [],
+        }),
+      ),
+    );
+    ws.on("message", (m) => {
+      const msg = JSON.parse(String(m)) as { msg_type: string; content: { text?: string } };
+      if (msg.msg_type === "stream" && msg.content.text) {
+        clearTimeout(timer);
+        resolve(msg.content.text);
+        ws.close();
+      }
+    });
+    ws.on("error", reject);
+    ws.on("unexpected-response", (_req, r) => reject(new Error(`upgrade refused: ${r.statusCode}`)));
+  });
+  // Run in the instance's data directory.
+  expect(output).toBe("42 /root/data\n");
+  // Without the proxy's token, JupyterLab in the container refuses (the token is not the user's to type).
+  const direct = execFileSync("docker", [
+    "exec",
+    `aic-${instance.id}`,
+    "python3",
+    "-c",
+    `import urllib.request as u, urllib.error as e\ntry: u.urlopen("http://127.0.0.1:8888/apps/${instance.id}/8888/api/kernels")\nexcept e.HTTPError as x: print(x.code)`,
+  ]).toString();
+  expect(direct.trim()).toBe("403");
+  await ctx.dispose();
 });
