@@ -40,7 +40,8 @@ export async function tempPostgresDb(prefix: string): Promise<{ url: string; dro
 export type Running = { child: ChildProcess; output: () => string; url: string; stop: () => Promise<void> };
 
 export async function start(env: Record<string, string>): Promise<Running> {
-  const port = await freePort();
+  // A test that must know the port first (PUBLIC_URL names it) passes PORT itself.
+  const port = env.PORT ? Number(env.PORT) : await freePort();
   const clean = { ...process.env };
   for (const k of ["ADMIN_PASSWORD", "DATABASE_URL", "DATA_DIR", "PORT"]) delete clean[k];
   const child = spawn(process.execPath, ["dist/server.mjs"], {
