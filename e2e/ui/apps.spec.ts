@@ -20,6 +20,8 @@ test("an admin declares an image's web apps and its notebook: mistakes under the
   newUser,
   shot,
 }) => {
+  // Many steps in two dialogs, next to the parallel instance tests.
+  test.setTimeout(90_000);
   const tag = uniq(3);
   const name = `Notebook ${tag}`;
   const admin = await newUser("admin");

@@ -12,6 +12,7 @@ import { resolveClientIp } from "../http/client-ip";
 import { env } from "../env";
 import { logger } from "../logger";
 import { appOn, appPrefix, notebookToken } from "./apps";
+import { APP_COOKIE, appCookie, appRequestCookies } from "./cookies";
 import { type AppMode, type Grant, signGrant, spendTicket, verifyGrant } from "./grants";
 import { appOrigin, appsDomain, appsPort, consoleOrigin, parseAppHost } from "./origins";
 import { findInstance } from "../instances/instances.repo";
@@ -25,12 +26,9 @@ import { type Upstream, upstreamFor } from "./upstream";
 // responses included. The console's cookies and Authorization header never reach the app,
 // and the app cannot set cookies for the console or other apps.
 
-export const APP_COOKIE = "aic.app";
 const AUTH_PATH = "/__aiinfra/auth";
 const TICKET_MS = 60_000;
 const GRANT_MS = 12 * 3600_000;
-/** Console cookies (ours and next-auth's), with or without a prefix: never sent to or set by an app. */
-const CONSOLE_COOKIE = /^(__Secure-|__Host-)?(aic\.|authjs\.|next-auth\.)/i;
 
 const proxy = createProxyServer({});
 /** What a proxied request is (for the response's cookies), by request. */
@@ -53,36 +51,6 @@ proxy.on("error", (err, req, res) => {
     } else r.destroy();
   } else (res as Duplex).destroy();
 });
-
-/** An app's Set-Cookie as the browser may keep it: never a console cookie, never for other hosts, under the app's path. */
-export function appCookie(header: string, route: { mode: AppMode; prefix: string }): string[] {
-  const [pair = "", ...attrs] = header.split(";");
-  const name = pair.slice(0, Math.max(0, pair.indexOf("="))).trim();
-  if (!name || CONSOLE_COOKIE.test(name) || name === APP_COOKIE) return [];
-  const kept = attrs.map((a) => a.trim()).filter((a) => a && !/^domain\s*=/i.test(a));
-  if (route.mode === "path") {
-    const at = kept.findIndex((a) => /^path\s*=/i.test(a));
-    const path = at >= 0 ? kept[at]!.slice(kept[at]!.indexOf("=") + 1).trim() : "";
-    // An app served without its prefix names paths as if it were at /: they move under the prefix.
-    const moved = path.startsWith(route.prefix) ? path : `${route.prefix}${path.replace(/^\/+/, "")}`;
-    if (at >= 0) kept.splice(at, 1);
-    kept.push(`Path=${moved}`);
-  }
-  return [[pair.trim(), ...kept].join("; ")];
-}
-
-/** The Cookie header without the console's cookies and the app grant. */
-export function appRequestCookies(header: string | undefined): string | undefined {
-  if (!header) return undefined;
-  const kept = header
-    .split(";")
-    .map((c) => c.trim())
-    .filter((c) => {
-      const name = c.slice(0, Math.max(0, c.indexOf("="))).trim();
-      return c && !CONSOLE_COOKIE.test(name) && name !== APP_COOKIE;
-    });
-  return kept.length ? kept.join("; ") : undefined;
-}
 
 function wantsHtml(req: IncomingMessage | undefined): boolean {
   return Boolean(req?.headers.accept?.includes("text/html"));

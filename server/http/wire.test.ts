@@ -38,6 +38,7 @@ const instance = {
   gpus: [{ index: 0, memoryGb: 8, exclusive: true }],
   containerId: null,
   dataPath: "/root/data",
+  apps: [{ port: 8888, name: "JupyterLab", kind: "jupyter", url: "/apps/i1/8888/lab" }],
   costCents: 12,
   runningSeconds: 360,
   createdAt: new Date(Date.UTC(2026, 0, 2, 3, 4, 5, 678)),
