@@ -10,6 +10,7 @@ import type { APIRequestContext } from "@playwright/test";
 import WebSocket from "ws";
 import { bearer, cookieSignIn, expect, test, type TestUser, uniq } from "../fixtures";
 import { launchRunning, launchSetup, WEB_IMAGE, waitForStatus } from "../node-fixtures";
+import { connect, outcome } from "../socket";
 
 type App = { port: number; name: string; kind: "http" | "jupyter"; url: string };
 
@@ -167,6 +168,10 @@ test("apps open through the console on their own origin: no console credentials 
   expect(write.status()).toBe(403);
   const read = await ctx.get("/api/v1/users/me", { headers: { origin: appsOrigin } });
   expect(read.headers()["access-control-allow-origin"]).toBeUndefined();
+  // Websockets know no CORS: the console's socket.io (terminals) refuses the app's Origin too.
+  const consoleCookie = await cookiesFor(ctx, `${baseURL}/socket.io/`);
+  const socket = connect(baseURL!, "/terminal", { cookie: consoleCookie, origin: appsOrigin, ip: clientIp });
+  expect(await outcome(socket)).toMatchObject({ connected: false, code: "ORIGIN_REFUSED" });
   await ctx.dispose();
 });
 
