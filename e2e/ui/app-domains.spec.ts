@@ -2,7 +2,8 @@
 // APPS_DOMAIN=apps.localhost (Chromium resolves every *.localhost name to this machine). The
 // console's link sends the browser to http://<instance>-8000.apps.localhost:<app port>/, where
 // the app is served at / (no prefix) with a cookie for that host only; JupyterLab, which knows
-// its prefix, still opens in path mode. The proxy's logic does not depend on the database:
+// its prefix, still opens in path mode for its owner; an administrator opens the user's apps on
+// their domains only. The proxy's logic does not depend on the database:
 // SQLite's project only.
 import { mkdtempSync } from "node:fs";
 import os from "node:os";
@@ -82,6 +83,21 @@ test("an app opens on its own domain at /, JupyterLab under its prefix", async (
     expect(page.url()).toBe(`http://127.0.0.1:${appsPort}/apps/${instance.id}/8888/lab`);
     await expect(page.getByRole("heading", { name: "JupyterLab (aic-web)" })).toBeVisible();
     await expect(page.locator("#ws")).toHaveText(/^echo: ping \d+$/);
+
+    // An administrator opens the user's apps on their own domains only, JupyterLab included
+    // (under its prefix there): never on the shared app origin.
+    await page.context().clearCookies();
+    await page.goto(`${url}/login`, { waitUntil: "networkidle" });
+    await page.getByLabel("Username or email").fill("admin");
+    await page.getByLabel("Password", { exact: true }).fill("domains-admin-pw");
+    await page.getByRole("button", { name: "Sign in" }).click();
+    await expect(page).toHaveURL(/\/dashboard$/);
+    await page.goto(`${url}/apps/${instance.id}/8888/lab`);
+    expect(page.url()).toBe(`http://${instance.id}-8888.apps.localhost:${appsPort}/apps/${instance.id}/8888/lab`);
+    await expect(page.getByRole("heading", { name: "JupyterLab (aic-web)" })).toBeVisible();
+    await expect(page.locator("#ws")).toHaveText(/^echo: ping \d+$/);
+    await page.goto(`${url}/apps/${instance.id}/8000/headers`);
+    expect(page.url()).toBe(`${appOrigin}/headers`);
   } finally {
     await api.dispose();
     await c.stop();

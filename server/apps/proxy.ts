@@ -131,9 +131,22 @@ export async function openApp(req: IncomingMessage, res: ServerResponse): Promis
   const app = appOn(row.apps, target.port);
   const prefix = appPrefix(target.instanceId, target.port);
   const domain = appsDomain();
+  // In path mode every app shares the app listener's origin, so one app's scripts can act in
+  // the others the browser holds grants for: fine among one owner's apps, not across owners.
+  // An administrator opens other users' apps only on their own domains.
+  const own = row.userId === p.userId;
   // A plain app likes its own domain best (no prefix); JupyterLab knows its prefix.
-  const mode: AppMode | null = domain && (app.kind === "http" || !appsPort()) ? "domain" : appsPort() ? "path" : null;
+  const mode: AppMode | null = domain && (app.kind === "http" || !appsPort() || !own) ? "domain" : appsPort() ? "path" : null;
   if (!mode) return fail(res, req, 404, "Apps are turned off on this console (APPS_PORT=0 and no APPS_DOMAIN)");
+  if (mode === "path" && !own) {
+    return fail(
+      res,
+      req,
+      403,
+      "Administrators open other users' apps only when each app has its own domain (APPS_DOMAIN): on the shared app address, one user's app could act in another's.",
+      "FORBIDDEN",
+    );
+  }
   const to = mode === "path" || app.kind === "jupyter" ? `${prefix}${target.rest.slice(1)}` : target.rest;
   const grant: Grant = { uid: p.userId, sv: claims.sessionVersion, iid: target.instanceId, port: target.port, mode, exp: Date.now() + TICKET_MS, to };
   if (claims.credentialId) grant.sid = claims.credentialId;
@@ -222,7 +235,10 @@ async function admit(req: IncomingMessage, url: string, answer: (status: number,
     return null;
   }
   try {
-    return { route, principal, upstream: await upstreamFor(principal, route.instanceId, route.port) };
+    const upstream = await upstreamFor(principal, route.instanceId, route.port);
+    // Path mode is for the owner only (see openApp).
+    if (route.mode === "path" && upstream.ownerId !== principal.userId) throw new AppError("NOT_FOUND", "No such instance");
+    return { route, principal, upstream };
   } catch (err) {
     if (err instanceof AppError && err.code === "NOT_FOUND") answer(404, "No such instance");
     else if (err instanceof AppError) answer(409, err.message);
