@@ -149,6 +149,9 @@ function load(): Env & { dataDir: string; databaseUrl: string; dbProvider: "sqli
   if (env.TENANT_NETWORK_PREFIX < tenantPool.prefix) {
     throw new Error(`Invalid environment:\n  TENANT_NETWORK_PREFIX: must be at least the pool's /${tenantPool.prefix}`);
   }
+  if (env.APPS_PUBLIC_URL && !env.PUBLIC_URL) {
+    throw new Error("Invalid environment:\n  APPS_PUBLIC_URL: needs PUBLIC_URL (the app listener sends browsers back to the console to sign in)");
+  }
   if (env.APPS_DOMAIN && !env.PUBLIC_URL) {
     throw new Error("Invalid environment:\n  APPS_DOMAIN: needs PUBLIC_URL (apps on their own domain send browsers back to the console to sign in)");
   }

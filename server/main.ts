@@ -1,5 +1,6 @@
 import "server-only";
-import { createServer } from "node:http";
+import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
+import type { Duplex } from "node:stream";
 import next from "next";
 import { handleAppRequest, handleAppUpgrade, startApps } from "./apps/listener";
 import { isAppHost, openApp } from "./apps/proxy";
@@ -45,8 +46,6 @@ async function main(): Promise<void> {
   // Only a console reached over https may tell browsers to insist on it.
   const hsts = e.PUBLIC_URL ? new URL(e.PUBLIC_URL).protocol === "https:" : false;
   const server = createServer((req, res) => {
-    // An app's own domain (APPS_DOMAIN) pointed at the console: the app proxy answers.
-    if (isAppHost(req)) return handleAppRequest(req, res);
     if (hsts) res.setHeader("strict-transport-security", HSTS);
     if (gate(req, res)) return;
     // The console's links to apps: they send the browser on to the app's origin.
@@ -75,9 +74,19 @@ async function main(): Promise<void> {
     });
   }
   server.on("upgrade", (req, socket, head) => {
-    if (isAppHost(req)) handleAppUpgrade(req, socket, head);
-    else if (!req.url?.startsWith("/socket.io")) void handleUpgrade(req, socket, head);
+    if (!req.url?.startsWith("/socket.io")) void handleUpgrade(req, socket, head);
   });
+  // An app's own domain (APPS_DOMAIN) pointed at the console: the app proxy answers everything
+  // there, /socket.io included (socket.io put its own handlers in front of the others).
+  for (const event of ["request", "upgrade"] as const) {
+    const handlers = server.listeners(event) as ((...args: unknown[]) => void)[];
+    server.removeAllListeners(event);
+    server.on(event, (req: IncomingMessage, ...rest: unknown[]) => {
+      if (!isAppHost(req)) for (const h of handlers) h.call(server, req, ...rest);
+      else if (event === "request") handleAppRequest(req, rest[0] as ServerResponse);
+      else handleAppUpgrade(req, rest[0] as Duplex, rest[1] as Buffer);
+    });
+  }
   const running = startWorkers(workers());
   const stopNudges = startJobNudges();
 

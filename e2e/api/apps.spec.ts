@@ -58,6 +58,23 @@ async function browserLike(
   return ctx;
 }
 
+/** Follows the console's link for `path` hop by hop (asserting each); answers the ticket's URL and the ticket's answer. */
+async function openSteps(ctx: APIRequestContext, consoleUrl: string, appsOrigin: string, path: string) {
+  const open = await ctx.get(path, { maxRedirects: 0 });
+  expect(open.status(), await open.text()).toBe(302);
+  const startUrl = open.headers().location!;
+  expect(startUrl).toMatch(new RegExp(`^${appsOrigin}/__aiinfra/start\\?back=`));
+  const started = await ctx.get(startUrl, { maxRedirects: 0 });
+  expect(started.status()).toBe(302);
+  const back = started.headers().location!;
+  expect(back).toMatch(new RegExp(`^${consoleUrl}${path.replace(/[?]/g, "\\?")}[?&]aic_state=[\\w-]+$`));
+  const minted = await ctx.get(back, { maxRedirects: 0 });
+  expect(minted.status()).toBe(302);
+  const ticketUrl = minted.headers().location!;
+  expect(ticketUrl).toMatch(new RegExp(`^${appsOrigin}/__aiinfra/auth\\?ticket=`));
+  return { ticketUrl, accepted: await ctx.get(ticketUrl, { maxRedirects: 0 }) };
+}
+
 /** The Cookie header the context would send to `url`. */
 async function cookiesFor(ctx: APIRequestContext, url: string): Promise<string> {
   const { hostname, pathname } = new URL(url);
@@ -84,29 +101,44 @@ test("apps open through the console on their own origin: no console credentials 
   const consolePort = Number(new URL(baseURL!).port);
   const appsOrigin = `http://127.0.0.1:${consolePort + 21000}`;
 
-  // The console's link: a redirect to the app listener's ticket address, made for this browser only.
-  const open = await ctx.get(`/apps/${instance.id}/8000/headers`, { maxRedirects: 0 });
-  expect(open.status()).toBe(302);
-  const ticketUrl = open.headers().location!;
-  expect(ticketUrl).toMatch(new RegExp(`^${appsOrigin}/__aiinfra/auth\\?ticket=`));
-  const accepted = await ctx.get(ticketUrl, { maxRedirects: 0 });
+  // The console's link, step by step: to the app listener for a state of this browser's own
+  // (its cookie there), back to the console with it, to the app listener with a ticket bound
+  // to that state, which becomes the app origin's grant cookie.
+  const { ticketUrl, accepted } = await openSteps(ctx, baseURL!, appsOrigin, `/apps/${instance.id}/8000/headers?x=1`);
   expect(accepted.status()).toBe(302);
-  expect(accepted.headers().location).toBe(`/apps/${instance.id}/8000/headers`);
-  const cookie = accepted.headers()["set-cookie"]!;
-  expect(cookie).toMatch(new RegExp(`^aic\\.app=[^;]+; Path=/apps/${instance.id}/8000/; HttpOnly; SameSite=Lax`));
+  expect(accepted.headers().location).toBe(`/apps/${instance.id}/8000/headers?x=1`);
+  const granted = accepted
+    .headersArray()
+    .filter((h) => h.name.toLowerCase() === "set-cookie")
+    .map((h) => h.value);
+  expect(granted[0]).toMatch(new RegExp(`^aic\\.app=[^;]+; Path=/apps/${instance.id}/8000/; HttpOnly; SameSite=Lax; Max-Age=\\d+$`));
+  expect(granted[1]).toBe(`aic.state-${instance.id}-8000=; Path=/__aiinfra/; HttpOnly; SameSite=Lax; Max-Age=0`);
   // Used once: the same link again opens nothing.
   expect((await ctx.get(ticketUrl, { maxRedirects: 0 })).status()).toBe(403);
 
   // The app sees the path without its prefix, who is asking, and no console credentials, even
   // though the browser sends the console's session cookie to the app's host and a script adds
   // an Authorization header.
-  const seen = await ctx.get(`${appsOrigin}/apps/${instance.id}/8000/headers`, { headers: { authorization: `Bearer ${u.token}` } });
+  const seen = await ctx.get(`${appsOrigin}/apps/${instance.id}/8000/headers`, {
+    headers: { authorization: `Bearer ${u.token}`, "x-scheme": "https", "x-forwarded-proto": "https", "x-forwarded-for": "6.6.6.6" },
+  });
   expect(seen.status()).toBe(200);
   expect(await cookiesFor(ctx, `${appsOrigin}/apps/${instance.id}/8000/headers`)).toContain("aic.session=");
   const headers = (await seen.json()) as Record<string, string>;
   expect(headers.authorization).toBeUndefined();
   expect(headers.cookie ?? "").not.toMatch(/aic\.(session|app)/);
   expect(headers["x-forwarded-prefix"]).toBe(`/apps/${instance.id}/8000`);
+  expect(headers["x-scheme"]).toBeUndefined();
+  expect(headers["x-forwarded-proto"]).toBe("http");
+  // The client's address as the console resolves it (the e2e consoles trust one proxy hop), not a chain.
+  expect(headers["x-forwarded-for"]).toBe("6.6.6.6");
+  // A script of another site (or app domain) may navigate to the app, not call it.
+  const called = await ctx.get(`${appsOrigin}/apps/${instance.id}/8000/headers`, { headers: { "sec-fetch-site": "same-site", "sec-fetch-mode": "cors" } });
+  expect(called.status()).toBe(403);
+  const navigated = await ctx.get(`${appsOrigin}/apps/${instance.id}/8000/headers`, {
+    headers: { "sec-fetch-site": "cross-site", "sec-fetch-mode": "navigate" },
+  });
+  expect(navigated.status()).toBe(200);
   expect(headers.host).toBe(new URL(appsOrigin).host);
 
   // The app's cookies stay under its prefix; one named like the console's session is dropped.
@@ -114,6 +146,10 @@ test("apps open through the console on their own origin: no console credentials 
   expect(set.status()).toBe(200);
   const setCookies = set.headersArray().filter((h) => h.name.toLowerCase() === "set-cookie");
   expect(setCookies.map((h) => h.value)).toEqual([`appcookie=yes; Path=/apps/${instance.id}/8000/`]);
+  // Nor may it widen a service worker to the whole app origin, or clear the host's cookies.
+  expect(set.headers()["service-worker-allowed"]).toBeUndefined();
+  expect(set.headers()["clear-site-data"]).toBeUndefined();
+  expect(set.headers()["x-aic-web"]).toBe("cookie");
   const after = (await (await ctx.get(`${appsOrigin}/apps/${instance.id}/8000/headers`)).json()) as Record<string, string>;
   expect(after.cookie).toBe("appcookie=yes");
 
@@ -201,6 +237,22 @@ test("another user gets 404, nobody signed in goes to the sign-in page, a stoppe
   expect((await anonymous.get(`${appsOrigin}/api/v1/users/me`)).status()).toBe(404);
 
   const others = await browserLike(playwright, baseURL!, other, clientIp);
+  // A ticket link the owner made, given to someone else (to run the owner's app in their
+  // browser, on the app origin): it was made for the owner's browser, and opens nothing,
+  // even for a browser that got a state of its own for that app.
+  const ownersOwn = await browserLike(playwright, baseURL!, owner, clientIp);
+  const open = await ownersOwn.get(`/apps/${instance.id}/8000/`, { maxRedirects: 0 });
+  const started = await ownersOwn.get(open.headers().location!, { maxRedirects: 0 });
+  const ticketUrl = (await ownersOwn.get(started.headers().location!, { maxRedirects: 0 })).headers().location!;
+  expect(ticketUrl).toContain("/__aiinfra/auth?ticket=");
+  const planted = await others.get(ticketUrl, { maxRedirects: 0 });
+  expect(planted.status()).toBe(403);
+  expect(await planted.text()).toContain("made for another browser");
+  await others.get(open.headers().location!, { maxRedirects: 0 });
+  expect((await others.get(ticketUrl, { maxRedirects: 0 })).status()).toBe(403);
+  // The owner's own browser still takes it (it was not spent by the refusals).
+  expect((await ownersOwn.get(ticketUrl, { maxRedirects: 0 })).status()).toBe(302);
+  await ownersOwn.dispose();
   const denied = await others.get(`/apps/${instance.id}/8000/`, { maxRedirects: 0 });
   expect(denied.status()).toBe(404);
   // The other user's browser, holding a grant of its own for its own... nothing: the app's origin sends it to the console, which says 404.

@@ -22,6 +22,10 @@ export type Grant = {
   /** Tickets: where to go on the app's origin, and a nonce (a ticket serves once). */
   to?: string;
   n?: string;
+  /** Tickets: the state of the browser that asked (its cookie on the app's origin must match). */
+  st?: string;
+  /** Tickets: when the session it came from expires (ms): the grant does not outlive it. */
+  sx?: number;
 };
 
 type Kind = "ticket" | "cookie";

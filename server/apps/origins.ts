@@ -27,14 +27,16 @@ export function hostnameOf(host: string | undefined | null): string | null {
   }
 }
 
-const SUBDOMAIN = /^([a-z0-9]{1,40})-(\d{1,5})$/;
+let appHost: { domain: string; pattern: RegExp } | null = null;
 
-/** The instance and port a domain-mode Host names, or null. */
+/** The instance and port a domain-mode Host header names (exactly `<instance>-<port>.<APPS_DOMAIN>[:port]`), or null. */
 export function parseAppHost(host: string | undefined | null): { instanceId: string; port: number } | null {
   const domain = appsDomain();
-  const name = hostnameOf(host);
-  if (!domain || !name?.endsWith(`.${domain}`)) return null;
-  const m = SUBDOMAIN.exec(name.slice(0, -domain.length - 1));
+  if (!domain || !host) return null;
+  if (appHost?.domain !== domain) {
+    appHost = { domain, pattern: new RegExp(`^([a-z0-9]{1,40})-(\\d{1,5})\\.${domain.replace(/\./g, "\\.")}(?::\\d{1,5})?$`) };
+  }
+  const m = appHost.pattern.exec(host.toLowerCase());
   if (!m) return null;
   const port = Number(m[2]);
   return port >= 1 && port <= 65535 ? { instanceId: m[1]!, port } : null;

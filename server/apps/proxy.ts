@@ -1,4 +1,5 @@
 import "server-only";
+import { randomBytes } from "node:crypto";
 import type { IncomingMessage, ServerResponse } from "node:http";
 import type { Duplex } from "node:stream";
 import { createProxyServer } from "httpxy";
@@ -27,6 +28,12 @@ import { type Upstream, upstreamFor } from "./upstream";
 // and the app cannot set cookies for the console or other apps.
 
 const AUTH_PATH = "/__aiinfra/auth";
+const START_PATH = "/__aiinfra/start";
+/** The console link's query parameter that carries the app origin's state back. */
+const STATE_PARAM = "aic_state";
+const STATE_MS = 5 * 60_000;
+/** The app origin's state cookie for one app: what ties a ticket to the browser that asked for it. */
+const stateCookie = (instanceId: string, port: number) => `aic.state-${instanceId}-${port}`;
 const TICKET_MS = 60_000;
 const GRANT_MS = 12 * 3600_000;
 
@@ -38,6 +45,10 @@ proxy.on("proxyRes", (proxyRes, req) => {
   const route = routes.get(req);
   const cookies = proxyRes.headers["set-cookie"];
   if (route && cookies) proxyRes.headers["set-cookie"] = cookies.flatMap((c) => appCookie(c, route));
+  // What would reach past the app: a service worker for the whole origin (every app on it in
+  // path mode), or clearing the host's data (the console's cookies too).
+  delete proxyRes.headers["service-worker-allowed"];
+  delete proxyRes.headers["clear-site-data"];
 });
 
 proxy.on("error", (err, req, res) => {
@@ -147,11 +158,40 @@ export async function openApp(req: IncomingMessage, res: ServerResponse): Promis
       "FORBIDDEN",
     );
   }
-  const to = mode === "path" || app.kind === "jupyter" ? `${prefix}${target.rest.slice(1)}` : target.rest;
-  const grant: Grant = { uid: p.userId, sv: claims.sessionVersion, iid: target.instanceId, port: target.port, mode, exp: Date.now() + TICKET_MS, to };
-  if (claims.credentialId) grant.sid = claims.credentialId;
   const origin = appOrigin(mode, target.instanceId, target.port, req.headers.host ?? null);
+  // A ticket is for the browser that asked: first the app's origin gives this browser a state
+  // (its own cookie there) and sends it back here with it; the ticket carries the state, and
+  // the app's origin takes it only from a browser with that cookie. A ticket link made for
+  // someone else (another user's, sent to a victim) opens nothing.
+  const { rest, state } = takeParam(target.rest, STATE_PARAM);
+  if (!state) return redirect(res, `${origin}${START_PATH}?back=${encodeURIComponent(`${prefix}${rest.slice(1)}`)}`);
+  const to = mode === "path" || app.kind === "jupyter" ? `${prefix}${rest.slice(1)}` : rest;
+  const exp = Math.min(Date.now() + TICKET_MS, claims.expiresAt?.getTime() ?? Number.POSITIVE_INFINITY);
+  const grant: Grant = { uid: p.userId, sv: claims.sessionVersion, iid: target.instanceId, port: target.port, mode, exp, to, st: state };
+  if (claims.credentialId) grant.sid = claims.credentialId;
+  if (claims.expiresAt) grant.sx = claims.expiresAt.getTime();
   redirect(res, `${origin}${AUTH_PATH}?ticket=${encodeURIComponent(signGrant("ticket", grant))}`);
+}
+
+/** A path and query without one query parameter, and that parameter's value. */
+function takeParam(pathAndQuery: string, name: string): { rest: string; state: string | null } {
+  const q = pathAndQuery.indexOf("?");
+  if (q < 0) return { rest: pathAndQuery, state: null };
+  const params = new URLSearchParams(pathAndQuery.slice(q + 1));
+  const state = params.get(name);
+  params.delete(name);
+  const query = params.toString();
+  return { rest: `${pathAndQuery.slice(0, q)}${query ? `?${query}` : ""}`, state };
+}
+
+/** A cookie's values in a Cookie header (a name sent more than once gives them all). */
+function cookieValues(header: string | undefined, name: string): string[] {
+  const out: string[] = [];
+  for (const part of (header ?? "").split(";")) {
+    const eq = part.indexOf("=");
+    if (eq > 0 && part.slice(0, eq).trim() === name) out.push(decodeURIComponent(part.slice(eq + 1).trim()));
+  }
+  return out;
 }
 
 // --- On the app's origin ----------------------------------------------------------------
@@ -170,10 +210,8 @@ function routeOf(req: IncomingMessage, url: string): Route | null | "slash" {
 
 /** The grants the request's cookies carry for this route (an app may have set look-alikes: all are tried). */
 function grantFor(req: IncomingMessage, route: Route): Grant | null {
-  for (const part of (req.headers.cookie ?? "").split(";")) {
-    const eq = part.indexOf("=");
-    if (eq <= 0 || part.slice(0, eq).trim() !== APP_COOKIE) continue;
-    const g = verifyGrant("cookie", decodeURIComponent(part.slice(eq + 1).trim()));
+  for (const value of cookieValues(req.headers.cookie, APP_COOKIE)) {
+    const g = verifyGrant("cookie", value);
     if (g && g.iid === route.instanceId && g.port === route.port && g.mode === route.mode) return g;
   }
   return null;
@@ -188,24 +226,49 @@ function secureOrigin(req: IncomingMessage): boolean {
   return secureCookies() || Boolean((req.socket as { encrypted?: boolean }).encrypted);
 }
 
+const cookieAttrs = (req: IncomingMessage, path: string, maxAgeMs: number) =>
+  [`Path=${path}`, "HttpOnly", "SameSite=Lax", `Max-Age=${Math.max(0, Math.floor(maxAgeMs / 1000))}`, ...(secureOrigin(req) ? ["Secure"] : [])].join("; ");
+
+/**
+ * GET /__aiinfra/start?back=/apps/<instance>/<port>/...: a fresh state for this browser (a
+ * cookie of this origin), then back to the console's link with it.
+ */
+function startTicket(req: IncomingMessage, res: ServerResponse, url: string): void {
+  const back = new URLSearchParams(url.slice(url.indexOf("?") + 1)).get("back") ?? "";
+  const target = /^\/(?![/\\])/.test(back) ? parseAppPath(back) : null;
+  const host = parseAppHost(req.headers.host);
+  if (!target || target.rest === null || (host && (host.instanceId !== target.instanceId || host.port !== target.port))) {
+    fail(res, req, 400, "Not an app address");
+    return;
+  }
+  const state = randomBytes(18).toString("base64url");
+  res.setHeader("set-cookie", `${stateCookie(target.instanceId, target.port)}=${state}; ${cookieAttrs(req, "/__aiinfra/", STATE_MS)}`);
+  redirect(res, `${consoleOrigin(req.headers.host)}${back}${back.includes("?") ? "&" : "?"}${STATE_PARAM}=${state}`);
+}
+
 /** GET /__aiinfra/auth?ticket=...: the ticket becomes this origin's cookie, then on to the app. */
 function acceptTicket(req: IncomingMessage, res: ServerResponse, url: string): void {
   const ticket = new URLSearchParams(url.slice(url.indexOf("?") + 1)).get("ticket") ?? "";
   const g = verifyGrant("ticket", ticket);
   const host = parseAppHost(req.headers.host);
   const mode: AppMode = host ? "domain" : "path";
-  // A ticket serves once, on the origin it was made for, and only leads into its own app.
+  // A ticket serves once, in the browser it was made for (its state cookie), on the origin it
+  // was made for, and only leads into its own app.
   const fits = g && g.mode === mode && (!host || (host.instanceId === g.iid && host.port === g.port)) && typeof g.to === "string" && /^\/(?![/\\])/.test(g.to);
   const inApp = fits && (mode === "domain" || g.to!.startsWith(appPrefix(g.iid, g.port)));
-  if (!g || !inApp || !spendTicket(g)) {
-    fail(res, req, 403, "This link has expired or was already used: open the app again from the console.", "FORBIDDEN");
+  const ours = inApp && typeof g.st === "string" && cookieValues(req.headers.cookie, stateCookie(g.iid, g.port)).includes(g.st);
+  if (!g || !ours || !spendTicket(g)) {
+    fail(res, req, 403, "This link has expired, was already used, or was made for another browser: open the app again from the console.", "FORBIDDEN");
     return;
   }
-  const cookie: Grant = { uid: g.uid, sv: g.sv, iid: g.iid, port: g.port, mode, exp: Date.now() + GRANT_MS };
+  // Good for 12 hours, never longer than the session it came from.
+  const exp = Math.min(Date.now() + GRANT_MS, g.sx ?? Number.POSITIVE_INFINITY);
+  const cookie: Grant = { uid: g.uid, sv: g.sv, iid: g.iid, port: g.port, mode, exp };
   if (g.sid) cookie.sid = g.sid;
-  const attrs = [`Path=${mode === "path" ? appPrefix(g.iid, g.port) : "/"}`, "HttpOnly", "SameSite=Lax", `Max-Age=${GRANT_MS / 1000}`];
-  if (secureOrigin(req)) attrs.push("Secure");
-  res.setHeader("set-cookie", `${APP_COOKIE}=${signGrant("cookie", cookie)}; ${attrs.join("; ")}`);
+  res.setHeader("set-cookie", [
+    `${APP_COOKIE}=${signGrant("cookie", cookie)}; ${cookieAttrs(req, mode === "path" ? appPrefix(g.iid, g.port) : "/", exp - Date.now())}`,
+    `${stateCookie(g.iid, g.port)}=; ${cookieAttrs(req, "/__aiinfra/", 0)}`,
+  ]);
   redirect(res, g.to!);
   void auditOpen(g, resolveClientIp(req, env().TRUST_PROXY)).catch(() => undefined);
 }
@@ -221,6 +284,13 @@ async function admit(req: IncomingMessage, url: string, answer: (status: number,
   }
   if (!route) {
     answer(404, "Not an app address");
+    return null;
+  }
+  // Another site (or, on app domains, another app) may navigate to an app, not call it: a
+  // script's request or websocket from elsewhere would carry this browser's grant.
+  const site = req.headers["sec-fetch-site"];
+  if ((site === "same-site" || site === "cross-site") && req.headers["sec-fetch-mode"] !== "navigate") {
+    answer(403, "Requests to an app come from the app itself");
     return null;
   }
   const grant = grantFor(req, route);
@@ -241,7 +311,7 @@ async function admit(req: IncomingMessage, url: string, answer: (status: number,
     return { route, principal, upstream };
   } catch (err) {
     if (err instanceof AppError && err.code === "NOT_FOUND") answer(404, "No such instance");
-    else if (err instanceof AppError) answer(409, err.message);
+    else if (err instanceof AppError) answer(err.code === "RATE_LIMITED" ? 429 : 409, err.message);
     else {
       logger.warn({ err: (err as Error).message, instanceId: route.instanceId }, "app proxy: instance unreachable");
       answer(502, "The instance cannot be reached right now; try again shortly.");
@@ -255,7 +325,7 @@ function prepare(req: IncomingMessage, a: Admitted): void {
   const { route, upstream } = a;
   const h = req.headers;
   const client = resolveClientIp(req, env().TRUST_PROXY);
-  for (const name of Object.keys(h)) if (name.startsWith("x-forwarded-") || name === "forwarded" || name === "x-real-ip") delete h[name];
+  for (const name of Object.keys(h)) if (name.startsWith("x-forwarded-") || FORWARDING.has(name)) delete h[name];
   delete h.authorization;
   delete h["proxy-authorization"];
   const cookies = appRequestCookies(h.cookie);
@@ -271,6 +341,9 @@ function prepare(req: IncomingMessage, a: Admitted): void {
   routes.set(req, { mode: route.mode, prefix: route.prefix });
 }
 
+/** Client-sent headers that claim how the request came (Tornado trusts X-Scheme): only the proxy says. */
+const FORWARDING = new Set(["forwarded", "x-real-ip", "x-scheme", "x-forwarded-ssl", "front-end-https"]);
+
 const targetOf = (port: number) => ({ target: `http://127.0.0.1:${port}`, xfwd: false });
 
 /** A request on the app's origin (the app listener, or an app domain on the console's). */
@@ -278,7 +351,10 @@ export async function serveApp(req: IncomingMessage, res: ServerResponse): Promi
   const url = originForm(req.url ?? "/");
   if (!url) return fail(res, req, 400, "Bad request target");
   if (url === AUTH_PATH || url.startsWith(`${AUTH_PATH}?`)) return acceptTicket(req, res, url);
+  if (url.startsWith(`${START_PATH}?`)) return startTicket(req, res, url);
   const admitted = await admit(req, url, (status, message, location) => {
+    // Refused: the connection closes after the answer (a body nobody reads is not waited for).
+    res.setHeader("connection", "close");
     if (location) res.writeHead(status, { location, "cache-control": "no-store" }).end();
     else fail(res, req, status, message);
   });
@@ -288,6 +364,8 @@ export async function serveApp(req: IncomingMessage, res: ServerResponse): Promi
 }
 
 /** Open websockets through the proxy, with who opened them: ended when that access ends. */
+/** Websockets through the proxy per user (each is a process in a container). */
+const MAX_SOCKETS_PER_USER = 200;
 type LiveSocket = { socket: Duplex; grant: Grant; instanceId: string; port: number; userId: string; credentialId?: string };
 const live = new Set<LiveSocket>();
 
@@ -306,6 +384,8 @@ export async function upgradeApp(req: IncomingMessage, socket: Duplex, head: Buf
   const admitted = await admit(req, url, (status, message) => refuse(status === 302 || status === 301 ? 401 : status, message || "Not signed in to this app"));
   if (!admitted) return;
   const grant = grantFor(req, admitted.route)!;
+  const mine = [...live].filter((e) => e.userId === admitted.principal.userId).length;
+  if (mine >= MAX_SOCKETS_PER_USER) return refuse(429, `You have ${mine} app websockets open (at most ${MAX_SOCKETS_PER_USER}); close some tabs first.`);
   prepare(req, admitted);
   const entry: LiveSocket = {
     socket,

@@ -147,6 +147,17 @@ async function load(instanceId: string, port: number, previous?: Upstream): Prom
   };
 }
 
+/** Makes room: forgets the least recently used app without open websockets (its idle connections close). */
+function evictIdle(): void {
+  for (const [key, u] of upstreams) {
+    if (u.sockets.size) continue;
+    upstreams.delete(key);
+    u.agent.destroy();
+    return;
+  }
+  throw new AppError("RATE_LIMITED", "Too many apps are open through the console right now; try again shortly");
+}
+
 /** Forgets an app's connections (the instance stopped, or is gone). */
 function drop(key: string): void {
   const u = upstreams.get(key);
@@ -166,14 +177,16 @@ export async function upstreamFor(p: Principal, instanceId: string, port: number
   if (!u || Date.now() - u.checkedAt > RECHECK_MS) {
     try {
       const fresh = await load(instanceId, port, u);
-      if (upstreams.size >= MAX_UPSTREAMS && !upstreams.has(key)) drop(upstreams.keys().next().value!);
-      upstreams.set(key, fresh);
+      if (!upstreams.has(key) && upstreams.size >= MAX_UPSTREAMS) evictIdle();
       u = fresh;
     } catch (err) {
       drop(key);
       throw err;
     }
   }
+  // Most recently used last: the least recently used idle one goes first.
+  upstreams.delete(key);
+  upstreams.set(key, u);
   if (u.ownerId !== p.userId && !isAdmin(p)) throw notFound("Instance");
   return u;
 }

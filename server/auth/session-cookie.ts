@@ -36,12 +36,21 @@ export async function decodeSession(value: string | undefined): Promise<SessionC
   }
 }
 
-/** A cookie's value from a Cookie header. */
+/**
+ * A cookie's value from a Cookie header; undefined when absent or sent more than once: the
+ * second one was set by someone else (cookies are shared by every port of a host, and an app
+ * served on another port may set one named like ours for a narrower path, which the browser
+ * then sends first).
+ */
 export function readCookie(header: string | null | undefined, name: string): string | undefined {
   if (!header) return undefined;
+  let value: string | undefined;
   for (const part of header.split(";")) {
     const eq = part.indexOf("=");
-    if (eq > 0 && part.slice(0, eq).trim() === name) return decodeURIComponent(part.slice(eq + 1).trim());
+    if (eq > 0 && part.slice(0, eq).trim() === name) {
+      if (value !== undefined) return undefined;
+      value = decodeURIComponent(part.slice(eq + 1).trim());
+    }
   }
-  return undefined;
+  return value;
 }
