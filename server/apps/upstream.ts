@@ -117,6 +117,7 @@ const upstreams = new Map<string, Upstream>();
 /** How long an instance's state is taken as read (its owner, running, its container). */
 const RECHECK_MS = 5_000;
 const MAX_UPSTREAMS = 2_000;
+const MAX_UPSTREAMS_PER_OWNER = 64;
 
 async function load(instanceId: string, port: number, previous?: Upstream): Promise<Upstream> {
   const row = await findInstance(instanceId);
@@ -148,9 +149,9 @@ async function load(instanceId: string, port: number, previous?: Upstream): Prom
 }
 
 /** Makes room: forgets the least recently used app without open websockets (its idle connections close). */
-function evictIdle(): void {
+function evictIdle(among: (u: Upstream) => boolean = () => true): void {
   for (const [key, u] of upstreams) {
-    if (u.sockets.size) continue;
+    if (u.sockets.size || !among(u)) continue;
     upstreams.delete(key);
     u.agent.destroy();
     return;
@@ -177,7 +178,12 @@ export async function upstreamFor(p: Principal, instanceId: string, port: number
   if (!u || Date.now() - u.checkedAt > RECHECK_MS) {
     try {
       const fresh = await load(instanceId, port, u);
-      if (!upstreams.has(key) && upstreams.size >= MAX_UPSTREAMS) evictIdle();
+      if (!upstreams.has(key)) {
+        // One owner's many ports cannot crowd out everyone else's apps.
+        const owners = [...upstreams.values()].filter((x) => x.ownerId === fresh.ownerId).length;
+        if (owners >= MAX_UPSTREAMS_PER_OWNER) evictIdle((x) => x.ownerId === fresh.ownerId);
+        else if (upstreams.size >= MAX_UPSTREAMS) evictIdle();
+      }
       u = fresh;
     } catch (err) {
       drop(key);
