@@ -297,9 +297,9 @@ async function admit(req: IncomingMessage, url: string, answer: (status: number,
   let principal: Principal | null = null;
   if (grant) principal = await checkCredential(credentialOf(grant)).catch(() => null);
   if (!principal) {
-    // Back to the console, which signs the browser in to this app again.
-    const back = route.mode === "path" ? route.rest : route.rest.startsWith(route.prefix) ? route.rest : `${route.prefix}${route.rest.slice(1)}`;
-    const location = `${consoleOrigin(req.headers.host)}${route.mode === "path" ? `${route.prefix}${back.slice(1)}` : back}`;
+    // Back to the console's link for the same place, which signs the browser in to this app again.
+    const keepsPrefix = route.mode === "domain" && route.rest.startsWith(route.prefix);
+    const location = `${consoleOrigin(req.headers.host)}${keepsPrefix ? route.rest : `${route.prefix}${route.rest.slice(1)}`}`;
     if (req.method === "GET" && wantsHtml(req)) answer(302, "", location);
     else answer(401, `Not signed in to this app: open ${location}`);
     return null;
@@ -363,10 +363,10 @@ export async function serveApp(req: IncomingMessage, res: ServerResponse): Promi
   await proxy.web(req, res, { ...targetOf(admitted.route.port), agent: admitted.upstream.agent });
 }
 
-/** Open websockets through the proxy, with who opened them: ended when that access ends. */
 /** Websockets through the proxy per user (each is a process in a container). */
 const MAX_SOCKETS_PER_USER = 200;
 type LiveSocket = { socket: Duplex; grant: Grant; instanceId: string; port: number; userId: string; credentialId?: string };
+/** Open websockets through the proxy, with who opened them: ended when that access ends. */
 const live = new Set<LiveSocket>();
 
 /** A websocket upgrade on the app's origin. */
