@@ -32,10 +32,10 @@ export const SSH = {
   hamiDirectory: path.join(FIX, "hami", "link-to-dir.so"),
 };
 
-/** Pushes the busybox image to the local registry under a new tag; answers the reference. */
-export function freshRegistryImage(): string {
+/** Pushes a local image (busybox unless told) to the local registry under a new tag; answers the reference. */
+export function freshRegistryImage(source = "local/busybox:latest"): string {
   const ref = `127.0.0.1:5000/aic/e2e:${uniq(4)}`;
-  execFileSync("docker", ["tag", "local/busybox:latest", ref]);
+  execFileSync("docker", ["tag", source, ref]);
   execFileSync("docker", ["push", ref], { stdio: "ignore" });
   execFileSync("docker", ["rmi", ref], { stdio: "ignore" });
   return ref;

@@ -12,3 +12,4 @@ node scripts/bench/billing.mjs
 node scripts/bench/jobs.mjs
 node scripts/bench/slurm.mjs
 node scripts/bench/ssh.mjs
+node scripts/bench/apps.mjs

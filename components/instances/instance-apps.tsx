@@ -3,6 +3,7 @@ import { useState } from "react";
 import { Button, Card, Flex, Space, Tooltip, Typography } from "antd";
 import { CodeOutlined, ExportOutlined } from "@ant-design/icons";
 import type { TInstance, TInstanceApp } from "@/lib/contracts/instances";
+import { useAuthConfig, useMe } from "@/lib/hooks/users";
 import { numberProblem } from "@/lib/validation";
 import { NumberInput, useNumberProblemText } from "../common/number-field";
 import { useT } from "../providers/i18n";
@@ -16,10 +17,20 @@ const PORT_RULE = { required: true, integer: true, min: 1, max: 65535 } as const
 /** The console's link to a port of the instance. */
 export const portUrl = (instanceId: string, port: number) => `/apps/${encodeURIComponent(instanceId)}/${port}/`;
 
-/** Why the apps cannot open now, or null while the instance runs. */
-function closedReason(t: ReturnType<typeof useT>, i: TInstance): string | null {
-  if (i.status === "running") return null;
-  return i.status === "creating" ? t("apps.notYet") : t("apps.startFirst");
+/**
+ * Why the apps cannot open now, or null while the instance runs. Another user's apps (an
+ * administrator looking) open only on their own domains: on the shared app address, that
+ * user's app could act in others the administrator has open.
+ */
+export function useAppsClosed(): (i: TInstance) => string | null {
+  const t = useT();
+  const viewerId = useMe().data?.id;
+  const ownDomains = useAuthConfig().data?.appsOnOwnDomains;
+  return (i) => {
+    if (viewerId && viewerId !== i.userId && ownDomains === false) return t("apps.notOwnDomains");
+    if (i.status === "running") return null;
+    return i.status === "creating" ? t("apps.notYet") : t("apps.startFirst");
+  };
 }
 
 /** A link while it can open; a disabled button with the reason otherwise (a disabled link is no link at all). */
@@ -127,8 +138,9 @@ function OtherPort({ instance: i, closed }: { instance: TInstance; closed: strin
 /** The apps strip on the instance page, above its tabs. */
 export function InstanceApps({ instance: i }: { instance: TInstance }) {
   const t = useT();
+  const closedReason = useAppsClosed();
   if (i.status === "deleted" || (i.status === "failed" && !i.startedAt)) return null;
-  const closed = closedReason(t, i);
+  const closed = closedReason(i);
   return (
     <Card size="small" title={t("apps.title")} data-testid="instance-apps">
       <Flex justify="space-between" align="flex-start" wrap gap="middle">

@@ -11,6 +11,7 @@ import { formatMoney, formatTime } from "@/lib/format";
 import { fitColumns, LoadError, SearchBox, tablePagination, Toolbar } from "../common/listing";
 import { runningTime } from "../billing/ledger-text";
 import { InstanceActions } from "./instance-actions";
+import { useAppsClosed } from "./instance-apps";
 import { InstanceStatusWithReason } from "./instance-status";
 import { usePrefs, useT } from "../providers/i18n";
 
@@ -48,6 +49,7 @@ export function specSummary(i: Pick<TInstance, "gpuCount" | "gpuModel" | "gpuMem
 
 export function InstancesPage({ isAdmin }: { isAdmin: boolean }) {
   const t = useT();
+  const appsClosed = useAppsClosed();
   const screens = Grid.useBreakpoint();
   const { locale } = usePrefs();
   // Filters and page live in the URL: a reload or a shared link shows the same list.
@@ -121,7 +123,7 @@ export function InstancesPage({ isAdmin }: { isAdmin: boolean }) {
                     {i.remark}
                   </Typography.Text>
                 )}
-                {i.status === "running" && i.apps.length > 0 && (
+                {i.apps.length > 0 && !appsClosed(i) && (
                   <Space size={[8, 0]} wrap data-testid="instance-app-links">
                     {i.apps.map((a) => {
                       const name = a.kind === "jupyter" ? t("apps.jupyter") : a.name;

@@ -9,7 +9,7 @@ import { request as httpRequest } from "node:http";
 import type { APIRequestContext } from "@playwright/test";
 import WebSocket from "ws";
 import { bearer, cookieSignIn, expect, test, type TestUser, uniq } from "../fixtures";
-import { launchRunning, launchSetup, WEB_IMAGE, waitForStatus } from "../node-fixtures";
+import { freshRegistryImage, launchRunning, launchSetup, TLS_DOCKER, tls, WEB_IMAGE, waitForStatus } from "../node-fixtures";
 import { connect, outcome } from "../socket";
 
 type App = { port: number; name: string; kind: "http" | "jupyter"; url: string };
@@ -261,6 +261,7 @@ test("another user gets 404, nobody signed in goes to the sign-in page, a stoppe
   // An administrator opens other users' apps only on app domains (e2e/ui/app-domains.spec.ts):
   // on the shared app origin, the user's app could act in others the administrator has open.
   const admins = await browserLike(playwright, baseURL!, admin, clientIp);
+  expect(((await (await api.get("/api/v1/auth/config")).json()) as { appsOnOwnDomains: boolean }).appsOnOwnDomains).toBe(false);
   const adminOpen = await admins.get(`/apps/${instance.id}/8000/headers`, { maxRedirects: 0, headers: { accept: "text/html" } });
   expect(adminOpen.status()).toBe(403);
   expect(await adminOpen.text()).toContain("Administrators open other users&#39; apps only when each app has its own domain (APPS_DOMAIN)");
@@ -375,4 +376,56 @@ test("JupyterLab (built from Debian and PyPI) runs a kernel through the proxy: R
   ]).toString();
   expect(direct.trim()).toBe("403");
   await ctx.dispose();
+});
+
+test("on a remote (TLS) engine an app opens the same way: requests, a stream and a websocket through the Docker API over TLS", async ({
+  api,
+  adminToken,
+  newUser,
+  playwright,
+  baseURL,
+  clientIp,
+}) => {
+  test.setTimeout(150_000);
+  const h = { headers: bearer(adminToken) };
+  const u = await newUser();
+  const node = await (
+    await api.post("/api/v1/nodes", {
+      headers: h.headers,
+      data: { name: `tls-${uniq()}`, dockerAddress: TLS_DOCKER, useTls: true, ...tls(), cpuCores: 4, memoryGb: 8 },
+    })
+  ).json();
+  expect((await (await api.post(`/api/v1/nodes/${node.id}/test`, { headers: h.headers, data: {} })).json()).online).toBe(true);
+  const image = await (
+    await api.post("/api/v1/images", {
+      headers: h.headers,
+      data: { name: `web ${uniq(3)}`, address: freshRegistryImage(WEB_IMAGE), apps: [{ port: 8000, name: "Web" }] },
+    })
+  ).json();
+  const spec = await (
+    await api.post("/api/v1/specs", { headers: h.headers, data: { name: `tls-cpu ${uniq(3)}`, cpuCores: 1, memoryGb: 1, pricePerHourCents: 60 } })
+  ).json();
+  const instance = (await launchRunning(api, u.token, { name: "remote-web", imageId: image.id, specId: spec.id, nodeId: node.id })) as { id: string };
+  const ctx = await browserLike(playwright, baseURL!, u, clientIp);
+  const appsOrigin = `http://127.0.0.1:${Number(new URL(baseURL!).port) + 21000}`;
+
+  // The app starts a moment after its container: until then the proxy says nothing answers (502).
+  await expect.poll(async () => (await ctx.get(`/apps/${instance.id}/8000/headers`)).status(), { timeout: 30_000, intervals: [500] }).toBe(200);
+  const headers = (await (await ctx.get(`${appsOrigin}/apps/${instance.id}/8000/headers`)).json()) as Record<string, string>;
+  expect(headers.cookie ?? "").not.toMatch(/aic\./);
+  const stream = await (await ctx.get(`${appsOrigin}/apps/${instance.id}/8000/stream`)).text();
+  expect(stream.split("\n").filter(Boolean)).toHaveLength(5);
+  const cookie = await cookiesFor(ctx, `${appsOrigin}/apps/${instance.id}/8000/ws`);
+  const echoed = await new Promise<string>((resolve, reject) => {
+    const ws = new WebSocket(`${appsOrigin.replace("http", "ws")}/apps/${instance.id}/8000/ws`, { headers: { cookie, origin: appsOrigin } });
+    ws.on("open", () => ws.send("over TLS"));
+    ws.on("message", (m) => {
+      resolve(String(m));
+      ws.close();
+    });
+    ws.on("error", reject);
+  });
+  expect(echoed).toBe("over TLS");
+  await ctx.dispose();
+  await api.delete(`/api/v1/instances/${instance.id}`, { headers: bearer(u.token) });
 });

@@ -2,6 +2,7 @@
 // embedded defaults): first start creates the admin with a generated password printed
 // once; a restart keeps it; health answers 503 when the database goes away.
 import { mkdtempSync, statSync } from "node:fs";
+import { createServer } from "node:net";
 import os from "node:os";
 import path from "node:path";
 import { expect, test, uniq } from "../fixtures";
@@ -125,5 +126,21 @@ test("each principal gets 100 API requests a minute by default, then 429 with Re
     expect((await request.get(`${running.url}/api/v1/users/me`, { headers: { authorization: `Bearer ${other}` } })).status()).toBe(200);
   } finally {
     await running.stop();
+  }
+});
+
+test("an app listener port already taken leaves the console serving, apps off and saying why", async ({ request }, testInfo) => {
+  test.skip(testInfo.project.metadata.db !== "sqlite", "database-independent");
+  const taken = createServer();
+  const port = await new Promise<number>((resolve) => taken.listen(0, "127.0.0.1", () => resolve((taken.address() as { port: number }).port)));
+  const c = await start({ DATA_DIR: mkdtempSync(path.join(os.tmpdir(), "aic-apps-taken-")), APPS_PORT: String(port), ADMIN_PASSWORD: "apps-taken-admin" });
+  try {
+    expect(c.output()).toContain(`The app listener's port ${port} is in use`);
+    expect((await request.get(`${c.url}/api/health`)).status()).toBe(200);
+    const login = await request.post(`${c.url}/api/v1/auth/login`, { data: { username: "admin", password: "apps-taken-admin" } });
+    expect(login.status()).toBe(200);
+  } finally {
+    await c.stop();
+    taken.close();
   }
 });

@@ -28,6 +28,7 @@ test("an app opens on its own domain at /, JupyterLab under its prefix", async (
   const api = await playwright.request.newContext({ baseURL: url });
   try {
     const adminToken = await login(api, "admin", "domains-admin-pw");
+    expect(((await (await api.get("/api/v1/auth/config")).json()) as { appsOnOwnDomains: boolean }).appsOnOwnDomains).toBe(true);
     const { node, spec } = await launchSetup(api, adminToken);
     const img = await api.post("/api/v1/images", {
       headers: bearer(adminToken),

@@ -5,7 +5,7 @@
 import type { Page } from "@playwright/test";
 import { bearer, expect, test, uniq } from "../fixtures";
 import { launchRunning, launchSetup, WEB_IMAGE } from "../node-fixtures";
-import { signIn } from "./helpers";
+import { signIn, switchUser } from "./helpers";
 
 /** Clicks `open` and answers the tab it opened. */
 async function tabOf(page: Page, open: () => Promise<void>): Promise<Page> {
@@ -111,7 +111,10 @@ test("a running instance's apps open in new tabs on the app's origin, websockets
   });
   expect(res.status(), await res.text()).toBe(201);
   const image = (await res.json()) as { id: string };
-  const instance = (await launchRunning(api, u.token, { name: `web-${uniq(3)}`, imageId: image.id, specId: spec.id, nodeId: node.id })) as { id: string };
+  const instance = (await launchRunning(api, u.token, { name: `web-${uniq(3)}`, imageId: image.id, specId: spec.id, nodeId: node.id })) as {
+    id: string;
+    name: string;
+  };
   const appsOrigin = `http://127.0.0.1:${Number(new URL(baseURL!).port) + 21000}`;
   try {
     await signIn(page, u.username, u.password);
@@ -182,6 +185,20 @@ test("a running instance's apps open in new tabs on the app's origin, websockets
     await shot(page, "instance-apps-stopped-1440");
     await page.goto("/instances");
     await expect(page.getByRole("row", { name: /web-/ }).getByTestId("instance-status")).toHaveText("Stopped");
+    await expect(page.getByTestId("instance-app-links")).toHaveCount(0);
+
+    // An administrator, on a console without app domains: another user's apps do not open
+    // (the server refuses them too, e2e/api/apps.spec.ts), and the buttons say why.
+    expect((await api.post(`/api/v1/instances/${instance.id}/start`, h)).status()).toBe(200);
+    const admin = await newUser("admin");
+    await switchUser(page, admin.username, admin.password);
+    await page.goto(`/instances/${instance.id}`);
+    await expect(page.getByTestId("instance-status")).toHaveText("Running");
+    await expect(apps.getByRole("button", { name: "Open Web" })).toBeDisabled();
+    await apps.getByRole("button", { name: "Open Web" }).hover({ force: true });
+    await expect(page.getByRole("tooltip")).toHaveText("Other users' apps open only when the console serves apps on their own domains (APPS_DOMAIN)");
+    await page.goto(`/instances?name=${encodeURIComponent(instance.name)}`);
+    await expect(page.getByRole("row", { name: instance.name }).getByTestId("instance-status")).toHaveText("Running");
     await expect(page.getByTestId("instance-app-links")).toHaveCount(0);
   } finally {
     await api.delete(`/api/v1/instances/${instance.id}`, h);

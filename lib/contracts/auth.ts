@@ -19,7 +19,11 @@ export const ZLoginResponse = z.object({ token: z.string(), expiresAt: ZTimestam
 export const ZRegisterRequest = z.object({ username: ZUsername, email: ZEmail, password: ZPassword }).strict();
 export type TRegisterRequest = z.infer<typeof ZRegisterRequest>;
 
-export const ZAuthConfig = z.object({ registrationEnabled: z.boolean() });
+export const ZAuthConfig = z.object({
+  registrationEnabled: z.boolean(),
+  /** Apps are served on their own domains (APPS_DOMAIN): administrators may open other users' apps only then. */
+  appsOnOwnDomains: z.boolean(),
+});
 
 export const authEndpoints = {
   login: endpoint({

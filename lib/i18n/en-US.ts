@@ -259,6 +259,7 @@ export const enUS = {
     openJupyter: "Open JupyterLab",
     jupyter: "JupyterLab",
     portTip: "Port {port}, opens in a new tab",
+    notOwnDomains: "Other users' apps open only when the console serves apps on their own domains (APPS_DOMAIN)",
     startFirst: "Start the instance to open its apps",
     notYet: "Apps open once the instance is running",
     none: "This image declares no web apps. An app listening on a port in the container (on 0.0.0.0) is reached through the console: enter its port.",

@@ -261,6 +261,7 @@ export const zhCN: Messages = {
     openJupyter: "打开 JupyterLab",
     jupyter: "JupyterLab",
     portTip: "端口 {port}，在新标签页中打开",
+    notOwnDomains: "仅当控制台为每个应用提供独立域名（APPS_DOMAIN）时，才能打开其他用户的应用",
     startFirst: "启动实例后才能打开其应用",
     notYet: "实例运行后即可打开应用",
     none: "此镜像未声明 Web 应用。容器内监听某端口（0.0.0.0）的应用可通过控制台访问：输入其端口即可。",

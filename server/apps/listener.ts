@@ -3,7 +3,7 @@ import { createServer, type IncomingMessage, type ServerResponse } from "node:ht
 import type { Duplex } from "node:stream";
 import { env } from "../env";
 import { logger } from "../logger";
-import { appsPort } from "./origins";
+import { appsPort, markListenerDown } from "./origins";
 import { serveApp, startAppSweeps, upgradeApp } from "./proxy";
 import { closeUpstreams } from "./upstream";
 
@@ -24,31 +24,36 @@ export const handleAppUpgrade = (req: IncomingMessage, socket: Duplex, head: Buf
 /** Starts the app listener (unless APPS_PORT is 0) and the websocket checks; answers its port. */
 export async function startApps(): Promise<{ port: number | null; close: () => Promise<void> }> {
   const stopSweeps = startAppSweeps();
+  const closeProxy = async () => {
+    stopSweeps();
+    closeUpstreams();
+  };
   const port = appsPort();
-  if (!port) {
-    const close = async () => {
-      stopSweeps();
-      closeUpstreams();
-    };
-    return { port: null, close };
-  }
+  if (!port) return { port: null, close: closeProxy };
   const server = createServer(handleAppRequest);
   server.keepAliveTimeout = 65_000;
   server.headersTimeout = 66_000;
   // Uploads to an app (JupyterLab's) may take longer than Node's default 5 minutes.
   server.requestTimeout = 0;
   server.on("upgrade", handleAppUpgrade);
-  await new Promise<void>((resolve, reject) => {
-    server.once("error", reject);
-    server.listen(port, env().HOST, resolve);
-  });
+  try {
+    await new Promise<void>((resolve, reject) => {
+      server.once("error", reject);
+      server.listen(port, env().HOST, resolve);
+    });
+  } catch (err) {
+    // The console itself still serves; apps wait for a free port (or APPS_DOMAIN).
+    if ((err as NodeJS.ErrnoException).code !== "EADDRINUSE") throw err;
+    markListenerDown();
+    logger.error({ port }, `The app listener's port ${port} is in use: web apps in instances are off until APPS_PORT names a free port (or 0)`);
+    return { port: null, close: closeProxy };
+  }
   const bound = (server.address() as { port: number }).port;
   logger.info({ port: bound }, "app proxy listening");
   return {
     port: bound,
     close: async () => {
-      stopSweeps();
-      closeUpstreams();
+      await closeProxy();
       server.closeAllConnections();
       await new Promise<void>((resolve) => server.close(() => resolve()));
     },

@@ -7,9 +7,17 @@ import type { AppMode } from "./grants";
 // listener (APPS_PORT, another origin); domain mode serves <instance>-<port>.<APPS_DOMAIN>
 // (on either listener, by Host). The console's /apps/... links lead to them.
 
+let listenerDown = false;
+
+/** The app listener could not listen (its port is taken): path mode is off in this process. */
+export function markListenerDown(): void {
+  listenerDown = true;
+}
+
 /** The app listener's port; 0 when path mode is off. */
 export function appsPort(): number {
   const e = env();
+  if (listenerDown) return 0;
   return e.APPS_PORT ?? Math.min(e.PORT + 1, 65535);
 }
 
