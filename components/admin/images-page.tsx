@@ -189,7 +189,7 @@ export function ImagesPage() {
             ),
           },
           { title: t("images.apps"), key: "apps", width: 200, render: (_, i) => <ImageAppTags image={i} /> },
-          { title: t("images.source"), dataIndex: "source", width: 140, from: "lg", render: (s: string | null) => s ?? "—" },
+          { title: t("images.source"), dataIndex: "source", width: 140, from: "xxl", render: (s: string | null) => s ?? "—" },
           {
             title: t("images.supportMemorySplit"),
             dataIndex: "supportMemorySplit",

@@ -78,6 +78,10 @@ test("an admin adds an image, a spec and the local node, tests the node and sees
   await specDrawer.getByLabel("Memory (GB)").fill("1");
   await specDrawer.getByLabel(/Price per hour/).fill("2.5");
   await specDrawer.getByRole("button", { name: "Create" }).click();
+  await expect(specDrawer).toBeHidden();
+  // Other tests add specs too: the new one is found by its name.
+  await page.getByPlaceholder("Search by name").fill(`Small ${tag}`);
+  await page.getByPlaceholder("Search by name").press("Enter");
   const specRow = page.getByRole("row", { name: new RegExp(`Small ${tag}`) });
   await expect(specRow).toContainText("2.50");
   await expect(specRow.getByText(/Nodes free: \d+/)).toBeVisible();
