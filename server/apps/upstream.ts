@@ -59,7 +59,11 @@ class ExecSocket extends Duplex {
   /** As net.Socket's: 'timeout' after `ms` without traffic (the agent closes idle kept-alive connections with it). */
   setTimeout(ms: number, onTimeout?: () => void): this {
     this.timeout = ms;
-    if (onTimeout) this.once("timeout", onTimeout);
+    // As net.Socket: a callback with 0 is taken off again (the HTTP client does so on each reuse).
+    if (onTimeout) {
+      if (ms === 0) this.removeListener("timeout", onTimeout);
+      else this.once("timeout", onTimeout);
+    }
     this.touch();
     return this;
   }
