@@ -1,7 +1,7 @@
 import { execFileSync } from "node:child_process";
 import { readFileSync } from "node:fs";
 import path from "node:path";
-import { expect, uniq } from "./fixtures";
+import { expect, test, uniq } from "./fixtures";
 
 // The compute-node fixtures (scripts/test-env-nodes.sh), seen from the end-to-end tests.
 
@@ -53,6 +53,20 @@ export function tlsEngineHas(ref: string): boolean {
 
 /** A web app on port 8000 and a stand-in for JupyterLab (scripts/fixtures/aic-web.py; test-env-nodes.sh builds it). */
 export const WEB_IMAGE = "local/aic-web:latest";
+
+/** Real JupyterLab (scripts/images/jupyterlab.sh, which test-env-nodes.sh runs; it may fail without a mirror). */
+export const JUPYTERLAB_IMAGE = "local/jupyterlab:4";
+
+/** Skips the test, saying why, when the JupyterLab image could not be built here. */
+export function needsJupyterLab(): void {
+  let present = true;
+  try {
+    execFileSync("docker", ["image", "inspect", JUPYTERLAB_IMAGE], { stdio: "ignore" });
+  } catch {
+    present = false;
+  }
+  test.skip(!present, `${JUPYTERLAB_IMAGE} is missing: scripts/images/jupyterlab.sh could not build it (scripts/test-env.sh logs why)`);
+}
 
 /** Prints "aic-app started on <hostname>" and idles (scripts/test-env-nodes.sh builds it). */
 export const APP_IMAGE = "local/aic-app:latest";

@@ -9,7 +9,7 @@ import { request as httpRequest } from "node:http";
 import type { APIRequestContext } from "@playwright/test";
 import WebSocket from "ws";
 import { bearer, cookieSignIn, expect, test, type TestUser, uniq } from "../fixtures";
-import { freshRegistryImage, launchRunning, launchSetup, TLS_DOCKER, tls, WEB_IMAGE, waitForStatus } from "../node-fixtures";
+import { freshRegistryImage, JUPYTERLAB_IMAGE, launchRunning, launchSetup, needsJupyterLab, TLS_DOCKER, tls, WEB_IMAGE, waitForStatus } from "../node-fixtures";
 import { connect, outcome } from "../socket";
 
 type App = { port: number; name: string; kind: "http" | "jupyter"; url: string };
@@ -280,16 +280,6 @@ test("another user gets 404, nobody signed in goes to the sign-in page, a stoppe
   await Promise.all([anonymous.dispose(), others.dispose(), admins.dispose(), owners.dispose()]);
 });
 
-const JUPYTERLAB_IMAGE = "local/jupyterlab:4";
-const hasImage = (ref: string) => {
-  try {
-    execFileSync("docker", ["image", "inspect", ref], { stdio: "ignore" });
-    return true;
-  } catch {
-    return false;
-  }
-};
-
 test("JupyterLab (built from Debian and PyPI) runs a kernel through the proxy: REST and the kernel's websocket", async ({
   api,
   adminToken,
@@ -298,7 +288,7 @@ test("JupyterLab (built from Debian and PyPI) runs a kernel through the proxy: R
   baseURL,
   clientIp,
 }) => {
-  test.skip(!hasImage(JUPYTERLAB_IMAGE), `${JUPYTERLAB_IMAGE} is missing: scripts/images/jupyterlab.sh could not build it (scripts/test-env.sh logs why)`);
+  needsJupyterLab();
   test.setTimeout(180_000);
   const u = await newUser();
   const { node, spec } = await launchSetup(api, adminToken);

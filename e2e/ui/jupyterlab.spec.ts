@@ -4,18 +4,8 @@
 // through the proxy's websocket, and the notebook is saved in the instance's data directory.
 import { execFileSync } from "node:child_process";
 import { bearer, expect, test, uniq } from "../fixtures";
-import { launchRunning, launchSetup } from "../node-fixtures";
+import { JUPYTERLAB_IMAGE, launchRunning, launchSetup, needsJupyterLab } from "../node-fixtures";
 import { signIn } from "./helpers";
-
-const JUPYTERLAB_IMAGE = "local/jupyterlab:4";
-const hasImage = () => {
-  try {
-    execFileSync("docker", ["image", "inspect", JUPYTERLAB_IMAGE], { stdio: "ignore" });
-    return true;
-  } catch {
-    return false;
-  }
-};
 
 test("Open JupyterLab: a notebook cell runs on the instance's kernel through the proxy, and is saved in its data", async ({
   page,
@@ -24,7 +14,7 @@ test("Open JupyterLab: a notebook cell runs on the instance's kernel through the
   newUser,
   shot,
 }) => {
-  test.skip(!hasImage(), `${JUPYTERLAB_IMAGE} is missing: scripts/images/jupyterlab.sh could not build it (scripts/test-env.sh logs why)`);
+  needsJupyterLab();
   test.setTimeout(180_000);
   const u = await newUser();
   const { node, spec } = await launchSetup(api, adminToken);

@@ -19,16 +19,19 @@ export function appsForImage(image: { apps: TImageApp[]; notebook: boolean }): I
   return image.notebook ? [{ port: NOTEBOOK_PORT, name: "JupyterLab", kind: "jupyter" }, ...own.filter((a) => a.port !== NOTEBOOK_PORT)] : own;
 }
 
-/** An instance's apps from their JSON column (written by the console; anything else reads as none). */
-export function instanceApps(json: string): InstanceApp[] {
+/** An apps column (images' and instances'): a JSON list the console wrote; anything else reads as none. */
+export function appList<T>(json: string): T[] {
   if (json === "[]") return [];
   try {
     const v: unknown = JSON.parse(json);
-    return Array.isArray(v) ? (v as InstanceApp[]) : [];
+    return Array.isArray(v) ? (v as T[]) : [];
   } catch {
     return [];
   }
 }
+
+/** An instance's apps from their column. */
+export const instanceApps = (json: string) => appList<InstanceApp>(json);
 
 /** How an app on any port of the instance is served: as declared, else a plain HTTP app. */
 export function appOn(json: string, port: number): InstanceApp {

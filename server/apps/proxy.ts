@@ -5,7 +5,7 @@ import type { Duplex } from "node:stream";
 import { createProxyServer } from "httpxy";
 import { audit } from "../audit/audit.service";
 import { checkCredential, type Principal } from "../auth/principal";
-import { decodeSession, readCookie, secureCookies, sessionCookieName } from "../auth/session-cookie";
+import { cookieValues, decodeSession, readCookie, secureCookies, sessionCookieName } from "../auth/session-cookie";
 import { on } from "../events";
 import { AppError } from "../http/errors";
 import { originForm } from "../http/gate";
@@ -182,16 +182,6 @@ function takeParam(pathAndQuery: string, name: string): { rest: string; state: s
   params.delete(name);
   const query = params.toString();
   return { rest: `${pathAndQuery.slice(0, q)}${query ? `?${query}` : ""}`, state };
-}
-
-/** A cookie's values in a Cookie header (a name sent more than once gives them all). */
-function cookieValues(header: string | undefined, name: string): string[] {
-  const out: string[] = [];
-  for (const part of (header ?? "").split(";")) {
-    const eq = part.indexOf("=");
-    if (eq > 0 && part.slice(0, eq).trim() === name) out.push(decodeURIComponent(part.slice(eq + 1).trim()));
-  }
-  return out;
 }
 
 // --- On the app's origin ----------------------------------------------------------------

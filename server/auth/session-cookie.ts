@@ -36,6 +36,16 @@ export async function decodeSession(value: string | undefined): Promise<SessionC
   }
 }
 
+/** Every value a Cookie header gives a cookie name (a name sent more than once gives them all). */
+export function cookieValues(header: string | null | undefined, name: string): string[] {
+  const out: string[] = [];
+  for (const part of (header ?? "").split(";")) {
+    const eq = part.indexOf("=");
+    if (eq > 0 && part.slice(0, eq).trim() === name) out.push(decodeURIComponent(part.slice(eq + 1).trim()));
+  }
+  return out;
+}
+
 /**
  * A cookie's value from a Cookie header; undefined when absent or sent more than once: the
  * second one was set by someone else (cookies are shared by every port of a host, and an app
@@ -43,14 +53,6 @@ export async function decodeSession(value: string | undefined): Promise<SessionC
  * then sends first).
  */
 export function readCookie(header: string | null | undefined, name: string): string | undefined {
-  if (!header) return undefined;
-  let value: string | undefined;
-  for (const part of header.split(";")) {
-    const eq = part.indexOf("=");
-    if (eq > 0 && part.slice(0, eq).trim() === name) {
-      if (value !== undefined) return undefined;
-      value = decodeURIComponent(part.slice(eq + 1).trim());
-    }
-  }
-  return value;
+  const values = cookieValues(header, name);
+  return values.length === 1 ? values[0] : undefined;
 }

@@ -1,5 +1,6 @@
 import "server-only";
 import type { TImageApp } from "@/lib/contracts/images";
+import { appList } from "../apps/apps";
 import { db, type Prisma } from "../db/client";
 import { containsText, pageArgs } from "../db/query";
 
@@ -7,18 +8,8 @@ import { containsText, pageArgs } from "../db/query";
 export type ImageRow = Omit<Prisma.ImageGetPayload<object>, "apps"> & { apps: TImageApp[] };
 type ImageData = Omit<Prisma.ImageCreateInput, "apps"> & { apps?: TImageApp[] };
 
-/** The apps column: a JSON list the console wrote; anything else reads as none. */
-export function parseApps<T>(json: string): T[] {
-  try {
-    const v: unknown = JSON.parse(json);
-    return Array.isArray(v) ? (v as T[]) : [];
-  } catch {
-    return [];
-  }
-}
-
 function toRow(row: Prisma.ImageGetPayload<object>): ImageRow {
-  return { ...row, apps: parseApps<TImageApp>(row.apps) };
+  return { ...row, apps: appList<TImageApp>(row.apps) };
 }
 
 function toData<T extends { apps?: TImageApp[] | undefined }>(data: T): Omit<T, "apps"> & { apps?: string } {
