@@ -32,6 +32,7 @@ const env = {
   // Many tests act as the one built-in admin at once; the per-principal API limit itself is
   // tested on a console of its own (e2e/api/process.spec.ts).
   RATE_LIMIT_API_PER_MIN: process.env.RATE_LIMIT_API_PER_MIN ?? "100000",
+  RATE_LIMIT_ADMIN_PER_MIN: process.env.RATE_LIMIT_ADMIN_PER_MIN ?? "100000",
   LOG_LEVEL: process.env.E2E_LOG_LEVEL ?? "warn",
   // Live GPU telemetry and instance history within a test's patience.
   GPU_POLL_SEC: process.env.GPU_POLL_SEC ?? "3",

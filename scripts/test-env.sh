@@ -10,7 +10,7 @@ set -euo pipefail
 
 PG_USER=console
 PG_PASSWORD=console
-PACKAGES=(postgresql redis-server chromium fonts-wqy-microhei docker.io docker-registry openssh-server openssh-client openssh-sftp-server rsync curl busybox-static openssl iproute2 python3-minimal)
+PACKAGES=(postgresql redis-server chromium fonts-wqy-microhei docker.io docker-registry openssh-server openssh-client openssh-sftp-server rsync curl busybox-static openssl iproute2 python3-minimal prometheus)
 FIX=${AIC_FIXTURES:-/var/lib/aic-test}
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
 

@@ -40,7 +40,8 @@ it("starts without an active admin when the name is taken; recoverAdmin makes on
   const events = await db().auditEvent.findMany({ where: { action: "user.admin_recovered", targetId: user.id } });
   expect(events).toHaveLength(1);
   expect(events[0]!.detail).not.toContain(password);
-  expect(JSON.parse(events[0]!.detail)).toMatchObject({ username: "admin", previousRole: "user", wasActive: false });
+  expect(events[0]).toMatchObject({ actorType: "system", targetName: "admin", result: "success" });
+  expect(JSON.parse(events[0]!.detail)).toMatchObject({ previousRole: "user", wasActive: false });
 
   await expect(recoverAdmin("nobody-here")).rejects.toMatchObject({ code: "NOT_FOUND" });
 });

@@ -38,6 +38,10 @@ const ZEnv = z.object({
   SESSION_TTL_HOURS: int(24, 1),
   REGISTRATION_ENABLED: bool.default(true),
   RATE_LIMIT_API_PER_MIN: int(100, 1),
+  /** State-changing requests to administrators' endpoints, per administrator and minute. */
+  RATE_LIMIT_ADMIN_PER_MIN: int(50, 1),
+  /** Default of the auditRetentionDays setting. */
+  AUDIT_RETENTION_DAYS: int(365, 1),
   RATE_LIMIT_LOGIN_IP_PER_MIN: int(10, 1),
   RATE_LIMIT_REGISTER_IP_PER_HOUR: int(20, 1),
   LOGIN_LOCK_FAILURES: int(5, 1),

@@ -1,5 +1,6 @@
 import "server-only";
 import { EventEmitter } from "node:events";
+import { afterCommit, outsideTransaction } from "./db/client";
 import { processSingleton } from "./singleton";
 
 // In-process domain events, shared by the Next.js bundle (route handlers, where services
@@ -52,7 +53,9 @@ type Listener<K extends keyof DomainEvents> = (payload: DomainEvents[K]) => void
 const emitter = processSingleton("events", () => new EventEmitter().setMaxListeners(100));
 
 export function emit<K extends keyof DomainEvents>(event: K, payload: DomainEvents[K]): void {
-  emitter.emit(event, payload);
+  // Told once the change is committed (others then see it), and outside its transaction:
+  // listeners start work of their own.
+  afterCommit(() => outsideTransaction(() => emitter.emit(event, payload)));
 }
 
 export function on<K extends keyof DomainEvents>(event: K, listener: Listener<K>): () => void {

@@ -23,6 +23,7 @@ import {
   OrderedListOutlined,
   DeploymentUnitOutlined,
   ApartmentOutlined,
+  AuditOutlined,
 } from "@ant-design/icons";
 import type { MenuProps } from "antd";
 import { LOCALES, type Locale } from "@/lib/i18n";
@@ -69,6 +70,7 @@ export function AppShell({ user, children }: { user: ShellUser; children: React.
               { key: "/admin/queue", icon: <OrderedListOutlined />, label: link("/admin/queue", t("nav.queue")) },
               { key: "/admin/workers", icon: <DeploymentUnitOutlined />, label: link("/admin/workers", t("nav.workers")) },
               { key: "/admin/clusters", icon: <ApartmentOutlined />, label: link("/admin/clusters", t("nav.clusters")) },
+              { key: "/admin/audit", icon: <AuditOutlined />, label: link("/admin/audit", t("nav.audit")) },
             ],
           },
         ]
@@ -77,7 +79,17 @@ export function AppShell({ user, children }: { user: ShellUser; children: React.
   const selected = [
     ...["/dashboard", "/catalog", "/instances", "/jobs", "/clusters", "/billing", "/profile"],
     ...(user.role === "admin"
-      ? ["/admin/images", "/admin/nodes", "/admin/specs", "/admin/users", "/admin/recharge-codes", "/admin/queue", "/admin/workers", "/admin/clusters"]
+      ? [
+          "/admin/images",
+          "/admin/nodes",
+          "/admin/specs",
+          "/admin/users",
+          "/admin/recharge-codes",
+          "/admin/queue",
+          "/admin/workers",
+          "/admin/clusters",
+          "/admin/audit",
+        ]
       : []),
   ].filter((k) => pathname === k || pathname.startsWith(`${k}/`));
   // A run belongs to its job.

@@ -1,6 +1,7 @@
 "use client";
 import { Col, Row } from "antd";
 import { AccountCard } from "./account-card";
+import { MyActivityCard } from "./my-activity";
 import { PasswordCard } from "./password-card";
 import { SshKeysCard } from "./ssh-keys-card";
 import { TokensCard } from "./tokens-card";
@@ -19,6 +20,9 @@ export function ProfileView() {
       </Col>
       <Col span={24}>
         <TokensCard />
+      </Col>
+      <Col span={24}>
+        <MyActivityCard />
       </Col>
     </Row>
   );

@@ -99,6 +99,53 @@ test("two console processes behind a balancer share rate limits through Redis", 
   }
 });
 
+test("an administrator makes at most 50 changes a minute by default; reads and other administrators go on", async ({ request }, testInfo) => {
+  test.skip(testInfo.project.metadata.db !== "sqlite", "one run is enough; the limit does not depend on the database");
+  const running = await start({ DATA_DIR: mkdtempSync(path.join(os.tmpdir(), "aic-admin-limit-")), ADMIN_PASSWORD: "limit-test-password" });
+  try {
+    const signIn = async (username: string, password: string) => ({
+      authorization: `Bearer ${(await (await request.post(`${running.url}/api/v1/auth/login`, { data: { username, password } })).json()).token}`,
+    });
+    const headers = await signIn("admin", "limit-test-password");
+    const second = `adm${uniq()}`;
+    const made = await request.post(`${running.url}/api/v1/admin/users`, {
+      headers,
+      data: { username: second, email: `${second}@example.com`, password: "long-password", role: "admin" },
+    });
+    expect(made.status()).toBe(201);
+    const statuses: number[] = [];
+    for (let i = 0; i < 49; i++) {
+      const res = await request.post(`${running.url}/api/v1/specs`, {
+        headers,
+        data: { name: `s${i}-${uniq(3)}`, cpuCores: 1, memoryGb: 1, pricePerHourCents: 1 },
+      });
+      statuses.push(res.status());
+    }
+    expect(statuses.filter((s) => s === 201)).toHaveLength(49);
+    const limited = await request.post(`${running.url}/api/v1/specs`, {
+      headers,
+      data: { name: `over-${uniq(3)}`, cpuCores: 1, memoryGb: 1, pricePerHourCents: 1 },
+    });
+    expect(limited.status()).toBe(429);
+    expect(Number(limited.headers()["retry-after"])).toBeGreaterThan(0);
+    expect((await limited.json()).error.message).toContain("at most 50 a minute");
+    // Nothing was made by the refused request, reads go on, and another administrator is not held back.
+    const specs = await (await request.get(`${running.url}/api/v1/specs?pageSize=100&name=over-`, { headers })).json();
+    expect(specs.items.filter((s: { name: string }) => s.name.startsWith("over-"))).toEqual([]);
+    const other = await signIn(second, "long-password");
+    expect(
+      (
+        await request.post(`${running.url}/api/v1/specs`, {
+          headers: other,
+          data: { name: `other-${uniq(3)}`, cpuCores: 1, memoryGb: 1, pricePerHourCents: 1 },
+        })
+      ).status(),
+    ).toBe(201);
+  } finally {
+    await running.stop();
+  }
+});
+
 test("each principal gets 100 API requests a minute by default, then 429 with Retry-After", async ({ request }, testInfo) => {
   test.skip(testInfo.project.metadata.db !== "sqlite", "one run is enough; the limit does not depend on the database");
   const running = await start({ DATA_DIR: mkdtempSync(path.join(os.tmpdir(), "aic-limit-")), ADMIN_PASSWORD: "limit-test-password" });
@@ -135,7 +182,8 @@ test("an app listener port already taken leaves the console serving, apps off an
   const port = await new Promise<number>((resolve) => taken.listen(0, "127.0.0.1", () => resolve((taken.address() as { port: number }).port)));
   const c = await start({ DATA_DIR: mkdtempSync(path.join(os.tmpdir(), "aic-apps-taken-")), APPS_PORT: String(port), ADMIN_PASSWORD: "apps-taken-admin" });
   try {
-    expect(c.output()).toContain(`The app listener's port ${port} is in use`);
+    // Logged when the listener's bind fails, which may come just after "console listening".
+    await expect.poll(() => c.output()).toContain(`The app listener's port ${port} is in use`);
     expect((await request.get(`${c.url}/api/health`)).status()).toBe(200);
     const login = await request.post(`${c.url}/api/v1/auth/login`, { data: { username: "admin", password: "apps-taken-admin" } });
     expect(login.status()).toBe(200);

@@ -46,6 +46,8 @@ test("table pages fit 1440 px and keep actions reachable at 390 px; chart ticks 
       price: "¥1,000.00",
     },
     { path: "/admin/recharge-codes", row: description, action: "Disable batch", price: "¥25.00" },
+    // The other user's one action of their own: signing in.
+    { path: "/admin/audit", search: { placeholder: "Actor: username or ID", value: other.username }, row: other.username, action: "Inspect" },
   ];
   for (const [width, height] of [
     [1440, 900],

@@ -101,3 +101,9 @@ export const clusterKeys = {
   /** The signed-in user's runs on a cluster (their own runs, filtered here). */
   myRuns: (id: string) => ["clusters", id, "my-runs"] as const,
 };
+
+export const auditKeys = {
+  all: ["audit"] as const,
+  list: (q: Record<string, unknown>) => ["audit", "list", q] as const,
+  mine: (q: Record<string, unknown>) => ["audit", "me", q] as const,
+};

@@ -29,6 +29,7 @@ export const authEndpoints = {
   login: endpoint({
     method: "POST",
     path: "/api/v1/auth/login",
+    audit: "auth.login",
     auth: "public",
     tag: "Auth",
     summary: "Sign in with username (or email) and password; answers a bearer token",
@@ -39,6 +40,7 @@ export const authEndpoints = {
   register: endpoint({
     method: "POST",
     path: "/api/v1/auth/register",
+    audit: "user.register",
     auth: "public",
     tag: "Auth",
     summary: "Create an account (when registration is enabled)",
@@ -50,6 +52,7 @@ export const authEndpoints = {
   logout: endpoint({
     method: "POST",
     path: "/api/v1/auth/logout",
+    audit: "auth.logout",
     auth: "user",
     tag: "Auth",
     summary: "Sign out: the login token (or browser session) the request came with stops working at once, on every console process",

@@ -285,6 +285,7 @@ export const billingEndpoints = {
   createAdjustment: endpoint({
     method: "POST",
     path: "/api/v1/admin/users/{id}/adjustments",
+    audit: "billing.adjust",
     auth: "admin",
     tag: "Billing",
     summary: "Credit or debit a user's balance with a reason (a ledger entry of kind adjustment)",
@@ -322,6 +323,7 @@ export const billingEndpoints = {
   createRechargeCodes: endpoint({
     method: "POST",
     path: "/api/v1/recharge/codes",
+    audit: "recharge.create_codes",
     auth: "admin",
     tag: "Recharge",
     summary: "Generates a batch of recharge codes; the codes are in this response only",
@@ -352,6 +354,7 @@ export const billingEndpoints = {
   disableRechargeBatch: endpoint({
     method: "POST",
     path: "/api/v1/recharge/batches/{id}/disable",
+    audit: "recharge.disable_batch",
     auth: "admin",
     tag: "Recharge",
     summary: "Disables every code of a batch (idempotent)",
@@ -362,6 +365,7 @@ export const billingEndpoints = {
   disableRechargeCode: endpoint({
     method: "POST",
     path: "/api/v1/recharge/codes/{id}/disable",
+    audit: "recharge.disable_code",
     auth: "admin",
     tag: "Recharge",
     summary: "Disables one code (idempotent)",
@@ -372,6 +376,7 @@ export const billingEndpoints = {
   redeemRechargeCode: endpoint({
     method: "POST",
     path: "/api/v1/recharge/redeem",
+    audit: "recharge.redeem",
     auth: "user",
     tag: "Recharge",
     summary: "Redeems a recharge code into my balance",

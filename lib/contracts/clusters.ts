@@ -246,6 +246,7 @@ export const clustersEndpoints = {
   createCluster: endpoint({
     method: "POST",
     path: "/api/v1/clusters",
+    audit: "cluster.create",
     auth: "admin",
     tag: "Clusters",
     summary: "Register a Slurm cluster (its slurmrestd); checked at once",
@@ -268,6 +269,7 @@ export const clustersEndpoints = {
   updateCluster: endpoint({
     method: "PATCH",
     path: "/api/v1/clusters/{id}",
+    audit: "cluster.update",
     auth: "admin",
     tag: "Clusters",
     summary: "Change a cluster (secrets left out are kept)",
@@ -280,6 +282,7 @@ export const clustersEndpoints = {
   deleteCluster: endpoint({
     method: "DELETE",
     path: "/api/v1/clusters/{id}",
+    audit: "cluster.delete",
     auth: "admin",
     tag: "Clusters",
     summary: "Remove a cluster (409 while jobs use it)",
@@ -290,6 +293,7 @@ export const clustersEndpoints = {
   testCluster: endpoint({
     method: "POST",
     path: "/api/v1/clusters/{id}/test",
+    audit: "cluster.test",
     auth: "admin",
     tag: "Clusters",
     summary: "Test the connection: reachability, Slurm release, API version, authentication, partitions, login node",
@@ -300,6 +304,7 @@ export const clustersEndpoints = {
   trustClusterHostKey: endpoint({
     method: "POST",
     path: "/api/v1/clusters/{id}/ssh-host-key",
+    audit: "cluster.trust_host_key",
     auth: "admin",
     tag: "Clusters",
     summary: "Trust the SSH host key the login node now presents (after a legitimate change)",
@@ -374,6 +379,7 @@ export const clustersEndpoints = {
   setClusterUser: endpoint({
     method: "PUT",
     path: "/api/v1/clusters/{id}/users/{userId}",
+    audit: "cluster.user_map",
     auth: "admin",
     tag: "Clusters",
     summary: "Set a console user's Slurm user name on the cluster",
@@ -385,6 +391,7 @@ export const clustersEndpoints = {
   removeClusterUser: endpoint({
     method: "DELETE",
     path: "/api/v1/clusters/{id}/users/{userId}",
+    audit: "cluster.user_unmap",
     auth: "admin",
     tag: "Clusters",
     summary: "Go back to the default (the Slurm user name is the console username)",

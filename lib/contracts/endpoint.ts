@@ -14,6 +14,11 @@ export type Endpoint = {
   auth: AuthMode;
   summary: string;
   tag: string;
+  /**
+   * The audit action a state-changing endpoint records (instance.create): one event per
+   * request, in the change's transaction; required of every POST, PUT, PATCH and DELETE.
+   */
+  audit?: string;
   params?: z.ZodType;
   query?: z.ZodType;
   body?: z.ZodType;

@@ -146,6 +146,7 @@ export const imagesEndpoints = {
   createImage: endpoint({
     method: "POST",
     path: "/api/v1/images",
+    audit: "image.create",
     auth: "admin",
     tag: "Images",
     summary: "Add an image (names are unique, ignoring case); `warnings` says when no online node has it or can pull it",
@@ -167,6 +168,7 @@ export const imagesEndpoints = {
   updateImage: endpoint({
     method: "PATCH",
     path: "/api/v1/images/{id}",
+    audit: "image.update",
     auth: "admin",
     tag: "Images",
     summary: "Change an image; a new address is checked as on creation (`warnings`)",
@@ -178,6 +180,7 @@ export const imagesEndpoints = {
   deleteImage: endpoint({
     method: "DELETE",
     path: "/api/v1/images/{id}",
+    audit: "image.delete",
     auth: "admin",
     tag: "Images",
     summary: "Delete an image (409 while instances use it)",
@@ -198,6 +201,7 @@ export const imagesEndpoints = {
   pullImage: endpoint({
     method: "POST",
     path: "/api/v1/images/{id}/pull",
+    audit: "image.pull",
     auth: "admin",
     tag: "Images",
     summary: "Pull the image to a node; answers the progress as a stream of JSON lines (ZPullEvent)",

@@ -1,3 +1,4 @@
+import { auditEndpoints } from "./audit";
 import { authEndpoints } from "./auth";
 import { billingEndpoints } from "./billing";
 import { clustersEndpoints } from "./clusters";
@@ -30,6 +31,7 @@ export const api = {
   ...notificationsEndpoints,
   ...jobsEndpoints,
   ...clustersEndpoints,
+  ...auditEndpoints,
 };
 
 export type Api = typeof api;

@@ -165,6 +165,7 @@ export const instancesEndpoints = {
   createInstance: endpoint({
     method: "POST",
     path: "/api/v1/instances",
+    audit: "instance.create",
     auth: "user",
     tag: "Instances",
     summary: "Launch an instance: places it now (409 NO_CAPACITY naming what is missing) and creates the container in the background",
@@ -186,6 +187,7 @@ export const instancesEndpoints = {
   updateInstance: endpoint({
     method: "PATCH",
     path: "/api/v1/instances/{id}",
+    audit: "instance.update",
     auth: "user",
     tag: "Instances",
     summary: "Rename an instance or change its remark",
@@ -197,6 +199,7 @@ export const instancesEndpoints = {
   deleteInstance: endpoint({
     method: "DELETE",
     path: "/api/v1/instances/{id}",
+    audit: "instance.delete",
     auth: "user",
     tag: "Instances",
     summary: "Delete an instance: its container and data volume go, its allocation is freed (idempotent)",
@@ -207,6 +210,7 @@ export const instancesEndpoints = {
   startInstance: endpoint({
     method: "POST",
     path: "/api/v1/instances/{id}/start",
+    audit: "instance.start",
     auth: "user",
     tag: "Instances",
     summary: "Start a stopped instance (409 NO_CAPACITY when its GPUs are taken; then withoutGpu: true starts it without)",
@@ -218,6 +222,7 @@ export const instancesEndpoints = {
   stopInstance: endpoint({
     method: "POST",
     path: "/api/v1/instances/{id}/stop",
+    audit: "instance.stop",
     auth: "user",
     tag: "Instances",
     summary: "Stop an instance (its GPUs, CPU and memory are released; data is kept)",
@@ -228,6 +233,7 @@ export const instancesEndpoints = {
   restartInstance: endpoint({
     method: "POST",
     path: "/api/v1/instances/{id}/restart",
+    audit: "instance.restart",
     auth: "user",
     tag: "Instances",
     summary: "Restart an instance",

@@ -327,6 +327,7 @@ export const jobsEndpoints = {
   createJob: endpoint({
     method: "POST",
     path: "/api/v1/jobs",
+    audit: "job.create",
     auth: "user",
     tag: "Jobs",
     summary: "Define a job (trigger now: its first run is queued at once)",
@@ -349,6 +350,7 @@ export const jobsEndpoints = {
   updateJob: endpoint({
     method: "PATCH",
     path: "/api/v1/jobs/{id}",
+    audit: "job.update",
     auth: "user",
     tag: "Jobs",
     summary: "Change a job (its executor stays); the schedule's next fire is worked out again",
@@ -361,6 +363,7 @@ export const jobsEndpoints = {
   deleteJob: endpoint({
     method: "DELETE",
     path: "/api/v1/jobs/{id}",
+    audit: "job.delete",
     auth: "user",
     tag: "Jobs",
     summary: "Delete a job: its queued runs are cancelled, running ones stopped; its runs stay readable",
@@ -371,6 +374,7 @@ export const jobsEndpoints = {
   pauseJob: endpoint({
     method: "POST",
     path: "/api/v1/jobs/{id}/pause",
+    audit: "job.pause",
     auth: "user",
     tag: "Jobs",
     summary: "Pause a job's schedule (it can still be triggered by hand)",
@@ -381,6 +385,7 @@ export const jobsEndpoints = {
   resumeJob: endpoint({
     method: "POST",
     path: "/api/v1/jobs/{id}/resume",
+    audit: "job.resume",
     auth: "user",
     tag: "Jobs",
     summary: "Resume a paused or disabled job: its schedule goes on from now",
@@ -391,6 +396,7 @@ export const jobsEndpoints = {
   disableJob: endpoint({
     method: "POST",
     path: "/api/v1/jobs/{id}/disable",
+    audit: "job.disable",
     auth: "user",
     tag: "Jobs",
     summary: "Disable a job: no scheduled or manual runs until it is resumed",
@@ -401,6 +407,7 @@ export const jobsEndpoints = {
   triggerJob: endpoint({
     method: "POST",
     path: "/api/v1/jobs/{id}/trigger",
+    audit: "job.trigger",
     auth: "user",
     tag: "Jobs",
     summary: "Queue a run of the job now (whatever its schedule)",
@@ -431,6 +438,7 @@ export const jobsEndpoints = {
   retryRun: endpoint({
     method: "POST",
     path: "/api/v1/runs/{id}/retry",
+    audit: "run.retry",
     auth: "user",
     tag: "Jobs",
     summary: "Run an ended run again: a new attempt, linked to the first",
@@ -458,6 +466,7 @@ export const jobsEndpoints = {
   updateWorker: endpoint({
     method: "PUT",
     path: "/api/v1/workers/{id}",
+    audit: "worker.update",
     auth: "admin",
     tag: "Jobs",
     summary: "A node's job limit, tags and whether it takes work",
@@ -499,6 +508,7 @@ export const jobsEndpoints = {
   cancelRun: endpoint({
     method: "POST",
     path: "/api/v1/runs/{id}/cancel",
+    audit: "run.cancel",
     auth: "user",
     tag: "Jobs",
     summary: "Cancel a run: a queued one at once, a running one is stopped (its status follows)",

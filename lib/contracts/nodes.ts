@@ -248,6 +248,7 @@ export const nodesEndpoints = {
   createNode: endpoint({
     method: "POST",
     path: "/api/v1/nodes",
+    audit: "node.create",
     auth: "admin",
     tag: "Nodes",
     summary: "Add a node (secrets are encrypted at rest and never answered)",
@@ -270,6 +271,7 @@ export const nodesEndpoints = {
   updateNode: endpoint({
     method: "PATCH",
     path: "/api/v1/nodes/{id}",
+    audit: "node.update",
     auth: "admin",
     tag: "Nodes",
     summary: "Change a node; a secret given as null is cleared, an absent one kept",
@@ -282,6 +284,7 @@ export const nodesEndpoints = {
   deleteNode: endpoint({
     method: "DELETE",
     path: "/api/v1/nodes/{id}",
+    audit: "node.delete",
     auth: "admin",
     tag: "Nodes",
     summary: "Delete a node (409 while instances are on it)",
@@ -292,6 +295,7 @@ export const nodesEndpoints = {
   testNode: endpoint({
     method: "POST",
     path: "/api/v1/nodes/{id}/test",
+    audit: "node.test",
     auth: "admin",
     tag: "Nodes",
     summary: "Check Docker (and TLS), SSH login and host key, nvidia-smi and HAMi-core; answers each check and the detected facts",
@@ -302,6 +306,7 @@ export const nodesEndpoints = {
   trustHostKey: endpoint({
     method: "POST",
     path: "/api/v1/nodes/{id}/ssh-host-key",
+    audit: "node.trust_host_key",
     auth: "admin",
     tag: "Nodes",
     summary: "Trust the SSH host key a node now presents (after a legitimate change)",

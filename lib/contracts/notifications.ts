@@ -78,6 +78,7 @@ export const notificationsEndpoints = {
   readNotification: endpoint({
     method: "POST",
     path: "/api/v1/notifications/{id}/read",
+    audit: "notification.read",
     auth: "user",
     tag: "Notifications",
     summary: "Marks one of my notifications read (idempotent)",
@@ -88,6 +89,7 @@ export const notificationsEndpoints = {
   readAllNotifications: endpoint({
     method: "POST",
     path: "/api/v1/notifications/read-all",
+    audit: "notification.read_all",
     auth: "user",
     tag: "Notifications",
     summary: "Marks all my notifications read",

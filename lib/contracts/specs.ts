@@ -155,6 +155,7 @@ export const specsEndpoints = {
   createSpec: endpoint({
     method: "POST",
     path: "/api/v1/specs",
+    audit: "spec.create",
     auth: "admin",
     tag: "Specs",
     summary: "Add a spec",
@@ -175,6 +176,7 @@ export const specsEndpoints = {
   updateSpec: endpoint({
     method: "PATCH",
     path: "/api/v1/specs/{id}",
+    audit: "spec.update",
     auth: "admin",
     tag: "Specs",
     summary: "Change a spec (running instances keep the price they were launched at)",
@@ -186,6 +188,7 @@ export const specsEndpoints = {
   deleteSpec: endpoint({
     method: "DELETE",
     path: "/api/v1/specs/{id}",
+    audit: "spec.delete",
     auth: "admin",
     tag: "Specs",
     summary: "Delete a spec (409 while instances use it)",

@@ -67,6 +67,7 @@ export const sshEndpoints = {
   createSshKey: endpoint({
     method: "POST",
     path: "/api/v1/users/me/ssh-keys",
+    audit: "ssh_key.create",
     auth: "user",
     tag: "Users",
     summary: "Add an SSH public key (ed25519, ECDSA, or RSA of at least 2048 bits)",
@@ -78,6 +79,7 @@ export const sshEndpoints = {
   deleteSshKey: endpoint({
     method: "DELETE",
     path: "/api/v1/users/me/ssh-keys/{id}",
+    audit: "ssh_key.delete",
     auth: "user",
     tag: "Users",
     summary: "Delete an SSH key; jump-host sessions it opened end",

@@ -24,6 +24,8 @@ export const ZSettings = z.object({
   sshMaxSessionsPerUser: z.number().int("must be a whole number").min(1, "must be at least 1").max(1000, "must be at most 1000"),
   /** A jump-host connection without traffic for this long is closed. */
   sshIdleTimeoutSeconds: z.number().int("must be a whole number").min(10, "must be at least 10").max(604_800, "must be at most 604800"),
+  /** Audit events older than this many days are removed. */
+  auditRetentionDays: z.number().int("must be a whole number").min(1, "must be at least 1").max(3650, "must be at most 3650"),
 });
 export const ZUpdateSettingsRequest = ZSettings.partial().strict();
 export type TSettings = z.infer<typeof ZSettings>;
@@ -65,6 +67,7 @@ export const systemEndpoints = {
   updateSettings: endpoint({
     method: "PATCH",
     path: "/api/v1/admin/settings",
+    audit: "settings.update",
     auth: "admin",
     tag: "Admin",
     summary: "Change console settings",

@@ -38,6 +38,7 @@ export const tokensEndpoints = {
   createToken: endpoint({
     method: "POST",
     path: "/api/v1/users/me/tokens",
+    audit: "token.create",
     auth: "user",
     tag: "Users",
     summary: "Create an API token; the secret is in this response only",
@@ -48,6 +49,7 @@ export const tokensEndpoints = {
   revokeToken: endpoint({
     method: "DELETE",
     path: "/api/v1/users/me/tokens/{id}",
+    audit: "token.revoke",
     auth: "user",
     tag: "Users",
     summary: "Revoke one of my API tokens",

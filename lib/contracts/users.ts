@@ -77,6 +77,7 @@ export const usersEndpoints = {
   updateMe: endpoint({
     method: "PATCH",
     path: "/api/v1/users/me",
+    audit: "user.update_self",
     auth: "user",
     tag: "Users",
     summary: "Change nickname or email",
@@ -87,6 +88,7 @@ export const usersEndpoints = {
   changePassword: endpoint({
     method: "POST",
     path: "/api/v1/users/me/password",
+    audit: "user.password_change",
     auth: "user",
     tag: "Users",
     summary: "Change the password; ends every other session and token",
@@ -106,6 +108,7 @@ export const usersEndpoints = {
   adminCreateUser: endpoint({
     method: "POST",
     path: "/api/v1/admin/users",
+    audit: "user.admin_create",
     auth: "admin",
     tag: "Admin",
     summary: "Create an account (also when self-registration is off)",
@@ -117,6 +120,7 @@ export const usersEndpoints = {
   adminUpdateUser: endpoint({
     method: "PATCH",
     path: "/api/v1/admin/users/{id}",
+    audit: "user.admin_update",
     auth: "admin",
     tag: "Admin",
     summary: "Change a user's role or active flag; ends the user's sessions and tokens",

@@ -17,6 +17,7 @@ export async function startConsole(provider, port, extraEnv = {}, { quiet = fals
       ...process.env,
       ADMIN_PASSWORD: adminPassword,
       RATE_LIMIT_API_PER_MIN: "100000000",
+      RATE_LIMIT_ADMIN_PER_MIN: "100000000",
       RATE_LIMIT_LOGIN_IP_PER_MIN: "100000000",
       LOGIN_LOCK_FAILURES: "1000000",
       E2E_LOG_LEVEL: "error",

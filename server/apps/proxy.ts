@@ -3,7 +3,7 @@ import { randomBytes } from "node:crypto";
 import type { IncomingMessage, ServerResponse } from "node:http";
 import type { Duplex } from "node:stream";
 import { createProxyServer } from "httpxy";
-import { audit } from "../audit/audit.service";
+import { recordAudit } from "../audit/audit.service";
 import { checkCredential, type Principal } from "../auth/principal";
 import { cookieValues, decodeSession, readCookie, secureCookies, sessionCookieName } from "../auth/session-cookie";
 import { on } from "../events";
@@ -12,6 +12,7 @@ import { originForm } from "../http/gate";
 import { resolveClientIp } from "../http/client-ip";
 import { env } from "../env";
 import { logger } from "../logger";
+import { findProfile } from "../users/users.repo";
 import { appOn, appPrefix, notebookToken } from "./apps";
 import { APP_COOKIE, appCookie, appRequestCookies } from "./cookies";
 import { type AppMode, type Grant, signGrant, spendTicket, verifyGrant } from "./grants";
@@ -428,5 +429,12 @@ export function startAppSweeps(): () => void {
 /** For the audit trail: an app opened (once per ticket). */
 async function auditOpen(g: Grant, ip: string): Promise<void> {
   const row = await findInstance(g.iid);
-  await audit({ actorId: g.uid, action: "app.open", target: { type: "instance", id: g.iid }, detail: { port: g.port, name: row?.name }, ip });
+  const user = await findProfile(g.uid);
+  await recordAudit({
+    actor: { type: "user", id: g.uid, name: user?.username ?? null },
+    action: "app.open",
+    target: { type: "instance", id: g.iid, name: row?.name ?? null },
+    detail: { port: g.port },
+    ip,
+  });
 }

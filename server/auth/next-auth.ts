@@ -8,6 +8,7 @@ import { AppError } from "../http/errors";
 import { logger } from "../logger";
 import { signOut } from "../users/sessions.service";
 import { authenticate } from "../users/users.service";
+import { actorOf, auditedAction } from "../audit/audit.service";
 import { secureCookies, sessionCookieName, sessionSecret } from "./session-cookie";
 
 // Browser sign-in through next-auth (credentials, JWT sessions). The session JWT carries the
@@ -35,7 +36,9 @@ export function authOptions(): NextAuthOptions {
         async authorize(credentials, req) {
           const ip = String(req.headers?.[CLIENT_IP_HEADER] ?? "unknown");
           try {
-            const { user, sessionVersion } = await authenticate(credentials?.username ?? "", credentials?.password ?? "", ip);
+            const userAgent = req.headers?.["user-agent"];
+            const facts = { action: "auth.login", actor: actorOf(null), ip, userAgent: typeof userAgent === "string" ? userAgent : null };
+            const { user, sessionVersion } = await auditedAction(facts, () => authenticate(credentials?.username ?? "", credentials?.password ?? "", ip));
             return { id: user.id, name: user.username, sessionVersion } satisfies SignedInUser;
           } catch (err) {
             // next-auth hands the message to signIn() as `error`: "CODE" or "CODE:retryAfter".
@@ -67,7 +70,10 @@ export function authOptions(): NextAuthOptions {
       async signOut({ token }) {
         if (typeof token?.uid !== "string" || typeof token.sid !== "string") return;
         const expiresAt = typeof token.exp === "number" ? new Date(token.exp * 1000) : new Date(Date.now() + env().SESSION_TTL_HOURS * 3600_000);
-        await signOut({ userId: token.uid, credentialId: token.sid, expiresAt });
+        const actor = { type: "user" as const, id: token.uid, name: typeof token.name === "string" ? token.name : null };
+        await auditedAction({ action: "auth.logout", actor, target: { type: "user", id: token.uid } }, () =>
+          signOut({ userId: token.uid as string, credentialId: token.sid as string, expiresAt }),
+        );
       },
     },
     logger: {

@@ -46,14 +46,14 @@ describe("resolvePrincipal", () => {
     const u = await user("alice");
     expect(await resolvePrincipal(u.headers)).toMatchObject({ userId: u.id, via: "login-token" });
     const p = (await resolvePrincipal(u.headers))!;
-    await changePassword(p, u.password, "a-new-password-1", "127.0.0.1");
+    await changePassword(p, u.password, "a-new-password-1");
     expect(await refusal(u.headers)).toBe("UNAUTHENTICATED");
   });
 
   it("refuses a deactivated user's token on the next request", async () => {
     const u = await user("bob");
     expect(await resolvePrincipal(u.headers)).toMatchObject({ userId: u.id });
-    await adminUpdateUser(admin, u.id, { isActive: false }, "127.0.0.1");
+    await adminUpdateUser(admin, u.id, { isActive: false });
     expect(await refusal(u.headers)).toBe("UNAUTHENTICATED");
   });
 
@@ -75,7 +75,7 @@ describe("resolvePrincipal", () => {
     const p = (await resolvePrincipal(u.headers))!;
     expect(p.credentialId).toEqual(expect.any(String));
     await resolvePrincipal(third);
-    await signOutPrincipal(p, "127.0.0.1");
+    await signOutPrincipal(p);
     expect(await refusal(u.headers)).toBe("UNAUTHENTICATED");
     expect(await resolvePrincipal(other)).toMatchObject({ userId: u.id });
     // Another process signs `third` out: no event reaches this one.
@@ -88,6 +88,6 @@ describe("resolvePrincipal", () => {
   it("an API token does not sign out (it is revoked instead)", async () => {
     const u = await user("erin");
     const p: Principal = { userId: u.id, username: u.username, role: "user", via: "api-token", credentialId: "tok" };
-    await expect(signOutPrincipal(p, "127.0.0.1")).rejects.toMatchObject({ code: "INVALID_STATE" });
+    await expect(signOutPrincipal(p)).rejects.toMatchObject({ code: "INVALID_STATE" });
   });
 });

@@ -2,7 +2,7 @@ import "server-only";
 import type { TBillingSummary, TLedgerEntry, TLedgerQuery, TRevenue, TUsage } from "@/lib/contracts/billing";
 import type { Principal } from "../auth/principal";
 import { isAdmin } from "../auth/permissions";
-import { audit } from "../audit/audit.service";
+import { audited, auditNote } from "../audit/audit.service";
 import { env } from "../env";
 import { AppError, isUniqueViolation, notFound } from "../http/errors";
 import type { Tx } from "../db/client";
@@ -116,33 +116,25 @@ export async function* ledgerCsv(p: Principal, q: TLedgerQuery): AsyncGenerator<
   }
 }
 
-export async function adjust(
-  p: Principal,
-  userId: string,
-  input: { amountCents: number; reason: string; idempotencyKey?: string },
-  ip: string,
-): Promise<TLedgerEntry> {
+export async function adjust(p: Principal, userId: string, input: { amountCents: number; reason: string; idempotencyKey?: string }): Promise<TLedgerEntry> {
   if ((await ledger.balanceOf(userId)) === null) throw notFound("User");
+  auditNote({ target: { type: "user", id: userId }, detail: { amountCents: input.amountCents, reason: input.reason, idempotencyKey: input.idempotencyKey } });
   const key = `adjustment:${userId}:${input.idempotencyKey ?? crypto.randomUUID()}`;
-  const entry = await ledger
-    .postEntry({ userId, kind: "adjustment", amountCents: input.amountCents, idempotencyKey: key, note: input.reason, actorId: p.userId })
-    .catch(async (err: unknown) => {
-      // The same adjustment again: answer the one made.
-      const made = isUniqueViolation(err) ? await ledger.entryByKey(key) : null;
-      if (!made) throw err;
-      return made;
-    });
+  const entry = await audited(() =>
+    ledger
+      .postEntry({ userId, kind: "adjustment", amountCents: input.amountCents, idempotencyKey: key, note: input.reason, actorId: p.userId })
+      .catch(async (err: unknown) => {
+        // The same adjustment again: answer the one made.
+        const made = isUniqueViolation(err) ? await ledger.entryByKey(key) : null;
+        if (!made) throw err;
+        auditNote({ detail: { repeated: true } });
+        return made;
+      }),
+  );
   // A deduction can take a running user below the warning, as a meter tick can.
   if (entry.amountCents < 0) {
     await announceLowBalances(new Map([[userId, { start: entry.balanceAfterCents - entry.amountCents, end: entry.balanceAfterCents }]]));
   }
-  await audit({
-    actorId: p.userId,
-    action: "billing.adjust",
-    target: { type: "user", id: userId },
-    detail: { amountCents: input.amountCents, reason: input.reason },
-    ip,
-  });
   return (await toDtos([entry]))[0]!;
 }
 

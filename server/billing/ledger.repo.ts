@@ -1,5 +1,5 @@
 import "server-only";
-import { db, type Prisma, type Tx } from "../db/client";
+import { db, type Prisma, type Tx, transaction } from "../db/client";
 import { inChunks, pageArgs } from "../db/query";
 import { env } from "../env";
 import { AppError } from "../http/errors";
@@ -47,7 +47,7 @@ export async function post(tx: Tx, e: NewEntry): Promise<EntryRow> {
 
 /** post() in a transaction of its own. */
 export function postEntry(e: NewEntry): Promise<EntryRow> {
-  return db().$transaction((tx) => post(tx, e), CONTENDED);
+  return transaction((tx) => post(tx, e), CONTENDED);
 }
 
 export function entryByKey(idempotencyKey: string): Promise<EntryRow | null> {
@@ -136,7 +136,7 @@ export async function invariantMismatches(): Promise<{
 }> {
   // One snapshot for both reads (PostgreSQL: repeatable read), so a charge committed in
   // between is not a false mismatch. SQLite's transactions are serializable anyway.
-  const [users, sums] = await db().$transaction(
+  const [users, sums] = await transaction(
     async (tx) =>
       [
         await tx.user.findMany({ select: { id: true, username: true, balanceCents: true } }),

@@ -1,5 +1,5 @@
 import "server-only";
-import { db, type Prisma } from "../db/client";
+import { db, type Prisma, transaction } from "../db/client";
 import { inChunks } from "../db/query";
 import { CONTENDED } from "./ledger.repo";
 import type { MeterRow, Step } from "./meter";
@@ -75,7 +75,7 @@ export async function applyForUser(
   items: Item[],
   plan: (start: number, applied: Item[]) => { entries: Entry[]; balance: number; charged: number; forgiven: Item[] },
 ): Promise<{ applied: Item[]; charged: number; startCents: number; balanceCents: number }> {
-  return db().$transaction(async (tx) => {
+  return transaction(async (tx) => {
     // A no-op update takes the row lock (PostgreSQL): the balance read stays true until commit.
     const { balanceCents: start } = await tx.user.update({ where: { id: userId }, data: { balanceCents: { increment: 0 } }, select: { balanceCents: true } });
     const applied: Item[] = [];

@@ -1,5 +1,5 @@
 import "server-only";
-import { db, type Prisma } from "../db/client";
+import { db, type Prisma, transaction } from "../db/client";
 import { pageArgs } from "../db/query";
 import { CONTENDED, post } from "./ledger.repo";
 
@@ -10,7 +10,7 @@ export type BatchRow = Prisma.RechargeBatchGetPayload<object>;
 export type CodeRow = Prisma.RechargeCodeGetPayload<{ include: { batch: true } }>;
 
 export async function createBatch(data: Omit<Prisma.RechargeBatchUncheckedCreateInput, "id">, codes: { codeHash: string; hint: string }[]): Promise<BatchRow> {
-  return db().$transaction(async (tx) => {
+  return transaction(async (tx) => {
     const b = await tx.rechargeBatch.create({ data });
     await tx.rechargeCode.createMany({ data: codes.map((c) => ({ ...c, batchId: b.id })) });
     return b;
@@ -69,7 +69,7 @@ export async function disableCode(id: string): Promise<boolean> {
  * the same user fails on the unique (code, user) record.
  */
 export async function redeem(code: CodeRow, userId: string, now: Date) {
-  return db().$transaction(async (tx) => {
+  return transaction(async (tx) => {
     const taken = await tx.rechargeCode.updateMany({
       where: {
         id: code.id,

@@ -1,7 +1,7 @@
 import "server-only";
 import type { TCreateCodesRequest, TRechargeBatch, TRechargeCode, TRechargeRecord } from "@/lib/contracts/billing";
 import type { Principal } from "../auth/principal";
-import { audit } from "../audit/audit.service";
+import { audited, auditNote } from "../audit/audit.service";
 import type { Prisma } from "../db/client";
 import { AppError, isUniqueViolation, notFound } from "../http/errors";
 import { consumeOrThrow, refundPoint } from "../http/rate-limit";
@@ -56,30 +56,30 @@ const codeDto = (c: CodeRow, redeemedBy: { username: string; at: Date }[] = []):
   createdAt: c.createdAt.toISOString(),
 });
 
-export async function createCodes(p: Principal, input: TCreateCodesRequest & { maxUses: number }, ip: string) {
+export async function createCodes(p: Principal, input: TCreateCodesRequest & { maxUses: number }) {
   const codes = new Set<string>();
   while (codes.size < input.count) codes.add(generateCode());
-  const batch = await repo.createBatch(
-    {
-      amountCents: input.amountCents,
-      count: input.count,
-      maxUses: input.maxUses,
-      expiresAt: input.expiresAt ? new Date(input.expiresAt) : null,
-      description: input.description,
-      createdById: p.userId,
-    },
-    [...codes].map((c) => {
-      const normalized = normalizeCode(c)!;
-      return { codeHash: hashCode(normalized), hint: hintOf(normalized) };
-    }),
-  );
   // The audit records the batch, never the codes.
-  await audit({
-    actorId: p.userId,
-    action: "recharge.generate",
-    target: { type: "recharge_batch", id: batch.id },
-    detail: { count: input.count, amountCents: input.amountCents, maxUses: input.maxUses },
-    ip,
+  auditNote({
+    detail: { count: input.count, amountCents: input.amountCents, maxUses: input.maxUses, expiresAt: input.expiresAt, description: input.description },
+  });
+  const batch = await audited(async () => {
+    const row = await repo.createBatch(
+      {
+        amountCents: input.amountCents,
+        count: input.count,
+        maxUses: input.maxUses,
+        expiresAt: input.expiresAt ? new Date(input.expiresAt) : null,
+        description: input.description,
+        createdById: p.userId,
+      },
+      [...codes].map((c) => {
+        const normalized = normalizeCode(c)!;
+        return { codeHash: hashCode(normalized), hint: hintOf(normalized) };
+      }),
+    );
+    auditNote({ target: { type: "recharge_batch", id: row.id, name: row.description } });
+    return row;
   });
   return { batch: (await batchDtos([batch]))[0]!, codes: [...codes] };
 }
@@ -115,15 +115,19 @@ export async function listCodes(batchId: string, q: { page: number; pageSize: nu
   return { items: rows.map((r) => codeDto(r, redeemers.get(r.id))), total, page: q.page, pageSize: q.pageSize };
 }
 
-export async function disableBatch(p: Principal, id: string, ip: string) {
-  if (!(await repo.findBatch(id))) throw notFound("Batch");
-  if (await repo.disableBatch(id)) await audit({ actorId: p.userId, action: "recharge.disable_batch", target: { type: "recharge_batch", id }, ip });
+export async function disableBatch(id: string) {
+  const batch = await repo.findBatch(id);
+  if (!batch) throw notFound("Batch");
+  auditNote({ target: { type: "recharge_batch", id, name: batch.description } });
+  await audited(() => repo.disableBatch(id));
   return (await batchDtos([(await repo.findBatch(id))!]))[0]!;
 }
 
-export async function disableCode(p: Principal, id: string, ip: string) {
-  if (!(await repo.findCode(id))) throw notFound("Code");
-  if (await repo.disableCode(id)) await audit({ actorId: p.userId, action: "recharge.disable_code", target: { type: "recharge_code", id }, ip });
+export async function disableCode(id: string) {
+  const code = await repo.findCode(id);
+  if (!code) throw notFound("Code");
+  auditNote({ target: { type: "recharge_code", id, name: code.hint } });
+  await audited(() => repo.disableCode(id));
   return codeDto((await repo.findCode(id))!, (await repo.redeemersOf([id])).get(id));
 }
 
@@ -141,7 +145,7 @@ function refusal(code: CodeRow | null, now: Date): AppError | null {
 
 const alreadyRedeemed = () => new AppError("RECHARGE_CODE_REDEEMED", "You already redeemed this code");
 
-export async function redeem(p: Principal, input: { code: string }, ip: string) {
+export async function redeem(p: Principal, input: { code: string }) {
   // Every attempt takes a point first (so a burst cannot slip past the lock); a right code gives it back.
   await consumeOrThrow("redeem-user", p.userId, "REDEEM_LOCKED", "Too many wrong recharge codes");
   const now = new Date();
@@ -157,15 +161,19 @@ export async function redeem(p: Principal, input: { code: string }, ip: string) 
     const refused = refusal(code, now);
     if (refused) throw refused;
     const c = code!;
-    const out = await repo.redeem(c, p.userId, now);
-    // No use could be taken: the code changed meanwhile (used up, disabled, expired), or this
-    // user's own concurrent request took it.
-    if (!out) {
-      if (await repo.hasRedeemed(c.id, p.userId)) throw alreadyRedeemed();
-      throw refusal(await repo.findCode(c.id), new Date()) ?? new AppError("RECHARGE_CODE_USED_UP", "This recharge code has been used up");
-    }
+    auditNote({ target: { type: "recharge_code", id: c.id, name: c.hint } });
+    const out = await audited(async () => {
+      const made = await repo.redeem(c, p.userId, now);
+      // No use could be taken: the code changed meanwhile (used up, disabled, expired), or this
+      // user's own concurrent request took it.
+      if (!made) {
+        if (await repo.hasRedeemed(c.id, p.userId)) throw alreadyRedeemed();
+        throw refusal(await repo.findCode(c.id), new Date()) ?? new AppError("RECHARGE_CODE_USED_UP", "This recharge code has been used up");
+      }
+      auditNote({ detail: { amountCents: made.amountCents } });
+      return made;
+    });
     await refundPoint("redeem-user", p.userId);
-    await audit({ actorId: p.userId, action: "recharge.redeem", target: { type: "recharge_code", id: c.id }, detail: { amountCents: out.amountCents }, ip });
     return out;
   } catch (err) {
     throw isUniqueViolation(err) ? alreadyRedeemed() : err;

@@ -1,5 +1,5 @@
 import "server-only";
-import { db, type Prisma } from "../db/client";
+import { db, type Prisma, transaction } from "../db/client";
 import { containsText, pageArgs } from "../db/query";
 
 // Prisma access for Slurm clusters, their status history (the nodes' history table, by
@@ -70,7 +70,7 @@ export async function recordStatus(
 ): Promise<boolean> {
   const now = new Date();
   const seen = status !== "unreachable" ? { lastSeenAt: now } : {};
-  return db().$transaction(async (tx) => {
+  return transaction(async (tx) => {
     const changed = await tx.slurmCluster.updateMany({
       where: { id, status: { not: status } },
       data: { status, statusMessage: message, lastCheckedAt: now, ...seen, ...extra },

@@ -15,7 +15,7 @@ import { expandHostlist } from "../adapters/slurm/hostlist";
 import type { SlurmJob } from "../adapters/slurm/model";
 import { isSlurmError, SlurmClient, SlurmError } from "../adapters/slurm/client";
 import { HostKeyMismatchError, withSsh } from "../adapters/ssh";
-import { audit } from "../audit/audit.service";
+import { audited, auditNote } from "../audit/audit.service";
 import { isAdmin } from "../auth/permissions";
 import type { Principal } from "../auth/principal";
 import { seal } from "../crypto/secret-box";
@@ -125,19 +125,17 @@ function saved(err: unknown): never {
   throw err;
 }
 
-export async function createCluster(actor: Principal, input: TCreateClusterRequest, ip: string): Promise<TCluster> {
+export async function createCluster(input: TCreateClusterRequest): Promise<TCluster> {
   checkSecret(input.authMode, input.authSecret);
   checkLogin({ loginHost: input.loginHost, loginUser: input.loginUser, hasKey: !!input.loginPrivateKey });
   await assertNameFree(input.name);
-  const row = await repo
-    .createCluster({ ...(columnsOf(input) as Required<ReturnType<typeof columnsOf>>), authSecretEnc: seal(input.authSecret.trim(), AUTH_CONTEXT) } as never)
-    .catch(saved);
-  await audit({
-    actorId: actor.userId,
-    action: "cluster.create",
-    target: { type: "cluster", id: row.id },
-    detail: { name: row.name, url: row.url, authMode: row.authMode },
-    ip,
+  auditNote({ detail: input });
+  const row = await audited(async () => {
+    const created = await repo
+      .createCluster({ ...(columnsOf(input) as Required<ReturnType<typeof columnsOf>>), authSecretEnc: seal(input.authSecret.trim(), AUTH_CONTEXT) } as never)
+      .catch(saved);
+    auditNote({ target: { type: "cluster", id: created.id, name: created.name } });
+    return created;
   });
   await checkClusterHealth(row);
   return toDto(await loadCluster(row.id), true);
@@ -146,8 +144,9 @@ export async function createCluster(actor: Principal, input: TCreateClusterReque
 /** What decides which slurmrestd answers and how the console is known there. */
 const TARGET_FIELDS = ["url", "authMode", "authSecret", "serviceUser", "caCert"] as const;
 
-export async function updateCluster(actor: Principal, id: string, input: TUpdateClusterRequest, ip: string): Promise<TCluster> {
+export async function updateCluster(id: string, input: TUpdateClusterRequest): Promise<TCluster> {
   const row = await loadCluster(id);
+  auditNote({ target: { type: "cluster", id, name: row.name }, detail: input });
   const mode = input.authMode ?? row.authMode;
   if (input.authSecret !== undefined) checkSecret(mode, input.authSecret);
   else if (input.authMode !== undefined && input.authMode !== row.authMode)
@@ -173,18 +172,18 @@ export async function updateCluster(actor: Principal, id: string, input: TUpdate
   }
   // Another login host is another machine: its key is pinned again at first contact.
   const newLogin = input.loginHost !== undefined && input.loginHost !== row.loginHost;
-  const updated = await repo
-    .updateCluster(id, { ...columnsOf(input), ...(retarget ? { apiVersion: null, lastTest: null } : {}), ...(newLogin ? { loginHostKey: null } : {}) })
-    .catch(saved);
-  const changed = Object.keys(input).filter((k) => k !== "authSecret" && k !== "loginPrivateKey");
-  const secretsChanged = ["authSecret", "loginPrivateKey"].filter((k) => k in input);
-  await audit({ actorId: actor.userId, action: "cluster.update", target: { type: "cluster", id }, detail: { changed, secretsChanged }, ip });
+  const updated = await audited(() =>
+    repo
+      .updateCluster(id, { ...columnsOf(input), ...(retarget ? { apiVersion: null, lastTest: null } : {}), ...(newLogin ? { loginHostKey: null } : {}) })
+      .catch(saved),
+  );
   if (retarget) await checkClusterHealth(updated);
   return toDto(await loadCluster(id), true);
 }
 
-export async function deleteCluster(actor: Principal, id: string, ip: string): Promise<void> {
+export async function deleteCluster(id: string): Promise<void> {
   const row = await loadCluster(id);
+  auditNote({ target: { type: "cluster", id, name: row.name } });
   const use = await repo.clusterUse(id);
   if (use.jobs.length || use.activeRuns) {
     const names = use.jobs.map((j) => `"${j.name}"`).join(", ");
@@ -195,16 +194,17 @@ export async function deleteCluster(actor: Principal, id: string, ip: string): P
         : `Cluster ${row.name} has ${use.activeRuns} run(s) still queued or running; cancel them first`,
     );
   }
-  await repo.releaseDeletedJobs(id);
-  await repo.deleteCluster(id);
+  await audited(async () => {
+    await repo.releaseDeletedJobs(id);
+    await repo.deleteCluster(id);
+  });
   forget(id);
-  await audit({ actorId: actor.userId, action: "cluster.delete", target: { type: "cluster", id }, detail: { name: row.name }, ip });
 }
 
-export async function trustHostKey(actor: Principal, id: string, hostKey: string, ip: string): Promise<TCluster> {
-  await loadCluster(id);
-  const updated = await repo.updateCluster(id, { loginHostKey: hostKey });
-  await audit({ actorId: actor.userId, action: "cluster.trust_host_key", target: { type: "cluster", id }, detail: { fingerprint: hostKey }, ip });
+export async function trustHostKey(id: string, hostKey: string): Promise<TCluster> {
+  const row = await loadCluster(id);
+  auditNote({ target: { type: "cluster", id, name: row.name }, detail: { fingerprint: hostKey, previous: row.loginHostKey } });
+  const updated = await audited(() => repo.updateCluster(id, { loginHostKey: hostKey }));
   return toDto(updated, true);
 }
 
@@ -214,8 +214,9 @@ export async function clusterEvents(id: string, q: { page: number; pageSize: num
 }
 
 /** The connection test: every check in order, the first failure skipping what depends on it. */
-export async function testCluster(actor: Principal, id: string, ip: string): Promise<TClusterTest> {
+export async function testCluster(id: string): Promise<TClusterTest> {
   const row = await loadCluster(id);
+  auditNote({ target: { type: "cluster", id, name: row.name } });
   const checks: TClusterCheck[] = [];
   let release: string | null = null;
   let version: string | null = null;
@@ -254,12 +255,14 @@ export async function testCluster(actor: Principal, id: string, ip: string): Pro
   checks.push(login.check);
   const ok = checks.every((c) => c.ok !== false);
   const result: TClusterTest = { testedAt: new Date().toISOString(), ok, release, apiVersion: version, partitions, checks, presentedHostKey: login.presented };
-  await repo.updateCluster(id, {
-    lastTest: JSON.stringify(result),
-    ...(version ? { apiVersion: version, release } : {}),
-    ...(login.pin ? { loginHostKey: login.pin } : {}),
-  });
-  await audit({ actorId: actor.userId, action: "cluster.test", target: { type: "cluster", id }, detail: { ok }, ip });
+  auditNote({ detail: { ok, apiVersion: version } });
+  await audited(() =>
+    repo.updateCluster(id, {
+      lastTest: JSON.stringify(result),
+      ...(version ? { apiVersion: version, release } : {}),
+      ...(login.pin ? { loginHostKey: login.pin } : {}),
+    }),
+  );
   await checkClusterHealth(await loadCluster(id));
   return result;
 }
@@ -426,19 +429,19 @@ export async function clusterUsers(id: string, q: { page: number; pageSize: numb
   return repo.listUserMaps(id, q);
 }
 
-export async function setClusterUser(actor: Principal, id: string, userId: string, slurmUser: string, ip: string) {
+export async function setClusterUser(id: string, userId: string, slurmUser: string) {
   const row = await loadCluster(id);
   const problem = slurmUserProblem(row, slurmUser);
   if (problem) throw validationError([{ path: "slurmUser", message: problem }]);
+  auditNote({ target: { type: "cluster", id, name: row.name }, detail: { userId, slurmUser } });
   if (!(await findProfile(userId))) throw notFound("User");
-  const m = await repo.setUserMap(id, userId, slurmUser);
-  await audit({ actorId: actor.userId, action: "cluster.user_map", target: { type: "cluster", id }, detail: { userId, slurmUser }, ip });
+  const m = await audited(() => repo.setUserMap(id, userId, slurmUser));
   return m;
 }
 
-export async function removeClusterUser(actor: Principal, id: string, userId: string, ip: string) {
-  await loadCluster(id);
-  const deleted = await repo.removeUserMap(id, userId);
-  if (deleted) await audit({ actorId: actor.userId, action: "cluster.user_unmap", target: { type: "cluster", id }, detail: { userId }, ip });
+export async function removeClusterUser(id: string, userId: string) {
+  const row = await loadCluster(id);
+  auditNote({ target: { type: "cluster", id, name: row.name }, detail: { userId } });
+  const deleted = await audited(() => repo.removeUserMap(id, userId));
   return { deleted };
 }

@@ -1,4 +1,5 @@
 import "server-only";
+import { AsyncLocalStorage } from "node:async_hooks";
 import path from "node:path";
 import { PrismaPg } from "@prisma/adapter-pg";
 import { PrismaClient as SqliteClient } from "./generated/sqlite/client";
@@ -40,9 +41,62 @@ function create(): Db {
 // One client per process, shared by the Next.js bundle and the server bundle.
 let client: Db | undefined;
 
-export function db(): Db {
+function base(): Db {
   client ??= processSingleton("db", create);
   return client;
+}
+
+// The open transaction of the current async context: inside transaction(fn), every db() call
+// (the repos' own included) runs in it, and a nested transaction() joins it as a savepoint
+// (its failure undoes its own writes only, and leaves the outer transaction usable, which a
+// failed statement does not on PostgreSQL). Work that outlives the transaction (a timer or a
+// promise started inside it) gets the plain client.
+type OpenTx = { tx: Tx; open: boolean; savepoints: number; afterCommit: (() => void)[] };
+const current = processSingleton("db-transaction", () => new AsyncLocalStorage<OpenTx>());
+
+export function db(): Db {
+  const open = current.getStore();
+  return open?.open ? (open.tx as Db) : base();
+}
+
+/** Runs `fn` in a transaction: a new one, or a savepoint of the current one. */
+export async function transaction<T>(fn: (tx: Tx) => Promise<T>, options?: Parameters<Db["$transaction"]>[1]): Promise<T> {
+  const open = current.getStore();
+  if (open?.open) {
+    const name = `aic_sp_${++open.savepoints}`;
+    await open.tx.$executeRawUnsafe(`SAVEPOINT ${name}`);
+    try {
+      const out = await fn(open.tx);
+      await open.tx.$executeRawUnsafe(`RELEASE SAVEPOINT ${name}`);
+      return out;
+    } catch (err) {
+      await open.tx.$executeRawUnsafe(`ROLLBACK TO SAVEPOINT ${name}`).catch(() => undefined);
+      throw err;
+    }
+  }
+  const store: OpenTx = { tx: undefined as never, open: true, savepoints: 0, afterCommit: [] };
+  const out = await base().$transaction(async (tx) => {
+    store.tx = tx;
+    try {
+      return await current.run(store, () => fn(tx));
+    } finally {
+      store.open = false;
+    }
+  }, options);
+  for (const f of store.afterCommit) f();
+  return out;
+}
+
+/** Runs `fn` once the current transaction commits (never, if it rolls back), or now outside one. */
+export function afterCommit(fn: () => void): void {
+  const open = current.getStore();
+  if (open?.open) open.afterCommit.push(fn);
+  else fn();
+}
+
+/** Runs `fn` outside the current transaction (listeners of events emitted inside one). */
+export function outsideTransaction<T>(fn: () => T): T {
+  return current.exit(fn);
 }
 
 export async function disconnectDb(): Promise<void> {

@@ -11,7 +11,7 @@ import { AppError } from "./errors";
 // console processes run behind a load balancer). If Redis is unreachable, each limiter falls
 // back to counting in memory rather than failing every request.
 
-export type LimiterName = "api" | "login-ip" | "login-account" | "password-user" | "register-ip" | "redeem-user" | "ssh-ip";
+export type LimiterName = "api" | "admin-ops" | "login-ip" | "login-account" | "password-user" | "register-ip" | "redeem-user" | "ssh-ip";
 
 type Spec = { points: number; duration: number; lockSeconds?: number };
 
@@ -20,6 +20,8 @@ function specs(): Record<LimiterName, Spec> {
   const lock = e.LOGIN_LOCK_MINUTES * 60;
   return {
     api: { points: e.RATE_LIMIT_API_PER_MIN, duration: 60 },
+    // Administrators' changes (endpoints for administrators only), per administrator.
+    "admin-ops": { points: e.RATE_LIMIT_ADMIN_PER_MIN, duration: 60 },
     "login-ip": { points: e.RATE_LIMIT_LOGIN_IP_PER_MIN, duration: 60 },
     // Consecutive failures per account (by user id, whichever login named it; unknown logins
     // by their text): the counter is deleted on a successful sign-in.

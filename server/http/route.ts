@@ -3,8 +3,10 @@ import { randomUUID } from "node:crypto";
 import type { z } from "zod";
 import { type Endpoint, type EndpointBody, type EndpointParams, type EndpointQuery, maxBodyBytesOf } from "@/lib/contracts/endpoint";
 import type { ErrorIssue } from "@/lib/contracts/errors";
+import { actorOf, auditedAction } from "../audit/audit.service";
 import { isAdmin } from "../auth/permissions";
 import { resolvePrincipal, type Principal } from "../auth/principal";
+import { env } from "../env";
 import { logger } from "../logger";
 import { assertWellFormed, readTextLimited } from "./body";
 import { clientIp } from "./client-ip";
@@ -77,25 +79,49 @@ export function handle<E extends Endpoint>(endpoint: E, fn: (ctx: RouteContext<E
     let response: Response;
     try {
       principal = await resolvePrincipal(req.headers);
-      if (endpoint.auth !== "public" && !principal) throw new AppError("UNAUTHENTICATED", "Sign in first");
-      if (endpoint.auth === "admin" && principal && !isAdmin(principal)) {
-        throw new AppError("FORBIDDEN", "Administrators only");
-      }
-      if (principal?.via === "session") checkOrigin(req);
-      if (!endpoint.unlimited) {
-        await consumeOrThrow("api", principal ? `u:${principal.userId}` : `ip:${ip}`);
-      }
-      const url = new URL(req.url);
-      const ctx = {
-        req,
-        requestId,
-        ip,
-        principal,
-        params: parse(endpoint.params, await next.params, "path"),
-        query: parse(endpoint.query, Object.fromEntries(url.searchParams), "query"),
-        body: endpoint.body ? parse(endpoint.body, await readBody(req, maxBodyBytesOf(endpoint)), "body") : undefined,
-      } as RouteContext<E>;
-      const result = await fn(ctx);
+      const run = async (): Promise<unknown> => {
+        if (endpoint.auth !== "public" && !principal) throw new AppError("UNAUTHENTICATED", "Sign in first");
+        if (endpoint.auth === "admin" && principal && !isAdmin(principal)) {
+          throw new AppError("FORBIDDEN", "Administrators only");
+        }
+        if (principal?.via === "session") checkOrigin(req);
+        if (!endpoint.unlimited) {
+          await consumeOrThrow("api", principal ? `u:${principal.userId}` : `ip:${ip}`);
+        }
+        if (endpoint.auth === "admin" && endpoint.audit && principal) {
+          await consumeOrThrow(
+            "admin-ops",
+            principal.userId,
+            "RATE_LIMITED",
+            `Too many administrative changes (at most ${env().RATE_LIMIT_ADMIN_PER_MIN} a minute)`,
+          );
+        }
+        const url = new URL(req.url);
+        const ctx = {
+          req,
+          requestId,
+          ip,
+          principal,
+          params: parse(endpoint.params, rawParams, "path"),
+          query: parse(endpoint.query, Object.fromEntries(url.searchParams), "query"),
+          body: endpoint.body ? parse(endpoint.body, await readBody(req, maxBodyBytesOf(endpoint)), "body") : undefined,
+        } as RouteContext<E>;
+        return fn(ctx);
+      };
+      const rawParams = (await next?.params) ?? {};
+      const result = endpoint.audit
+        ? await auditedAction(
+            {
+              action: endpoint.audit,
+              actor: actorOf(principal),
+              ip,
+              userAgent: req.headers.get("user-agent"),
+              requestId,
+              target: defaultTarget(endpoint.audit, rawParams),
+            },
+            run,
+          )
+        : await run();
       response = toResponse(endpoint, result);
     } catch (err) {
       response = errorResponse(err, requestId);
@@ -114,6 +140,12 @@ export function handle<E extends Endpoint>(endpoint: E, fn: (ctx: RouteContext<E
     );
     return response;
   };
+}
+
+/** The path's {id}, as the target of the action's kind (services name it, or a better one). */
+function defaultTarget(action: string, params: Record<string, string | string[]>) {
+  const id = params.id;
+  return typeof id === "string" && /^[\w.-]{1,64}$/.test(id) ? { type: action.split(".")[0]!, id } : undefined;
 }
 
 function toResponse(endpoint: Endpoint, result: unknown): Response {

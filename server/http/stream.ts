@@ -1,4 +1,5 @@
 import "server-only";
+import { Readable } from "node:stream";
 
 // Streaming responses: newline-delimited JSON, one object per line, flushed as produced.
 
@@ -46,4 +47,19 @@ export function channel<T>() {
       }
     },
   };
+}
+
+/**
+ * A CSV download streamed from `lines` (header first). The first line is produced before
+ * answering, so a refusal (403) is an error response, not a file.
+ */
+export async function csvResponse(lines: AsyncGenerator<string>, filename: string): Promise<Response> {
+  const first = await lines.next();
+  async function* all() {
+    if (!first.done) yield first.value;
+    yield* lines;
+  }
+  return new Response(Readable.toWeb(Readable.from(all())) as ReadableStream, {
+    headers: { "content-type": "text/csv; charset=utf-8", "content-disposition": `attachment; filename="${filename}"`, "cache-control": "no-store" },
+  });
 }

@@ -18,10 +18,10 @@ const admin: Principal = { userId: "admin-test", username: "admin", role: "admin
 const user: Principal = { userId: "user-test", username: "user", role: "user", via: "api-token" };
 const uniq = () => Math.random().toString(36).slice(2, 8);
 const image = (name: string, address: string) =>
-  images.createImage(admin, { name, address, description: null, source: null, supportMemorySplit: false, isListed: true, remark: null }, "ip");
+  images.createImage({ name, address, description: null, source: null, supportMemorySplit: false, isListed: true, remark: null });
 
 async function onlineNode(over: Record<string, unknown> = {}) {
-  const node = await createNode(admin, ZCreateNodeRequest.parse({ name: `n-${uniq()}`, dockerAddress: LOCAL_DOCKER, cpuCores: 4, memoryGb: 8, ...over }), "ip");
+  const node = await createNode(ZCreateNodeRequest.parse({ name: `n-${uniq()}`, dockerAddress: LOCAL_DOCKER, cpuCores: 4, memoryGb: 8, ...over }));
   await db().node.update({ where: { id: node.id }, data: { status: "online" } });
   return (await db().node.findUniqueOrThrow({ where: { id: node.id } }))!;
 }
@@ -40,8 +40,8 @@ describe("names", () => {
     expect(dup.status).toBe(409);
     expect(dup.issues).toEqual([{ path: "name", message: "is already used by another image" }]);
     const other = await image(`${name} b`, LOCAL_IMAGE);
-    expect(((await images.updateImage(admin, other.id, { name: ` ${name.toLowerCase()}` }, "ip").catch((e: unknown) => e)) as AppError).status).toBe(409);
-    expect((await images.updateImage(admin, first.id, { name: name.toLowerCase() }, "ip")).name).toBe(name.toLowerCase());
+    expect(((await images.updateImage(admin, other.id, { name: ` ${name.toLowerCase()}` }).catch((e: unknown) => e)) as AppError).status).toBe(409);
+    expect((await images.updateImage(admin, first.id, { name: name.toLowerCase() })).name).toBe(name.toLowerCase());
   });
 });
 
@@ -61,9 +61,9 @@ describe("saving an image that exists nowhere", () => {
     execFileSync("docker", ["rmi", pushed], { stdio: "ignore" });
     expect((await image(`registry ${uniq()}`, pushed)).warnings).toEqual([]);
     // Changing the address checks the new one; other changes do not.
-    const moved = await images.updateImage(admin, saved.id, { address: LOCAL_IMAGE }, "ip");
+    const moved = await images.updateImage(admin, saved.id, { address: LOCAL_IMAGE });
     expect(moved.warnings).toEqual([]);
-    expect((await images.updateImage(admin, saved.id, { remark: "x" }, "ip")).warnings).toEqual([]);
+    expect((await images.updateImage(admin, saved.id, { remark: "x" })).warnings).toEqual([]);
   });
 });
 
@@ -83,7 +83,7 @@ describe("readiness per node", () => {
     await recordPullOutcome(missing.id, node.id, true, null);
     expect((await imageReadiness(missing, [node])).get(node.id)).toEqual({ ready: true, present: false });
 
-    const last = await drain(await images.pullToNode(admin, missing.id, node.id, "ip"));
+    const last = await drain(await images.pullToNode(admin, missing.id, node.id));
     expect(last).toMatchObject({ type: "error" });
     const after = (await imageReadiness(missing, [node])).get(node.id)!;
     expect(after.ready).toBe(false);
@@ -94,7 +94,7 @@ describe("readiness per node", () => {
     // The admin's image panel and the launch wizard's node list flag it the same way.
     const panel = (await images.imagePresenceByNode(admin, missing.id)).items.find((i) => i.nodeId === node.id)!;
     expect(panel).toMatchObject({ present: false, ready: false, reason: after.reason, lastPull: { ok: false } });
-    const spec = await createSpec(admin, ZCreateSpecRequest.parse({ name: `cpu ${uniq()}`, cpuCores: 1, memoryGb: 1, pricePerHourCents: 1 }), "ip");
+    const spec = await createSpec(ZCreateSpecRequest.parse({ name: `cpu ${uniq()}`, cpuCores: 1, memoryGb: 1, pricePerHourCents: 1 }));
     const offered = (await specNodes(user, spec.id, missing.id)).items.find((i) => i.nodeId === node.id)!;
     expect(offered.image).toMatchObject({ ready: false, present: false });
     expect(offered.image!.reason).toContain(node.name);
@@ -116,7 +116,7 @@ describe("readiness per node", () => {
     execFileSync("docker", ["tag", LOCAL_IMAGE, pullable]);
     execFileSync("docker", ["push", pullable], { stdio: "ignore" });
     execFileSync("docker", ["rmi", pullable], { stdio: "ignore" });
-    await images.updateImage(admin, missing.id, { address: pullable }, "ip");
+    await images.updateImage(admin, missing.id, { address: pullable });
     const changed = (await images.getImage(admin, missing.id))!;
     expect((await imageReadiness(changed, [node])).get(node.id)).toEqual({ ready: true, present: false });
   });

@@ -1,6 +1,6 @@
 import "server-only";
 import { NOTEBOOK_PORT, type TCreateImageRequest, type TPullEvent, type TUpdateImageRequest } from "@/lib/contracts/images";
-import { audit } from "../audit/audit.service";
+import { audited, auditNote } from "../audit/audit.service";
 import { isAdmin } from "../auth/permissions";
 import type { Principal } from "../auth/principal";
 import { describeDockerError, dockerClient, pullImage } from "../adapters/docker";
@@ -78,21 +78,20 @@ export async function availabilityWarnings(image: { id: string; address: string 
   return [`${address} is on none of the online nodes, and they cannot pull it (${reasons.join("; ")}): launches of it will fail`];
 }
 
-export async function createImage(actor: Principal, input: TCreateImageRequest, ip: string) {
+export async function createImage(input: TCreateImageRequest) {
   await assertNameFree(input.name);
-  const image = await repo.createImage(input);
-  await audit({
-    actorId: actor.userId,
-    action: "image.create",
-    target: { type: "image", id: image.id },
-    detail: { name: image.name, address: image.address },
-    ip,
+  auditNote({ detail: input });
+  const image = await audited(async () => {
+    const row = await repo.createImage(input);
+    auditNote({ target: { type: "image", id: row.id, name: row.name } });
+    return row;
   });
   return { ...image, warnings: await availabilityWarnings(image) };
 }
 
-export async function updateImage(actor: Principal, id: string, input: TUpdateImageRequest, ip: string) {
+export async function updateImage(actor: Principal, id: string, input: TUpdateImageRequest) {
   const before = await getImage(actor, id);
+  auditNote({ target: { type: "image", id, name: before.name }, detail: input });
   if (input.name !== undefined) await assertNameFree(input.name, id);
   // The request's own rule sees only what it carries: check the image as it will be.
   const notebook = input.notebook ?? before.notebook;
@@ -103,19 +102,21 @@ export async function updateImage(actor: Principal, id: string, input: TUpdateIm
       issues: [{ path: `apps.${taken}.port`, message: "is JupyterLab's on a notebook image; use another port" }],
     });
   }
-  const image = await repo.updateImage(id, input);
-  const moved = image.address !== before.address;
-  // Pull outcomes were about the old reference.
-  if (moved) await repo.clearPullStates(id);
-  await audit({ actorId: actor.userId, action: "image.update", target: { type: "image", id }, detail: { changed: Object.keys(input) }, ip });
+  const moved = input.address !== undefined && input.address !== before.address;
+  const image = await audited(async () => {
+    const row = await repo.updateImage(id, input);
+    // Pull outcomes were about the old reference.
+    if (moved) await repo.clearPullStates(id);
+    return row;
+  });
   return { ...image, warnings: moved ? await availabilityWarnings(image) : [] };
 }
 
-export async function deleteImage(actor: Principal, id: string, ip: string): Promise<void> {
+export async function deleteImage(actor: Principal, id: string): Promise<void> {
   const image = await getImage(actor, id);
+  auditNote({ target: { type: "image", id, name: image.name } });
   await assertUnused(`Image ${image.name}`, { imageId: id });
-  await repo.deleteImage(id);
-  await audit({ actorId: actor.userId, action: "image.delete", target: { type: "image", id }, detail: { name: image.name }, ip });
+  await audited(() => repo.deleteImage(id));
 }
 
 /** Asks every node's engine whether the image is there (in parallel, bounded in time), and which nodes cannot run it. */
@@ -146,13 +147,14 @@ export async function imagePresenceByNode(actor: Principal, id: string) {
  * Pulls the image to a node. Validates before streaming (404s are real HTTP errors), then
  * yields Docker's progress; the last event says done or carries Docker's reason.
  */
-export async function pullToNode(actor: Principal, id: string, nodeId: string, ip: string): Promise<AsyncIterable<TPullEvent>> {
+export async function pullToNode(actor: Principal, id: string, nodeId: string): Promise<AsyncIterable<TPullEvent>> {
   const image = await getImage(actor, id);
   const node = await findNode(nodeId);
   if (!node) throw notFound("Node");
   const target = dockerTargetOf(node);
   const events = channel<TPullEvent>();
-  await audit({ actorId: actor.userId, action: "image.pull", target: { type: "image", id }, detail: { nodeId, address: image.address }, ip });
+  // The pull changes the node, not our database: the action's event is written when it starts.
+  auditNote({ target: { type: "image", id, name: image.name }, detail: { node: node.name, nodeId, address: image.address } });
   const started = Date.now();
   // Only a Docker engine's own words are passed on: whatever else answers at the address is not repeated.
   let isEngine = false;

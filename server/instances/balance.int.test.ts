@@ -22,7 +22,6 @@ import { startInstance } from "./start";
 import { stopForBalance, stopInstance } from "./stop";
 import { containerName } from "./workload";
 
-const ip = "127.0.0.1";
 const docker = new Docker({ socketPath: "/var/run/docker.sock" });
 /** PID 1 is `sleep`, which ignores SIGTERM: every stop waits its whole grace period. */
 const STUBBORN_IMAGE = "local/aic-stubborn:latest";
@@ -35,20 +34,18 @@ let stubbornImageId: string;
 async function withBalance(cents: number): Promise<Principal> {
   const u = await testUser("payer");
   const { balanceCents } = await summary(u.userId);
-  await adjust(admin, u.userId, { amountCents: cents - balanceCents, reason: "test balance" }, ip);
+  await adjust(admin, u.userId, { amountCents: cents - balanceCents, reason: "test balance" });
   return u;
 }
 
 async function spec(pricePerHourCents: number) {
   return specs.createSpec(
-    admin,
     ZCreateSpecRequest.parse({ name: `p${pricePerHourCents}-${Math.random().toString(36).slice(2, 8)}`, cpuCores: 1, memoryGb: 1, pricePerHourCents }),
-    ip,
   );
 }
 
 async function launch(owner: Principal, specId: string, imageId = appImageId) {
-  const i = await createInstance(owner, { name: "b", imageId, specId, nodeId }, ip);
+  const i = await createInstance(owner, { name: "b", imageId, specId, nodeId });
   made.push({ owner, id: i.id });
   return i;
 }
@@ -74,20 +71,18 @@ beforeAll(async () => {
   });
   admin = await testUser("admin", "admin");
   const n = await nodes.createNode(
-    admin,
     ZCreateNodeRequest.parse({ name: `bal-${Date.now()}-${Math.random().toString(36).slice(2, 6)}`, dockerAddress: LOCAL_DOCKER, cpuCores: 64, memoryGb: 64 }),
-    ip,
   );
   await db().node.update({ where: { id: n.id }, data: { status: "online" } });
   nodeId = n.id;
   const image = (name: string, address: string) =>
-    images.createImage(admin, { name, address, description: null, source: null, supportMemorySplit: false, isListed: true, remark: null }, ip);
+    images.createImage({ name, address, description: null, source: null, supportMemorySplit: false, isListed: true, remark: null });
   appImageId = (await image(`app-${Date.now()}`, APP_IMAGE)).id;
   stubbornImageId = (await image(`stubborn-${Date.now()}`, STUBBORN_IMAGE)).id;
 });
 
 afterAll(async () => {
-  for (const { owner, id } of made) await deleteInstance(owner, id, ip).catch(() => undefined);
+  for (const { owner, id } of made) await deleteInstance(owner, id).catch(() => undefined);
 });
 
 describe("minimum balance for everything running", () => {
@@ -95,7 +90,7 @@ describe("minimum balance for everything running", () => {
     const owner = await withBalance(60);
     const s = await spec(60);
     const results = await Promise.allSettled(
-      Array.from({ length: 21 }, () => createInstance(owner, { name: "rush", imageId: appImageId, specId: s.id, nodeId }, ip)),
+      Array.from({ length: 21 }, () => createInstance(owner, { name: "rush", imageId: appImageId, specId: s.id, nodeId })),
     );
     for (const r of results) if (r.status === "fulfilled") made.push({ owner, id: r.value.id });
     expect(results.map(codeOf).filter((c) => c === "ok")).toHaveLength(1);
@@ -109,10 +104,10 @@ describe("minimum balance for everything running", () => {
     const ids: string[] = [];
     for (let i = 0; i < 6; i++) ids.push((await launch(owner, s.id)).id);
     await until("all running", async () => (await Promise.all(ids.map(statusOf))).every((x) => x === "running"));
-    await Promise.all(ids.map((id) => stopInstance(owner, id, ip)));
+    await Promise.all(ids.map((id) => stopInstance(owner, id)));
     const { balanceCents } = await summary(owner.userId);
-    await adjust(admin, owner.userId, { amountCents: 60 - balanceCents, reason: "leave 60 cents" }, ip);
-    const results = await Promise.allSettled(ids.map((id) => startInstance(owner, id, { withoutGpu: false }, ip)));
+    await adjust(admin, owner.userId, { amountCents: 60 - balanceCents, reason: "leave 60 cents" });
+    const results = await Promise.allSettled(ids.map((id) => startInstance(owner, id, { withoutGpu: false })));
     expect(results.map(codeOf).filter((c) => c === "ok")).toHaveLength(1);
     expect(new Set(results.map(codeOf).filter((c) => c !== "ok"))).toEqual(new Set(["INSUFFICIENT_BALANCE"]));
     expect(await db().instance.count({ where: { id: { in: ids }, status: "running" } })).toBe(1);
@@ -125,7 +120,7 @@ describe("minimum balance for everything running", () => {
     await until("running", async () => (await statusOf(first.id)) === "running");
     // 60 + 60 = 120 ¢/h for an hour: fits in 150 ¢. A third would need 180 ¢.
     const second = await launch(owner, s.id);
-    const third = await createInstance(owner, { name: "third", imageId: appImageId, specId: s.id, nodeId }, ip).catch((e: unknown) => e);
+    const third = await createInstance(owner, { name: "third", imageId: appImageId, specId: s.id, nodeId }).catch((e: unknown) => e);
     expect(third).toBeInstanceOf(AppError);
     expect(third).toMatchObject({ code: "INSUFFICIENT_BALANCE", message: expect.stringMatching(/¥1\.80.*with what already runs \(¥1\.20\/h\)/) });
 
@@ -134,10 +129,10 @@ describe("minimum balance for everything running", () => {
     await db().instance.update({ where: { id: second.id }, data: { status: "stopped", meteredUntil: null } });
     await db().allocation.deleteMany({ where: { instanceId: second.id } });
     const extra = await launch(owner, s.id);
-    const restart = await startInstance(owner, second.id, { withoutGpu: false }, ip).catch((e: unknown) => e);
+    const restart = await startInstance(owner, second.id, { withoutGpu: false }).catch((e: unknown) => e);
     expect(restart).toMatchObject({ code: "INSUFFICIENT_BALANCE" });
-    await deleteInstance(owner, extra.id, ip);
-    expect((await startInstance(owner, second.id, { withoutGpu: false }, ip)).status).toBe("running");
+    await deleteInstance(owner, extra.id);
+    expect((await startInstance(owner, second.id, { withoutGpu: false })).status).toBe("running");
   });
 });
 
@@ -148,7 +143,7 @@ describe("balance used up", () => {
     const ids: string[] = [];
     for (let i = 0; i < 4; i++) ids.push((await launch(owner, s.id, stubbornImageId)).id);
     await until("all running", async () => (await Promise.all(ids.map(statusOf))).every((x) => x === "running"));
-    await adjust(admin, owner.userId, { amountCents: -(100_000 - 5), reason: "leave 5 cents" }, ip);
+    await adjust(admin, owner.userId, { amountCents: -(100_000 - 5), reason: "leave 5 cents" });
     await db().instance.updateMany({ where: { id: { in: ids } }, data: { meteredUntil: new Date(Date.now() - 5 * 60_000) } });
     expect((await meterAll()).exhaustedUsers).toContain(owner.userId);
 

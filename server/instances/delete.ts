@@ -1,5 +1,5 @@
 import "server-only";
-import { audit } from "../audit/audit.service";
+import { audited, auditNote } from "../audit/audit.service";
 import type { Principal } from "../auth/principal";
 import { settleInstance } from "../billing/meter";
 import { logger } from "../logger";
@@ -15,8 +15,9 @@ import { tenantNetworkName } from "./workload";
 // the node cannot be reached (or Docker refuses), the row is deleted anyway and the
 // reconciler removes the container and volume once the node answers. Idempotent.
 
-export async function deleteInstance(p: Principal, id: string, ip: string): Promise<void> {
+export async function deleteInstance(p: Principal, id: string): Promise<void> {
   const row = await loadOwned(p, id, { deleted: true });
+  auditNote({ target: { type: "instance", id, name: row.name } });
   if (row.status === "deleted") return;
   // Unseen since its node stopped answering: no running time after that is charged.
   const unseen = row.status === "unknown" || (row.status === "failed" && !row.stoppedAt) ? { stoppedAt: row.meteredUntil } : {};
@@ -40,12 +41,11 @@ export async function deleteInstance(p: Principal, id: string, ip: string): Prom
   };
   // Cancels a creation: its worker (if alive) sees the row gone and removes what it made.
   // If the creation finished meanwhile, the instance is deleted like any other.
-  if (row.status === "creating" && (await repo.transition(id, ["creating"], gone, { release: true }))) {
+  if (row.status === "creating" && (await audited(() => repo.transition(id, ["creating"], gone, { release: true })))) {
     await removeNow();
   } else {
     await withLease(row, ["running", "stopped", "exited", "failed", "unknown"], async () => ({ data: gone, release: true }));
     await settleInstance(id);
     await removeNow();
   }
-  await audit({ actorId: p.userId, action: "instance.delete", target: { type: "instance", id }, detail: { name: row.name }, ip });
 }

@@ -20,7 +20,6 @@ import { createInstance } from "./launch";
 import { reconcileAll } from "./reconcile";
 import { containerName } from "./workload";
 
-const ip = "127.0.0.1";
 const docker = new Docker({ socketPath: "/var/run/docker.sock" });
 let flaky: FlakyDocker;
 let owner: Principal;
@@ -29,30 +28,32 @@ const made: string[] = [];
 
 beforeAll(async () => {
   flaky = await flakyDocker();
-  const admin = await testUser("admin", "admin");
+  await testUser("admin", "admin");
   owner = await testUser("owner");
   const node = await nodes.createNode(
-    admin,
     ZCreateNodeRequest.parse({ name: `flaky-${Date.now()}-${Math.random().toString(36).slice(2, 6)}`, dockerAddress: flaky.address, cpuCores: 8, memoryGb: 8 }),
-    ip,
   );
   await db().node.update({ where: { id: node.id }, data: { status: "online" } });
-  const image = await images.createImage(
-    admin,
-    { name: `app-${Date.now()}`, address: APP_IMAGE, description: null, source: null, supportMemorySplit: false, isListed: true, remark: null },
-    ip,
-  );
-  const spec = await specs.createSpec(admin, ZCreateSpecRequest.parse({ name: `s-${Date.now()}`, cpuCores: 1, memoryGb: 1, pricePerHourCents: 3_600 }), ip);
+  const image = await images.createImage({
+    name: `app-${Date.now()}`,
+    address: APP_IMAGE,
+    description: null,
+    source: null,
+    supportMemorySplit: false,
+    isListed: true,
+    remark: null,
+  });
+  const spec = await specs.createSpec(ZCreateSpecRequest.parse({ name: `s-${Date.now()}`, cpuCores: 1, memoryGb: 1, pricePerHourCents: 3_600 }));
   launchInput = { imageId: image.id, specId: spec.id, nodeId: node.id };
 });
 
 afterAll(async () => {
-  for (const id of made) await deleteInstance(owner, id, ip).catch(() => undefined);
+  for (const id of made) await deleteInstance(owner, id).catch(() => undefined);
   await flaky.close();
 });
 
 async function launchAndSettle() {
-  const created = await createInstance(owner, { name: "flaky", ...launchInput }, ip);
+  const created = await createInstance(owner, { name: "flaky", ...launchInput });
   made.push(created.id);
   for (let i = 0; i < 300; i++) {
     const row = await db().instance.findUniqueOrThrow({ where: { id: created.id } });

@@ -39,7 +39,6 @@ const instances = {
 import { fund } from "../testing/funds";
 
 const docker = new Docker({ socketPath: "/var/run/docker.sock" });
-const ip = "127.0.0.1";
 const run = `${Date.now().toString(36)}`;
 let admin: Principal;
 let alice: Principal;
@@ -54,7 +53,6 @@ async function user(name: string, role: "admin" | "user" = "user"): Promise<Prin
 
 async function node(over: Record<string, unknown> = {}) {
   const n = await nodes.createNode(
-    admin,
     ZCreateNodeRequest.parse({
       name: `local-${run}-${made.length}-${Math.random().toString(36).slice(2, 6)}`,
       dockerAddress: LOCAL_DOCKER,
@@ -62,7 +60,6 @@ async function node(over: Record<string, unknown> = {}) {
       memoryGb: 16,
       ...over,
     }),
-    ip,
   );
   await db().node.update({ where: { id: n.id }, data: { status: "online" } });
   return n;
@@ -70,7 +67,6 @@ async function node(over: Record<string, unknown> = {}) {
 
 async function spec(over: Partial<TCreateSpecRequest> = {}) {
   return specs.createSpec(
-    admin,
     ZCreateSpecRequest.parse({
       name: `cpu-1-${made.length}-${Math.random().toString(36).slice(2, 6)}`,
       cpuCores: 1,
@@ -78,12 +74,11 @@ async function spec(over: Partial<TCreateSpecRequest> = {}) {
       pricePerHourCents: 100,
       ...over,
     }),
-    ip,
   );
 }
 
 async function launch(p: Principal, imageId: string, specId: string, nodeId: string, name = "train") {
-  const i = await instances.createInstance(p, { name, imageId, specId, nodeId }, ip);
+  const i = await instances.createInstance(p, { name, imageId, specId, nodeId });
   made.push(i.id);
   return i;
 }
@@ -130,11 +125,15 @@ beforeAll(async () => {
   admin = await user("admin", "admin");
   alice = await user("alice");
   bob = await user("bob");
-  image = await images.createImage(
-    admin,
-    { name: "aic-app", address: APP_IMAGE, description: null, source: null, supportMemorySplit: false, isListed: true, remark: null },
-    ip,
-  );
+  image = await images.createImage({
+    name: "aic-app",
+    address: APP_IMAGE,
+    description: null,
+    source: null,
+    supportMemorySplit: false,
+    isListed: true,
+    remark: null,
+  });
 });
 
 afterAll(async () => {
@@ -193,19 +192,19 @@ describe("lifecycle on the real engine", () => {
     expect(running).toMatchObject({ status: "running", containerId: c.Id });
     expect(await allocations(created.id)).toBe(1);
 
-    const stopped = await instances.stopInstance(alice, created.id, ip);
+    const stopped = await instances.stopInstance(alice, created.id);
     expect(stopped.status).toBe("stopped");
     expect((await inspect(created.id))!.State.Running).toBe(false);
     expect(await allocations(created.id)).toBe(0);
     // Stop again: already stopped, same answer.
-    expect((await instances.stopInstance(alice, created.id, ip)).status).toBe("stopped");
+    expect((await instances.stopInstance(alice, created.id)).status).toBe("stopped");
 
     // Data survives stop/start: write a file, restart, read it back.
-    const started = await instances.startInstance(alice, created.id, { withoutGpu: false }, ip);
+    const started = await instances.startInstance(alice, created.id, { withoutGpu: false });
     expect(started.status).toBe("running");
     expect(await allocations(created.id)).toBe(1);
     execFileSync("docker", ["exec", containerName(created.id), "sh", "-c", "echo kept > /root/data/f"]);
-    const restarted = await instances.restartInstance(alice, created.id, ip);
+    const restarted = await instances.restartInstance(alice, created.id);
     expect(restarted.status).toBe("running");
     expect(execFileSync("docker", ["exec", containerName(created.id), "cat", "/root/data/f"], { encoding: "utf8" }).trim()).toBe("kept");
 
@@ -215,13 +214,13 @@ describe("lifecycle on the real engine", () => {
     expect(text).toContain("aic-app started on lifecycle-test");
     expect(text).toContain("aic-app stopping");
 
-    await instances.deleteInstance(alice, created.id, ip);
+    await instances.deleteInstance(alice, created.id);
     expect(await inspect(created.id)).toBeNull();
     expect(await volumeExists(created.id)).toBe(false);
     expect(await allocations(created.id)).toBe(0);
     expect(await statusOf(created.id)).toBe("deleted");
     // Idempotent.
-    await instances.deleteInstance(alice, created.id, ip);
+    await instances.deleteInstance(alice, created.id);
     expect((await rejection(instances.getInstance(alice, created.id))).code).toBe("NOT_FOUND");
   });
 
@@ -231,7 +230,7 @@ describe("lifecycle on the real engine", () => {
     const i = await launch(alice, image.id, s.id, n.id);
     await reachStatus(i.id, "running");
     execFileSync("docker", ["rm", "-f", containerName(i.id)]);
-    await instances.deleteInstance(alice, i.id, ip);
+    await instances.deleteInstance(alice, i.id);
     expect(await statusOf(i.id)).toBe("deleted");
     expect(await volumeExists(i.id)).toBe(false);
   });
@@ -239,21 +238,17 @@ describe("lifecycle on the real engine", () => {
   it("fails with Docker's reason when the image is on no registry", async () => {
     const n = await node();
     const s = await spec();
-    const missing = await images.createImage(
-      admin,
-      {
-        name: "missing",
-        address: "127.0.0.1:5000/aic/no-such-image:1",
-        description: null,
-        source: null,
-        supportMemorySplit: false,
-        isListed: true,
-        remark: null,
-      },
-      ip,
-    );
+    const missing = await images.createImage({
+      name: "missing",
+      address: "127.0.0.1:5000/aic/no-such-image:1",
+      description: null,
+      source: null,
+      supportMemorySplit: false,
+      isListed: true,
+      remark: null,
+    });
     // Saving it found that no node can pull it: a launch is refused at once, saying why.
-    const refused = await rejection(instances.createInstance(admin, { name: "at-once", imageId: missing.id, specId: s.id, nodeId: n.id }, ip));
+    const refused = await rejection(instances.createInstance(admin, { name: "at-once", imageId: missing.id, specId: s.id, nodeId: n.id }));
     expect(refused.message).toMatch(/checked when the image was saved: .*(not found|manifest unknown)/i);
     // Had the check said otherwise (a registry that was down then), the pull fails with Docker's reason.
     await recordPullOutcome(missing.id, n.id, true, null);
@@ -265,10 +260,10 @@ describe("lifecycle on the real engine", () => {
 
     // That node is no longer offered for the image: the next launch is refused at once, saying
     // why (administrators get the engine's words; users the node's name only).
-    const again = await rejection(instances.createInstance(alice, { name: "again", imageId: missing.id, specId: s.id, nodeId: n.id }, ip));
+    const again = await rejection(instances.createInstance(alice, { name: "again", imageId: missing.id, specId: s.id, nodeId: n.id }));
     expect(again.code).toBe("NO_CAPACITY");
     expect(again.message).toBe(`No node can run image missing now: the image cannot be used on node ${n.name} right now`);
-    const forAdmin = await rejection(instances.createInstance(admin, { name: "again", imageId: missing.id, specId: s.id, nodeId: n.id }, ip));
+    const forAdmin = await rejection(instances.createInstance(admin, { name: "again", imageId: missing.id, specId: s.id, nodeId: n.id }));
     expect(forAdmin.message).toMatch(
       new RegExp(`No node can run image missing now: .*is not on node ${n.name}, and pulling it there failed .*(not found|manifest unknown)`, "i"),
     );
@@ -298,11 +293,11 @@ describe("placement", () => {
   it("picks a node by itself, and refuses with what is missing when none fits", async () => {
     const s = await spec({ cpuCores: 1, memoryGb: 1 });
     await node();
-    const i = await instances.createInstance(alice, { name: "auto", imageId: image.id, specId: s.id }, ip);
+    const i = await instances.createInstance(alice, { name: "auto", imageId: image.id, specId: s.id });
     made.push(i.id);
     expect(i.nodeId).not.toBeNull();
     const huge = await spec({ cpuCores: 999, memoryGb: 1 });
-    const err = await rejection(instances.createInstance(alice, { name: "huge", imageId: image.id, specId: huge.id }, ip));
+    const err = await rejection(instances.createInstance(alice, { name: "huge", imageId: image.id, specId: huge.id }));
     expect(err.code).toBe("NO_CAPACITY");
     expect(err.message).toMatch(/needs \d+ more CPU cores/);
   });
@@ -321,12 +316,12 @@ describe("placement", () => {
     const other = await launch(bob, image.id, gpuSpec.id, n.id, "holder");
     await reachStatus(other.id, "failed");
     await db().allocation.create({ data: { nodeId: n.id, instanceId: other.id, gpuIndex: 0, gpuMemoryGb: 16, exclusive: true } });
-    const err = await rejection(instances.startInstance(alice, i.id, { withoutGpu: false }, ip));
+    const err = await rejection(instances.startInstance(alice, i.id, { withoutGpu: false }));
     expect(err.code).toBe("NO_CAPACITY");
     expect(err.message).toMatch(/1 more free GPU.*withoutGpu/);
     expect(err.issues).toEqual([{ path: "withoutGpu", message: expect.any(String) }]);
 
-    const started = await instances.startInstance(alice, i.id, { withoutGpu: true }, ip);
+    const started = await instances.startInstance(alice, i.id, { withoutGpu: true });
     expect(started).toMatchObject({ status: "running", withoutGpu: true, gpus: [] });
     const c = (await inspect(i.id))!;
     expect(c.HostConfig.DeviceRequests ?? []).toEqual([]);
@@ -352,7 +347,7 @@ describe("reconciliation", () => {
     expect(await allocations(a.id)).toBe(0);
     expect(await allocations(b.id)).toBe(0);
     // A removed container comes back on start, on the same volume.
-    expect((await instances.startInstance(alice, b.id, { withoutGpu: false }, ip)).status).toBe("running");
+    expect((await instances.startInstance(alice, b.id, { withoutGpu: false })).status).toBe("running");
   });
 
   it("instances of an unreachable node are unknown until it answers again", async () => {
@@ -392,7 +387,7 @@ describe("reconciliation", () => {
     const i = await launch(alice, image.id, s.id, n.id, "far-away");
     await reachStatus(i.id, "running");
     await db().node.update({ where: { id: n.id }, data: { dockerAddress: "unix:///nonexistent/docker.sock" } });
-    await instances.deleteInstance(alice, i.id, ip);
+    await instances.deleteInstance(alice, i.id);
     expect(await statusOf(i.id)).toBe("deleted");
     expect(await allocations(i.id)).toBe(0);
     expect((await inspect(i.id))!.State.Running).toBe(true);
@@ -410,7 +405,7 @@ describe("reconciliation", () => {
     const i = await launch(alice, image.id, s.id, n.id, "orphaned-then-deleted");
     await reachStatus(i.id, "running");
     await db().instance.update({ where: { id: i.id }, data: { status: "creating", leaseOwner: "dead-process", leaseUntil: new Date(Date.now() + 60_000) } });
-    await instances.deleteInstance(alice, i.id, ip);
+    await instances.deleteInstance(alice, i.id);
     expect(await statusOf(i.id)).toBe("deleted");
     expect(await inspect(i.id)).toBeNull();
     expect(await allocations(i.id)).toBe(0);
@@ -424,7 +419,7 @@ describe("reconciliation", () => {
     const s = await spec();
     const i = await launch(alice, image.id, s.id, n.id, "leaky");
     await reachStatus(i.id, "running");
-    await instances.stopInstance(alice, i.id, ip);
+    await instances.stopInstance(alice, i.id);
     await db().allocation.create({ data: { nodeId: n.id, instanceId: i.id, cpuCores: 1, memoryGb: 1 } });
     await reconcileAll(new AbortController().signal, 5_000);
     expect(await allocations(i.id)).toBe(0);
@@ -458,13 +453,13 @@ describe("containers running for instances that are not", () => {
     const s = await spec();
     const i = await launch(alice, image.id, s.id, n.id, "sneaky");
     await reachStatus(i.id, "running");
-    await instances.stopInstance(alice, i.id, ip);
+    await instances.stopInstance(alice, i.id);
     execFileSync("docker", ["start", containerName(i.id)], { stdio: "ignore" });
     expect((await inspect(i.id))!.State.Running).toBe(true);
     await reconcileAll(new AbortController().signal, 5_000);
     expect((await inspect(i.id))!.State.Running).toBe(false);
     expect(await statusOf(i.id)).toBe("stopped");
-    await instances.deleteInstance(alice, i.id, ip);
+    await instances.deleteInstance(alice, i.id);
   });
 });
 
@@ -477,13 +472,13 @@ describe("ownership and guards", () => {
     const attempts: (() => Promise<unknown>)[] = [
       () => instances.getInstance(bob, i.id),
       () => instances.updateInstance(bob, i.id, { name: "mine" }),
-      () => instances.startInstance(bob, i.id, { withoutGpu: false }, ip),
-      () => instances.stopInstance(bob, i.id, ip),
-      () => instances.restartInstance(bob, i.id, ip),
+      () => instances.startInstance(bob, i.id, { withoutGpu: false }),
+      () => instances.stopInstance(bob, i.id),
+      () => instances.restartInstance(bob, i.id),
       () => instances.instanceLogs(bob, i.id, { tail: 10 }),
       () => instances.instanceLogDownload(bob, i.id, false),
       () => instances.instanceStats(bob, i.id),
-      () => instances.deleteInstance(bob, i.id, ip),
+      () => instances.deleteInstance(bob, i.id),
     ];
     for (const a of attempts) expect((await rejection(a())).code).toBe("NOT_FOUND");
     expect((await instances.listInstances(bob, { page: 1, pageSize: 100 })).items.map((x) => x.id)).not.toContain(i.id);
@@ -494,32 +489,36 @@ describe("ownership and guards", () => {
   it("images, specs and nodes in use cannot be deleted; the 409 names the instances", async () => {
     const n = await node();
     const s = await spec();
-    const img = await images.createImage(
-      admin,
-      { name: "in-use", address: APP_IMAGE, description: null, source: null, supportMemorySplit: false, isListed: true, remark: null },
-      ip,
-    );
+    const img = await images.createImage({
+      name: "in-use",
+      address: APP_IMAGE,
+      description: null,
+      source: null,
+      supportMemorySplit: false,
+      isListed: true,
+      remark: null,
+    });
     const i = await launch(alice, img.id, s.id, n.id, "user-of-everything");
-    for (const del of [() => images.deleteImage(admin, img.id, ip), () => specs.deleteSpec(admin, s.id, ip), () => nodes.deleteNode(admin, n.id, ip)]) {
+    for (const del of [() => images.deleteImage(admin, img.id), () => specs.deleteSpec(admin, s.id), () => nodes.deleteNode(n.id)]) {
       const err = await rejection(del());
       expect(err.code).toBe("CONFLICT");
       expect(err.message).toContain('"user-of-everything"');
     }
     await reachStatus(i.id, "running");
-    await instances.deleteInstance(alice, i.id, ip);
-    await images.deleteImage(admin, img.id, ip);
-    await specs.deleteSpec(admin, s.id, ip);
-    await nodes.deleteNode(admin, n.id, ip);
+    await instances.deleteInstance(alice, i.id);
+    await images.deleteImage(admin, img.id);
+    await specs.deleteSpec(admin, s.id);
+    await nodes.deleteNode(n.id);
   });
 
   it("start of a running instance and stop of a stopped one are no-ops; a busy instance refuses a second operation", async () => {
     const n = await node();
     const s = await spec();
     const i = await launch(alice, image.id, s.id, n.id);
-    const err = await rejection(instances.stopInstance(alice, i.id, ip));
+    const err = await rejection(instances.stopInstance(alice, i.id));
     expect(err.code).toBe("INVALID_STATE");
     await reachStatus(i.id, "running");
-    expect((await instances.startInstance(alice, i.id, { withoutGpu: false }, ip)).status).toBe("running");
+    expect((await instances.startInstance(alice, i.id, { withoutGpu: false })).status).toBe("running");
   });
 });
 
@@ -584,14 +583,14 @@ describe("tenant networks", () => {
     expect(subnets[0]).not.toBe(subnets[1]);
 
     // The network goes with its user's last instance on the node.
-    await instances.deleteInstance(alice, web.id, ip);
+    await instances.deleteInstance(alice, web.id);
     expect(
       await docker
         .getNetwork(aliceNet)
         .inspect()
         .then(() => true),
     ).toBe(true);
-    await instances.deleteInstance(alice, client.id, ip);
+    await instances.deleteInstance(alice, client.id);
     expect(
       await docker
         .getNetwork(aliceNet)
@@ -607,7 +606,7 @@ describe("tenant networks", () => {
         .inspect()
         .then(() => true),
     ).toBe(true);
-    await instances.deleteInstance(bob, snoop.id, ip);
+    await instances.deleteInstance(bob, snoop.id);
   });
 
   it("a running instance made before tenant networks is moved onto its owner's network by the reconciler, still running", async () => {
@@ -625,7 +624,7 @@ describe("tenant networks", () => {
     expect(after.Id).toBe(before.Id);
     expect(after.State.StartedAt).toBe(before.State.StartedAt);
     expect(Object.keys(after.NetworkSettings.Networks)).toEqual([`aic-net-${alice.userId}`]);
-    await instances.deleteInstance(alice, i.id, ip);
+    await instances.deleteInstance(alice, i.id);
   });
 
   it("an instance made before tenant networks (on the default bridge) moves onto its owner's network when it starts, keeping its container", async () => {
@@ -633,18 +632,18 @@ describe("tenant networks", () => {
     const s = await spec();
     const i = await launch(alice, image.id, s.id, n.id, "old-timer");
     await reachStatus(i.id, "running");
-    await instances.stopInstance(alice, i.id, ip);
+    await instances.stopInstance(alice, i.id);
     const before = (await inspect(i.id))!;
     // As containers were made until now.
     await docker.getNetwork("bridge").connect({ Container: before.Id });
     await docker.getNetwork(`aic-net-${alice.userId}`).disconnect({ Container: before.Id, Force: true });
     expect(Object.keys((await inspect(i.id))!.NetworkSettings.Networks)).toEqual(["bridge"]);
 
-    await instances.startInstance(alice, i.id, { withoutGpu: false }, ip);
+    await instances.startInstance(alice, i.id, { withoutGpu: false });
     const after = (await inspect(i.id))!;
     expect(after.Id).toBe(before.Id);
     expect(after.State.Running).toBe(true);
     expect(Object.keys(after.NetworkSettings.Networks)).toEqual([`aic-net-${alice.userId}`]);
-    await instances.deleteInstance(alice, i.id, ip);
+    await instances.deleteInstance(alice, i.id);
   });
 });

@@ -1,5 +1,5 @@
 import "server-only";
-import { db, type Prisma, type Tx } from "../db/client";
+import { db, type Prisma, type Tx, transaction } from "../db/client";
 import { containsText, inChunks, pageArgs } from "../db/query";
 import { fastRows } from "../db/fast-reads";
 import { env } from "../env";
@@ -214,7 +214,7 @@ export function updateInstance(id: string, data: Prisma.InstanceUncheckedUpdateI
  * operation can take allocations in between and lose them. True if the row changed.
  */
 async function guarded(id: string, where: Prisma.InstanceWhereInput, data: Prisma.InstanceUncheckedUpdateManyInput, release = false): Promise<boolean> {
-  return db().$transaction(async (tx) => {
+  return transaction(async (tx) => {
     const { count } = await tx.instance.updateMany({ where: { ...where, id }, data });
     if (count > 0 && release) await tx.allocation.deleteMany({ where: { instanceId: id } });
     return count > 0;
@@ -239,7 +239,7 @@ export type Locked = { node: NodeRow; held: Held[] };
  * `held` is every allocation on the node as committed by earlier placements.
  */
 export async function withNodeLock<T>(nodeId: string, fn: (tx: Tx, locked: Locked) => Promise<T>): Promise<T> {
-  return db().$transaction(
+  return transaction(
     async (tx) => {
       const node = await tx.node.update({ where: { id: nodeId }, data: { allocationVersion: { increment: 1 } } });
       const held = await tx.allocation.findMany({

@@ -2,7 +2,7 @@ import "server-only";
 import type { TCreateInstanceRequest } from "@/lib/contracts/instances";
 import type { Tx } from "../db/client";
 import { appsForImage } from "../apps/apps";
-import { audit } from "../audit/audit.service";
+import { audited, auditNote } from "../audit/audit.service";
 import { isAdmin } from "../auth/permissions";
 import type { Principal } from "../auth/principal";
 import { assertCanAfford } from "../billing/billing.service";
@@ -32,7 +32,7 @@ function noCapacity(specName: string, reasons: { node: string; missing: string[]
   return new AppError("NO_CAPACITY", `No capacity for "${specName}" now: ${why}`);
 }
 
-export async function createInstance(p: Principal, input: TCreateInstanceRequest, ip: string) {
+export async function createInstance(p: Principal, input: TCreateInstanceRequest) {
   const [image, spec] = await Promise.all([findImage(input.imageId), findSpec(input.specId)]);
   if (!image || (!image.isListed && !isAdmin(p))) throw notFound("Image");
   if (!spec || (!spec.isListed && !isAdmin(p))) throw notFound("Spec");
@@ -53,15 +53,17 @@ export async function createInstance(p: Principal, input: TCreateInstanceRequest
     userId: p.userId,
     ...workloadFrom(image, spec, owner),
   };
-  const placed = await placeWorkload({ admin: isAdmin(p), image, spec, candidates, data });
-  void provision(placed.id, owner);
-  await audit({
-    actorId: p.userId,
-    action: "instance.create",
-    target: { type: "instance", id: placed.id },
-    detail: { name: input.name, node: placed.node.name, spec: spec.name },
-    ip,
+  const placed = await placeWorkload({
+    admin: isAdmin(p),
+    image,
+    spec,
+    candidates,
+    data,
+    // The instance's row and its event commit together, under the node's lock.
+    placed: (id, node) =>
+      audited(async () => auditNote({ target: { type: "instance", id, name: input.name }, detail: { node: node.name, spec: spec.name, image: image.name } })),
   });
+  void provision(placed.id, owner);
   return toDto((await repo.findInstance(placed.id))!);
 }
 
@@ -102,6 +104,8 @@ export async function placeWorkload(w: {
   data: repo.InstanceData;
   /** A further rule checked under the node's lock (a node's job limit): what is missing, or null. */
   admit?: (tx: Tx, node: NodeRow) => Promise<string | null>;
+  /** Called in the placing transaction once the row is in (the audit event of a launch). */
+  placed?: (id: string, node: NodeRow) => Promise<void>;
 }): Promise<{ id: string; node: NodeRow }> {
   const { image, spec, candidates, data } = w;
   // Nodes that cannot run the image (absent, and its pull failed there) are left out, with
@@ -133,6 +137,7 @@ export async function placeWorkload(w: {
       const plan = planAllocation(spec, node, nodeHeld, { imageSupportsSplit: image.supportMemorySplit });
       if (!plan.ok) return plan;
       const id = await repo.insertInstance(tx, { ...data, nodeId: node.id, memorySplit: plan.memorySplit }, plan.rows, volumeName);
+      await w.placed?.(id, node);
       return { ok: true as const, id };
     });
     if (placed.ok) return { id: placed.id, node: candidate };

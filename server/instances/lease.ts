@@ -1,5 +1,6 @@
 import "server-only";
 import { randomUUID } from "node:crypto";
+import { audited } from "../audit/audit.service";
 import { env } from "../env";
 import { AppError } from "../http/errors";
 import type { Prisma } from "../db/client";
@@ -10,6 +11,9 @@ import * as repo from "./instances.repo";
 // instance (leaseOwner/leaseUntil) with a compare-and-set on its status, renews the claim
 // while it works, and writes its end state and releases the claim in one update. A claim
 // whose process died lapses after INSTANCE_LEASE_SEC; the reconciler leaves claimed rows alone.
+
+/** A lost claim, inside the settling transaction: it rolls back (no event for a change not made). */
+const LOST = Symbol("lost claim");
 
 const leaseMs = () => env().INSTANCE_LEASE_SEC * 1000;
 
@@ -52,7 +56,12 @@ export async function withLease(
   const renew = owner.keepAlive(row.id);
   try {
     const outcome = await fn();
-    if (!(await repo.settle(row.id, owner.id, outcome.data, { release: outcome.release }))) {
+    // The end state is the change an audited action records (in the same transaction).
+    const settled = await audited(async () => {
+      if (!(await repo.settle(row.id, owner.id, outcome.data, { release: outcome.release }))) throw LOST;
+      return true;
+    }).catch((err: unknown) => (err === LOST ? false : Promise.reject(err)));
+    if (!settled) {
       // The claim was taken from us (this process stalled past the lease, or the row was deleted).
       logger.warn({ instanceId: row.id }, "operation lost its claim; compensating");
       await onLost();

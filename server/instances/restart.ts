@@ -1,5 +1,5 @@
 import "server-only";
-import { audit } from "../audit/audit.service";
+import { auditNote } from "../audit/audit.service";
 import type { Principal } from "../auth/principal";
 import { engineError, nodeOf, runtimeOf, STOP_GRACE_SEC } from "./engine";
 import { toDto } from "./instance-dto";
@@ -11,9 +11,10 @@ import { containerName } from "./workload";
 // Restart: a running instance's container restarts in place (same resources, same run of
 // the meter); a stopped one is started.
 
-export async function restartInstance(p: Principal, id: string, ip: string) {
+export async function restartInstance(p: Principal, id: string) {
   const row = await loadOwned(p, id);
-  if (row.status !== "running") return startInstance(p, id, { withoutGpu: row.withoutGpu }, ip);
+  auditNote({ target: { type: "instance", id, name: row.name } });
+  if (row.status !== "running") return startInstance(p, id, { withoutGpu: row.withoutGpu });
   const updated = await withLease(row, ["running"], async () => {
     const node = await nodeOf(row);
     try {
@@ -23,6 +24,5 @@ export async function restartInstance(p: Principal, id: string, ip: string) {
     }
     return { data: { status: "running", startedAt: new Date(), statusMessage: null } };
   });
-  await audit({ actorId: p.userId, action: "instance.restart", target: { type: "instance", id }, ip });
   return toDto(updated);
 }

@@ -1,5 +1,5 @@
 import "server-only";
-import { audit } from "../audit/audit.service";
+import { auditNote } from "../audit/audit.service";
 import type { Principal } from "../auth/principal";
 import { assertCanAfford } from "../billing/billing.service";
 import { settleInstance } from "../billing/meter";
@@ -20,8 +20,9 @@ import { containerName } from "./workload";
 
 const STARTABLE = ["stopped", "exited", "failed"] as const;
 
-export async function startInstance(p: Principal, id: string, opts: { withoutGpu: boolean }, ip: string) {
+export async function startInstance(p: Principal, id: string, opts: { withoutGpu: boolean }) {
   const row = await loadOwned(p, id);
+  auditNote({ target: { type: "instance", id, name: row.name }, detail: { withoutGpu: opts.withoutGpu } });
   if (row.status === "running") return toDto(row);
   // The previous run is charged to its end first (or the start fails).
   await settleInstance(id, { strict: true });
@@ -80,6 +81,5 @@ export async function startInstance(p: Principal, id: string, opts: { withoutGpu
       await repo.releaseAllocations(id);
     },
   );
-  await audit({ actorId: p.userId, action: "instance.start", target: { type: "instance", id }, detail: { withoutGpu: opts.withoutGpu }, ip });
   return toDto(updated);
 }

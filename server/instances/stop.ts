@@ -1,5 +1,5 @@
 import "server-only";
-import { audit } from "../audit/audit.service";
+import { auditNote } from "../audit/audit.service";
 import type { Principal } from "../auth/principal";
 import { balanceUsedUp, recordStopForBalance } from "../billing/billing.service";
 import { settleInstance } from "../billing/meter";
@@ -18,11 +18,11 @@ import { containerName } from "./workload";
 
 const BALANCE_REASON = "Stopped because the balance ran out; top up, then start it again (its data is kept)";
 
-export async function stopInstance(p: Principal, id: string, ip: string) {
+export async function stopInstance(p: Principal, id: string) {
   const row = await loadOwned(p, id);
+  auditNote({ target: { type: "instance", id, name: row.name } });
   if (row.status === "stopped" || row.status === "exited") return toDto(row);
   const updated = await stopRow(row, null);
-  await audit({ actorId: p.userId, action: "instance.stop", target: { type: "instance", id }, ip });
   return toDto(updated);
 }
 

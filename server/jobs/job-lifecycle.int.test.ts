@@ -20,7 +20,6 @@ import { listWorkers, queue, systemStatus, updateWorker } from "./queue.service"
 import { createDispatcher } from "./dispatcher";
 import { schedulePass } from "./scheduler";
 
-const ip = "127.0.0.1";
 let u: Principal;
 beforeAll(async () => {
   u = await testUser("life");
@@ -28,8 +27,8 @@ beforeAll(async () => {
 
 const later = () => new Date(Date.now() + 3_600_000).toISOString();
 const httpJob = (p: Principal, over: Record<string, unknown> = {}) =>
-  createJob(p, ZCreateJobRequest.parse({ executor: "http", name: "ping", http: { url: "http://example.test/" }, ...over }), ip);
-const patch = (id: string, body: Record<string, unknown>) => updateJob(u, id, ZUpdateJobRequest.parse(body), ip);
+  createJob(p, ZCreateJobRequest.parse({ executor: "http", name: "ping", http: { url: "http://example.test/" }, ...over }));
+const patch = (id: string, body: Record<string, unknown>) => updateJob(u, id, ZUpdateJobRequest.parse(body));
 
 describe("changing a job", () => {
   it("merges the change, keeps secret headers, works out the next fire again", async () => {
@@ -78,22 +77,22 @@ describe("changing a job", () => {
     expect(await getJob(u, job.id)).toMatchObject({ cron: "0 3 * * *", timezone: "UTC", http: { url: "http://example.test/" } });
     // Another user's job is not found.
     const other = await testUser("other");
-    await expect(updateJob(other, job.id, { name: "mine" }, ip)).rejects.toMatchObject({ code: "NOT_FOUND" });
+    await expect(updateJob(other, job.id, { name: "mine" })).rejects.toMatchObject({ code: "NOT_FOUND" });
   });
 });
 
 describe("pause, disable, resume, delete", () => {
   it("a paused job does not fire but can be triggered; a disabled one neither; resume goes on from now", async () => {
     const job = await httpJob(u, { trigger: "cron", cron: "* * * * * *" });
-    const paused = await setJobStatus(u, job.id, "paused", ip);
+    const paused = await setJobStatus(u, job.id, "paused");
     expect(paused.status).toBe("paused");
     await schedulePass(new Date(Date.now() + 5_000));
     expect(await repo.countRunsOf(job.id)).toBe(0);
-    expect((await triggerJob(u, job.id, ip)).status).toBe("queued");
-    await expect(setJobStatus(u, job.id, "paused", ip)).rejects.toMatchObject({ code: "INVALID_STATE" });
-    await setJobStatus(u, job.id, "disabled", ip);
-    await expect(triggerJob(u, job.id, ip)).rejects.toMatchObject({ code: "INVALID_STATE" });
-    const resumed = await setJobStatus(u, job.id, "active", ip);
+    expect((await triggerJob(u, job.id)).status).toBe("queued");
+    await expect(setJobStatus(u, job.id, "paused")).rejects.toMatchObject({ code: "INVALID_STATE" });
+    await setJobStatus(u, job.id, "disabled");
+    await expect(triggerJob(u, job.id)).rejects.toMatchObject({ code: "INVALID_STATE" });
+    const resumed = await setJobStatus(u, job.id, "active");
     expect(resumed.status).toBe("active");
     expect(new Date(resumed.nextRunAt!).getTime()).toBeGreaterThan(Date.now() - 1_000);
     expect(new Date(resumed.nextRunAt!).getTime()).toBeLessThanOrEqual(Date.now() + 1_000);
@@ -101,15 +100,15 @@ describe("pause, disable, resume, delete", () => {
 
   it("disabling a job cancels its queued runs", async () => {
     const job = await httpJob(u, { trigger: "once", runAt: later() });
-    const run = await triggerJob(u, job.id, ip);
-    await setJobStatus(u, job.id, "disabled", ip);
+    const run = await triggerJob(u, job.id);
+    await setJobStatus(u, job.id, "disabled");
     expect(await repo.findRun(run.id)).toMatchObject({ status: "cancelled", statusMessage: `Cancelled: the job was disabled by ${u.username}` });
   });
 
   it("deleting a job cancels its queued runs; it is gone, its runs stay readable", async () => {
     const job = await httpJob(u, { trigger: "once", runAt: later() });
-    const run = await triggerJob(u, job.id, ip);
-    await deleteJob(u, job.id, ip);
+    const run = await triggerJob(u, job.id);
+    await deleteJob(u, job.id);
     await expect(getJob(u, job.id)).rejects.toMatchObject({ code: "NOT_FOUND" });
     const after = (await repo.findRun(run.id))!;
     expect(after.status).toBe("cancelled");
@@ -120,31 +119,31 @@ describe("pause, disable, resume, delete", () => {
 describe("runs", () => {
   it("a cancelled run retried by hand is a new attempt linked to the first; a queued one cannot be retried", async () => {
     const job = await httpJob(u, { trigger: "once", runAt: later() });
-    const first = await triggerJob(u, job.id, ip);
-    await expect(retryRun(u, first.id, ip)).rejects.toMatchObject({ code: "INVALID_STATE" });
-    await cancelRun(u, first.id, ip);
-    const second = await retryRun(u, first.id, ip);
+    const first = await triggerJob(u, job.id);
+    await expect(retryRun(u, first.id)).rejects.toMatchObject({ code: "INVALID_STATE" });
+    await cancelRun(u, first.id);
+    const second = await retryRun(u, first.id);
     expect(second).toMatchObject({ attempt: 2, firstRunId: first.id, trigger: "retry", status: "queued" });
-    await cancelRun(u, second.id, ip);
+    await cancelRun(u, second.id);
     // Only one of two retries at once is made; a chain with an attempt still queued is not retried.
-    const both = await Promise.allSettled([retryRun(u, second.id, ip), retryRun(u, second.id, ip)]);
+    const both = await Promise.allSettled([retryRun(u, second.id), retryRun(u, second.id)]);
     expect(both.filter((r) => r.status === "fulfilled")).toHaveLength(1);
     expect(both.find((r) => r.status === "fulfilled")).toMatchObject({ value: { attempt: 3, firstRunId: first.id } });
     expect(both.find((r) => r.status === "rejected")).toMatchObject({ reason: { code: "INVALID_STATE" } });
-    await expect(retryRun(u, first.id, ip)).rejects.toMatchObject({ code: "INVALID_STATE" });
+    await expect(retryRun(u, first.id)).rejects.toMatchObject({ code: "INVALID_STATE" });
     // A chain that succeeded is not run again by a retry of an earlier attempt.
     const third = (await repo.chainOf(first.id)).find((r) => r.attempt === 3)!;
     await db().jobRun.update({ where: { id: third.id }, data: { status: "succeeded", finishedAt: new Date() } });
-    await expect(retryRun(u, second.id, ip)).rejects.toMatchObject({ code: "INVALID_STATE", message: expect.stringContaining("succeeded") });
+    await expect(retryRun(u, second.id)).rejects.toMatchObject({ code: "INVALID_STATE", message: expect.stringContaining("succeeded") });
   });
 
   it("one user's many waiting runs never hide another user's: each user's first runs are looked at", async () => {
     const greedy = await testUser("greedy");
     const modest = await testUser("modest");
     const g = await httpJob(greedy, { trigger: "once", runAt: later(), priority: "critical" });
-    for (let i = 0; i < 150; i++) await triggerJob(greedy, g.id, ip);
+    for (let i = 0; i < 150; i++) await triggerJob(greedy, g.id);
     const m = await httpJob(modest, { trigger: "once", runAt: later(), priority: "low" });
-    const mine = await triggerJob(modest, m.id, ip);
+    const mine = await triggerJob(modest, m.id);
     const started: string[] = [];
     let release!: () => void;
     const held = new Promise<void>((r) => (release = r));
@@ -171,8 +170,8 @@ describe("runs", () => {
     const q = await testUser("queue");
     const low = await httpJob(q, { trigger: "once", runAt: later(), priority: "low" });
     const crit = await httpJob(q, { trigger: "once", runAt: later(), priority: "critical" });
-    const a = await triggerJob(q, low.id, ip);
-    const b = await triggerJob(q, crit.id, ip);
+    const a = await triggerJob(q, low.id);
+    const b = await triggerJob(q, crit.id);
     const view = await queue(q);
     const mine = view.items.map((i) => i.run.id);
     expect(mine.indexOf(b.id)).toBeLessThan(mine.indexOf(a.id));
@@ -189,14 +188,10 @@ describe("runs", () => {
 
 describe("workers and system status", () => {
   it("nodes are workers with their limit and tags; the status counts jobs, runs and workers", async () => {
-    const admin = await testUser("admin", "admin");
-    const node = await nodes.createNode(
-      admin,
-      ZCreateNodeRequest.parse({ name: `w-${Date.now()}`, dockerAddress: LOCAL_DOCKER, cpuCores: 2, memoryGb: 2 }),
-      ip,
-    );
+    await testUser("admin", "admin");
+    const node = await nodes.createNode(ZCreateNodeRequest.parse({ name: `w-${Date.now()}`, dockerAddress: LOCAL_DOCKER, cpuCores: 2, memoryGb: 2 }));
     await db().node.update({ where: { id: node.id }, data: { status: "online", lastSeenAt: new Date() } });
-    const w = await updateWorker(admin, node.id, { maxJobs: 4, tags: ["gpu", "nvme", "gpu"] }, ip);
+    const w = await updateWorker(node.id, { maxJobs: 4, tags: ["gpu", "nvme", "gpu"] });
     expect(w).toMatchObject({ id: node.id, status: "online", maxJobs: 4, tags: ["gpu", "nvme"], currentRuns: 0, enabled: true });
     expect(w.lastHeartbeat).not.toBeNull();
     expect((await listWorkers()).items.map((x) => x.id)).toContain(node.id);

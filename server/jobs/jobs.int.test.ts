@@ -39,11 +39,7 @@ const dispatcher = (over: Partial<Parameters<typeof createDispatcher>[0]> = {}) 
   createDispatcher({ maxRunningPerUser: async () => 3, execute: executors(allowFromSettings), ...over });
 
 const httpJob = (p: Principal, over: Record<string, unknown> = {}) =>
-  createJob(
-    p,
-    ZCreateJobRequest.parse({ executor: "http", name: `ping ${Math.random().toString(36).slice(2, 6)}`, http: { url: `${base}/ok` }, ...over }),
-    "127.0.0.1",
-  );
+  createJob(p, ZCreateJobRequest.parse({ executor: "http", name: `ping ${Math.random().toString(36).slice(2, 6)}`, http: { url: `${base}/ok` }, ...over }));
 
 async function runsOf(jobId: string) {
   return db().jobRun.findMany({ where: { jobId }, orderBy: [{ attempt: "asc" }, { queuedAt: "asc" }] });
@@ -168,9 +164,9 @@ describe("queue", () => {
     const u = await testUser("queue");
     const normal = await httpJob(u, { trigger: "once", runAt: new Date(Date.now() + 3_600_000).toISOString() });
     const critical = await httpJob(u, { priority: "critical", trigger: "once", runAt: new Date(Date.now() + 3_600_000).toISOString() });
-    const n1 = await triggerJob(u, normal.id, "127.0.0.1");
-    const n2 = await triggerJob(u, normal.id, "127.0.0.1");
-    const c = await triggerJob(u, critical.id, "127.0.0.1");
+    const n1 = await triggerJob(u, normal.id);
+    const n2 = await triggerJob(u, normal.id);
+    const c = await triggerJob(u, critical.id);
     const d = createDispatcher({ maxRunningPerUser: async () => 1, execute: executors(allowFromSettings) });
     // Other users' queued runs (from other tests) may share the queue: look at this user's.
     await d.pass(new Date(Date.now() + 1_000));
@@ -193,7 +189,7 @@ describe("queue", () => {
       runAt: new Date(Date.now() + 3_600_000).toISOString(),
       retry: { maxAttempts: 2, backoff: "fixed", delaySeconds: 0, maxDelaySeconds: 1 },
     });
-    const run = await triggerJob(u, job.id, "127.0.0.1");
+    const run = await triggerJob(u, job.id);
     const now = new Date();
     // A process claimed it and died (never renewed).
     expect(await repo.claimRun(run.id, "dead-process", new Date(now.getTime() - 1), now)).toBe(true);

@@ -1,6 +1,6 @@
 import "server-only";
 import { CONTENDED, lockedSpend } from "../billing/ledger.repo";
-import { db, type Prisma } from "../db/client";
+import { db, type Prisma, transaction } from "../db/client";
 import { pageArgs } from "../db/query";
 import { emit } from "../events";
 import { isUniqueViolation } from "../http/errors";
@@ -59,7 +59,8 @@ export type NewRun = Omit<Prisma.JobRunUncheckedCreateInput, "id">;
 /** A new run; null when one for this job and scheduled time exists already. */
 export async function insertRun(data: NewRun): Promise<RunRow | null> {
   try {
-    const run = await db().jobRun.create({ data, include: withJob, omit: noLog });
+    // A savepoint of its own: a duplicate leaves a caller's transaction usable.
+    const run = await transaction(() => db().jobRun.create({ data, include: withJob, omit: noLog }));
     emit("jobs.queueChanged", { runId: run.id });
     return run;
   } catch (err) {
@@ -356,7 +357,7 @@ export function runsAhead(run: Pick<RunRow, "id" | "priorityRank" | "queuedAt">)
  * free (the hold is made only when it covers `cents`).
  */
 export async function reserveForRun(runId: string, userId: string, cents: number): Promise<{ held: boolean; freeCents: number }> {
-  return db().$transaction(async (tx) => {
+  return transaction(async (tx) => {
     const spend = await lockedSpend(tx, userId);
     if (!spend) return { held: false, freeCents: 0 };
     const others = await tx.jobRun.aggregate({

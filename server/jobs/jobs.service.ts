@@ -1,7 +1,7 @@
 import "server-only";
 import { RUN_ENDED, type TCreateJobRequest, type TJobRun, type TUpdateJobRequest, ZCreateJobRequest } from "@/lib/contracts/jobs";
 import type { TPageQuery } from "@/lib/contracts/common";
-import { audit } from "../audit/audit.service";
+import { audited, auditNote } from "../audit/audit.service";
 import { isAdmin } from "../auth/permissions";
 import type { Principal } from "../auth/principal";
 import { AppError, notFound, validationError } from "../http/errors";
@@ -82,19 +82,17 @@ function columnsOf(input: TCreateJobRequest, timeoutSeconds: number, nextRunAt: 
   };
 }
 
-export async function createJob(p: Principal, input: TCreateJobRequest, ip: string) {
+export async function createJob(p: Principal, input: TCreateJobRequest) {
   await assertRunsOn(p, input);
   const now = new Date();
   const nextRunAt = firstFire(input, now);
   const timeout = input.timeoutSeconds ?? (await getSettings()).jobDefaultTimeoutSeconds;
-  const job = await repo.insertJob({ userId: p.userId, ...columnsOf(input, timeout, nextRunAt) });
-  if (input.trigger === "now") await queueRun(job, { at: null, trigger: "api" }, now);
-  await audit({
-    actorId: p.userId,
-    action: "job.create",
-    target: { type: "job", id: job.id },
-    detail: { name: job.name, executor: job.executor, trigger: job.trigger },
-    ip,
+  auditNote({ detail: input });
+  const job = await audited(async () => {
+    const row = await repo.insertJob({ userId: p.userId, ...columnsOf(input, timeout, nextRunAt) });
+    auditNote({ target: { type: "job", id: row.id, name: row.name } });
+    if (input.trigger === "now") await queueRun(row, { at: null, trigger: "api" }, now);
+    return row;
   });
   return jobDto(job);
 }
@@ -104,8 +102,9 @@ export async function createJob(p: Principal, input: TCreateJobRequest, ip: stri
  * fields named as in a create). Its next fire is worked out again from now; a job set to run
  * `now` is not run by the change (trigger it).
  */
-export async function updateJob(p: Principal, id: string, patch: TUpdateJobRequest, ip: string) {
+export async function updateJob(p: Principal, id: string, patch: TUpdateJobRequest) {
   const job = await loadJob(p, id);
+  auditNote({ target: { type: "job", id, name: job.name }, detail: patch });
   const merged = ZCreateJobRequest.safeParse({ ...inputOf(job), ...stripUndefined(patch) });
   if (!merged.success) throw validationError(merged.error.issues.map((i) => ({ path: i.path.join("."), message: i.message })));
   const input = merged.data;
@@ -115,19 +114,18 @@ export async function updateJob(p: Principal, id: string, patch: TUpdateJobReque
   // A once-job's past time is not checked again unless it is changed.
   const keepsPastRunAt = input.trigger === "once" && patch.runAt === undefined && job.trigger === "once";
   const nextRunAt = keepsPastRunAt ? (job.nextRunAt ?? null) : firstFire(input, now);
-  const updated = await repo.updateJob(id, columnsOf(input, input.timeoutSeconds ?? job.timeoutSeconds, nextRunAt, job.config));
-  await audit({ actorId: p.userId, action: "job.update", target: { type: "job", id }, detail: { changed: Object.keys(patch) }, ip });
+  const updated = await audited(() => repo.updateJob(id, columnsOf(input, input.timeoutSeconds ?? job.timeoutSeconds, nextRunAt, job.config)));
   return jobDto(updated);
 }
 
 const stripUndefined = (o: Record<string, unknown>) => Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined));
 
 /** Deletes a job: queued runs cancelled, running ones stopped; runs stay readable. */
-export async function deleteJob(p: Principal, id: string, ip: string): Promise<void> {
+export async function deleteJob(p: Principal, id: string): Promise<void> {
   const job = await loadJob(p, id);
-  await repo.updateJob(id, { deletedAt: new Date(), nextRunAt: null });
+  auditNote({ target: { type: "job", id, name: job.name } });
+  await audited(() => repo.updateJob(id, { deletedAt: new Date(), nextRunAt: null }));
   await cancelActive(job.id, `Cancelled: the job was deleted by ${p.username}`);
-  await audit({ actorId: p.userId, action: "job.delete", target: { type: "job", id }, detail: { name: job.name }, ip });
 }
 
 async function cancelActive(jobId: string, message: string): Promise<void> {
@@ -135,8 +133,9 @@ async function cancelActive(jobId: string, message: string): Promise<void> {
 }
 
 /** Pause (the schedule stops; triggers still work), disable (nothing runs), resume (the schedule goes on from now). */
-export async function setJobStatus(p: Principal, id: string, to: "paused" | "disabled" | "active", ip: string) {
+export async function setJobStatus(p: Principal, id: string, to: "paused" | "disabled" | "active") {
   const job = await loadJob(p, id);
+  auditNote({ target: { type: "job", id, name: job.name } });
   if (job.status === to) throw new AppError("INVALID_STATE", `The job is ${to} already`);
   if (to === "paused" && job.status === "disabled") throw new AppError("INVALID_STATE", "The job is disabled; resume it first");
   const now = new Date();
@@ -148,17 +147,18 @@ export async function setJobStatus(p: Principal, id: string, to: "paused" | "dis
         : job.trigger === "once" && job.runAt && job.runAt > now
           ? job.runAt
           : null;
-  const updated = await repo.updateJob(id, { status: to, nextRunAt });
-  // Disabled: nothing of it runs; what waits in the queue is cancelled (running runs go on to their end).
+  const why = `Cancelled: the job was disabled by ${p.username}`;
+  const updated = await audited(async () => {
+    const row = await repo.updateJob(id, { status: to, nextRunAt });
+    // Disabled: nothing of it runs; what waits in the queue is cancelled (running runs go on to their end).
+    if (to === "disabled") await repo.cancelQueuedOf(id, now, why);
+    return row;
+  });
   if (to === "disabled") {
-    const why = `Cancelled: the job was disabled by ${p.username}`;
-    await repo.cancelQueuedOf(id, now, why);
     // Runs waiting in a Slurm cluster's queue: their jobs are cancelled there.
     for (const r of await repo.activeRunsOf(id))
       if (r.status === "queued" && r.slurmJobId !== null && (await repo.requestCancel(r.id, now, why)) === "requested") abortLocal(r.id);
   }
-  const action = { paused: "job.pause", disabled: "job.disable", active: "job.resume" }[to];
-  await audit({ actorId: p.userId, action, target: { type: "job", id }, ip });
   return jobDto(updated);
 }
 
@@ -181,9 +181,10 @@ export async function getJob(p: Principal, id: string) {
 }
 
 /** Runs an ended run again: a new attempt of its chain (linked to the first), queued now. */
-export async function retryRun(p: Principal, id: string, ip: string): Promise<TJobRun> {
+export async function retryRun(p: Principal, id: string): Promise<TJobRun> {
   const run = await repo.findRun(id);
   if (!run || (run.userId !== p.userId && !isAdmin(p))) throw notFound("Run");
+  auditNote({ target: { type: "run", id, name: run.job?.name ?? null } });
   if (!(RUN_ENDED as readonly string[]).includes(run.status) || run.status === "succeeded") {
     throw new AppError("INVALID_STATE", `Only a failed, timed-out, cancelled or lost run can be retried (this one is ${run.status})`);
   }
@@ -198,27 +199,34 @@ export async function retryRun(p: Principal, id: string, ip: string): Promise<TJ
     throw new AppError("INVALID_STATE", "An attempt of this run is still queued or running");
   const now = new Date();
   // Attempts are unique in a chain: of two retries at once, one is refused.
-  const retried = await repo.insertRun({
-    jobId: job.id,
-    userId: job.userId,
-    firstRunId: first,
-    attempt: Math.max(...chain.map((r) => r.attempt)) + 1,
-    trigger: "retry",
-    priorityRank: queueRank(job.priority as Priority),
-    queuedAt: now,
-    notBefore: now,
+  const retried = await audited(async () => {
+    const row = await repo.insertRun({
+      jobId: job.id,
+      userId: job.userId,
+      firstRunId: first,
+      attempt: Math.max(...chain.map((r) => r.attempt)) + 1,
+      trigger: "retry",
+      priorityRank: queueRank(job.priority as Priority),
+      queuedAt: now,
+      notBefore: now,
+    });
+    if (!row) throw new AppError("INVALID_STATE", "This run was retried already");
+    auditNote({ detail: { newRunId: row.id, attempt: row.attempt } });
+    return row;
   });
-  if (!retried) throw new AppError("INVALID_STATE", "This run was retried already");
-  await audit({ actorId: p.userId, action: "run.retry", target: { type: "run", id }, ip });
   return toRunDto(retried);
 }
 
-export async function triggerJob(p: Principal, id: string, ip: string): Promise<TJobRun> {
+export async function triggerJob(p: Principal, id: string): Promise<TJobRun> {
   const job = await loadJob(p, id);
+  auditNote({ target: { type: "job", id, name: job.name } });
   if (job.status === "disabled") throw new AppError("INVALID_STATE", "The job is disabled; enable it first");
-  const run = await queueRun(job, { at: null, trigger: "manual" });
-  if (!run) throw new AppError("INVALID_STATE", "The run could not be queued");
-  await audit({ actorId: p.userId, action: "job.trigger", target: { type: "job", id }, ip });
+  const run = await audited(async () => {
+    const row = await queueRun(job, { at: null, trigger: "manual" });
+    if (!row) throw new AppError("INVALID_STATE", "The run could not be queued");
+    auditNote({ detail: { runId: row.id } });
+    return row;
+  });
   // Like sbatch, a Slurm job's trigger answers with Slurm's job id once the job is submitted.
   return toRunDto(job.executor === "slurm" ? await untilSubmitted(run) : run);
 }
@@ -301,14 +309,17 @@ export async function listRuns(p: Principal, q: TPageQuery & { jobId?: string | 
 }
 
 /** Cancels a run: a queued one at once; a running one is stopped by the process running it. */
-export async function cancelRun(p: Principal, id: string, ip: string): Promise<TJobRun> {
+export async function cancelRun(p: Principal, id: string): Promise<TJobRun> {
   const run = await repo.findRun(id);
   if (!run || (run.userId !== p.userId && !isAdmin(p))) throw notFound("Run");
-  const outcome = await repo.requestCancel(id, new Date(), `Cancelled by ${p.username}`);
-  if (outcome === "ended") throw new AppError("INVALID_STATE", `The run already ended (${run.status})`);
+  auditNote({ target: { type: "run", id, name: run.job?.name ?? null } });
+  const outcome = await audited(async () => {
+    const o = await repo.requestCancel(id, new Date(), `Cancelled by ${p.username}`);
+    if (o === "ended") throw new AppError("INVALID_STATE", `The run already ended (${run.status})`);
+    return o;
+  });
   // Running here: stopped now; in another console process: at its next lease renewal.
   if (outcome === "requested") abortLocal(id);
-  await audit({ actorId: p.userId, action: "run.cancel", target: { type: "run", id }, ip });
   return toRunDto((await repo.findRun(id))!);
 }
 

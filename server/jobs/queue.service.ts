@@ -65,9 +65,9 @@ export async function listWorkers(): Promise<{ items: TWorker[] }> {
   return { items: nodes.map((n) => toWorker(n, jobs.get(n.id) ?? 0, freeCapacity(n, held.get(n.id) ?? []).cpuCores)) };
 }
 
-export async function updateWorker(p: Principal, id: string, body: { maxJobs?: number; tags?: string[]; enabled?: boolean }, ip: string): Promise<TWorker> {
+export async function updateWorker(id: string, body: { maxJobs?: number; tags?: string[]; enabled?: boolean }): Promise<TWorker> {
   const change = { maxJobs: body.maxJobs, tags: body.tags, isListed: body.enabled };
-  await updateNode(p, id, Object.fromEntries(Object.entries(change).filter(([, v]) => v !== undefined)), ip);
+  await updateNode(id, Object.fromEntries(Object.entries(change).filter(([, v]) => v !== undefined)));
   const worker = (await listWorkers()).items.find((w) => w.id === id);
   if (!worker) throw notFound("Worker");
   return worker;

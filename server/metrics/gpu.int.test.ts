@@ -3,7 +3,6 @@
 // retention folding, the overview, and a node without telemetry saying so once.
 import { describe, expect, it } from "vitest";
 import { ZCreateNodeRequest } from "@/lib/contracts/nodes";
-import type { Principal } from "../auth/principal";
 import { db } from "../db/client";
 import { on } from "../events";
 import * as nodes from "../nodes/nodes.service";
@@ -11,12 +10,10 @@ import { LOCAL_DOCKER, SSH } from "../testing/node-fixtures";
 import { instanceRow } from "../testing/instance-row";
 import { applyRetention, gpuOverview, nodeMetrics, pollNode } from "./gpu.service";
 
-const admin: Principal = { userId: "admin-test", username: "admin", role: "admin", via: "api-token" };
 let n = 0;
 
 async function gpuNode(over: Record<string, unknown> = {}) {
   const created = await nodes.createNode(
-    admin,
     ZCreateNodeRequest.parse({
       name: `gpu-${++n}-${Date.now()}`,
       dockerAddress: LOCAL_DOCKER,
@@ -29,7 +26,6 @@ async function gpuNode(over: Record<string, unknown> = {}) {
       gpuMemoryGb: 24,
       ...over,
     }),
-    "127.0.0.1",
   );
   await db().node.update({ where: { id: created.id }, data: { status: "online" } });
   return (await db().node.findUnique({ where: { id: created.id } }))!;

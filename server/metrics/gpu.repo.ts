@@ -1,5 +1,5 @@
 import "server-only";
-import { db } from "../db/client";
+import { db, transaction } from "../db/client";
 import type { GpuReading } from "../adapters/gpu";
 
 // GPU telemetry storage: raw samples, one-minute rollups (sums and counts, mergeable).
@@ -84,7 +84,7 @@ export function oldSamples(before: Date, limit: number): Promise<(SampleRow & { 
 
 /** Merges folded buckets into the rollups and deletes the raw samples they came from, in one transaction. */
 export async function foldInto(buckets: RollupRow[], sampleIds: string[]): Promise<void> {
-  await db().$transaction(async (tx) => {
+  await transaction(async (tx) => {
     for (const b of buckets) {
       const key = { nodeId_gpuIndex_minute: { nodeId: b.nodeId, gpuIndex: b.gpuIndex, minute: b.minute } };
       const existing = await tx.gpuRollup.findUnique({ where: key });

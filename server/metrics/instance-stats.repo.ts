@@ -1,5 +1,5 @@
 import "server-only";
-import { db } from "../db/client";
+import { db, transaction } from "../db/client";
 import type { Stats } from "../adapters/runtime";
 
 // Container stats history of instances.
@@ -24,7 +24,7 @@ export function unfoldedBefore(before: Date, limit: number): Promise<SampleRow[]
 
 /** Replaces samples by their minute averages (and marks lone samples as folded), in one transaction. */
 export async function replaceByAverages(averages: (SampleValues & { instanceId: string; ts: Date })[], replaced: string[], kept: string[]): Promise<void> {
-  await db().$transaction(async (tx) => {
+  await transaction(async (tx) => {
     if (averages.length) await tx.instanceSample.createMany({ data: averages.map((a) => ({ ...a, folded: true })) });
     if (replaced.length) await tx.instanceSample.deleteMany({ where: { id: { in: replaced } } });
     if (kept.length) await tx.instanceSample.updateMany({ where: { id: { in: kept } }, data: { folded: true } });

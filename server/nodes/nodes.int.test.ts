@@ -7,7 +7,6 @@ import path from "node:path";
 import { describe, expect, it } from "vitest";
 import type { TCreateNodeRequest } from "@/lib/contracts/nodes";
 import { ZCreateNodeRequest } from "@/lib/contracts/nodes";
-import type { Principal } from "../auth/principal";
 import { db } from "../db/client";
 import { env } from "../env";
 import { AppError } from "../http/errors";
@@ -15,10 +14,9 @@ import { LOCAL_DOCKER, NOT_HAMI, SSH, TLS_DOCKER, tls, wrongTls } from "../testi
 import { instanceRow } from "../testing/instance-row";
 import * as nodes from "./nodes.service";
 
-const admin: Principal = { userId: "admin-test", username: "admin", role: "admin", via: "api-token" };
 let n = 0;
 const create = (over: Partial<TCreateNodeRequest> = {}) =>
-  nodes.createNode(admin, ZCreateNodeRequest.parse({ name: `node-${++n}-${Date.now()}`, dockerAddress: LOCAL_DOCKER, ...over }), "127.0.0.1");
+  nodes.createNode(ZCreateNodeRequest.parse({ name: `node-${++n}-${Date.now()}`, dockerAddress: LOCAL_DOCKER, ...over }));
 
 async function rejection(p: Promise<unknown>): Promise<AppError> {
   const err = await p.then(
@@ -59,9 +57,9 @@ describe("secrets at rest", () => {
 
   it("null clears a secret, absent keeps it", async () => {
     const node = await create({ ...sshFields, sshPassword: "first-password" });
-    const kept = await nodes.updateNode(admin, node.id, { region: "east" }, "127.0.0.1");
+    const kept = await nodes.updateNode(node.id, { region: "east" });
     expect(kept.hasSshPassword).toBe(true);
-    const cleared = await nodes.updateNode(admin, node.id, { sshPassword: null, sshPrivateKey: SSH.privateKey() }, "127.0.0.1");
+    const cleared = await nodes.updateNode(node.id, { sshPassword: null, sshPrivateKey: SSH.privateKey() });
     expect(cleared).toMatchObject({ hasSshPassword: false, hasSshPrivateKey: true, region: "east" });
   });
 });
@@ -83,9 +81,9 @@ describe("validation", () => {
 
   it("checks the merged result of an update", async () => {
     const node = await create({ dockerAddress: TLS_DOCKER, useTls: true, ...tls() });
-    const err = await rejection(nodes.updateNode(admin, node.id, { dockerAddress: "tcp://10.1.2.3:2376", useTls: false }, "127.0.0.1"));
+    const err = await rejection(nodes.updateNode(node.id, { dockerAddress: "tcp://10.1.2.3:2376", useTls: false }));
     expect(err.issues?.[0]?.path).toBe("dockerAddress");
-    const noKey = await rejection(nodes.updateNode(admin, node.id, { clientKey: null }, "127.0.0.1"));
+    const noKey = await rejection(nodes.updateNode(node.id, { clientKey: null }));
     expect(noKey.issues?.[0]?.path).toBe("clientKey");
   });
 
@@ -96,16 +94,16 @@ describe("validation", () => {
     expect(err.issues).toEqual([{ path: "name", message: "is already used by another node" }]);
     expect((await rejection(create({ name: node.name.toUpperCase() }))).status).toBe(409);
     const other = await create();
-    expect((await rejection(nodes.updateNode(admin, other.id, { name: ` ${node.name.toUpperCase()}` }, "ip"))).status).toBe(409);
+    expect((await rejection(nodes.updateNode(other.id, { name: ` ${node.name.toUpperCase()}` }))).status).toBe(409);
     // Renaming a node to its own name (another case) is fine.
-    expect((await nodes.updateNode(admin, node.id, { name: node.name.toUpperCase() }, "ip")).name).toBe(node.name.toUpperCase());
+    expect((await nodes.updateNode(node.id, { name: node.name.toUpperCase() })).name).toBe(node.name.toUpperCase());
   });
 });
 
 describe("connection test", () => {
   it("local engine over the unix socket: online, with detected facts", async () => {
     const node = await create();
-    const result = await nodes.testNode(admin, node.id, "127.0.0.1");
+    const result = await nodes.testNode(node.id);
     expect(result.online).toBe(true);
     expect(result.checks[0]).toMatchObject({ key: "docker", ok: true });
     expect(result.detected.cpuCores).toBeGreaterThan(0);
@@ -119,15 +117,15 @@ describe("connection test", () => {
     expect(after).toMatchObject({ cpuCores: result.detected.cpuCores, memoryGb: result.detected.memoryGb });
     expect(result.checks[0]!.message).toContain(`capacity was 0, now ${result.detected.cpuCores} CPU cores and ${result.detected.memoryGb} GB of memory`);
     const typed = await create({ cpuCores: 64, memoryGb: 0 });
-    await nodes.testNode(admin, typed.id, "127.0.0.1");
+    await nodes.testNode(typed.id);
     expect(await nodes.getNode(typed.id)).toMatchObject({ cpuCores: 64, memoryGb: result.detected.memoryGb });
   });
 
   it("TLS engine: the client certificate works; another CA's does not", async () => {
-    const good = await nodes.testNode(admin, (await create({ dockerAddress: TLS_DOCKER, useTls: true, ...tls() })).id, "127.0.0.1");
+    const good = await nodes.testNode((await create({ dockerAddress: TLS_DOCKER, useTls: true, ...tls() })).id);
     expect(good.checks[0]!.message).toContain("over TLS with the client certificate");
     const badNode = await create({ dockerAddress: TLS_DOCKER, useTls: true, ...wrongTls(), caCert: tls().caCert });
-    const bad = await nodes.testNode(admin, badNode.id, "127.0.0.1");
+    const bad = await nodes.testNode(badNode.id);
     expect(bad.online).toBe(false);
     expect(bad.checks[0]).toMatchObject({ ok: false });
     expect(bad.checks[0]!.message).toContain("refused the TLS handshake");
@@ -136,7 +134,7 @@ describe("connection test", () => {
 
   it("SSH: login, host key pinned at first contact, GPUs from nvidia-smi, HAMi-core", async () => {
     const node = await create({ ...sshFields, sshPassword: SSH.password, hamiCorePath: SSH.hamiCorePath, gpuName: "RTX 4090", gpuCount: 2, gpuMemoryGb: 24 });
-    const first = await nodes.testNode(admin, node.id, "127.0.0.1");
+    const first = await nodes.testNode(node.id);
     const byKey = Object.fromEntries(first.checks.map((c) => [c.key, c]));
     expect(byKey.ssh).toMatchObject({ ok: true, message: `Logged in as aicnode@127.0.0.1:${SSH.port}` });
     expect(byKey.ssh_host_key!.message).toMatch(/pinned at first contact/);
@@ -151,17 +149,17 @@ describe("connection test", () => {
     const pinned = (await nodes.getNode(node.id)).sshHostKey;
     expect(pinned).toBe(first.presentedHostKey);
 
-    const second = await nodes.testNode(admin, node.id, "127.0.0.1");
+    const second = await nodes.testNode(node.id);
     expect(second.checks.find((c) => c.key === "ssh_host_key")!.message).toBe(`Host key matches the pinned ${pinned}`);
   });
 
   it("a changed host key is refused until an admin trusts it", async () => {
     const node = await create({ ...sshFields, sshPrivateKey: SSH.privateKey() });
-    await nodes.testNode(admin, node.id, "127.0.0.1");
+    await nodes.testNode(node.id);
     const pinned = (await nodes.getNode(node.id)).sshHostKey!;
     // Same address book entry, but now answering with another host key.
-    await nodes.updateNode(admin, node.id, { sshPort: SSH.otherHostPort }, "127.0.0.1");
-    const refused = await nodes.testNode(admin, node.id, "127.0.0.1");
+    await nodes.updateNode(node.id, { sshPort: SSH.otherHostPort });
+    const refused = await nodes.testNode(node.id);
     const hostKey = refused.checks.find((c) => c.key === "ssh_host_key")!;
     expect(hostKey.ok).toBe(false);
     expect(hostKey.message).toContain(pinned);
@@ -169,20 +167,16 @@ describe("connection test", () => {
     expect(refused.presentedHostKey).not.toBe(pinned);
     expect((await nodes.getNode(node.id)).sshHostKey).toBe(pinned);
 
-    await nodes.trustHostKey(admin, node.id, refused.presentedHostKey!, "127.0.0.1");
-    const trusted = await nodes.testNode(admin, node.id, "127.0.0.1");
+    await nodes.trustHostKey(node.id, refused.presentedHostKey!);
+    const trusted = await nodes.testNode(node.id);
     expect(trusted.checks.find((c) => c.key === "ssh")!.ok).toBe(true);
   });
 
   it("reports a wrong password, a missing HAMi library and a node without nvidia-smi", async () => {
-    const wrong = await nodes.testNode(admin, (await create({ ...sshFields, sshPassword: "nope" })).id, "127.0.0.1");
+    const wrong = await nodes.testNode((await create({ ...sshFields, sshPassword: "nope" })).id);
     expect(wrong.checks.find((c) => c.key === "ssh")).toMatchObject({ ok: false });
     expect(wrong.checks.find((c) => c.key === "ssh")!.message).toContain("was refused");
-    const noHami = await nodes.testNode(
-      admin,
-      (await create({ ...sshFields, sshPassword: SSH.password, hamiCorePath: "/opt/missing/libvgpu.so" })).id,
-      "127.0.0.1",
-    );
+    const noHami = await nodes.testNode((await create({ ...sshFields, sshPassword: SSH.password, hamiCorePath: "/opt/missing/libvgpu.so" })).id);
     expect(noHami.checks.find((c) => c.key === "hami_core")).toEqual({
       key: "hami_core",
       ok: false,
@@ -194,7 +188,7 @@ describe("connection test", () => {
     // Memory split uses the path only after it passed (hamiCoreCheckedPath), whatever was saved.
     const hami = async (hamiCorePath: string, over: Partial<TCreateNodeRequest> = { ...sshFields, sshPassword: SSH.password }) => {
       const { id } = await create({ ...over, hamiCorePath });
-      const check = (await nodes.testNode(admin, id, "127.0.0.1")).checks.find((c) => c.key === "hami_core");
+      const check = (await nodes.testNode(id)).checks.find((c) => c.key === "hami_core");
       const { hamiCoreCheckedPath } = await db().node.findUniqueOrThrow({ where: { id }, select: { hamiCoreCheckedPath: true } });
       expect(hamiCoreCheckedPath, hamiCorePath).toBe(check?.ok === true ? hamiCorePath : null);
       return check;
@@ -230,11 +224,11 @@ describe("addresses that are not Docker engines", () => {
     try {
       for (const address of [...servers.map((x) => x.address), "tcp://127.0.0.1:5432", `tcp://127.0.0.1:${SSH.port}`]) {
         const node = await create();
-        expect((await nodes.testNode(admin, node.id, "127.0.0.1")).online).toBe(true);
+        expect((await nodes.testNode(node.id)).online).toBe(true);
         // Moving an online node to another address checks the new one at once.
-        const saved = await nodes.updateNode(admin, node.id, { dockerAddress: address }, "127.0.0.1");
+        const saved = await nodes.updateNode(node.id, { dockerAddress: address });
         expect(saved.status, address).toBe("offline");
-        const tested = await nodes.testNode(admin, node.id, "127.0.0.1");
+        const tested = await nodes.testNode(node.id);
         expect(tested.online, address).toBe(false);
         expect(tested.checks[0]!.message, address).toMatch(/does not answer as a Docker engine|closed the connection without answering as a Docker engine/);
         const row = (await nodes.allNodeRows()).find((r) => r.id === node.id)!;
@@ -258,7 +252,7 @@ describe("health", () => {
     await nodes.checkHealth(await row(), 2_000);
     await nodes.checkHealth(await row(), 2_000);
     expect((await nodes.getNode(node.id)).status).toBe("offline");
-    await nodes.updateNode(admin, node.id, { dockerAddress: LOCAL_DOCKER }, "127.0.0.1");
+    await nodes.updateNode(node.id, { dockerAddress: LOCAL_DOCKER });
     await nodes.checkHealth(await row(), 2_000);
     const events = (await nodes.nodeEvents(node.id, { page: 1, pageSize: 10 })).items.map((e) => e.status);
     expect(events).toEqual(["online", "offline"]);
@@ -271,13 +265,13 @@ describe("delete", () => {
     const node = await create();
     const instanceId = await instanceRow(node.id, "busy-instance");
     await db().allocation.create({ data: { nodeId: node.id, instanceId, cpuCores: 2, memoryGb: 4 } });
-    const err = await rejection(nodes.deleteNode(admin, node.id, "127.0.0.1"));
+    const err = await rejection(nodes.deleteNode(node.id));
     expect(err.status).toBe(409);
     expect(err.message).toContain(node.name);
     expect(err.message).toContain('"busy-instance"');
     await db().allocation.deleteMany({ where: { nodeId: node.id } });
     await db().instance.update({ where: { id: instanceId }, data: { status: "deleted" } });
-    await nodes.deleteNode(admin, node.id, "127.0.0.1");
+    await nodes.deleteNode(node.id);
     expect((await rejection(nodes.getNode(node.id))).status).toBe(404);
   });
 });

@@ -1,5 +1,5 @@
 import "server-only";
-import { db, type Prisma } from "../db/client";
+import { db, type Prisma, transaction } from "../db/client";
 import { containsText, pageArgs } from "../db/query";
 import type { Held } from "./capacity";
 
@@ -72,7 +72,7 @@ export async function recordStatus(
 ): Promise<boolean> {
   const now = new Date();
   const seen = status === "online" ? { lastSeenAt: now } : {};
-  return db().$transaction(async (tx) => {
+  return transaction(async (tx) => {
     const changed = await tx.node.updateMany({
       where: { id, status: { not: status } },
       data: { status, statusMessage: message, lastCheckedAt: now, ...seen, ...(extra as Prisma.NodeUncheckedUpdateManyInput) },

@@ -6,8 +6,7 @@ import type { TCreateNodeRequest, TNodeCheck, TNodeFacts, TNodeTest, TUpdateNode
 import { nodeIssues, ZNodeTest, ZUnmanagedContainer, type TUnmanagedContainer } from "@/lib/contracts/nodes";
 import { z } from "zod";
 import type { ErrorIssue } from "@/lib/contracts/errors";
-import { audit } from "../audit/audit.service";
-import type { Principal } from "../auth/principal";
+import { audited, auditNote } from "../audit/audit.service";
 import { dockerClient, engineFacts, type DockerTarget } from "../adapters/docker";
 import { DETECT_COMMAND, parseDetectedGpus } from "../adapters/gpu";
 import { HostKeyMismatchError, shellQuote, withSsh, type SshTarget } from "../adapters/ssh";
@@ -163,16 +162,14 @@ export async function getNode(id: string) {
   return toDto(row, await repo.heldByNode([id]));
 }
 
-export async function createNode(actor: Principal, input: TCreateNodeRequest, ip: string) {
+export async function createNode(input: TCreateNodeRequest) {
   checkMaterial(input);
   await assertNameFree(input.name);
-  const row = await repo.createNode({ ...columnsOf(input), status: "unknown" } as never).catch(nameTaken);
-  await audit({
-    actorId: actor.userId,
-    action: "node.create",
-    target: { type: "node", id: row.id },
-    detail: { name: row.name, dockerAddress: row.dockerAddress },
-    ip,
+  auditNote({ detail: input });
+  const row = await audited(async () => {
+    const created = await repo.createNode({ ...columnsOf(input), status: "unknown" } as never).catch(nameTaken);
+    auditNote({ target: { type: "node", id: created.id, name: created.name } });
+    return created;
   });
   return toDto(row, new Map());
 }
@@ -181,8 +178,9 @@ export async function createNode(actor: Principal, input: TCreateNodeRequest, ip
 const TARGET_FIELDS = ["dockerAddress", "useTls", "caCert", "clientCert", "clientKey"] as const;
 const PROBE_TIMEOUT_MS = 5_000;
 
-export async function updateNode(actor: Principal, id: string, input: TUpdateNodeRequest, ip: string) {
+export async function updateNode(id: string, input: TUpdateNodeRequest) {
   const row = await loadRow(id);
+  auditNote({ target: { type: "node", id, name: row.name }, detail: input });
   checkMaterial(input);
   const pick = <K extends keyof TUpdateNodeRequest & keyof repo.NodeRow>(k: K) => (input[k] !== undefined ? input[k] : row[k]);
   assertRules({
@@ -199,29 +197,26 @@ export async function updateNode(actor: Principal, id: string, input: TUpdateNod
       (input.sshPrivateKey !== undefined ? !!input.sshPrivateKey : !!row.sshPrivateKeyEnc),
   });
   if (input.name !== undefined) await assertNameFree(input.name, id);
-  let updated = await repo.updateNode(id, columnsOf(input) as never).catch(nameTaken);
+  let updated = await audited(() => repo.updateNode(id, columnsOf(input) as never).catch(nameTaken));
   // Another address is another engine (or none): the old status says nothing about it.
   if (TARGET_FIELDS.some((f) => input[f] !== undefined && (f === "clientKey" || input[f] !== row[f]))) {
     await checkHealth(updated, PROBE_TIMEOUT_MS);
     updated = await loadRow(id);
   }
-  const changedSecrets = (Object.keys(SECRETS) as SecretField[]).filter((f) => input[f] !== undefined);
-  const changed = Object.keys(input).filter((k) => !(k in SECRETS));
-  await audit({ actorId: actor.userId, action: "node.update", target: { type: "node", id }, detail: { changed, secretsChanged: changedSecrets }, ip });
   return toDto(updated, await repo.heldByNode([id]));
 }
 
-export async function deleteNode(actor: Principal, id: string, ip: string): Promise<void> {
+export async function deleteNode(id: string): Promise<void> {
   const row = await loadRow(id);
+  auditNote({ target: { type: "node", id, name: row.name } });
   await assertUnused(`Node ${row.name}`, { nodeId: id });
-  await repo.deleteNode(id);
-  await audit({ actorId: actor.userId, action: "node.delete", target: { type: "node", id }, detail: { name: row.name }, ip });
+  await audited(() => repo.deleteNode(id));
 }
 
-export async function trustHostKey(actor: Principal, id: string, fingerprintValue: string, ip: string) {
-  await loadRow(id);
-  const updated = await repo.updateNode(id, { sshHostKey: fingerprintValue });
-  await audit({ actorId: actor.userId, action: "node.trust_host_key", target: { type: "node", id }, detail: { fingerprint: fingerprintValue }, ip });
+export async function trustHostKey(id: string, fingerprintValue: string) {
+  const row = await loadRow(id);
+  auditNote({ target: { type: "node", id, name: row.name }, detail: { fingerprint: fingerprintValue, previous: row.sshHostKey } });
+  const updated = await audited(() => repo.updateNode(id, { sshHostKey: fingerprintValue }));
   return toDto(updated, await repo.heldByNode([id]));
 }
 
@@ -399,8 +394,9 @@ function describeFill(f: { cpuCores?: number; memoryGb?: number }): string {
 }
 
 /** Runs every check, stores the result and the status, pins the host key at first contact; fills capacity left at 0. */
-export async function testNode(actor: Principal, id: string, ip: string): Promise<TNodeTest> {
+export async function testNode(id: string): Promise<TNodeTest> {
   const row = await loadRow(id);
+  auditNote({ target: { type: "node", id, name: row.name } });
   const target = dockerTargetOf(row);
   let docker: TNodeCheck;
   let facts: Pick<TNodeFacts, "dockerVersion" | "os" | "cpuCores" | "memoryGb"> = { dockerVersion: null, os: null, cpuCores: null, memoryGb: null };
@@ -425,14 +421,16 @@ export async function testNode(actor: Principal, id: string, ip: string): Promis
     detected: { ...facts, gpus: ssh.gpus },
     presentedHostKey: ssh.presentedHostKey,
   };
-  await repo.recordStatus(id, result.online ? "online" : "offline", result.online ? null : docker.message, {
-    lastTest: JSON.stringify(result),
-    // Memory split binds this file into users' containers: only a path that passed is used.
-    hamiCoreCheckedPath: ssh.checks.some((c) => c.key === "hami_core" && c.ok === true) ? row.hamiCorePath : null,
-    ...(ssh.pin ? { sshHostKey: ssh.pin } : {}),
-    ...filled,
-  });
-  await audit({ actorId: actor.userId, action: "node.test", target: { type: "node", id }, detail: { online: result.online, filled }, ip });
+  auditNote({ detail: { online: result.online, filled } });
+  await audited(() =>
+    repo.recordStatus(id, result.online ? "online" : "offline", result.online ? null : docker.message, {
+      lastTest: JSON.stringify(result),
+      // Memory split binds this file into users' containers: only a path that passed is used.
+      hamiCoreCheckedPath: ssh.checks.some((c) => c.key === "hami_core" && c.ok === true) ? row.hamiCorePath : null,
+      ...(ssh.pin ? { sshHostKey: ssh.pin } : {}),
+      ...filled,
+    }),
+  );
   return result;
 }
 

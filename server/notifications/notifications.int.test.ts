@@ -15,7 +15,6 @@ import { testUser } from "../testing/running-instance";
 import { listNotifications, readAllNotifications, readNotification } from "./notifications.service";
 import { startNotifications } from "./sources";
 
-const ip = "127.0.0.1";
 const MIN = 60_000;
 const sources = startNotifications({ batchMs: 50 });
 afterAll(() => sources.stop());
@@ -115,7 +114,7 @@ describe("the meter's low-balance warning", () => {
     const admin = await testUser("cashier", "admin");
     const u = await testUser("spender");
     // 6,000 cents/h: the default 60-minute threshold is 6,000 cents; one minute costs 100.
-    await adjust(admin, u.userId, { amountCents: 6_050 - (await summary(u.userId)).balanceCents, reason: "set up" }, ip);
+    await adjust(admin, u.userId, { amountCents: 6_050 - (await summary(u.userId)).balanceCents, reason: "set up" });
     const start = new Date(Math.floor(Date.now() / MIN) * MIN - 3 * MIN);
     await db().instance.create({
       data: {
@@ -144,13 +143,13 @@ describe("the meter's low-balance warning", () => {
     await sources.flush();
     expect(await mine(u)).toHaveLength(1);
     // A top-up, then a fall below again: a new warning.
-    await adjust(admin, u.userId, { amountCents: 150, reason: "top-up" }, ip);
+    await adjust(admin, u.userId, { amountCents: 150, reason: "top-up" });
     await meterAll(undefined, new Date(start.getTime() + 3 * MIN + 1));
     await sources.flush();
     expect((await mine(u)).map((n) => n.kind)).toEqual(["balance_low", "balance_low"]);
     // An administrator's deduction that takes it from above to below warns too.
-    await adjust(admin, u.userId, { amountCents: 6_100 - (await summary(u.userId)).balanceCents, reason: "set up again" }, ip);
-    await adjust(admin, u.userId, { amountCents: -2_000, reason: "correction" }, ip);
+    await adjust(admin, u.userId, { amountCents: 6_100 - (await summary(u.userId)).balanceCents, reason: "set up again" });
+    await adjust(admin, u.userId, { amountCents: -2_000, reason: "correction" });
     await sources.flush();
     expect((await mine(u)).map((n) => n.kind)).toEqual(["balance_low", "balance_low", "balance_low"]);
     expect((await mine(u))[0]!.params).toMatchObject({ balanceCents: 4_100, burnCentsPerHour: 6_000 });

@@ -1,6 +1,7 @@
 import "server-only";
 import { type TNotification, type TNotificationKind, type TNotificationParams, ZNotificationParams } from "@/lib/contracts/notifications";
 import type { Principal } from "../auth/principal";
+import { audited, auditNote } from "../audit/audit.service";
 import { env } from "../env";
 import { emit } from "../events";
 import { notFound } from "../http/errors";
@@ -33,14 +34,22 @@ export async function listNotifications(p: Principal, q: { page: number; pageSiz
 }
 
 export async function readNotification(p: Principal, id: string): Promise<TNotification> {
-  const row = await repo.markRead(p.userId, id);
-  // Another user's notification is as missing as one that never was.
-  if (!row) throw notFound("Notification");
+  const row = await audited(async () => {
+    const read = await repo.markRead(p.userId, id);
+    // Another user's notification is as missing as one that never was.
+    if (!read) throw notFound("Notification");
+    auditNote({ target: { type: "notification", id, name: read.kind } });
+    return read;
+  });
   return toDto(row);
 }
 
 export async function readAllNotifications(p: Principal) {
-  const updated = await repo.markAllRead(p.userId);
+  const updated = await audited(async () => {
+    const n = await repo.markAllRead(p.userId);
+    auditNote({ detail: { updated: n } });
+    return n;
+  });
   return { updated, unreadCount: await repo.unreadCount(p.userId) };
 }
 

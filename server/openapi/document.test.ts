@@ -41,4 +41,14 @@ describe("OpenAPI document", () => {
     expect(doc.openapi).toBe("3.1.0");
     for (const ops of Object.values(doc.paths)) for (const op of Object.values(ops)) expect(Object.keys(op.responses)).toContain("500");
   });
+
+  it("names the audit action of every state-changing operation, and of no read", () => {
+    const ops = Object.entries(doc.paths).flatMap(([p, byMethod]) =>
+      Object.entries(byMethod).map(([m, op]) => ({ route: `${m.toUpperCase()} ${p}`, action: (op as { "x-audit-action"?: string })["x-audit-action"] })),
+    );
+    const unnamed = ops.filter((o) => !o.route.startsWith("GET ") && !o.action).map((o) => o.route);
+    expect(unnamed).toEqual([]);
+    expect(ops.filter((o) => o.route.startsWith("GET ") && o.action)).toEqual([]);
+    for (const o of ops) if (o.action) expect(o.action).toMatch(/^[a-z_]+(\.[a-z_]+)+$/);
+  });
 });

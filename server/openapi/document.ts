@@ -61,6 +61,7 @@ export function buildOpenApiDocument(version: string): Json {
       summary: e.summary,
       tags: [e.tag],
       "x-auth": e.auth,
+      ...(e.audit ? { "x-audit-action": e.audit } : {}),
       security: e.auth === "public" ? [] : [{ bearer: [] }, { session: [] }],
       parameters: parametersOf(e),
       responses: responsesOf(e),

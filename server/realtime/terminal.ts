@@ -2,6 +2,8 @@ import "server-only";
 import type { Server } from "socket.io";
 import { z } from "zod";
 import { ZId } from "@/lib/contracts/common";
+import { actorOf, auditedAction } from "../audit/audit.service";
+import { clientIp } from "../http/client-ip";
 import { AppError } from "../http/errors";
 import { logger } from "../logger";
 import { terminals, type Client, type TerminalSession } from "../terminals/sessions";
@@ -46,7 +48,16 @@ export function registerTerminalNamespace(io: Server) {
       const reply = ack as Ack;
       try {
         if (mine()) throw new AppError("CONFLICT", "This connection already has a terminal open");
-        session = await terminals().open(socket.data.principal, ZOpen.parse(payload), client);
+        const req = ZOpen.parse(payload);
+        const { principal, headers } = socket.data;
+        const facts = {
+          action: "terminal.open",
+          actor: actorOf(principal),
+          ip: clientIp(headers),
+          userAgent: headers.get("user-agent"),
+          target: { type: "instance", id: req.instanceId },
+        };
+        session = await auditedAction(facts, () => terminals().open(principal, req, client));
         reply({ sessionId: session.id });
       } catch (err) {
         reply(refusal(err));

@@ -1,5 +1,5 @@
 import "server-only";
-import { db } from "../db/client";
+import { db, transaction } from "../db/client";
 
 export async function readSettings(): Promise<Map<string, string>> {
   const rows = await db().setting.findMany({ select: { key: true, value: true } });
@@ -7,7 +7,7 @@ export async function readSettings(): Promise<Map<string, string>> {
 }
 
 export async function writeSettings(values: Record<string, string>): Promise<void> {
-  await db().$transaction(async (tx) => {
+  await transaction(async (tx) => {
     for (const [key, value] of Object.entries(values)) {
       await tx.setting.upsert({ where: { key }, create: { key, value }, update: { value }, select: { key: true } });
     }

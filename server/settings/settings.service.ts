@@ -1,5 +1,6 @@
 import "server-only";
 import { ZSettings, type TSettings } from "@/lib/contracts/system";
+import { audited, auditNote } from "../audit/audit.service";
 import { env } from "../env";
 import { readSettings, writeSettings } from "./settings.repo";
 
@@ -14,6 +15,7 @@ function defaults(): TSettings {
     egressAllowlist: e.EGRESS_ALLOWLIST,
     sshMaxSessionsPerUser: e.SSH_MAX_SESSIONS_PER_USER,
     sshIdleTimeoutSeconds: e.SSH_IDLE_TIMEOUT_SEC,
+    auditRetentionDays: e.AUDIT_RETENTION_DAYS,
   };
 }
 
@@ -33,6 +35,12 @@ export async function updateSettings(patch: Partial<TSettings>): Promise<TSettin
       .filter(([, v]) => v !== undefined)
       .map(([k, v]) => [k, JSON.stringify(v)]),
   );
-  await writeSettings(values);
+  const before = await getSettings();
+  const changed = Object.keys(values) as (keyof TSettings)[];
+  auditNote({
+    target: { type: "settings", id: "console", name: "Console settings" },
+    detail: { ...patch, previous: Object.fromEntries(changed.map((k) => [k, before[k]])) },
+  });
+  await audited(() => writeSettings(values));
   return getSettings();
 }

@@ -16,7 +16,6 @@ const uniq = () => Math.random().toString(36).slice(2, 8);
 
 async function gpuNode(status: "online" | "offline", over: Record<string, unknown> = {}) {
   const node = await createNode(
-    admin,
     ZCreateNodeRequest.parse({
       name: `g-${uniq()}`,
       dockerAddress: "unix:///var/run/docker.sock",
@@ -27,7 +26,6 @@ async function gpuNode(status: "online" | "offline", over: Record<string, unknow
       gpuMemoryGb: 24,
       ...over,
     }),
-    "ip",
   );
   await db().node.update({ where: { id: node.id }, data: { status } });
   return node;
@@ -41,7 +39,6 @@ describe("availability", () => {
     await gpuNode("offline");
     await gpuNode("online", { isListed: false });
     const spec = await specs.createSpec(
-      admin,
       ZCreateSpecRequest.parse({
         name: "2x",
         gpuModel: `NVIDIA Model-${tag}`,
@@ -51,7 +48,6 @@ describe("availability", () => {
         memoryGb: 32,
         pricePerHourCents: 1000,
       }),
-      "ip",
     );
     expect(spec.availableNodes).toBe(1);
     const listed = await specs.specNodes(user, spec.id);
@@ -62,9 +58,7 @@ describe("availability", () => {
     await db().allocation.create({ data: { nodeId: a.id, instanceId: await instanceRow(a.id), gpuIndex: 0, gpuMemoryGb: 24, exclusive: true } });
     expect((await specs.getSpec(user, spec.id)).availableNodes).toBe(0);
     const oneGpu = await specs.createSpec(
-      admin,
       ZCreateSpecRequest.parse({ name: "1x", gpuModel: `Model-${tag}`, gpuCount: 1, gpuMemoryGb: 24, cpuCores: 2, memoryGb: 8, pricePerHourCents: 500 }),
-      "ip",
     );
     expect(oneGpu.availableNodes).toBe(2);
     const free = (await specs.specNodes(user, oneGpu.id)).items.find((i) => i.nodeId === a.id)!.free;
@@ -82,7 +76,6 @@ describe("no node can ever run it, or all capable nodes are busy", () => {
     const a = await gpuNode("online", { gpuName: model, gpuCount: 1, gpuMemoryGb: 24, cpuCores: 8, memoryGb: 32 });
     const make = (name: string, over: Record<string, unknown>) =>
       specs.createSpec(
-        admin,
         ZCreateSpecRequest.parse({
           name: `${name} ${uniq()}`,
           gpuModel: model,
@@ -93,7 +86,6 @@ describe("no node can ever run it, or all capable nodes are busy", () => {
           pricePerHourCents: 1,
           ...over,
         }),
-        "ip",
       );
     const fits = await make("fits", {});
     expect(fits).toMatchObject({ availableNodes: 1, availability: "available" });
@@ -116,11 +108,7 @@ describe("no node can ever run it, or all capable nodes are busy", () => {
 
 describe("visibility and rules", () => {
   it("users see listed specs only", async () => {
-    const hidden = await specs.createSpec(
-      admin,
-      ZCreateSpecRequest.parse({ name: `hidden-${tag}`, cpuCores: 1, memoryGb: 1, pricePerHourCents: 1, isListed: false }),
-      "ip",
-    );
+    const hidden = await specs.createSpec(ZCreateSpecRequest.parse({ name: `hidden-${tag}`, cpuCores: 1, memoryGb: 1, pricePerHourCents: 1, isListed: false }));
     const err = await specs.getSpec(user, hidden.id).catch((e: unknown) => e);
     expect((err as AppError).status).toBe(404);
     expect((await specs.listSpecs(user, { page: 1, pageSize: 100, name: `hidden-${tag}` })).total).toBe(0);
@@ -129,20 +117,20 @@ describe("visibility and rules", () => {
 
   it("names are unique, ignoring case", async () => {
     const name = `A100 x1 ${tag}`;
-    const first = await specs.createSpec(admin, ZCreateSpecRequest.parse({ name, cpuCores: 1, memoryGb: 1, pricePerHourCents: 1 }), "ip");
+    const first = await specs.createSpec(ZCreateSpecRequest.parse({ name, cpuCores: 1, memoryGb: 1, pricePerHourCents: 1 }));
     const dup = (await specs
-      .createSpec(admin, ZCreateSpecRequest.parse({ name: name.toLowerCase(), cpuCores: 1, memoryGb: 1, pricePerHourCents: 1 }), "ip")
+      .createSpec(ZCreateSpecRequest.parse({ name: name.toLowerCase(), cpuCores: 1, memoryGb: 1, pricePerHourCents: 1 }))
       .catch((e: unknown) => e)) as AppError;
     expect(dup.status).toBe(409);
     expect(dup.issues).toEqual([{ path: "name", message: "is already used by another spec" }]);
-    const second = await specs.createSpec(admin, ZCreateSpecRequest.parse({ name: `${name} b`, cpuCores: 1, memoryGb: 1, pricePerHourCents: 1 }), "ip");
-    expect(((await specs.updateSpec(admin, second.id, { name: name.toUpperCase() }, "ip").catch((e: unknown) => e)) as AppError).status).toBe(409);
-    expect((await specs.updateSpec(admin, first.id, { name: name.toUpperCase() }, "ip")).name).toBe(name.toUpperCase());
+    const second = await specs.createSpec(ZCreateSpecRequest.parse({ name: `${name} b`, cpuCores: 1, memoryGb: 1, pricePerHourCents: 1 }));
+    expect(((await specs.updateSpec(admin, second.id, { name: name.toUpperCase() }).catch((e: unknown) => e)) as AppError).status).toBe(409);
+    expect((await specs.updateSpec(admin, first.id, { name: name.toUpperCase() })).name).toBe(name.toUpperCase());
   });
 
   it("cross-field rules hold on update", async () => {
-    const cpu = await specs.createSpec(admin, ZCreateSpecRequest.parse({ name: "cpu", cpuCores: 2, memoryGb: 4, pricePerHourCents: 100 }), "ip");
-    const err = (await specs.updateSpec(admin, cpu.id, { gpuCount: 1 }, "ip").catch((e: unknown) => e)) as AppError;
+    const cpu = await specs.createSpec(ZCreateSpecRequest.parse({ name: "cpu", cpuCores: 2, memoryGb: 4, pricePerHourCents: 100 }));
+    const err = (await specs.updateSpec(admin, cpu.id, { gpuCount: 1 }).catch((e: unknown) => e)) as AppError;
     expect(err.status).toBe(400);
     expect(err.issues?.map((i) => i.path).sort()).toEqual(["gpuMemoryGb", "gpuModel"]);
   });

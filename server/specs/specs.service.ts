@@ -1,6 +1,6 @@
 import "server-only";
 import { specIssues, type TCreateSpecRequest, type TFreeCapacity, type TSpecAvailability, type TUpdateSpecRequest } from "@/lib/contracts/specs";
-import { audit } from "../audit/audit.service";
+import { audited, auditNote } from "../audit/audit.service";
 import { isAdmin } from "../auth/permissions";
 import type { Principal } from "../auth/principal";
 import { nameTakenIn } from "../db/query";
@@ -97,26 +97,30 @@ async function assertNameFree(name: string, exceptId?: string): Promise<void> {
   }
 }
 
-export async function createSpec(actor: Principal, input: TCreateSpecRequest, ip: string) {
+export async function createSpec(input: TCreateSpecRequest) {
   await assertNameFree(input.name);
-  const spec = await repo.createSpec(input);
-  await audit({ actorId: actor.userId, action: "spec.create", target: { type: "spec", id: spec.id }, detail: { name: spec.name }, ip });
+  auditNote({ detail: input });
+  const spec = await audited(async () => {
+    const row = await repo.createSpec(input);
+    auditNote({ target: { type: "spec", id: row.id, name: row.name } });
+    return row;
+  });
   return withAvailability(spec, await listedNodes());
 }
 
-export async function updateSpec(actor: Principal, id: string, input: TUpdateSpecRequest, ip: string) {
+export async function updateSpec(actor: Principal, id: string, input: TUpdateSpecRequest) {
   const current = await load(actor, id);
+  auditNote({ target: { type: "spec", id, name: current.name }, detail: input });
   const issues = specIssues({ ...current, ...input });
   if (issues.length) throw validationError(issues);
   if (input.name !== undefined) await assertNameFree(input.name, id);
-  const spec = await repo.updateSpec(id, input);
-  await audit({ actorId: actor.userId, action: "spec.update", target: { type: "spec", id }, detail: { changed: Object.keys(input) }, ip });
+  const spec = await audited(() => repo.updateSpec(id, input));
   return withAvailability(spec, await listedNodes());
 }
 
-export async function deleteSpec(actor: Principal, id: string, ip: string): Promise<void> {
+export async function deleteSpec(actor: Principal, id: string): Promise<void> {
   const spec = await load(actor, id);
+  auditNote({ target: { type: "spec", id, name: spec.name } });
   await assertUnused(`Spec ${spec.name}`, { specId: id });
-  await repo.deleteSpec(id);
-  await audit({ actorId: actor.userId, action: "spec.delete", target: { type: "spec", id }, detail: { name: spec.name }, ip });
+  await audited(() => repo.deleteSpec(id));
 }

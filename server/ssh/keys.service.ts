@@ -1,6 +1,6 @@
 import "server-only";
 import type { TCreateSshKeyRequest } from "@/lib/contracts/ssh";
-import { audit } from "../audit/audit.service";
+import { audited, auditNote } from "../audit/audit.service";
 import type { Principal } from "../auth/principal";
 import { emit } from "../events";
 import { AppError, isUniqueViolation, notFound, validationError } from "../http/errors";
@@ -19,7 +19,7 @@ export async function listUserKeys(userId: string) {
   return repo.listKeys(userId);
 }
 
-export async function addKey(p: Principal, input: TCreateSshKeyRequest, ip: string) {
+export async function addKey(p: Principal, input: TCreateSshKeyRequest) {
   const parsed = parsePublicKey(input.publicKey);
   if ("error" in parsed) throw validationError([{ path: "publicKey", message: parsed.error }]);
   if ((await repo.countKeys(p.userId)) >= repo.MAX_KEYS_PER_USER) {
@@ -27,15 +27,19 @@ export async function addKey(p: Principal, input: TCreateSshKeyRequest, ip: stri
   }
   let row: repo.SshKeyRow;
   try {
-    row = await repo.createKey({
-      userId: p.userId,
-      name: input.name,
-      algorithm: parsed.algorithm,
-      bits: parsed.bits,
-      fingerprint: parsed.fingerprint,
-      publicKey: parsed.publicKey,
-      comment: parsed.comment,
-    });
+    row = await audited(() =>
+      repo
+        .createKey({
+          userId: p.userId,
+          name: input.name,
+          algorithm: parsed.algorithm,
+          bits: parsed.bits,
+          fingerprint: parsed.fingerprint,
+          publicKey: parsed.publicKey,
+          comment: parsed.comment,
+        })
+        .then((r) => (auditNote({ target: { type: "ssh_key", id: r.id, name: r.name }, detail: { fingerprint: r.fingerprint, algorithm: r.algorithm } }), r)),
+    );
   } catch (err) {
     // One key, one account: the jump host tells who connects by the key.
     if (isUniqueViolation(err)) {
@@ -44,18 +48,13 @@ export async function addKey(p: Principal, input: TCreateSshKeyRequest, ip: stri
     }
     throw err;
   }
-  await audit({
-    actorId: p.userId,
-    action: "ssh_key.create",
-    target: { type: "ssh_key", id: row.id },
-    detail: { name: row.name, fingerprint: row.fingerprint },
-    ip,
-  });
   return row;
 }
 
-export async function deleteKey(p: Principal, id: string, ip: string): Promise<void> {
-  if (!(await repo.deleteKey(p.userId, id))) throw notFound("SSH key");
+export async function deleteKey(p: Principal, id: string): Promise<void> {
+  auditNote({ target: { type: "ssh_key", id } });
+  await audited(async () => {
+    if (!(await repo.deleteKey(p.userId, id))) throw notFound("SSH key");
+  });
   emit("sshKey.deleted", { userId: p.userId, keyId: id });
-  await audit({ actorId: p.userId, action: "ssh_key.delete", target: { type: "ssh_key", id }, ip });
 }

@@ -8,6 +8,7 @@ import { env } from "../env";
 import { on } from "../events";
 import { AppError } from "../http/errors";
 import { runningWorkload } from "../instances/stats";
+import { audited, auditNote } from "../audit/audit.service";
 import { logger } from "../logger";
 import { processSingleton } from "../singleton";
 import { RingBuffer } from "./ring";
@@ -243,6 +244,7 @@ export class TerminalRegistry {
       if (s && s.instanceId === req.instanceId && (s.userId === p.userId || isAdmin(p))) {
         s.attach(client);
         await s.resize(req.cols, req.rows).catch(() => undefined);
+        auditNote({ detail: { sessionId: s.id, reattached: true } });
         return s;
       }
     }
@@ -256,14 +258,21 @@ export class TerminalRegistry {
       if (!waiting) throw new AppError("CONFLICT", `You have ${mine.length} terminals open (at most ${max}); close one first`);
       await waiting.finish("replaced");
     }
-    const id = await repo.recordStart(p.userId, req.instanceId);
     let shell: Shell;
     try {
       shell = await rt.openShell(name, req);
     } catch (err) {
-      await repo.recordEnd(id, "failed");
       throw new AppError("ENGINE_ERROR", `Could not open a shell: ${err instanceof RuntimeError ? err.message : "the engine gave no reason"}`);
     }
+    // The session's record and its audit event, once there is a shell.
+    const id = await audited(async () => {
+      const made = await repo.recordStart(p.userId, req.instanceId);
+      auditNote({ detail: { sessionId: made } });
+      return made;
+    }).catch(async (err: unknown) => {
+      shell.stream.destroy();
+      throw err;
+    });
     const session = new TerminalSession(id, p, req.instanceId, shell, (s) => this.sessions.delete(s.id), this.limits);
     this.sessions.set(id, session);
     session.attach(client);

@@ -16,7 +16,6 @@ let alice: Principal;
 let bob: Principal;
 let instanceId: string;
 let cleanUp: () => Promise<void>;
-const ip = "127.0.0.1";
 
 /** A browser stand-in: collects output, acknowledges it (or not, like a frozen tab). */
 function fakeClient(opts: { ack: boolean } = { ack: true }) {
@@ -150,13 +149,13 @@ describe("terminal sessions on a real container", () => {
 
     const other = await registry.open(bob, { instanceId, cols: 80, rows: 24 }, fakeClient().client).catch((e: unknown) => e);
     expect((other as AppError).code).toBe("NOT_FOUND");
-    await stopInstance(alice, instanceId, ip);
+    await stopInstance(alice, instanceId);
     const stopped = await registry.open(alice, { instanceId, cols: 80, rows: 24 }, fakeClient().client).catch((e: unknown) => e);
     expect((stopped as AppError).code).toBe("INVALID_STATE");
   });
 
   it("limits open sessions per user, ends idle ones, and ends detached ones after the grace period", async () => {
-    await startInstance(alice, instanceId, { withoutGpu: false }, ip);
+    await startInstance(alice, instanceId, { withoutGpu: false });
     const registry = new TerminalRegistry({ maxPerUser: 2, idleMs: 2_000, graceMs: 800 });
     const a = fakeClient();
     const b = fakeClient();

@@ -25,23 +25,24 @@ export async function testUser(name: string, role: "admin" | "user" = "user"): P
 export async function runningInstance(
   pricePerHourCents = 1,
 ): Promise<{ owner: Principal; other: Principal; instanceId: string; cleanUp: () => Promise<void> }> {
-  const ip = "127.0.0.1";
-  const admin = await testUser("admin", "admin");
+  await testUser("admin", "admin");
   const owner = await testUser("owner");
   const other = await testUser("other");
   const node = await nodes.createNode(
-    admin,
     ZCreateNodeRequest.parse({ name: `n-${Date.now()}-${Math.random().toString(36).slice(2, 6)}`, dockerAddress: LOCAL_DOCKER, cpuCores: 4, memoryGb: 8 }),
-    ip,
   );
   await db().node.update({ where: { id: node.id }, data: { status: "online" } });
-  const image = await images.createImage(
-    admin,
-    { name: "app", address: APP_IMAGE, description: null, source: null, supportMemorySplit: false, isListed: true, remark: null },
-    ip,
-  );
-  const spec = await specs.createSpec(admin, ZCreateSpecRequest.parse({ name: "cpu", cpuCores: 1, memoryGb: 1, pricePerHourCents }), ip);
-  const instanceId = (await createInstance(owner, { name: "test", imageId: image.id, specId: spec.id, nodeId: node.id }, ip)).id;
+  const image = await images.createImage({
+    name: "app",
+    address: APP_IMAGE,
+    description: null,
+    source: null,
+    supportMemorySplit: false,
+    isListed: true,
+    remark: null,
+  });
+  const spec = await specs.createSpec(ZCreateSpecRequest.parse({ name: "cpu", cpuCores: 1, memoryGb: 1, pricePerHourCents }));
+  const instanceId = (await createInstance(owner, { name: "test", imageId: image.id, specId: spec.id, nodeId: node.id })).id;
   for (let i = 0; i < 300 && (await db().instance.findUnique({ where: { id: instanceId } }))!.status !== "running"; i++)
     await new Promise((r) => setTimeout(r, 100));
   const docker = new Docker({ socketPath: "/var/run/docker.sock" });

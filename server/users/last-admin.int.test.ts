@@ -6,12 +6,11 @@ import type { Principal } from "../auth/principal";
 import { AppError } from "../http/errors";
 import * as users from "./users.service";
 
-const system: Principal = { userId: "system", username: "system", role: "admin", via: "api-token" };
 const uniq = () => randomBytes(4).toString("hex");
 
 async function newAdmin(): Promise<Principal> {
   const name = `a${uniq()}`;
-  const user = await users.adminCreateUser(system, { username: name, email: `${name}@example.com`, password: "long-password", role: "admin" }, "10.0.0.1");
+  const user = await users.adminCreateUser({ username: name, email: `${name}@example.com`, password: "long-password", role: "admin" });
   return { userId: user.id, username: name, role: "admin", via: "login-token" };
 }
 
@@ -30,14 +29,11 @@ it("two admins taking each other's rights at once: exactly one succeeds, one adm
     const a = await newAdmin();
     const b = await newAdmin();
     // Only a and b are active admins when they race.
-    for (const id of await activeAdmins()) if (id !== a.userId && id !== b.userId) await users.adminUpdateUser(a, id, { role: "user" }, "10.0.0.1");
+    for (const id of await activeAdmins()) if (id !== a.userId && id !== b.userId) await users.adminUpdateUser(a, id, { role: "user" });
     expect((await activeAdmins()).sort()).toEqual([a.userId, b.userId].sort());
 
     const [aChange, bChange] = changes[round % changes.length]!;
-    const results = await Promise.allSettled([
-      users.adminUpdateUser(a, b.userId, aChange, "10.0.0.1"),
-      users.adminUpdateUser(b, a.userId, bChange, "10.0.0.1"),
-    ]);
+    const results = await Promise.allSettled([users.adminUpdateUser(a, b.userId, aChange), users.adminUpdateUser(b, a.userId, bChange)]);
 
     const refused = results.filter((r) => r.status === "rejected");
     expect(

@@ -1,5 +1,5 @@
 import "server-only";
-import { audit } from "../audit/audit.service";
+import { audited } from "../audit/audit.service";
 import type { Principal } from "../auth/principal";
 import { emit } from "../events";
 import { AppError } from "../http/errors";
@@ -9,14 +9,13 @@ import * as repo from "./sessions.repo";
 // the client. Its id is refused until it would have expired; its sockets and terminals end
 // at once. (A password, role or status change ends all of a user's sessions instead.)
 
-export async function signOut(s: { userId: string; credentialId: string; expiresAt: Date }, ip?: string): Promise<void> {
-  await repo.insertSignOut(s.credentialId, s.userId, s.expiresAt);
+export async function signOut(s: { userId: string; credentialId: string; expiresAt: Date }): Promise<void> {
+  await audited(() => repo.insertSignOut(s.credentialId, s.userId, s.expiresAt));
   emit("credential.revoked", { userId: s.userId, credentialId: s.credentialId });
-  await audit({ actorId: s.userId, action: "auth.logout", ...(ip ? { ip } : {}) });
 }
 
 /** POST /auth/logout: ends the credential the request came with. */
-export async function signOutPrincipal(p: Principal, ip: string): Promise<void> {
+export async function signOutPrincipal(p: Principal): Promise<void> {
   if (p.via === "api-token") {
     throw new AppError("INVALID_STATE", "An API token does not sign out: revoke it with DELETE /api/v1/users/me/tokens/{id}");
   }
@@ -26,7 +25,7 @@ export async function signOutPrincipal(p: Principal, ip: string): Promise<void> 
       "This session was started before signing out was possible; it ends when it expires, or change your password to end it now",
     );
   }
-  await signOut({ userId: p.userId, credentialId: p.credentialId, expiresAt: p.expiresAt }, ip);
+  await signOut({ userId: p.userId, credentialId: p.credentialId, expiresAt: p.expiresAt });
 }
 
 /** Forgets sign-outs of sessions that have expired anyway (the retention worker). */

@@ -1,6 +1,6 @@
 import "server-only";
 import type { TCreateApiTokenRequest } from "@/lib/contracts/tokens";
-import { audit } from "../audit/audit.service";
+import { audited, auditNote } from "../audit/audit.service";
 import type { Principal } from "../auth/principal";
 import { generateApiToken } from "../auth/tokens";
 import { emit } from "../events";
@@ -13,16 +13,21 @@ export function listTokens(p: Principal) {
   return repo.listTokens(p.userId);
 }
 
-export async function createToken(p: Principal, input: TCreateApiTokenRequest, ip: string) {
+export async function createToken(p: Principal, input: TCreateApiTokenRequest) {
   const { token, prefix, hash } = generateApiToken();
   const expiresAt = input.expiresInDays ? new Date(Date.now() + input.expiresInDays * 86_400_000) : null;
-  const row = await repo.createToken({ userId: p.userId, name: input.name, prefix, tokenHash: hash, expiresAt });
-  await audit({ actorId: p.userId, action: "token.create", target: { type: "api_token", id: row.id }, detail: { name: input.name }, ip });
+  const row = await audited(async () => {
+    const created = await repo.createToken({ userId: p.userId, name: input.name, prefix, tokenHash: hash, expiresAt });
+    auditNote({ target: { type: "api_token", id: created.id, name: input.name }, detail: { prefix, expiresAt } });
+    return created;
+  });
   return { ...row, token };
 }
 
-export async function revokeToken(p: Principal, id: string, ip: string): Promise<void> {
-  if (!(await repo.revokeToken(p.userId, id))) throw notFound("API token");
+export async function revokeToken(p: Principal, id: string): Promise<void> {
+  auditNote({ target: { type: "api_token", id } });
+  await audited(async () => {
+    if (!(await repo.revokeToken(p.userId, id))) throw notFound("API token");
+  });
   emit("credential.revoked", { userId: p.userId, credentialId: id });
-  await audit({ actorId: p.userId, action: "token.revoke", target: { type: "api_token", id }, ip });
 }

@@ -1,5 +1,5 @@
 import "server-only";
-import { db, type Prisma, type Tx } from "../db/client";
+import { db, type Prisma, type Tx, transaction } from "../db/client";
 import { containsText, pageArgs } from "../db/query";
 import { env } from "../env";
 import type { TRole } from "@/lib/contracts/users";
@@ -78,7 +78,7 @@ async function applyAndRevoke(tx: Tx, id: string, data: SecurityChange): Promise
  * token is revoked, in one transaction.
  */
 export function updateAndRevokeSessions(id: string, data: SecurityChange): Promise<UserRow & { sessionVersion: number }> {
-  return db().$transaction((tx) => applyAndRevoke(tx, id, data));
+  return transaction((tx) => applyAndRevoke(tx, id, data));
 }
 
 /**
@@ -103,7 +103,7 @@ async function lockActiveAdmins(tx: Tx): Promise<string[]> {
  * nothing, when the user is an active admin and no other one would remain.
  */
 export function updateKeepingAnAdmin(id: string, data: SecurityChange): Promise<(UserRow & { sessionVersion: number }) | null> {
-  return db().$transaction(async (tx) => {
+  return transaction(async (tx) => {
     const admins = await lockActiveAdmins(tx);
     if (admins.includes(id) && !admins.some((other) => other !== id)) return null;
     return applyAndRevoke(tx, id, data);

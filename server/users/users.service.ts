@@ -2,7 +2,7 @@ import "server-only";
 import { randomBytes } from "node:crypto";
 import type { TRegisterRequest } from "@/lib/contracts/auth";
 import type { TAdminCreateUserRequest, TAdminUpdateUserRequest, TRole, TUpdateMeRequest } from "@/lib/contracts/users";
-import { audit } from "../audit/audit.service";
+import { audited, auditedAction, auditNote, SYSTEM_ACTOR } from "../audit/audit.service";
 import { hashPassword, verifyPassword } from "../auth/password";
 import type { Principal } from "../auth/principal";
 import { signLoginToken } from "../auth/tokens";
@@ -32,6 +32,11 @@ export async function authenticate(login: string, password: string, ip: string):
   const normalized = login.trim().toLowerCase();
   await consumeOrThrow("login-ip", ip, "RATE_LIMITED", "Too many sign-in attempts from this address");
   const found = await repo.findForLogin(normalized);
+  // Who tried: the account the login names, or (none) the login as typed.
+  auditNote({
+    actor: { type: "user", id: found?.id ?? null, name: found?.username ?? normalized.slice(0, 64) },
+    target: { type: "user", id: found?.id ?? null, name: found?.username ?? null },
+  });
   const key = loginKey(found, normalized);
   // The attempt is counted before the password is checked: parallel guesses cannot outrun the lock.
   await consumeOrThrow("login-account", key, "ACCOUNT_LOCKED", "Account locked after repeated failed sign-ins");
@@ -39,14 +44,12 @@ export async function authenticate(login: string, password: string, ip: string):
   const ok = await verifyPassword(found?.passwordHash ?? null, password);
   if (!found || !ok) {
     await lockIfSpent("login-account", key);
-    await audit({ actorId: found?.id ?? null, action: "auth.login_failed", detail: { login: normalized }, ip });
     throw new AppError("INVALID_CREDENTIALS", "Wrong username or password");
   }
   if (!found.isActive) throw new AppError("ACCOUNT_DISABLED", "This account is deactivated");
 
   await resetLimit("login-account", key);
-  await repo.touchLastLogin(found.id);
-  await audit({ actorId: found.id, action: "auth.login", ip });
+  await audited(() => repo.touchLastLogin(found.id));
   const { passwordHash: _hash, sessionVersion, ...user } = found;
   return { user: { ...user, lastLoginAt: new Date() }, sessionVersion };
 }
@@ -83,9 +86,15 @@ async function assertAvailable(username: string | undefined, email: string | und
 async function createAccount(input: TRegisterRequest & { role: TRole; selfRegistered?: boolean }): Promise<repo.UserRow> {
   await assertAvailable(input.username, input.email);
   const passwordHash = await hashPassword(input.password);
-  return repo
-    .createUser({ username: input.username, email: input.email, passwordHash, role: input.role, selfRegistered: input.selfRegistered ?? false })
-    .catch((err) => conflictFromUnique(err, input.email));
+  return audited(async () => {
+    const user = await repo
+      .createUser({ username: input.username, email: input.email, passwordHash, role: input.role, selfRegistered: input.selfRegistered ?? false })
+      .catch((err) => conflictFromUnique(err, input.email));
+    auditNote({ target: { type: "user", id: user.id, name: user.username } });
+    // Registering: the new account is who acted.
+    if (input.selfRegistered) auditNote({ actor: { type: "user", id: user.id, name: user.username } });
+    return user;
+  });
 }
 
 export async function register(input: TRegisterRequest, ip: string): Promise<repo.UserRow> {
@@ -93,15 +102,13 @@ export async function register(input: TRegisterRequest, ip: string): Promise<rep
     throw new AppError("REGISTRATION_DISABLED", "Registration is turned off; ask an administrator for an account");
   }
   await consumeOrThrow("register-ip", ip, "RATE_LIMITED", "Too many registrations from this address");
-  const user = await createAccount({ ...input, role: "user", selfRegistered: true });
-  await audit({ actorId: user.id, action: "user.register", target: { type: "user", id: user.id }, ip });
-  return user;
+  auditNote({ actor: { type: "user", id: null, name: input.username }, target: { type: "user", name: input.username } });
+  return createAccount({ ...input, role: "user", selfRegistered: true });
 }
 
-export async function adminCreateUser(actor: Principal, input: TAdminCreateUserRequest, ip: string): Promise<repo.UserRow> {
-  const user = await createAccount(input);
-  await audit({ actorId: actor.userId, action: "user.admin_create", target: { type: "user", id: user.id }, detail: { role: input.role }, ip });
-  return user;
+export async function adminCreateUser(input: TAdminCreateUserRequest): Promise<repo.UserRow> {
+  auditNote({ target: { type: "user", name: input.username }, detail: { username: input.username, email: input.email, role: input.role } });
+  return createAccount(input);
 }
 
 export async function getProfile(userId: string): Promise<repo.UserRow> {
@@ -112,15 +119,16 @@ export async function getProfile(userId: string): Promise<repo.UserRow> {
 
 export async function updateMe(p: Principal, input: TUpdateMeRequest): Promise<repo.UserRow> {
   await assertAvailable(undefined, input.email, p.userId);
-  return repo.updateProfile(p.userId, input).catch((err) => conflictFromUnique(err, input.email));
+  auditNote({ target: { type: "user", id: p.userId, name: p.username }, detail: input });
+  return audited(() => repo.updateProfile(p.userId, input).catch((err) => conflictFromUnique(err, input.email)));
 }
 
-export async function changePassword(p: Principal, currentPassword: string, newPassword: string, ip: string) {
+export async function changePassword(p: Principal, currentPassword: string, newPassword: string) {
+  auditNote({ target: { type: "user", id: p.userId, name: p.username } });
   await consumeOrThrow("password-user", p.userId, "RATE_LIMITED", "Too many wrong current passwords; password changes are locked");
   const row = await repo.findPasswordHash(p.userId);
   if (!row || !(await verifyPassword(row.passwordHash, currentPassword))) {
     await lockIfSpent("password-user", p.userId);
-    await audit({ actorId: p.userId, action: "user.password_change_failed", target: { type: "user", id: p.userId }, ip });
     throw new AppError("INVALID_CREDENTIALS", "Current password is wrong", {
       issues: [{ path: "currentPassword", message: "is wrong" }],
     });
@@ -131,9 +139,9 @@ export async function changePassword(p: Principal, currentPassword: string, newP
       issues: [{ path: "newPassword", message: "must differ from the current password" }],
     });
   }
-  const user = await repo.updateAndRevokeSessions(p.userId, { passwordHash: await hashPassword(newPassword) });
+  const passwordHash = await hashPassword(newPassword);
+  const user = await audited(() => repo.updateAndRevokeSessions(p.userId, { passwordHash }));
   emit("user.sessionsRevoked", { userId: p.userId });
-  await audit({ actorId: p.userId, action: "user.password_changed", target: { type: "user", id: p.userId }, ip });
   return signLoginToken({ userId: user.id, sessionVersion: user.sessionVersion });
 }
 
@@ -141,9 +149,10 @@ export function listUsers(q: repo.UserListQuery) {
   return repo.listUsers(q);
 }
 
-export async function adminUpdateUser(actor: Principal, id: string, input: TAdminUpdateUserRequest, ip: string) {
+export async function adminUpdateUser(actor: Principal, id: string, input: TAdminUpdateUserRequest) {
   const target = await repo.findProfile(id);
   if (!target) throw notFound("User");
+  auditNote({ target: { type: "user", id, name: target.username } });
   const changes: { role?: TRole; isActive?: boolean } = {};
   if (input.role !== undefined && input.role !== target.role) changes.role = input.role;
   if (input.isActive !== undefined && input.isActive !== target.isActive) changes.isActive = input.isActive;
@@ -154,11 +163,14 @@ export async function adminUpdateUser(actor: Principal, id: string, input: TAdmi
   }
   // Decided again under a lock, from the rows as they are then: the read above may be stale.
   const mayRemoveAdmin = changes.role === "user" || changes.isActive === false;
-  const updated = mayRemoveAdmin ? await repo.updateKeepingAnAdmin(id, changes) : await repo.updateAndRevokeSessions(id, changes);
-  if (!updated) throw new AppError("CONFLICT", "This is the last active administrator");
+  auditNote({ detail: { ...changes, previous: { role: target.role, isActive: target.isActive } } });
+  const updated = await audited(async () => {
+    const row = mayRemoveAdmin ? await repo.updateKeepingAnAdmin(id, changes) : await repo.updateAndRevokeSessions(id, changes);
+    if (!row) throw new AppError("CONFLICT", "This is the last active administrator");
+    return row;
+  });
   const { sessionVersion: _v, ...user } = updated;
   emit("user.sessionsRevoked", { userId: id });
-  await audit({ actorId: actor.userId, action: "user.admin_update", target: { type: "user", id }, detail: changes, ip });
   return user;
 }
 
@@ -184,13 +196,13 @@ export async function ensureAdmin(): Promise<EnsureAdminResult> {
   // explicitly (recoverAdmin), and the console serves meanwhile.
   if (await repo.findForLogin(ADMIN_USERNAME)) return { created: false, nameTaken: ADMIN_USERNAME };
   const generatedPassword = ADMIN_PASSWORD ? undefined : generatePassword();
-  await repo.createUser({
-    username: ADMIN_USERNAME,
-    email: ADMIN_EMAIL,
-    passwordHash: await hashPassword(ADMIN_PASSWORD ?? generatedPassword!),
-    role: "admin",
-  });
-  await audit({ actorId: null, action: "user.admin_created", detail: { username: ADMIN_USERNAME } });
+  const passwordHash = await hashPassword(ADMIN_PASSWORD ?? generatedPassword!);
+  await auditedAction({ action: "user.admin_created", actor: SYSTEM_ACTOR, target: { type: "user", name: ADMIN_USERNAME } }, () =>
+    audited(async () => {
+      const user = await repo.createUser({ username: ADMIN_USERNAME, email: ADMIN_EMAIL, passwordHash, role: "admin" });
+      auditNote({ target: { type: "user", id: user.id } });
+    }),
+  );
   return { created: true, username: ADMIN_USERNAME, generatedPassword };
 }
 
@@ -203,13 +215,18 @@ export async function recoverAdmin(login: string): Promise<{ username: string; p
   const found = await repo.findForLogin(login.trim().toLowerCase());
   if (!found) throw notFound(`Account ${login}`);
   const password = generatePassword();
-  await repo.updateAndRevokeSessions(found.id, { role: "admin", isActive: true, passwordHash: await hashPassword(password) });
+  const passwordHash = await hashPassword(password);
+  await auditedAction(
+    {
+      action: "user.admin_recovered",
+      actor: SYSTEM_ACTOR,
+      target: { type: "user", id: found.id, name: found.username },
+    },
+    async () => {
+      auditNote({ detail: { previousRole: found.role, wasActive: found.isActive } });
+      await audited(() => repo.updateAndRevokeSessions(found.id, { role: "admin", isActive: true, passwordHash }));
+    },
+  );
   emit("user.sessionsRevoked", { userId: found.id });
-  await audit({
-    actorId: null,
-    action: "user.admin_recovered",
-    target: { type: "user", id: found.id },
-    detail: { username: found.username, previousRole: found.role, wasActive: found.isActive },
-  });
   return { username: found.username, password };
 }

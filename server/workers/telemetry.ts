@@ -4,6 +4,8 @@ import { applyRetention, collectAll } from "../metrics/gpu.service";
 import { applyInstanceRetention, sampleRunning } from "../metrics/instance-stats.service";
 import { applyNotificationRetention } from "../notifications/notifications.service";
 import { applySignOutRetention } from "../users/sessions.service";
+import { pruneAuditEvents } from "../audit/audit.service";
+import { getSettings } from "../settings/settings.service";
 import type { Worker } from "./runner";
 
 // Telemetry workers: every online GPU node's nvidia-smi every GPU_POLL_SEC, running
@@ -28,6 +30,7 @@ export function retentionWorker(): Worker {
       await applyInstanceRetention();
       await applyNotificationRetention();
       await applySignOutRetention();
+      await pruneAuditEvents((await getSettings()).auditRetentionDays);
     },
   };
 }

@@ -1,4 +1,4 @@
-// Profile: account details, password change, SSH keys, personal API tokens. Auth: user.
+// Profile: account details, password change, SSH keys, personal API tokens, one's own activity. Auth: user.
 import type { Metadata } from "next";
 import { ProfileView } from "@/components/profile/profile-view";
 

@@ -81,8 +81,8 @@ beforeAll(async () => {
   ({ owner: alice, other: bob, instanceId, cleanUp } = await runningInstance());
   aliceKey = keygen("alice");
   bobKey = keygen("bob");
-  aliceKeyId = (await addKey(alice, { name: "laptop", publicKey: readFileSync(`${aliceKey}.pub`, "utf8") }, "127.0.0.1")).id;
-  await addKey(bob, { name: "bob", publicKey: readFileSync(`${bobKey}.pub`, "utf8") }, "127.0.0.1");
+  aliceKeyId = (await addKey(alice, { name: "laptop", publicKey: readFileSync(`${aliceKey}.pub`, "utf8") })).id;
+  await addKey(bob, { name: "bob", publicKey: readFileSync(`${bobKey}.pub`, "utf8") });
   host = new JumpHost();
   port = await host.listen(0, "127.0.0.1");
 }, 120_000);
@@ -245,7 +245,7 @@ describe.skipIf(!sqlite)("SSH jump host with OpenSSH on a real container", () =>
   it("lets an administrator's key into a user's instance, and carries VS Code's dynamic forward (-D) to the instance's loopback", async () => {
     const admin = await testUser("root", "admin");
     const adminKey = keygen("admin");
-    await addKey(admin, { name: "ops", publicKey: readFileSync(`${adminKey}.pub`, "utf8") }, "127.0.0.1");
+    await addKey(admin, { name: "ops", publicKey: readFileSync(`${adminKey}.pub`, "utf8") });
     const r = await ssh([...sshOpts(adminKey), `${login()}@127.0.0.1`, "echo admin-in"]);
     expect(r.stdout).toBe("admin-in\n");
 
@@ -317,13 +317,13 @@ describe.skipIf(!sqlite)("SSH jump host with OpenSSH on a real container", () =>
     };
     let session = open();
     await waitOpen();
-    await stopInstance(alice, instanceId, "127.0.0.1");
+    await stopInstance(alice, instanceId);
     expect((await session).code).not.toBe(0);
     const stopped = await ssh([...sshOpts(aliceKey), `${login()}@127.0.0.1`, "true"]);
     expect(stopped.code).toBe(1);
     expect(stopped.stderr).toMatch(/The instance is stopped; start it first/);
 
-    await startInstance(alice, instanceId, { withoutGpu: false }, "127.0.0.1");
+    await startInstance(alice, instanceId, { withoutGpu: false });
     for (let i = 0; i < 100; i++) {
       if ((await ssh([...sshOpts(aliceKey), `${login()}@127.0.0.1`, "true"])).code === 0) break;
       await new Promise((r) => setTimeout(r, 200));
@@ -331,12 +331,12 @@ describe.skipIf(!sqlite)("SSH jump host with OpenSSH on a real container", () =>
     session = open();
     await waitOpen();
     const admin = await testUser("boss", "admin");
-    await adminUpdateUser(admin, alice.userId, { isActive: false }, "127.0.0.1");
+    await adminUpdateUser(admin, alice.userId, { isActive: false });
     expect((await session).code).not.toBe(0);
     expect(host.connections).toBe(0);
     const refused = await ssh([...sshOpts(aliceKey), `${login()}@127.0.0.1`, "true"]);
     expect(refused.stderr).toContain("Permission denied (publickey)");
-    await adminUpdateUser(admin, alice.userId, { isActive: true }, "127.0.0.1");
+    await adminUpdateUser(admin, alice.userId, { isActive: true });
   }, 90_000);
 
   it("drops connections past the sign-in limit and closes those that do not sign in in time, silent ones too", async () => {
@@ -374,7 +374,7 @@ describe.skipIf(!sqlite)("SSH jump host with OpenSSH on a real container", () =>
     const session = ssh([...sshOpts(aliceKey), `${login()}@127.0.0.1`, "sleep 60"]);
     for (let i = 0; i < 100 && host.connections === 0; i++) await new Promise((r) => setTimeout(r, 50));
     expect(host.connections).toBe(1);
-    await deleteKey(alice, aliceKeyId, "127.0.0.1");
+    await deleteKey(alice, aliceKeyId);
     const ended = await session;
     expect(ended.code).not.toBe(0);
     expect(host.connections).toBe(0);

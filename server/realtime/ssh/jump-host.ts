@@ -3,7 +3,7 @@ import { randomUUID } from "node:crypto";
 import { type AddressInfo, createServer, type Socket } from "node:net";
 import ssh2, { type AuthContext, type Connection, type ServerChannel, type Session } from "ssh2";
 import type { Process, Runtime } from "../../adapters/runtime";
-import { audit } from "../../audit/audit.service";
+import { recordAudit } from "../../audit/audit.service";
 import type { Principal } from "../../auth/principal";
 import { env } from "../../env";
 import { on } from "../../events";
@@ -150,9 +150,9 @@ export class JumpHost {
     const socket = c.socket;
     if (socket) setTimeout(() => socket.destroy(), 1_000).unref();
     logger.info({ connection: c.id, userId: c.principal.userId, instanceId: c.instanceId, reason }, "ssh connection ended");
-    void audit({
-      actorId: c.principal.userId,
-      action: "ssh.session.end",
+    void recordAudit({
+      actor: { type: "user", id: c.principal.userId, name: c.principal.username },
+      action: "ssh.session.close",
       target: { type: "instance", id: c.instanceId },
       detail: { reason, channels: c.channels, seconds: Math.round((Date.now() - c.openedAt) / 1000) },
       ip: c.ip,
@@ -275,7 +275,14 @@ export class JumpHost {
       await limiter("ssh-ip")
         .consume(ip)
         .catch(() => undefined);
-      await audit({ actorId: holder.userId, action: "ssh.login_failed", detail: { reason: "bad signature", keyId: holder.keyId }, ip });
+      await recordAudit({
+        actor: { type: "user", id: holder.userId, name: holder.username },
+        action: "ssh.login",
+        result: "failure",
+        reason: "INVALID_CREDENTIALS",
+        detail: { why: "bad signature", keyId: holder.keyId },
+        ip,
+      });
       return "reject";
     }
     const target = await resolveTarget(ctx.username, holder);
@@ -388,10 +395,10 @@ export class JumpHost {
     this.live.set(c.id, c);
     client.once("close", () => this.end(c, "closed"));
     void touchUsed(holder.keyId).catch(() => undefined);
-    void audit({
-      actorId: holder.userId,
-      action: "ssh.session.start",
-      target: { type: "instance", id: w.instanceId },
+    void recordAudit({
+      actor: { type: "user", id: holder.userId, name: holder.username },
+      action: "ssh.session.open",
+      target: { type: "instance", id: w.instanceId, name: target.ref },
       detail: { keyId: holder.keyId, owner: target.ownerName },
       ip,
     });

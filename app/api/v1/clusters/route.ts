@@ -4,4 +4,4 @@ import { createCluster, listClusters } from "@/server/clusters/clusters.service"
 import { handle } from "@/server/http/route";
 
 export const GET = handle(api.listClusters, async ({ principal, query }) => ({ ...(await listClusters(principal, query)), ...query }));
-export const POST = handle(api.createCluster, ({ principal, body, ip }) => createCluster(principal, body, ip));
+export const POST = handle(api.createCluster, ({ body }) => createCluster(body));

@@ -5,4 +5,4 @@ import { handle } from "@/server/http/route";
 import { createImage, listImages } from "@/server/images/images.service";
 
 export const GET = handle(api.listImages, async ({ principal, query }) => ({ ...(await listImages(principal, query)), ...query }));
-export const POST = handle(api.createImage, ({ principal, body, ip }) => createImage(principal, body, ip));
+export const POST = handle(api.createImage, ({ body }) => createImage(body));

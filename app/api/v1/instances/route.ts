@@ -6,4 +6,4 @@ import { listInstances } from "@/server/instances/instances.service";
 import { createInstance } from "@/server/instances/launch";
 
 export const GET = handle(api.listInstances, async ({ principal, query }) => ({ ...(await listInstances(principal, query)), ...query }));
-export const POST = handle(api.createInstance, ({ principal, body, ip }) => createInstance(principal, body, ip));
+export const POST = handle(api.createInstance, ({ principal, body }) => createInstance(principal, body));

@@ -4,4 +4,4 @@ import { handle } from "@/server/http/route";
 import { createJob, listJobs } from "@/server/jobs/jobs.service";
 
 export const GET = handle(api.listJobs, ({ principal, query }) => listJobs(principal, query));
-export const POST = handle(api.createJob, ({ principal, body, ip }) => createJob(principal, body, ip));
+export const POST = handle(api.createJob, ({ principal, body }) => createJob(principal, body));

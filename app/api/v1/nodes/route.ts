@@ -4,4 +4,4 @@ import { handle } from "@/server/http/route";
 import { createNode, listNodes } from "@/server/nodes/nodes.service";
 
 export const GET = handle(api.listNodes, async ({ query }) => ({ ...(await listNodes(query)), ...query }));
-export const POST = handle(api.createNode, ({ principal, body, ip }) => createNode(principal, body, ip));
+export const POST = handle(api.createNode, ({ body }) => createNode(body));

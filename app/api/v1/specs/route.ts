@@ -5,4 +5,4 @@ import { handle } from "@/server/http/route";
 import { createSpec, listSpecs } from "@/server/specs/specs.service";
 
 export const GET = handle(api.listSpecs, async ({ principal, query }) => ({ ...(await listSpecs(principal, query)), ...query }));
-export const POST = handle(api.createSpec, ({ principal, body, ip }) => createSpec(principal, body, ip));
+export const POST = handle(api.createSpec, ({ body }) => createSpec(body));

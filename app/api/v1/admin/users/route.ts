@@ -5,4 +5,4 @@ import { handle } from "@/server/http/route";
 import { adminCreateUser, listUsers } from "@/server/users/users.service";
 
 export const GET = handle(api.adminListUsers, async ({ query }) => ({ ...(await listUsers(query)), ...query }));
-export const POST = handle(api.adminCreateUser, ({ principal, body, ip }) => adminCreateUser(principal, body, ip));
+export const POST = handle(api.adminCreateUser, ({ body }) => adminCreateUser(body));

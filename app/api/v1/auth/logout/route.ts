@@ -3,4 +3,4 @@ import { api } from "@/lib/contracts";
 import { handle } from "@/server/http/route";
 import { signOutPrincipal } from "@/server/users/sessions.service";
 
-export const POST = handle(api.logout, ({ principal, ip }) => signOutPrincipal(principal, ip));
+export const POST = handle(api.logout, ({ principal }) => signOutPrincipal(principal));

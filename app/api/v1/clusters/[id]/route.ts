@@ -4,5 +4,5 @@ import { deleteCluster, getCluster, updateCluster } from "@/server/clusters/clus
 import { handle } from "@/server/http/route";
 
 export const GET = handle(api.getCluster, ({ principal, params }) => getCluster(principal, params.id));
-export const PATCH = handle(api.updateCluster, ({ principal, params, body, ip }) => updateCluster(principal, params.id, body, ip));
-export const DELETE = handle(api.deleteCluster, ({ principal, params, ip }) => deleteCluster(principal, params.id, ip));
+export const PATCH = handle(api.updateCluster, ({ params, body }) => updateCluster(params.id, body));
+export const DELETE = handle(api.deleteCluster, ({ params }) => deleteCluster(params.id));

@@ -4,5 +4,5 @@ import { handle } from "@/server/http/route";
 import { deleteImage, getImage, updateImage } from "@/server/images/images.service";
 
 export const GET = handle(api.getImage, ({ principal, params }) => getImage(principal, params.id));
-export const PATCH = handle(api.updateImage, ({ principal, params, body, ip }) => updateImage(principal, params.id, body, ip));
-export const DELETE = handle(api.deleteImage, ({ principal, params, ip }) => deleteImage(principal, params.id, ip));
+export const PATCH = handle(api.updateImage, ({ principal, params, body }) => updateImage(principal, params.id, body));
+export const DELETE = handle(api.deleteImage, ({ principal, params }) => deleteImage(principal, params.id));

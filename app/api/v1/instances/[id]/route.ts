@@ -6,4 +6,4 @@ import { getInstance, updateInstance } from "@/server/instances/instances.servic
 
 export const GET = handle(api.getInstance, ({ principal, params }) => getInstance(principal, params.id));
 export const PATCH = handle(api.updateInstance, ({ principal, params, body }) => updateInstance(principal, params.id, body));
-export const DELETE = handle(api.deleteInstance, ({ principal, params, ip }) => deleteInstance(principal, params.id, ip));
+export const DELETE = handle(api.deleteInstance, ({ principal, params }) => deleteInstance(principal, params.id));

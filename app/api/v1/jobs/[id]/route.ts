@@ -4,5 +4,5 @@ import { handle } from "@/server/http/route";
 import { deleteJob, getJob, updateJob } from "@/server/jobs/jobs.service";
 
 export const GET = handle(api.getJob, ({ principal, params }) => getJob(principal, params.id));
-export const PATCH = handle(api.updateJob, ({ principal, params, body, ip }) => updateJob(principal, params.id, body, ip));
-export const DELETE = handle(api.deleteJob, ({ principal, params, ip }) => deleteJob(principal, params.id, ip));
+export const PATCH = handle(api.updateJob, ({ principal, params, body }) => updateJob(principal, params.id, body));
+export const DELETE = handle(api.deleteJob, ({ principal, params }) => deleteJob(principal, params.id));

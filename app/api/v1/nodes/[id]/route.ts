@@ -4,5 +4,5 @@ import { handle } from "@/server/http/route";
 import { deleteNode, getNode, updateNode } from "@/server/nodes/nodes.service";
 
 export const GET = handle(api.getNode, ({ params }) => getNode(params.id));
-export const PATCH = handle(api.updateNode, ({ principal, params, body, ip }) => updateNode(principal, params.id, body, ip));
-export const DELETE = handle(api.deleteNode, ({ principal, params, ip }) => deleteNode(principal, params.id, ip));
+export const PATCH = handle(api.updateNode, ({ params, body }) => updateNode(params.id, body));
+export const DELETE = handle(api.deleteNode, ({ params }) => deleteNode(params.id));

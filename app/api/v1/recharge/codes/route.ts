@@ -3,4 +3,4 @@ import { api } from "@/lib/contracts";
 import { createCodes } from "@/server/billing/recharge.service";
 import { handle } from "@/server/http/route";
 
-export const POST = handle(api.createRechargeCodes, ({ principal, body, ip }) => createCodes(principal, body, ip));
+export const POST = handle(api.createRechargeCodes, ({ principal, body }) => createCodes(principal, body));

@@ -3,4 +3,4 @@ import { api } from "@/lib/contracts";
 import { redeem } from "@/server/billing/recharge.service";
 import { handle } from "@/server/http/route";
 
-export const POST = handle(api.redeemRechargeCode, ({ principal, body, ip }) => redeem(principal, body, ip));
+export const POST = handle(api.redeemRechargeCode, ({ principal, body }) => redeem(principal, body));

@@ -4,5 +4,5 @@ import { handle } from "@/server/http/route";
 import { deleteSpec, getSpec, updateSpec } from "@/server/specs/specs.service";
 
 export const GET = handle(api.getSpec, ({ principal, params }) => getSpec(principal, params.id));
-export const PATCH = handle(api.updateSpec, ({ principal, params, body, ip }) => updateSpec(principal, params.id, body, ip));
-export const DELETE = handle(api.deleteSpec, ({ principal, params, ip }) => deleteSpec(principal, params.id, ip));
+export const PATCH = handle(api.updateSpec, ({ principal, params, body }) => updateSpec(principal, params.id, body));
+export const DELETE = handle(api.deleteSpec, ({ principal, params }) => deleteSpec(principal, params.id));

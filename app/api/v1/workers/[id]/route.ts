@@ -3,4 +3,4 @@ import { api } from "@/lib/contracts";
 import { handle } from "@/server/http/route";
 import { updateWorker } from "@/server/jobs/queue.service";
 
-export const PUT = handle(api.updateWorker, ({ principal, params, body, ip }) => updateWorker(principal, params.id, body, ip));
+export const PUT = handle(api.updateWorker, ({ params, body }) => updateWorker(params.id, body));

@@ -3,4 +3,4 @@ import { api } from "@/lib/contracts";
 import { handle } from "@/server/http/route";
 import { adminUpdateUser } from "@/server/users/users.service";
 
-export const PATCH = handle(api.adminUpdateUser, ({ principal, params, body, ip }) => adminUpdateUser(principal, params.id, body, ip));
+export const PATCH = handle(api.adminUpdateUser, ({ principal, params, body }) => adminUpdateUser(principal, params.id, body));

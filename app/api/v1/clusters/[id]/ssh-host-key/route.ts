@@ -3,4 +3,4 @@ import { api } from "@/lib/contracts";
 import { trustHostKey } from "@/server/clusters/clusters.service";
 import { handle } from "@/server/http/route";
 
-export const POST = handle(api.trustClusterHostKey, ({ principal, params, body, ip }) => trustHostKey(principal, params.id, body.hostKey, ip));
+export const POST = handle(api.trustClusterHostKey, ({ params, body }) => trustHostKey(params.id, body.hostKey));

@@ -3,4 +3,4 @@ import { api } from "@/lib/contracts";
 import { testCluster } from "@/server/clusters/clusters.service";
 import { handle } from "@/server/http/route";
 
-export const POST = handle(api.testCluster, ({ principal, params, ip }) => testCluster(principal, params.id, ip));
+export const POST = handle(api.testCluster, ({ params }) => testCluster(params.id));

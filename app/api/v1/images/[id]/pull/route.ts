@@ -5,6 +5,6 @@ import { handle } from "@/server/http/route";
 import { ndjsonResponse } from "@/server/http/stream";
 import { pullToNode } from "@/server/images/images.service";
 
-export const POST = handle(api.pullImage, async ({ principal, params, body, ip, requestId }) =>
-  ndjsonResponse(await pullToNode(principal, params.id, body.nodeId, ip), requestId),
+export const POST = handle(api.pullImage, async ({ principal, params, body, requestId }) =>
+  ndjsonResponse(await pullToNode(principal, params.id, body.nodeId), requestId),
 );

@@ -3,4 +3,4 @@ import { api } from "@/lib/contracts";
 import { handle } from "@/server/http/route";
 import { restartInstance } from "@/server/instances/restart";
 
-export const POST = handle(api.restartInstance, ({ principal, params, ip }) => restartInstance(principal, params.id, ip));
+export const POST = handle(api.restartInstance, ({ principal, params }) => restartInstance(principal, params.id));

@@ -3,4 +3,4 @@ import { api } from "@/lib/contracts";
 import { handle } from "@/server/http/route";
 import { startInstance } from "@/server/instances/start";
 
-export const POST = handle(api.startInstance, ({ principal, params, body, ip }) => startInstance(principal, params.id, body, ip));
+export const POST = handle(api.startInstance, ({ principal, params, body }) => startInstance(principal, params.id, body));

@@ -3,4 +3,4 @@ import { api } from "@/lib/contracts";
 import { handle } from "@/server/http/route";
 import { stopInstance } from "@/server/instances/stop";
 
-export const POST = handle(api.stopInstance, ({ principal, params, ip }) => stopInstance(principal, params.id, ip));
+export const POST = handle(api.stopInstance, ({ principal, params }) => stopInstance(principal, params.id));

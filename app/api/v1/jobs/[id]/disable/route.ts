@@ -3,4 +3,4 @@ import { api } from "@/lib/contracts";
 import { handle } from "@/server/http/route";
 import { setJobStatus } from "@/server/jobs/jobs.service";
 
-export const POST = handle(api.disableJob, ({ principal, params, ip }) => setJobStatus(principal, params.id, "disabled", ip));
+export const POST = handle(api.disableJob, ({ principal, params }) => setJobStatus(principal, params.id, "disabled"));

@@ -3,4 +3,4 @@ import { api } from "@/lib/contracts";
 import { handle } from "@/server/http/route";
 import { triggerJob } from "@/server/jobs/jobs.service";
 
-export const POST = handle(api.triggerJob, ({ principal, params, ip }) => triggerJob(principal, params.id, ip));
+export const POST = handle(api.triggerJob, ({ principal, params }) => triggerJob(principal, params.id));

@@ -4,4 +4,4 @@ import { api } from "@/lib/contracts";
 import { handle } from "@/server/http/route";
 import { trustHostKey } from "@/server/nodes/nodes.service";
 
-export const POST = handle(api.trustHostKey, ({ principal, params, body, ip }) => trustHostKey(principal, params.id, body.fingerprint, ip));
+export const POST = handle(api.trustHostKey, ({ params, body }) => trustHostKey(params.id, body.fingerprint));

@@ -4,4 +4,4 @@ import { api } from "@/lib/contracts";
 import { handle } from "@/server/http/route";
 import { testNode } from "@/server/nodes/nodes.service";
 
-export const POST = handle(api.testNode, ({ principal, params, ip }) => testNode(principal, params.id, ip));
+export const POST = handle(api.testNode, ({ params }) => testNode(params.id));

@@ -3,4 +3,4 @@ import { api } from "@/lib/contracts";
 import { handle } from "@/server/http/route";
 import { cancelRun } from "@/server/jobs/jobs.service";
 
-export const POST = handle(api.cancelRun, ({ principal, params, ip }) => cancelRun(principal, params.id, ip));
+export const POST = handle(api.cancelRun, ({ principal, params }) => cancelRun(principal, params.id));

@@ -3,4 +3,4 @@ import { api } from "@/lib/contracts";
 import { handle } from "@/server/http/route";
 import { retryRun } from "@/server/jobs/jobs.service";
 
-export const POST = handle(api.retryRun, ({ principal, params, ip }) => retryRun(principal, params.id, ip));
+export const POST = handle(api.retryRun, ({ principal, params }) => retryRun(principal, params.id));

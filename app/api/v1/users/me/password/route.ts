@@ -4,4 +4,4 @@ import { api } from "@/lib/contracts";
 import { handle } from "@/server/http/route";
 import { changePassword } from "@/server/users/users.service";
 
-export const POST = handle(api.changePassword, ({ principal, body, ip }) => changePassword(principal, body.currentPassword, body.newPassword, ip));
+export const POST = handle(api.changePassword, ({ principal, body }) => changePassword(principal, body.currentPassword, body.newPassword));

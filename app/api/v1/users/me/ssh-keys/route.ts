@@ -5,4 +5,4 @@ import { handle } from "@/server/http/route";
 import { addKey, listKeys } from "@/server/ssh/keys.service";
 
 export const GET = handle(api.listSshKeys, async ({ principal }) => ({ items: await listKeys(principal) }));
-export const POST = handle(api.createSshKey, ({ principal, body, ip }) => addKey(principal, body, ip));
+export const POST = handle(api.createSshKey, ({ principal, body }) => addKey(principal, body));

@@ -4,4 +4,4 @@ import { handle } from "@/server/http/route";
 import { createToken, listTokens } from "@/server/users/tokens.service";
 
 export const GET = handle(api.listTokens, async ({ principal }) => ({ items: await listTokens(principal) }));
-export const POST = handle(api.createToken, ({ principal, body, ip }) => createToken(principal, body, ip));
+export const POST = handle(api.createToken, ({ principal, body }) => createToken(principal, body));

@@ -3,4 +3,4 @@ import { api } from "@/lib/contracts";
 import { adjust } from "@/server/billing/billing.service";
 import { handle } from "@/server/http/route";
 
-export const POST = handle(api.createAdjustment, ({ principal, params, body, ip }) => adjust(principal, params.id, body, ip));
+export const POST = handle(api.createAdjustment, ({ principal, params, body }) => adjust(principal, params.id, body));

@@ -3,5 +3,5 @@ import { api } from "@/lib/contracts";
 import { removeClusterUser, setClusterUser } from "@/server/clusters/clusters.service";
 import { handle } from "@/server/http/route";
 
-export const PUT = handle(api.setClusterUser, ({ principal, params, body, ip }) => setClusterUser(principal, params.id, params.userId, body.slurmUser, ip));
-export const DELETE = handle(api.removeClusterUser, ({ principal, params, ip }) => removeClusterUser(principal, params.id, params.userId, ip));
+export const PUT = handle(api.setClusterUser, ({ params, body }) => setClusterUser(params.id, params.userId, body.slurmUser));
+export const DELETE = handle(api.removeClusterUser, ({ params }) => removeClusterUser(params.id, params.userId));

@@ -3,4 +3,4 @@ import { api } from "@/lib/contracts";
 import { disableBatch } from "@/server/billing/recharge.service";
 import { handle } from "@/server/http/route";
 
-export const POST = handle(api.disableRechargeBatch, ({ principal, params, ip }) => disableBatch(principal, params.id, ip));
+export const POST = handle(api.disableRechargeBatch, ({ params }) => disableBatch(params.id));

@@ -3,4 +3,4 @@ import { api } from "@/lib/contracts";
 import { disableCode } from "@/server/billing/recharge.service";
 import { handle } from "@/server/http/route";
 
-export const POST = handle(api.disableRechargeCode, ({ principal, params, ip }) => disableCode(principal, params.id, ip));
+export const POST = handle(api.disableRechargeCode, ({ params }) => disableCode(params.id));

@@ -4,4 +4,4 @@ import { api } from "@/lib/contracts";
 import { handle } from "@/server/http/route";
 import { deleteKey } from "@/server/ssh/keys.service";
 
-export const DELETE = handle(api.deleteSshKey, ({ principal, params, ip }) => deleteKey(principal, params.id, ip));
+export const DELETE = handle(api.deleteSshKey, ({ principal, params }) => deleteKey(principal, params.id));

@@ -3,4 +3,4 @@ import { api } from "@/lib/contracts";
 import { handle } from "@/server/http/route";
 import { revokeToken } from "@/server/users/tokens.service";
 
-export const DELETE = handle(api.revokeToken, ({ principal, params, ip }) => revokeToken(principal, params.id, ip));
+export const DELETE = handle(api.revokeToken, ({ principal, params }) => revokeToken(principal, params.id));
