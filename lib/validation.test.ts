@@ -1,7 +1,7 @@
 // Number fields: what typed text means, and the first problem a value has. Nothing is
 // rounded or clamped: 1.5 stays 1.5 (and is refused where whole numbers are asked).
 import { describe, expect, it } from "vitest";
-import { numberProblem, parseImageReference, parseNumberText, toCents } from "./validation";
+import { isCidr, numberProblem, parseImageReference, parseNumberText, toCents } from "./validation";
 
 describe("parseNumberText", () => {
   it("reads plain decimal numbers as typed", () => {
@@ -81,5 +81,12 @@ describe("nicknames", () => {
       expect(ZUpdateMeRequest.safeParse({ nickname: bad }).success, JSON.stringify(bad)).toBe(false);
     }
     for (const good of ["张三", "Zoë", "👨‍👩‍👧 family", "مرحبا"]) expect(ZUpdateMeRequest.safeParse({ nickname: good }).success, good).toBe(true);
+  });
+});
+
+describe("isCidr", () => {
+  it("takes IPv4 and IPv6 ranges within their family's bits, nothing else", () => {
+    for (const good of ["10.0.0.0/8", "127.0.0.1/32", "0.0.0.0/0", "::1/128", "fd00::/8"]) expect(isCidr(good), good).toBe(true);
+    for (const bad of ["999.0.0.0/8", "10.0.0.0/33", "::1/129", "10.0.0.0", "host/8", "10.0.0.0/8 ", ""]) expect(isCidr(bad), bad).toBe(false);
   });
 });

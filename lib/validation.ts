@@ -81,6 +81,13 @@ export function isIpAddress(value: string): boolean {
   return IPV4.test(value) || (value.includes(":") && IPV6.test(value));
 }
 
+/** An address range such as 10.0.0.0/8 or fd00::/8 (the prefix within the family's bits). */
+export function isCidr(value: string): boolean {
+  const m = /^([^/]+)\/(\d{1,3})$/.exec(value);
+  if (!m || !isIpAddress(m[1]!)) return false;
+  return Number(m[2]) <= (IPV4.test(m[1]!) ? 32 : 128);
+}
+
 /**
  * What is wrong with a HAMi-core library path, or null. The path is bound into users'
  * containers, so it must name the library file itself (never a directory: a directory bind

@@ -13,3 +13,4 @@ node scripts/bench/jobs.mjs
 node scripts/bench/slurm.mjs
 node scripts/bench/ssh.mjs
 node scripts/bench/apps.mjs
+node scripts/bench/ops.mjs

@@ -6,6 +6,19 @@ import { type Ipv4Cidr, parseCidr } from "./adapters/subnets";
 // Every environment variable the console reads, validated once. Nothing else reads process.env.
 
 const bool = z.enum(["true", "false", "1", "0", "yes", "no"]).transform((v) => v === "true" || v === "1" || v === "yes");
+/** Comma-separated CIDRs. */
+const cidrs = (fallback: string) =>
+  z
+    .string()
+    .default(fallback)
+    .transform((v) =>
+      v
+        .split(",")
+        .map((c) => c.trim())
+        .filter(Boolean),
+    )
+    .refine((list) => list.every((c) => /^[0-9a-fA-F:.]+\/\d{1,3}$/.test(c)), "must be comma-separated CIDRs such as 10.0.0.0/8");
+
 const int = (def: number, min = 0) => z.coerce.number().int().min(min).default(def);
 
 const ZEnv = z.object({
@@ -41,7 +54,7 @@ const ZEnv = z.object({
   /** State-changing requests to administrators' endpoints, per administrator and minute. */
   RATE_LIMIT_ADMIN_PER_MIN: int(50, 1),
   /** Default of the auditRetentionDays setting. */
-  AUDIT_RETENTION_DAYS: int(365, 1),
+  AUDIT_RETENTION_DAYS: int(365, 30),
   RATE_LIMIT_LOGIN_IP_PER_MIN: int(10, 1),
   RATE_LIMIT_REGISTER_IP_PER_HOUR: int(20, 1),
   LOGIN_LOCK_FAILURES: int(5, 1),
@@ -74,22 +87,17 @@ const ZEnv = z.object({
   /** Slurm clusters: how long a read from slurmrestd (jobs, nodes, partitions, ping) is reused, and how often health is checked. */
   SLURM_POLL_SEC: int(10, 1),
   /** Internal addresses (comma-separated CIDRs) that http jobs and webhooks may reach; none by default. */
-  EGRESS_ALLOWLIST: z
-    .string()
-    .default("")
-    .transform((v) =>
-      v
-        .split(",")
-        .map((c) => c.trim())
-        .filter(Boolean),
-    )
-    .refine((list) => list.every((c) => /^[0-9a-fA-F:.]+\/\d{1,3}$/.test(c)), "must be comma-separated CIDRs such as 10.0.0.0/8"),
+  EGRESS_ALLOWLIST: cidrs(""),
+  /** Initial value of the metricsAllowlist setting: who may read GET /metrics without a token. */
+  METRICS_ALLOWLIST: cidrs("127.0.0.1/32,::1/128"),
   /** How long a terminal outlives its browser connection, waiting for a reconnect. */
   TERMINAL_GRACE_SEC: int(300, 1),
   /** A terminal without input for this long is ended. */
   TERMINAL_IDLE_SEC: int(3600, 10),
   /** Open terminals per user. */
   TERMINAL_MAX_PER_USER: int(10, 1),
+  /** Default of the maxInstancesPerUser setting. */
+  MAX_INSTANCES_PER_USER: int(50, 1),
   /** The SSH jump host's port (ssh -p 2026 <instance>.<user>@host); 0 turns it off. */
   SSH_PORT: int(2026),
   /** Address the jump host listens on; HOST when unset. */

@@ -1,5 +1,6 @@
 import "server-only";
 import { EventEmitter } from "node:events";
+import { outsideAudit } from "./audit/audit.service";
 import { afterCommit, outsideTransaction } from "./db/client";
 import { processSingleton } from "./singleton";
 
@@ -33,7 +34,7 @@ export type DomainEvents = {
   /** A node's Docker engine started or stopped answering (health checks). */
   "node.status": { nodeId: string; name: string; status: "online" | "offline"; message: string | null };
   /**
-   * The meter took a user's balance below BILLING_LOW_BALANCE_MINUTES of their running
+   * The meter took a user's balance below the lowBalanceMinutes setting of their running
    * instances' price (once per crossing: a top-up and a new fall make another).
    */
   "billing.balanceLow": { userId: string; balanceCents: number; burnCentsPerHour: number; secondsLeft: number };
@@ -44,6 +45,8 @@ export type DomainEvents = {
    * ended and freed what it held. The dispatcher of this process makes a pass at once.
    */
   "jobs.queueChanged": { runId: string };
+  /** A ledger entry was committed (counted for /metrics). */
+  "ledger.posted": { kind: string; amountCents: number };
   /** A poll of a node's GPUs (pushed to /stats subscribers). */
   "gpu.sample": { nodeId: string; ts: string; gpus: import("./adapters/gpu").GpuReading[] };
 };
@@ -55,7 +58,7 @@ const emitter = processSingleton("events", () => new EventEmitter().setMaxListen
 export function emit<K extends keyof DomainEvents>(event: K, payload: DomainEvents[K]): void {
   // Told once the change is committed (others then see it), and outside its transaction:
   // listeners start work of their own.
-  afterCommit(() => outsideTransaction(() => emitter.emit(event, payload)));
+  afterCommit(() => outsideTransaction(() => outsideAudit(() => emitter.emit(event, payload))));
 }
 
 export function on<K extends keyof DomainEvents>(event: K, listener: Listener<K>): () => void {

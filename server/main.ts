@@ -11,8 +11,10 @@ import { CLIENT_IP_HEADER, resolveClientIp } from "./http/client-ip";
 import { gate, HSTS, lingerOnClose } from "./http/gate";
 import { prepareRateLimits } from "./http/rate-limit";
 import { logger } from "./logger";
+import { serveMetrics } from "./metrics/exporter";
 import { createRealtime } from "./realtime/io";
 import { startJumpHost } from "./realtime/ssh/jump-host";
+import { startSystemLog } from "./system/system-logs.service";
 import { runRecoverAdmin } from "./users/recover-admin";
 import { workers } from "./workers";
 import { startJobNudges } from "./workers/jobs";
@@ -34,6 +36,7 @@ async function main(): Promise<void> {
   else process.env.AUTH_TRUST_HOST = "true";
 
   await bootstrap();
+  const stopSystemLog = startSystemLog();
   const limits = await prepareRateLimits();
   if (limits === "redis-unreachable") logger.warn("Redis unreachable: rate limits count in memory until it answers");
   else logger.info({ store: limits }, "rate limits ready");
@@ -58,6 +61,10 @@ async function main(): Promise<void> {
     }
     // Decided here from the socket, never taken from the client: see server/http/client-ip.ts.
     req.headers[CLIENT_IP_HEADER] = resolveClientIp(req, e.TRUST_PROXY);
+    if (req.url === "/metrics" || req.url?.startsWith("/metrics?")) {
+      void serveMetrics(req, res);
+      return;
+    }
     void handleRequest(req, res);
   });
   // Idle keep-alive connections stay open longer than clients and load balancers keep theirs
@@ -110,6 +117,7 @@ async function main(): Promise<void> {
     await apps.close();
     await running.stop();
     await realtime.close(); // also closes the HTTP server
+    await stopSystemLog();
     await disconnectDb();
     process.exit(0);
   };

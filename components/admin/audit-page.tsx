@@ -1,18 +1,14 @@
 "use client";
-import { useEffect, useState } from "react";
-import dayjs, { type Dayjs } from "dayjs";
-import { Alert, Button, Card, DatePicker, Drawer, Empty, Form, Input, Skeleton, Space, Table, Tag, Tooltip, Typography } from "antd";
+import { useState } from "react";
+import { Alert, Button, Card, Drawer, Empty, Form, Skeleton, Space, Table, Tag, Tooltip, Typography } from "antd";
 import { DownloadOutlined, EyeOutlined, UndoOutlined } from "@ant-design/icons";
-import { ApiError } from "@/lib/api/client";
 import { AUDIT_RESULTS, type TAuditEvent } from "@/lib/contracts/audit";
 import { type AuditFilters, auditExportUrl, useAuditEvents } from "@/lib/hooks/audit";
 import { useUrlState } from "@/lib/hooks/url-state";
-import type { Locale } from "@/lib/i18n";
 import { ActionCell, ActionFilter, ActorCell, EventDetails, ResultCell, ResultFilter, TargetCell, TargetTypeFilter, TimeCell } from "../common/audit-event";
 import { targetTypeLabel } from "../common/audit-text";
-import { errorText, issueMessage } from "../common/error-text";
-import { HISTORY_RANGES } from "../common/history-ranges";
-import { tablePagination, useFittedColumns } from "../common/listing";
+import { errorText, queryIssues } from "../common/error-text";
+import { TextFilter, TimeRangeFilter, tablePagination, useFittedColumns } from "../common/listing";
 import { usePrefs, useT } from "../providers/i18n";
 
 // Admin: the audit log, newest first. Filters (actor, action, target, result, time, words)
@@ -43,50 +39,6 @@ function filtersOf(url: UrlFilters): AuditFilters {
   };
 }
 
-/** A VALIDATION_FAILED answer's issues by filter, in the reader's language; null for other errors. */
-function issuesOf(err: unknown, locale: Locale): Partial<Record<string, string>> | null {
-  if (!(err instanceof ApiError) || err.code !== "VALIDATION_FAILED") return null;
-  const out: Partial<Record<string, string>> = {};
-  for (const i of err.issues) {
-    const field = i.path.replace(/^query\.?/, "");
-    out[field] ??= issueMessage(locale, i.message);
-  }
-  return out;
-}
-
-/** A search box applied on Enter, its button or clearing; a change from outside (reset, back button) replaces its text. */
-function TextFilter({
-  value,
-  onChange,
-  placeholder,
-  width,
-  status,
-  testId,
-}: {
-  value: string | undefined;
-  onChange: (v: string | undefined) => void;
-  placeholder: string;
-  width: number;
-  status?: "error";
-  testId: string;
-}) {
-  const [draft, setDraft] = useState(value ?? "");
-  useEffect(() => setDraft(value ?? ""), [value]);
-  return (
-    <Input.Search
-      allowClear
-      aria-label={placeholder}
-      placeholder={placeholder}
-      value={draft}
-      status={status}
-      style={{ width }}
-      onChange={(e) => setDraft(e.target.value)}
-      onSearch={(v) => onChange(v.trim() || undefined)}
-      data-testid={testId}
-    />
-  );
-}
-
 export function AuditPage() {
   const t = useT();
   const { locale } = usePrefs();
@@ -104,17 +56,12 @@ export function AuditPage() {
     setUrl((prev) => ({ ...DEFAULTS, pageSize: prev.pageSize, ...patch }));
   };
 
-  const issues = events.isError ? issuesOf(events.error, locale) : null;
+  const issues = events.isError ? queryIssues(events.error, locale) : null;
   const issueOf = (f: Field) => issues?.[f];
   const statusOf = (f: Field) => (issueOf(f) ? ("error" as const) : undefined);
   const unplaced = issues ? Object.keys(issues).filter((f) => !(FIELDS as readonly string[]).includes(f)) : [];
   const isFiltered = FIELDS.some((f) => filters[f] !== undefined) || !!filters.targetId || !!filters.requestId;
   const { page: _p, pageSize: _s, ...selection } = filters;
-
-  const range: [Dayjs | null, Dayjs | null] = [
-    filters.from && dayjs(filters.from).isValid() ? dayjs(filters.from) : null,
-    filters.to && dayjs(filters.to).isValid() ? dayjs(filters.to) : null,
-  ];
 
   const table = useFittedColumns<TAuditEvent>([
     { title: t("audit.time"), dataIndex: "createdAt", width: 120, render: (v: string) => <TimeCell at={v} /> },
@@ -177,25 +124,13 @@ export function AuditPage() {
           <ResultFilter value={filters.result} onChange={(result) => setFilter({ result: result ?? "" })} testId="audit-filter-result" />
         </Form.Item>
         <Form.Item validateStatus={statusOf("from") ?? statusOf("to")} help={issueOf("from") ?? issueOf("to")}>
-          <div data-testid="audit-filter-range">
-            <DatePicker.RangePicker
-              showTime={{ format: "HH:mm" }}
-              format="YYYY-MM-DD HH:mm"
-              allowEmpty={[true, true]}
-              placeholder={[t("audit.from"), t("audit.to")]}
-              aria-label={`${t("audit.from")} – ${t("audit.to")}`}
-              status={statusOf("from") ?? statusOf("to")}
-              value={range}
-              presets={HISTORY_RANGES.map((r) => ({ label: t(r.label), value: () => [dayjs().subtract(r.seconds, "second"), dayjs()] as [Dayjs, Dayjs] }))}
-              onChange={(r) =>
-                setFilter({
-                  from: r?.[0]?.startOf("minute").toISOString() ?? "",
-                  to: r?.[1]?.endOf("minute").toISOString() ?? "",
-                })
-              }
-              style={{ width: 330 }}
-            />
-          </div>
+          <TimeRangeFilter
+            from={filters.from}
+            to={filters.to}
+            onChange={(r) => setFilter(r)}
+            status={statusOf("from") ?? statusOf("to")}
+            testId="audit-filter-range"
+          />
         </Form.Item>
         <Form.Item validateStatus={statusOf("q")} help={issueOf("q")}>
           <TextFilter

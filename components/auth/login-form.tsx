@@ -9,6 +9,7 @@ import { useAuthConfig } from "@/lib/hooks/users";
 import type { MessageKey } from "@/lib/i18n";
 import { safeCallback } from "@/lib/navigation";
 import { useT } from "../providers/i18n";
+import { MaintenanceBanner } from "../layout/maintenance-banner";
 import { AuthCard } from "./auth-card";
 
 export function LoginForm() {
@@ -38,6 +39,7 @@ export function LoginForm() {
 
   return (
     <AuthCard title={t("auth.signInTitle")} subtitle={t("auth.signInSubtitle")}>
+      <MaintenanceBanner />
       {notice && <Alert type="info" showIcon title={notice} style={{ marginBottom: 16 }} />}
       {error && <Alert type="error" showIcon title={error} style={{ marginBottom: 16 }} role="alert" />}
       <Form layout="vertical" onFinish={onFinish} requiredMark={false} disabled={pending} initialValues={{ username: search.get("username") ?? "" }}>

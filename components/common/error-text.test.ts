@@ -5,7 +5,7 @@ import { ApiError } from "@/lib/api/client";
 import { translate, type Locale } from "@/lib/i18n";
 import type { T } from "../providers/i18n";
 import type { FormInstance } from "antd";
-import { errorText, fieldErrors, issueMessage, serverMessage, showFormError } from "./error-text";
+import { errorText, fieldErrors, issueMessage, queryIssues, serverMessage, showFormError } from "./error-text";
 
 const tOf =
   (locale: Locale): T =>
@@ -113,6 +113,27 @@ describe("server-worded conflicts in Chinese", () => {
   });
 });
 
+describe("maintenance and limits", () => {
+  const paused = "The console is under maintenance; launching, starting and submitting are paused";
+  it("shows the server's sentence with the administrator's message, in Chinese too", () => {
+    const err = new ApiError(503, "MAINTENANCE", `${paused}: Driver upgrade until 14:00`);
+    expect(errorText(tOf("en-US"), err, "en-US")).toBe(`${paused}: Driver upgrade until 14:00`);
+    expect(errorText(tOf("zh-CN"), err, "zh-CN")).toBe("控制台正在维护，暂停创建、启动实例和提交任务：Driver upgrade until 14:00");
+    expect(errorText(tOf("zh-CN"), new ApiError(503, "MAINTENANCE", paused), "zh-CN")).toBe("控制台正在维护，暂停创建、启动实例和提交任务。");
+  });
+  it("names the limit that is reached", () => {
+    const err = new ApiError(409, "LIMIT_REACHED", "You have 5 instances (at most 5); delete one first");
+    expect(errorText(tOf("en-US"), err, "en-US")).toBe("You have 5 instances (at most 5); delete one first");
+    expect(errorText(tOf("zh-CN"), err, "zh-CN")).toBe("您已有 5 个实例（上限为 5 个），请先删除一个");
+    expect(serverMessage("zh-CN", "You have 10 terminals open (at most 10); close one first")).toBe("您已有 10 个打开的终端（上限为 10 个），请先关闭一个");
+  });
+  it("never shows English to a Chinese reader for a phrasing it does not know", () => {
+    expect(errorText(tOf("zh-CN"), new ApiError(409, "LIMIT_REACHED", "Too many widgets"), "zh-CN")).toBe(translate("zh-CN", "errors.LIMIT_REACHED"));
+    expect(errorText(tOf("zh-CN"), new ApiError(503, "MAINTENANCE", "Paused"), "zh-CN")).toBe(translate("zh-CN", "errors.MAINTENANCE"));
+    expect(errorText(tOf("en-US"), new ApiError(409, "LIMIT_REACHED", ""), "en-US")).toBe(translate("en-US", "errors.LIMIT_REACHED"));
+  });
+});
+
 describe("job runs' reasons in Chinese", () => {
   it("says why a run waits or how it ended, and leaves unknown sentences as they are", () => {
     expect(serverMessage("zh-CN", "Waiting: your limit of 3 running jobs is reached")).toBe("等待：已达到您的运行任务上限（3 个）");
@@ -146,5 +167,21 @@ describe("SSH public key problems", () => {
     expect(serverMessage("zh-CN", "This key (SHA256:abc+/def) is already added to an account; make a new key for this one")).toBe(
       "该密钥（SHA256:abc+/def）已添加到某个账户，请为此账户另外生成一个密钥",
     );
+  });
+});
+
+describe("queryIssues", () => {
+  it("puts a refused query's issues by filter, the first of each, in the reader's language", () => {
+    const err = new ApiError(400, "VALIDATION_FAILED", "Invalid query", [
+      { path: "query.to", message: "must be after from" },
+      { path: "query.to", message: "must be an ISO-8601 time" },
+      { path: "q", message: "must be at most 100 characters" },
+    ]);
+    expect(queryIssues(err, "en-US")).toEqual({ to: "Must be after from", q: "Must be at most 100 characters" });
+    expect(queryIssues(err, "zh-CN")?.q).toBe("最多 100 个字符");
+  });
+  it("is null for other errors", () => {
+    expect(queryIssues(new ApiError(500, "INTERNAL", "boom"), "en-US")).toBeNull();
+    expect(queryIssues(new Error("boom"), "en-US")).toBeNull();
   });
 });

@@ -15,7 +15,13 @@ const SERVER_WORDED: ReadonlySet<ApiError["code"]> = new Set<ApiError["code"]>([
   "NODE_UNREACHABLE",
   "ENGINE_ERROR",
   "INSUFFICIENT_BALANCE",
+  "MAINTENANCE",
+  "LIMIT_REACHED",
 ]);
+
+// Of those, everyday refusals that must read in the user's language: a phrasing not known
+// here gives way to the code's own sentence rather than the server's English.
+const WORDED_IN_LANGUAGE: ReadonlySet<ApiError["code"]> = new Set<ApiError["code"]>(["MAINTENANCE", "LIMIT_REACHED"]);
 
 // The server's most common issue phrasings, in Chinese; anything else is shown as the server said it.
 const ZH_ISSUES: [RegExp, (m: RegExpExecArray) => string][] = [
@@ -76,9 +82,26 @@ function zhMissing(list: string): string {
     .join("、");
 }
 
+/** "You have 5 instances (at most 5); delete one first" in Chinese. */
+function zhLimit(m: RegExpExecArray): string {
+  const what: Record<string, string> = {
+    instances: "个实例",
+    "terminals open": "个打开的终端",
+    "SSH sessions open": "个打开的 SSH 会话",
+    "running jobs": "个运行中的任务",
+  };
+  const verb: Record<string, string> = { delete: "删除", close: "关闭", stop: "停止" };
+  return `您已有 ${m[1]} ${what[m[2]!]}（上限为 ${m[3]} 个），请先${verb[m[4]!]}一个`;
+}
+
 // The server's most common sentences for conflicts (capacity, balance, state), in Chinese;
 // anything else is shown as the server said it (Docker's own reasons stay as Docker said them).
 const ZH_MESSAGES: [RegExp, (m: RegExpExecArray) => string][] = [
+  [
+    /^The console is under maintenance; launching, starting and submitting are paused(?:: ([\s\S]+))?$/,
+    (m) => `控制台正在维护，暂停创建、启动实例和提交任务${m[1] ? `：${m[1]}` : "。"}`,
+  ],
+  [/^You have (\d+) (instances|terminals open|SSH sessions open|running jobs) \(at most (\d+)\); (delete|close|stop) one first$/, (m) => zhLimit(m)],
   [
     /^Node (.+) has no room to start "(.+)" now: needs (.+?)\.( It can start without GPU.*)?$/,
     (m) => `节点 ${m[1]} 当前没有足够资源启动“${m[2]}”：还需要 ${zhMissing(m[3]!)}。${m[4] ? "可以不带 GPU 启动，数据保留。" : ""}`,
@@ -188,10 +211,28 @@ export function errorText(t: T, err: unknown, locale: Locale = t.locale ?? "en-U
       : t("errors.VALIDATION_FAILED");
   }
   // Conflicts carry specifics worth showing as the server phrased them (what capacity is
-  // missing, which state blocks the action, why the node cannot be reached, and Docker's
-  // own reason).
-  if (SERVER_WORDED.has(err.code) && err.message) return serverMessage(locale, err.message);
+  // missing, which state blocks the action, why the node cannot be reached, Docker's own
+  // reason, which limit is reached, the administrator's maintenance message).
+  if (SERVER_WORDED.has(err.code) && err.message) {
+    const text = serverMessage(locale, err.message);
+    if (locale !== "en-US" && text === err.message && WORDED_IN_LANGUAGE.has(err.code)) return t(`errors.${err.code}` as MessageKey);
+    return text;
+  }
   return t(`errors.${err.code}` as MessageKey, { seconds });
+}
+
+/**
+ * A list's filters the server refused (a VALIDATION_FAILED answer to its query), by filter
+ * ("query.from" → "from"), in the reader's language: the first issue of each; null for other errors.
+ */
+export function queryIssues(err: unknown, locale: Locale): Partial<Record<string, string>> | null {
+  if (!(err instanceof ApiError) || err.code !== "VALIDATION_FAILED") return null;
+  const out: Partial<Record<string, string>> = {};
+  for (const i of err.issues) {
+    const field = i.path.replace(/^query\.?/, "");
+    out[field] ??= issueMessage(locale, i.message);
+  }
+  return out;
 }
 
 /** The form field an issue belongs to: its path without "body.", renamed through `fieldNames` (API name → form name). */

@@ -1,13 +1,91 @@
 "use client";
-import type { ReactNode } from "react";
-import { type Breakpoint, Button, Grid, Input, Result, Select, Space, type TableColumnType, type TablePaginationConfig, Typography } from "antd";
+import { type ReactNode, useEffect, useState } from "react";
+import dayjs, { type Dayjs } from "dayjs";
+import { type Breakpoint, Button, DatePicker, Grid, Input, Result, Select, Space, type TableColumnType, type TablePaginationConfig, Typography } from "antd";
 import { useT, type T } from "../providers/i18n";
+import { HISTORY_RANGES } from "./history-ranges";
 
-// Building blocks of list pages: a filter bar, server-side pagination, an error state with retry.
+// Building blocks of list pages: a filter bar and its filters (words, time range), server-side
+// pagination, an error state with retry.
 
 export function SearchBox({ placeholder, onSearch, defaultValue }: { placeholder: string; onSearch: (v: string | undefined) => void; defaultValue?: string }) {
   return (
     <Input.Search allowClear placeholder={placeholder} defaultValue={defaultValue} style={{ width: 260 }} onSearch={(v) => onSearch(v.trim() || undefined)} />
+  );
+}
+
+/** A search box applied on Enter, its button or clearing; a change from outside (reset, back button) replaces its text. */
+export function TextFilter({
+  value,
+  onChange,
+  placeholder,
+  width,
+  status,
+  testId,
+}: {
+  value: string | undefined;
+  onChange: (v: string | undefined) => void;
+  placeholder: string;
+  width: number;
+  status?: "error";
+  testId: string;
+}) {
+  const [draft, setDraft] = useState(value ?? "");
+  useEffect(() => setDraft(value ?? ""), [value]);
+  return (
+    <Input.Search
+      allowClear
+      aria-label={placeholder}
+      placeholder={placeholder}
+      value={draft}
+      status={status}
+      style={{ width }}
+      onChange={(e) => setDraft(e.target.value)}
+      onSearch={(v) => onChange(v.trim() || undefined)}
+      data-testid={testId}
+    />
+  );
+}
+
+/**
+ * A time range filter (either end may stay open) with the history look-back presets; the ends
+ * are ISO times (whole minutes), "" when open. Unreadable times in the URL show as open ends.
+ */
+export function TimeRangeFilter({
+  from,
+  to,
+  onChange,
+  status,
+  testId,
+}: {
+  from: string | undefined;
+  to: string | undefined;
+  onChange: (range: { from: string; to: string }) => void;
+  status?: "error";
+  testId?: string;
+}) {
+  const t = useT();
+  const value: [Dayjs | null, Dayjs | null] = [from && dayjs(from).isValid() ? dayjs(from) : null, to && dayjs(to).isValid() ? dayjs(to) : null];
+  return (
+    <div data-testid={testId}>
+      <DatePicker.RangePicker
+        showTime={{ format: "HH:mm" }}
+        format="YYYY-MM-DD HH:mm"
+        allowEmpty={[true, true]}
+        placeholder={[t("common.from"), t("common.to")]}
+        aria-label={`${t("common.from")} – ${t("common.to")}`}
+        status={status}
+        value={value}
+        presets={HISTORY_RANGES.map((r) => ({ label: t(r.label), value: () => [dayjs().subtract(r.seconds, "second"), dayjs()] as [Dayjs, Dayjs] }))}
+        onChange={(r) =>
+          onChange({
+            from: r?.[0]?.startOf("minute").toISOString() ?? "",
+            to: r?.[1]?.endOf("minute").toISOString() ?? "",
+          })
+        }
+        style={{ width: 330 }}
+      />
+    </div>
   );
 }
 

@@ -29,6 +29,7 @@ type InputProps = {
   id?: string;
   style?: React.CSSProperties;
   "aria-label"?: string;
+  "data-testid"?: string;
   status?: "error" | "warning";
   onPressEnter?: () => void;
 };

@@ -24,15 +24,18 @@ import {
   DeploymentUnitOutlined,
   ApartmentOutlined,
   AuditOutlined,
+  FileTextOutlined,
+  SettingOutlined,
 } from "@ant-design/icons";
 import type { MenuProps } from "antd";
 import { LOCALES, type Locale } from "@/lib/i18n";
 import { usePrefs, useT } from "../providers/i18n";
 import { LowBalanceBanner } from "../billing/low-balance-banner";
 import { NotificationBell } from "../notifications/notification-bell";
+import { MaintenanceBanner } from "./maintenance-banner";
 
 // The console frame: sidebar navigation (admin section for admins), top bar with language,
-// theme, the notification bell and the user menu.
+// theme, the notification bell and the user menu; the maintenance and low-balance banners.
 
 export type ShellUser = { username: string; role: "admin" | "user" };
 
@@ -71,6 +74,8 @@ export function AppShell({ user, children }: { user: ShellUser; children: React.
               { key: "/admin/workers", icon: <DeploymentUnitOutlined />, label: link("/admin/workers", t("nav.workers")) },
               { key: "/admin/clusters", icon: <ApartmentOutlined />, label: link("/admin/clusters", t("nav.clusters")) },
               { key: "/admin/audit", icon: <AuditOutlined />, label: link("/admin/audit", t("nav.audit")) },
+              { key: "/admin/system-logs", icon: <FileTextOutlined />, label: link("/admin/system-logs", t("nav.systemLogs")) },
+              { key: "/admin/settings", icon: <SettingOutlined />, label: link("/admin/settings", t("nav.settings")) },
             ],
           },
         ]
@@ -89,6 +94,8 @@ export function AppShell({ user, children }: { user: ShellUser; children: React.
           "/admin/workers",
           "/admin/clusters",
           "/admin/audit",
+          "/admin/system-logs",
+          "/admin/settings",
         ]
       : []),
   ].filter((k) => pathname === k || pathname.startsWith(`${k}/`));
@@ -163,6 +170,7 @@ export function AppShell({ user, children }: { user: ShellUser; children: React.
           </Space>
         </Layout.Header>
         <Layout.Content style={{ padding: wide ? 24 : 8 }}>
+          <MaintenanceBanner />
           <LowBalanceBanner />
           {children}
         </Layout.Content>

@@ -224,6 +224,9 @@ const RECIPES: Record<string, (w: Walk) => Promise<Call>> = {
   },
   "POST /api/v1/jobs": async (w) => {
     const [u, s] = await Promise.all([w.user(), w.setup()]);
+    // Credentials under names no rule could guess: a job's values are never kept.
+    const dsn = `postgres://app:${uniq(8)}@db/app`;
+    const command = `curl -H 'X-Api: ${uniq(8)}' https://example.com`;
     return {
       method: "POST",
       path: "/api/v1/jobs",
@@ -235,13 +238,21 @@ const RECIPES: Record<string, (w: Walk) => Promise<Call>> = {
         specId: s.spec.id,
         trigger: "cron",
         cron: "0 0 1 1 *",
-        container: { command: "true" },
+        container: { command, env: { DATABASE_URL: dsn } },
       },
+      secrets: [dsn, command],
     };
   },
   "PATCH /api/v1/jobs/{id}": async (w) => {
     const j = await w.job();
-    return { method: "PATCH", path: `/api/v1/jobs/${j.id}`, token: j.token, body: { description: "walked" } };
+    const dsn = `postgres://app:${uniq(8)}@db/app`;
+    return {
+      method: "PATCH",
+      path: `/api/v1/jobs/${j.id}`,
+      token: j.token,
+      body: { description: "walked", container: { command: "true", env: { DSN: dsn } } },
+      secrets: [dsn],
+    };
   },
   "DELETE /api/v1/jobs/{id}": async (w) => {
     const j = await w.job();
@@ -508,8 +519,15 @@ test("sign-ins are audited, failed ones with the login tried, never the password
   expect((await api.post("/api/v1/auth/login", { data: { username: `ghost-${uniq()}`, password: wrong } })).status()).toBe(401);
   await login(api, u.username, u.password);
   const a = { headers: bearer(adminToken) };
-  const events = (await (await api.get(`/api/v1/admin/audit-events?actor=${u.username}&action=auth.login`, a)).json()).items as AuditEvent[];
-  expect(events.map((e) => e.result)).toEqual(["success", "failure", "success"]);
+  // The account is the target; a failed attempt is nobody's known doing (not the account's owner's).
+  const events = (await (await api.get(`/api/v1/admin/audit-events?targetType=user&targetId=${u.id}&action=auth.login`, a)).json()).items as AuditEvent[];
+  expect(events.map((e) => [e.result, e.actor.id])).toEqual([
+    ["success", u.id],
+    ["failure", null],
+    ["success", u.id],
+  ]);
+  const mine = (await (await api.get(`/api/v1/admin/audit-events?actor=${u.username}&action=auth.login`, a)).json()).items as AuditEvent[];
+  expect(mine.map((e) => e.result)).toEqual(["success", "success"]);
   const text = JSON.stringify(await (await api.get("/api/v1/admin/audit-events?action=auth.login&pageSize=100", a)).json());
   expect(text).not.toContain(wrong);
   expect(text).not.toContain(ADMIN.password || "\u0000");

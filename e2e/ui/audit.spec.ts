@@ -10,7 +10,9 @@ test("an administrator filters the audit log, inspects an event and exports it; 
   const h = { headers: bearer(user.token) };
   await api.post("/api/v1/users/me/tokens", { ...h, data: { name: "ci-deploy" } });
   await api.post("/api/v1/users/me/tokens", { ...h, data: { name: "laptop" } });
-  expect((await api.post("/api/v1/users/me/password", { ...h, data: { currentPassword: "wrong-password", newPassword: "another-password" } })).status()).toBe(401);
+  expect((await api.post("/api/v1/users/me/password", { ...h, data: { currentPassword: "wrong-password", newPassword: "another-password" } })).status()).toBe(
+    401,
+  );
 
   await signIn(page, admin.username, admin.password);
   await page.goto("/admin/audit");

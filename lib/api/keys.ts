@@ -107,3 +107,8 @@ export const auditKeys = {
   list: (q: Record<string, unknown>) => ["audit", "list", q] as const,
   mine: (q: Record<string, unknown>) => ["audit", "me", q] as const,
 };
+
+export const systemLogKeys = {
+  all: ["system-logs"] as const,
+  list: (q: Record<string, unknown>) => ["system-logs", "list", q] as const,
+};

@@ -23,6 +23,8 @@ export const ZAuthConfig = z.object({
   registrationEnabled: z.boolean(),
   /** Apps are served on their own domains (APPS_DOMAIN): administrators may open other users' apps only then. */
   appsOnOwnDomains: z.boolean(),
+  /** The console is in maintenance: the banner every page shows. */
+  maintenance: z.object({ enabled: z.boolean(), message: z.string() }),
 });
 
 export const authEndpoints = {

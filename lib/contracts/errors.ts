@@ -33,6 +33,8 @@ export const ERROR_STATUS = {
   CLUSTER_AUTH_FAILED: 502,
   CLUSTER_ERROR: 502,
   UNAVAILABLE: 503,
+  MAINTENANCE: 503,
+  LIMIT_REACHED: 409,
 } as const;
 
 export type ErrorCode = keyof typeof ERROR_STATUS;

@@ -11,6 +11,7 @@ import { notificationsEndpoints } from "./notifications";
 import { specsEndpoints } from "./specs";
 import { sshEndpoints } from "./ssh";
 import { systemEndpoints } from "./system";
+import { systemLogsEndpoints } from "./system-logs";
 import { tokensEndpoints } from "./tokens";
 import { usersEndpoints } from "./users";
 
@@ -32,6 +33,7 @@ export const api = {
   ...jobsEndpoints,
   ...clustersEndpoints,
   ...auditEndpoints,
+  ...systemLogsEndpoints,
 };
 
 export type Api = typeof api;

@@ -5,12 +5,26 @@ import { authKeys, settingsKeys, userKeys } from "../api/keys";
 import { api } from "../contracts";
 import type { TAdminCreateUserRequest, TAdminUpdateUserRequest, TUpdateMeRequest } from "../contracts/users";
 import type { TCreateApiTokenRequest } from "../contracts/tokens";
-import type { TSettings } from "../contracts/system";
+import type { TUpdateSettingsRequest } from "../contracts/system";
 
 // Query and mutation hooks for accounts, tokens and settings.
 
 export function useAuthConfig() {
   return useQuery({ queryKey: authKeys.config, queryFn: () => call(api.config) });
+}
+
+/**
+ * Whether the console is in maintenance, and the administrator's message: for the banner on
+ * every page, so checked each minute and whenever the window regains focus.
+ */
+export function useMaintenance() {
+  return useQuery({
+    queryKey: authKeys.config,
+    queryFn: () => call(api.config),
+    select: (c) => c.maintenance,
+    refetchInterval: 60_000,
+    refetchOnWindowFocus: true,
+  });
 }
 
 export function useMe() {
@@ -84,7 +98,7 @@ export function useSettings() {
 export function useUpdateSettings() {
   const qc = useQueryClient();
   return useMutation({
-    mutationFn: (body: Partial<TSettings>) => call(api.updateSettings, { body }),
+    mutationFn: (body: TUpdateSettingsRequest) => call(api.updateSettings, { body }),
     onSuccess: (s) => {
       qc.setQueryData(settingsKeys.all, s);
       void qc.invalidateQueries({ queryKey: authKeys.config });

@@ -38,8 +38,8 @@ export type AuditFilter = {
 
 function whereOf(f: AuditFilter): Prisma.AuditEventWhereInput {
   const and: Prisma.AuditEventWhereInput[] = [];
-  if (f.actorIds) and.push(f.actorName ? { OR: [{ actorId: { in: f.actorIds } }, { actorName: f.actorName }] } : { actorId: { in: f.actorIds } });
-  else if (f.actorName) and.push({ actorName: f.actorName });
+  if (f.actorIds) and.push({ actorId: { in: f.actorIds } });
+  if (f.actorName) and.push({ actorName: f.actorName });
   if (f.action) and.push({ action: f.action });
   if (f.actionPrefix) and.push({ action: { startsWith: f.actionPrefix } });
   if (f.targetType) and.push({ targetType: f.targetType });
@@ -68,7 +68,14 @@ export async function* allAuditEvents(f: AuditFilter, size = 1000): AsyncGenerat
   let after: { createdAt: Date; id: string } | null = null;
   for (;;) {
     const where: Prisma.AuditEventWhereInput = after
-      ? { AND: [whereOf(f), { OR: [{ createdAt: { lt: after.createdAt } }, { createdAt: after.createdAt, id: { lt: after.id } }] }] }
+      ? // The plain bound lets the index on createdAt start at the cursor; the OR breaks ties.
+        {
+          AND: [
+            whereOf(f),
+            { createdAt: { lte: after.createdAt } },
+            { OR: [{ createdAt: { lt: after.createdAt } }, { createdAt: after.createdAt, id: { lt: after.id } }] },
+          ],
+        }
       : whereOf(f);
     const rows = await db().auditEvent.findMany({ where, orderBy: ORDER, take: size });
     if (rows.length) yield rows;

@@ -96,7 +96,9 @@ export async function auditedAction<T>(facts: AuditFacts, fn: () => Promise<T>):
   try {
     out = await scopes.run(scope, fn);
   } catch (err) {
-    const code = failureRecorded(err, scope);
+    // A change that committed keeps its one event, even when a later step of the action failed
+    // (a health check after a node's new address, a warning after a deduction): it happened.
+    const code = scope.written ? null : failureRecorded(err, scope);
     if (code) await write(rowOf(scope, "failure", code));
     throw err;
   }
@@ -188,9 +190,11 @@ async function filterOf(q: TAuditExportQuery, actorId?: string): Promise<repo.Au
   }
   if (actorId) f.actorIds = [actorId];
   else if (q.actor) {
-    f.actorIds = await repo.userIdsNamed(q.actor);
-    // A name no user has now may still be on events (the actor's name when they acted).
-    f.actorName = q.actor;
+    // Usernames never change: a user's events are theirs by id. A name no account has (the
+    // login typed at a failed registration, a deleted account) is looked up as written.
+    const ids = await repo.userIdsNamed(q.actor);
+    if (ids.length) f.actorIds = ids;
+    else f.actorName = q.actor;
   }
   return f;
 }
@@ -240,7 +244,15 @@ export async function* auditCsv(q: TAuditExportQuery): AsyncGenerator<string> {
   }
 }
 
-/** Removes events older than `days` days; the number removed. */
+/** Removes events older than `days` days, and says so in the log itself; the number removed. */
 export async function pruneAuditEvents(days: number): Promise<number> {
-  return repo.deleteAuditEventsBefore(new Date(Date.now() - days * 86_400_000));
+  const before = new Date(Date.now() - days * 86_400_000);
+  const removed = await repo.deleteAuditEventsBefore(before);
+  if (removed) await recordAudit({ action: "audit.prune", actor: SYSTEM_ACTOR, detail: { removed, before: before.toISOString(), retentionDays: days } });
+  return removed;
+}
+
+/** Runs `fn` outside the current audited action (work an action starts that lives on: listeners, timers). */
+export function outsideAudit<T>(fn: () => T): T {
+  return scopes.exit(fn);
 }

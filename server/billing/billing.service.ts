@@ -4,6 +4,7 @@ import type { Principal } from "../auth/principal";
 import { isAdmin } from "../auth/permissions";
 import { audited, auditNote } from "../audit/audit.service";
 import { env } from "../env";
+import { getSettings } from "../settings/settings.service";
 import { AppError, isUniqueViolation, notFound } from "../http/errors";
 import type { Tx } from "../db/client";
 import * as ledger from "./ledger.repo";
@@ -54,7 +55,8 @@ export async function summary(userId: string): Promise<TBillingSummary> {
   if (balance === null) throw notFound("User");
   const burn = running.reduce((s, p) => s + p, 0);
   const left = secondsLeft(balance, burn);
-  const { BILLING_LOW_BALANCE_MINUTES: low, BILLING_MIN_BALANCE_MINUTES: min } = env();
+  const min = env().BILLING_MIN_BALANCE_MINUTES;
+  const low = (await getSettings()).lowBalanceMinutes;
   return {
     balanceCents: balance,
     burnCentsPerHour: burn,

@@ -2,6 +2,7 @@ import "server-only";
 import { db, type Prisma, type Tx, transaction } from "../db/client";
 import { inChunks, pageArgs } from "../db/query";
 import { env } from "../env";
+import { emit } from "../events";
 import { AppError } from "../http/errors";
 
 // The ledger: entries are only ever appended, each moving its user's balance by its amount
@@ -42,7 +43,9 @@ export async function post(tx: Tx, e: NewEntry): Promise<EntryRow> {
     throw new AppError("BALANCE_LIMIT", `This would take the balance beyond ±${MAX_BALANCE_CENTS} cents`);
   }
   const { balanceCents } = await tx.user.findUniqueOrThrow({ where: { id: e.userId }, select: { balanceCents: true } });
-  return tx.ledgerEntry.create({ data: { ...e, balanceAfterCents: balanceCents } });
+  const entry = await tx.ledgerEntry.create({ data: { ...e, balanceAfterCents: balanceCents } });
+  emit("ledger.posted", { kind: e.kind, amountCents: e.amountCents });
+  return entry;
 }
 
 /** post() in a transaction of its own. */

@@ -1,5 +1,6 @@
 import "server-only";
 import { env } from "../env";
+import { getSettings } from "../settings/settings.service";
 import { emit } from "../events";
 import { logger } from "../logger";
 import * as repo from "./meter.repo";
@@ -20,7 +21,7 @@ import * as repo from "./meter.repo";
 // A charge is made only while the balance is positive: the interval that crosses zero is
 // the whole overdraft, and the user's running instances are then stopped (see workers/meter).
 // A tick works per user: one transaction per user and round moves all their meters.
-// A tick that takes a balance below BILLING_LOW_BALANCE_MINUTES of the user's running price
+// A tick that takes a balance below the lowBalanceMinutes setting of the user's running price
 // announces it (billing.balanceLow) once: the next ticks start below and stay silent.
 
 const HOUR_MS = 3_600_000n;
@@ -161,7 +162,8 @@ export function crossedLow(startCents: number, endCents: number, burnCentsPerHou
 export async function announceLowBalances(balances: Map<string, { start: number; end: number }>): Promise<void> {
   const fell = [...balances].filter(([, b]) => b.end < b.start && b.end > 0).map(([userId]) => userId);
   if (!fell.length) return;
-  const minutes = env().BILLING_LOW_BALANCE_MINUTES;
+  const minutes = (await getSettings()).lowBalanceMinutes;
+  if (!minutes) return;
   const rates = await repo.burnRates(fell);
   for (const userId of fell) {
     const { start, end } = balances.get(userId)!;

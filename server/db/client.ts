@@ -5,6 +5,7 @@ import { PrismaPg } from "@prisma/adapter-pg";
 import { PrismaClient as SqliteClient } from "./generated/sqlite/client";
 import { PrismaClient as PostgresClient } from "./generated/postgres/client";
 import { env } from "../env";
+import { logger } from "../logger";
 import { exclusiveSqliteAdapter } from "./sqlite-adapter";
 import { processSingleton } from "../singleton";
 
@@ -64,6 +65,7 @@ export async function transaction<T>(fn: (tx: Tx) => Promise<T>, options?: Param
   const open = current.getStore();
   if (open?.open) {
     const name = `aic_sp_${++open.savepoints}`;
+    const queued = open.afterCommit.length;
     await open.tx.$executeRawUnsafe(`SAVEPOINT ${name}`);
     try {
       const out = await fn(open.tx);
@@ -71,6 +73,8 @@ export async function transaction<T>(fn: (tx: Tx) => Promise<T>, options?: Param
       return out;
     } catch (err) {
       await open.tx.$executeRawUnsafe(`ROLLBACK TO SAVEPOINT ${name}`).catch(() => undefined);
+      // What the undone part announced is not announced.
+      open.afterCommit.length = queued;
       throw err;
     }
   }
@@ -83,7 +87,14 @@ export async function transaction<T>(fn: (tx: Tx) => Promise<T>, options?: Param
       store.open = false;
     }
   }, options);
-  for (const f of store.afterCommit) f();
+  // Committed: a listener's failure is its own, never the change's.
+  for (const f of store.afterCommit) {
+    try {
+      f();
+    } catch (err) {
+      logger.error({ err }, "a listener of a committed change failed");
+    }
+  }
   return out;
 }
 

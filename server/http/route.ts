@@ -8,6 +8,7 @@ import { isAdmin } from "../auth/permissions";
 import { resolvePrincipal, type Principal } from "../auth/principal";
 import { env } from "../env";
 import { logger } from "../logger";
+import { observeRequest } from "../metrics/exporter";
 import { assertWellFormed, readTextLimited } from "./body";
 import { clientIp } from "./client-ip";
 import { AppError, errorResponse, validationError } from "./errors";
@@ -127,6 +128,7 @@ export function handle<E extends Endpoint>(endpoint: E, fn: (ctx: RouteContext<E
       response = errorResponse(err, requestId);
     }
     response.headers.set("x-request-id", requestId);
+    observeRequest(endpoint.path, req.method, response.status, (performance.now() - started) / 1000);
     logger.info(
       {
         requestId,

@@ -258,6 +258,12 @@ export async function workloadOfRun(runId: string): Promise<string | null> {
 }
 
 /** Job runs' workloads on a node that hold it (being made, running, or unseen while it does not answer). */
+/** A user's instances (not deleted, job runs' workloads left out), counted with their row locked (concurrent launches wait). */
+export async function lockedInstanceCount(tx: Tx, userId: string): Promise<number> {
+  await tx.user.updateMany({ where: { id: userId }, data: { balanceCents: { increment: 0 } } });
+  return tx.instance.count({ where: { userId, status: { not: "deleted" }, jobRunId: null } });
+}
+
 export function jobWorkloadsOn(tx: Tx, nodeId: string): Promise<number> {
   return tx.instance.count({ where: { nodeId, jobRunId: { not: null }, status: { in: ["creating", "running", "unknown"] } } });
 }

@@ -10,6 +10,7 @@ import { AppError, notFound } from "../http/errors";
 import { imageReadiness, readinessRank } from "../images/image-readiness";
 import { findImage, type ImageRow } from "../images/images.repo";
 import { allNodes, findNode, heldByNode, type NodeRow } from "../nodes/nodes.repo";
+import { assertNotInMaintenance, getSettings } from "../settings/settings.service";
 import { findSpec, type SpecRow } from "../specs/specs.repo";
 import { toDto } from "./instance-dto";
 import * as repo from "./instances.repo";
@@ -33,7 +34,8 @@ function noCapacity(specName: string, reasons: { node: string; missing: string[]
 }
 
 export async function createInstance(p: Principal, input: TCreateInstanceRequest) {
-  const [image, spec] = await Promise.all([findImage(input.imageId), findSpec(input.specId)]);
+  await assertNotInMaintenance(p);
+  const [image, spec, settings] = await Promise.all([findImage(input.imageId), findSpec(input.specId), getSettings()]);
   if (!image || (!image.isListed && !isAdmin(p))) throw notFound("Image");
   if (!spec || (!spec.isListed && !isAdmin(p))) throw notFound("Spec");
 
@@ -59,6 +61,15 @@ export async function createInstance(p: Principal, input: TCreateInstanceRequest
     spec,
     candidates,
     data,
+    // Administrators are not limited; a user's count is taken under their row's lock.
+    admit: isAdmin(p)
+      ? undefined
+      : async (tx) => {
+          const max = settings.maxInstancesPerUser;
+          const have = await repo.lockedInstanceCount(tx, p.userId);
+          if (have >= max) throw new AppError("LIMIT_REACHED", `You have ${have} instances (at most ${max}); delete one first`);
+          return null;
+        },
     // The instance's row and its event commit together, under the node's lock.
     placed: (id, node) =>
       audited(async () => auditNote({ target: { type: "instance", id, name: input.name }, detail: { node: node.name, spec: spec.name, image: image.name } })),

@@ -1,5 +1,6 @@
 import "server-only";
 import { auditNote } from "../audit/audit.service";
+import { assertNotInMaintenance } from "../settings/settings.service";
 import type { Principal } from "../auth/principal";
 import { assertCanAfford } from "../billing/billing.service";
 import { settleInstance } from "../billing/meter";
@@ -24,6 +25,7 @@ export async function startInstance(p: Principal, id: string, opts: { withoutGpu
   const row = await loadOwned(p, id);
   auditNote({ target: { type: "instance", id, name: row.name }, detail: { withoutGpu: opts.withoutGpu } });
   if (row.status === "running") return toDto(row);
+  await assertNotInMaintenance(p);
   // The previous run is charged to its end first (or the start fails).
   await settleInstance(id, { strict: true });
   const node = await nodeOf(row);

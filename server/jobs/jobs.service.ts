@@ -5,7 +5,7 @@ import { audited, auditNote } from "../audit/audit.service";
 import { isAdmin } from "../auth/permissions";
 import type { Principal } from "../auth/principal";
 import { AppError, notFound, validationError } from "../http/errors";
-import { getSettings } from "../settings/settings.service";
+import { assertNotInMaintenance, getSettings } from "../settings/settings.service";
 import { inputOf, storedConfig, toJobDto } from "./job-config";
 import { queueRank, type Priority } from "./policy";
 import * as repo from "./jobs.repo";
@@ -82,12 +82,39 @@ function columnsOf(input: TCreateJobRequest, timeoutSeconds: number, nextRunAt: 
   };
 }
 
+/**
+ * What the audit keeps of a job: its shape, never what it carries (commands, scripts, URLs,
+ * headers, bodies and environment values may hold credentials): variable and header names only.
+ */
+function jobAuditDetail(input: TCreateJobRequest): Record<string, unknown> {
+  const config = (input as Record<string, unknown>)[input.executor] as {
+    env?: Record<string, string>;
+    headers?: { name: string }[];
+    method?: string;
+    partition?: string;
+  };
+  return {
+    name: input.name,
+    executor: input.executor,
+    trigger: input.trigger,
+    cron: input.cron ?? null,
+    priority: input.priority,
+    imageId: input.imageId ?? null,
+    specId: input.specId ?? null,
+    nodeTags: input.nodeTags,
+    envNames: Object.keys(config?.env ?? {}),
+    headerNames: (config?.headers ?? []).map((h) => h.name),
+    ...(config?.method ? { method: config.method } : {}),
+  };
+}
+
 export async function createJob(p: Principal, input: TCreateJobRequest) {
+  await assertNotInMaintenance(p);
   await assertRunsOn(p, input);
   const now = new Date();
   const nextRunAt = firstFire(input, now);
   const timeout = input.timeoutSeconds ?? (await getSettings()).jobDefaultTimeoutSeconds;
-  auditNote({ detail: input });
+  auditNote({ detail: jobAuditDetail(input) });
   const job = await audited(async () => {
     const row = await repo.insertJob({ userId: p.userId, ...columnsOf(input, timeout, nextRunAt) });
     auditNote({ target: { type: "job", id: row.id, name: row.name } });
@@ -104,7 +131,7 @@ export async function createJob(p: Principal, input: TCreateJobRequest) {
  */
 export async function updateJob(p: Principal, id: string, patch: TUpdateJobRequest) {
   const job = await loadJob(p, id);
-  auditNote({ target: { type: "job", id, name: job.name }, detail: patch });
+  auditNote({ target: { type: "job", id, name: job.name }, detail: { changed: Object.keys(stripUndefined(patch)) } });
   const merged = ZCreateJobRequest.safeParse({ ...inputOf(job), ...stripUndefined(patch) });
   if (!merged.success) throw validationError(merged.error.issues.map((i) => ({ path: i.path.join("."), message: i.message })));
   const input = merged.data;
@@ -185,6 +212,7 @@ export async function retryRun(p: Principal, id: string): Promise<TJobRun> {
   const run = await repo.findRun(id);
   if (!run || (run.userId !== p.userId && !isAdmin(p))) throw notFound("Run");
   auditNote({ target: { type: "run", id, name: run.job?.name ?? null } });
+  await assertNotInMaintenance(p);
   if (!(RUN_ENDED as readonly string[]).includes(run.status) || run.status === "succeeded") {
     throw new AppError("INVALID_STATE", `Only a failed, timed-out, cancelled or lost run can be retried (this one is ${run.status})`);
   }
@@ -220,6 +248,7 @@ export async function retryRun(p: Principal, id: string): Promise<TJobRun> {
 export async function triggerJob(p: Principal, id: string): Promise<TJobRun> {
   const job = await loadJob(p, id);
   auditNote({ target: { type: "job", id, name: job.name } });
+  await assertNotInMaintenance(p);
   if (job.status === "disabled") throw new AppError("INVALID_STATE", "The job is disabled; enable it first");
   const run = await audited(async () => {
     const row = await queueRun(job, { at: null, trigger: "manual" });

@@ -38,7 +38,10 @@ export async function addKey(p: Principal, input: TCreateSshKeyRequest) {
           publicKey: parsed.publicKey,
           comment: parsed.comment,
         })
-        .then((r) => (auditNote({ target: { type: "ssh_key", id: r.id, name: r.name }, detail: { fingerprint: r.fingerprint, algorithm: r.algorithm } }), r)),
+        .then((r) => {
+          auditNote({ target: { type: "ssh_key", id: r.id, name: r.name }, detail: { fingerprint: r.fingerprint, algorithm: r.algorithm } });
+          return r;
+        }),
     );
   } catch (err) {
     // One key, one account: the jump host tells who connects by the key.

@@ -10,6 +10,8 @@ import { AppError } from "../http/errors";
 import { runningWorkload } from "../instances/stats";
 import { audited, auditNote } from "../audit/audit.service";
 import { logger } from "../logger";
+import { getSettings } from "../settings/settings.service";
+import { countSessions } from "../metrics/exporter";
 import { processSingleton } from "../singleton";
 import { RingBuffer } from "./ring";
 import * as repo from "./terminals.repo";
@@ -35,14 +37,14 @@ export type Client = {
 export type OpenRequest = { instanceId: string; cols: number; rows: number; sessionId?: string };
 
 /** Limits of a registry's sessions; from the environment unless given (tests shorten them). */
-export type Limits = { graceMs: number; idleMs: number; maxPerUser: number; bufferBytes: number };
+/** `maxPerUser`: the maxTerminalsPerUser setting (read at each open) unless given. */
+export type Limits = { graceMs: number; idleMs: number; maxPerUser?: number; bufferBytes: number };
 
 function limitsFromEnv(): Limits {
   const e = env();
   return {
     graceMs: e.TERMINAL_GRACE_SEC * 1000,
     idleMs: e.TERMINAL_IDLE_SEC * 1000,
-    maxPerUser: e.TERMINAL_MAX_PER_USER,
     bufferBytes: e.TERMINAL_BUFFER_KB * 1024,
   };
 }
@@ -250,12 +252,12 @@ export class TerminalRegistry {
     }
     const { rt, name } = await runningWorkload(p, req.instanceId);
     const mine = [...this.sessions.values()].filter((s) => s.userId === p.userId);
-    const max = this.limits.maxPerUser;
+    const max = this.limits.maxPerUser ?? (await getSettings()).maxTerminalsPerUser;
     if (mine.length >= max) {
       // Sessions waiting for a reconnect (closed tabs) make room for a new one; only
       // terminals someone is looking at count against the limit.
       const waiting = mine.filter((s) => !s.attached).sort((a, b) => a.detachedAt - b.detachedAt)[0];
-      if (!waiting) throw new AppError("CONFLICT", `You have ${mine.length} terminals open (at most ${max}); close one first`);
+      if (!waiting) throw new AppError("LIMIT_REACHED", `You have ${mine.length} terminals open (at most ${max}); close one first`);
       await waiting.finish("replaced");
     }
     let shell: Shell;
@@ -286,5 +288,9 @@ export class TerminalRegistry {
 }
 
 export function terminals(): TerminalRegistry {
-  return processSingleton("terminals", () => new TerminalRegistry());
+  return processSingleton("terminals", () => {
+    const registry = new TerminalRegistry();
+    countSessions("terminal", () => registry.size);
+    return registry;
+  });
 }

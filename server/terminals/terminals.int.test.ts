@@ -162,7 +162,7 @@ describe("terminal sessions on a real container", () => {
     await registry.open(alice, { instanceId, cols: 80, rows: 24 }, a.client);
     const second = await registry.open(alice, { instanceId, cols: 80, rows: 24 }, b.client);
     const refused = await registry.open(alice, { instanceId, cols: 80, rows: 24 }, fakeClient().client).catch((e: unknown) => e);
-    expect((refused as AppError).code).toBe("CONFLICT");
+    expect((refused as AppError).code).toBe("LIMIT_REACHED");
     expect((refused as AppError).message).toMatch(/at most 2/);
 
     // A session waiting for its browser (a closed tab) makes room instead of locking the user out.

@@ -32,11 +32,9 @@ export async function authenticate(login: string, password: string, ip: string):
   const normalized = login.trim().toLowerCase();
   await consumeOrThrow("login-ip", ip, "RATE_LIMITED", "Too many sign-in attempts from this address");
   const found = await repo.findForLogin(normalized);
-  // Who tried: the account the login names, or (none) the login as typed.
-  auditNote({
-    actor: { type: "user", id: found?.id ?? null, name: found?.username ?? normalized.slice(0, 64) },
-    target: { type: "user", id: found?.id ?? null, name: found?.username ?? null },
-  });
+  // Who tried is not known until the password is right: the account the login names is the
+  // target (a failed attempt is not its owner's doing), the login as typed is kept.
+  auditNote({ target: { type: "user", id: found?.id ?? null, name: found?.username ?? null }, detail: { login: normalized.slice(0, 64) } });
   const key = loginKey(found, normalized);
   // The attempt is counted before the password is checked: parallel guesses cannot outrun the lock.
   await consumeOrThrow("login-account", key, "ACCOUNT_LOCKED", "Account locked after repeated failed sign-ins");
@@ -49,6 +47,7 @@ export async function authenticate(login: string, password: string, ip: string):
   if (!found.isActive) throw new AppError("ACCOUNT_DISABLED", "This account is deactivated");
 
   await resetLimit("login-account", key);
+  auditNote({ actor: { type: "user", id: found.id, name: found.username } });
   await audited(() => repo.touchLastLogin(found.id));
   const { passwordHash: _hash, sessionVersion, ...user } = found;
   return { user: { ...user, lastLoginAt: new Date() }, sessionVersion };

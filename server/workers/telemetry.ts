@@ -6,6 +6,7 @@ import { applyNotificationRetention } from "../notifications/notifications.servi
 import { applySignOutRetention } from "../users/sessions.service";
 import { pruneAuditEvents } from "../audit/audit.service";
 import { getSettings } from "../settings/settings.service";
+import { pruneSystemLogs } from "../system/system-logs.service";
 import type { Worker } from "./runner";
 
 // Telemetry workers: every online GPU node's nvidia-smi every GPU_POLL_SEC, running
@@ -30,7 +31,9 @@ export function retentionWorker(): Worker {
       await applyInstanceRetention();
       await applyNotificationRetention();
       await applySignOutRetention();
-      await pruneAuditEvents((await getSettings()).auditRetentionDays);
+      const settings = await getSettings();
+      await pruneAuditEvents(settings.auditRetentionDays);
+      await pruneSystemLogs(settings.systemLogRetentionDays);
     },
   };
 }

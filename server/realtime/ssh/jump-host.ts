@@ -12,6 +12,7 @@ import { limiter } from "../../http/rate-limit";
 import { findInstance } from "../../instances/instances.repo";
 import { runningWorkload } from "../../instances/stats";
 import { logger } from "../../logger";
+import { countSessions } from "../../metrics/exporter";
 import { getSettings } from "../../settings/settings.service";
 import { hostKey } from "../../ssh/host-key";
 import { keyExists, touchUsed } from "../../ssh/keys.repo";
@@ -568,6 +569,7 @@ export async function startJumpHost(): Promise<{ port: number; close: () => Prom
   if (!e.SSH_PORT) return null;
   const host = new JumpHost();
   const port = await host.listen(e.SSH_PORT, e.SSH_HOST ?? e.HOST);
+  countSessions("ssh", () => host.connections);
   logger.info({ port, fingerprint: hostKey().fingerprint }, "ssh jump host listening");
   return { port, close: () => host.close() };
 }
