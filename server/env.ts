@@ -45,6 +45,8 @@ const ZEnv = z.object({
     .string()
     .regex(/^rediss?:\/\//, "must start with redis://")
     .optional(),
+  /** PostgreSQL connections per console process. */
+  DATABASE_POOL_SIZE: int(20, 2),
   LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
   /** Number of reverse proxies in front of the console whose X-Forwarded-For is trusted. */
   TRUST_PROXY: int(0),

@@ -33,7 +33,9 @@ export function sqliteFiles(): string[] {
 function create(): Db {
   const { databaseUrl, dbProvider } = env();
   if (dbProvider === "postgres") {
-    const adapter = new PrismaPg({ connectionString: databaseUrl, max: 10 });
+    // Every change is an interactive transaction (with its audit event): enough connections
+    // that requests do not queue behind the workers' transactions.
+    const adapter = new PrismaPg({ connectionString: databaseUrl, max: env().DATABASE_POOL_SIZE });
     return new PostgresClient({ adapter }) as unknown as Db;
   }
   return new SqliteClient({ adapter: exclusiveSqliteAdapter(sqliteFile(databaseUrl)) });
@@ -103,6 +105,11 @@ export function afterCommit(fn: () => void): void {
   const open = current.getStore();
   if (open?.open) open.afterCommit.push(fn);
   else fn();
+}
+
+/** `fn` as a savepoint of the current transaction (its failure leaves the transaction usable), or as it is outside one. */
+export function savepoint<T>(fn: () => Promise<T>): Promise<T> {
+  return current.getStore()?.open ? transaction(fn) : fn();
 }
 
 /** Runs `fn` outside the current transaction (listeners of events emitted inside one). */

@@ -1,6 +1,6 @@
 import "server-only";
 import { CONTENDED, lockedSpend } from "../billing/ledger.repo";
-import { db, type Prisma, transaction } from "../db/client";
+import { db, type Prisma, savepoint, transaction } from "../db/client";
 import { pageArgs } from "../db/query";
 import { emit } from "../events";
 import { isUniqueViolation } from "../http/errors";
@@ -60,7 +60,7 @@ export type NewRun = Omit<Prisma.JobRunUncheckedCreateInput, "id">;
 export async function insertRun(data: NewRun): Promise<RunRow | null> {
   try {
     // A savepoint of its own: a duplicate leaves a caller's transaction usable.
-    const run = await transaction(() => db().jobRun.create({ data, include: withJob, omit: noLog }));
+    const run = await savepoint(() => db().jobRun.create({ data, include: withJob, omit: noLog }));
     emit("jobs.queueChanged", { runId: run.id });
     return run;
   } catch (err) {
