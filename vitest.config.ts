@@ -18,7 +18,7 @@ export default defineConfig({
         resolve: { alias },
         test: {
           name: "unit",
-          include: ["{lib,server,components,scripts}/**/*.test.ts"],
+          include: ["{lib,server,components,scripts,packages}/**/*.test.ts"],
           exclude: ["**/*.int.test.ts", "**/*.real.test.ts", "**/node_modules/**"],
         },
       },

@@ -63,6 +63,12 @@ export const AUDIT_ACTIONS = [
   "ssh.session.open",
   "ssh.session.close",
   "app.open",
+  "webhook.create",
+  "webhook.update",
+  "webhook.delete",
+  "webhook.rotate_secret",
+  "webhook.test",
+  "webhook.redeliver",
 ] as const;
 
 /** An action's kind: its first part ("instance" of "instance.create"). */
@@ -92,4 +98,5 @@ export const AUDIT_TARGET_TYPES = [
   "notification",
   "settings",
   "system",
+  "webhook",
 ] as const;

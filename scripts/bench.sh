@@ -14,3 +14,4 @@ node scripts/bench/slurm.mjs
 node scripts/bench/ssh.mjs
 node scripts/bench/apps.mjs
 node scripts/bench/ops.mjs
+node scripts/bench/cli.mjs

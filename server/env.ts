@@ -20,6 +20,14 @@ const cidrs = (fallback: string) =>
     .refine((list) => list.every((c) => /^[0-9a-fA-F:.]+\/\d{1,3}$/.test(c)), "must be comma-separated CIDRs such as 10.0.0.0/8");
 
 const int = (def: number, min = 0) => z.coerce.number().int().min(min).default(def);
+/** Comma-separated whole seconds (at least one). */
+const seconds = (fallback: string) =>
+  z
+    .string()
+    .default(fallback)
+    .transform((v) => v.split(",").map((s) => s.trim()))
+    .refine((list) => list.length > 0 && list.every((s) => /^\d{1,7}$/.test(s)), "must be comma-separated whole seconds such as 0,5,300")
+    .transform((list) => list.map(Number));
 
 const ZEnv = z.object({
   NODE_ENV: z.enum(["development", "production", "test"]).default("production"),
@@ -90,6 +98,13 @@ const ZEnv = z.object({
   SLURM_POLL_SEC: int(10, 1),
   /** Internal addresses (comma-separated CIDRs) that http jobs and webhooks may reach; none by default. */
   EGRESS_ALLOWLIST: cidrs(""),
+  /**
+   * Webhook deliveries: the wait before each attempt (the first is the event's own). Svix's
+   * schedule by default: at once, 5 s, 5 min, 30 min, 2 h, 5 h, 10 h, 10 h (about 27 hours).
+   */
+  WEBHOOK_RETRY_SCHEDULE_SEC: seconds("0,5,300,1800,7200,18000,36000,36000"),
+  /** A webhook receiver must answer within this long. */
+  WEBHOOK_TIMEOUT_SEC: int(15, 1),
   /** Initial value of the metricsAllowlist setting: who may read GET /metrics without a token. */
   METRICS_ALLOWLIST: cidrs("127.0.0.1/32,::1/128"),
   /** How long a terminal outlives its browser connection, waiting for a reconnect. */

@@ -45,6 +45,15 @@ export type DomainEvents = {
    * ended and freed what it held. The dispatcher of this process makes a pass at once.
    */
   "jobs.queueChanged": { runId: string };
+  /**
+   * An instance's status changed (any way: launch, start, stop, delete, creation's end, what
+   * the reconciler saw). Job runs' workloads included; listeners read the row.
+   */
+  "instance.changed": { instanceId: string; status: string };
+  /** A job run ended (succeeded, failed, timed out, cancelled or lost). */
+  "job.runEnded": { runId: string };
+  /** Webhook deliveries were queued: this process's delivery loop makes a pass at once. */
+  "webhooks.queued": Record<string, never>;
   /** A ledger entry was committed (counted for /metrics). */
   "ledger.posted": { kind: string; amountCents: number };
   /** A poll of a node's GPUs (pushed to /stats subscribers). */

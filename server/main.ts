@@ -19,6 +19,7 @@ import { runRecoverAdmin } from "./users/recover-admin";
 import { workers } from "./workers";
 import { startJobNudges } from "./workers/jobs";
 import { startWorkers } from "./workers/runner";
+import { startWebhooks } from "./workers/webhooks";
 
 // The console's one process: Next.js (pages and /api), socket.io on the same HTTP server and
 // port, the SSH jump host (SSH_PORT), the app proxy (APPS_PORT), and the background workers.
@@ -96,6 +97,7 @@ async function main(): Promise<void> {
   }
   const running = startWorkers(workers());
   const stopNudges = startJobNudges();
+  const webhooks = startWebhooks();
 
   await new Promise<void>((resolve, reject) => {
     server.once("error", reject);
@@ -113,6 +115,7 @@ async function main(): Promise<void> {
     const force = setTimeout(() => process.exit(1), 10_000);
     force.unref();
     stopNudges();
+    await webhooks.stop();
     await jumpHost?.close();
     await apps.close();
     await running.stop();

@@ -1,14 +1,15 @@
 "use client";
 import { useState } from "react";
-import { Alert, Button, Card, Drawer, Empty, Form, Skeleton, Space, Table, Tag, Tooltip, Typography } from "antd";
+import { Button, Card, Drawer, Form, Space, Tag, Tooltip, Typography } from "antd";
 import { DownloadOutlined, EyeOutlined, UndoOutlined } from "@ant-design/icons";
 import { AUDIT_RESULTS, type TAuditEvent } from "@/lib/contracts/audit";
 import { type AuditFilters, auditExportUrl, useAuditEvents } from "@/lib/hooks/audit";
 import { useUrlState } from "@/lib/hooks/url-state";
 import { ActionCell, ActionFilter, ActorCell, EventDetails, ResultCell, ResultFilter, TargetCell, TargetTypeFilter, TimeCell } from "../common/audit-event";
 import { targetTypeLabel } from "../common/audit-text";
-import { errorText, queryIssues } from "../common/error-text";
-import { TextFilter, TimeRangeFilter, tablePagination, useFittedColumns } from "../common/listing";
+import { queryIssues } from "../common/error-text";
+import { FilteredTable } from "../common/filtered-table";
+import { TextFilter, TimeRangeFilter, useFittedColumns } from "../common/listing";
 import { usePrefs, useT } from "../providers/i18n";
 
 // Admin: the audit log, newest first. Filters (actor, action, target, result, time, words)
@@ -162,41 +163,19 @@ export function AuditPage() {
           )}
         </Space>
       )}
-      {events.isError ? (
-        <Alert
-          type="error"
-          showIcon
-          data-testid="audit-error"
-          style={{ marginBottom: 16 }}
-          // Issues of filters on screen are under their fields; the rest (and other errors) are said here.
-          title={issues && !unplaced.length ? t("validation.checkFields") : errorText(t, events.error, locale)}
-          action={
-            !issues && (
-              <Button size="small" onClick={() => void events.refetch()}>
-                {t("common.retry")}
-              </Button>
-            )
-          }
-        />
-      ) : (
-        <Table<TAuditEvent>
-          rowKey="id"
-          data-testid="audit-table"
-          loading={events.isFetching && !!events.data}
-          dataSource={events.data?.items ?? []}
-          locale={{
-            emptyText: !events.data ? (
-              <Skeleton active paragraph={{ rows: 4 }} />
-            ) : isFiltered ? (
-              <Empty image={Empty.PRESENTED_IMAGE_SIMPLE} description={t("audit.noMatch")} />
-            ) : (
-              <Empty description={t("audit.empty")} />
-            ),
-          }}
-          pagination={tablePagination(t, filters, events.data?.total, (page, pageSize) => setUrl((prev) => ({ ...prev, page, pageSize })))}
-          {...table}
-        />
-      )}
+      <FilteredTable<TAuditEvent>
+        query={events}
+        refusedFilters={issues}
+        filtersPlaced={!unplaced.length}
+        isFiltered={isFiltered}
+        empty={t("audit.empty")}
+        noMatch={t("audit.noMatch")}
+        testId="audit"
+        page={filters}
+        onPage={(page, pageSize) => setUrl((prev) => ({ ...prev, page, pageSize }))}
+        rowKey="id"
+        {...table}
+      />
       <Drawer title={t("audit.eventTitle")} open={!!inspected} onClose={() => setInspectedId(null)} width={640} destroyOnHidden>
         {inspected && (
           <EventDetails

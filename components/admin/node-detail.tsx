@@ -5,7 +5,7 @@ import type { TNode, TNodeCheck, TNodeTest } from "@/lib/contracts/nodes";
 import { useNode, useNodeEvents, useSaveNode, useTestNode, useTrustHostKey } from "@/lib/hooks/nodes";
 import { formatTime } from "@/lib/format";
 import type { MessageKey } from "@/lib/i18n";
-import { errorText } from "../common/error-text";
+import { errorText, statusText } from "../common/error-text";
 import { TrustHostKeyAlert } from "../common/trust-host-key";
 import { NodeGpuHistory } from "./node-gpu-history";
 import { hasNoCapacity, NodeStatusTag } from "./node-status";
@@ -95,7 +95,7 @@ export function NodeDetail({ nodeId, onClose }: { nodeId: string | null; onClose
           <Descriptions size="small" column={2} bordered>
             <Descriptions.Item label={t("nodes.status")} span={2}>
               <NodeStatusTag status={n.status} message={n.statusMessage} noCapacity={hasNoCapacity(n)} />{" "}
-              {n.statusMessage && <Typography.Text type="secondary">{n.statusMessage}</Typography.Text>}
+              {n.statusMessage && <Typography.Text type="secondary">{statusText(t.locale ?? "en-US", n.statusRef, n.statusMessage)}</Typography.Text>}
             </Descriptions.Item>
             <Descriptions.Item label={t("nodes.dockerAddress")} span={2}>
               <Typography.Text code>{n.dockerAddress}</Typography.Text> {n.useTls && <Tag icon={<SafetyCertificateOutlined />}>TLS</Tag>}
@@ -157,7 +157,11 @@ export function NodeDetail({ nodeId, onClose }: { nodeId: string | null; onClose
                 dataSource={last.checks}
                 renderItem={(c) => (
                   <List.Item data-testid={`check-${c.key}`}>
-                    <List.Item.Meta avatar={<CheckIcon ok={c.ok} />} title={t(`nodes.check_${c.key}` as MessageKey)} description={c.message} />
+                    <List.Item.Meta
+                      avatar={<CheckIcon ok={c.ok} />}
+                      title={t(`nodes.check_${c.key}` as MessageKey)}
+                      description={statusText(t.locale ?? "en-US", c.ref, c.message)}
+                    />
                   </List.Item>
                 )}
               />

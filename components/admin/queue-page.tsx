@@ -6,7 +6,7 @@ import { useQueue } from "@/lib/hooks/jobs";
 import { formatTime } from "@/lib/format";
 import { fitColumns, LoadError } from "../common/listing";
 import { RunStatusBadge } from "../jobs/run-status";
-import { serverMessage } from "../common/error-text";
+import { statusText } from "../common/error-text";
 import { usePrefs, useT } from "../providers/i18n";
 
 // Admin: every user's runs waiting and running, in the order they start (running first, then
@@ -56,7 +56,7 @@ export function QueuePage() {
               render: (_, i) =>
                 i.run.status === "queued" && i.run.statusMessage ? (
                   <Typography.Text type="secondary" data-testid="queue-why">
-                    {serverMessage(locale, i.run.statusMessage)}
+                    {statusText(locale, i.run.statusRef, i.run.statusMessage)}
                   </Typography.Text>
                 ) : (
                   "—"

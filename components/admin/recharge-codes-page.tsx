@@ -233,7 +233,7 @@ export function RechargeCodesPage() {
       // The form asks for yuan; the API's issue is about cents.
       if (err instanceof ApiError) {
         const issues = err.issues.map((i) => (/^(body\.)?amountCents$/.test(i.path) ? { path: "amount", message: t("recharge.amountRule") } : i));
-        throw new ApiError(err.status, err.code, err.message, issues, err.retryAfterSeconds, err.requestId);
+        throw new ApiError(err.status, err.code, err.message, issues, err.retryAfterSeconds, err.requestId, err.ref);
       }
       throw err;
     }

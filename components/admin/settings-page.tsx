@@ -3,7 +3,8 @@ import { useState } from "react";
 import { Alert, App, Button, Card, Col, Divider, Form, Input, Modal, Row, Skeleton, Space, Switch, Tag, Typography } from "antd";
 import type { Rule } from "antd/es/form";
 import { KeyOutlined } from "@ant-design/icons";
-import type { TUpdateSettingsRequest } from "@/lib/contracts/system";
+import type { TSettings, TUpdateSettingsRequest } from "@/lib/contracts/system";
+import type { MessageKey } from "@/lib/i18n";
 import { useSettings, useUpdateSettings } from "@/lib/hooks/users";
 import { formatDuration } from "@/lib/format";
 import { useDangerConfirm } from "../common/confirm";
@@ -202,6 +203,59 @@ function MetricsToken({ isSet }: { isSet: boolean }) {
   );
 }
 
+/** A whole-number setting: its field, words (`words` and `${words}Help`) and bounds (the server's too). */
+type NumberSetting = { name: NumberSettingName; words: string; min: number; max: number; testId: string; seconds?: boolean };
+type NumberSettingName = { [K in keyof TSettings]: TSettings[K] extends number ? K : never }[keyof TSettings];
+
+/** The cards of whole-number settings; a `seconds` field's help also says it in days, hours and minutes. */
+const NUMBER_CARDS = {
+  limits: [
+    { name: "maxInstancesPerUser", words: "settings.limits.maxInstances", min: 1, max: 10_000, testId: "settings-max-instances" },
+    { name: "maxTerminalsPerUser", words: "settings.limits.maxTerminals", min: 1, max: 1000, testId: "settings-max-terminals" },
+    { name: "sshMaxSessionsPerUser", words: "settings.limits.maxSshSessions", min: 1, max: 1000, testId: "settings-max-ssh-sessions" },
+    { name: "maxRunningJobsPerUser", words: "settings.limits.maxRunningJobs", min: 1, max: 1000, testId: "settings-max-running-jobs" },
+  ],
+  jobs: [{ name: "jobDefaultTimeoutSeconds", words: "settings.jobs.defaultTimeout", min: 1, max: 604_800, testId: "settings-job-timeout", seconds: true }],
+  ssh: [{ name: "sshIdleTimeoutSeconds", words: "settings.ssh.idleTimeout", min: 10, max: 604_800, testId: "settings-ssh-idle-timeout", seconds: true }],
+  billing: [{ name: "lowBalanceMinutes", words: "settings.billing.lowBalance", min: 0, max: 10_080, testId: "settings-low-balance-minutes" }],
+  audit: [
+    { name: "auditRetentionDays", words: "settings.audit.retention", min: 30, max: 3650, testId: "settings-audit-retention" },
+    { name: "systemLogRetentionDays", words: "settings.audit.systemLogRetention", min: 1, max: 3650, testId: "settings-system-log-retention" },
+  ],
+} satisfies Partial<Record<CardId, NumberSetting[]>>;
+
+/** A card of whole-number settings. */
+function NumberCard({ id, settings }: { id: keyof typeof NUMBER_CARDS; settings: TSettings }) {
+  const t = useT();
+  const fields: NumberSetting[] = NUMBER_CARDS[id];
+  return (
+    <SettingsCard
+      id={id}
+      title={t(`settings.${id}.title` as MessageKey)}
+      values={Object.fromEntries(fields.map((f) => [f.name, settings[f.name]]))}
+      // The form holds numbers as typed; its rules let only valid ones through.
+      toBody={(v) => v as TUpdateSettingsRequest}
+    >
+      {fields.map((f) => {
+        const help = t(`${f.words}Help` as MessageKey);
+        return (
+          <NumberField
+            key={f.name}
+            name={f.name}
+            label={t(f.words as MessageKey)}
+            extra={f.seconds ? <SecondsHelp name={f.name} help={help} /> : help}
+            integer
+            required
+            min={f.min}
+            max={f.max}
+            data-testid={f.testId}
+          />
+        );
+      })}
+    </SettingsCard>
+  );
+}
+
 export function SettingsPage() {
   const t = useT();
   const settings = useSettings();
@@ -214,8 +268,6 @@ export function SettingsPage() {
     );
   }
   const s = settings.data;
-  // The form holds numbers as typed; its rules let only valid ones through.
-  const numbers = (v: object) => v as TUpdateSettingsRequest;
   const cards: React.ReactElement[] = [
     <SettingsCard
       key="maintenance"
@@ -243,95 +295,7 @@ export function SettingsPage() {
         <Switch data-testid="settings-registration-switch" />
       </Form.Item>
     </SettingsCard>,
-    <SettingsCard
-      key="limits"
-      id="limits"
-      title={t("settings.limits.title")}
-      values={{
-        maxInstancesPerUser: s.maxInstancesPerUser,
-        maxTerminalsPerUser: s.maxTerminalsPerUser,
-        sshMaxSessionsPerUser: s.sshMaxSessionsPerUser,
-        maxRunningJobsPerUser: s.maxRunningJobsPerUser,
-      }}
-      toBody={numbers}
-    >
-      <NumberField
-        name="maxInstancesPerUser"
-        label={t("settings.limits.maxInstances")}
-        extra={t("settings.limits.maxInstancesHelp")}
-        integer
-        required
-        min={1}
-        max={10_000}
-        data-testid="settings-max-instances"
-      />
-      <NumberField
-        name="maxTerminalsPerUser"
-        label={t("settings.limits.maxTerminals")}
-        extra={t("settings.limits.maxTerminalsHelp")}
-        integer
-        required
-        min={1}
-        max={1000}
-        data-testid="settings-max-terminals"
-      />
-      <NumberField
-        name="sshMaxSessionsPerUser"
-        label={t("settings.limits.maxSshSessions")}
-        extra={t("settings.limits.maxSshSessionsHelp")}
-        integer
-        required
-        min={1}
-        max={1000}
-        data-testid="settings-max-ssh-sessions"
-      />
-      <NumberField
-        name="maxRunningJobsPerUser"
-        label={t("settings.limits.maxRunningJobs")}
-        extra={t("settings.limits.maxRunningJobsHelp")}
-        integer
-        required
-        min={1}
-        max={1000}
-        data-testid="settings-max-running-jobs"
-      />
-    </SettingsCard>,
-    <SettingsCard key="jobs" id="jobs" title={t("settings.jobs.title")} values={{ jobDefaultTimeoutSeconds: s.jobDefaultTimeoutSeconds }} toBody={numbers}>
-      <NumberField
-        name="jobDefaultTimeoutSeconds"
-        label={t("settings.jobs.defaultTimeout")}
-        extra={<SecondsHelp name="jobDefaultTimeoutSeconds" help={t("settings.jobs.defaultTimeoutHelp")} />}
-        integer
-        required
-        min={1}
-        max={604_800}
-        data-testid="settings-job-timeout"
-      />
-    </SettingsCard>,
-    <SettingsCard key="ssh" id="ssh" title={t("settings.ssh.title")} values={{ sshIdleTimeoutSeconds: s.sshIdleTimeoutSeconds }} toBody={numbers}>
-      <NumberField
-        name="sshIdleTimeoutSeconds"
-        label={t("settings.ssh.idleTimeout")}
-        extra={<SecondsHelp name="sshIdleTimeoutSeconds" help={t("settings.ssh.idleTimeoutHelp")} />}
-        integer
-        required
-        min={10}
-        max={604_800}
-        data-testid="settings-ssh-idle-timeout"
-      />
-    </SettingsCard>,
-    <SettingsCard key="billing" id="billing" title={t("settings.billing.title")} values={{ lowBalanceMinutes: s.lowBalanceMinutes }} toBody={numbers}>
-      <NumberField
-        name="lowBalanceMinutes"
-        label={t("settings.billing.lowBalance")}
-        extra={t("settings.billing.lowBalanceHelp")}
-        integer
-        required
-        min={0}
-        max={10_080}
-        data-testid="settings-low-balance-minutes"
-      />
-    </SettingsCard>,
+    ...(["limits", "jobs", "ssh", "billing"] as const).map((id) => <NumberCard key={id} id={id} settings={s} />),
     <SettingsCard
       key="network"
       id="network"
@@ -342,34 +306,7 @@ export function SettingsPage() {
     >
       <CidrList name="egressAllowlist" label={t("settings.network.egress")} help={t("settings.network.egressHelp")} testId="settings-egress-allowlist" />
     </SettingsCard>,
-    <SettingsCard
-      key="audit"
-      id="audit"
-      title={t("settings.audit.title")}
-      values={{ auditRetentionDays: s.auditRetentionDays, systemLogRetentionDays: s.systemLogRetentionDays }}
-      toBody={numbers}
-    >
-      <NumberField
-        name="auditRetentionDays"
-        label={t("settings.audit.retention")}
-        extra={t("settings.audit.retentionHelp")}
-        integer
-        required
-        min={30}
-        max={3650}
-        data-testid="settings-audit-retention"
-      />
-      <NumberField
-        name="systemLogRetentionDays"
-        label={t("settings.audit.systemLogRetention")}
-        extra={t("settings.audit.systemLogRetentionHelp")}
-        integer
-        required
-        min={1}
-        max={3650}
-        data-testid="settings-system-log-retention"
-      />
-    </SettingsCard>,
+    <NumberCard key="audit" id="audit" settings={s} />,
     <SettingsCard
       key="metrics"
       id="metrics"

@@ -2,15 +2,16 @@
 import { useState } from "react";
 import Link from "next/link";
 import dayjs from "dayjs";
-import { Alert, Button, Card, DatePicker, Empty, Form, Select, Skeleton, Space, Table, Tag, Tooltip, Typography } from "antd";
+import { Button, Card, DatePicker, Form, Select, Space, Tag, Tooltip, Typography } from "antd";
 import { DownloadOutlined, UndoOutlined } from "@ant-design/icons";
 import type { TSystemLog } from "@/lib/contracts/system-logs";
 import { type SystemLogFilters, systemLogExportUrl, useSystemLogs } from "@/lib/hooks/system-logs";
 import { useUrlState } from "@/lib/hooks/url-state";
 import { TimeCell } from "../common/audit-event";
 import { CodeBlock } from "../common/code-block";
-import { errorText, queryIssues } from "../common/error-text";
-import { TextFilter, TimeRangeFilter, tablePagination, useFittedColumns } from "../common/listing";
+import { queryIssues } from "../common/error-text";
+import { FilteredTable } from "../common/filtered-table";
+import { TextFilter, TimeRangeFilter, useFittedColumns } from "../common/listing";
 import { usePrefs, useT } from "../providers/i18n";
 import { contextSummary, requestIdOf } from "./system-log-context";
 
@@ -199,42 +200,20 @@ export function SystemLogsPage() {
           </Button>
         </Form.Item>
       </Form>
-      {lines.isError ? (
-        <Alert
-          type="error"
-          showIcon
-          data-testid="system-logs-error"
-          style={{ marginBottom: 16 }}
-          // Issues of filters on screen are under their fields; the rest (and other errors) are said here.
-          title={issues && !unplaced.length ? t("validation.checkFields") : errorText(t, lines.error, locale)}
-          action={
-            !issues && (
-              <Button size="small" onClick={() => void lines.refetch()}>
-                {t("common.retry")}
-              </Button>
-            )
-          }
-        />
-      ) : (
-        <Table<TSystemLog>
-          rowKey="id"
-          data-testid="system-logs-table"
-          loading={lines.isFetching && !!lines.data}
-          dataSource={lines.data?.items ?? []}
-          expandable={{ expandedRowRender: (line) => <LineDetails line={line} /> }}
-          locale={{
-            emptyText: !lines.data ? (
-              <Skeleton active paragraph={{ rows: 4 }} />
-            ) : isFiltered ? (
-              <Empty image={Empty.PRESENTED_IMAGE_SIMPLE} description={t("systemLogs.noMatch")} />
-            ) : (
-              <Empty description={t("systemLogs.empty")} />
-            ),
-          }}
-          pagination={tablePagination(t, filters, lines.data?.total, (page, pageSize) => setUrl((prev) => ({ ...prev, page, pageSize })))}
-          {...table}
-        />
-      )}
+      <FilteredTable<TSystemLog>
+        query={lines}
+        refusedFilters={issues}
+        filtersPlaced={!unplaced.length}
+        isFiltered={isFiltered}
+        empty={t("systemLogs.empty")}
+        noMatch={t("systemLogs.noMatch")}
+        testId="system-logs"
+        page={filters}
+        onPage={(page, pageSize) => setUrl((prev) => ({ ...prev, page, pageSize }))}
+        rowKey="id"
+        expandable={{ expandedRowRender: (line) => <LineDetails line={line} /> }}
+        {...table}
+      />
     </Card>
   );
 }

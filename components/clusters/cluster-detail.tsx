@@ -5,6 +5,7 @@ import { CheckCircleFilled, CloseCircleFilled, DashboardOutlined, MinusCircleOut
 import type { TClusterCheck, TClusterTest } from "@/lib/contracts/clusters";
 import { useCluster, useTrustClusterHostKey } from "@/lib/hooks/clusters";
 import { formatTime } from "@/lib/format";
+import { statusText } from "../common/error-text";
 import { TrustHostKeyAlert } from "../common/trust-host-key";
 import { ClusterStatusTag, PriceText } from "./cluster-status";
 import { ClusterUsers } from "./cluster-users";
@@ -110,7 +111,8 @@ export function ClusterDetail({ clusterId, onClose, test: testNow, testing, onTe
           {!wide && controls}
           <Descriptions size="small" column={{ xs: 1, sm: 2 }} bordered>
             <Descriptions.Item label={t("clusters.status")} span={2}>
-              <ClusterStatusTag status={c.status} /> {c.statusMessage && <Typography.Text type="secondary">{c.statusMessage}</Typography.Text>}
+              <ClusterStatusTag status={c.status} />{" "}
+              {c.statusMessage && <Typography.Text type="secondary">{statusText(locale, c.statusRef, c.statusMessage)}</Typography.Text>}
             </Descriptions.Item>
             <Descriptions.Item label={t("clusters.url")} span={2}>
               <Typography.Text code>{conn?.url ?? "—"}</Typography.Text>

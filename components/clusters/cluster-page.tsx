@@ -7,6 +7,7 @@ import type { TClusterOverview } from "@/lib/contracts/clusters";
 import { useCluster, useClusterOverview } from "@/lib/hooks/clusters";
 import { useUrlState } from "@/lib/hooks/url-state";
 import { formatTime } from "@/lib/format";
+import { statusText } from "../common/error-text";
 import { LoadError } from "../common/listing";
 import { ClusterHistory, ClusterJobsTab, ClusterNodesTab, ClusterPartitionsTab, MyClusterRuns } from "./cluster-tabs";
 import { ClusterStatusTag, formatMbPair } from "./cluster-status";
@@ -95,7 +96,7 @@ export function ClusterPage({ id, isAdmin }: { id: string; isAdmin: boolean }) {
   const c = cluster.data;
   const o = overview.data;
   const status = o?.status ?? c.status;
-  const reason = o ? o.message : c.statusMessage;
+  const reason = o ? statusText(t.locale ?? "en-US", o.messageRef, o.message) : statusText(t.locale ?? "en-US", c.statusRef, c.statusMessage);
 
   const tabs = [
     { key: "nodes", label: t("clusters.tabNodes"), children: <ClusterNodesTab clusterId={id} /> },

@@ -4,6 +4,7 @@ import { Badge, Space, Tag, Tooltip, Typography } from "antd";
 import type { TCluster, TClusterStatus } from "@/lib/contracts/clusters";
 import { byteScale, formatBytes, formatDuration, formatMoney } from "@/lib/format";
 import type { Locale } from "@/lib/i18n";
+import { statusText } from "../common/error-text";
 import type { FitColumn } from "../common/listing";
 import { type T, useT } from "../providers/i18n";
 
@@ -131,7 +132,11 @@ export function clusterColumns(t: T): FitColumn<TCluster>[] {
         </Link>
       ),
     },
-    { title: t("clusters.status"), width: 220, render: (_, c) => <ClusterStatusWithMessage status={c.status} message={c.statusMessage} /> },
+    {
+      title: t("clusters.status"),
+      width: 220,
+      render: (_, c) => <ClusterStatusWithMessage status={c.status} message={statusText(t.locale ?? "en-US", c.statusRef, c.statusMessage)} />,
+    },
     {
       title: t("clusters.version"),
       width: 150,

@@ -24,7 +24,7 @@ export function InstanceStatusBadge({ status }: { status: TInstanceStatus }) {
 }
 
 /** The badge and, when there is one, the reason under it (shortened; whole in a tooltip). */
-export function InstanceStatusWithReason({ instance: i }: { instance: Pick<TInstance, "status" | "statusMessage" | "exitCode"> }) {
+export function InstanceStatusWithReason({ instance: i }: { instance: Pick<TInstance, "status" | "statusMessage" | "statusRef" | "exitCode"> }) {
   const t = useT();
   // While creating, the message is progress (the page shows it), not a reason.
   const reason = i.status === "creating" || i.status === "running" ? null : statusReason(t, i);

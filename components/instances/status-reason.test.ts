@@ -2,6 +2,7 @@
 // (Docker errors) are kept under a translated heading.
 import { describe, expect, it } from "vitest";
 import { translate } from "@/lib/i18n";
+import { ref, renderMessage, statusFields } from "@/lib/i18n/message-ref";
 import { statusReason } from "./status-reason";
 
 const zh = (key: Parameters<typeof translate>[1], vars?: Record<string, string | number>) => translate("zh-CN", key, vars);
@@ -40,5 +41,23 @@ describe("statusReason", () => {
     });
     expect(statusReason(en, { status: "stopped", statusMessage: null, exitCode: null })).toBeNull();
     expect(statusReason(en, { status: "running", statusMessage: "   ", exitCode: null })).toBeNull();
+  });
+
+  it("reads the reason from its reference (statusRef) when there is one", () => {
+    const zhT = Object.assign(zh, { locale: "zh-CN" as const });
+    const gone = statusFields(ref("serverMessages.instanceStatus.nodeUnreachable", { node: "gpu-7", reason: "connect ECONNREFUSED" }));
+    const r = statusReason(zhT, { status: "unknown", statusMessage: gone.statusMessage, statusRef: JSON.parse(gone.statusRef!), exitCode: null });
+    expect(r).toEqual({
+      kind: "node_unreachable",
+      text: translate("zh-CN", "instances.reason.nodeUnreachable", { node: "gpu-7" }),
+      detail: "connect ECONNREFUSED",
+    });
+    // A failed creation: the heading, and the reason in Chinese (the engine's own words kept inside).
+    const pull = ref("serverMessages.instance.pullFailed", { image: "busybox", node: "n1", reason: "manifest unknown" });
+    expect(statusReason(zhT, { status: "failed", statusMessage: renderMessage("en-US", pull), statusRef: pull, exitCode: null })).toEqual({
+      kind: "creation_failed",
+      text: translate("zh-CN", "instances.reason.creationFailed"),
+      detail: "节点 n1 上没有镜像 busybox，且拉取失败：manifest unknown",
+    });
   });
 });

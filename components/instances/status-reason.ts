@@ -1,4 +1,6 @@
+import type { TMessageRef } from "@/lib/contracts/errors";
 import type { TInstance } from "@/lib/contracts/instances";
+import { hasMessage, renderMessage } from "@/lib/i18n/message-ref";
 import type { T } from "../providers/i18n";
 
 // Why an instance is in its state, in the reader's language. The server explains in English
@@ -21,8 +23,43 @@ function exitedText(t: T, code: number | null): string {
   return code === null ? t("instances.reason.exitedNoCode") : t("instances.reason.exited", { code });
 }
 
+// The reasons the server gives by key (statusRef), by kind.
+const KINDS: Record<string, ReasonKind> = {
+  "serverMessages.instanceStatus.balance": "balance",
+  "serverMessages.instanceStatus.removedOutside": "container_removed",
+  "serverMessages.instanceStatus.exited": "exited",
+  "serverMessages.instanceStatus.exitedCode": "exited",
+  "serverMessages.instanceStatus.killed": "exited",
+  "serverMessages.instanceStatus.terminated": "exited",
+  "serverMessages.instanceStatus.nodeUnreachable": "node_unreachable",
+  "serverMessages.instanceStatus.interrupted": "interrupted",
+  "serverMessages.instanceStatus.removalPending": "removal_pending",
+};
+
+/** The reason from its reference, in the reader's language; null when it has none this UI knows. */
+function fromRef(t: T, i: Pick<TInstance, "status" | "statusMessage" | "exitCode"> & { statusRef?: TMessageRef | null }): StatusReason | null {
+  const locale = t.locale ?? "en-US";
+  const ref = i.statusRef;
+  if (!ref || !hasMessage(ref.key) || (i.statusMessage !== null && renderMessage("en-US", ref) !== i.statusMessage)) return null;
+  const kind = KINDS[ref.key];
+  const param = (name: string) => {
+    const v = ref.params?.[name];
+    return v === undefined ? undefined : typeof v === "object" ? (v[locale] ?? v["en-US"]) : v;
+  };
+  if (kind === "exited") return { kind, text: exitedText(t, param("code") !== undefined ? Number(param("code")) : i.exitCode), detail: null };
+  if (kind === "node_unreachable")
+    return { kind, text: t("instances.reason.nodeUnreachable", { node: String(param("node")) }), detail: String(param("reason") ?? "") || null };
+  if (kind) return { kind, text: renderMessage(locale, ref), detail: null };
+  // A creation that failed: the heading says so, the reason (translated, Docker's words kept) under it.
+  if (i.status === "failed") return { kind: "creation_failed", text: t("instances.reason.creationFailed"), detail: renderMessage(locale, ref) };
+  return { kind: "other", text: renderMessage(locale, ref), detail: null };
+}
+
 /** The instance's reason, or null when there is none to tell. */
-export function statusReason(t: T, i: Pick<TInstance, "status" | "statusMessage" | "exitCode">): StatusReason | null {
+export function statusReason(t: T, i: Pick<TInstance, "status" | "statusMessage" | "exitCode"> & { statusRef?: TMessageRef | null }): StatusReason | null {
+  const known = fromRef(t, i);
+  if (known) return known;
+  // Reasons written before they carried a reference: known phrasings by their words.
   const m = i.statusMessage?.trim();
   if (!m) return i.status === "exited" ? { kind: "exited", text: exitedText(t, i.exitCode), detail: null } : null;
   if (/balance ran out/i.test(m)) return { kind: "balance", text: t("instances.reason.balance"), detail: null };

@@ -11,7 +11,7 @@ import { useCluster } from "@/lib/hooks/clusters";
 import { type RunLogFile, runLogsDownloadUrl, runOver, useCancelRun, useRetryRun, useRun, useRunLogs } from "@/lib/hooks/jobs";
 import { formatBytes, formatMoney, formatSeconds, formatTimeSeconds } from "@/lib/format";
 import { useDangerConfirm } from "../common/confirm";
-import { errorText, serverMessage } from "../common/error-text";
+import { errorText, statusText } from "../common/error-text";
 import { LoadError } from "../common/listing";
 import { SlurmStateTag } from "../clusters/cluster-status";
 import { RunProgress, RunStatusBadge } from "./run-status";
@@ -293,7 +293,7 @@ export function RunDetail({ id }: { id: string }) {
               showIcon
               title={waiting ? t("runs.waiting") : r.cancelRequested && !over ? t("runs.stopping") : t(`runs.status.${r.status}`)}
               description={[
-                r.statusMessage ? serverMessage(locale, r.statusMessage) : null,
+                statusText(locale, r.statusRef, r.statusMessage),
                 r.status === "queued" && r.runsAhead ? t("runs.runsAhead", { count: r.runsAhead }) : null,
               ]
                 .filter(Boolean)

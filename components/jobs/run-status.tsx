@@ -3,7 +3,7 @@ import { Badge, Progress, Space, Tooltip, Typography } from "antd";
 import type { TJob, TJobRun, TRunStatus } from "@/lib/contracts/jobs";
 import { describeCron } from "@/lib/schedule-words";
 import { formatTime } from "@/lib/format";
-import { serverMessage } from "../common/error-text";
+import { statusText } from "../common/error-text";
 import { usePrefs, useT } from "../providers/i18n";
 
 // A run's status as a badge (queued blue, running pulsing, succeeded green, failed and
@@ -28,10 +28,10 @@ export function RunStatusBadge({ status, stopping }: { status: TRunStatus; stopp
 }
 
 /** The badge, with why it waits or how it ended under it (shortened; whole in a tooltip). */
-export function RunStatusWithReason({ run }: { run: Pick<TJobRun, "status" | "statusMessage"> }) {
+export function RunStatusWithReason({ run }: { run: Pick<TJobRun, "status" | "statusMessage" | "statusRef"> }) {
   const { locale } = usePrefs();
   if (!run.statusMessage || run.status === "succeeded" || run.status === "running") return <RunStatusBadge status={run.status} />;
-  const reason = serverMessage(locale, run.statusMessage);
+  const reason = statusText(locale, run.statusRef, run.statusMessage);
   return (
     <Space orientation="vertical" size={0} style={{ maxWidth: "100%" }}>
       <RunStatusBadge status={run.status} />

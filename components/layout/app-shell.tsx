@@ -26,6 +26,7 @@ import {
   AuditOutlined,
   FileTextOutlined,
   SettingOutlined,
+  SendOutlined,
 } from "@ant-design/icons";
 import type { MenuProps } from "antd";
 import { LOCALES, type Locale } from "@/lib/i18n";
@@ -58,6 +59,7 @@ export function AppShell({ user, children }: { user: ShellUser; children: React.
     { key: "/jobs", icon: <ScheduleOutlined />, label: link("/jobs", t("nav.jobs")) },
     { key: "/clusters", icon: <ApartmentOutlined />, label: link("/clusters", t("nav.clusters")) },
     { key: "/billing", icon: <WalletOutlined />, label: link("/billing", t("nav.billing")) },
+    { key: "/webhooks", icon: <SendOutlined />, label: link("/webhooks", t("nav.webhooks")) },
     ...(user.role === "admin"
       ? [
           {
@@ -82,7 +84,7 @@ export function AppShell({ user, children }: { user: ShellUser; children: React.
       : []),
   ];
   const selected = [
-    ...["/dashboard", "/catalog", "/instances", "/jobs", "/clusters", "/billing", "/profile"],
+    ...["/dashboard", "/catalog", "/instances", "/jobs", "/clusters", "/billing", "/webhooks", "/profile"],
     ...(user.role === "admin"
       ? [
           "/admin/images",

@@ -94,6 +94,15 @@ class Walk {
     });
     return { id: job.id, token: u.token };
   }
+  /** A user's webhook endpoint (to a documentation address: its deliveries are refused, quickly). */
+  async webhook() {
+    const u = await this.user();
+    const made = await this.json<{ id: string; secret: string }>("POST", "/api/v1/webhooks", u.token, {
+      url: `https://203.0.113.10/hook/${uniq(8)}`,
+      eventTypes: ["instance.running"],
+    });
+    return { id: made.id, secret: made.secret, token: u.token };
+  }
   async queuedRun() {
     const job = await this.job();
     const run = await this.json("POST", `/api/v1/jobs/${job.id}/trigger`, job.token);
@@ -397,6 +406,38 @@ const RECIPES: Record<string, (w: Walk) => Promise<Call>> = {
     token: w.admin,
     body: { isActive: false },
   }),
+  // A chat service's webhook URL: its path is its credential (the audit log keeps the origin).
+  "POST /api/v1/webhooks": async (w) => {
+    const path = `services/T0/B0/${uniq(12)}`;
+    return {
+      method: "POST",
+      path: "/api/v1/webhooks",
+      token: (await w.user()).token,
+      body: { url: `https://203.0.113.10/${path}`, eventTypes: ["instance.running"] },
+      secrets: [path],
+    };
+  },
+  "PATCH /api/v1/webhooks/{id}": async (w) => {
+    const hook = await w.webhook();
+    return { method: "PATCH", path: `/api/v1/webhooks/${hook.id}`, token: hook.token, body: { description: "walk" } };
+  },
+  "DELETE /api/v1/webhooks/{id}": async (w) => {
+    const hook = await w.webhook();
+    return { method: "DELETE", path: `/api/v1/webhooks/${hook.id}`, token: hook.token };
+  },
+  "POST /api/v1/webhooks/{id}/rotate-secret": async (w) => {
+    const hook = await w.webhook();
+    return { method: "POST", path: `/api/v1/webhooks/${hook.id}/rotate-secret`, token: hook.token, secrets: [hook.secret] };
+  },
+  "POST /api/v1/webhooks/{id}/test": async (w) => {
+    const hook = await w.webhook();
+    return { method: "POST", path: `/api/v1/webhooks/${hook.id}/test`, token: hook.token, secrets: [hook.secret] };
+  },
+  "POST /api/v1/webhooks/{id}/deliveries/{deliveryId}/redeliver": async (w) => {
+    const hook = await w.webhook();
+    const delivery = await w.json("POST", `/api/v1/webhooks/${hook.id}/test`, hook.token);
+    return { method: "POST", path: `/api/v1/webhooks/${hook.id}/deliveries/${delivery.id}/redeliver`, token: hook.token, secrets: [hook.secret] };
+  },
 };
 
 /** The same call made to fail: another id in the path, or a body the contract refuses. */
@@ -407,11 +448,15 @@ function failing(route: string, call: Call): Call | null {
   return { ...call, body: { unknownField: true } };
 }
 
-/** A route's own secrets: the response's token or codes. */
+/** A route's own secrets: the response's token, signing secret or codes. */
 const responseSecrets = (body: unknown): string[] => {
   if (!body || typeof body !== "object") return [];
-  const b = body as { token?: unknown; codes?: unknown };
-  return [...(typeof b.token === "string" ? [b.token] : []), ...(Array.isArray(b.codes) ? b.codes.filter((c) => typeof c === "string") : [])];
+  const b = body as { token?: unknown; secret?: unknown; codes?: unknown };
+  return [
+    ...(typeof b.token === "string" ? [b.token] : []),
+    ...(typeof b.secret === "string" ? [b.secret] : []),
+    ...(Array.isArray(b.codes) ? b.codes.filter((c) => typeof c === "string") : []),
+  ];
 };
 
 async function eventsOf(api: APIRequestContext, admin: string, requestId: string): Promise<(AuditEvent & Record<string, unknown>)[]> {

@@ -47,7 +47,9 @@ test("errors carry code, message and the request id; unknown API paths are JSON 
   const res = await api.get("/api/v1/users/me", { headers: { "x-request-id": "trace-123" } });
   expect(res.status()).toBe(401);
   expect(res.headers()["x-request-id"]).toBe("trace-123");
-  expect(await res.json()).toEqual({ error: { code: "UNAUTHENTICATED", message: "Sign in first", requestId: "trace-123" } });
+  expect(await res.json()).toEqual({
+    error: { code: "UNAUTHENTICATED", message: "Sign in first", messageKey: "serverMessages.signInFirst", params: {}, requestId: "trace-123" },
+  });
 
   const missing = await api.get("/api/v1/no-such-thing");
   expect(missing.status()).toBe(404);

@@ -24,7 +24,7 @@ test("jobs and runs belong to their owner; workers and system status to administ
   // Bad input: the field is named, nothing is made.
   const bad = await api.post("/api/v1/jobs", { headers: a, data: { executor: "container", name: "x", specId: spec.id, container: { command: "true" } } });
   expect(bad.status()).toBe(400);
-  expect((await bad.json()).error.issues).toEqual([{ path: "imageId", message: "is required for container jobs" }]);
+  expect((await bad.json()).error.issues).toMatchObject([{ path: "imageId", message: "is required for container jobs" }]);
   const badCron = await api.post("/api/v1/jobs", {
     headers: a,
     data: { executor: "http", name: "x", http: { url: "https://example.com" }, trigger: "cron", cron: "61 * * * *" },

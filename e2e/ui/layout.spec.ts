@@ -29,6 +29,16 @@ test("table pages fit 1440 px and keep actions reachable at 390 px; chart ticks 
   const description = `Layout batch ${uniq(3)}`;
   const codes = await api.post("/api/v1/recharge/codes", { headers: bearer(admin.token), data: { amountCents: 2500, count: 2, maxUses: 1, description } });
   expect(codes.status(), await codes.text()).toBe(201);
+  const hookUrl = `https://hooks.example.com/layout-${uniq(3)}`;
+  const hook = await api.post("/api/v1/webhooks", {
+    headers: bearer(admin.token),
+    data: {
+      url: hookUrl,
+      description: "Layout receiver",
+      eventTypes: ["instance.failed", "instance.stopped", "job.run.failed", "job.run.succeeded", "balance.low"],
+    },
+  });
+  expect(hook.status(), await hook.text()).toBe(201);
   await waitForStatus(api, admin.token, instanceId, "running");
   await signIn(page, admin.username, admin.password);
 
@@ -46,6 +56,7 @@ test("table pages fit 1440 px and keep actions reachable at 390 px; chart ticks 
       price: "¥1,000.00",
     },
     { path: "/admin/recharge-codes", row: description, action: "Disable batch", price: "¥25.00" },
+    { path: "/webhooks", row: hookUrl, action: "Deliveries" },
     // The other user's one action of their own: signing in.
     { path: "/admin/audit", search: { placeholder: "Actor: username or ID", value: other.username }, row: other.username, action: "Inspect" },
   ];

@@ -1,5 +1,5 @@
 import type { Endpoint, EndpointRequest, EndpointResponse } from "../contracts/endpoint";
-import type { ErrorBody, ErrorCode, ErrorIssue } from "../contracts/errors";
+import type { ErrorBody, ErrorCode, ErrorIssue, TMessageRef } from "../contracts/errors";
 
 // The browser's API client: typed by the same endpoint contracts the server uses.
 
@@ -11,6 +11,8 @@ export class ApiError extends Error {
     readonly issues: ErrorIssue[] = [],
     readonly retryAfterSeconds?: number,
     readonly requestId?: string,
+    /** The message as a dictionary key and parameters (messageKey/params of the answer). */
+    readonly ref?: TMessageRef,
   ) {
     super(message);
     this.name = "ApiError";
@@ -52,6 +54,7 @@ export async function call<E extends Endpoint>(endpoint: E, req: EndpointRequest
       e?.issues ?? [],
       Number.isFinite(retry) && retry > 0 ? retry : undefined,
       e?.requestId,
+      e?.messageKey ? { key: e.messageKey, params: e.params ?? {} } : undefined,
     );
   }
   return data as EndpointResponse<E>;

@@ -112,3 +112,10 @@ export const systemLogKeys = {
   all: ["system-logs"] as const,
   list: (q: Record<string, unknown>) => ["system-logs", "list", q] as const,
 };
+
+export const webhookKeys = {
+  all: ["webhooks"] as const,
+  list: (q: Record<string, unknown>) => ["webhooks", "list", q] as const,
+  deliveries: (id: string, q: Record<string, unknown>) => ["webhooks", id, "deliveries", q] as const,
+  delivery: (id: string, deliveryId: string) => ["webhooks", id, "delivery", deliveryId] as const,
+};

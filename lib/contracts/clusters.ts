@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { hasControlCharacters } from "../validation";
-import { ZId, ZIdParams, ZNullableTimestamp, ZPage, ZPageQuery, ZTimestamp } from "./common";
+import { ZId, ZIdParams, ZMessageRef, ZNullableTimestamp, ZPage, ZPageQuery, ZTimestamp } from "./common";
 import { endpoint } from "./endpoint";
 
 // Slurm clusters, reached only through slurmrestd. Admins register them (URL, credentials,
@@ -134,6 +134,8 @@ export const ZCluster = z.object({
   name: z.string(),
   status: ZClusterStatus,
   statusMessage: z.string().nullable(),
+  /** statusMessage as a dictionary key and parameters, to show it in the reader's language (null: show statusMessage). */
+  statusRef: ZMessageRef.nullable(),
   release: z.string().nullable(),
   apiVersion: z.string().nullable(),
   lastCheckedAt: ZNullableTimestamp,
@@ -152,6 +154,8 @@ export type TCluster = z.infer<typeof ZCluster>;
 export const ZClusterOverview = z.object({
   status: ZClusterStatus,
   message: z.string().nullable(),
+  /** message as a dictionary key and parameters (null: show message). */
+  messageRef: ZMessageRef.nullable(),
   checkedAt: ZNullableTimestamp,
   /** Since when it has been healthy (null when it is not). */
   healthySince: ZNullableTimestamp,

@@ -29,12 +29,24 @@ export type TPage<T> = { items: T[]; total: number; page: number; pageSize: numb
 /** Query-string booleans: "true"/"false" (and 1/0). */
 export const ZQueryBool = z.enum(["true", "false", "1", "0"]).transform((v) => v === "true" || v === "1");
 
+/** A parameter of a message: a value, or a part already rendered in each locale (a nested message, a list). */
+export const ZMessageParam = z.union([z.string(), z.number(), z.object({ "en-US": z.string(), "zh-CN": z.string() })]);
+export const ZMessageParams = z.record(z.string(), ZMessageParam);
+
+/** A server message as a key of the console's dictionaries and its parameters: clients show it in their language. */
+export const ZMessageRef = z
+  .object({ key: z.string().meta({ description: "Dictionary key, e.g. serverMessages.capacity.none" }), params: ZMessageParams.optional() })
+  .meta({ description: "A message as a dictionary key and parameters ({name} placeholders); the English text is beside it" });
+export type TMessageRef = z.infer<typeof ZMessageRef>;
+
 export const ZErrorBody = z.object({
   error: z.object({
     code: z.enum(Object.keys(ERROR_STATUS) as [keyof typeof ERROR_STATUS, ...(keyof typeof ERROR_STATUS)[]]),
-    message: z.string(),
+    message: z.string().meta({ description: "The message in English" }),
+    messageKey: z.string().meta({ description: "The message as a dictionary key (errors.* or serverMessages.*), to show it translated" }),
+    params: ZMessageParams.meta({ description: "Parameters of messageKey's {placeholders}" }),
     requestId: z.string(),
-    issues: z.array(z.object({ path: z.string(), message: z.string() })).optional(),
+    issues: z.array(z.object({ path: z.string(), message: z.string(), key: z.string().optional(), params: ZMessageParams.optional() })).optional(),
   }),
 });
 

@@ -39,8 +39,23 @@ export const ERROR_STATUS = {
 
 export type ErrorCode = keyof typeof ERROR_STATUS;
 
-export type ErrorIssue = { path: string; message: string };
+/** A parameter of a message: a value, or a part already rendered in each locale (a nested message, a list). */
+export type TMessageParam = string | number | { "en-US": string; "zh-CN": string };
+/** A server message as a dictionary key (lib/i18n `serverMessages.*`, `errors.*`) and its parameters. */
+export type TMessageRef = { key: string; params?: Record<string, TMessageParam> };
+
+/** One problem with the input; `key`/`params` say `message` in the reader's language. */
+export type ErrorIssue = { path: string; message: string; key?: string; params?: Record<string, TMessageParam> };
 
 export type ErrorBody = {
-  error: { code: ErrorCode; message: string; requestId: string; issues?: ErrorIssue[] };
+  error: {
+    code: ErrorCode;
+    /** English, for scripts and logs. */
+    message: string;
+    /** The same message as a dictionary key and parameters, for clients that translate. */
+    messageKey: string;
+    params: Record<string, TMessageParam>;
+    requestId: string;
+    issues?: ErrorIssue[];
+  };
 };

@@ -14,6 +14,7 @@ import { systemEndpoints } from "./system";
 import { systemLogsEndpoints } from "./system-logs";
 import { tokensEndpoints } from "./tokens";
 import { usersEndpoints } from "./users";
+import { webhooksEndpoints } from "./webhooks";
 
 // The whole API contract. The OpenAPI document lists exactly these, and a test checks that
 // every route handler under app/api is one of them.
@@ -34,6 +35,7 @@ export const api = {
   ...clustersEndpoints,
   ...auditEndpoints,
   ...systemLogsEndpoints,
+  ...webhooksEndpoints,
 };
 
 export type Api = typeof api;

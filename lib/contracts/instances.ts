@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { ZId, ZIdParams, ZNullableTimestamp, ZPage, ZPageQuery, ZQueryBool, ZTimestamp } from "./common";
+import { ZId, ZIdParams, ZMessageRef, ZNullableTimestamp, ZPage, ZPageQuery, ZQueryBool, ZTimestamp } from "./common";
 import { endpoint } from "./endpoint";
 
 // Instances: a user's container on a node, launched from an image and a spec.
@@ -61,6 +61,8 @@ export const ZInstance = z.object({
   status: ZInstanceStatus,
   /** Why it failed / exited / is unknown, in words. */
   statusMessage: z.string().nullable(),
+  /** statusMessage as a dictionary key and parameters, to show it in the reader's language (null: show statusMessage). */
+  statusRef: ZMessageRef.nullable(),
   exitCode: z.number().int().nullable(),
   userId: z.string(),
   username: z.string(),

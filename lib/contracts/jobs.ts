@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { ZId, ZIdParams, ZNullableTimestamp, ZPage, ZPageQuery, ZTimestamp } from "./common";
+import { ZId, ZIdParams, ZMessageRef, ZNullableTimestamp, ZPage, ZPageQuery, ZTimestamp } from "./common";
 import { endpoint } from "./endpoint";
 import { ZNodeTag } from "./nodes";
 
@@ -192,6 +192,8 @@ export const ZJobRun = z.object({
   trigger: z.enum(["manual", "schedule", "catch_up", "retry", "api"]),
   status: z.enum(RUN_STATUSES),
   statusMessage: z.string().nullable(),
+  /** statusMessage as a dictionary key and parameters, to show it in the reader's language (null: show statusMessage). */
+  statusRef: ZMessageRef.nullable(),
   scheduledFor: ZNullableTimestamp,
   queuedAt: ZTimestamp,
   notBefore: ZTimestamp,

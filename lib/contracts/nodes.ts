@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { hamiCorePathProblem, hasControlCharacters, isIpAddress, isLoopbackHost, parseDockerAddress } from "../validation";
-import { ZIdParams, ZNullableTimestamp, ZPage, ZPageQuery, ZQueryBool, ZTimestamp } from "./common";
+import { ZIdParams, ZMessageRef, ZNullableTimestamp, ZPage, ZPageQuery, ZQueryBool, ZTimestamp } from "./common";
 import { endpoint } from "./endpoint";
 import { ZFreeCapacity } from "./specs";
 
@@ -142,6 +142,8 @@ export const ZNodeCheck = z.object({
   /** null: skipped (not configured, or an earlier check failed). */
   ok: z.boolean().nullable(),
   message: z.string(),
+  /** `message` as a dictionary key and parameters (absent on tests stored before there were references). */
+  ref: ZMessageRef.optional(),
 });
 export type TNodeCheck = z.infer<typeof ZNodeCheck>;
 
@@ -199,6 +201,8 @@ export const ZNode = z.object({
   tags: z.array(z.string()),
   status: ZNodeStatus,
   statusMessage: z.string().nullable(),
+  /** statusMessage as a dictionary key and parameters, to show it in the reader's language (null: show statusMessage). */
+  statusRef: ZMessageRef.nullable(),
   lastSeenAt: ZNullableTimestamp,
   lastCheckedAt: ZNullableTimestamp,
   lastTest: ZNodeTest.nullable(),

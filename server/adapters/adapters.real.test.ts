@@ -2,6 +2,7 @@
 // unix socket, a dockerd on 127.0.0.1:2376 verifying client certificates, a registry, and
 // sshd with password and key login and pinned host keys.
 import { describe, expect, it } from "vitest";
+import { reasonText } from "@/lib/i18n/message-ref";
 import { LOCAL_DOCKER, LOCAL_IMAGE, REGISTRY_IMAGE, SSH, TLS_DOCKER, tls, wrongTls } from "../testing/node-fixtures";
 import { describeDockerError, dockerClient, engineFacts, imagePresence, pullImage, type DockerTarget } from "./docker";
 import { parseDetectedGpus, DETECT_COMMAND } from "./gpu";
@@ -11,7 +12,7 @@ async function failure(t: DockerTarget): Promise<string> {
   try {
     await engineFacts(dockerClient(t, 5_000));
   } catch (err) {
-    return describeDockerError(err, t);
+    return reasonText(describeDockerError(err, t));
   }
   throw new Error("expected the connection to fail");
 }

@@ -1,4 +1,5 @@
 import "server-only";
+import { reasonText } from "@/lib/i18n/message-ref";
 import { type Readable, Transform } from "node:stream";
 import type Docker from "dockerode";
 import * as containers from "./containers";
@@ -133,7 +134,7 @@ export class DockerRuntime implements Runtime {
     if (err instanceof RuntimeError) return err;
     const status = (err as { statusCode?: number })?.statusCode;
     if (status) return new RuntimeError("refused", containers.dockerMessage(err), status);
-    if (isTransportError(err)) return new RuntimeError("unreachable", describeDockerError(err, this.target, ENGINE_WORDS));
+    if (isTransportError(err)) return new RuntimeError("unreachable", reasonText(describeDockerError(err, this.target, ENGINE_WORDS)));
     return err;
   }
 

@@ -1,6 +1,7 @@
 import "server-only";
 import { createHash } from "node:crypto";
 import Docker from "dockerode";
+import { type MessageRef, ref, type ServerMessageKey, type StatusReason } from "@/lib/i18n/message-ref";
 import { parseDockerAddress } from "@/lib/validation";
 
 // The Docker engine of a node, through dockerode: unix socket, or TCP with TLS and a client
@@ -43,36 +44,32 @@ export function dockerClient(t: DockerTarget, timeoutMs = REQUEST_TIMEOUT_MS): D
   return client;
 }
 
-/** A sentence explaining why talking to the engine failed. */
 /** How messages users see name a node's engine (its address is for administrators). */
-export const ENGINE_WORDS = "the node's Docker address";
+export const ENGINE_WORDS: MessageRef = ref("serverMessages.docker.nodeAddress");
 
 /**
  * `shownAs` names the engine in the words (its address by default); messages users see say
  * "the node's Docker address" instead, so the address itself stays with administrators.
  */
-export function describeDockerError(err: unknown, t: Pick<DockerTarget, "dockerAddress">, shownAs = t.dockerAddress): string {
+/** Why talking to the engine failed: a fixed sentence (a reference), else the engine's own words. */
+export function describeDockerError(err: unknown, t: Pick<DockerTarget, "dockerAddress">, shownAs: string | MessageRef = t.dockerAddress): StatusReason {
   const e = err as NodeJS.ErrnoException & { reason?: string; statusCode?: number; json?: { message?: string } };
   const text = `${e?.code ?? ""} ${e?.message ?? String(err)}`;
-  const at = shownAs;
-  if (/bad certificate|certificate required|alert number 4[0-9]|ECONNRESET/i.test(text) && t.dockerAddress.startsWith("tcp://")) {
-    return `Docker at ${at} refused the TLS handshake: it wants a client certificate signed by the CA it trusts (none was sent, or ours is signed by another CA)`;
-  }
-  if (/self[- ]signed certificate|unable to verify|UNABLE_TO_GET_ISSUER|CERT_SIGNATURE_FAILURE|unable to get local issuer/i.test(text)) {
-    return `Docker's server certificate at ${at} is not signed by the configured CA certificate`;
-  }
-  if (/ERR_TLS_CERT_ALTNAME_INVALID|does not match certificate|Hostname\/IP does not match/i.test(text)) {
-    return `Docker's server certificate at ${at} does not name this host`;
-  }
-  if (/HTTP request to an HTTPS server|client sent an HTTP request/i.test(text)) return `Docker at ${at} speaks TLS: turn on useTls and give the certificates`;
-  if (/wrong version number|EPROTO|packet length too long/i.test(text)) return `Docker at ${at} does not speak TLS: turn off useTls, or check the port`;
-  if (/ECONNREFUSED/.test(text)) return `Connection refused at ${at}: is dockerd running and listening there?`;
-  if (/socket hang up|ECONNRESET|EPIPE/i.test(text)) return `The connection to Docker at ${at} broke before Docker answered`;
-  if (/ENOENT/.test(text)) return `No Docker socket at ${at}`;
-  if (/EACCES|EPERM/.test(text)) return `Permission denied on ${at}: the console's user cannot use that socket`;
-  if (/ETIMEDOUT|timeout|ESOCKETTIMEDOUT/i.test(text)) return `No answer from Docker at ${at} in time`;
-  if (/ENOTFOUND|EAI_AGAIN/.test(text)) return `Cannot resolve the host of ${at}`;
-  if (/EHOSTUNREACH|ENETUNREACH/.test(text)) return `Host of ${at} is unreachable`;
+  const say = (key: string) => ref(`serverMessages.docker.${key}` as ServerMessageKey, { at: shownAs });
+  if (/bad certificate|certificate required|alert number 4[0-9]|ECONNRESET/i.test(text) && t.dockerAddress.startsWith("tcp://")) return say("tlsRefused");
+  if (/self[- ]signed certificate|unable to verify|UNABLE_TO_GET_ISSUER|CERT_SIGNATURE_FAILURE|unable to get local issuer/i.test(text))
+    return say("untrustedCert");
+  if (/ERR_TLS_CERT_ALTNAME_INVALID|does not match certificate|Hostname\/IP does not match/i.test(text)) return say("wrongHost");
+  if (/HTTP request to an HTTPS server|client sent an HTTP request/i.test(text)) return say("speaksTls");
+  if (/wrong version number|EPROTO|packet length too long/i.test(text)) return say("noTls");
+  if (/ECONNREFUSED/.test(text)) return say("refused");
+  if (/socket hang up|ECONNRESET|EPIPE/i.test(text)) return say("broke");
+  if (/ENOENT/.test(text)) return say("noSocket");
+  if (/EACCES|EPERM/.test(text)) return say("permission");
+  if (/ETIMEDOUT|timeout|ESOCKETTIMEDOUT/i.test(text)) return say("timeout");
+  if (/ENOTFOUND|EAI_AGAIN/.test(text)) return say("unresolvable");
+  if (/EHOSTUNREACH|ENETUNREACH/.test(text)) return say("unreachable");
+  // Docker's own words.
   return e?.json?.message ?? e?.reason ?? e?.message ?? String(err);
 }
 

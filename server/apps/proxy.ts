@@ -7,7 +7,7 @@ import { recordAudit } from "../audit/audit.service";
 import { checkCredential, type Principal } from "../auth/principal";
 import { cookieValues, decodeSession, readCookie, secureCookies, sessionCookieName } from "../auth/session-cookie";
 import { on } from "../events";
-import { AppError } from "../http/errors";
+import { AppError, ref } from "../http/errors";
 import { originForm } from "../http/gate";
 import { resolveClientIp } from "../http/client-ip";
 import { env } from "../env";
@@ -298,7 +298,7 @@ async function admit(req: IncomingMessage, url: string, answer: (status: number,
   try {
     const upstream = await upstreamFor(principal, route.instanceId, route.port);
     // Path mode is for the owner only (see openApp).
-    if (route.mode === "path" && upstream.ownerId !== principal.userId) throw new AppError("NOT_FOUND", "No such instance");
+    if (route.mode === "path" && upstream.ownerId !== principal.userId) throw new AppError("NOT_FOUND", ref("serverMessages.instance.noSuchInstance"));
     return { route, principal, upstream };
   } catch (err) {
     if (err instanceof AppError && err.code === "NOT_FOUND") answer(404, "No such instance");

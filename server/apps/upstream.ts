@@ -4,7 +4,7 @@ import { Duplex } from "node:stream";
 import type { Process, Runtime } from "../adapters/runtime";
 import { isAdmin } from "../auth/permissions";
 import type { Principal } from "../auth/principal";
-import { AppError, notFound } from "../http/errors";
+import { AppError, notFound, ref, stateWord } from "../http/errors";
 import { nodeOf, runtimeOf } from "../instances/engine";
 import { findInstance } from "../instances/instances.repo";
 import { containerName } from "../instances/workload";
@@ -126,10 +126,10 @@ const MAX_UPSTREAMS_PER_OWNER = 64;
 async function load(instanceId: string, port: number, previous?: Upstream): Promise<Upstream> {
   const row = await findInstance(instanceId);
   if (!row || row.jobRunId || row.status === "deleted") throw notFound("Instance");
-  if (row.status !== "running") throw new AppError("INVALID_STATE", `The instance is ${row.status}; start it first`);
+  if (row.status !== "running") throw new AppError("INVALID_STATE", ref("serverMessages.instance.startFirst", { status: stateWord(row.status) }));
   const rt = runtimeOf(await nodeOf(row));
   const state = await rt.inspect(containerName(instanceId));
-  if (!state?.running) throw new AppError("INVALID_STATE", "The instance's container is not running; start it first");
+  if (!state?.running) throw new AppError("INVALID_STATE", ref("serverMessages.instance.containerNotRunning"));
   if (previous && previous.containerId === state.id && previous.ownerId === row.userId) {
     return Object.assign(previous, { checkedAt: Date.now(), app: appOn(row.apps, port), rt });
   }

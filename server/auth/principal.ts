@@ -1,7 +1,7 @@
 import "server-only";
 import type { TRole } from "@/lib/contracts/users";
 import { on } from "../events";
-import { AppError } from "../http/errors";
+import { AppError, ref } from "../http/errors";
 import { processSingleton } from "../singleton";
 import { type AuthState, findAuthState } from "../users/users.repo";
 import { isSignedOut } from "../users/sessions.repo";
@@ -41,15 +41,15 @@ async function credentialFrom(headers: Headers): Promise<Credential | null> {
   const authorization = headers.get("authorization");
   if (authorization) {
     const match = /^Bearer\s+(\S+)$/i.exec(authorization);
-    if (!match?.[1]) throw new AppError("UNAUTHENTICATED", "Malformed Authorization header; use: Bearer <token>");
+    if (!match?.[1]) throw new AppError("UNAUTHENTICATED", ref("serverMessages.auth.malformedHeader"));
     const token = match[1];
     if (token.startsWith(API_TOKEN_PREFIX)) {
       const cred = await fromApiToken(token);
-      if (!cred) throw new AppError("UNAUTHENTICATED", "API token is invalid, expired or revoked");
+      if (!cred) throw new AppError("UNAUTHENTICATED", ref("serverMessages.auth.badApiToken"));
       return cred;
     }
     const claims = await verifyLoginToken(token);
-    if (!claims) throw new AppError("UNAUTHENTICATED", "Token is invalid or expired; sign in again");
+    if (!claims) throw new AppError("UNAUTHENTICATED", ref("serverMessages.auth.badToken"));
     return { ...claims, via: "login-token" };
   }
   const claims = await decodeSession(readCookie(headers.get("cookie"), sessionCookieName()));
@@ -124,13 +124,13 @@ export async function resolvePrincipal(headers: Headers): Promise<Principal | nu
  */
 export async function checkCredential(cred: Credential): Promise<Principal> {
   const user = await authState(cred.userId);
-  if (!user) throw new AppError("UNAUTHENTICATED", "Account no longer exists");
-  if (!user.isActive) throw new AppError("UNAUTHENTICATED", "Account is deactivated");
+  if (!user) throw new AppError("UNAUTHENTICATED", ref("serverMessages.auth.accountGone"));
+  if (!user.isActive) throw new AppError("UNAUTHENTICATED", ref("serverMessages.auth.accountDeactivated"));
   if (cred.sessionVersion !== undefined && cred.sessionVersion !== user.sessionVersion) {
-    throw new AppError("UNAUTHENTICATED", "Session ended (password, role or status changed); sign in again");
+    throw new AppError("UNAUTHENTICATED", ref("serverMessages.auth.sessionEnded"));
   }
   if (cred.via !== "api-token" && cred.credentialId && (await signedOut(cred.credentialId))) {
-    throw new AppError("UNAUTHENTICATED", "Signed out; sign in again");
+    throw new AppError("UNAUTHENTICATED", ref("serverMessages.auth.signedOut"));
   }
   const principal: Principal = { userId: user.id, username: user.username, role: user.role as TRole, via: cred.via };
   if (cred.credentialId) principal.credentialId = cred.credentialId;

@@ -5,7 +5,7 @@ import { isAdmin } from "../auth/permissions";
 import { audited, auditNote } from "../audit/audit.service";
 import { env } from "../env";
 import { getSettings } from "../settings/settings.service";
-import { AppError, isUniqueViolation, notFound } from "../http/errors";
+import { AppError, isUniqueViolation, notFound, ref } from "../http/errors";
 import type { Tx } from "../db/client";
 import * as ledger from "./ledger.repo";
 import { announceLowBalances } from "./meter";
@@ -32,10 +32,12 @@ export async function assertCanAfford(tx: Tx, userId: string, pricePerHourCents:
   const burn = spend.burnCentsPerHour + pricePerHourCents;
   const needed = Math.max(1, Math.ceil((burn * minutes) / 60));
   if (spend.balanceCents < needed) {
-    const running = spend.burnCentsPerHour > 0 ? ` with what already runs (${formatCents(spend.burnCentsPerHour)}/h)` : "";
+    const params = { balance: formatCents(spend.balanceCents), needed: formatCents(needed), minutes, burn: formatCents(burn) };
     throw new AppError(
       "INSUFFICIENT_BALANCE",
-      `Your balance is ${formatCents(spend.balanceCents)}; this needs at least ${formatCents(needed)}: ${minutes} minutes at ${formatCents(burn)}/h${running}. Top up with a recharge code, or stop something first.`,
+      spend.burnCentsPerHour > 0
+        ? ref("serverMessages.balance.insufficientRunning", { ...params, running: formatCents(spend.burnCentsPerHour) })
+        : ref("serverMessages.balance.insufficient", params),
     );
   }
 }
@@ -91,7 +93,7 @@ async function toDtos(rows: ledger.EntryRow[]): Promise<TLedgerEntry[]> {
 
 /** Whose ledger a query reads: one's own; administrators may name another user. */
 function filterOf(p: Principal, q: TLedgerQuery): ledger.LedgerFilter {
-  if (q.userId && q.userId !== p.userId && !isAdmin(p)) throw new AppError("FORBIDDEN", "Only administrators can read another user's ledger");
+  if (q.userId && q.userId !== p.userId && !isAdmin(p)) throw new AppError("FORBIDDEN", ref("serverMessages.auth.ledgerOthers"));
   return {
     userId: q.userId ?? p.userId,
     kind: q.kind,
@@ -172,7 +174,7 @@ export async function usage(
   p: Principal,
   q: { from?: string; to?: string; groupBy: "day" | "instance"; utcOffset?: number; instanceId?: string; userId?: string },
 ): Promise<TUsage> {
-  if (q.userId && q.userId !== p.userId && !isAdmin(p)) throw new AppError("FORBIDDEN", "Only administrators can read another user's usage");
+  if (q.userId && q.userId !== p.userId && !isAdmin(p)) throw new AppError("FORBIDDEN", ref("serverMessages.auth.usageOthers"));
   const offset = q.utcOffset ?? 0;
   const to = q.to ? new Date(q.to) : new Date();
   const from = q.from ? new Date(q.from) : dayStarts(new Date(to.getTime() - 29 * DAY_MS), to, offset)[0]!;

@@ -3,7 +3,7 @@ import { db, type Prisma, type Tx, transaction } from "../db/client";
 import { inChunks, pageArgs } from "../db/query";
 import { env } from "../env";
 import { emit } from "../events";
-import { AppError } from "../http/errors";
+import { AppError, notFound, ref } from "../http/errors";
 
 // The ledger: entries are only ever appended, each moving its user's balance by its amount
 // in the same transaction, and each written at most once (unique idempotency key).
@@ -39,8 +39,8 @@ export async function post(tx: Tx, e: NewEntry): Promise<EntryRow> {
   const moved = await tx.user.updateMany({ where: { id: e.userId, balanceCents: bound }, data: { balanceCents: { increment: e.amountCents } } });
   if (moved.count === 0) {
     const exists = await tx.user.count({ where: { id: e.userId } });
-    if (!exists) throw new AppError("NOT_FOUND", "User not found");
-    throw new AppError("BALANCE_LIMIT", `This would take the balance beyond ±${MAX_BALANCE_CENTS} cents`);
+    if (!exists) throw notFound("User");
+    throw new AppError("BALANCE_LIMIT", ref("serverMessages.balance.limit", { max: MAX_BALANCE_CENTS }));
   }
   const { balanceCents } = await tx.user.findUniqueOrThrow({ where: { id: e.userId }, select: { balanceCents: true } });
   const entry = await tx.ledgerEntry.create({ data: { ...e, balanceAfterCents: balanceCents } });

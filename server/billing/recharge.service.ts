@@ -3,7 +3,7 @@ import type { TCreateCodesRequest, TRechargeBatch, TRechargeCode, TRechargeRecor
 import type { Principal } from "../auth/principal";
 import { audited, auditNote } from "../audit/audit.service";
 import type { Prisma } from "../db/client";
-import { AppError, isUniqueViolation, notFound } from "../http/errors";
+import { AppError, isUniqueViolation, notFound, ref } from "../http/errors";
 import { consumeOrThrow, refundPoint } from "../http/rate-limit";
 import { generateCode, hashCode, hintOf, normalizeCode } from "./codes";
 import * as repo from "./recharge.repo";
@@ -135,15 +135,15 @@ const fmtTime = (d: Date) => `${d.toISOString().replace("T", " ").slice(0, 16)} 
 
 /** Why a code cannot be redeemed now, or null. */
 function refusal(code: CodeRow | null, now: Date): AppError | null {
-  if (!code) return new AppError("RECHARGE_CODE_UNKNOWN", "There is no such recharge code; check it and try again");
-  if (code.disabledAt || code.batch.disabledAt) return new AppError("RECHARGE_CODE_DISABLED", "This recharge code has been disabled");
+  if (!code) return new AppError("RECHARGE_CODE_UNKNOWN", ref("serverMessages.recharge.unknown"));
+  if (code.disabledAt || code.batch.disabledAt) return new AppError("RECHARGE_CODE_DISABLED", ref("serverMessages.recharge.disabled"));
   if (code.batch.expiresAt && code.batch.expiresAt <= now)
-    return new AppError("RECHARGE_CODE_EXPIRED", `This recharge code expired on ${fmtTime(code.batch.expiresAt)}`);
-  if (code.uses >= code.batch.maxUses) return new AppError("RECHARGE_CODE_USED_UP", "This recharge code has been used up");
+    return new AppError("RECHARGE_CODE_EXPIRED", ref("serverMessages.recharge.expired", { date: fmtTime(code.batch.expiresAt) }));
+  if (code.uses >= code.batch.maxUses) return new AppError("RECHARGE_CODE_USED_UP", ref("serverMessages.recharge.usedUp"));
   return null;
 }
 
-const alreadyRedeemed = () => new AppError("RECHARGE_CODE_REDEEMED", "You already redeemed this code");
+const alreadyRedeemed = () => new AppError("RECHARGE_CODE_REDEEMED", ref("serverMessages.recharge.redeemed"));
 
 export async function redeem(p: Principal, input: { code: string }) {
   // Every attempt takes a point first (so a burst cannot slip past the lock); a right code gives it back.
@@ -168,7 +168,7 @@ export async function redeem(p: Principal, input: { code: string }) {
       // user's own concurrent request took it.
       if (!made) {
         if (await repo.hasRedeemed(c.id, p.userId)) throw alreadyRedeemed();
-        throw refusal(await repo.findCode(c.id), new Date()) ?? new AppError("RECHARGE_CODE_USED_UP", "This recharge code has been used up");
+        throw refusal(await repo.findCode(c.id), new Date()) ?? new AppError("RECHARGE_CODE_USED_UP", ref("serverMessages.recharge.usedUp"));
       }
       auditNote({ detail: { amountCents: made.amountCents } });
       return made;

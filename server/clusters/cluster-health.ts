@@ -1,7 +1,9 @@
 import "server-only";
+import { joined, type MessageRef, reasonText, ref, type StatusReason } from "@/lib/i18n/message-ref";
 import { isSlurmError } from "../adapters/slurm/client";
 import type { SlurmNode } from "../adapters/slurm/model";
 import { emit } from "../events";
+import { AppError } from "../http/errors";
 import { logger } from "../logger";
 import * as repo from "./clusters.repo";
 import { clientOf, read } from "./slurm-access";
@@ -18,7 +20,8 @@ function troubled(n: SlurmNode): boolean {
   return TROUBLE.has(n.state) || n.stateFlags.some((f) => TROUBLE.has(f));
 }
 
-export type Health = { status: "healthy" | "degraded" | "unreachable"; message: string | null };
+/** Its message: our words as a reference; slurmrestd's or the connection's own words as text. */
+export type Health = { status: "healthy" | "degraded" | "unreachable"; message: StatusReason | null };
 
 export async function assessHealth(row: repo.ClusterRow): Promise<Health & { release?: string | null }> {
   try {
@@ -26,28 +29,30 @@ export async function assessHealth(row: repo.ClusterRow): Promise<Health & { rel
     const down = ping.controllers.filter((c) => !c.up).map((c) => c.host);
     const nodes = (await read(row, "nodes")).value;
     const bad = nodes.filter(troubled);
-    const problems = [
-      ...(down.length ? [`controller ${down.join(", ")} not answering`] : []),
+    const problems: MessageRef[] = [
+      ...(down.length ? [ref("serverMessages.clusterHealth.controllersDown", { hosts: down.join(", ") })] : []),
       ...(bad.length
         ? [
-            `${bad.length} of ${nodes.length} node(s) down or drained (${bad
-              .slice(0, 5)
-              .map((n) => `${n.name}: ${[n.state, ...n.stateFlags].join("+").toLowerCase()}`)
-              .join(", ")})`,
+            ref("serverMessages.clusterHealth.nodesDown", {
+              bad: bad.length,
+              total: nodes.length,
+              list: bad
+                .slice(0, 5)
+                .map((n) => `${n.name}: ${[n.state, ...n.stateFlags].join("+").toLowerCase()}`)
+                .join(", "),
+            }),
           ]
         : []),
     ];
-    if (!nodes.length) problems.push("no nodes");
-    return { status: problems.length ? "degraded" : "healthy", message: problems.length ? problems.join("; ") : null, release: ping.release };
+    if (!nodes.length) problems.push(ref("serverMessages.clusterHealth.noNodes"));
+    const message = problems.length === 1 ? problems[0]! : problems.length ? ref("serverMessages.text", { text: joined(problems, "clauses") }) : null;
+    return { status: problems.length ? "degraded" : "healthy", message, release: ping.release };
   } catch (err) {
-    if (err instanceof Error && "code" in err && typeof (err as { code: unknown }).code === "string") {
-      const code = (err as { code: string }).code;
-      if (code === "CLUSTER_UNREACHABLE") return { status: "unreachable", message: err.message };
-      return { status: "degraded", message: err.message };
-    }
+    if (err instanceof AppError) return { status: err.code === "CLUSTER_UNREACHABLE" ? "unreachable" : "degraded", message: err.reason };
+    if (err instanceof Error && "code" in err && typeof (err as { code: unknown }).code === "string") return { status: "degraded", message: err.message };
     if (isSlurmError(err)) return { status: err.kind === "unreachable" || err.kind === "not_slurm" ? "unreachable" : "degraded", message: err.message };
     logger.warn({ err, cluster: row.id }, "cluster health check failed");
-    return { status: "unreachable", message: "The check failed in the console" };
+    return { status: "unreachable", message: ref("serverMessages.clusterHealth.checkFailed") };
   }
 }
 
@@ -64,6 +69,6 @@ export async function checkClusterHealth(row: repo.ClusterRow): Promise<Health> 
     ...(version ? { apiVersion: version } : {}),
     ...(h.release ? { release: h.release } : {}),
   });
-  if (changed) emit("cluster.status", { clusterId: row.id, name: row.name, status: h.status, message: h.message });
+  if (changed) emit("cluster.status", { clusterId: row.id, name: row.name, status: h.status, message: h.message && reasonText(h.message) });
   return { status: h.status, message: h.message };
 }

@@ -1,4 +1,5 @@
 import "server-only";
+import { type StatusReason, statusFields } from "@/lib/i18n/message-ref";
 import { db, type Prisma, transaction } from "../db/client";
 import { containsText, pageArgs } from "../db/query";
 
@@ -65,21 +66,23 @@ export async function releaseDeletedJobs(id: string): Promise<void> {
 export async function recordStatus(
   id: string,
   status: string,
-  message: string | null,
+  reason: StatusReason | null,
   extra: Prisma.SlurmClusterUncheckedUpdateManyInput = {},
 ): Promise<boolean> {
   const now = new Date();
   const seen = status !== "unreachable" ? { lastSeenAt: now } : {};
+  const fields = statusFields(reason);
+  const message = fields.statusMessage;
   return transaction(async (tx) => {
     const changed = await tx.slurmCluster.updateMany({
       where: { id, status: { not: status } },
-      data: { status, statusMessage: message, lastCheckedAt: now, ...seen, ...extra },
+      data: { status, ...fields, lastCheckedAt: now, ...seen, ...extra },
     });
     if (changed.count > 0) {
       await tx.nodeStatusEvent.create({ data: { clusterId: id, status, message }, select: { id: true } });
       return true;
     }
-    await tx.slurmCluster.updateMany({ where: { id }, data: { statusMessage: message, lastCheckedAt: now, ...seen, ...extra } });
+    await tx.slurmCluster.updateMany({ where: { id }, data: { ...fields, lastCheckedAt: now, ...seen, ...extra } });
     return false;
   });
 }

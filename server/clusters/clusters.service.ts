@@ -1,4 +1,5 @@
 import "server-only";
+import { parseRef } from "@/lib/i18n/message-ref";
 import type {
   TCluster,
   TClusterCheck,
@@ -20,7 +21,7 @@ import { isAdmin } from "../auth/permissions";
 import type { Principal } from "../auth/principal";
 import { seal } from "../crypto/secret-box";
 import { nameTakenIn } from "../db/query";
-import { AppError, isUniqueViolation, notFound, validationError } from "../http/errors";
+import { AppError, isUniqueViolation, notFound, ref, validationError } from "../http/errors";
 import { findProfile } from "../users/users.repo";
 import { listStatusEvents } from "../nodes/nodes.repo";
 import * as repo from "./clusters.repo";
@@ -40,6 +41,7 @@ export function toDto(row: repo.ClusterRow, admin: boolean): TCluster {
     name: row.name,
     status: row.status as TCluster["status"],
     statusMessage: row.statusMessage,
+    statusRef: parseRef(row.statusRef),
     release: row.release,
     apiVersion: row.apiVersion,
     lastCheckedAt: row.lastCheckedAt?.toISOString() ?? null,
@@ -81,7 +83,7 @@ export async function getCluster(p: Principal, id: string): Promise<TCluster> {
 }
 
 const NAME_TAKEN = () =>
-  new AppError("CONFLICT", "A cluster with this name exists", { issues: [{ path: "name", message: "is already used by another cluster" }] });
+  new AppError("CONFLICT", ref("serverMessages.nameExists.cluster"), { issues: [{ path: "name", message: "is already used by another cluster" }] });
 
 async function assertNameFree(name: string, exceptId?: string): Promise<void> {
   if (nameTakenIn(await repo.clustersNamedLike(name), name, exceptId)) throw NAME_TAKEN();
@@ -310,6 +312,7 @@ export async function clusterOverview(id: string): Promise<TClusterOverview> {
   const base: TClusterOverview = {
     status: row.status as TClusterOverview["status"],
     message: row.statusMessage,
+    messageRef: parseRef(row.statusRef),
     checkedAt: row.lastCheckedAt?.toISOString() ?? null,
     healthySince: since?.toISOString() ?? null,
     release: row.release,

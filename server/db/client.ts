@@ -62,6 +62,8 @@ export function db(): Db {
   return open?.open ? (open.tx as Db) : base();
 }
 
+const TX_MAX_WAIT_MS = 10_000;
+
 /** Runs `fn` in a transaction: a new one, or a savepoint of the current one. */
 export async function transaction<T>(fn: (tx: Tx) => Promise<T>, options?: Parameters<Db["$transaction"]>[1]): Promise<T> {
   const open = current.getStore();
@@ -81,14 +83,19 @@ export async function transaction<T>(fn: (tx: Tx) => Promise<T>, options?: Param
     }
   }
   const store: OpenTx = { tx: undefined as never, open: true, savepoints: 0, afterCommit: [] };
-  const out = await base().$transaction(async (tx) => {
-    store.tx = tx;
-    try {
-      return await current.run(store, () => fn(tx));
-    } finally {
-      store.open = false;
-    }
-  }, options);
+  const out = await base().$transaction(
+    async (tx) => {
+      store.tx = tx;
+      try {
+        return await current.run(store, () => fn(tx));
+      } finally {
+        store.open = false;
+      }
+    },
+    // Waiting for a connection: Prisma's 2 s gives up (P2028) when workers' transactions
+    // briefly hold the pool under load; a wait is better than a failed change.
+    { maxWait: TX_MAX_WAIT_MS, ...options },
+  );
   // Committed: a listener's failure is its own, never the change's.
   for (const f of store.afterCommit) {
     try {

@@ -69,7 +69,9 @@ describe("well-formed strings", () => {
     } catch (err) {
       expect(err).toBeInstanceOf(AppError);
       expect((err as AppError).status).toBe(400);
-      expect((err as AppError).issues).toEqual([{ path: "username", message: expect.stringContaining("lone surrogate") }]);
+      expect((err as AppError).issues).toEqual([
+        { path: "username", message: expect.stringContaining("lone surrogate"), key: "serverMessages.issues.unicode" },
+      ]);
     }
   });
 });

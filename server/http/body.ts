@@ -1,6 +1,6 @@
 import "server-only";
 import type { ErrorIssue } from "@/lib/contracts/errors";
-import { AppError, validationError } from "./errors";
+import { AppError, ref, validationError } from "./errors";
 
 // Request input before any rule sees it: bodies are read only up to a limit (refused by
 // Content-Length before reading, and while streaming when there is none), and every string
@@ -15,7 +15,7 @@ declare global {
 }
 
 export function payloadTooLarge(limit: number): AppError {
-  return new AppError("PAYLOAD_TOO_LARGE", `Request body is larger than ${limit} bytes`);
+  return new AppError("PAYLOAD_TOO_LARGE", ref("serverMessages.tooLarge", { limit }));
 }
 
 /** The declared Content-Length when it is over `limit` (a malformed one counts as over). */

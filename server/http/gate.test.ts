@@ -51,7 +51,15 @@ describe("gate", () => {
     const r = run("POST", "/api/v1/auth/login", { "content-length": String(300 * 2 ** 20), "x-request-id": "probe-1" });
     expect(r.status).toBe(413);
     expect(r.headers!.connection).toBe("close");
-    expect(JSON.parse(r.body!)).toEqual({ error: { code: "PAYLOAD_TOO_LARGE", message: expect.stringContaining("65536"), requestId: "probe-1" } });
+    expect(JSON.parse(r.body!)).toEqual({
+      error: {
+        code: "PAYLOAD_TOO_LARGE",
+        message: expect.stringContaining("65536"),
+        messageKey: "serverMessages.tooLarge",
+        params: { limit: 65536 },
+        requestId: "probe-1",
+      },
+    });
     expect(run("POST", "/api/auth/callback/credentials", { "content-length": String(DEFAULT_MAX_BODY_BYTES + 1) }).status).toBe(413);
   });
   it("knows which routes take more than the default", () => {

@@ -3,7 +3,7 @@ import { randomUUID } from "node:crypto";
 import { NextRequest } from "next/server";
 import { DEFAULT_MAX_BODY_BYTES } from "@/lib/contracts/endpoint";
 import { assertWellFormed, readTextLimited } from "./body";
-import { AppError, errorResponse } from "./errors";
+import { AppError, errorResponse, ref } from "./errors";
 
 // The body rules of handle() (size limit while reading, well-formed strings) for route
 // handlers that are not ours: next-auth's sign-in endpoints read the body themselves.
@@ -18,7 +18,7 @@ async function checkedCopy(req: NextRequest, limit: number): Promise<NextRequest
     try {
       parsed = JSON.parse(text);
     } catch {
-      throw new AppError("INVALID_JSON", "Request body is not valid JSON");
+      throw new AppError("INVALID_JSON", ref("serverMessages.invalidJson"));
     }
     assertWellFormed(parsed, "body");
   }

@@ -1,6 +1,6 @@
 import "server-only";
 import { env } from "../env";
-import { AppError } from "./errors";
+import { AppError, ref } from "./errors";
 
 // Cross-site request forgery guard for cookie-authenticated writes: the browser's Origin
 // (or, failing that, Referer) must be the console itself. Bearer-token calls are exempt:
@@ -32,6 +32,6 @@ export function checkOrigin(req: Request): void {
   if (SAFE.has(req.method)) return;
   const origin = req.headers.get("origin") ?? req.headers.get("referer");
   if (!isAllowedOrigin(origin, req.headers.get("host"))) {
-    throw new AppError("ORIGIN_REFUSED", "Cross-site request refused: the Origin header is missing or foreign");
+    throw new AppError("ORIGIN_REFUSED", ref("serverMessages.originRefused"));
   }
 }

@@ -2,7 +2,7 @@ import "server-only";
 import { randomUUID } from "node:crypto";
 import type { z } from "zod";
 import { type Endpoint, type EndpointBody, type EndpointParams, type EndpointQuery, maxBodyBytesOf } from "@/lib/contracts/endpoint";
-import type { ErrorIssue } from "@/lib/contracts/errors";
+import { ref } from "@/lib/i18n/message-ref";
 import { actorOf, auditedAction } from "../audit/audit.service";
 import { isAdmin } from "../auth/permissions";
 import { resolvePrincipal, type Principal } from "../auth/principal";
@@ -11,7 +11,7 @@ import { logger } from "../logger";
 import { observeRequest } from "../metrics/exporter";
 import { assertWellFormed, readTextLimited } from "./body";
 import { clientIp } from "./client-ip";
-import { AppError, errorResponse, validationError } from "./errors";
+import { AppError, errorResponse, validationError, zodIssues } from "./errors";
 import { checkOrigin } from "./origin";
 import { toWire, wireSchema } from "./wire";
 import { consumeOrThrow } from "./rate-limit";
@@ -19,7 +19,7 @@ import { consumeOrThrow } from "./rate-limit";
 // The one route wrapper: declared auth, Origin check for cookie-authenticated writes, rate
 // limit, size-limited body, well-formed Unicode in every input string, zod-parsed
 // params/query/body, output parsed through the response schema, errors as
-// { error: { code, message, requestId, issues? } }. Handlers are one service call.
+// { error: { code, message, messageKey, params, requestId, issues? } }. Handlers are one service call.
 
 type Dated<T> = T extends string ? string | Date : T extends (infer U)[] ? Dated<U>[] : T extends object ? { [K in keyof T]: Dated<T[K]> } : T;
 
@@ -41,19 +41,12 @@ export type RouteContext<E extends Endpoint> = {
 
 type NextContext = { params: Promise<Record<string, string | string[]>> };
 
-function issuesOf(error: z.ZodError, where: string): ErrorIssue[] {
-  return error.issues.map((i) => ({
-    path: i.path.length ? i.path.join(".") : where,
-    message: i.message,
-  }));
-}
-
 function parse<S extends z.ZodType | undefined>(schema: S, value: unknown, where: string): unknown {
   if (!schema) return undefined;
   assertWellFormed(value, where);
   const result = schema.safeParse(value);
   if (result.success) return result.data;
-  throw validationError(issuesOf(result.error, where), where);
+  throw validationError(zodIssues(result.error, where), where);
 }
 
 async function readBody(req: Request, limit: number): Promise<unknown> {
@@ -62,7 +55,7 @@ async function readBody(req: Request, limit: number): Promise<unknown> {
   try {
     return JSON.parse(text);
   } catch {
-    throw new AppError("INVALID_JSON", "Request body is not valid JSON");
+    throw new AppError("INVALID_JSON", ref("serverMessages.invalidJson"));
   }
 }
 
@@ -81,9 +74,9 @@ export function handle<E extends Endpoint>(endpoint: E, fn: (ctx: RouteContext<E
     try {
       principal = await resolvePrincipal(req.headers);
       const run = async (): Promise<unknown> => {
-        if (endpoint.auth !== "public" && !principal) throw new AppError("UNAUTHENTICATED", "Sign in first");
+        if (endpoint.auth !== "public" && !principal) throw new AppError("UNAUTHENTICATED", ref("serverMessages.signInFirst"));
         if (endpoint.auth === "admin" && principal && !isAdmin(principal)) {
-          throw new AppError("FORBIDDEN", "Administrators only");
+          throw new AppError("FORBIDDEN", ref("serverMessages.adminsOnly"));
         }
         if (principal?.via === "session") checkOrigin(req);
         if (!endpoint.unlimited) {

@@ -15,6 +15,7 @@ const instance = {
   remark: null,
   status: "running",
   statusMessage: null,
+  statusRef: null,
   exitCode: null,
   userId: "u1",
   username: "alice",

@@ -1,4 +1,5 @@
 import "server-only";
+import { reasonText } from "@/lib/i18n/message-ref";
 import { dockerClient, imagePresence } from "../adapters/docker";
 import { logger } from "../logger";
 import { describeEngineError } from "../nodes/engine-identity";
@@ -31,7 +32,7 @@ export async function presenceOn(node: NodeRow, address: string, timeoutMs = PRE
   try {
     return { ...(await imagePresence(dockerClient(target, timeoutMs), address)), error: null };
   } catch (err) {
-    return { present: null, sizeBytes: null, error: describeEngineError(err, target) };
+    return { present: null, sizeBytes: null, error: reasonText(describeEngineError(err, target)) };
   }
 }
 

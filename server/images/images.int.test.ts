@@ -38,7 +38,7 @@ describe("names", () => {
     const first = await image(name, LOCAL_IMAGE);
     const dup = (await image(name.toUpperCase(), LOCAL_IMAGE).catch((e: unknown) => e)) as AppError;
     expect(dup.status).toBe(409);
-    expect(dup.issues).toEqual([{ path: "name", message: "is already used by another image" }]);
+    expect(dup.issues).toEqual([{ path: "name", message: "is already used by another image", key: "serverMessages.issues.alreadyUsedImage" }]);
     const other = await image(`${name} b`, LOCAL_IMAGE);
     expect(((await images.updateImage(admin, other.id, { name: ` ${name.toLowerCase()}` }).catch((e: unknown) => e)) as AppError).status).toBe(409);
     expect((await images.updateImage(admin, first.id, { name: name.toLowerCase() })).name).toBe(name.toLowerCase());

@@ -1,11 +1,12 @@
 import "server-only";
+import { reasonText } from "@/lib/i18n/message-ref";
 import { NOTEBOOK_PORT, type TCreateImageRequest, type TPullEvent, type TUpdateImageRequest } from "@/lib/contracts/images";
 import { audited, auditNote } from "../audit/audit.service";
 import { isAdmin } from "../auth/permissions";
 import type { Principal } from "../auth/principal";
 import { describeDockerError, dockerClient, pullImage } from "../adapters/docker";
 import { nameTakenIn } from "../db/query";
-import { AppError, notFound } from "../http/errors";
+import { AppError, notFound, ref } from "../http/errors";
 import { channel } from "../http/stream";
 import { logger } from "../logger";
 import { allNodeRows, dockerTargetOf } from "../nodes/nodes.service";
@@ -30,7 +31,9 @@ export async function getImage(p: Principal, id: string): Promise<repo.ImageRow>
 /** Image names are unique, ignoring case: "PyTorch" and "pytorch" in the catalog would be guesswork. */
 async function assertNameFree(name: string, exceptId?: string): Promise<void> {
   if (nameTakenIn(await repo.imagesNamedLike(name), name, exceptId)) {
-    throw new AppError("CONFLICT", `An image named "${name}" exists`, { issues: [{ path: "name", message: "is already used by another image" }] });
+    throw new AppError("CONFLICT", ref("serverMessages.nameExists.image", { name }), {
+      issues: [{ path: "name", message: "is already used by another image" }],
+    });
   }
 }
 
@@ -44,7 +47,7 @@ async function pullProblem(node: NodeRow, address: string): Promise<string | nul
     await dockerClient(target, PULLABLE_TIMEOUT_MS).getImage(address).distribution();
     return null;
   } catch (err) {
-    return describeDockerError(err, target);
+    return reasonText(describeDockerError(err, target));
   }
 }
 
@@ -115,7 +118,7 @@ export async function updateImage(actor: Principal, id: string, input: TUpdateIm
 export async function deleteImage(actor: Principal, id: string): Promise<void> {
   const image = await getImage(actor, id);
   auditNote({ target: { type: "image", id, name: image.name } });
-  await assertUnused(`Image ${image.name}`, { imageId: id });
+  await assertUnused(ref("serverMessages.inUse.image", { name: image.name }), { imageId: id });
   await audited(() => repo.deleteImage(id));
 }
 
@@ -169,7 +172,7 @@ export async function pullToNode(actor: Principal, id: string, nodeId: string): 
       logger.info({ image: image.address, node: node.name, ms: Date.now() - started }, "image pulled");
     })
     .catch(async (err: unknown) => {
-      const message = isEngine ? describeDockerError(err, target) : describeEngineError(err, target);
+      const message = reasonText(isEngine ? describeDockerError(err, target) : describeEngineError(err, target));
       await recordPullOutcome(id, nodeId, false, message, image.address);
       events.push({ type: "error", message: `Pull of ${image.address} to ${node.name} failed: ${message}` });
       logger.warn({ image: image.address, node: node.name, err: message }, "image pull failed");

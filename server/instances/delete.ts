@@ -1,4 +1,5 @@
 import "server-only";
+import { ref, statusFields } from "@/lib/i18n/message-ref";
 import { audited, auditNote } from "../audit/audit.service";
 import type { Principal } from "../auth/principal";
 import { settleInstance } from "../billing/meter";
@@ -21,7 +22,16 @@ export async function deleteInstance(p: Principal, id: string): Promise<void> {
   if (row.status === "deleted") return;
   // Unseen since its node stopped answering: no running time after that is charged.
   const unseen = row.status === "unknown" || (row.status === "failed" && !row.stoppedAt) ? { stoppedAt: row.meteredUntil } : {};
-  const gone = { status: "deleted", deletedAt: new Date(), containerId: null, statusMessage: null, leaseOwner: null, leaseUntil: null, ...unseen };
+  const gone = {
+    status: "deleted",
+    deletedAt: new Date(),
+    containerId: null,
+    statusMessage: null,
+    statusRef: null,
+    leaseOwner: null,
+    leaseUntil: null,
+    ...unseen,
+  };
   const node = row.nodeId ? await findNode(row.nodeId) : null;
   const removeNow = async () => {
     if (!node) return;
@@ -33,7 +43,7 @@ export async function deleteInstance(p: Principal, id: string): Promise<void> {
         { instanceId: id, node: node.name, err: String(engineError(err, node, "remove the container")) },
         "container removal deferred to the reconciler",
       );
-      await repo.transition(id, ["deleted"], { statusMessage: "Container removal pending: the node did not answer" });
+      await repo.transition(id, ["deleted"], statusFields(ref("serverMessages.instanceStatus.removalPending")));
       return;
     }
     // The owner's network goes with their last instance on the node (in use: it stays).

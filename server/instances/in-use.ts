@@ -1,16 +1,15 @@
 import "server-only";
-import { AppError } from "../http/errors";
+import { AppError, type MessageRef, ref } from "../http/errors";
 import { liveUsers } from "./instances.repo";
 
 // Images, specs and nodes cannot be deleted while live instances use them.
 
 /** Throws a 409 naming the live instances that use an image, spec or node. */
-export async function assertUnused(what: string, by: { imageId?: string; specId?: string; nodeId?: string }): Promise<void> {
+export async function assertUnused(what: MessageRef, by: { imageId?: string; specId?: string; nodeId?: string }): Promise<void> {
   const { names, total } = await liveUsers(by);
   if (!total) return;
-  const more = total > names.length ? ` and ${total - names.length} more` : "";
-  throw new AppError(
-    "CONFLICT",
-    `${what} is used by ${total} instance${total > 1 ? "s" : ""}: ${names.map((n) => `"${n}"`).join(", ")}${more}; delete them first`,
-  );
+  const more = total - names.length;
+  const key = total === 1 ? "serverMessages.inUse.one" : more > 0 ? "serverMessages.inUse.manyMore" : "serverMessages.inUse.many";
+  const quoted = names.map((name) => ref("serverMessages.inUse.quoted", { name }));
+  throw new AppError("CONFLICT", ref(key, { what, total, names: quoted, ...(more > 0 ? { more } : {}) }));
 }

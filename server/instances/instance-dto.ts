@@ -1,4 +1,5 @@
 import "server-only";
+import { parseRef } from "@/lib/i18n/message-ref";
 import { DATA_MOUNT_PATH, type TInstance, type TInstanceStatus } from "@/lib/contracts/instances";
 import { appEntry, instanceApps } from "../apps/apps";
 import { chargeFor } from "../billing/meter";
@@ -26,6 +27,7 @@ export function toDto(row: InstanceRow, now = Date.now()) {
     remark: row.remark,
     status: row.status as TInstanceStatus,
     statusMessage: row.statusMessage,
+    statusRef: parseRef(row.statusRef),
     exitCode: row.exitCode,
     userId: row.userId,
     username: row.user.username,

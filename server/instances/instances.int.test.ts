@@ -319,7 +319,7 @@ describe("placement", () => {
     const err = await rejection(instances.startInstance(alice, i.id, { withoutGpu: false }));
     expect(err.code).toBe("NO_CAPACITY");
     expect(err.message).toMatch(/1 more free GPU.*withoutGpu/);
-    expect(err.issues).toEqual([{ path: "withoutGpu", message: expect.any(String) }]);
+    expect(err.issues).toEqual([{ path: "withoutGpu", message: expect.any(String), key: "serverMessages.capacity.withoutGpuIssue" }]);
 
     const started = await instances.startInstance(alice, i.id, { withoutGpu: true });
     expect(started).toMatchObject({ status: "running", withoutGpu: true, gpus: [] });

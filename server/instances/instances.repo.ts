@@ -1,5 +1,6 @@
 import "server-only";
 import { db, type Prisma, type Tx, transaction } from "../db/client";
+import { emit } from "../events";
 import { containsText, inChunks, pageArgs } from "../db/query";
 import { fastRows } from "../db/fast-reads";
 import { env } from "../env";
@@ -36,6 +37,7 @@ const INSTANCE_COLUMNS = [
   "nodeId",
   "status",
   "statusMessage",
+  "statusRef",
   "exitCode",
   "imageName",
   "imageAddress",
@@ -163,6 +165,7 @@ function fromJson(j: JsonRow): InstanceRow {
     nodeId: j.nodeId,
     status: j.status,
     statusMessage: j.statusMessage,
+    statusRef: j.statusRef,
     exitCode: j.exitCode,
     imageName: j.imageName,
     imageAddress: j.imageAddress,
@@ -217,6 +220,7 @@ async function guarded(id: string, where: Prisma.InstanceWhereInput, data: Prism
   return transaction(async (tx) => {
     const { count } = await tx.instance.updateMany({ where: { ...where, id }, data });
     if (count > 0 && release) await tx.allocation.deleteMany({ where: { instanceId: id } });
+    if (count > 0 && typeof data.status === "string") emit("instance.changed", { instanceId: id, status: data.status });
     return count > 0;
   });
 }
@@ -278,6 +282,7 @@ export async function insertInstance(
   const { id } = await tx.instance.create({ data: { ...data, status: "creating" }, select: { id: true } });
   await tx.instance.update({ where: { id }, data: { volumeName: volumeOf(id) }, select: { id: true } });
   await insertAllocations(tx, id, data.nodeId, rows);
+  emit("instance.changed", { instanceId: id, status: "creating" });
   return id;
 }
 

@@ -6,7 +6,8 @@ import { audited, auditNote } from "../audit/audit.service";
 import { isAdmin } from "../auth/permissions";
 import type { Principal } from "../auth/principal";
 import { assertCanAfford } from "../billing/billing.service";
-import { AppError, notFound } from "../http/errors";
+import { AppError, type MessageRef, notFound, ref, stateWord } from "../http/errors";
+import { joined } from "@/lib/i18n/message-ref";
 import { imageReadiness, readinessRank } from "../images/image-readiness";
 import { findImage, type ImageRow } from "../images/images.repo";
 import { allNodes, findNode, heldByNode, type NodeRow } from "../nodes/nodes.repo";
@@ -24,13 +25,10 @@ import { volumeName } from "./workload";
 // double-book) and under its owner's row lock (the balance must carry everything the owner
 // then runs). It answers 202 `creating`; provision makes and starts the container.
 
-function noCapacity(specName: string, reasons: { node: string; missing: string[] }[]): AppError {
-  if (!reasons.length) return new AppError("NO_CAPACITY", `No online node can host "${specName}" now`);
-  const why = reasons
-    .slice(0, 3)
-    .map((r) => `${r.node} needs ${r.missing.join(", ")}`)
-    .join("; ");
-  return new AppError("NO_CAPACITY", `No capacity for "${specName}" now: ${why}`);
+function noCapacity(specName: string, reasons: { node: string; missing: MessageRef[] }[]): AppError {
+  if (!reasons.length) return new AppError("NO_CAPACITY", ref("serverMessages.capacity.noNode", { spec: specName }));
+  const why = reasons.slice(0, 3).map((r) => ref("serverMessages.capacity.nodeNeeds", { node: r.node, missing: r.missing }));
+  return new AppError("NO_CAPACITY", ref("serverMessages.capacity.none", { spec: specName, reasons: joined(why, "clauses") }));
 }
 
 export async function createInstance(p: Principal, input: TCreateInstanceRequest) {
@@ -43,7 +41,8 @@ export async function createInstance(p: Principal, input: TCreateInstanceRequest
   if (input.nodeId) {
     const node = await findNode(input.nodeId);
     if (!node || (!node.isListed && !isAdmin(p))) throw notFound("Node");
-    if (node.status !== "online") throw new AppError("NO_CAPACITY", `Node ${node.name} is ${node.status}; pick another node or let the console choose`);
+    if (node.status !== "online")
+      throw new AppError("NO_CAPACITY", ref("serverMessages.capacity.nodeNotOnline", { node: node.name, status: stateWord(node.status) }));
     candidates = [node];
   } else {
     candidates = await allNodes({ status: "online", isListed: true });
@@ -67,7 +66,7 @@ export async function createInstance(p: Principal, input: TCreateInstanceRequest
       : async (tx) => {
           const max = settings.maxInstancesPerUser;
           const have = await repo.lockedInstanceCount(tx, p.userId);
-          if (have >= max) throw new AppError("LIMIT_REACHED", `You have ${have} instances (at most ${max}); delete one first`);
+          if (have >= max) throw new AppError("LIMIT_REACHED", ref("serverMessages.limits.instances", { count: have, max }));
           return null;
         },
     // The instance's row and its event commit together, under the node's lock.
@@ -114,7 +113,7 @@ export async function placeWorkload(w: {
   candidates: NodeRow[];
   data: repo.InstanceData;
   /** A further rule checked under the node's lock (a node's job limit): what is missing, or null. */
-  admit?: (tx: Tx, node: NodeRow) => Promise<string | null>;
+  admit?: (tx: Tx, node: NodeRow) => Promise<MessageRef | null>;
   /** Called in the placing transaction once the row is in (the audit event of a launch). */
   placed?: (id: string, node: NodeRow) => Promise<void>;
 }): Promise<{ id: string; node: NodeRow }> {
@@ -125,11 +124,22 @@ export async function placeWorkload(w: {
   const unready = candidates.flatMap((n) => {
     const r = readiness.get(n.id);
     // Administrators get the engine's words; users the node's name only (as the wizard shows it).
-    const why = w.admin ? (r?.reason ?? `cannot run ${image.address}`) : `the image cannot be used on node ${n.name} right now`;
+    const why = w.admin
+      ? ref("serverMessages.text", { text: r?.reason ?? `cannot run ${image.address}` })
+      : ref("serverMessages.capacity.imageUnusable", { node: n.name });
     return r && !r.ready ? [{ node: n.name, why }] : [];
   });
   if (unready.length === candidates.length && unready.length > 0) {
-    throw new AppError("NO_CAPACITY", `No node can run image ${image.name} now: ${unready.map((u) => u.why).join("; ")}`);
+    throw new AppError(
+      "NO_CAPACITY",
+      ref("serverMessages.capacity.noImage", {
+        image: image.name,
+        reasons: joined(
+          unready.map((u) => u.why),
+          "clauses",
+        ),
+      }),
+    );
   }
   // Best first, from a snapshot; each try re-checks under the node's lock.
   const ranked = candidates
@@ -138,11 +148,11 @@ export async function placeWorkload(w: {
     .sort((a, b) => a.rank - b.rank || compareScores(a.score, b.score))
     .map((c) => c.node);
 
-  const reasons: { node: string; missing: string[] }[] = [];
+  const reasons: { node: string; missing: MessageRef[] }[] = [];
   for (const candidate of ranked) {
     const placed = await repo.withNodeLock(candidate.id, async (tx, { node, held: nodeHeld }) => {
       await assertCanAfford(tx, data.userId, spec.pricePerHourCents);
-      if (node.status !== "online") return { ok: false as const, missing: [`to be online (it is ${node.status})`] };
+      if (node.status !== "online") return { ok: false as const, missing: [ref("serverMessages.missing.online", { status: stateWord(node.status) })] };
       const refused = w.admit ? await w.admit(tx, node) : null;
       if (refused) return { ok: false as const, missing: [refused] };
       const plan = planAllocation(spec, node, nodeHeld, { imageSupportsSplit: image.supportMemorySplit });

@@ -2,7 +2,7 @@ import "server-only";
 import { randomUUID } from "node:crypto";
 import { audited } from "../audit/audit.service";
 import { env } from "../env";
-import { AppError } from "../http/errors";
+import { AppError, ref, stateWord } from "../http/errors";
 import type { Prisma } from "../db/client";
 import { logger } from "../logger";
 import * as repo from "./instances.repo";
@@ -49,9 +49,8 @@ export async function withLease(
   const claimed = await repo.claim(row.id, from, owner.id, owner.until(), now);
   if (!claimed) {
     const current = await repo.findInstance(row.id);
-    if (current && from.includes(current.status))
-      throw new AppError("INVALID_STATE", "Another operation on this instance is in progress; try again in a moment");
-    throw new AppError("INVALID_STATE", `The instance is ${current?.status ?? "gone"}; that cannot be done now`);
+    if (current && from.includes(current.status)) throw new AppError("INVALID_STATE", ref("serverMessages.instance.busy"));
+    throw new AppError("INVALID_STATE", ref("serverMessages.instance.cannotNow", { status: stateWord(current?.status ?? "gone") }));
   }
   const renew = owner.keepAlive(row.id);
   try {
@@ -65,7 +64,7 @@ export async function withLease(
       // The claim was taken from us (this process stalled past the lease, or the row was deleted).
       logger.warn({ instanceId: row.id }, "operation lost its claim; compensating");
       await onLost();
-      throw new AppError("INVALID_STATE", "The instance changed while this operation ran; look at it again");
+      throw new AppError("INVALID_STATE", ref("serverMessages.instance.changed"));
     }
   } catch (err) {
     await repo.settle(row.id, owner.id, {});

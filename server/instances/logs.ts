@@ -2,7 +2,7 @@ import "server-only";
 import type { Readable } from "node:stream";
 import type { TLogsQuery } from "@/lib/contracts/instances";
 import type { Principal } from "../auth/principal";
-import { AppError } from "../http/errors";
+import { AppError, ref } from "../http/errors";
 import { engineError, nodeOf, runtimeOf } from "./engine";
 import { loadOwned } from "./instances.service";
 import { containerName } from "./workload";
@@ -13,14 +13,14 @@ import { containerName } from "./workload";
 /** The caller's instance with a container to read from, and its engine. */
 export async function readableContainer(p: Principal, id: string) {
   const row = await loadOwned(p, id);
-  if (row.status === "creating") throw new AppError("INVALID_STATE", "The instance is still being created");
-  if (row.status === "unknown") throw new AppError("NODE_UNREACHABLE", "The instance's node does not answer");
+  if (row.status === "creating") throw new AppError("INVALID_STATE", ref("serverMessages.instance.stillCreating"));
+  if (row.status === "unknown") throw new AppError("NODE_UNREACHABLE", ref("serverMessages.instance.nodeNoAnswer"));
   const node = await nodeOf(row);
   const rt = runtimeOf(node, 30_000);
   const state = await rt.inspect(containerName(id)).catch((err: unknown) => {
     throw engineError(err, node, "read the container");
   });
-  if (!state) throw new AppError("INVALID_STATE", "The instance has no container (it was removed); start it to create a new one");
+  if (!state) throw new AppError("INVALID_STATE", ref("serverMessages.instance.noContainer"));
   return { row, node, rt, state };
 }
 

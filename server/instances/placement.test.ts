@@ -1,6 +1,10 @@
 import { describe, expect, it } from "vitest";
 import type { Held, NodeCapacity, SpecNeeds } from "../nodes/capacity";
-import { compareScores, placementScore, planAllocation } from "./placement";
+import { renderMessage } from "@/lib/i18n/message-ref";
+import { compareScores, type Plan, placementScore, planAllocation } from "./placement";
+
+/** A refused plan with what is missing in English (the server's words for it). */
+const plain = (p: Plan) => (p.ok ? p : { ok: false, missing: p.missing.map((m) => renderMessage("en-US", m)) });
 
 const gpuNode: NodeCapacity = {
   cpuCores: 32,
@@ -33,8 +37,11 @@ describe("planAllocation", () => {
     // GPU 1 has 4 GB left (too little), GPU 2 has 16 GB: the fullest that fits.
     expect(plan).toEqual({ ok: true, memorySplit: true, rows: [gpu(2, 8, false), base(8, 32)] });
     // Without split support a share is refused, never turned into a whole GPU at a share's price.
-    expect(planAllocation(share, gpuNode, held, { imageSupportsSplit: false })).toEqual({ ok: false, missing: ["an image that supports GPU memory split"] });
-    expect(planAllocation(share, { ...gpuNode, hamiCorePath: null }, held, { imageSupportsSplit: true })).toEqual({
+    expect(plain(planAllocation(share, gpuNode, held, { imageSupportsSplit: false }))).toEqual({
+      ok: false,
+      missing: ["an image that supports GPU memory split"],
+    });
+    expect(plain(planAllocation(share, { ...gpuNode, hamiCorePath: null }, held, { imageSupportsSplit: true }))).toEqual({
       ok: false,
       missing: ["HAMi-core on the node for GPU memory split"],
     });
@@ -42,11 +49,14 @@ describe("planAllocation", () => {
 
   it("names what is missing", () => {
     const full = [gpu(0, 24, true), gpu(1, 24, true), gpu(2, 24, true), base(30, 100)];
-    expect(planAllocation(whole, gpuNode, full, { imageSupportsSplit: false })).toEqual({
+    expect(plain(planAllocation(whole, gpuNode, full, { imageSupportsSplit: false }))).toEqual({
       ok: false,
       missing: ["1 more free GPU", "6 more CPU cores", "4 GB more memory"],
     });
-    expect(planAllocation({ ...whole, gpuModel: "A100" }, gpuNode, [], { imageSupportsSplit: false })).toEqual({ ok: false, missing: ["GPU model A100"] });
+    expect(plain(planAllocation({ ...whole, gpuModel: "A100" }, gpuNode, [], { imageSupportsSplit: false }))).toEqual({
+      ok: false,
+      missing: ["GPU model A100"],
+    });
   });
 
   it("withoutGpu takes only CPU and memory", () => {

@@ -1,12 +1,13 @@
 import "server-only";
 import { freeCapacity, missingFor, usesMemorySplit, type Held, type NodeCapacity, type SpecNeeds } from "../nodes/capacity";
+import type { MessageRef } from "@/lib/i18n/message-ref";
 
 // Placement: which allocation rows one instance takes on a node, and which node fits best.
 // Pure functions; instances.repo runs them under the node's row lock.
 
 export type AllocationRow = Held;
 
-export type Plan = { ok: true; memorySplit: boolean; rows: AllocationRow[] } | { ok: false; missing: string[] };
+export type Plan = { ok: true; memorySplit: boolean; rows: AllocationRow[] } | { ok: false; missing: MessageRef[] };
 
 /** What an existing instance needs on its node (the spec it was launched with). */
 export const needsOf = (row: {

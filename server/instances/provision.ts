@@ -1,8 +1,9 @@
 import "server-only";
+import { renderMessage, statusFields } from "@/lib/i18n/message-ref";
 import { RuntimeError, type Runtime, type WorkloadSpec } from "../adapters/runtime";
 import { env } from "../env";
 import { emit } from "../events";
-import { AppError } from "../http/errors";
+import { AppError, ref } from "../http/errors";
 import { recordPullOutcome } from "../images/image-readiness";
 import { logger } from "../logger";
 import { hamiCoreReady } from "../nodes/capacity";
@@ -29,7 +30,7 @@ async function ensureImage(rt: Runtime, node: NodeRow, image: { id: string | nul
     if (isUnreachable(err)) throw err;
     const why = err instanceof RuntimeError ? err.message : String(err);
     if (image.id) await recordPullOutcome(image.id, node.id, false, why, image.address);
-    throw new AppError("ENGINE_ERROR", `Image ${image.address} is not on node ${node.name} and pulling it failed: ${why}`);
+    throw new AppError("ENGINE_ERROR", ref("serverMessages.instance.pullFailed", { image: image.address, node: node.name, reason: why }));
   }
 }
 
@@ -45,10 +46,7 @@ export async function ensureWorkload(rt: Runtime, row: repo.InstanceRow, node: N
   const gpus = held.map((a) => ({ index: a.gpuIndex!, memoryGb: a.gpuMemoryGb }));
   // The library is bound into the container: only a path that passed the node's test (placement checks the same).
   if (held.some((a) => !a.exclusive) && !hamiCoreReady(node)) {
-    throw new AppError(
-      "NO_CAPACITY",
-      `GPU memory split is not available on node ${node.name} now: its HAMi-core library has not passed the node's connection test`,
-    );
+    throw new AppError("NO_CAPACITY", ref("serverMessages.instance.splitUnavailable", { node: node.name }));
   }
   const labels = await consoleLabels();
   const spec = instanceWorkload({
@@ -101,7 +99,7 @@ export async function startVerified(rt: Runtime, node: NodeRow, containerId: str
   const before = await rt.inspect(containerId).catch((err: unknown) => {
     throw engineError(err, node, "start the container");
   });
-  if (!before) throw new AppError("ENGINE_ERROR", `The container on node ${node.name} is gone; start the instance again to make a new one`);
+  if (!before) throw new AppError("ENGINE_ERROR", ref("serverMessages.instance.containerGone", { node: node.name }));
   let startError: unknown = null;
   try {
     await rt.start(containerId);
@@ -115,7 +113,12 @@ export async function startVerified(rt: Runtime, node: NodeRow, containerId: str
   const ran = after?.startedAt && (after.running || after.startedAt !== before.startedAt);
   if (!ran) {
     if (startError) throw engineError(startError, node, "start the container");
-    throw new AppError("ENGINE_ERROR", `The container on node ${node.name} did not start${after?.error ? `: ${after.error}` : ""}`);
+    throw new AppError(
+      "ENGINE_ERROR",
+      after?.error
+        ? ref("serverMessages.instance.didNotStartWhy", { node: node.name, reason: after.error })
+        : ref("serverMessages.instance.didNotStart", { node: node.name }),
+    );
   }
   if (startError) logger.warn({ node: node.name, containerId, err: String(startError) }, "the start's answer was lost, but the container started");
   const startedAt = Date.parse(after.startedAt!);
@@ -141,16 +144,17 @@ export async function provision(id: string, owner: ReturnType<typeof lease>, bat
     const done = await repo.settle(
       id,
       owner.id,
-      { status: "running", containerId, startedAt, meteredUntil: startedAt, statusMessage: null },
+      { status: "running", containerId, startedAt, meteredUntil: startedAt, statusMessage: null, statusRef: null },
       { status: "creating" },
     );
     if (!done) await cleanUp(rt, id);
   } catch (err) {
     const e = node ? engineError(err, node, "create the container") : err;
-    const reason = e instanceof AppError ? e.message : "Internal error while creating the container";
+    const reasonRef = e instanceof AppError ? e.reason : ref("serverMessages.instanceStatus.createFailed");
+    const reason = typeof reasonRef === "string" ? reasonRef : renderMessage("en-US", reasonRef);
     logger.warn({ instanceId: id, reason, err: e instanceof AppError ? undefined : err }, "instance creation failed");
     const failed = await repo
-      .settle(id, owner.id, { status: "failed", statusMessage: reason, stoppedAt: new Date(), containerId: null }, { status: "creating", release: true })
+      .settle(id, owner.id, { status: "failed", ...statusFields(reasonRef), stoppedAt: new Date(), containerId: null }, { status: "creating", release: true })
       .catch((dbErr: unknown) => {
         // Unknown: the reconciler settles the lapsed creation later (and stops a container that runs).
         logger.error({ err: dbErr, instanceId: id }, "could not record a failed creation");

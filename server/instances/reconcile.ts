@@ -1,5 +1,6 @@
 import "server-only";
 import type { Prisma } from "../db/client";
+import { ref, renderMessage, statusFields } from "@/lib/i18n/message-ref";
 import type { Runtime, WorkloadSummary } from "../adapters/runtime";
 import { emit } from "../events";
 import { logger } from "../logger";
@@ -33,7 +34,7 @@ export function decide(row: { status: string }, c: Pick<WorkloadSummary, "state"
       release: true,
       data: {
         status: "failed",
-        statusMessage: "The container was removed outside the console; start the instance to create a new one on the same data",
+        ...statusFields(ref("serverMessages.instanceStatus.removedOutside")),
         stoppedAt: row.status === "running" ? now : null,
         containerId: null,
       },
@@ -41,14 +42,22 @@ export function decide(row: { status: string }, c: Pick<WorkloadSummary, "state"
   }
   if (c.state === "exited" || c.state === "dead") {
     const code = c.exitCode;
-    const why = code === 137 ? " (killed: SIGKILL or out of memory)" : code === 143 ? " (terminated: SIGTERM)" : "";
+    const key =
+      code === null
+        ? "serverMessages.instanceStatus.exited"
+        : code === 137
+          ? "serverMessages.instanceStatus.killed"
+          : code === 143
+            ? "serverMessages.instanceStatus.terminated"
+            : "serverMessages.instanceStatus.exitedCode";
     return {
       status: "exited",
       release: true,
-      data: { status: "exited", exitCode: code, statusMessage: `The container exited${code === null ? "" : ` with code ${code}`}${why}`, stoppedAt: now },
+      data: { status: "exited", exitCode: code, ...statusFields(ref(key, code === null ? undefined : { code })), stoppedAt: now },
     };
   }
-  if (row.status === "unknown" && c.state === "running") return { status: "running", release: false, data: { status: "running", statusMessage: null } };
+  if (row.status === "unknown" && c.state === "running")
+    return { status: "running", release: false, data: { status: "running", statusMessage: null, statusRef: null } };
   return null;
 }
 
@@ -81,9 +90,9 @@ export async function reconcileNode(node: NodeRow, rows: repo.InstanceRow[], tim
   try {
     listed = await rt.list({ [CONSOLE_LABEL]: await consoleId() });
   } catch (err) {
-    const message = `Node ${node.name} is unreachable: ${err instanceof Error ? err.message : String(err)}`;
+    const message = ref("serverMessages.instanceStatus.nodeUnreachable", { node: node.name, reason: err instanceof Error ? err.message : String(err) });
     for (const row of idle.filter((r) => r.status === "running")) {
-      await apply(row, { status: "unknown", release: false, data: { status: "unknown", statusMessage: message } }, now);
+      await apply(row, { status: "unknown", release: false, data: { status: "unknown", ...statusFields(message) } }, now);
     }
     return;
   }
@@ -113,7 +122,7 @@ export async function reconcileNode(node: NodeRow, rows: repo.InstanceRow[], tim
     }
     // A stopped, exited or failed instance holds nothing (an operation that died may have left rows).
     if (!["running", "unknown", "creating"].includes(row.status) && row.allocations.length > 0) {
-      await repo.applyObserved(row, { statusMessage: row.statusMessage }, now, { release: true });
+      await repo.applyObserved(row, { statusMessage: row.statusMessage, statusRef: row.statusRef }, now, { release: true });
     }
   }
   const statuses = await repo.statusesOf([...byInstance.keys()]);
@@ -125,7 +134,7 @@ export async function reconcileNode(node: NodeRow, rows: repo.InstanceRow[], tim
       // The user deleted it while the node could not be reached: finish the removal.
       await rt.remove(c.id);
       await rt.removeVolume(volumeName(instanceId!)).catch((err: unknown) => logger.warn({ err: String(err), instanceId }, "volume removal failed"));
-      await repo.transition(instanceId!, ["deleted"], { statusMessage: null });
+      await repo.transition(instanceId!, ["deleted"], { statusMessage: null, statusRef: null });
       logger.info({ instanceId, node: node.name }, "removed the container of a deleted instance");
     } else if (!status) {
       unmanaged.push({ containerId: c.id, name: c.name, state: c.state, instanceId });
@@ -160,12 +169,13 @@ export async function settleLapsedCreations(timeoutMs: number): Promise<void> {
       await repo.settle(
         row.id,
         owner.id,
-        { status: "running", containerId: running, startedAt: now, meteredUntil: now, statusMessage: null },
+        { status: "running", containerId: running, startedAt: now, meteredUntil: now, statusMessage: null, statusRef: null },
         { status: "creating" },
       );
     } else {
-      const message = "The console stopped while this instance was being created; launch it again";
-      const failed = await repo.settle(row.id, owner.id, { status: "failed", statusMessage: message, stoppedAt: now }, { status: "creating", release: true });
+      const reason = ref("serverMessages.instanceStatus.interrupted");
+      const message = renderMessage("en-US", reason);
+      const failed = await repo.settle(row.id, owner.id, { status: "failed", ...statusFields(reason), stoppedAt: now }, { status: "creating", release: true });
       if (failed && !row.jobRunId)
         emit("instance.status", { instanceId: row.id, userId: row.userId, name: row.name, status: "failed", reason: "creation_failed", message });
     }

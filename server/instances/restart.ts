@@ -22,7 +22,7 @@ export async function restartInstance(p: Principal, id: string) {
     } catch (err) {
       throw engineError(err, node, "restart the container");
     }
-    return { data: { status: "running", startedAt: new Date(), statusMessage: null } };
+    return { data: { status: "running", startedAt: new Date(), statusMessage: null, statusRef: null } };
   });
   return toDto(updated);
 }

@@ -4,7 +4,8 @@ import { assertNotInMaintenance } from "../settings/settings.service";
 import type { Principal } from "../auth/principal";
 import { assertCanAfford } from "../billing/billing.service";
 import { settleInstance } from "../billing/meter";
-import { AppError } from "../http/errors";
+import { AppError, ref } from "../http/errors";
+import { renderMessage } from "@/lib/i18n/message-ref";
 import { engineError, nodeOf, runtimeOf, STOP_GRACE_SEC } from "./engine";
 import { toDto } from "./instance-dto";
 import { loadOwned } from "./instances.service";
@@ -37,7 +38,7 @@ export async function startInstance(p: Principal, id: string, opts: { withoutGpu
     row,
     STARTABLE,
     async () => {
-      if (node.status === "offline") throw new AppError("NODE_UNREACHABLE", `Node ${node.name} is offline`);
+      if (node.status === "offline") throw new AppError("NODE_UNREACHABLE", ref("serverMessages.instance.nodeOffline", { node: node.name }));
       await repo.releaseAllocations(id);
       const placed = await repo.withNodeLock(node.id, async (tx, { node: locked, held }) => {
         await assertCanAfford(tx, row.userId, row.pricePerHourCents);
@@ -48,12 +49,11 @@ export async function startInstance(p: Principal, id: string, opts: { withoutGpu
         return { plan, fitsWithoutGpu };
       });
       if (!placed.plan.ok) {
-        const hint = placed.fitsWithoutGpu ? ' It can start without GPU, keeping its data: POST .../start {"withoutGpu": true}.' : "";
         // The issue tells clients (the UI's "Start without GPU") that this way is open.
-        const issues = placed.fitsWithoutGpu ? [{ path: "withoutGpu", message: "true starts it without GPUs; its data volume is kept" }] : undefined;
-        throw new AppError("NO_CAPACITY", `Node ${node.name} has no room to start "${row.name}" now: needs ${placed.plan.missing.join(", ")}.${hint}`, {
-          issues,
-        });
+        const hint = ref("serverMessages.capacity.withoutGpuIssue");
+        const issues = placed.fitsWithoutGpu ? [{ path: "withoutGpu", message: renderMessage("en-US", hint), key: hint.key }] : undefined;
+        const key = placed.fitsWithoutGpu ? "serverMessages.capacity.noRoomWithoutGpu" : "serverMessages.capacity.noRoom";
+        throw new AppError("NO_CAPACITY", ref(key, { node: node.name, name: row.name, missing: placed.plan.missing }), { issues });
       }
       try {
         const rt = runtimeOf(node);
@@ -68,6 +68,7 @@ export async function startInstance(p: Principal, id: string, opts: { withoutGpu
             stoppedAt: null,
             exitCode: null,
             statusMessage: null,
+            statusRef: null,
             withoutGpu: opts.withoutGpu && row.gpuCount > 0,
           },
         };

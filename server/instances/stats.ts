@@ -1,7 +1,7 @@
 import "server-only";
 import type { Runtime } from "../adapters/runtime";
 import type { Principal } from "../auth/principal";
-import { AppError } from "../http/errors";
+import { AppError, ref, stateWord } from "../http/errors";
 import { findNode, type NodeRow } from "../nodes/nodes.repo";
 import { engineError, nodeOf, runtimeOf } from "./engine";
 import { loadOwned } from "./instances.service";
@@ -14,7 +14,7 @@ import { containerName } from "./workload";
 
 export async function instanceStats(p: Principal, id: string) {
   const { node, rt, state } = await readableContainer(p, id);
-  if (!state.running) throw new AppError("INVALID_STATE", "The instance is not running");
+  if (!state.running) throw new AppError("INVALID_STATE", ref("serverMessages.instance.notRunning"));
   try {
     return await rt.stats(state.id);
   } catch (err) {
@@ -28,7 +28,7 @@ export async function instanceStats(p: Principal, id: string) {
  */
 export async function runningWorkload(p: Principal, id: string): Promise<{ row: repo.InstanceRow; rt: Runtime; name: string }> {
   const row = await loadOwned(p, id);
-  if (row.status !== "running") throw new AppError("INVALID_STATE", `The instance is ${row.status}; start it first`);
+  if (row.status !== "running") throw new AppError("INVALID_STATE", ref("serverMessages.instance.startFirst", { status: stateWord(row.status) }));
   return { row, rt: runtimeOf(await nodeOf(row)), name: containerName(id) };
 }
 

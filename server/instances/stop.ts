@@ -1,4 +1,5 @@
 import "server-only";
+import { type MessageRef, ref, renderMessage, statusFields } from "@/lib/i18n/message-ref";
 import { auditNote } from "../audit/audit.service";
 import type { Principal } from "../auth/principal";
 import { balanceUsedUp, recordStopForBalance } from "../billing/billing.service";
@@ -16,7 +17,8 @@ import { containerName } from "./workload";
 // are freed and its run is charged to the stop. When a balance runs out, all of its owner's
 // running instances stop at once.
 
-const BALANCE_REASON = "Stopped because the balance ran out; top up, then start it again (its data is kept)";
+const BALANCE_REF = ref("serverMessages.instanceStatus.balance");
+const BALANCE_REASON = renderMessage("en-US", BALANCE_REF);
 
 export async function stopInstance(p: Principal, id: string) {
   const row = await loadOwned(p, id);
@@ -27,7 +29,7 @@ export async function stopInstance(p: Principal, id: string) {
 }
 
 /** Stops a running instance's container (data kept), records why, and charges its run to the stop. */
-async function stopRow(row: repo.InstanceRow, message: string | null) {
+async function stopRow(row: repo.InstanceRow, message: MessageRef | null) {
   const updated = await withLease(row, ["running"], async () => {
     const node = await nodeOf(row);
     try {
@@ -35,7 +37,7 @@ async function stopRow(row: repo.InstanceRow, message: string | null) {
     } catch (err) {
       throw engineError(err, node, "stop the container");
     }
-    return { data: { status: "stopped", stoppedAt: new Date(), statusMessage: message }, release: true };
+    return { data: { status: "stopped", stoppedAt: new Date(), ...statusFields(message) }, release: true };
   });
   await settleInstance(row.id);
   return updated;
@@ -57,7 +59,7 @@ export async function stopForBalance(userId: string): Promise<string[]> {
     await Promise.all(
       rows.slice(i, i + PARALLEL_STOPS).map(async (row) => {
         try {
-          const updated = await stopRow(row, BALANCE_REASON);
+          const updated = await stopRow(row, BALANCE_REF);
           await recordStopForBalance(updated);
           stopped.push(row);
           logger.info({ instanceId: row.id, userId }, "instance stopped: balance used up");

@@ -1,4 +1,5 @@
 import "server-only";
+import { asRef, parseRef, renderMessage, type StatusReason } from "@/lib/i18n/message-ref";
 import { wait } from "./wait";
 import { StringDecoder } from "node:string_decoder";
 import { gzipSync } from "node:zlib";
@@ -7,7 +8,7 @@ import type { Runtime } from "../adapters/runtime";
 import { chargedFor } from "../billing/meter.repo";
 import { settleInstance } from "../billing/meter";
 import { env } from "../env";
-import { AppError } from "../http/errors";
+import { AppError, ref } from "../http/errors";
 import { findImage } from "../images/images.repo";
 import { isUnreachable, nodeOf, runtimeOf } from "../instances/engine";
 import * as instances from "../instances/instances.repo";
@@ -67,11 +68,11 @@ export function withTags<N extends { tags: string }>(nodes: N[], wanted: string[
  * resources, and after PLACEMENT_MEMO_MS (another process may have freed some).
  */
 const PLACEMENT_MEMO_MS = 1_000;
-const blockedKinds = processSingleton("job-blocked-kinds", () => new Map<string, { why: string; until: number }>());
+const blockedKinds = processSingleton("job-blocked-kinds", () => new Map<string, { why: StatusReason; until: number }>());
 const kindOf = (job: Pick<JobRow, "specId" | "imageId" | "nodeTags">) => `${job.specId}|${job.imageId}|${job.nodeTags}`;
 
 /** Why a queued run would wait if tried now, when a run of its kind just could not be placed; else null. */
-export function knownWait(run: Pick<RunRow, "job">): string | null {
+export function knownWait(run: Pick<RunRow, "job">): StatusReason | null {
   if (run.job.executor !== "container" && run.job.executor !== "python") return null;
   const memo = blockedKinds.get(kindOf(run.job));
   return memo && memo.until > Date.now() ? memo.why : null;
@@ -83,11 +84,13 @@ async function place(run: RunRow, job: JobRow): Promise<{ id: string; owner: Ret
   if (!image || !spec) return { status: "failed", message: `The job's ${image ? "spec" : "image"} was deleted; edit the job` };
   // What an administrator withdrew is no longer offered to users' jobs either.
   if (job.user.role !== "admin" && (!image.isListed || !spec.isListed)) {
-    return { status: "failed", message: `The job's ${image.isListed ? `spec ${spec.name}` : `image ${image.name}`} is no longer offered; edit the job` };
+    const what = image.isListed ? ref("serverMessages.run.offeredSpec", { name: spec.name }) : ref("serverMessages.run.offeredImage", { name: image.name });
+    return { status: "failed", message: ref("serverMessages.run.notOffered", { what }) };
   }
   const tags = JSON.parse(job.nodeTags) as string[];
   const candidates = withTags(await allNodes({ status: "online", isListed: true }), tags);
-  if (!candidates.length && tags.length) return blocked(job, `Waiting: no online node has the tag${tags.length > 1 ? "s" : ""} ${tags.join(", ")}`);
+  if (!candidates.length && tags.length)
+    return blocked(job, ref(tags.length > 1 ? "serverMessages.run.waitingTags" : "serverMessages.run.waitingTag", { tags: tags.join(", ") }));
   const owner = lease();
   try {
     const placed = await placeWorkload({
@@ -96,7 +99,7 @@ async function place(run: RunRow, job: JobRow): Promise<{ id: string; owner: Ret
       spec,
       candidates,
       admit: async (tx, node) =>
-        node.maxJobs > 0 && (await instances.jobWorkloadsOn(tx, node.id)) >= node.maxJobs ? `a free job slot (it runs at most ${node.maxJobs})` : null,
+        node.maxJobs > 0 && (await instances.jobWorkloadsOn(tx, node.id)) >= node.maxJobs ? ref("serverMessages.missing.jobSlot", { max: node.maxJobs }) : null,
       data: {
         name: `Job ${job.name}, run ${run.id}`,
         remark: null,
@@ -110,13 +113,13 @@ async function place(run: RunRow, job: JobRow): Promise<{ id: string; owner: Ret
     return { id: placed.id, owner };
   } catch (err) {
     // No room (or no node with its tags), or not enough money: the run waits in the queue with the reason.
-    if (err instanceof AppError && err.code === "NO_CAPACITY") return blocked(job, `Waiting: ${err.message}`);
-    if (err instanceof AppError && err.code === "INSUFFICIENT_BALANCE") return { wait: `Waiting: ${err.message}` };
+    if (err instanceof AppError && err.code === "NO_CAPACITY") return blocked(job, ref("serverMessages.run.waiting", { reason: asRef(err.reason) }));
+    if (err instanceof AppError && err.code === "INSUFFICIENT_BALANCE") return { wait: ref("serverMessages.run.waiting", { reason: asRef(err.reason) }) };
     throw err;
   }
 }
 
-function blocked(job: JobRow, why: string): RunWait {
+function blocked(job: JobRow, why: StatusReason): RunWait {
   blockedKinds.set(kindOf(job), { why, until: Date.now() + PLACEMENT_MEMO_MS });
   return { wait: why };
 }
@@ -219,13 +222,13 @@ function endOf(
   ending: Ending,
   state: { exitCode: number; oomKilled: boolean } | null,
   timeoutSeconds = 0,
-): { status: RunEnd["status"]; message: string | null } {
-  if (ending === "timed_out") return { status: "timed_out", message: `Stopped: it ran past its timeout of ${timeoutSeconds} s` };
+): { status: RunEnd["status"]; message: StatusReason | null } {
+  if (ending === "timed_out") return { status: "timed_out", message: ref("serverMessages.run.timeout", { seconds: timeoutSeconds }) };
   if (ending === "cancelled") return { status: "cancelled", message: null };
-  if (!state) return { status: "failed", message: "The container was removed outside the console" };
+  if (!state) return { status: "failed", message: ref("serverMessages.run.containerRemoved") };
   if (state.exitCode === 0) return { status: "succeeded", message: null };
-  const why = state.oomKilled ? " (out of memory)" : state.exitCode === 137 ? " (killed)" : "";
-  return { status: "failed", message: `Exited with code ${state.exitCode}${why}` };
+  const key = state.oomKilled ? "serverMessages.run.exitedOom" : state.exitCode === 137 ? "serverMessages.run.exitedKilled" : "serverMessages.run.exited";
+  return { status: "failed", message: ref(key, { code: state.exitCode }) };
 }
 
 /** A run's workload that is no longer wanted (cancelled before it ran, or given up): stopped, ended, removed. */
@@ -255,14 +258,15 @@ export async function runContainer(run: RunRow, job: JobRow, signal: AbortSignal
     await provision(podId, placed.owner, batch);
   }
   const pod = await instances.findInstance(podId);
-  if (!pod) return { status: "failed", message: "The run's workload is gone" };
+  if (!pod) return { status: "failed", message: ref("serverMessages.run.workloadGone") };
   // Creation failed (image, engine): the reason is the workload's.
   if (pod.status === "failed" || pod.status === "creating") {
     await finishPod(pod.id, null);
-    const why = pod.statusMessage ?? "The container could not be created";
+    const why = pod.statusMessage ?? renderMessage("en-US", ref("serverMessages.run.notCreated"));
+    const whyRef = parseRef(pod.statusRef) ?? pod.statusMessage ?? ref("serverMessages.run.notCreated");
     // The engine's words for an image without the program: said plainly, the engine's words after.
     const missing = /executable file not found|no such file or directory/i.test(why) ? batch.command[0] : null;
-    return { status: "failed", message: missing ? `The image ${pod.imageName} has no ${missing} (${why})` : why };
+    return { status: "failed", message: missing ? ref("serverMessages.run.noProgram", { image: pod.imageName, program: missing, reason: why }) : whyRef };
   }
   const node = await nodeOf(pod);
   const rt = runtimeOf(node);
@@ -348,7 +352,7 @@ async function finishPod(id: string, ended: { exitCode: number | null; stoppedAt
   await instances.transition(
     id,
     ["running", "unknown"],
-    { status: "exited", exitCode: ended?.exitCode ?? null, stoppedAt, statusMessage: null, leaseOwner: null, leaseUntil: null },
+    { status: "exited", exitCode: ended?.exitCode ?? null, stoppedAt, statusMessage: null, statusRef: null, leaseOwner: null, leaseUntil: null },
     { release: true },
   );
   await instances.transition(id, ["creating", "failed"], { status: "failed", stoppedAt, leaseOwner: null, leaseUntil: null }, { release: true });

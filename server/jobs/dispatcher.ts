@@ -1,4 +1,5 @@
 import "server-only";
+import { reasonText, ref, type StatusReason, statusFields } from "@/lib/i18n/message-ref";
 import { wait } from "./wait";
 import { randomUUID } from "node:crypto";
 import { env } from "../env";
@@ -18,14 +19,14 @@ import { retryDelaySeconds, type RetryPolicy } from "./policy";
 
 export type RunEnd = {
   status: "succeeded" | "failed" | "timed_out" | "cancelled";
-  message: string | null;
+  message: StatusReason | null;
   /** false: a failure not to retry (its outcome is unknown, so running it again could repeat work that was done). */
   retry?: false;
   data?: Omit<Parameters<typeof repo.settleRun>[2], "status" | "statusMessage" | "finishedAt">;
 };
 
 /** Not now: the run goes back to the queue, saying why it waits (no capacity, balance). */
-export type RunWait = { wait: string };
+export type RunWait = { wait: StatusReason };
 
 /** What an executor may do to its run while it holds it. */
 export type RunContext = {
@@ -55,7 +56,7 @@ export type DispatcherOptions = {
   maxRunningPerUser: () => Promise<number>;
   execute: Execute;
   /** Why a run would wait if tried now, when that is known without trying (see container-executor). */
-  knownWait?: (run: repo.RunRow) => string | null;
+  knownWait?: (run: repo.RunRow) => StatusReason | null;
   owner?: string;
   /** How long a claim holds without renewal (renewed every third of it). Default: JOB_LEASE_SEC. */
   leaseMs?: number;
@@ -98,7 +99,7 @@ export function createDispatcher(opts: DispatcherOptions) {
       reservedCents: 0,
       status: end.status,
       // A cancel keeps the message its request wrote (who cancelled, or why).
-      ...(end.status === "cancelled" && end.message === null ? {} : { statusMessage: end.message }),
+      ...(end.status === "cancelled" && end.message === null ? {} : statusFields(end.message)),
       finishedAt: now,
       leaseOwner: null,
       leaseUntil: null,
@@ -122,7 +123,7 @@ export function createDispatcher(opts: DispatcherOptions) {
       if (!job) {
         await repo.settleRun(run.id, owner, {
           status: "failed",
-          statusMessage: "The job was deleted",
+          ...statusFields(ref("serverMessages.jobs.deleted")),
           finishedAt: new Date(),
           leaseOwner: null,
           leaseUntil: null,
@@ -134,7 +135,7 @@ export function createDispatcher(opts: DispatcherOptions) {
       let startedAt = run.startedAt;
       // Deleted or disabled since it was queued: it does not start (one already running is watched to its end).
       if ((job.deletedAt || job.status === "disabled") && !run.instanceId && run.slurmJobId === null) {
-        const why = job.deletedAt ? "Cancelled: the job was deleted" : "Cancelled: the job is disabled";
+        const why = ref(job.deletedAt ? "serverMessages.run.cancelledDeleted" : "serverMessages.run.cancelledDisabled");
         await finish(run, job, { status: "cancelled", message: why });
         return;
       }
@@ -142,13 +143,13 @@ export function createDispatcher(opts: DispatcherOptions) {
         starting: (data) => {
           startedAt = new Date();
           placed();
-          return repo.settleRun(run.id, owner, { status: "starting", statusMessage: null, startedAt, ...data });
+          return repo.settleRun(run.id, owner, { status: "starting", statusMessage: null, statusRef: null, startedAt, ...data });
         },
         started: async (data = {}) => {
           placed();
           const first = startedAt ? {} : { startedAt: new Date() };
           startedAt ??= new Date();
-          return repo.settleRun(run.id, owner, { status: "running", statusMessage: null, ...first, ...data });
+          return repo.settleRun(run.id, owner, { status: "running", statusMessage: null, statusRef: null, ...first, ...data });
         },
         record: (data) => repo.settleRun(run.id, owner, data),
       };
@@ -190,13 +191,13 @@ export function createDispatcher(opts: DispatcherOptions) {
       // Slurm runs wait in the cluster's queue, under its own limits.
       const limited = run.job.executor !== "slurm";
       if (limited && (counts.get(run.userId) ?? 0) >= limit) {
-        const why = `Waiting: your limit of ${limit} running job${limit === 1 ? "" : "s"} is reached`;
-        if (run.statusMessage !== why) await repo.noteWaiting(run.id, why);
+        const why = ref(limit === 1 ? "serverMessages.run.waitingLimit" : "serverMessages.run.waitingLimitMany", { limit });
+        if (run.statusMessage !== reasonText(why)) await repo.noteWaiting(run.id, why);
         continue;
       }
       const known = opts.knownWait?.(run);
       if (known) {
-        if (run.statusMessage !== known) await repo.noteWaiting(run.id, known);
+        if (run.statusMessage !== reasonText(known)) await repo.noteWaiting(run.id, known);
         continue;
       }
       if (!(await repo.claimRun(run.id, owner, new Date(now.getTime() + leaseMs), now))) continue;

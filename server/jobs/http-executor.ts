@@ -79,7 +79,14 @@ function flatHeaders(h: IncomingHttpHeaders): Record<string, string> {
 /** Runs the request; never throws (a refusal, timeout or network error is an outcome too). */
 export async function runHttpRequest(
   spec: HttpRequestSpec,
-  opts: { timeoutMs: number; allow: BlockList | null; signal?: AbortSignal; resolve?: Resolver },
+  opts: {
+    timeoutMs: number;
+    allow: BlockList | null;
+    signal?: AbortSignal;
+    resolve?: Resolver;
+    /** Redirects followed (each destination checked again); 0: a 3xx answer is the outcome (webhooks). */
+    maxRedirects?: number;
+  },
 ): Promise<HttpOutcome> {
   const started = Date.now();
   const timeout = AbortSignal.timeout(opts.timeoutMs);
@@ -111,8 +118,10 @@ export async function runHttpRequest(
       );
       const answer = await once({ method, url: dest.url, headers, body }, pinnedLookup(dest), signal);
       const location = answer.headers.location;
+      const maxRedirects = opts.maxRedirects ?? MAX_REDIRECTS;
       if ([301, 302, 303, 307, 308].includes(answer.status) && location) {
-        if (hop >= MAX_REDIRECTS) return outcome({ status: answer.status, error: `more than ${MAX_REDIRECTS} redirects` });
+        if (maxRedirects === 0) return outcome({ status: answer.status, error: `answered ${answer.status} (redirects are not followed)` });
+        if (hop >= maxRedirects) return outcome({ status: answer.status, error: `more than ${maxRedirects} redirects` });
         url = new URL(location, dest.url).toString();
         if (answer.status === 303 || ((answer.status === 301 || answer.status === 302) && method === "POST")) {
           method = "GET";

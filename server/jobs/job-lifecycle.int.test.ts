@@ -53,7 +53,7 @@ describe("changing a job", () => {
     expect(httpRequestOf((await repo.findJob(job.id))!).headers[0]!.value).toBe("Bearer s3cret");
     // Another host: refused, naming the field; nothing changes.
     const err = (await patch(job.id, { http: { url: "https://attacker.example/", headers: kept } }).catch((e: unknown) => e)) as AppError;
-    expect(err.issues).toEqual([{ path: "http.headers.0.value", message: "is required again: the URL's origin changed" }]);
+    expect(err.issues).toMatchObject([{ path: "http.headers.0.value", message: "is required again: the URL's origin changed" }]);
     expect((await getJob(u, job.id)).http!.url).toBe("https://api.example.test/b");
     // Typed again: fine.
     await patch(job.id, { http: { url: "https://other.example.test/", headers: [{ name: "Authorization", value: "Bearer new", secret: true }] } });

@@ -1,4 +1,6 @@
 import "server-only";
+import { ref, type StatusReason, statusFields } from "@/lib/i18n/message-ref";
+import { RUN_ENDED, type TRunStatus } from "@/lib/contracts/jobs";
 import { CONTENDED, lockedSpend } from "../billing/ledger.repo";
 import { db, type Prisma, savepoint, transaction } from "../db/client";
 import { pageArgs } from "../db/query";
@@ -145,22 +147,23 @@ export async function renewRun(id: string, owner: string, until: Date): Promise<
 /** Writes a run's new state while this process still holds it (a cancel ends the hold): true when it did. */
 export async function settleRun(id: string, owner: string, data: Prisma.JobRunUncheckedUpdateManyInput): Promise<boolean> {
   const { count } = await db().jobRun.updateMany({ where: { id, leaseOwner: owner, status: { in: HELD } }, data });
+  if (count === 1 && RUN_ENDED.includes(data.status as TRunStatus)) emit("job.runEnded", { runId: id });
   return count === 1;
 }
 
 /** A claimed run that cannot start yet goes back to the queue, saying why. */
-export async function requeueRun(id: string, owner: string, why: string): Promise<boolean> {
+export async function requeueRun(id: string, owner: string, why: StatusReason): Promise<boolean> {
   const { count } = await db().jobRun.updateMany({
     // A run someone cancelled meanwhile is not put back.
     where: { id, leaseOwner: owner, status: "queued", cancelRequestedAt: null },
-    data: { statusMessage: why, leaseOwner: null, leaseUntil: null },
+    data: { ...statusFields(why), leaseOwner: null, leaseUntil: null },
   });
   return count === 1;
 }
 
 /** Why a queued run waits (shown on the run). */
-export async function noteWaiting(id: string, why: string): Promise<void> {
-  await db().jobRun.updateMany({ where: { id, status: "queued" }, data: { statusMessage: why } });
+export async function noteWaiting(id: string, why: StatusReason): Promise<void> {
+  await db().jobRun.updateMany({ where: { id, status: "queued" }, data: statusFields(why) });
 }
 
 /** Takes over a lapsed run (its process died) for this process: true for the one that did. */
@@ -183,13 +186,14 @@ export async function markLost(id: string, leaseUntil: Date | null, now: Date): 
     where: { id, status: { in: ["starting", "running"] }, leaseUntil },
     data: {
       status: "lost",
-      statusMessage: "The console process running it stopped answering",
+      ...statusFields(ref("serverMessages.run.lost")),
       finishedAt: now,
       leaseOwner: null,
       leaseUntil: null,
       reservedCents: 0,
     },
   });
+  if (count === 1) emit("job.runEnded", { runId: id });
   return count === 1;
 }
 
@@ -197,16 +201,19 @@ export async function markLost(id: string, leaseUntil: Date | null, now: Date): 
  * Cancels a run: a queued one at once; a starting or running one is asked to stop (the
  * process running it sees the request when it renews its claim). Answers which it was.
  */
-export async function requestCancel(id: string, now: Date, message: string): Promise<"cancelled" | "requested" | "ended"> {
+export async function requestCancel(id: string, now: Date, message: StatusReason): Promise<"cancelled" | "requested" | "ended"> {
   // A run submitted to Slurm (queued there) is asked to stop like a running one: its job must be cancelled in Slurm.
   const queued = await db().jobRun.updateMany({
     where: { id, status: "queued", slurmJobId: null },
-    data: { status: "cancelled", statusMessage: message, finishedAt: now },
+    data: { status: "cancelled", ...statusFields(message), finishedAt: now },
   });
-  if (queued.count === 1) return "cancelled";
+  if (queued.count === 1) {
+    emit("job.runEnded", { runId: id });
+    return "cancelled";
+  }
   const running = await db().jobRun.updateMany({
     where: { id, OR: [{ status: { in: ["starting", "running"] } }, { status: "queued", slurmJobId: { not: null } }], cancelRequestedAt: null },
-    data: { cancelRequestedAt: now, statusMessage: message },
+    data: { cancelRequestedAt: now, ...statusFields(message) },
   });
   if (running.count === 1) return "requested";
   // Asked before (a second click): still being stopped.
@@ -225,11 +232,11 @@ export function chainOf(firstRunId: string): Promise<{ id: string; status: strin
 }
 
 /** Cancels a job's queued runs. */
-export async function cancelQueuedOf(jobId: string, now: Date, message: string): Promise<number> {
+export async function cancelQueuedOf(jobId: string, now: Date, message: StatusReason): Promise<number> {
   const { count } = await db().jobRun.updateMany({
     // A run submitted to Slurm is queued there: it is cancelled through requestCancel (in Slurm too).
     where: { jobId, status: "queued", slurmJobId: null },
-    data: { status: "cancelled", statusMessage: message, finishedAt: now },
+    data: { status: "cancelled", ...statusFields(message), finishedAt: now },
   });
   return count;
 }

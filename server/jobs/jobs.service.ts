@@ -1,10 +1,11 @@
 import "server-only";
 import { RUN_ENDED, type TCreateJobRequest, type TJobRun, type TUpdateJobRequest, ZCreateJobRequest } from "@/lib/contracts/jobs";
 import type { TPageQuery } from "@/lib/contracts/common";
+import { parseRef, type StatusReason } from "@/lib/i18n/message-ref";
 import { audited, auditNote } from "../audit/audit.service";
 import { isAdmin } from "../auth/permissions";
 import type { Principal } from "../auth/principal";
-import { AppError, notFound, validationError } from "../http/errors";
+import { AppError, notFound, ref, stateWord, validationError } from "../http/errors";
 import { assertNotInMaintenance, getSettings } from "../settings/settings.service";
 import { inputOf, storedConfig, toJobDto } from "./job-config";
 import { queueRank, type Priority } from "./policy";
@@ -152,10 +153,10 @@ export async function deleteJob(p: Principal, id: string): Promise<void> {
   const job = await loadJob(p, id);
   auditNote({ target: { type: "job", id, name: job.name } });
   await audited(() => repo.updateJob(id, { deletedAt: new Date(), nextRunAt: null }));
-  await cancelActive(job.id, `Cancelled: the job was deleted by ${p.username}`);
+  await cancelActive(job.id, ref("serverMessages.run.cancelledDeletedBy", { user: p.username }));
 }
 
-async function cancelActive(jobId: string, message: string): Promise<void> {
+async function cancelActive(jobId: string, message: StatusReason): Promise<void> {
   for (const r of await repo.activeRunsOf(jobId)) if ((await repo.requestCancel(r.id, new Date(), message)) === "requested") abortLocal(r.id);
 }
 
@@ -163,8 +164,8 @@ async function cancelActive(jobId: string, message: string): Promise<void> {
 export async function setJobStatus(p: Principal, id: string, to: "paused" | "disabled" | "active") {
   const job = await loadJob(p, id);
   auditNote({ target: { type: "job", id, name: job.name } });
-  if (job.status === to) throw new AppError("INVALID_STATE", `The job is ${to} already`);
-  if (to === "paused" && job.status === "disabled") throw new AppError("INVALID_STATE", "The job is disabled; resume it first");
+  if (job.status === to) throw new AppError("INVALID_STATE", ref("serverMessages.jobs.already", { status: stateWord(to) }));
+  if (to === "paused" && job.status === "disabled") throw new AppError("INVALID_STATE", ref("serverMessages.jobs.disabledResume"));
   const now = new Date();
   const nextRunAt =
     to !== "active"
@@ -174,7 +175,7 @@ export async function setJobStatus(p: Principal, id: string, to: "paused" | "dis
         : job.trigger === "once" && job.runAt && job.runAt > now
           ? job.runAt
           : null;
-  const why = `Cancelled: the job was disabled by ${p.username}`;
+  const why = ref("serverMessages.run.cancelledDisabledBy", { user: p.username });
   const updated = await audited(async () => {
     const row = await repo.updateJob(id, { status: to, nextRunAt });
     // Disabled: nothing of it runs; what waits in the queue is cancelled (running runs go on to their end).
@@ -214,17 +215,15 @@ export async function retryRun(p: Principal, id: string): Promise<TJobRun> {
   auditNote({ target: { type: "run", id, name: run.job?.name ?? null } });
   await assertNotInMaintenance(p);
   if (!(RUN_ENDED as readonly string[]).includes(run.status) || run.status === "succeeded") {
-    throw new AppError("INVALID_STATE", `Only a failed, timed-out, cancelled or lost run can be retried (this one is ${run.status})`);
+    throw new AppError("INVALID_STATE", ref("serverMessages.jobs.retryOnly", { status: stateWord(run.status) }));
   }
   const job = await repo.findJob(run.jobId);
-  if (!job) throw new AppError("INVALID_STATE", "The job was deleted");
-  if (job.status === "disabled") throw new AppError("INVALID_STATE", "The job is disabled; resume it first");
+  if (!job) throw new AppError("INVALID_STATE", ref("serverMessages.jobs.deleted"));
+  if (job.status === "disabled") throw new AppError("INVALID_STATE", ref("serverMessages.jobs.disabledResume"));
   const first = run.firstRunId ?? run.id;
   const chain = await repo.chainOf(first);
-  if (chain.some((r) => r.status === "succeeded"))
-    throw new AppError("INVALID_STATE", "An attempt of this run succeeded already; trigger the job for a new run");
-  if (chain.some((r) => ["queued", "starting", "running"].includes(r.status)))
-    throw new AppError("INVALID_STATE", "An attempt of this run is still queued or running");
+  if (chain.some((r) => r.status === "succeeded")) throw new AppError("INVALID_STATE", ref("serverMessages.jobs.attemptSucceeded"));
+  if (chain.some((r) => ["queued", "starting", "running"].includes(r.status))) throw new AppError("INVALID_STATE", ref("serverMessages.jobs.attemptActive"));
   const now = new Date();
   // Attempts are unique in a chain: of two retries at once, one is refused.
   const retried = await audited(async () => {
@@ -238,7 +237,7 @@ export async function retryRun(p: Principal, id: string): Promise<TJobRun> {
       queuedAt: now,
       notBefore: now,
     });
-    if (!row) throw new AppError("INVALID_STATE", "This run was retried already");
+    if (!row) throw new AppError("INVALID_STATE", ref("serverMessages.jobs.retried"));
     auditNote({ detail: { newRunId: row.id, attempt: row.attempt } });
     return row;
   });
@@ -249,10 +248,10 @@ export async function triggerJob(p: Principal, id: string): Promise<TJobRun> {
   const job = await loadJob(p, id);
   auditNote({ target: { type: "job", id, name: job.name } });
   await assertNotInMaintenance(p);
-  if (job.status === "disabled") throw new AppError("INVALID_STATE", "The job is disabled; enable it first");
+  if (job.status === "disabled") throw new AppError("INVALID_STATE", ref("serverMessages.jobs.disabledEnable"));
   const run = await audited(async () => {
     const row = await queueRun(job, { at: null, trigger: "manual" });
-    if (!row) throw new AppError("INVALID_STATE", "The run could not be queued");
+    if (!row) throw new AppError("INVALID_STATE", ref("serverMessages.jobs.notQueued"));
     auditNote({ detail: { runId: row.id } });
     return row;
   });
@@ -284,6 +283,7 @@ export function toRunDto(r: repo.RunRow): TJobRun {
     trigger: r.trigger as TJobRun["trigger"],
     status: r.status as TJobRun["status"],
     statusMessage: r.statusMessage,
+    statusRef: parseRef(r.statusRef),
     scheduledFor: r.scheduledFor?.toISOString() ?? null,
     queuedAt: r.queuedAt.toISOString(),
     notBefore: r.notBefore.toISOString(),
@@ -343,8 +343,8 @@ export async function cancelRun(p: Principal, id: string): Promise<TJobRun> {
   if (!run || (run.userId !== p.userId && !isAdmin(p))) throw notFound("Run");
   auditNote({ target: { type: "run", id, name: run.job?.name ?? null } });
   const outcome = await audited(async () => {
-    const o = await repo.requestCancel(id, new Date(), `Cancelled by ${p.username}`);
-    if (o === "ended") throw new AppError("INVALID_STATE", `The run already ended (${run.status})`);
+    const o = await repo.requestCancel(id, new Date(), ref("serverMessages.run.cancelledBy", { user: p.username }));
+    if (o === "ended") throw new AppError("INVALID_STATE", ref("serverMessages.jobs.ended", { status: stateWord(run.status) }));
     return o;
   });
   // Running here: stopped now; in another console process: at its next lease renewal.
@@ -361,7 +361,7 @@ export async function cancelRunsForBalance(userId: string): Promise<number> {
   if (!(await balanceUsedUp(userId))) return 0;
   let n = 0;
   for (const run of await repo.activeWorkloadRuns(userId)) {
-    if ((await repo.requestCancel(run.id, new Date(), "Cancelled because the balance ran out; top up, then run it again")) !== "requested") continue;
+    if ((await repo.requestCancel(run.id, new Date(), ref("serverMessages.run.cancelledBalance"))) !== "requested") continue;
     abortLocal(run.id);
     n++;
   }

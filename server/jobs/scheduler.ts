@@ -1,4 +1,5 @@
 import "server-only";
+import { ref } from "@/lib/i18n/message-ref";
 import { logger } from "../logger";
 import * as repo from "./jobs.repo";
 import { overlapDecision, queueRank, type Priority } from "./policy";
@@ -21,7 +22,7 @@ export async function queueRun(job: repo.JobRow, fire: Fire, now = new Date()): 
     return null;
   }
   if (decision === "replace") {
-    for (const r of active) await repo.requestCancel(r.id, now, "Replaced by a newer scheduled run (overlap: replace)");
+    for (const r of active) await repo.requestCancel(r.id, now, ref("serverMessages.run.replaced"));
   }
   return repo.insertRun({
     jobId: job.id,

@@ -1,6 +1,7 @@
 import "server-only";
 import { wait } from "./wait";
 import type { TPartitionPrice } from "@/lib/contracts/clusters";
+import { joined, type MessageRef, ref, type StatusReason, statusFields } from "@/lib/i18n/message-ref";
 import type { TSlurmConfig } from "@/lib/contracts/jobs";
 import { isSlurmError } from "../adapters/slurm/client";
 import type { SlurmJob, SlurmSubmit } from "../adapters/slurm/model";
@@ -41,11 +42,11 @@ export async function assertSlurmTarget(userId: string, cfg: TSlurmConfig, timeo
   }
   const part = parts.find((p) => p.name === cfg.partition);
   if (!part) {
-    const message = `is not a partition of ${row.name} (it has ${parts.map((p) => p.name).join(", ") || "none"})`;
+    const message = `is not a partition of ${row.name} (it has ${parts.map((p) => p.name).join(", ") || "none"})`; // serverMessages.issues.notPartition
     throw new AppError("VALIDATION_FAILED", `slurm.partition ${message}`, { issues: [{ path: "slurm.partition", message }] });
   }
   if (timeoutSeconds !== undefined && part.maxTimeMinutes !== null && Math.ceil(timeoutSeconds / 60) > part.maxTimeMinutes) {
-    const message = `must be at most ${part.maxTimeMinutes * 60} (partition ${part.name} allows ${part.maxTimeMinutes} minutes)`;
+    const message = `must be at most ${part.maxTimeMinutes * 60} (partition ${part.name} allows ${part.maxTimeMinutes} minutes)`; // serverMessages.issues.partitionMaxTime
     throw new AppError("VALIDATION_FAILED", `timeoutSeconds ${message}`, { issues: [{ path: "timeoutSeconds", message }] });
   }
 }
@@ -70,7 +71,7 @@ export async function runSlurm(run: RunRow, job: JobRow, signal: AbortSignal, ct
   const who = await slurmUserFor(row, job.userId);
   if ("refused" in who) return { status: "failed", message: who.refused, retry: false };
   const user = who.user;
-  let note = "";
+  let ignoring = "";
   // A process that died after submitting left the job there: follow it, never a second one.
   const found = await submittedFor(row, run.id);
   if ("wait" in found) return found;
@@ -93,13 +94,20 @@ export async function runSlurm(run: RunRow, job: JobRow, signal: AbortSignal, ct
       }
     }
     invalidate(row.id, "jobs");
-    note = ignored.length ? `; #SBATCH options not passed on: ${ignored.join(", ")}` : "";
+    ignoring = ignored.join(", ");
   }
   const recorded = await ctx.record({
     clusterId: row.id,
     slurmJobId: jobId,
     slurmUser: user,
-    statusMessage: `Submitted to ${row.name} as Slurm job ${jobId} (as ${user})${note}`,
+    ...statusFields(
+      ref(ignoring ? "serverMessages.run.slurmSubmittedIgnoring" : "serverMessages.run.slurmSubmitted", {
+        cluster: row.name,
+        jobId,
+        user,
+        options: ignoring || undefined,
+      }),
+    ),
   });
   if (!recorded) {
     // Cancelled while it was submitted.
@@ -117,7 +125,7 @@ async function submittedFor(row: clusters.ClusterRow, runId: string): Promise<{ 
     return { jobId: (await read(row, "jobs")).value.find((j) => j.comment === commentOf(runId))?.jobId ?? null };
   } catch (err) {
     // Whether it was submitted cannot be known now: wait rather than risk a second job.
-    return { wait: `Waiting: cluster ${row.name} cannot be read (${(err as Error).message})` };
+    return { wait: ref("serverMessages.run.slurmUnreadable", { cluster: row.name, error: (err as Error).message }) };
   }
 }
 
@@ -142,7 +150,7 @@ async function holdBalance(run: RunRow, row: clusters.ClusterRow, s: SlurmSubmit
   const { held, freeCents } = await reserveForRun(run.id, run.userId, cents);
   if (held) return null;
   return {
-    wait: `Waiting: this job may cost up to ${cny(cents)} (its time limit at its size on a charged partition), and your balance has ${cny(Math.max(0, freeCents))} free beside your other Slurm jobs; top up, or ask for less time`,
+    wait: ref("serverMessages.run.slurmBalance", { cost: cny(cents), free: cny(Math.max(0, freeCents)) }),
   };
 }
 
@@ -151,12 +159,25 @@ const MIN_UID = 1000;
 
 const cny = (cents: number) => `¥${(cents / 100).toFixed(2)}`;
 
+/** "Slurm: RUNNING on node1", "Slurm: FAILED (NonZeroExitCode), exit code 1": Slurm's words, in the reader's language around them. */
+function slurmSays(j: SlurmJob, show: ("reason" | "nodes" | "exit" | "signal")[]): MessageRef {
+  const parts: MessageRef[] = [];
+  for (const what of show) {
+    if (what === "reason" && j.reason) parts.push(ref("serverMessages.run.slurmReasonPart", { reason: j.reason }));
+    if (what === "nodes" && j.nodes) parts.push(ref("serverMessages.run.slurmNodesPart", { nodes: j.nodes }));
+    if (what === "exit" && j.exitCode !== null) parts.push(ref("serverMessages.run.slurmExitPart", { code: j.exitCode }));
+    if (what === "signal" && j.signal) parts.push(ref("serverMessages.run.slurmSignalPart", { signal: j.signal }));
+  }
+  return ref("serverMessages.run.slurmState", { state: j.state, details: joined(parts, "parts") });
+}
+
 /** A Slurm failure before submission: the run waits while the cluster cannot be reached, and fails on a refusal. */
 function waitOrFail(err: unknown, cluster: string): RunEnd | RunWait {
-  if (isSlurmError(err) && err.kind === "unreachable") return { wait: `Waiting: cluster ${cluster} cannot be reached (${err.message})` };
-  if (isSlurmError(err)) return { status: "failed", message: `${cluster}: ${err.message}` };
-  if (err instanceof AppError && err.code === "CLUSTER_UNREACHABLE") return { wait: `Waiting: cluster ${cluster} cannot be reached (${err.message})` };
-  if (err instanceof AppError) return { status: "failed", message: `${cluster}: ${err.message}` };
+  const unreachable = (isSlurmError(err) && err.kind === "unreachable") || (err instanceof AppError && err.code === "CLUSTER_UNREACHABLE");
+  if (unreachable) return { wait: ref("serverMessages.run.slurmUnreachable", { cluster, error: (err as Error).message }) };
+  if (isSlurmError(err) || err instanceof AppError) {
+    return { status: "failed", message: ref("serverMessages.run.slurmRefused", { cluster, error: err instanceof AppError ? err.ref : err.message }) };
+  }
   throw err;
 }
 
@@ -173,17 +194,19 @@ async function follow(run: RunRow, clusterId: string, jobId: number, user: strin
     if (cancel === "no") cancel = "wanted";
   });
   let seen = run.slurmState ? `${run.slurmState}|${run.slurmReason ?? ""}` : "";
-  let said = run.statusMessage;
+  let said = run.statusRef ?? run.statusMessage;
   let missing = 0;
   let failures = 0;
-  const say = async (statusMessage: string) => {
-    if (said === statusMessage) return;
-    said = statusMessage;
-    if (!(await ctx.record({ statusMessage })) && cancel === "no") cancel = "wanted";
+  const say = async (reason: StatusReason) => {
+    const fields = statusFields(reason);
+    const key = fields.statusRef ?? fields.statusMessage;
+    if (said === key) return;
+    said = key;
+    if (!(await ctx.record(fields)) && cancel === "no") cancel = "wanted";
   };
   for (;;) {
     const row = await clusterNow(clusterId).catch(() => null);
-    if (!row) return { status: "failed", message: `The cluster was removed while Slurm job ${jobId} was followed`, retry: false };
+    if (!row) return { status: "failed", message: ref("serverMessages.run.slurmClusterRemoved", { jobId }), retry: false };
     try {
       if (cancel === "wanted") {
         await cancelInSlurm(row, jobId, user);
@@ -204,7 +227,7 @@ async function follow(run: RunRow, clusterId: string, jobId: number, user: strin
         if (++missing >= 3)
           return {
             status: "failed",
-            message: `Slurm no longer knows job ${jobId} on ${row.name}: it ended while nobody followed it, outcome unknown`,
+            message: ref("serverMessages.run.slurmForgotten", { jobId, cluster: row.name }),
             retry: false,
           };
       } else {
@@ -216,8 +239,8 @@ async function follow(run: RunRow, clusterId: string, jobId: number, user: strin
             status: "failed",
             message:
               j.userName === user
-                ? `Slurm user ${user} is a system account on ${row.name} (uid ${j.userId}): jobs never run as one; the job was cancelled`
-                : `Slurm user ${user} does not exist on ${row.name} (the job was taken as ${j.userName ?? `uid ${j.userId ?? "?"}`}); an administrator maps your account to a Slurm user`,
+                ? ref("serverMessages.run.slurmSystemAccount", { user, cluster: row.name, uid: j.userId ?? "?" })
+                : ref("serverMessages.run.slurmUnknownUser", { user, cluster: row.name, taken: j.userName ?? `uid ${j.userId ?? "?"}` }),
             data: { slurmState: j.state },
             retry: false,
           };
@@ -234,11 +257,9 @@ async function follow(run: RunRow, clusterId: string, jobId: number, user: strin
         };
         if (status !== "queued" && status !== "running") {
           const cost = await chargeSlurmJob(run, row, j);
-          const exit = j.exitCode !== null ? `, exit code ${j.exitCode}` : "";
-          const sig = j.signal ? `, signal ${j.signal}` : "";
           return {
             status: status as RunEnd["status"],
-            message: status === "cancelled" && cancel !== "no" ? null : `Slurm: ${j.state}${j.reason ? ` (${j.reason})` : ""}${exit}${sig}`,
+            message: status === "cancelled" && cancel !== "no" ? null : slurmSays(j, ["reason", "exit", "signal"]),
             data: { ...facts, exitCode: j.exitCode, ...(j.startTime ? { startedAt: j.startTime } : {}), ...(cost !== null ? { costCents: cost } : {}) },
           };
         }
@@ -247,14 +268,14 @@ async function follow(run: RunRow, clusterId: string, jobId: number, user: strin
           seen = key;
           if (status === "running" && !(await ctx.started()) && cancel === "no") cancel = "wanted";
           await ctx.record({ ...facts, ...(status === "running" && j.startTime ? { startedAt: j.startTime } : {}) });
-          await say(status === "running" ? `Slurm: ${j.state}${j.nodes ? ` on ${j.nodes}` : ""}` : `Slurm: ${j.state}${j.reason ? ` (${j.reason})` : ""}`);
+          await say(slurmSays(j, status === "running" ? ["nodes"] : ["reason"]));
         }
       }
     } catch (err) {
       // The cluster is away or answered badly: the job goes on there; keep following.
       failures++;
       if (failures === 1 || failures % 30 === 0) logger.warn({ err, run: run.id, jobId }, "following a Slurm job: a poll failed");
-      await say(`Following Slurm job ${jobId}: ${row.name} cannot be read now (${(err as Error).message})`).catch(() => undefined);
+      await say(ref("serverMessages.run.slurmFollowUnreadable", { jobId, cluster: row.name, error: (err as Error).message })).catch(() => undefined);
     }
     // Wakes early once, to send a cancel at once; never spins.
     await wait(pollMs, cancel === "no" ? signal : undefined);

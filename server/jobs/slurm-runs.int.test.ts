@@ -8,6 +8,7 @@ import path from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
 import { ZCreateJobRequest } from "@/lib/contracts/jobs";
 import { ZCreateClusterRequest } from "@/lib/contracts/clusters";
+import { parseRef, renderMessage } from "@/lib/i18n/message-ref";
 import type { Principal } from "../auth/principal";
 import { db } from "../db/client";
 import * as clusters from "../clusters/clusters.service";
@@ -108,6 +109,8 @@ describe("Slurm runs", () => {
     ]);
     expect(new Set(runs.map((r) => r.slurmJobId)).size).toBe(2);
     expect(runs[0]!.statusMessage).toBe("Slurm: FAILED (NonZeroExitCode), exit code 3");
+    // The same status in Chinese around Slurm's own words.
+    expect(renderMessage("zh-CN", parseRef(runs[0]!.statusRef)!)).toBe("Slurm：FAILED（NonZeroExitCode），退出码 3");
   });
 
   it("a cancel while Slurm holds the job pending cancels it in Slurm", async () => {

@@ -1,5 +1,9 @@
 import { describe, expect, it } from "vitest";
+import { type MessageRef, renderMessage } from "@/lib/i18n/message-ref";
 import { freeCapacity, missingFor, sameGpuModel, type NodeCapacity, type SpecNeeds } from "./capacity";
+
+/** What is missing, in the server's English. */
+const english = (missing: MessageRef[]) => missing.map((m) => renderMessage("en-US", m));
 
 const node: NodeCapacity = {
   cpuCores: 32,
@@ -43,10 +47,10 @@ describe("matching", () => {
 
   it("names what is missing", () => {
     const free = freeCapacity(node, [{ gpuIndex: null, gpuMemoryGb: 0, exclusive: false, cpuCores: 30, memoryGb: 100 }]);
-    expect(missingFor(spec, node, free)).toEqual(["6 more CPU cores", "4 GB more memory"]);
-    expect(missingFor({ ...spec, gpuModel: "A100" }, node, freeCapacity(node, []))).toEqual(["GPU model A100"]);
-    expect(missingFor({ ...spec, gpuCount: 5 }, node, freeCapacity(node, []))).toEqual(["1 more free GPU"]);
-    expect(missingFor({ ...spec, gpuMemoryGb: 48 }, node, freeCapacity(node, []))).toEqual(["48 GB of memory per GPU"]);
+    expect(english(missingFor(spec, node, free))).toEqual(["6 more CPU cores", "4 GB more memory"]);
+    expect(english(missingFor({ ...spec, gpuModel: "A100" }, node, freeCapacity(node, [])))).toEqual(["GPU model A100"]);
+    expect(english(missingFor({ ...spec, gpuCount: 5 }, node, freeCapacity(node, [])))).toEqual(["1 more free GPU"]);
+    expect(english(missingFor({ ...spec, gpuMemoryGb: 48 }, node, freeCapacity(node, [])))).toEqual(["48 GB of memory per GPU"]);
   });
 
   it("memory split uses GPUs that still have enough memory, even if shared", () => {
@@ -55,15 +59,15 @@ describe("matching", () => {
       [0, 1, 2, 3].map((i) => ({ gpuIndex: i, gpuMemoryGb: 12, exclusive: false, cpuCores: 0, memoryGb: 0 })),
     );
     const splitSpec = { ...spec, gpuCount: 1, gpuMemoryGb: 8, supportMemorySplit: true };
-    expect(missingFor(splitSpec, node, shared)).toEqual([]);
-    expect(missingFor({ ...splitSpec, supportMemorySplit: false }, node, shared)).toEqual(["1 more free GPU"]);
+    expect(english(missingFor(splitSpec, node, shared))).toEqual([]);
+    expect(english(missingFor({ ...splitSpec, supportMemorySplit: false }, node, shared))).toEqual(["1 more free GPU"]);
     // A share is never turned into a whole GPU: without split support it does not fit.
-    expect(missingFor(splitSpec, { ...node, hamiCorePath: null }, shared)).toEqual(["HAMi-core on the node for GPU memory split"]);
+    expect(english(missingFor(splitSpec, { ...node, hamiCorePath: null }, shared))).toEqual(["HAMi-core on the node for GPU memory split"]);
     // A path that never passed the node's connection test (or changed since) is not used.
     for (const hamiCoreCheckedPath of [null, "/opt/old/libvgpu.so"]) {
-      expect(missingFor(splitSpec, { ...node, hamiCoreCheckedPath }, shared)).toEqual(["its HAMi-core library to pass the node's connection test"]);
+      expect(english(missingFor(splitSpec, { ...node, hamiCoreCheckedPath }, shared))).toEqual(["its HAMi-core library to pass the node's connection test"]);
     }
-    expect(missingFor(splitSpec, node, shared, false)).toEqual(["an image that supports GPU memory split"]);
+    expect(english(missingFor(splitSpec, node, shared, false))).toEqual(["an image that supports GPU memory split"]);
   });
 
   it("CPU-only specs ignore GPUs", () => {

@@ -1,5 +1,6 @@
 import "server-only";
 import type { TFreeCapacity } from "@/lib/contracts/specs";
+import { type MessageRef, ref } from "@/lib/i18n/message-ref";
 
 // Free capacity and spec matching: pure functions over a node's capacity and the
 // allocation rows of the instances on it. Placement (issue: instances) uses the same rules.
@@ -61,27 +62,28 @@ export function usesMemorySplit(spec: SpecNeeds, node: NodeCapacity, imageSuppor
   return spec.gpuCount > 0 && spec.supportMemorySplit && hamiCoreReady(node) && imageSupportsSplit;
 }
 
-function splitMissing(node: NodeCapacity): string {
-  if (!node.hamiCorePath) return "HAMi-core on the node for GPU memory split";
-  if (!hamiCoreReady(node)) return "its HAMi-core library to pass the node's connection test";
-  return "an image that supports GPU memory split";
+function splitMissing(node: NodeCapacity): MessageRef {
+  if (!node.hamiCorePath) return ref("serverMessages.missing.hamiCore");
+  if (!hamiCoreReady(node)) return ref("serverMessages.missing.hamiCoreTest");
+  return ref("serverMessages.missing.splitImage");
 }
 
 /** What keeps `node` from hosting one instance of `spec` now (empty: it can). */
-export function missingFor(spec: SpecNeeds, node: NodeCapacity, free: TFreeCapacity, imageSupportsSplit = true): string[] {
-  const missing: string[] = [];
+export function missingFor(spec: SpecNeeds, node: NodeCapacity, free: TFreeCapacity, imageSupportsSplit = true): MessageRef[] {
+  const missing: MessageRef[] = [];
   if (spec.gpuCount > 0) {
-    if (!sameGpuModel(spec.gpuModel, node.gpuName)) missing.push(`GPU model ${spec.gpuModel}`);
-    else if (node.gpuMemoryGb < spec.gpuMemoryGb) missing.push(`${spec.gpuMemoryGb} GB of memory per GPU`);
+    if (!sameGpuModel(spec.gpuModel, node.gpuName)) missing.push(ref("serverMessages.missing.gpuModel", { model: spec.gpuModel ?? "" }));
+    else if (node.gpuMemoryGb < spec.gpuMemoryGb) missing.push(ref("serverMessages.missing.gpuMemory", { gb: spec.gpuMemoryGb }));
     // A share of a GPU is sold as a share: never hand out whole GPUs at a share's price.
     else if (spec.supportMemorySplit && !usesMemorySplit(spec, node, imageSupportsSplit)) {
       missing.push(splitMissing(node));
     } else {
       const usable = usesMemorySplit(spec, node, imageSupportsSplit) ? free.gpuMemoryGb.filter((g) => g.freeGb >= spec.gpuMemoryGb).length : free.wholeGpus;
-      if (usable < spec.gpuCount) missing.push(`${spec.gpuCount - usable} more free GPU${spec.gpuCount - usable > 1 ? "s" : ""}`);
+      if (usable < spec.gpuCount)
+        missing.push(ref(spec.gpuCount - usable > 1 ? "serverMessages.missing.gpus" : "serverMessages.missing.gpu", { count: spec.gpuCount - usable }));
     }
   }
-  if (free.cpuCores < spec.cpuCores) missing.push(`${spec.cpuCores - free.cpuCores} more CPU cores`);
-  if (free.memoryGb < spec.memoryGb) missing.push(`${spec.memoryGb - free.memoryGb} GB more memory`);
+  if (free.cpuCores < spec.cpuCores) missing.push(ref("serverMessages.missing.cpu", { count: spec.cpuCores - free.cpuCores }));
+  if (free.memoryGb < spec.memoryGb) missing.push(ref("serverMessages.missing.memory", { count: spec.memoryGb - free.memoryGb }));
   return missing;
 }

@@ -1,5 +1,6 @@
 import "server-only";
 import type Docker from "dockerode";
+import { type MessageRef, ref } from "@/lib/i18n/message-ref";
 import { describeDockerError, type DockerTarget } from "../adapters/docker";
 
 // Is the service at a node's Docker address really a Docker engine? An address may point at
@@ -39,30 +40,28 @@ export async function identifyEngine(d: Docker): Promise<DockerVersion> {
 }
 
 /** The fixed sentence for an address whose service is not a Docker engine. */
-export const notDockerMessage = (address: string) =>
-  `The service at ${address} does not answer as a Docker engine (no "OK" from /_ping or no Docker /version): check the address and port`;
+export const notDockerMessage = (address: string) => ref("serverMessages.docker.notDocker", { at: address });
 
 /**
  * Why talking to the engine failed, in fixed sentences only: transport problems as
  * describeDockerError words them (refused, no socket, TLS, timeout ...); any answer of
  * another service, or an unknown error, as the not-a-Docker-engine sentence, never its text.
  */
-export function describeEngineError(err: unknown, t: Pick<DockerTarget, "dockerAddress" | "useTls">): string {
-  const e = err as { code?: unknown; message?: unknown; statusCode?: unknown; reason?: unknown; json?: { message?: unknown } } | null;
+export function describeEngineError(err: unknown, t: Pick<DockerTarget, "dockerAddress" | "useTls">): MessageRef {
+  const e = err as { code?: unknown; message?: unknown; statusCode?: unknown } | null;
   const at = t.dockerAddress;
   if (err instanceof NotDockerError) return notDockerMessage(at);
   // Docker with TLS answers plain HTTP with this 400 (Go's net/http): say so, not its body.
   if (typeof e?.statusCode === "number") {
     return !t.useTls && /client sent an HTTP request to an HTTPS server/i.test(String(e.message))
-      ? `Docker at ${at} speaks TLS: turn on useTls and give the certificates`
+      ? ref("serverMessages.docker.speaksTls", { at })
       : notDockerMessage(at);
   }
   if (typeof e?.code === "string" && e.code.startsWith("HPE_")) return notDockerMessage(at);
   if (!t.useTls && at.startsWith("tcp://") && (e?.code === "ECONNRESET" || /socket hang up/i.test(String(e?.message)))) {
-    return `The service at ${at} closed the connection without answering as a Docker engine: check the address and port`;
+    return ref("serverMessages.docker.closedNotDocker", { at });
   }
   const sentence = describeDockerError(err, t);
-  const raw = e?.json?.message ?? e?.reason ?? e?.message ?? String(err);
   // describeDockerError falls back to the error's own text: never pass that on.
-  return sentence === raw ? `Docker at ${at} could not be reached (unexpected error)` : sentence;
+  return typeof sentence === "string" ? ref("serverMessages.docker.unexpected", { at }) : sentence;
 }

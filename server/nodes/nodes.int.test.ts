@@ -6,6 +6,7 @@ import type { AddressInfo } from "node:net";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
 import type { TCreateNodeRequest } from "@/lib/contracts/nodes";
+import { renderMessage } from "@/lib/i18n/message-ref";
 import { ZCreateNodeRequest } from "@/lib/contracts/nodes";
 import { db } from "../db/client";
 import { env } from "../env";
@@ -91,7 +92,7 @@ describe("validation", () => {
     const node = await create();
     const err = await rejection(create({ name: node.name }));
     expect(err.status).toBe(409);
-    expect(err.issues).toEqual([{ path: "name", message: "is already used by another node" }]);
+    expect(err.issues).toEqual([{ path: "name", message: "is already used by another node", key: "serverMessages.issues.alreadyUsedNode" }]);
     expect((await rejection(create({ name: node.name.toUpperCase() }))).status).toBe(409);
     const other = await create();
     expect((await rejection(nodes.updateNode(other.id, { name: ` ${node.name.toUpperCase()}` }))).status).toBe(409);
@@ -129,7 +130,12 @@ describe("connection test", () => {
     expect(bad.online).toBe(false);
     expect(bad.checks[0]).toMatchObject({ ok: false });
     expect(bad.checks[0]!.message).toContain("refused the TLS handshake");
-    expect((await nodes.getNode(badNode.id)).statusMessage).toContain("refused the TLS handshake");
+    const stored = await nodes.getNode(badNode.id);
+    expect(stored.statusMessage).toContain("refused the TLS handshake");
+    // The same sentence for a Chinese reader, the address kept.
+    expect(renderMessage("zh-CN", stored.statusRef!)).toBe(
+      `${TLS_DOCKER} 上的 Docker 拒绝了 TLS 握手：它需要由其信任的 CA 签发的客户端证书（未发送证书，或我们的证书由其他 CA 签发）`,
+    );
   });
 
   it("SSH: login, host key pinned at first contact, GPUs from nvidia-smi, HAMi-core", async () => {
@@ -181,6 +187,7 @@ describe("connection test", () => {
       key: "hami_core",
       ok: false,
       message: "No HAMi-core library at /opt/missing/libvgpu.so",
+      ref: { key: "serverMessages.nodeTest.hamiMissing", params: { path: "/opt/missing/libvgpu.so" } },
     });
   });
 
@@ -197,6 +204,7 @@ describe("connection test", () => {
       key: "hami_core",
       ok: true,
       message: `HAMi-core library found at ${SSH.hamiCorePath} (a regular ELF shared library)`,
+      ref: { key: "serverMessages.nodeTest.hamiFound", params: { path: SSH.hamiCorePath } },
     });
     expect(await hami(NOT_HAMI.directory)).toMatchObject({ ok: false, message: expect.stringContaining(`${NOT_HAMI.directory} is a directory`) });
     expect(await hami(NOT_HAMI.linkToDirectory)).toMatchObject({ ok: false, message: expect.stringContaining("is a directory") });

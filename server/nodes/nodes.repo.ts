@@ -1,4 +1,5 @@
 import "server-only";
+import { type StatusReason, statusFields } from "@/lib/i18n/message-ref";
 import { db, type Prisma, transaction } from "../db/client";
 import { containsText, pageArgs } from "../db/query";
 import type { Held } from "./capacity";
@@ -67,15 +68,17 @@ export async function heldByNode(nodeIds?: string[]): Promise<Map<string, Held[]
 export async function recordStatus(
   id: string,
   status: "online" | "offline",
-  message: string | null,
+  reason: StatusReason | null,
   extra: Prisma.NodeUncheckedUpdateInput = {},
 ): Promise<boolean> {
   const now = new Date();
   const seen = status === "online" ? { lastSeenAt: now } : {};
+  const fields = statusFields(reason);
+  const message = fields.statusMessage;
   return transaction(async (tx) => {
     const changed = await tx.node.updateMany({
       where: { id, status: { not: status } },
-      data: { status, statusMessage: message, lastCheckedAt: now, ...seen, ...(extra as Prisma.NodeUncheckedUpdateManyInput) },
+      data: { status, ...fields, lastCheckedAt: now, ...seen, ...(extra as Prisma.NodeUncheckedUpdateManyInput) },
     });
     if (changed.count > 0) {
       await tx.nodeStatusEvent.create({ data: { nodeId: id, status, message }, select: { id: true } });
@@ -83,7 +86,7 @@ export async function recordStatus(
     }
     await tx.node.updateMany({
       where: { id },
-      data: { statusMessage: message, lastCheckedAt: now, ...seen, ...(extra as Prisma.NodeUncheckedUpdateManyInput) },
+      data: { ...fields, lastCheckedAt: now, ...seen, ...(extra as Prisma.NodeUncheckedUpdateManyInput) },
     });
     return false;
   });

@@ -1,4 +1,5 @@
 import "server-only";
+import { asRef, type MessageRef, parseRef, reasonText, type ServerMessageKey, type StatusReason } from "@/lib/i18n/message-ref";
 import { createPrivateKey, X509Certificate } from "node:crypto";
 import { statSync } from "node:fs";
 import ssh2 from "ssh2";
@@ -11,7 +12,7 @@ import { dockerClient, engineFacts, type DockerTarget } from "../adapters/docker
 import { DETECT_COMMAND, parseDetectedGpus } from "../adapters/gpu";
 import { HostKeyMismatchError, shellQuote, withSsh, type SshTarget } from "../adapters/ssh";
 import { seal, unseal } from "../crypto/secret-box";
-import { AppError, isUniqueViolation, notFound, validationError } from "../http/errors";
+import { AppError, isUniqueViolation, notFound, ref, validationError } from "../http/errors";
 import { emit } from "../events";
 import { logger } from "../logger";
 import { freeCapacity, type Held } from "./capacity";
@@ -77,13 +78,14 @@ export async function recordUnmanaged(row: repo.NodeRow, found: TUnmanagedContai
 }
 
 function toDto(row: repo.NodeRow, held: Map<string, Held[]>) {
-  const { sshPasswordEnc, sshPrivateKeyEnc, clientKeyEnc, lastTest, unmanagedContainers, ...rest } = row;
+  const { sshPasswordEnc, sshPrivateKeyEnc, clientKeyEnc, lastTest, unmanagedContainers, statusRef, ...rest } = row;
   return {
     ...rest,
     tags: JSON.parse(row.tags) as string[],
     hasSshPassword: !!sshPasswordEnc,
     hasSshPrivateKey: !!sshPrivateKeyEnc,
     hasClientKey: !!clientKeyEnc,
+    statusRef: parseRef(statusRef),
     lastTest: parseTest(lastTest),
     unmanagedContainers: parseUnmanaged(unmanagedContainers),
     free: freeCapacity(row, held.get(row.id) ?? []),
@@ -122,7 +124,8 @@ function assertRules(shape: Parameters<typeof nodeIssues>[0]): void {
   if (issues.length) throw validationError(issues);
 }
 
-const NAME_TAKEN = () => new AppError("CONFLICT", "A node with this name exists", { issues: [{ path: "name", message: "is already used by another node" }] });
+const NAME_TAKEN = () =>
+  new AppError("CONFLICT", ref("serverMessages.nameExists.node"), { issues: [{ path: "name", message: "is already used by another node" }] });
 
 /** Node names are unique, ignoring case (the unique index catches exact repeats that race). */
 async function assertNameFree(name: string, exceptId?: string): Promise<void> {
@@ -209,7 +212,7 @@ export async function updateNode(id: string, input: TUpdateNodeRequest) {
 export async function deleteNode(id: string): Promise<void> {
   const row = await loadRow(id);
   auditNote({ target: { type: "node", id, name: row.name } });
-  await assertUnused(`Node ${row.name}`, { nodeId: id });
+  await assertUnused(ref("serverMessages.inUse.node", { name: row.name }), { nodeId: id });
   await audited(() => repo.deleteNode(id));
 }
 
@@ -243,17 +246,22 @@ export function hamiProbeCommand(path: string): string {
 
 const ET_DYN = 3;
 
+/** One check's outcome: its English message and the reference beside it (an engine's own words are kept as they are). */
+function check(key: TNodeCheck["key"], ok: boolean | null, reason: StatusReason): TNodeCheck {
+  return { key, ok, message: reasonText(reason), ref: asRef(reason) };
+}
+
 /** The hami_core check from the probe's output. Pure. */
 export function hamiCoreCheck(path: string, probe: { stdout: string; code: number | null }): TNodeCheck {
-  const fail = (message: string): TNodeCheck => ({ key: "hami_core", ok: false, message });
+  const fail = (key: string, params: Record<string, string | number> = {}): TNodeCheck =>
+    check("hami_core", false, ref(`serverMessages.nodeTest.${key}` as ServerMessageKey, { path, ...params }));
   const [kind = "", ...rest] = probe.stdout.trim().split("\n");
-  if (probe.code !== 0) return fail(`Could not look at ${path} on the node (exit ${probe.code})`);
-  if (kind === "missing") return fail(`No HAMi-core library at ${path}`);
-  if (kind === "directory")
-    return fail(`${path} is a directory: set the path of the HAMi-core library file itself (e.g. /usr/local/vgpu/libvgpu.so): a folder is never mounted`);
-  if (kind === "special") return fail(`${path} is not a regular file (a device, socket or pipe): set the path of the HAMi-core library file`);
-  if (kind === "unreadable") return fail(`${path} cannot be read by the SSH user, so it cannot be checked`);
-  if (kind !== "file") return fail(`Could not look at ${path} on the node`);
+  if (probe.code !== 0) return fail("hamiExit", { code: String(probe.code) });
+  if (kind === "missing") return fail("hamiMissing");
+  if (kind === "directory") return fail("hamiDirectory");
+  if (kind === "special") return fail("hamiSpecial");
+  if (kind === "unreadable") return fail("hamiUnreadable");
+  if (kind !== "file") return fail("hamiUnknown");
   const bytes = rest
     .join(" ")
     .trim()
@@ -261,12 +269,12 @@ export function hamiCoreCheck(path: string, probe: { stdout: string; code: numbe
     .filter(Boolean)
     .map((h) => Number.parseInt(h, 16));
   if (bytes.length < 18 || bytes[0] !== 0x7f || bytes[1] !== 0x45 || bytes[2] !== 0x4c || bytes[3] !== 0x46) {
-    return fail(`${path} is not a shared library (no ELF header): set the path of HAMi-core's libvgpu.so`);
+    return fail("hamiNotElf");
   }
   // e_type: 2 bytes at offset 16, in the byte order EI_DATA (offset 5) names: 1 little, 2 big.
   const type = bytes[5] === 2 ? bytes[16]! * 256 + bytes[17]! : bytes[17]! * 256 + bytes[16]!;
-  if (type !== ET_DYN) return fail(`${path} is an ELF file but not a shared library (ELF type ${type}): set the path of HAMi-core's libvgpu.so`);
-  return { key: "hami_core", ok: true, message: `HAMi-core library found at ${path} (a regular ELF shared library)` };
+  if (type !== ET_DYN) return fail("hamiNotShared", { type });
+  return check("hami_core", true, ref("serverMessages.nodeTest.hamiFound", { path }));
 }
 
 /**
@@ -277,24 +285,18 @@ const TOOLKIT_COMMAND = "command -v nvidia-container-runtime-hook || command -v 
 
 /** Can the node's Docker start GPU containers? (undefined toolkit: not looked for, no SSH). Pure. */
 export function gpuRuntimeCheck(gpuCount: number, runtimes: string[] | null, toolkit: string | null | undefined): TNodeCheck {
-  if (gpuCount === 0) return { key: "gpu_runtime", ok: null, message: "No GPUs configured" };
-  if (runtimes?.includes("nvidia")) return { key: "gpu_runtime", ok: true, message: "Docker has the nvidia runtime: it can start GPU containers" };
-  if (toolkit) return { key: "gpu_runtime", ok: true, message: `NVIDIA Container Toolkit found (${toolkit}): Docker can start GPU containers` };
-  if (toolkit === undefined)
-    return { key: "gpu_runtime", ok: null, message: "Not checked (no SSH to look for the NVIDIA Container Toolkit, and Docker lists no nvidia runtime)" };
-  return {
-    key: "gpu_runtime",
-    ok: false,
-    message:
-      "Docker cannot start GPU containers: no nvidia runtime and no NVIDIA Container Toolkit on the node. Install nvidia-container-toolkit there and restart Docker",
-  };
+  if (gpuCount === 0) return check("gpu_runtime", null, ref("serverMessages.nodeTest.noGpus"));
+  if (runtimes?.includes("nvidia")) return check("gpu_runtime", true, ref("serverMessages.nodeTest.nvidiaRuntime"));
+  if (toolkit) return check("gpu_runtime", true, ref("serverMessages.nodeTest.toolkitFound", { toolkit }));
+  if (toolkit === undefined) return check("gpu_runtime", null, ref("serverMessages.nodeTest.toolkitNotChecked"));
+  return check("gpu_runtime", false, ref("serverMessages.nodeTest.noGpuRuntime"));
 }
 
 /** The library can only be looked at on the node itself, over SSH. */
-function hamiNeedsSsh(row: repo.NodeRow, why: string): TNodeCheck {
+function hamiNeedsSsh(row: repo.NodeRow, why: MessageRef): TNodeCheck {
   return row.hamiCorePath
-    ? { key: "hami_core", ok: null, message: `Not checked: ${row.hamiCorePath} can only be checked on the node over SSH (${why})` }
-    : { key: "hami_core", ok: null, message: "No HAMi-core path configured" };
+    ? check("hami_core", null, ref("serverMessages.nodeTest.hamiNeedsSsh", { path: row.hamiCorePath, why }))
+    : check("hami_core", null, ref("serverMessages.nodeTest.noHamiPath"));
 }
 
 type SshOutcome = { checks: TNodeCheck[]; gpus: TNodeFacts["gpus"]; presentedHostKey: string | null; pin: string | null; toolkit: string | null | undefined };
@@ -302,13 +304,13 @@ type SshOutcome = { checks: TNodeCheck[]; gpus: TNodeFacts["gpus"]; presentedHos
 async function sshChecks(row: repo.NodeRow): Promise<SshOutcome> {
   const target = sshTargetOf(row);
   if (!target) {
-    const why = (row.privateIp ?? row.publicIp) ? "No SSH username and password or key configured" : "No IP address configured for SSH";
+    const why = ref((row.privateIp ?? row.publicIp) ? "serverMessages.nodeTest.noSshCreds" : "serverMessages.nodeTest.noSshIp");
     return {
       checks: [
-        { key: "ssh", ok: null, message: why },
-        { key: "ssh_host_key", ok: null, message: "Not checked (no SSH)" },
-        { key: "nvidia_smi", ok: null, message: "Not checked (no SSH)" },
-        hamiNeedsSsh(row, "configure SSH credentials"),
+        check("ssh", null, why),
+        check("ssh_host_key", null, ref("serverMessages.nodeTest.notCheckedNoSsh")),
+        check("nvidia_smi", null, ref("serverMessages.nodeTest.notCheckedNoSsh")),
+        hamiNeedsSsh(row, ref("serverMessages.nodeTest.hamiWhyCreds")),
       ],
       gpus: null,
       presentedHostKey: null,
@@ -318,36 +320,35 @@ async function sshChecks(row: repo.NodeRow): Promise<SshOutcome> {
   }
   try {
     return await withSsh(target, async (s) => {
-      const checks: TNodeCheck[] = [{ key: "ssh", ok: true, message: `Logged in as ${target.username}@${target.host}:${target.port}` }];
+      const checks: TNodeCheck[] = [
+        check("ssh", true, ref("serverMessages.nodeTest.loggedIn", { user: target.username, host: target.host, port: target.port })),
+      ];
       checks.push(
-        target.pinnedHostKey
-          ? { key: "ssh_host_key", ok: true, message: `Host key matches the pinned ${s.hostKey}` }
-          : { key: "ssh_host_key", ok: true, message: `Host key ${s.hostKey} pinned at first contact` },
+        check(
+          "ssh_host_key",
+          true,
+          ref(target.pinnedHostKey ? "serverMessages.nodeTest.hostKeyMatches" : "serverMessages.nodeTest.hostKeyPinned", { key: s.hostKey }),
+        ),
       );
       let gpus: TNodeFacts["gpus"] = null;
       const smi = await s.exec(DETECT_COMMAND);
       if (smi.code === 0) {
         gpus = parseDetectedGpus(smi.stdout);
         const names = [...new Set(gpus.map((g) => `${g.name} (${g.memoryGb} GB)`))].join(", ");
-        checks.push({
-          key: "nvidia_smi",
-          ok: true,
-          message: gpus.length ? `nvidia-smi lists ${gpus.length} GPU${gpus.length > 1 ? "s" : ""}: ${names}` : "nvidia-smi lists no GPUs",
-        });
+        const listed = gpus.length > 1 ? "serverMessages.nodeTest.smiGpus" : "serverMessages.nodeTest.smiGpu";
+        checks.push(check("nvidia_smi", true, gpus.length ? ref(listed, { count: gpus.length, names }) : ref("serverMessages.nodeTest.smiNone")));
       } else if (smi.code === 127) {
-        checks.push({
-          key: "nvidia_smi",
-          ok: row.gpuCount > 0 ? false : null,
-          message: `nvidia-smi is not on the node's PATH${row.gpuCount > 0 ? "" : " (no GPUs configured)"}`,
-        });
+        const missing = row.gpuCount > 0 ? "serverMessages.nodeTest.smiMissing" : "serverMessages.nodeTest.smiMissingNoGpus";
+        checks.push(check("nvidia_smi", row.gpuCount > 0 ? false : null, ref(missing)));
       } else {
-        checks.push({ key: "nvidia_smi", ok: false, message: `nvidia-smi failed (exit ${smi.code}): ${(smi.stderr || smi.stdout).trim().slice(0, 300)}` });
+        const output = (smi.stderr || smi.stdout).trim().slice(0, 300);
+        checks.push(check("nvidia_smi", false, ref("serverMessages.nodeTest.smiFailed", { code: String(smi.code), output })));
       }
       const toolkit = row.gpuCount > 0 ? await s.exec(TOOLKIT_COMMAND) : null;
       if (row.hamiCorePath) {
         checks.push(hamiCoreCheck(row.hamiCorePath, await s.exec(hamiProbeCommand(row.hamiCorePath))));
       } else {
-        checks.push({ key: "hami_core", ok: null, message: "No HAMi-core path configured" });
+        checks.push(check("hami_core", null, ref("serverMessages.nodeTest.noHamiPath")));
       }
       return {
         checks,
@@ -361,10 +362,10 @@ async function sshChecks(row: repo.NodeRow): Promise<SshOutcome> {
     const mismatch = err instanceof HostKeyMismatchError;
     return {
       checks: [
-        { key: "ssh", ok: mismatch ? null : false, message: mismatch ? "Not logged in: the host key is not the pinned one" : (err as Error).message },
-        { key: "ssh_host_key", ok: mismatch ? false : null, message: mismatch ? (err as Error).message : "Not checked (no connection)" },
-        { key: "nvidia_smi", ok: null, message: "Not checked (no SSH)" },
-        hamiNeedsSsh(row, "the SSH login failed"),
+        check("ssh", mismatch ? null : false, mismatch ? ref("serverMessages.nodeTest.hostKeyMismatch") : (err as Error).message),
+        check("ssh_host_key", mismatch ? false : null, mismatch ? (err as Error).message : ref("serverMessages.nodeTest.notCheckedNoConnection")),
+        check("nvidia_smi", null, ref("serverMessages.nodeTest.notCheckedNoSsh")),
+        hamiNeedsSsh(row, ref("serverMessages.nodeTest.hamiWhyLogin")),
       ],
       gpus: null,
       presentedHostKey: mismatch ? (err as HostKeyMismatchError).presented : null,
@@ -388,9 +389,11 @@ export function capacityFill(
   };
 }
 
-function describeFill(f: { cpuCores?: number; memoryGb?: number }): string {
-  const parts = [f.cpuCores !== undefined ? `${f.cpuCores} CPU cores` : null, f.memoryGb !== undefined ? `${f.memoryGb} GB of memory` : null];
-  return `capacity was 0, now ${parts.filter(Boolean).join(" and ")} as Docker reports`;
+function describeFill(f: { cpuCores?: number; memoryGb?: number }): MessageRef {
+  if (f.cpuCores !== undefined && f.memoryGb !== undefined) return ref("serverMessages.nodeTest.fillBoth", { cpu: f.cpuCores, memory: f.memoryGb });
+  return f.cpuCores !== undefined
+    ? ref("serverMessages.nodeTest.fillCpu", { cpu: f.cpuCores })
+    : ref("serverMessages.nodeTest.fillMemory", { memory: f.memoryGb ?? 0 });
 }
 
 /** Runs every check, stores the result and the status, pins the host key at first contact; fills capacity left at 0. */
@@ -405,14 +408,16 @@ export async function testNode(id: string): Promise<TNodeTest> {
     const engine = dockerClient(target, 8_000);
     await identifyEngine(engine);
     ({ runtimes, ...facts } = await engineFacts(engine));
-    const how = row.useTls ? " over TLS with the client certificate" : "";
-    docker = { key: "docker", ok: true, message: `Docker ${facts.dockerVersion} reachable at ${row.dockerAddress}${how}` };
+    const reachable = row.useTls ? "serverMessages.nodeTest.dockerReachableTls" : "serverMessages.nodeTest.dockerReachable";
+    docker = check("docker", true, ref(reachable, { version: String(facts.dockerVersion), address: row.dockerAddress }));
   } catch (err) {
-    docker = { key: "docker", ok: false, message: describeEngineError(err, target) };
+    // The engine's (or the connection's) own words.
+    docker = check("docker", false, describeEngineError(err, target));
   }
   const ssh = await sshChecks(row);
   const filled = docker.ok ? capacityFill(row, facts) : {};
-  if (Object.keys(filled).length) docker.message += `; ${describeFill(filled)}`;
+  if (Object.keys(filled).length)
+    docker = check("docker", docker.ok, ref("serverMessages.nodeTest.withFill", { check: docker.ref ?? docker.message, filled: describeFill(filled) }));
   const result: TNodeTest = {
     testedAt: new Date().toISOString(),
     online: docker.ok === true,
@@ -423,7 +428,7 @@ export async function testNode(id: string): Promise<TNodeTest> {
   };
   auditNote({ detail: { online: result.online, filled } });
   await audited(() =>
-    repo.recordStatus(id, result.online ? "online" : "offline", result.online ? null : docker.message, {
+    repo.recordStatus(id, result.online ? "online" : "offline", result.online ? null : (docker.ref ?? docker.message), {
       lastTest: JSON.stringify(result),
       // Memory split binds this file into users' containers: only a path that passed is used.
       hamiCoreCheckedPath: ssh.checks.some((c) => c.key === "hami_core" && c.ok === true) ? row.hamiCorePath : null,
@@ -438,7 +443,7 @@ export async function testNode(id: string): Promise<TNodeTest> {
 export async function checkHealth(row: repo.NodeRow, timeoutMs: number): Promise<void> {
   const target = dockerTargetOf(row);
   let online = true;
-  let message: string | null = null;
+  let message: MessageRef | null = null;
   try {
     await identifyEngine(dockerClient(target, timeoutMs));
   } catch (err) {
@@ -447,8 +452,9 @@ export async function checkHealth(row: repo.NodeRow, timeoutMs: number): Promise
   }
   const changed = await repo.recordStatus(row.id, online ? "online" : "offline", message);
   if (changed) {
-    logger.info({ node: row.name, status: online ? "online" : "offline", message }, "node status changed");
-    emit("node.status", { nodeId: row.id, name: row.name, status: online ? "online" : "offline", message });
+    const text = message && reasonText(message);
+    logger.info({ node: row.name, status: online ? "online" : "offline", message: text }, "node status changed");
+    emit("node.status", { nodeId: row.id, name: row.name, status: online ? "online" : "offline", message: text });
   }
 }
 

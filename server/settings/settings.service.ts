@@ -6,7 +6,7 @@ import { appsDomain } from "../apps/origins";
 import { isAdmin } from "../auth/permissions";
 import type { Principal } from "../auth/principal";
 import { env } from "../env";
-import { AppError } from "../http/errors";
+import { AppError, ref } from "../http/errors";
 import { readSettings, writeSettings } from "./settings.repo";
 
 type Stored = Omit<TSettings, "metricsTokenSet">;
@@ -72,8 +72,10 @@ export async function assertNotInMaintenance(p: Principal): Promise<void> {
   if (isAdmin(p)) return;
   const s = await getSettings();
   if (!s.maintenanceMode) return;
-  const why = s.maintenanceMessage ? `: ${s.maintenanceMessage}` : "";
-  throw new AppError("MAINTENANCE", `The console is under maintenance; launching, starting and submitting are paused${why}`);
+  throw new AppError(
+    "MAINTENANCE",
+    s.maintenanceMessage ? ref("serverMessages.maintenanceWhy", { message: s.maintenanceMessage }) : ref("serverMessages.maintenance"),
+  );
 }
 
 /** Who may read GET /metrics: the allowlist, and the token's hash (null: no token). */

@@ -122,7 +122,7 @@ describe("visibility and rules", () => {
       .createSpec(ZCreateSpecRequest.parse({ name: name.toLowerCase(), cpuCores: 1, memoryGb: 1, pricePerHourCents: 1 }))
       .catch((e: unknown) => e)) as AppError;
     expect(dup.status).toBe(409);
-    expect(dup.issues).toEqual([{ path: "name", message: "is already used by another spec" }]);
+    expect(dup.issues).toEqual([{ path: "name", message: "is already used by another spec", key: "serverMessages.issues.alreadyUsedSpec" }]);
     const second = await specs.createSpec(ZCreateSpecRequest.parse({ name: `${name} b`, cpuCores: 1, memoryGb: 1, pricePerHourCents: 1 }));
     expect(((await specs.updateSpec(admin, second.id, { name: name.toUpperCase() }).catch((e: unknown) => e)) as AppError).status).toBe(409);
     expect((await specs.updateSpec(admin, first.id, { name: name.toUpperCase() })).name).toBe(name.toUpperCase());

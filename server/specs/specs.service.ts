@@ -4,7 +4,7 @@ import { audited, auditNote } from "../audit/audit.service";
 import { isAdmin } from "../auth/permissions";
 import type { Principal } from "../auth/principal";
 import { nameTakenIn } from "../db/query";
-import { AppError, notFound, validationError } from "../http/errors";
+import { AppError, notFound, ref, validationError } from "../http/errors";
 import { freeCapacity, missingFor, type SpecNeeds } from "../nodes/capacity";
 import { allNodes, heldByNode, type NodeRow } from "../nodes/nodes.repo";
 import { imageReadiness, readinessRank } from "../images/image-readiness";
@@ -93,7 +93,7 @@ export async function specNodes(p: Principal, id: string, imageId?: string) {
 /** Spec names are unique, ignoring case: two "A100 x1" in the catalog would be guesswork. */
 async function assertNameFree(name: string, exceptId?: string): Promise<void> {
   if (nameTakenIn(await repo.specsNamedLike(name), name, exceptId)) {
-    throw new AppError("CONFLICT", `A spec named "${name}" exists`, { issues: [{ path: "name", message: "is already used by another spec" }] });
+    throw new AppError("CONFLICT", ref("serverMessages.nameExists.spec", { name }), { issues: [{ path: "name", message: "is already used by another spec" }] });
   }
 }
 
@@ -121,6 +121,6 @@ export async function updateSpec(actor: Principal, id: string, input: TUpdateSpe
 export async function deleteSpec(actor: Principal, id: string): Promise<void> {
   const spec = await load(actor, id);
   auditNote({ target: { type: "spec", id, name: spec.name } });
-  await assertUnused(`Spec ${spec.name}`, { specId: id });
+  await assertUnused(ref("serverMessages.inUse.spec", { name: spec.name }), { specId: id });
   await audited(() => repo.deleteSpec(id));
 }

@@ -3,7 +3,8 @@ import type { TCreateSshKeyRequest } from "@/lib/contracts/ssh";
 import { audited, auditNote } from "../audit/audit.service";
 import type { Principal } from "../auth/principal";
 import { emit } from "../events";
-import { AppError, isUniqueViolation, notFound, validationError } from "../http/errors";
+import { AppError, isUniqueViolation, notFound, ref, validationError } from "../http/errors";
+import { renderMessage } from "@/lib/i18n/message-ref";
 import { findProfile } from "../users/users.repo";
 import * as repo from "./keys.repo";
 import { parsePublicKey } from "./public-key";
@@ -23,7 +24,7 @@ export async function addKey(p: Principal, input: TCreateSshKeyRequest) {
   const parsed = parsePublicKey(input.publicKey);
   if ("error" in parsed) throw validationError([{ path: "publicKey", message: parsed.error }]);
   if ((await repo.countKeys(p.userId)) >= repo.MAX_KEYS_PER_USER) {
-    throw new AppError("CONFLICT", `You have ${repo.MAX_KEYS_PER_USER} SSH keys (the most an account may have); delete one first`);
+    throw new AppError("CONFLICT", ref("serverMessages.limits.sshKeys", { count: repo.MAX_KEYS_PER_USER }));
   }
   let row: repo.SshKeyRow;
   try {
@@ -46,8 +47,8 @@ export async function addKey(p: Principal, input: TCreateSshKeyRequest) {
   } catch (err) {
     // One key, one account: the jump host tells who connects by the key.
     if (isUniqueViolation(err)) {
-      const message = `This key (${parsed.fingerprint}) is already added to an account; make a new key for this one`;
-      throw new AppError("CONFLICT", message, { issues: [{ path: "publicKey", message }] });
+      const message = ref("serverMessages.sshKeyInUse", { fingerprint: parsed.fingerprint });
+      throw new AppError("CONFLICT", message, { issues: [{ path: "publicKey", message: renderMessage("en-US", message), ...message }] });
     }
     throw err;
   }

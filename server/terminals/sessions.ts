@@ -6,7 +6,7 @@ import { isAdmin } from "../auth/permissions";
 import type { Principal } from "../auth/principal";
 import { env } from "../env";
 import { on } from "../events";
-import { AppError } from "../http/errors";
+import { AppError, ref } from "../http/errors";
 import { runningWorkload } from "../instances/stats";
 import { audited, auditNote } from "../audit/audit.service";
 import { logger } from "../logger";
@@ -257,7 +257,7 @@ export class TerminalRegistry {
       // Sessions waiting for a reconnect (closed tabs) make room for a new one; only
       // terminals someone is looking at count against the limit.
       const waiting = mine.filter((s) => !s.attached).sort((a, b) => a.detachedAt - b.detachedAt)[0];
-      if (!waiting) throw new AppError("LIMIT_REACHED", `You have ${mine.length} terminals open (at most ${max}); close one first`);
+      if (!waiting) throw new AppError("LIMIT_REACHED", ref("serverMessages.limits.terminals", { count: mine.length, max }));
       await waiting.finish("replaced");
     }
     let shell: Shell;

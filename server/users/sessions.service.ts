@@ -2,7 +2,7 @@ import "server-only";
 import { audited } from "../audit/audit.service";
 import type { Principal } from "../auth/principal";
 import { emit } from "../events";
-import { AppError } from "../http/errors";
+import { AppError, ref } from "../http/errors";
 import * as repo from "./sessions.repo";
 
 // Signing out: the session (browser cookie) or login token ends on the server, not just in
@@ -17,7 +17,7 @@ export async function signOut(s: { userId: string; credentialId: string; expires
 /** POST /auth/logout: ends the credential the request came with. */
 export async function signOutPrincipal(p: Principal): Promise<void> {
   if (p.via === "api-token") {
-    throw new AppError("INVALID_STATE", "An API token does not sign out: revoke it with DELETE /api/v1/users/me/tokens/{id}");
+    throw new AppError("INVALID_STATE", ref("serverMessages.auth.tokenSignOut"));
   }
   if (!p.credentialId || !p.expiresAt) {
     throw new AppError(

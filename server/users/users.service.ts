@@ -8,7 +8,7 @@ import type { Principal } from "../auth/principal";
 import { signLoginToken } from "../auth/tokens";
 import { env } from "../env";
 import { emit } from "../events";
-import { AppError, isUniqueViolation, notFound } from "../http/errors";
+import { AppError, isUniqueViolation, notFound, ref } from "../http/errors";
 import { consumeOrThrow, lockIfSpent, resetLimit } from "../http/rate-limit";
 import { getSettings } from "../settings/settings.service";
 import * as repo from "./users.repo";
@@ -42,9 +42,9 @@ export async function authenticate(login: string, password: string, ip: string):
   const ok = await verifyPassword(found?.passwordHash ?? null, password);
   if (!found || !ok) {
     await lockIfSpent("login-account", key);
-    throw new AppError("INVALID_CREDENTIALS", "Wrong username or password");
+    throw new AppError("INVALID_CREDENTIALS", ref("serverMessages.auth.wrongCredentials"));
   }
-  if (!found.isActive) throw new AppError("ACCOUNT_DISABLED", "This account is deactivated");
+  if (!found.isActive) throw new AppError("ACCOUNT_DISABLED", ref("serverMessages.auth.deactivated"));
 
   await resetLimit("login-account", key);
   auditNote({ actor: { type: "user", id: found.id, name: found.username } });
@@ -62,7 +62,7 @@ export async function loginForToken(login: string, password: string, ip: string)
 function conflictFromUnique(err: unknown, email: string | undefined): never {
   if (isUniqueViolation(err)) {
     // Which column clashed is not reliably reported by every driver adapter: ask again.
-    throw new AppError("CONFLICT", email ? "Username or email is already taken" : "Username is already taken");
+    throw new AppError("CONFLICT", ref(email ? "serverMessages.auth.usernameOrEmailTaken" : "serverMessages.auth.usernameTaken"));
   }
   throw err;
 }
@@ -71,13 +71,13 @@ async function assertAvailable(username: string | undefined, email: string | und
   if (username) {
     const u = await repo.findForLogin(username);
     if (u && u.id !== exceptId) {
-      throw new AppError("CONFLICT", "username is already taken", { issues: [{ path: "username", message: "is already taken" }] });
+      throw new AppError("CONFLICT", ref("serverMessages.auth.usernameTakenField"), { issues: [{ path: "username", message: "is already taken" }] });
     }
   }
   if (email) {
     const u = await repo.findForLogin(email);
     if (u && u.id !== exceptId) {
-      throw new AppError("CONFLICT", "email is already registered", { issues: [{ path: "email", message: "is already registered" }] });
+      throw new AppError("CONFLICT", ref("serverMessages.auth.emailTakenField"), { issues: [{ path: "email", message: "is already registered" }] });
     }
   }
 }
@@ -98,7 +98,7 @@ async function createAccount(input: TRegisterRequest & { role: TRole; selfRegist
 
 export async function register(input: TRegisterRequest, ip: string): Promise<repo.UserRow> {
   if (!(await getSettings()).registrationEnabled) {
-    throw new AppError("REGISTRATION_DISABLED", "Registration is turned off; ask an administrator for an account");
+    throw new AppError("REGISTRATION_DISABLED", ref("serverMessages.auth.registrationOff"));
   }
   await consumeOrThrow("register-ip", ip, "RATE_LIMITED", "Too many registrations from this address");
   auditNote({ actor: { type: "user", id: null, name: input.username }, target: { type: "user", name: input.username } });
@@ -128,13 +128,13 @@ export async function changePassword(p: Principal, currentPassword: string, newP
   const row = await repo.findPasswordHash(p.userId);
   if (!row || !(await verifyPassword(row.passwordHash, currentPassword))) {
     await lockIfSpent("password-user", p.userId);
-    throw new AppError("INVALID_CREDENTIALS", "Current password is wrong", {
+    throw new AppError("INVALID_CREDENTIALS", ref("serverMessages.auth.currentPasswordWrong"), {
       issues: [{ path: "currentPassword", message: "is wrong" }],
     });
   }
   await resetLimit("password-user", p.userId);
   if (currentPassword === newPassword) {
-    throw new AppError("VALIDATION_FAILED", "newPassword must differ from the current password", {
+    throw new AppError("VALIDATION_FAILED", ref("serverMessages.auth.newPasswordSame"), {
       issues: [{ path: "newPassword", message: "must differ from the current password" }],
     });
   }
@@ -158,14 +158,14 @@ export async function adminUpdateUser(actor: Principal, id: string, input: TAdmi
   if (Object.keys(changes).length === 0) return target;
 
   if (id === actor.userId) {
-    throw new AppError("CONFLICT", "You cannot change your own role or status; ask another administrator");
+    throw new AppError("CONFLICT", ref("serverMessages.auth.ownRole"));
   }
   // Decided again under a lock, from the rows as they are then: the read above may be stale.
   const mayRemoveAdmin = changes.role === "user" || changes.isActive === false;
   auditNote({ detail: { ...changes, previous: { role: target.role, isActive: target.isActive } } });
   const updated = await audited(async () => {
     const row = mayRemoveAdmin ? await repo.updateKeepingAnAdmin(id, changes) : await repo.updateAndRevokeSessions(id, changes);
-    if (!row) throw new AppError("CONFLICT", "This is the last active administrator");
+    if (!row) throw new AppError("CONFLICT", ref("serverMessages.auth.lastAdmin"));
     return row;
   });
   const { sessionVersion: _v, ...user } = updated;
@@ -212,7 +212,7 @@ export async function ensureAdmin(): Promise<EnsureAdminResult> {
  */
 export async function recoverAdmin(login: string): Promise<{ username: string; password: string }> {
   const found = await repo.findForLogin(login.trim().toLowerCase());
-  if (!found) throw notFound(`Account ${login}`);
+  if (!found) throw notFound(ref("serverMessages.things.account", { login }));
   const password = generatePassword();
   const passwordHash = await hashPassword(password);
   await auditedAction(

@@ -7,6 +7,7 @@ import { meterWorker } from "./meter";
 import { nodeHealthWorker } from "./node-health";
 import { reconcilerWorker } from "./reconciler";
 import type { Worker } from "./runner";
+import { webhookWorkers } from "./webhooks";
 
 // The console's background workers; server/main.ts starts them with the runner.
 export function workers(): Worker[] {
@@ -20,5 +21,6 @@ export function workers(): Worker[] {
     instanceStatsWorker(),
     retentionWorker(),
     ...jobWorkers(),
+    ...webhookWorkers(),
   ];
 }

@@ -7,7 +7,7 @@ import { recordAudit } from "../../audit/audit.service";
 import type { Principal } from "../../auth/principal";
 import { env } from "../../env";
 import { on } from "../../events";
-import { AppError } from "../../http/errors";
+import { AppError, ref } from "../../http/errors";
 import { limiter } from "../../http/rate-limit";
 import { findInstance } from "../../instances/instances.repo";
 import { runningWorkload } from "../../instances/stats";
@@ -364,7 +364,7 @@ export class JumpHost {
     try {
       const { rt, name } = await runningWorkload(principal, target.instanceId);
       const state = await rt.inspect(name);
-      if (!state?.running) throw new AppError("INVALID_STATE", "The instance's container is not running; start the instance first");
+      if (!state?.running) throw new AppError("INVALID_STATE", ref("serverMessages.instance.containerNotRunningSsh"));
       w = { rt, containerId: state.id, instanceId: target.instanceId };
     } catch (err) {
       if (err instanceof AppError) return { refusal: /[.!?]$/.test(err.message) ? err.message : `${err.message}.` };
