@@ -9,6 +9,7 @@ bash scripts/test-env.sh
 echo "== typecheck and lint"
 npm run typecheck
 npm run lint
+npm run sdk:generate -- --check
 echo "== unit + integration (vitest)"
 npx vitest run
 echo "== build"

@@ -5,7 +5,9 @@ import { Badge, Button, Empty, Space, Tabs, Tooltip, Typography } from "antd";
 import { FullscreenExitOutlined, FullscreenOutlined, PlusOutlined, ReloadOutlined } from "@ant-design/icons";
 import { io, type Socket } from "socket.io-client";
 import type { Terminal } from "@xterm/xterm";
+import type { TMessageRef } from "@/lib/contracts/errors";
 import type { TInstance } from "@/lib/contracts/instances";
+import { statusText } from "../common/error-text";
 import { useT } from "../providers/i18n";
 import { randomHex } from "@/lib/random";
 import { chunkTerminalInput } from "@/lib/realtime";
@@ -107,9 +109,13 @@ function TerminalPane({ instanceId, tab, fullscreen, onSession, registerClose }:
         socket!.emit(
           "open",
           { instanceId, cols: term!.cols, rows: term!.rows, sessionId: sessionRef.current },
-          (reply: { sessionId?: string; error?: { message: string } }) => {
+          (reply: { sessionId?: string; error?: { message: string; messageKey?: string; params?: TMessageRef["params"] } }) => {
             if (reply.error || !reply.sessionId) {
-              setEnded(reply.error?.message ?? t("terminal.openFailed"));
+              const e = reply.error;
+              // The server's refusal in the reader's language (its English when the key is unknown here).
+              setEnded(
+                e ? statusText(t.locale ?? "en-US", e.messageKey ? { key: e.messageKey, params: e.params } : null, e.message) : t("terminal.openFailed"),
+              );
               setStatus("ended");
               socket!.disconnect();
               return;
@@ -128,7 +134,8 @@ function TerminalPane({ instanceId, tab, fullscreen, onSession, registerClose }:
       socket.on("connect_error", () => setStatus((s) => (s === "ended" ? s : "reconnecting")));
       socket.on("data", (data: string, ack?: () => void) => term!.write(data, ack));
       socket.on("exit", ({ code, reason }: { code: number | null; reason: string }) => {
-        setEnded(t("terminal.ended", { reason, code: code ?? "—" }));
+        const said = t(`terminal.reasons.${reason}` as Parameters<typeof t>[0]);
+        setEnded(t("terminal.ended", { reason: said.startsWith("terminal.reasons.") ? reason : said, code: code ?? "—" }));
         setStatus("ended");
         sessionRef.current = undefined;
         socket!.disconnect();

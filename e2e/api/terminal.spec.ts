@@ -72,7 +72,13 @@ test("another user's instance, a stopped instance, bad input and a foreign Origi
   const instanceId = await runningInstance(api, adminToken, owner);
   const s = connect(baseURL!, "/terminal", { token: other.token, ip: clientIp });
   const t = terminalClient(s);
-  expect((await t.open({ instanceId, cols: 80, rows: 24 })).error).toMatchObject({ code: "NOT_FOUND" });
+  // The refusal carries its message's key, so the page says it in the reader's language.
+  expect((await t.open({ instanceId, cols: 80, rows: 24 })).error).toMatchObject({
+    code: "NOT_FOUND",
+    message: "Instance not found",
+    messageKey: "serverMessages.notFound",
+    params: { what: { "en-US": "Instance", "zh-CN": expect.any(String) } },
+  });
   expect((await t.open({ instanceId, cols: 0, rows: 24 })).error).toMatchObject({ code: "VALIDATION_FAILED", message: expect.stringContaining("cols") });
   s.disconnect();
 

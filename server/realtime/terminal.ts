@@ -4,7 +4,7 @@ import { z } from "zod";
 import { ZId } from "@/lib/contracts/common";
 import { actorOf, auditedAction } from "../audit/audit.service";
 import { clientIp } from "../http/client-ip";
-import { AppError } from "../http/errors";
+import { AppError, type MessageRef } from "../http/errors";
 import { logger } from "../logger";
 import { terminals, type Client, type TerminalSession } from "../terminals/sessions";
 import { authenticatedNamespace, type AppSocket } from "./namespace";
@@ -20,10 +20,13 @@ const ZSize = { cols: z.number().int().min(1).max(1000), rows: z.number().int().
 const ZOpen = z.object({ instanceId: ZId, ...ZSize, sessionId: z.string().max(64).optional() });
 const ZResize = z.object(ZSize);
 
-type Ack = (reply: { sessionId: string } | { error: { code: string; message: string } }) => void;
+type Refusal = { error: { code: string; message: string; messageKey?: string; params?: MessageRef["params"] } };
+type Ack = (reply: { sessionId: string } | Refusal) => void;
 
-function refusal(err: unknown): { error: { code: string; message: string } } {
-  if (err instanceof AppError) return { error: { code: err.code, message: err.message } };
+/** Why a terminal was not opened: the English message, and its reference for the reader's language. */
+function refusal(err: unknown): Refusal {
+  if (err instanceof AppError)
+    return { error: { code: err.code, message: err.message, messageKey: err.ref.key, ...(err.ref.params ? { params: err.ref.params } : {}) } };
   if (err instanceof z.ZodError)
     return { error: { code: "VALIDATION_FAILED", message: err.issues.map((i) => `${i.path.join(".")}: ${i.message}`).join("; ") } };
   logger.error({ err }, "terminal open failed");

@@ -64,7 +64,8 @@ export function makeCtx(opts: GlobalOptions, out: Out, env: NodeJS.ProcessEnv = 
 
 /** The exit code and stderr line of anything a command threw. */
 export function describeError(err: unknown): { code: number; text: string } {
-  if (err instanceof CliError) return { code: err.exitCode, text: `error: ${err.message}` };
+  // An empty message: the exit code of a program the CLI ran (ssh), which spoke for itself.
+  if (err instanceof CliError) return { code: err.exitCode, text: err.message ? `error: ${err.message}` : "" };
   if (err instanceof AiInfraError) {
     const issues = err.issues.length ? `\n${err.issues.map((i) => `  ${i.path || "(body)"}: ${i.message}`).join("\n")}` : "";
     const code = err.status === 401 ? EXIT.auth : err.status === 404 ? EXIT.notFound : EXIT.failure;

@@ -1,7 +1,10 @@
 import { Command, CommanderError } from "commander";
+import { billingCommands } from "./commands/billing";
 import { instanceCommands } from "./commands/instances";
+import { jobCommands } from "./commands/jobs";
 import { sessionCommands } from "./commands/session";
-import { CLI_VERSION, type Ctx, describeError, EXIT, makeCtx } from "./context";
+import { completionScript } from "./completion";
+import { CLI_VERSION, CliError, type Ctx, describeError, EXIT, makeCtx } from "./context";
 import type { Out } from "./output";
 
 // aiinfra: the console from a terminal or a script. Every command takes --json (the API's
@@ -24,6 +27,15 @@ export function buildProgram(out: Out, env: NodeJS.ProcessEnv = process.env): Co
   };
   sessionCommands(program, ctx);
   instanceCommands(program, ctx);
+  jobCommands(program, ctx);
+  billingCommands(program, ctx);
+  program
+    .command("completion <shell>")
+    .description("Print the shell completion script: source <(aiinfra completion bash), or zsh")
+    .action((shell: string) => {
+      if (shell !== "bash" && shell !== "zsh") throw new CliError("completion is for bash or zsh", EXIT.usage);
+      out.write(completionScript(program, shell).trimEnd());
+    });
   return program;
 }
 
@@ -41,7 +53,7 @@ export async function run(argv: string[], env: NodeJS.ProcessEnv = process.env):
       return EXIT.usage;
     }
     const { code, text } = describeError(err);
-    out.error(text);
+    if (text) out.error(text);
     return code;
   }
 }

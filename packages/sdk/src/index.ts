@@ -165,6 +165,13 @@ export async function waitFor<T>(
 /** What a GET of `path` answers with 200. */
 export type ResponseOf<P extends keyof paths> = paths[P] extends { get: { responses: { 200: { content: { "application/json": infer R } } } } } ? R : never;
 
+/** The JSON body a `method` of `path` takes. */
+export type RequestOf<P extends keyof paths, M extends "post" | "put" | "patch"> = paths[P] extends {
+  [K in M]: { requestBody?: { content: { "application/json": infer B } } };
+}
+  ? B
+  : never;
+
 export type Instance = ResponseOf<"/api/v1/instances/{id}">;
 
 /**

@@ -5066,6 +5066,16 @@ export interface operations {
                             total: number;
                         };
                         message: string | null;
+                        messageRef: {
+                            /** @description Dictionary key, e.g. serverMessages.capacity.none */
+                            key: string;
+                            params?: {
+                                [key: string]: string | number | {
+                                    "en-US": string;
+                                    "zh-CN": string;
+                                };
+                            };
+                        } | null;
                         nodes: {
                             byState: {
                                 [key: string]: number;

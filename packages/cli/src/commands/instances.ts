@@ -1,12 +1,17 @@
 import { randomBytes } from "node:crypto";
 import type { Command } from "commander";
-import { type AiInfraClient, type Instance, paginate, waitForInstance } from "../../../sdk/src/index";
+import { spawn } from "node:child_process";
+import { mkdirSync, writeFileSync } from "node:fs";
+import path from "node:path";
+import { type AiInfraClient, type Instance, type ResponseOf, waitForInstance } from "../../../sdk/src/index";
+import { configDir } from "../config";
 import { CliError, type Ctx, EXIT, unwrap } from "../context";
+import { splitTimestamp } from "../follow";
+import { all, confirm, pick, whole } from "../lookup";
 import { type Column, fields, money, print, table } from "../output";
-import { ask } from "../prompt";
 
-// instances list|get|create|start|stop|restart|delete, images list, specs list. Instances,
-// images, specs and nodes are named by id or by name.
+// instances list|get|create|start|stop|restart|delete|logs|stats|ssh, images list, specs
+// list. Instances, images and specs are named by id or by name.
 
 const INSTANCE_COLUMNS: Column<Instance>[] = [
   { header: "ID", value: (i) => i.id },
@@ -38,13 +43,6 @@ function instanceFields(i: Instance): string {
   ]);
 }
 
-/** Every item of a list endpoint (pages of 100). */
-async function all<T>(get: (page: number) => Promise<{ items: T[]; total: number; page: number; pageSize: number }>, limit?: number): Promise<T[]> {
-  const out: T[] = [];
-  for await (const x of paginate(get, { limit })) out.push(x);
-  return out;
-}
-
 /** An instance by id, or by its exact name among the caller's. */
 export async function findInstance(client: AiInfraClient, ref: string): Promise<Instance> {
   const byId = await client.GET("/api/v1/instances/{id}", { params: { path: { id: ref } } });
@@ -56,29 +54,8 @@ export async function findInstance(client: AiInfraClient, ref: string): Promise<
   throw new CliError(`no instance ${ref}`, EXIT.notFound);
 }
 
-/** A catalog entry by id or exact name. */
-async function pick<T extends { id: string; name: string }>(what: string, ref: string, list: () => Promise<T[]>): Promise<T> {
-  const items = await list();
-  const found = items.filter((x) => x.id === ref || x.name === ref);
-  if (found.length === 1) return found[0]!;
-  if (found.length > 1) throw new CliError(`${found.length} ${what}s are named ${ref}: use an id`, EXIT.usage);
-  const names = items
-    .slice(0, 10)
-    .map((x) => x.name)
-    .join(", ");
-  throw new CliError(`no ${what} ${ref}${names ? ` (try: ${names})` : ""}`, EXIT.notFound);
-}
-
 const images = (client: AiInfraClient) => all((page) => unwrap(client.GET("/api/v1/images", { params: { query: { page, pageSize: 100 } } })));
 const specs = (client: AiInfraClient) => all((page) => unwrap(client.GET("/api/v1/specs", { params: { query: { page, pageSize: 100 } } })));
-
-async function confirm(ctx: Ctx, question: string, yes: boolean | undefined): Promise<void> {
-  if (yes) return;
-  if (!process.stdin.isTTY) throw new CliError("refusing to delete without --yes (no terminal to ask)", EXIT.usage);
-  const answer = await ask(`${question} [y/N] `);
-  if (!/^y(es)?$/i.test(answer.trim())) throw new CliError("cancelled", EXIT.failure);
-  void ctx;
-}
 
 export function instanceCommands(program: Command, ctx: () => Ctx): void {
   const inst = program.command("instances").alias("instance").description("Launch and control instances (containers on GPU nodes)");
@@ -87,7 +64,7 @@ export function instanceCommands(program: Command, ctx: () => Ctx): void {
     .alias("ls")
     .description("Your instances (administrators: everyone's)")
     .option("--status <status>", "only this status (creating, running, stopped, exited, failed, unknown)")
-    .option("--limit <n>", "at most this many", (v) => positive(v, "--limit"), 500)
+    .option("--limit <n>", "at most this many", whole("--limit"), 500)
     .action(async (o: { status?: string; limit: number }) => {
       const c = ctx();
       const client = c.client();
@@ -114,7 +91,7 @@ export function instanceCommands(program: Command, ctx: () => Ctx): void {
     .option("--name <name>", "instance name (default: a generated one)")
     .option("--remark <text>", "a note")
     .option("--wait", "wait until it runs (fails when it fails)")
-    .option("--timeout <seconds>", "with --wait: give up after this long", (v) => positive(v, "--timeout"), 600)
+    .option("--timeout <seconds>", "with --wait: give up after this long", whole("--timeout"), 600)
     .action(async (o: { image: string; spec: string; node?: string; name?: string; remark?: string; wait?: boolean; timeout: number }) => {
       const c = ctx();
       const client = c.client();
@@ -172,6 +149,109 @@ export function instanceCommands(program: Command, ctx: () => Ctx): void {
       print(c.out, { id: i.id, deleted: true }, () => `deleted ${i.name} (${i.id})`);
     });
 
+  inst
+    .command("logs <instance>")
+    .description("The container's output (stdout and stderr); -f follows it until the instance stops")
+    .option("-n, --tail <lines>", "how many of the last lines", whole("--tail"), 100)
+    .option("-f, --follow", "keep printing new lines")
+    .option("-t, --timestamps", "show each line's time")
+    .action(async (ref: string, o: { tail: number; follow?: boolean; timestamps?: boolean }) => {
+      const c = ctx();
+      const client = c.client();
+      const { id } = await findInstance(client, ref);
+      const read = (q: { tail: number; since?: string }) =>
+        unwrap(client.GET("/api/v1/instances/{id}/logs", { params: { path: { id }, query: { ...q, timestamps: "true" } } }));
+      let last = -1n;
+      // JSON: one object per line (stream, time, text), so a follower can read it as it comes.
+      const show = (lines: { stream: "stdout" | "stderr"; text: string }[]) => {
+        for (const l of lines) {
+          const { ns, text } = splitTimestamp(l.text);
+          if (ns !== null && ns <= last) continue;
+          if (ns !== null) last = ns;
+          const time = ns === null ? null : new Date(Number(ns / 1_000_000n)).toISOString();
+          if (c.out.json) c.out.write(JSON.stringify({ stream: l.stream, time, text }));
+          else (l.stream === "stderr" ? c.out.error : c.out.write)(o.timestamps ? l.text : text);
+        }
+      };
+      show((await read({ tail: o.tail })).lines);
+      if (!o.follow) return;
+      for (let poll = 1; ; poll++) {
+        await new Promise((r) => setTimeout(r, 1000));
+        const since = last >= 0n ? String(last / 1_000_000_000n) : undefined;
+        show((await read({ tail: 10_000, ...(since ? { since } : {}) })).lines);
+        // Like docker logs -f: done when the container stops.
+        if (poll % 3 === 0) {
+          const now = await client.GET("/api/v1/instances/{id}", { params: { path: { id } } });
+          if (now.response.status === 404) return;
+          if (now.data && !["running", "creating", "unknown"].includes(now.data.status)) {
+            show((await read({ tail: 10_000, ...(since ? { since } : {}) })).lines);
+            return;
+          }
+        }
+      }
+    });
+  inst
+    .command("stats <instance>")
+    .description("CPU, memory, network and disk use of a running instance (-w: every 2 s)")
+    .option("-w, --watch", "print a line every 2 seconds until interrupted")
+    .action(async (ref: string, o: { watch?: boolean }) => {
+      const c = ctx();
+      const client = c.client();
+      const { id, name } = await findInstance(client, ref);
+      const columns: Column<Stats>[] = [
+        { header: "TIME", value: (s) => s.ts },
+        { header: "CPU %", value: (s) => s.cpuPercent.toFixed(1) },
+        { header: "MEMORY", value: (s) => `${bytes(s.memoryUsage)} / ${bytes(s.memoryLimit)} (${s.memoryPercent.toFixed(1)}%)` },
+        { header: "NET RX/TX", value: (s) => `${bytes(s.networkRx)} / ${bytes(s.networkTx)}` },
+        { header: "DISK R/W", value: (s) => `${bytes(s.blockRead)} / ${bytes(s.blockWrite)}` },
+        { header: "PIDS", value: (s) => s.pids },
+      ];
+      for (let first = true; ; first = false) {
+        const s = await unwrap(client.GET("/api/v1/instances/{id}/stats", { params: { path: { id } } }));
+        // --watch --json: one object per line.
+        if (c.out.json) c.out.write(o.watch ? JSON.stringify(s) : JSON.stringify(s, null, 2));
+        else {
+          const lines = table([s], columns).split("\n");
+          c.out.write(first ? `${name}\n${lines.join("\n")}` : lines[1]!);
+        }
+        if (!o.watch) return;
+        await new Promise((r) => setTimeout(r, 2000));
+      }
+    });
+  inst
+    .command("ssh <instance> [ssh-args...]")
+    .description("Connect with ssh through the console's jump host (your SSH key from Profile); --print shows the command instead")
+    .option("--print", "print the ssh command (and --config: the ~/.ssh/config stanza) without connecting")
+    .option("--config", "print the ~/.ssh/config stanza for ssh, scp, rsync and VS Code")
+    .addHelpText("after", "\nAnything after -- goes to ssh: aiinfra instances ssh my-box -- -i ~/.ssh/id_ed25519 nvidia-smi")
+    .action(async (ref: string, sshArgs: string[], o: { print?: boolean; config?: boolean }) => {
+      const c = ctx();
+      const client = c.client();
+      const { id } = await findInstance(client, ref);
+      const access = await unwrap(client.GET("/api/v1/instances/{id}/ssh", { params: { path: { id } } }));
+      if (!access.enabled) throw new CliError("this console runs without its SSH jump host (SSH_PORT=0): use the web terminal", EXIT.failure);
+      if (o.print || o.config || c.out.json) return print(c.out, access, () => (o.config ? access.config : access.command));
+      // The jump host's key comes from the console (over its TLS), so ssh checks it from the first contact.
+      const base = ["-p", String(access.port)];
+      if (access.knownHosts) {
+        const dir = configDir(c.env);
+        mkdirSync(dir, { recursive: true, mode: 0o700 });
+        const file = path.join(dir, "known_hosts");
+        writeFileSync(file, `${access.knownHosts}\n`, { mode: 0o600 });
+        base.push("-o", `UserKnownHostsFile=${file}`, "-o", "StrictHostKeyChecking=yes");
+      }
+      const { options, command } = splitSshArgs(sshArgs);
+      const code = await new Promise<number>((resolve, reject) => {
+        const child = spawn("ssh", [...base, ...options, `${access.username}@${access.host}`, ...command], { stdio: "inherit" });
+        child.on("error", (err: NodeJS.ErrnoException) =>
+          reject(err.code === "ENOENT" ? new CliError("ssh is not installed here: run the command `aiinfra instances ssh --print` shows elsewhere") : err),
+        );
+        child.on("close", (n) => resolve(n ?? 1));
+      });
+      // ssh's own exit code (the remote command's), without a message of ours.
+      if (code !== 0) throw new CliError("", code);
+    });
+
   program
     .command("images")
     .description("Container images")
@@ -216,8 +296,31 @@ export function instanceCommands(program: Command, ctx: () => Ctx): void {
     });
 }
 
-export function positive(v: string, flag: string): number {
-  const n = Number(v);
-  if (!Number.isInteger(n) || n < 1) throw new CliError(`${flag} must be a whole number of at least 1`, EXIT.usage);
-  return n;
+type Stats = ResponseOf<"/api/v1/instances/{id}/stats">;
+
+function bytes(n: number): string {
+  const units = ["B", "KiB", "MiB", "GiB", "TiB"];
+  let v = n;
+  let u = 0;
+  while (v >= 1024 && u < units.length - 1) {
+    v /= 1024;
+    u++;
+  }
+  return `${u ? v.toFixed(1) : v} ${units[u]}`;
+}
+
+/** ssh's options that take a value (man ssh). */
+const SSH_VALUED = new Set("BbcDEeFIiJLlmOoPpQRSWw".split("").map((f) => `-${f}`));
+
+/** What goes to ssh: its options (before the destination) and the remote command (after it). */
+export function splitSshArgs(args: string[]): { options: string[]; command: string[] } {
+  const options: string[] = [];
+  let k = 0;
+  while (k < args.length && args[k]!.startsWith("-")) {
+    const a = args[k]!;
+    options.push(a);
+    k++;
+    if (SSH_VALUED.has(a) && k < args.length) options.push(args[k++]!);
+  }
+  return { options, command: args.slice(k) };
 }

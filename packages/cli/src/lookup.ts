@@ -1,0 +1,72 @@
+import { readFileSync } from "node:fs";
+import { type Page, paginate } from "../../sdk/src/index";
+import { CliError, type Ctx, EXIT } from "./context";
+import { ask } from "./prompt";
+
+// What commands share: whole lists, things named by id or name, confirmations, numbers and
+// files from flags.
+
+/** Every item of a list endpoint (pages of 100), at most `limit`. */
+export async function all<T>(get: (page: number) => Promise<Page<T>>, limit?: number): Promise<T[]> {
+  const out: T[] = [];
+  for await (const x of paginate(get, { limit })) out.push(x);
+  return out;
+}
+
+/** An entry by id or exact name among `list`. */
+export async function pick<T extends { id: string; name: string }>(what: string, ref: string, list: () => Promise<T[]>): Promise<T> {
+  const items = await list();
+  const found = items.filter((x) => x.id === ref || x.name === ref);
+  if (found.length === 1) return found[0]!;
+  if (found.length > 1) throw new CliError(`${found.length} ${what}s are named ${ref}: use an id (${found.map((x) => x.id).join(", ")})`, EXIT.usage);
+  const names = items
+    .slice(0, 10)
+    .map((x) => x.name)
+    .join(", ");
+  throw new CliError(`no ${what} ${ref}${names ? ` (try: ${names})` : ""}`, EXIT.notFound);
+}
+
+/** Asks before destroying something; without a terminal only --yes goes on. */
+export async function confirm(_ctx: Ctx, question: string, yes: boolean | undefined): Promise<void> {
+  if (yes) return;
+  if (!process.stdin.isTTY) throw new CliError("refusing without --yes (no terminal to ask)", EXIT.usage);
+  const answer = await ask(`${question} [y/N] `);
+  if (!/^y(es)?$/i.test(answer.trim())) throw new CliError("cancelled", EXIT.failure);
+}
+
+/** A whole number of at least `min` from a flag. */
+export function whole(flag: string, min = 1) {
+  return (v: string): number => {
+    const n = Number(v);
+    if (!/^\d+$/.test(v.trim()) || !Number.isSafeInteger(n) || n < min) throw new CliError(`${flag} must be a whole number of at least ${min}`, EXIT.usage);
+    return n;
+  };
+}
+
+/** An amount in yuan ("12.5") as cents. */
+export function cents(flag: string) {
+  return (v: string): number => {
+    if (!/^\d+(\.\d{1,2})?$/.test(v.trim())) throw new CliError(`${flag} must be an amount in yuan with at most 2 decimals (e.g. 50 or 12.50)`, EXIT.usage);
+    const c = Math.round(Number(v) * 100);
+    if (c < 1) throw new CliError(`${flag} must be more than 0`, EXIT.usage);
+    return c;
+  };
+}
+
+/** A file's text ("-": stdin), named by its flag in errors. */
+export function readText(flag: string, file: string): string {
+  try {
+    return readFileSync(file === "-" ? 0 : file, "utf8");
+  } catch (err) {
+    const e = err as NodeJS.ErrnoException;
+    throw new CliError(`${flag} ${file}: ${e.code === "ENOENT" ? "no such file" : e.message}`, EXIT.usage);
+  }
+}
+
+/** One of a set of values, for a flag. */
+export function oneOf<T extends string>(flag: string, values: readonly T[]) {
+  return (v: string): T => {
+    if (!(values as readonly string[]).includes(v)) throw new CliError(`${flag} must be one of ${values.join(", ")}`, EXIT.usage);
+    return v as T;
+  };
+}
