@@ -36,6 +36,13 @@ const KINDS: Record<string, ReasonKind> = {
   "serverMessages.instanceStatus.removalPending": "removal_pending",
 };
 
+const PAGE_WORDS: Partial<Record<ReasonKind, Parameters<T>[0]>> = {
+  balance: "instances.reason.balance",
+  container_removed: "instances.reason.containerRemoved",
+  interrupted: "instances.reason.interrupted",
+  removal_pending: "instances.reason.removalPending",
+};
+
 /** The reason from its reference, in the reader's language; null when it has none this UI knows. */
 function fromRef(t: T, i: Pick<TInstance, "status" | "statusMessage" | "exitCode"> & { statusRef?: TMessageRef | null }): StatusReason | null {
   const locale = t.locale ?? "en-US";
@@ -49,6 +56,9 @@ function fromRef(t: T, i: Pick<TInstance, "status" | "statusMessage" | "exitCode
   if (kind === "exited") return { kind, text: exitedText(t, param("code") !== undefined ? Number(param("code")) : i.exitCode), detail: null };
   if (kind === "node_unreachable")
     return { kind, text: t("instances.reason.nodeUnreachable", { node: String(param("node")) }), detail: String(param("reason") ?? "") || null };
+  // Kinds the page words itself (with what to do next), as for reasons stored before references.
+  const own = kind ? PAGE_WORDS[kind] : undefined;
+  if (kind && own) return { kind, text: t(own), detail: null };
   if (kind) return { kind, text: renderMessage(locale, ref), detail: null };
   // A creation that failed: the heading says so, the reason (translated, Docker's words kept) under it.
   if (i.status === "failed") return { kind: "creation_failed", text: t("instances.reason.creationFailed"), detail: renderMessage(locale, ref) };

@@ -96,9 +96,13 @@ test("version needs nothing; config, sign-in with a password or a token, whoami,
       srv.close(() => resolve(port));
     });
   });
+  // The saved token is never sent to another address; with a token for it, that address is asked.
   const elsewhere = await run(["whoami", "--url", `http://127.0.0.1:${closed}`]);
-  expect(elsewhere.code).toBe(1);
-  expect(elsewhere.stderr).toMatch(/cannot reach the console \(ECONNREFUSED\)/);
+  expect(elsewhere.code).toBe(3);
+  expect(elsewhere.stderr).toContain(`not signed in to http://127.0.0.1:${closed} (the saved sign-in is for ${url})`);
+  const unreachable = await run(["whoami", "--url", `127.0.0.1:${closed}`], { env: { AIINFRA_TOKEN: token } });
+  expect(unreachable.code).toBe(1);
+  expect(unreachable.stderr).toMatch(/cannot reach the console \(ECONNREFUSED\)/);
 
   const out = await run(["logout"]);
   expect(out).toMatchObject({ code: 0, stdout: "signed out\n" });
@@ -106,7 +110,7 @@ test("version needs nothing; config, sign-in with a password or a token, whoami,
   expect((await api.get("/api/v1/users/me", { headers: bearer(saved.token) })).status()).toBe(401);
   expect((await run(["whoami"])).code).toBe(3);
 
-  const withToken = await run(["login", "--token", token]);
+  const withToken = await run(["login", "--token", "-"], { input: `${token}\n` });
   expect(withToken.code, withToken.stderr).toBe(0);
   expect(JSON.parse(readFileSync(file, "utf8"))).toMatchObject({ tokenKind: "api", token, username: u.username });
   expect((await run(["login", "--token", "aic_wrong"])).code).toBe(3);
@@ -250,16 +254,32 @@ test("jobs and runs from the CLI: create, trigger --wait, logs and -f, cancel, r
   );
 
   // Bad flags are named; nothing is made.
+  expect((await run("jobs", "create", "--name", name, "--command", "true", "--paused")).stderr).toContain("--paused needs --cron");
   const noName = await run("jobs", "create", "--command", "true");
   expect(noName).toMatchObject({ code: 2, stderr: expect.stringContaining("--name is required") });
   const noImage = await run("jobs", "create", "--name", name, "--file", jobFile);
   expect(noImage.code).toBe(1);
   expect(noImage.stderr).toMatch(/VALIDATION_FAILED[\s\S]*imageId: is required for container jobs/);
 
-  const created = await run("jobs", "create", "--name", name, "--file", jobFile, "--image", image.name, "--spec", spec.name, "--paused", "--json");
+  const created = await run(
+    "jobs",
+    "create",
+    "--name",
+    name,
+    "--file",
+    jobFile,
+    "--image",
+    image.name,
+    "--spec",
+    spec.name,
+    "--cron",
+    "0 0 1 1 *",
+    "--paused",
+    "--json",
+  );
   expect(created.code, created.stderr).toBe(0);
   const job = JSON.parse(created.stdout);
-  expect(job).toMatchObject({ name, executor: "container", status: "paused", imageId: image.id, specId: spec.id });
+  expect(job).toMatchObject({ name, executor: "container", status: "paused", trigger: "cron", cron: "0 0 1 1 *", imageId: image.id, specId: spec.id });
   const listed = await run("jobs", "list");
   expect(listed.stdout.split("\n")[0]).toMatch(/^ID\s+NAME\s+EXECUTOR\s+STATUS\s+TRIGGER\s+NEXT RUN\s+LAST RUN$/);
   expect(listed.stdout).toMatch(new RegExp(`^${job.id}\\s+${name}\\s+container\\s+paused`, "m"));
@@ -290,7 +310,9 @@ test("jobs and runs from the CLI: create, trigger --wait, logs and -f, cancel, r
   // A failing command: --wait exits 1 and says why; retry makes attempt 2.
   const failing = `fail-${uniq(4)}`;
   writeFileSync(jobFile, JSON.stringify({ executor: "container", nodeTags: [tag], container: { command: "exit 3" } }));
-  expect((await run("jobs", "create", "--name", failing, "--file", jobFile, "--image", image.id, "--spec", spec.id, "--paused")).code).toBe(0);
+  expect(
+    (await run("jobs", "create", "--name", failing, "--file", jobFile, "--image", image.id, "--spec", spec.id, "--cron", "0 0 1 1 *", "--paused")).code,
+  ).toBe(0);
   const failed = await run("jobs", "trigger", failing, "--wait", "--json");
   expect(failed.code).toBe(1);
   expect(failed.stderr).toMatch(/failed: Exited with code 3/);
@@ -300,7 +322,9 @@ test("jobs and runs from the CLI: create, trigger --wait, logs and -f, cancel, r
   // A long run is cancelled.
   writeFileSync(jobFile, JSON.stringify({ executor: "container", nodeTags: [tag], container: { command: "sleep 300" } }));
   const slow = `slow-${uniq(4)}`;
-  expect((await run("jobs", "create", "--name", slow, "--file", jobFile, "--image", image.id, "--spec", spec.id, "--paused")).code).toBe(0);
+  expect((await run("jobs", "create", "--name", slow, "--file", jobFile, "--image", image.id, "--spec", spec.id, "--cron", "0 0 1 1 *", "--paused")).code).toBe(
+    0,
+  );
   const long = JSON.parse((await run("jobs", "trigger", slow, "--json")).stdout) as { id: string };
   expect((await run("runs", "cancel", long.id)).code).toBe(0);
   await expect.poll(async () => JSON.parse((await run("runs", "get", long.id, "--json")).stdout).status, { timeout: 60_000 }).toBe("cancelled");
@@ -406,5 +430,7 @@ test("billing and administration from the CLI; shell completion", async ({ api, 
   expect(complete("aiinfra ins").split(" ")).toEqual(["instances", "instance"]);
   expect(complete("aiinfra instances l").split(" ").sort()).toEqual(["list", "logs", "ls"]);
   expect(complete("aiinfra instances logs x --fo")).toBe("--follow");
+  // After an option that takes a value, file names (the shell's default), not options.
+  expect(complete("aiinfra slurm jobs submit --script ''")).toBe("");
   expect((await asUser("completion", "fish")).code).toBe(2);
 });

@@ -6,7 +6,9 @@ export async function signIn(page: Page, username: string, password: string): Pr
   await page.getByLabel("Username or email").fill(username);
   await page.getByLabel("Password", { exact: true }).fill(password);
   await page.getByRole("button", { name: "Sign in" }).click();
-  await expect(page).toHaveURL(/\/dashboard$/);
+  // The dashboard's first render after sign-in (its server components, then its scripts) is the
+  // slowest page load of a test: on 2 cores under the full suite it has taken over 10 s.
+  await expect(page).toHaveURL(/\/dashboard$/, { timeout: 30_000 });
 }
 
 /**

@@ -7,8 +7,9 @@
     for inst in api.paginate(api.list_instances, status="running"):
         print(inst["name"])
 
-Errors are ApiError (status, code, message, request_id, issues); 429 answers are retried after
-Retry-After (up to `retries` times).
+Errors are ApiError (status, code, message, request_id, issues; status 0 when the console did
+not answer); 429 answers are retried after Retry-After (up to `retries` times, at most 60 s
+each). Redirects are not followed, so the token only ever goes to base_url.
 """
 from __future__ import annotations
 
@@ -29,6 +30,14 @@ class ApiError(Exception):
         self.message = message
         self.request_id = request_id
         self.issues = issues
+
+
+class _NoRedirects(urllib.request.HTTPRedirectHandler):
+    def redirect_request(self, req, fp, code, msg, headers, newurl):  # type: ignore[no-untyped-def]
+        return None
+
+
+_opener = urllib.request.build_opener(_NoRedirects)
 
 
 class Client:
@@ -53,7 +62,7 @@ class Client:
         for attempt in range(self.retries + 1):
             req = urllib.request.Request(url, data=data, method=method, headers=headers)
             try:
-                with urllib.request.urlopen(req, timeout=self.timeout) as res:
+                with _opener.open(req, timeout=self.timeout) as res:
                     raw = res.read()
                     if text:
                         return raw.decode("utf-8", "replace")
@@ -64,10 +73,21 @@ class Client:
                     time.sleep(_retry_after(err.headers.get("Retry-After")))
                     continue
                 try:
-                    e = json.loads(raw)["error"]
-                except (ValueError, KeyError, TypeError):
-                    e = {"code": "HTTP_%d" % err.code, "message": raw.decode("utf-8", "replace")[:200] or err.reason}
-                raise ApiError(err.code, e.get("code", ""), e.get("message", ""), e.get("requestId") or err.headers.get("x-request-id"), e.get("issues", [])) from None
+                    e = json.loads(raw).get("error")
+                except (ValueError, AttributeError):
+                    e = None
+                if not isinstance(e, dict):
+                    e = {"code": "HTTP_%d" % err.code, "message": raw.decode("utf-8", "replace")[:200] or str(err.reason)}
+                issues = e.get("issues")
+                raise ApiError(
+                    err.code,
+                    str(e.get("code", "")),
+                    str(e.get("message", "")),
+                    e.get("requestId") or err.headers.get("x-request-id"),
+                    issues if isinstance(issues, list) else [],
+                ) from None
+            except urllib.error.URLError as err:
+                raise ApiError(0, "UNREACHABLE", "cannot reach the console: %s" % err.reason, None, []) from None
         raise AssertionError("unreachable")
 
     def paginate(self, list_method: Callable[..., Any], page_size: int = 100, **kw: Any) -> Iterator[Any]:
@@ -968,11 +988,11 @@ def _retry_after(value: Optional[str]) -> float:
     if not value:
         return 1.0
     try:
-        return max(0.0, float(value))
+        return min(60.0, max(0.0, float(value)))
     except ValueError:
         from email.utils import parsedate_to_datetime
 
         try:
-            return max(0.0, parsedate_to_datetime(value).timestamp() - time.time())
+            return min(60.0, max(0.0, parsedate_to_datetime(value).timestamp() - time.time()))
         except (TypeError, ValueError):
             return 1.0

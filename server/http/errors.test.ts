@@ -76,4 +76,10 @@ describe("zodIssues", () => {
     expect(issues({ name: 5 }).name?.key).toBe("serverMessages.issues.invalid");
     expect(issues({ name: "a", count: "7" }).count?.key).toBe("serverMessages.issues.number");
   });
+  it("says lists and exclusive bounds as they are", () => {
+    const r = z.object({ tags: z.array(z.string()).min(2), ratio: z.number().gt(0) }).safeParse({ tags: [], ratio: 0 });
+    const got = Object.fromEntries(zodIssues(r.error!, "body").map((i) => [i.path, { key: i.key, params: i.params }]));
+    expect(got.tags).toEqual({ key: "serverMessages.issues.minEntries", params: { min: 2 } });
+    expect(got.ratio).toEqual({ key: "serverMessages.issues.moreThan", params: { min: 0 } });
+  });
 });

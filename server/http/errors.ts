@@ -105,14 +105,13 @@ function zodIssueRef(i: z.core.$ZodIssue): MessageRef {
   const origin = "origin" in i ? String(i.origin) : "";
   switch (i.code) {
     case "too_small":
-      return origin === "string"
-        ? ref("serverMessages.issues.minChars", { min: Number(i.minimum) })
-        : ref("serverMessages.issues.min", { min: Number(i.minimum) });
+      if (origin === "string") return ref("serverMessages.issues.minChars", { min: Number(i.minimum) });
+      if (origin === "array" || origin === "set") return ref("serverMessages.issues.minEntries", { min: Number(i.minimum) });
+      return ref(i.inclusive === false ? "serverMessages.issues.moreThan" : "serverMessages.issues.min", { min: Number(i.minimum) });
     case "too_big":
       if (origin === "string") return ref("serverMessages.issues.maxChars", { max: Number(i.maximum) });
-      return origin === "array" || origin === "set"
-        ? ref("serverMessages.issues.maxEntries", { max: Number(i.maximum) })
-        : ref("serverMessages.issues.max", { max: Number(i.maximum) });
+      if (origin === "array" || origin === "set") return ref("serverMessages.issues.maxEntries", { max: Number(i.maximum) });
+      return ref(i.inclusive === false ? "serverMessages.issues.lessThan" : "serverMessages.issues.max", { max: Number(i.maximum) });
     case "invalid_type":
       if (i.message.endsWith("received undefined")) return ref("serverMessages.issues.required");
       return i.expected === "number" || i.expected === "int" ? ref("serverMessages.issues.number") : ref("serverMessages.issues.invalid");

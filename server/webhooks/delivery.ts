@@ -63,31 +63,41 @@ export async function attemptNow(id: string, trigger: "auto" | "redeliver"): Pro
     const d = await repo.deliveryToSend(id);
     if (!d) return true;
     const at = new Date();
-    const secrets = [unseal(d.endpoint.secretEnc, SECRET_CONTEXT)];
-    if (d.endpoint.previousSecretEnc && d.endpoint.previousSecretUntil && d.endpoint.previousSecretUntil > at)
-      secrets.push(unseal(d.endpoint.previousSecretEnc, SECRET_CONTEXT));
-    const outcome = d.endpoint.enabled
-      ? await runHttpRequest(
-          {
-            method: "POST",
-            url: d.endpoint.url,
-            headers: [
-              { name: "content-type", value: "application/json", secret: false },
-              { name: "user-agent", value: "AIInfraConsole-Webhooks/1", secret: false },
-              { name: "webhook-id", value: d.message.id, secret: false },
-              { name: "webhook-timestamp", value: String(Math.floor(at.getTime() / 1000)), secret: false },
-              { name: "webhook-signature", value: signatureHeader(secrets, d.message.id, at, d.message.payload), secret: false },
-            ],
-            body: d.message.payload,
-            acceptStatus: [],
-          },
-          { timeoutMs: e.WEBHOOK_TIMEOUT_SEC * 1000, allow: allowlistOf((await getSettings()).egressAllowlist), maxRedirects: 0 },
-        )
-      : null;
+    // A secret sealed under another key (the console's key was replaced) cannot sign: a failed
+    // attempt on the retry schedule, not a retry every tick.
+    let secrets: string[] | null = null;
+    try {
+      secrets = [unseal(d.endpoint.secretEnc, SECRET_CONTEXT)];
+      if (d.endpoint.previousSecretEnc && d.endpoint.previousSecretUntil && d.endpoint.previousSecretUntil > at)
+        secrets.push(unseal(d.endpoint.previousSecretEnc, SECRET_CONTEXT));
+    } catch (err) {
+      logger.warn({ err, endpoint: d.endpointId }, "a webhook secret cannot be unsealed: rotate it");
+    }
+    const outcome =
+      d.endpoint.enabled && secrets
+        ? await runHttpRequest(
+            {
+              method: "POST",
+              url: d.endpoint.url,
+              headers: [
+                { name: "content-type", value: "application/json", secret: false },
+                { name: "user-agent", value: "AIInfraConsole-Webhooks/1", secret: false },
+                { name: "webhook-id", value: d.message.id, secret: false },
+                { name: "webhook-timestamp", value: String(Math.floor(at.getTime() / 1000)), secret: false },
+                { name: "webhook-signature", value: signatureHeader(secrets, d.message.id, at, d.message.payload), secret: false },
+              ],
+              body: d.message.payload,
+              acceptStatus: [],
+            },
+            { timeoutMs: e.WEBHOOK_TIMEOUT_SEC * 1000, allow: allowlistOf((await getSettings()).egressAllowlist), maxRedirects: 0 },
+          )
+        : null;
     const attempts = d.attemptCount + 1;
     const ended = new Date();
     const next = !outcome
-      ? { status: "failed", nextAttemptAt: null }
+      ? d.endpoint.enabled && trigger === "auto"
+        ? afterFailure(attempts, e.WEBHOOK_RETRY_SCHEDULE_SEC, ended, null)
+        : { status: d.endpoint.enabled ? d.status : "failed", nextAttemptAt: d.endpoint.enabled ? d.nextAttemptAt : null }
       : outcome.ok
         ? { status: "succeeded", nextAttemptAt: null }
         : trigger === "redeliver"
@@ -102,7 +112,11 @@ export async function attemptNow(id: string, trigger: "auto" | "redeliver"): Pro
         status: outcome?.status ?? null,
         latencyMs: outcome?.latencyMs ?? 0,
         response: outcome?.body ? outcome.body.slice(0, RESPONSE_KEEP_CHARS) : null,
-        error: outcome ? outcome.error : "the endpoint is disabled",
+        error: outcome
+          ? outcome.error
+          : d.endpoint.enabled
+            ? "the signing secret cannot be read (the console's key changed): rotate the secret"
+            : "the endpoint is disabled",
         createdAt: at,
       },
       { ...next, attemptCount: attempts },

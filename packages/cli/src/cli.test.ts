@@ -5,6 +5,7 @@ import { csvField } from "./commands/billing";
 import { splitSshArgs } from "./commands/instances";
 import { completionScript, completionWords } from "./completion";
 import { newLines, splitTimestamp, timestampNs } from "./follow";
+import { normalizeUrl } from "./config";
 import { cents, whole } from "./lookup";
 import { buildProgram } from "./main";
 
@@ -26,6 +27,22 @@ describe("following output", () => {
     expect(newLines(["a", "b", "c"], ["a", "b", "c"])).toEqual({ lines: [], gap: false });
     expect(newLines(["x", "x"], ["x", "x", "x"])).toEqual({ lines: ["x"], gap: false });
     expect(newLines(["a", "b"], ["y", "z"])).toEqual({ lines: ["y", "z"], gap: true });
+    // A short first window (--tail) and a longer later one.
+    const all = Array.from({ length: 500 }, (_, i) => `line ${i}`);
+    expect(newLines(all.slice(-200), [...all, "line 500"])).toEqual({ lines: ["line 500"], gap: false });
+    expect(newLines(all.slice(-200), all.slice(-2000))).toEqual({ lines: [], gap: false });
+    // Repeated lines: nothing is lost.
+    expect(newLines(["tick", "tick"], ["tick", "tick", "tick", "tick"]).lines).toEqual(["tick", "tick"]);
+  });
+});
+
+describe("console address", () => {
+  it("is https unless given or on this machine", () => {
+    expect(normalizeUrl("console.example.com")).toBe("https://console.example.com");
+    expect(normalizeUrl("localhost:3000/")).toBe("http://localhost:3000");
+    expect(normalizeUrl("127.0.0.1:3000")).toBe("http://127.0.0.1:3000");
+    expect(normalizeUrl("http://gpu.lan:3000")).toBe("http://gpu.lan:3000");
+    expect(() => normalizeUrl("ftp://x")).toThrow(/http or https/);
   });
 });
 

@@ -18,6 +18,17 @@ export function completionWords(program: Command): Map<string, string[]> {
   return words;
 }
 
+/** Options that take a value (--script FILE, -n 100): after them the shell completes file names. */
+export function valuedOptions(program: Command): string[] {
+  const out = new Set<string>();
+  const walk = (cmd: Command) => {
+    for (const o of cmd.options) if (o.required || o.optional) for (const f of [o.long, o.short]) if (f) out.add(f);
+    for (const s of cmd.commands) walk(s);
+  };
+  walk(program);
+  return [...out].sort();
+}
+
 const quote = (s: string) => `'${s.replace(/'/g, "'\\''")}'`;
 
 export function completionScript(program: Command, shell: "bash" | "zsh"): string {
@@ -26,14 +37,17 @@ export function completionScript(program: Command, shell: "bash" | "zsh"): strin
 declare -gA _aiinfra_words=(
 ${entries}
 )
+_aiinfra_valued=${quote(` ${valuedOptions(program).join(" ")} `)}
 _aiinfra() {
-  local cur="\${COMP_WORDS[COMP_CWORD]}" path="_" i w
+  local cur="\${COMP_WORDS[COMP_CWORD]}" prev="\${COMP_WORDS[COMP_CWORD-1]}" at="_" i w
+  # After an option that takes a value: the shell's own completion (file names).
+  if [[ $_aiinfra_valued == *" $prev "* ]]; then COMPREPLY=(); return; fi
   for ((i = 1; i < COMP_CWORD; i++)); do
     w="\${COMP_WORDS[i]}"
     [[ $w == -* ]] && continue
-    [[ -n "\${_aiinfra_words["$path $w"]+x}" ]] && path="$path $w"
+    [[ -n "\${_aiinfra_words["$at $w"]+x}" ]] && at="$at $w"
   done
-  COMPREPLY=($(compgen -W "\${_aiinfra_words[$path]}" -- "$cur"))
+  COMPREPLY=($(compgen -W "\${_aiinfra_words[$at]}" -- "$cur"))
 }
 complete -o default -F _aiinfra aiinfra
 `;

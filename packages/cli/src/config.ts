@@ -44,10 +44,14 @@ export function writeConfig(config: SavedConfig, env: NodeJS.ProcessEnv = proces
   renameSync(tmp, file);
 }
 
-/** A console address as typed ("console.example.com:3000" → "http://console.example.com:3000"), or an error naming it. */
+/**
+ * A console address as typed, or an error naming it. Without a scheme it is https (a token
+ * goes to it), except on this machine: "localhost:3000" → "http://localhost:3000".
+ */
 export function normalizeUrl(raw: string): string {
   const text = raw.trim();
-  const withScheme = /^[a-z][a-z0-9+.-]*:\/\//i.test(text) ? text : `http://${text}`;
+  const local = /^(localhost|127\.\d+\.\d+\.\d+|\[::1\])(:\d+)?(\/|$)/i.test(text);
+  const withScheme = /^[a-z][a-z0-9+.-]*:\/\//i.test(text) ? text : `${local ? "http" : "https"}://${text}`;
   let u: URL;
   try {
     u = new URL(withScheme);

@@ -55,9 +55,17 @@ export function makeCtx(opts: GlobalOptions, out: Out, env: NodeJS.ProcessEnv = 
     anonymous: () => make(undefined),
     clientWith: (token) => make(token),
     client: () => {
-      const token = env.AIINFRA_TOKEN || config.token;
-      if (!token) throw new CliError("not signed in: run `aiinfra login` (or set AIINFRA_TOKEN)", EXIT.auth);
-      return make(token);
+      if (env.AIINFRA_TOKEN) return make(env.AIINFRA_TOKEN);
+      if (!config.token) throw new CliError("not signed in: run `aiinfra login` (or set AIINFRA_TOKEN)", EXIT.auth);
+      // The saved token is for the saved address only: another one (--url, AIINFRA_URL) needs AIINFRA_TOKEN.
+      const to = url();
+      if (config.url !== to) {
+        throw new CliError(
+          `not signed in to ${to} (the saved sign-in is for ${config.url ?? "no address"}): run \`aiinfra login --url ${to}\` or set AIINFRA_TOKEN`,
+          EXIT.auth,
+        );
+      }
+      return make(config.token);
     },
   };
 }

@@ -18,17 +18,26 @@ export function splitTimestamp(line: string): { ns: bigint | null; text: string 
 }
 
 /**
- * The lines of `next` after those already seen: `seen` is the end of the previous window. The
- * newest lines of `seen` that `next` holds in order mark where the new ones start; when none are
- * found the output outran the window, and all of `next` is new (`gap`).
+ * The lines of `next` (the newest lines now) after those already shown: `seen` is the window
+ * read before (of any size). Where the end of `seen` lines up with `next` best (the longest run
+ * of matching lines, then the earliest place) the new lines start; when it lines up nowhere the
+ * output outran the window and all of `next` is new (`gap`).
  */
-export function newLines(seen: string[], next: string[]): { lines: string[]; gap: boolean } {
+export function newLines(seen: string[], next: string[], compare = 200): { lines: string[]; gap: boolean } {
   if (!seen.length) return { lines: next, gap: false };
-  for (let overlap = Math.min(seen.length, next.length); overlap > 0; overlap--) {
-    // next starts with seen's last `overlap` lines?
+  const k = Math.min(seen.length, compare);
+  let best = -1;
+  let bestLength = 0;
+  for (let end = 0; end < next.length; end++) {
+    // next[..end] ends with seen's last lines (as many as both have, up to k)?
+    const length = Math.min(k, end + 1);
+    if (length <= bestLength) continue;
     let match = true;
-    for (let k = 0; k < overlap && match; k++) match = next[k] === seen[seen.length - overlap + k];
-    if (match) return { lines: next.slice(overlap), gap: false };
+    for (let i = 0; i < length && match; i++) match = next[end - i] === seen[seen.length - 1 - i];
+    if (match) {
+      best = end;
+      bestLength = length;
+    }
   }
-  return { lines: next, gap: true };
+  return best < 0 ? { lines: next, gap: true } : { lines: next.slice(best + 1), gap: false };
 }

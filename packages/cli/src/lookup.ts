@@ -1,5 +1,5 @@
 import { readFileSync } from "node:fs";
-import { type Page, paginate } from "../../sdk/src/index";
+import { AiInfraError, type Page, paginate } from "../../sdk/src/index";
 import { CliError, type Ctx, EXIT } from "./context";
 import { ask } from "./prompt";
 
@@ -32,6 +32,31 @@ export async function confirm(_ctx: Ctx, question: string, yes: boolean | undefi
   if (!process.stdin.isTTY) throw new CliError("refusing without --yes (no terminal to ask)", EXIT.usage);
   const answer = await ask(`${question} [y/N] `);
   if (!/^y(es)?$/i.test(answer.trim())) throw new CliError("cancelled", EXIT.failure);
+}
+
+/** A failure worth another try while following something: the console or the node did not answer for now. */
+export function transient(err: unknown): boolean {
+  if (err instanceof AiInfraError) return err.status >= 500 || err.code === "NODE_UNREACHABLE" || err.code === "CLUSTER_UNREACHABLE";
+  return err instanceof TypeError && err.message === "fetch failed";
+}
+
+/**
+ * Polls `fn` every second until it answers true; a transient failure is said once on stderr
+ * and tried again (for up to `patience` polls in a row), any other failure ends it.
+ */
+export async function follow(c: Ctx, fn: () => Promise<boolean>, patience = 120): Promise<void> {
+  let failing = 0;
+  for (;;) {
+    await new Promise((r) => setTimeout(r, 1000));
+    try {
+      if (await fn()) return;
+      if (failing) c.out.error("(reading again)");
+      failing = 0;
+    } catch (err) {
+      if (!transient(err) || ++failing > patience) throw err;
+      if (failing === 1) c.out.error(`(cannot read now: ${(err as Error).message}; trying again)`);
+    }
+  }
 }
 
 /** A whole number of at least `min` from a flag. */

@@ -175,17 +175,24 @@ export type RequestOf<P extends keyof paths, M extends "post" | "put" | "patch">
 export type Instance = ResponseOf<"/api/v1/instances/{id}">;
 
 /**
- * Waits for an instance to reach `status` ("running", "stopped" ...); a failed instance ends the
- * wait with its reason.
+ * Waits for an instance to reach `status` (one, or any of several: "running", ["stopped",
+ * "exited"] ...); an instance that fails or whose container exits instead ends the wait with its
+ * reason.
  */
-export function waitForInstance(client: AiInfraClient, id: string, status: string, opts: { timeoutMs?: number; intervalMs?: number } = {}): Promise<Instance> {
+export function waitForInstance(
+  client: AiInfraClient,
+  id: string,
+  status: string | string[],
+  opts: { timeoutMs?: number; intervalMs?: number } = {},
+): Promise<Instance> {
+  const want = Array.isArray(status) ? status : [status];
   return waitFor(
     () => unwrap(client.GET("/api/v1/instances/{id}", { params: { path: { id } } })),
-    (i) => i.status === status,
+    (i) => want.includes(i.status),
     {
       ...opts,
-      what: `instance ${id} to be ${status}`,
-      failed: (i) => (i.status === "failed" && status !== "failed" ? `instance ${id} failed: ${i.statusMessage ?? "no reason given"}` : null),
+      what: `instance ${id} to be ${want.join(" or ")}`,
+      failed: (i) => (["failed", "exited"].includes(i.status) ? `instance ${id} is ${i.status}: ${i.statusMessage ?? "no reason given"}` : null),
     },
   );
 }

@@ -7,7 +7,7 @@ import { type AiInfraClient, type Instance, type ResponseOf, waitForInstance } f
 import { configDir } from "../config";
 import { CliError, type Ctx, EXIT, unwrap } from "../context";
 import { splitTimestamp } from "../follow";
-import { all, confirm, pick, whole } from "../lookup";
+import { all, confirm, follow, pick, whole } from "../lookup";
 import { type Column, fields, money, print, table } from "../output";
 
 // instances list|get|create|start|stop|restart|delete|logs|stats|ssh, images list, specs
@@ -118,9 +118,13 @@ export function instanceCommands(program: Command, ctx: () => Ctx): void {
     ["stop", "Stop a running instance (its data is kept; billing stops)"],
     ["restart", "Restart a running instance"],
   ] as const) {
-    const cmd = inst.command(`${verb} <instance>`).description(summary).option("--wait", "wait until it reaches its new status");
+    const cmd = inst
+      .command(`${verb} <instance>`)
+      .description(summary)
+      .option("--wait", "wait until it reaches its new status (fails when it fails or its container exits)")
+      .option("--timeout <seconds>", "with --wait: give up after this long", whole("--timeout"), 600);
     if (verb === "start") cmd.option("--without-gpu", "start without GPUs (when its GPUs are taken); its data is kept");
-    cmd.action(async (ref: string, o: { wait?: boolean; withoutGpu?: boolean }) => {
+    cmd.action(async (ref: string, o: { wait?: boolean; withoutGpu?: boolean; timeout: number }) => {
       const c = ctx();
       const client = c.client();
       const { id } = await findInstance(client, ref);
@@ -131,7 +135,8 @@ export function instanceCommands(program: Command, ctx: () => Ctx): void {
           : verb === "stop"
             ? await unwrap(client.POST("/api/v1/instances/{id}/stop", path))
             : await unwrap(client.POST("/api/v1/instances/{id}/restart", path));
-      if (o.wait) i = await waitForInstance(client, id, verb === "stop" ? "stopped" : "running");
+      // A container that had already exited counts as stopped.
+      if (o.wait) i = await waitForInstance(client, id, verb === "stop" ? ["stopped", "exited"] : "running", { timeoutMs: o.timeout * 1000 });
       print(c.out, i, () => `${i.name} (${i.id}): ${i.status}`);
     });
   }
@@ -173,22 +178,28 @@ export function instanceCommands(program: Command, ctx: () => Ctx): void {
           else (l.stream === "stderr" ? c.out.error : c.out.write)(o.timestamps ? l.text : text);
         }
       };
-      show((await read({ tail: o.tail })).lines);
+      const first = await read({ tail: o.tail });
+      show(first.lines);
       if (!o.follow) return;
-      for (let poll = 1; ; poll++) {
-        await new Promise((r) => setTimeout(r, 1000));
+      const newer = async () => {
         const since = last >= 0n ? String(last / 1_000_000_000n) : undefined;
-        show((await read({ tail: 10_000, ...(since ? { since } : {}) })).lines);
-        // Like docker logs -f: done when the container stops.
-        if (poll % 3 === 0) {
-          const now = await client.GET("/api/v1/instances/{id}", { params: { path: { id } } });
-          if (now.response.status === 404) return;
-          if (now.data && !["running", "creating", "unknown"].includes(now.data.status)) {
-            show((await read({ tail: 10_000, ...(since ? { since } : {}) })).lines);
-            return;
-          }
+        const got = await read({ tail: 10_000, ...(since ? { since } : {}) });
+        if (got.truncated) c.out.error("(some lines were missed: more than an answer holds came at once; the download has them all)");
+        show(got.lines);
+      };
+      let poll = 0;
+      // Like docker logs -f: done when the container stops (or the instance is deleted).
+      await follow(c, async () => {
+        await newer();
+        if (++poll % 3) return false;
+        const now = await client.GET("/api/v1/instances/{id}", { params: { path: { id } } });
+        if (now.response.status === 404) return true;
+        if (now.data && !["running", "creating", "unknown"].includes(now.data.status)) {
+          await newer();
+          return true;
         }
-      }
+        return false;
+      });
     });
   inst
     .command("stats <instance>")
@@ -231,14 +242,14 @@ export function instanceCommands(program: Command, ctx: () => Ctx): void {
       const access = await unwrap(client.GET("/api/v1/instances/{id}/ssh", { params: { path: { id } } }));
       if (!access.enabled) throw new CliError("this console runs without its SSH jump host (SSH_PORT=0): use the web terminal", EXIT.failure);
       if (o.print || o.config || c.out.json) return print(c.out, access, () => (o.config ? access.config : access.command));
-      // The jump host's key comes from the console (over its TLS), so ssh checks it from the first contact.
+      // The jump host's key comes from the console (signed in, over https when the console is), so ssh checks it from the first contact.
       const base = ["-p", String(access.port)];
       if (access.knownHosts) {
         const dir = configDir(c.env);
         mkdirSync(dir, { recursive: true, mode: 0o700 });
         const file = path.join(dir, "known_hosts");
         writeFileSync(file, `${access.knownHosts}\n`, { mode: 0o600 });
-        base.push("-o", `UserKnownHostsFile=${file}`, "-o", "StrictHostKeyChecking=yes");
+        base.push("-o", `UserKnownHostsFile="${file}"`, "-o", "StrictHostKeyChecking=yes");
       }
       const { options, command } = splitSshArgs(sshArgs);
       const code = await new Promise<number>((resolve, reject) => {

@@ -2,7 +2,7 @@ import type { Command } from "commander";
 import { type AiInfraClient, type RequestOf, type ResponseOf, waitFor } from "../../../sdk/src/index";
 import { CliError, type Ctx, EXIT, unwrap } from "../context";
 import { newLines } from "../follow";
-import { all, confirm, oneOf, pick, readText, whole } from "../lookup";
+import { all, confirm, follow, oneOf, pick, readText, whole } from "../lookup";
 import { type Column, fields, money, print, table } from "../output";
 
 // jobs create|list|get|trigger|pause|resume|delete, runs list|get|logs|cancel|retry, and
@@ -130,13 +130,15 @@ async function showRunLogs(c: Ctx, client: AiInfraClient, id: string, o: { tail:
   };
   show((await read(o.tail)).lines);
   if (!o.follow) return null;
-  for (;;) {
-    await new Promise((r) => setTimeout(r, 1000));
+  let ended: Run | null = null;
+  await follow(c, async () => {
     const run = await getRun(client, id);
     // A run that ended: its kept log is read once more, then the run is answered.
     show((await read(2000)).lines);
-    if (ENDED.has(run.status)) return run;
-  }
+    ended = ENDED.has(run.status) ? run : null;
+    return ended !== null;
+  });
+  return ended;
 }
 
 export function jobCommands(program: Command, ctx: () => Ctx): void {
@@ -149,7 +151,7 @@ export function jobCommands(program: Command, ctx: () => Ctx): void {
     .option("--executor <kind>", `what runs it: ${EXECUTORS.join(", ")}`, oneOf("--executor", EXECUTORS))
     .option("--command <cmd>", "container: the command (sh -c) in a fresh container")
     .option("--script <file>", "python: the script; slurm: the batch script")
-    .option("--url <url>", "http: the URL to call")
+    .option("--http-url <url>", "http: the URL to call (--url is the console's address)")
     .option("--method <method>", "http: the method", "GET")
     .option("--image <image>", "container/python: image name or id")
     .option("--spec <spec>", "container/python: spec name or id")
@@ -159,9 +161,11 @@ export function jobCommands(program: Command, ctx: () => Ctx): void {
     .option("--timezone <tz>", "the schedule's time zone", "UTC")
     .option("--timeout <seconds>", "stop a run after this long", whole("--timeout"))
     .option("--retries <n>", "attempts in all when a run fails", whole("--retries"))
-    .option("--paused", "create it paused (no runs until resumed)")
+    .option("--paused", "with --cron: create it paused (no runs until resumed)")
     .action(async (o: CreateFlags) => {
       const c = ctx();
+      // Without a schedule a job runs when it is made: there is nothing to pause.
+      if (o.paused && !o.cron) throw new CliError("--paused needs --cron (a job without a schedule runs when it is made)", EXIT.usage);
       const client = c.client();
       const body = await jobRequest(client, o);
       const job = await unwrap(client.POST("/api/v1/jobs", { body }));
@@ -296,7 +300,7 @@ type CreateFlags = {
   executor?: (typeof EXECUTORS)[number];
   command?: string;
   script?: string;
-  url?: string;
+  httpUrl?: string;
   method: string;
   image?: string;
   spec?: string;
@@ -323,9 +327,11 @@ async function jobRequest(client: AiInfraClient, o: CreateFlags): Promise<Create
     }
   }
   const executor =
-    o.executor ?? (body.executor as string | undefined) ?? (o.command ? "container" : o.url ? "http" : o.cluster ? "slurm" : o.script ? "python" : undefined);
+    o.executor ??
+    (body.executor as string | undefined) ??
+    (o.command ? "container" : o.httpUrl ? "http" : o.cluster ? "slurm" : o.script ? "python" : undefined);
   if (!executor)
-    throw new CliError("say what the job runs: --command, --script (python), --url (http), --cluster with --script (slurm), or --file", EXIT.usage);
+    throw new CliError("say what the job runs: --command, --script (python), --http-url (http), --cluster with --script (slurm), or --file", EXIT.usage);
   body.executor = executor;
   if (o.name) body.name = o.name;
   if (!body.name) throw new CliError("--name is required", EXIT.usage);
@@ -333,8 +339,8 @@ async function jobRequest(client: AiInfraClient, o: CreateFlags): Promise<Create
   if (executor === "container" && o.command) section.command = o.command;
   if (executor === "python" && o.script) section.script = readText("--script", o.script);
   if (executor === "http") {
-    if (o.url) section.url = o.url;
-    if (o.url || !section.method) section.method = o.method.toUpperCase();
+    if (o.httpUrl) section.url = o.httpUrl;
+    if (o.httpUrl || !section.method) section.method = o.method.toUpperCase();
   }
   if (executor === "slurm") {
     if (o.script) section.script = readText("--script", o.script);

@@ -53,10 +53,11 @@ export function sessionCommands(program: Command, ctx: () => Ctx): void {
     .command("login")
     .description("Sign in (asks for the password) or save an API token (--token); kept in the config file, mode 0600")
     .option("-u, --username <name>", "username or email")
-    .option("--token <token>", "an API token (Profile → API tokens) instead of a password")
+    .option("--token <token>", "an API token (Profile → API tokens) instead of a password; - reads it from stdin (kept out of ps and history)")
     .action(async (o: { username?: string; token?: string }) => {
       const c = ctx();
       const base = c.url();
+      if (o.token === "-") o.token = (await ask("API token: ", { hidden: true })).trim();
       if (o.token) {
         // Checked before it is saved.
         const me = await unwrap(c.clientWith(o.token).GET("/api/v1/users/me"));
