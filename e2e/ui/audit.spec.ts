@@ -5,6 +5,8 @@ import { bearer, expect, test } from "../fixtures";
 import { signIn, switchUser } from "./helpers";
 
 test("an administrator filters the audit log, inspects an event and exports it; a user sees their own activity", async ({ page, api, newUser, shot }) => {
+  // Two sign-ins and a dozen page loads: over a minute under the full suite on 2 cores.
+  test.setTimeout(120_000);
   const admin = await newUser("admin");
   const user = await newUser();
   const h = { headers: bearer(user.token) };
