@@ -1,6 +1,6 @@
 import { readFileSync } from "node:fs";
 import { AiInfraError, type Page, paginate } from "../../sdk/src/index";
-import { CliError, type Ctx, EXIT } from "./context";
+import { CliError, type Ctx, EXIT, unwrap } from "./context";
 import { ask } from "./prompt";
 
 // What commands share: whole lists, things named by id or name, confirmations, numbers and
@@ -24,6 +24,25 @@ export async function pick<T extends { id: string; name: string }>(what: string,
     .map((x) => x.name)
     .join(", ");
   throw new CliError(`no ${what} ${ref}${names ? ` (try: ${names})` : ""}`, EXIT.notFound);
+}
+
+/**
+ * A thing of the caller's by id, or by its exact name: `byId` answers the GET of the id (a 404
+ * means it is not an id), `named` the list filtered by the name.
+ */
+export async function byIdOrName<T extends { id: string; name: string }>(
+  what: string,
+  ref: string,
+  byId: () => Promise<{ data?: T; error?: unknown; response: Response }>,
+  named: () => Promise<Page<T>>,
+): Promise<T> {
+  const got = await byId();
+  if (got.response.ok) return got.data as T;
+  if (got.response.status !== 404) return unwrap(Promise.resolve(got));
+  const found = (await named()).items.filter((x) => x.name === ref);
+  if (found.length === 1) return found[0]!;
+  if (found.length > 1) throw new CliError(`${found.length} ${what}s are named ${ref}: use an id (${found.map((x) => x.id).join(", ")})`, EXIT.usage);
+  throw new CliError(`no ${what} ${ref}`, EXIT.notFound);
 }
 
 /** Asks before destroying something; without a terminal only --yes goes on. */

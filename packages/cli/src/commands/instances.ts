@@ -7,7 +7,7 @@ import { type AiInfraClient, type Instance, type ResponseOf, waitForInstance } f
 import { configDir } from "../config";
 import { CliError, type Ctx, EXIT, unwrap } from "../context";
 import { splitTimestamp } from "../follow";
-import { all, confirm, follow, pick, whole } from "../lookup";
+import { all, byIdOrName, confirm, follow, pick, whole } from "../lookup";
 import { type Column, fields, money, print, table } from "../output";
 
 // instances list|get|create|start|stop|restart|delete|logs|stats|ssh, images list, specs
@@ -44,14 +44,13 @@ function instanceFields(i: Instance): string {
 }
 
 /** An instance by id, or by its exact name among the caller's. */
-export async function findInstance(client: AiInfraClient, ref: string): Promise<Instance> {
-  const byId = await client.GET("/api/v1/instances/{id}", { params: { path: { id: ref } } });
-  if (byId.response.ok) return byId.data as Instance;
-  if (byId.response.status !== 404) return unwrap(Promise.resolve(byId));
-  const named = (await unwrap(client.GET("/api/v1/instances", { params: { query: { name: ref, pageSize: 100 } } }))).items.filter((i) => i.name === ref);
-  if (named.length === 1) return named[0]!;
-  if (named.length > 1) throw new CliError(`${named.length} instances are named ${ref}: use an id (${named.map((i) => i.id).join(", ")})`, EXIT.usage);
-  throw new CliError(`no instance ${ref}`, EXIT.notFound);
+export function findInstance(client: AiInfraClient, ref: string): Promise<Instance> {
+  return byIdOrName(
+    "instance",
+    ref,
+    () => client.GET("/api/v1/instances/{id}", { params: { path: { id: ref } } }),
+    () => unwrap(client.GET("/api/v1/instances", { params: { query: { name: ref, pageSize: 100 } } })),
+  );
 }
 
 const images = (client: AiInfraClient) => all((page) => unwrap(client.GET("/api/v1/images", { params: { query: { page, pageSize: 100 } } })));

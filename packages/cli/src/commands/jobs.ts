@@ -2,7 +2,7 @@ import type { Command } from "commander";
 import { type AiInfraClient, type RequestOf, type ResponseOf, waitFor } from "../../../sdk/src/index";
 import { CliError, type Ctx, EXIT, unwrap } from "../context";
 import { newLines } from "../follow";
-import { all, confirm, follow, oneOf, pick, readText, whole } from "../lookup";
+import { all, byIdOrName, confirm, follow, oneOf, pick, readText, whole } from "../lookup";
 import { type Column, fields, money, print, table } from "../output";
 
 // jobs create|list|get|trigger|pause|resume|delete, runs list|get|logs|cancel|retry, and
@@ -78,14 +78,13 @@ function jobFields(j: Job): string {
 }
 
 /** A job by id, or by its exact name among the caller's. */
-async function findJob(client: AiInfraClient, ref: string): Promise<Job> {
-  const byId = await client.GET("/api/v1/jobs/{id}", { params: { path: { id: ref } } });
-  if (byId.response.ok) return byId.data as Job;
-  if (byId.response.status !== 404) return unwrap(Promise.resolve(byId));
-  const named = (await unwrap(client.GET("/api/v1/jobs", { params: { query: { name: ref, pageSize: 100 } } }))).items.filter((j) => j.name === ref);
-  if (named.length === 1) return named[0]!;
-  if (named.length > 1) throw new CliError(`${named.length} jobs are named ${ref}: use an id (${named.map((j) => j.id).join(", ")})`, EXIT.usage);
-  throw new CliError(`no job ${ref}`, EXIT.notFound);
+function findJob(client: AiInfraClient, ref: string): Promise<Job> {
+  return byIdOrName(
+    "job",
+    ref,
+    () => client.GET("/api/v1/jobs/{id}", { params: { path: { id: ref } } }),
+    () => unwrap(client.GET("/api/v1/jobs", { params: { query: { name: ref, pageSize: 100 } } })),
+  );
 }
 
 const getRun = (client: AiInfraClient, id: string) => unwrap(client.GET("/api/v1/runs/{id}", { params: { path: { id } } }));
