@@ -7,6 +7,7 @@ import { mkdtempSync, readFileSync, statSync, writeFileSync } from "node:fs";
 import { createServer } from "node:net";
 import os from "node:os";
 import path from "node:path";
+import type { TestInfo } from "@playwright/test";
 import { bearer, expect, test, uniq } from "../fixtures";
 import { launchSetup } from "../node-fixtures";
 import { mapUser, registerCluster } from "../slurm-fixtures";
@@ -28,6 +29,13 @@ function cli(args: string[], opts: { env?: Record<string, string>; input?: strin
     child.on("close", (code) => resolve({ code: code ?? -1, stdout, stderr }));
     child.stdin.end(opts.input ?? "");
   });
+}
+
+/** A fresh config directory, and the CLI run against this test's console with `token` from the environment. */
+function cliAs(testInfo: TestInfo, token: string) {
+  const dir = mkdtempSync(path.join(os.tmpdir(), "aic-cli-"));
+  const env = { AIINFRA_URL: String(testInfo.project.use.baseURL), AIINFRA_TOKEN: token };
+  return { dir, env, run: (...args: string[]) => cli(args, { configDir: dir, env }) };
 }
 
 /** A command left running (logs -f): its output so far, and its end. */
@@ -122,12 +130,9 @@ test("an instance's life from the CLI: create by names with --wait, list, get, s
   newUser,
 }, testInfo) => {
   test.setTimeout(180_000);
-  const url = String(testInfo.project.use.baseURL);
-  const dir = mkdtempSync(path.join(os.tmpdir(), "aic-cli-"));
   const { node, image, spec } = await launchSetup(api, adminToken);
   const u = await newUser();
-  const env = { AIINFRA_URL: url, AIINFRA_TOKEN: u.token };
-  const run = (...args: string[]) => cli(args, { configDir: dir, env });
+  const { run } = cliAs(testInfo, u.token);
 
   const imgs = await run("images", "list");
   expect(imgs.code).toBe(0);
@@ -176,12 +181,9 @@ test("an instance's life from the CLI: create by names with --wait, list, get, s
 
 test("an instance's output followed (-f), its stats, and ssh through the jump host from the CLI", async ({ api, adminToken, newUser }, testInfo) => {
   test.setTimeout(180_000);
-  const url = String(testInfo.project.use.baseURL);
-  const dir = mkdtempSync(path.join(os.tmpdir(), "aic-cli-"));
   const { node, image, spec } = await launchSetup(api, adminToken);
   const u = await newUser();
-  const env = { AIINFRA_URL: url, AIINFRA_TOKEN: u.token };
-  const run = (...args: string[]) => cli(args, { configDir: dir, env });
+  const { dir, env, run } = cliAs(testInfo, u.token);
   const name = `cli-${uniq(4)}`;
   expect((await run("instances", "create", "--image", image.name, "--spec", spec.name, "--node", node.id, "--name", name, "--wait")).code).toBe(0);
 
@@ -238,14 +240,11 @@ test("jobs and runs from the CLI: create, trigger --wait, logs and -f, cancel, r
   newUser,
 }, testInfo) => {
   test.setTimeout(240_000);
-  const url = String(testInfo.project.use.baseURL);
-  const dir = mkdtempSync(path.join(os.tmpdir(), "aic-cli-"));
   const { node, image, spec } = await launchSetup(api, adminToken);
   const tag = `cli-${uniq(4)}`;
   expect((await api.put(`/api/v1/workers/${node.id}`, { headers: bearer(adminToken), data: { tags: [tag] } })).status()).toBe(200);
   const u = await newUser();
-  const env = { AIINFRA_URL: url, AIINFRA_TOKEN: u.token };
-  const run = (...args: string[]) => cli(args, { configDir: dir, env });
+  const { dir, run } = cliAs(testInfo, u.token);
   const name = `job-${uniq(4)}`;
   const jobFile = path.join(dir, "job.json");
   writeFileSync(
@@ -338,13 +337,10 @@ test("jobs and runs from the CLI: create, trigger --wait, logs and -f, cancel, r
 
 test("Slurm from the CLI: clusters, nodes, submit --script --wait, list, cancel", async ({ api, adminToken, newUser }, testInfo) => {
   test.setTimeout(240_000);
-  const url = String(testInfo.project.use.baseURL);
-  const dir = mkdtempSync(path.join(os.tmpdir(), "aic-cli-"));
   const cluster = await registerCluster(api, adminToken);
   const u = await newUser();
   await mapUser(api, adminToken, cluster.id, u.id, "aicslurm1");
-  const env = { AIINFRA_URL: url, AIINFRA_TOKEN: u.token };
-  const run = (...args: string[]) => cli(args, { configDir: dir, env });
+  const { dir, run } = cliAs(testInfo, u.token);
 
   const clusters = await run("slurm", "clusters");
   expect(clusters.stdout.split("\n")[0]).toMatch(/^ID\s+NAME\s+STATUS\s+SLURM\s+MESSAGE$/);
@@ -380,11 +376,9 @@ test("Slurm from the CLI: clusters, nodes, submit --script --wait, list, cancel"
 
 test("billing and administration from the CLI; shell completion", async ({ api, adminToken, newUser }, testInfo) => {
   test.setTimeout(120_000);
-  const url = String(testInfo.project.use.baseURL);
-  const dir = mkdtempSync(path.join(os.tmpdir(), "aic-cli-"));
   const u = await newUser("user", { balanceCents: 0 });
-  const asUser = (...args: string[]) => cli(args, { configDir: dir, env: { AIINFRA_URL: url, AIINFRA_TOKEN: u.token } });
-  const asAdmin = (...args: string[]) => cli(args, { configDir: dir, env: { AIINFRA_URL: url, AIINFRA_TOKEN: adminToken } });
+  const { dir, run: asUser } = cliAs(testInfo, u.token);
+  const { run: asAdmin } = cliAs(testInfo, adminToken);
 
   // Administrators: codes as CSV (shown once), nodes, users. Users may not.
   expect((await asUser("codes", "generate", "--amount", "5", "--count", "1")).code).toBe(1);

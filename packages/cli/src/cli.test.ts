@@ -77,11 +77,13 @@ describe("flags and CSV", () => {
 describe("completion", () => {
   it("offers every command, alias and option from the program itself", () => {
     const program = buildProgram(quiet, {} as NodeJS.ProcessEnv);
-    const words = completionWords(program);
+    const { words, valued } = completionWords(program);
     expect(words.get("_")).toEqual(expect.arrayContaining(["instances", "instance", "jobs", "runs", "slurm", "billing", "nodes", "codes", "--json"]));
     expect(words.get("_ instances")).toEqual(expect.arrayContaining(["list", "ls", "logs", "stats", "ssh", "--json", "--url"]));
     expect(words.get("_ instances logs")).toEqual(expect.arrayContaining(["--follow", "-f", "--tail"]));
     expect(words.get("_ slurm jobs")).toEqual(expect.arrayContaining(["list", "submit", "cancel"]));
+    expect(valued).toEqual(expect.arrayContaining(["--script", "--tail", "-n", "--url"]));
+    expect(valued).not.toContain("--follow");
     const bash = completionScript(program, "bash");
     expect(bash).toContain("complete -o default -F _aiinfra aiinfra");
     expect(bash).toContain("['_ instances logs']=");
