@@ -14,7 +14,10 @@ const PORTS = { sqlite: base, postgres: base + 1 } as const;
 const chromium = {
   browserName: "chromium" as const,
   launchOptions: {
-    executablePath: process.env.CHROMIUM_PATH ?? "/usr/bin/chromium",
+    // Debian's headless shell (scripts/test-env.sh): the full browser's headless mode costs about
+    // twice the CPU per page, which a 2-core machine running both consoles cannot spare.
+    // CHROMIUM_PATH=/usr/bin/chromium for --headed runs.
+    executablePath: process.env.CHROMIUM_PATH ?? "/usr/bin/chromium-headless-shell",
     // --disable-webgl: xterm falls back to its DOM renderer, whose text the tests can read
     // (with WebGL the terminal is pixels only).
     args: [
@@ -62,7 +65,9 @@ export default defineConfig({
   retries: 0,
   forbidOnly: !!process.env.CI,
   reporter: process.env.CI ? [["list"], ["html", { open: "never" }]] : [["list"]],
-  use: { trace: "retain-on-failure", screenshot: "only-on-failure", locale: "en-US" },
+  // reducedMotion: the console honours it (app/globals.css), so no endless pulse or shimmer keeps
+  // the browser compositing while a test waits; nothing a test checks moves.
+  use: { trace: "retain-on-failure", screenshot: "only-on-failure", locale: "en-US", reducedMotion: "reduce" },
   projects,
   webServer: (["sqlite", "postgres"] as const).map((db) => ({
     command: `node scripts/e2e-server.mjs ${db} ${PORTS[db]}`,

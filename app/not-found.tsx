@@ -1,5 +1,5 @@
 "use client";
-import Link from "next/link";
+import Link from "@/components/common/link";
 import { Button, Result } from "antd";
 import { useT } from "@/components/providers/i18n";
 

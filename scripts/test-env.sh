@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# Installs and starts what the tests need, idempotently: PostgreSQL, Redis, Chromium (Debian's,
-# never a downloaded browser), a CJK font for screenshots, and the compute-node fixtures:
+# Installs and starts what the tests need, idempotently: PostgreSQL, Redis, Chromium (Debian's
+# chromium-headless-shell, never a downloaded browser: the same engine as Playwright's default
+# headless browser, at about half the CPU of the full browser's headless mode), a CJK font for screenshots, and the compute-node fixtures:
 # the local dockerd, a second dockerd on 127.0.0.1:2376 with TLS client-certificate
 # verification, a local registry on 127.0.0.1:5000 holding a busybox image, and sshd on
 # 127.0.0.1:2222 (and :2223 with another host key) with a fixture nvidia-smi on its PATH.
@@ -10,7 +11,7 @@ set -euo pipefail
 
 PG_USER=console
 PG_PASSWORD=console
-PACKAGES=(postgresql redis-server chromium fonts-wqy-microhei docker.io docker-registry openssh-server openssh-client openssh-sftp-server rsync curl busybox-static openssl iproute2 python3-minimal prometheus)
+PACKAGES=(postgresql redis-server chromium-headless-shell fonts-wqy-microhei docker.io docker-registry openssh-server openssh-client openssh-sftp-server rsync curl busybox-static openssl iproute2 python3-minimal prometheus)
 FIX=${AIC_FIXTURES:-/var/lib/aic-test}
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
 
@@ -63,5 +64,5 @@ fi
 bash "$ROOT/scripts/test-env-nodes.sh" "$FIX"
 bash "$ROOT/scripts/test-env-slurm.sh" "$FIX"
 
-log "ready: PostgreSQL 127.0.0.1:5432 (role $PG_USER), Redis 127.0.0.1:6379, $(chromium --version 2>/dev/null | head -1)"
+log "ready: PostgreSQL 127.0.0.1:5432 (role $PG_USER), Redis 127.0.0.1:6379, $(chromium-headless-shell --version 2>/dev/null | head -1)"
 log "ready: dockerd unix:///var/run/docker.sock, dockerd tcp://127.0.0.1:2376 (TLS), GPU-host dockerd unix:///var/run/docker-gpu.sock, registry 127.0.0.1:5000, sshd 127.0.0.1:2222/2223, Slurm aictest slurmrestd http://127.0.0.1:6820 + unix:/run/slurmrestd/slurmrestd.sock (fixtures in $FIX)"

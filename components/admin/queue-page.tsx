@@ -1,5 +1,5 @@
 "use client";
-import Link from "next/link";
+import Link from "@/components/common/link";
 import { Card, Grid, Progress, Space, Table, Tag, Typography } from "antd";
 import type { TJobRun, TNodeLoad } from "@/lib/contracts/jobs";
 import { useQueue } from "@/lib/hooks/jobs";

@@ -1,6 +1,6 @@
 "use client";
 import { useState } from "react";
-import Link from "next/link";
+import Link from "@/components/common/link";
 import dayjs from "dayjs";
 import { Button, Card, DatePicker, Form, Select, Space, Tag, Tooltip, Typography } from "antd";
 import { DownloadOutlined, UndoOutlined } from "@ant-design/icons";

@@ -1,5 +1,5 @@
 "use client";
-import Link from "next/link";
+import Link from "@/components/common/link";
 import { Alert, Button } from "antd";
 import { useBillingSummary } from "@/lib/hooks/billing";
 import { formatDuration, formatMoney } from "@/lib/format";

@@ -1,6 +1,6 @@
 "use client";
 import { useState } from "react";
-import Link from "next/link";
+import Link from "@/components/common/link";
 import dayjs, { type Dayjs } from "dayjs";
 import { DatePicker, Flex, Grid, Segmented, Space, Table, Typography } from "antd";
 import type { TUsageRow } from "@/lib/contracts/billing";

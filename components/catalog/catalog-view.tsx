@@ -1,5 +1,5 @@
 "use client";
-import Link from "next/link";
+import Link from "@/components/common/link";
 import { Button, Card, Col, Empty, Row, Skeleton, Space, Tag, Typography } from "antd";
 import { AppstoreOutlined, ClusterOutlined, RocketOutlined } from "@ant-design/icons";
 import { useImages, useSpecs } from "@/lib/hooks/catalog";

@@ -1,5 +1,5 @@
 "use client";
-import Link from "next/link";
+import Link from "@/components/common/link";
 import { Alert, Button, Descriptions, Drawer, Empty, Grid, List, Skeleton, Space, Tag, Typography } from "antd";
 import { CheckCircleFilled, CloseCircleFilled, DashboardOutlined, MinusCircleOutlined, ThunderboltOutlined } from "@ant-design/icons";
 import type { TClusterCheck, TClusterTest } from "@/lib/contracts/clusters";

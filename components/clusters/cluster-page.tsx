@@ -1,5 +1,5 @@
 "use client";
-import Link from "next/link";
+import Link from "@/components/common/link";
 import { Alert, Breadcrumb, Button, Card, Col, Descriptions, Flex, Grid, Progress, Result, Row, Skeleton, Space, Statistic, Tabs, Tag, Typography } from "antd";
 import { PlusOutlined, SettingOutlined } from "@ant-design/icons";
 import { ApiError } from "@/lib/api/client";

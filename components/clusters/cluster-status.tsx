@@ -1,5 +1,5 @@
 "use client";
-import Link from "next/link";
+import Link from "@/components/common/link";
 import { Badge, Space, Tag, Tooltip, Typography } from "antd";
 import type { TCluster, TClusterStatus } from "@/lib/contracts/clusters";
 import { byteScale, formatBytes, formatDuration, formatMoney } from "@/lib/format";

@@ -1,6 +1,6 @@
 "use client";
 import { useState } from "react";
-import Link from "next/link";
+import Link from "@/components/common/link";
 import { Alert, Empty, Grid, Pagination, Select, Skeleton, Space, Table, Tag, Timeline, Tooltip, Typography } from "antd";
 import { ApiError } from "@/lib/api/client";
 import type { TSlurmJob, TSlurmNode, TSlurmPartition } from "@/lib/contracts/clusters";

@@ -1,6 +1,6 @@
 "use client";
 import { useState } from "react";
-import Link from "next/link";
+import Link from "@/components/common/link";
 import { Button, Card, Empty, Grid, Table, Typography } from "antd";
 import { SettingOutlined } from "@ant-design/icons";
 import type { TCluster } from "@/lib/contracts/clusters";

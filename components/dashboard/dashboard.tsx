@@ -1,6 +1,6 @@
 "use client";
 import { useMemo } from "react";
-import Link from "next/link";
+import Link from "@/components/common/link";
 import { Card, Col, Flex, List, Result, Row, Skeleton, Statistic, Typography, Button } from "antd";
 import type { TInstance } from "@/lib/contracts/instances";
 import { useInstances } from "@/lib/hooks/instances";

@@ -1,6 +1,6 @@
 "use client";
 import { useState } from "react";
-import Link from "next/link";
+import Link from "@/components/common/link";
 import { useRouter } from "next/navigation";
 import { Alert, App, Breadcrumb, Button, Card, Flex, Form, Input, Result, Skeleton, Space, Steps, Tabs, Typography } from "antd";
 import { EditOutlined, LoadingOutlined } from "@ant-design/icons";

@@ -1,5 +1,5 @@
 "use client";
-import Link from "next/link";
+import Link from "@/components/common/link";
 import { Alert, Button, Col, Empty, Row, Skeleton, Space, Typography } from "antd";
 import type { TInstance } from "@/lib/contracts/instances";
 import { useInstanceSsh } from "@/lib/hooks/ssh";

@@ -1,6 +1,6 @@
 "use client";
 import { useState } from "react";
-import Link from "next/link";
+import Link from "@/components/common/link";
 import { Button, Card, Empty, Grid, Select, Space, Table, Tag, Typography } from "antd";
 import { ExportOutlined, RocketOutlined } from "@ant-design/icons";
 import { INSTANCE_STATUSES, type TInstance, type TInstanceStatus } from "@/lib/contracts/instances";

@@ -1,6 +1,6 @@
 "use client";
 import { useEffect, useMemo, useState } from "react";
-import Link from "next/link";
+import Link from "@/components/common/link";
 import { useRouter, useSearchParams } from "next/navigation";
 import { Alert, App, Button, Card, Col, Empty, Form, Input, Radio, Row, Skeleton, Space, Typography, theme } from "antd";
 import { RocketOutlined } from "@ant-design/icons";

@@ -1,5 +1,5 @@
 "use client";
-import Link from "next/link";
+import Link from "@/components/common/link";
 import { Result, Skeleton } from "antd";
 import { ApiError } from "@/lib/api/client";
 import { useJob } from "@/lib/hooks/jobs";

@@ -1,5 +1,5 @@
 "use client";
-import Link from "next/link";
+import Link from "@/components/common/link";
 import { useRouter } from "next/navigation";
 import { Breadcrumb, Button, Card, Descriptions, Grid, Result, Select, Skeleton, Space, Table, Tag, Typography } from "antd";
 import { DeleteOutlined, EditOutlined, StopOutlined } from "@ant-design/icons";

@@ -1,6 +1,6 @@
 "use client";
 import { useMemo } from "react";
-import Link from "next/link";
+import Link from "@/components/common/link";
 import { useRouter, useSearchParams } from "next/navigation";
 import dayjs, { type Dayjs } from "dayjs";
 import { App, Breadcrumb, Button, Card, Checkbox, Collapse, DatePicker, Flex, Form, Grid, Input, Radio, Segmented, Select, Space, Tag, Typography } from "antd";

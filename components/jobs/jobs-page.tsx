@@ -1,5 +1,5 @@
 "use client";
-import Link from "next/link";
+import Link from "@/components/common/link";
 import { App, Button, Card, Empty, Grid, Select, Space, Table, Tag, Tooltip, Typography } from "antd";
 import { PauseCircleOutlined, PlayCircleOutlined, PlusOutlined, ThunderboltOutlined } from "@ant-design/icons";
 import { JOB_STATUSES, type TJob } from "@/lib/contracts/jobs";

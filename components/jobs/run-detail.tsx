@@ -1,6 +1,6 @@
 "use client";
 import { useState } from "react";
-import Link from "next/link";
+import Link from "@/components/common/link";
 import { useRouter } from "next/navigation";
 import { Alert, App, Breadcrumb, Button, Card, Descriptions, Empty, Result, Skeleton, Space, Tag, Timeline, Typography } from "antd";
 import { DownloadOutlined, RedoOutlined, StopOutlined } from "@ant-design/icons";

@@ -1,5 +1,5 @@
 "use client";
-import Link from "next/link";
+import Link from "@/components/common/link";
 import { usePathname } from "next/navigation";
 import { signOut } from "next-auth/react";
 import { Avatar, Button, Dropdown, Grid, Layout, Menu, Segmented, Space, Tooltip, Typography, theme } from "antd";

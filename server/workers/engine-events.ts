@@ -1,5 +1,6 @@
 import "server-only";
 import { createHash } from "node:crypto";
+import { setMaxListeners } from "node:events";
 import { CONSOLE_LABEL, consoleId } from "../instances/console-id";
 import { runtimeOf } from "../instances/engine";
 import * as repo from "../instances/instances.repo";
@@ -76,6 +77,8 @@ export function syncEngineWatches(nodes: NodeRow[], signal: AbortSignal): void {
     }
   }
   if (signal.aborted) return;
+  // One abort listener per watched node: a platform with more than 10 is no leak.
+  setMaxListeners(0, signal);
   for (const n of online.values()) {
     if (watches.has(n.id)) continue;
     const w = { key: keyOf(n), abort: new AbortController() };
