@@ -1,4 +1,4 @@
-// The aiinfra CLI (the bundled packages/cli/dist/aiinfra.mjs, as `npx aiinfra` runs it) against
+// The aiinfra CLI (the bundled packages/cli/dist/aiinfra.cjs, as `npx aiinfra` runs it) against
 // a real console: version without sign-in, config, password and token sign-in (config file
 // 0600), whoami, images and specs, an instance's whole life by name with --wait, table and
 // --json output, errors on stderr with code and request id, and the exit codes.
@@ -13,7 +13,7 @@ import { launchSetup } from "../node-fixtures";
 import { mapUser, registerCluster } from "../slurm-fixtures";
 import { keyFiles } from "../ssh-fixtures";
 
-const CLI = path.resolve("packages/cli/dist/aiinfra.mjs");
+const CLI = path.resolve("packages/cli/dist/aiinfra.cjs");
 
 type Result = { code: number; stdout: string; stderr: string };
 

@@ -1,4 +1,4 @@
-// Language (zh-CN / en-US, antd's locale included) and theme switches.
+// Language (zh-CN / en-US, antd's locale included), theme and reduced-motion preferences.
 import { expect, test } from "../fixtures";
 import { signIn } from "./helpers";
 
@@ -35,4 +35,14 @@ test("dark theme", async ({ page, newUser, shot }) => {
   await page.getByRole("button", { name: "Theme" }).click();
   await expect(page.locator("html")).toHaveAttribute("data-theme", "dark");
   await shot(page, "08-dark");
+});
+
+test("a browser that asks for less motion gets none; otherwise antd's transitions run", async ({ page }) => {
+  const signInButton = page.getByRole("button", { name: "Sign in" });
+  const transition = () => signInButton.evaluate((el) => getComputedStyle(el).transitionDuration);
+  await page.emulateMedia({ reducedMotion: "no-preference" });
+  await page.goto("/login");
+  await expect.poll(transition).not.toMatch(/^(0s|1e-05s)$/);
+  await page.emulateMedia({ reducedMotion: "reduce" });
+  await expect.poll(transition).toBe("1e-05s");
 });

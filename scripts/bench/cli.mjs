@@ -9,7 +9,7 @@ import { printFacts } from "./machine.mjs";
 import { startConsole } from "./servers.mjs";
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../..");
-const CLI = path.join(root, "packages/cli/dist/aiinfra.mjs");
+const CLI = path.join(root, "packages/cli/dist/aiinfra.cjs");
 const N = 30;
 
 const pct = (xs, p) => {
