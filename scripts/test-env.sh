@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Installs and starts what the tests need, idempotently: PostgreSQL, Redis, Chromium (Debian's
-# chromium-headless-shell, never a downloaded browser: the same engine as Playwright's default
-# headless browser, at about half the CPU of the full browser's headless mode), a CJK font for screenshots, and the compute-node fixtures:
+# chromium-headless-shell, never a downloaded browser: Playwright's default kind of headless
+# browser, at about half the CPU of the full browser's headless mode), a CJK font for
+# screenshots, and the compute-node fixtures:
 # the local dockerd, a second dockerd on 127.0.0.1:2376 with TLS client-certificate
 # verification, a local registry on 127.0.0.1:5000 holding a busybox image, and sshd on
 # 127.0.0.1:2222 (and :2223 with another host key) with a fixture nvidia-smi on its PATH.
