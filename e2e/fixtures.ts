@@ -115,8 +115,11 @@ export const test = base.extend<Fixtures>({
     });
   },
   shot: async ({}, use, testInfo) => {
+    // Screenshots are for people to look at: taken on a developer's run, or with E2E_SCREENSHOTS=1.
+    // Under CI nobody looks, and a full-page capture is seconds of software rendering on 2 cores.
+    const take = !process.env.CI || !!process.env.E2E_SCREENSHOTS;
     await use(async (page, name) => {
-      await page.screenshot({ path: path.join("screenshots", testInfo.project.name, `${name}.png`), fullPage: true });
+      if (take) await page.screenshot({ path: path.join("screenshots", testInfo.project.name, `${name}.png`), fullPage: true });
     });
   },
 });
