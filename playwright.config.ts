@@ -42,6 +42,11 @@ const projects: Project[] = (["sqlite", "postgres"] as const).flatMap((db) => {
       name: `ui-${db}`,
       testDir: "e2e/ui",
       testIgnore: /\.serial\.spec\.ts$/,
+      // The browser suite is the costliest part by far (about a minute a test on 2 cores), and the
+      // pages reach the database only through the API, which api-postgres and the integration
+      // suites test on PostgreSQL in full: on PostgreSQL the browser walks sign-in, an instance's
+      // life, billing and the audit page (search and filters) only.
+      ...(db === "postgres" ? { testMatch: /\/(auth|instances|billing|audit)\.spec\.ts$/ } : {}),
       use: { baseURL, ...chromium, viewport: { width: 1280, height: 800 } },
       metadata: meta,
     },
