@@ -47,6 +47,9 @@ const projects: Project[] = (["sqlite", "postgres"] as const).flatMap((db) => {
       // suites test on PostgreSQL in full: on PostgreSQL the browser walks sign-in, an instance's
       // life, billing and the audit page (search and filters) only.
       ...(db === "postgres" ? { testMatch: /\/(auth|instances|billing|audit)\.spec\.ts$/ } : {}),
+      // One browser test at a time per database: two browsers beside two consoles overload 2 cores
+      // (a test then waits a minute for pages); the other worker runs the API tests meanwhile.
+      workers: 1,
       use: { baseURL, ...chromium, viewport: { width: 1280, height: 800 } },
       metadata: meta,
     },
