@@ -42,7 +42,7 @@ const projects: Project[] = (["sqlite", "postgres"] as const).flatMap((db) => {
       name: `ui-${db}`,
       testDir: "e2e/ui",
       testIgnore: /\.serial\.spec\.ts$/,
-      // The browser suite is the costliest part by far (about a minute a test on 2 cores), and the
+      // The browser suite is the costliest part by far (15-20 s a test on 2 cores), and the
       // pages reach the database only through the API, which api-postgres and the integration
       // suites test on PostgreSQL in full: on PostgreSQL the browser walks sign-in, an instance's
       // life, billing and the audit page (search and filters) only.
