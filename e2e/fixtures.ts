@@ -1,6 +1,7 @@
 import { randomBytes } from "node:crypto";
 import path from "node:path";
 import { test as base, expect, type APIRequestContext, type Page, type Response } from "@playwright/test";
+import { SLOWDOWN } from "./slowdown";
 
 // Fixtures shared by the api and ui projects. Every test gets its own client address (the
 // servers trust one proxy hop, so X-Forwarded-For sets it), which keeps per-IP throttles of
@@ -123,5 +124,9 @@ export const test = base.extend<Fixtures>({
     });
   },
 });
+
+// A test's own timeout (test.setTimeout) scales like the default one (playwright.config.ts).
+const setTestTimeout = test.setTimeout.bind(test);
+test.setTimeout = (ms: number) => setTestTimeout(ms * SLOWDOWN);
 
 export { expect };

@@ -1,18 +1,30 @@
 #!/usr/bin/env bash
 # Every test, the way CI runs them: provision services, type-check, unit and integration
 # tests (SQLite and PostgreSQL), production build, end-to-end tests (API and Chromium, both
-# databases).
+# databases). At the end, pass or fail, a summary: each phase's time and how busy the machine
+# was, and the end-to-end projects' times (scripts/test-summary.mjs).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
+mkdir -p reports
+PHASES=reports/phases.tsv
+: > "$PHASES"
+phase() {
+  echo "== $1"
+  printf '%s\t%s\t%s\n' "$1" "$(date +%s%3N)" "$(head -1 /proc/stat)" >> "$PHASES"
+}
+trap 'rc=$?; phase end; node scripts/test-summary.mjs "$PHASES" reports/e2e.json || true; exit $rc' EXIT
+
+phase "provision (scripts/test-env.sh)"
 bash scripts/test-env.sh
-echo "== typecheck and lint"
+phase "typecheck and lint"
 npm run typecheck
 npm run lint
 npm run sdk:generate -- --check
-echo "== unit + integration (vitest)"
+phase "unit + integration (vitest)"
 npx vitest run
-echo "== build"
+phase "build"
 npm run build
-echo "== end-to-end (playwright)"
+phase "end-to-end (playwright)"
+rm -f reports/e2e.json
 npx playwright test

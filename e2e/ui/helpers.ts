@@ -1,14 +1,15 @@
 import { expect, type Locator, type Page } from "@playwright/test";
+import { cookieSignIn } from "../fixtures";
 
+/**
+ * Signs in the way the sign-in form does (next-auth's credentials callback, through the page's
+ * own cookie jar), then opens the dashboard where the form would have landed. The form itself is
+ * walked in auth.spec.ts and hardening.spec.ts; here it would cost every test a page load.
+ */
 export async function signIn(page: Page, username: string, password: string): Promise<void> {
-  // Typing before the form is hydrated would be lost to a native submit (a reload) on a busy machine.
-  await page.goto("/login", { waitUntil: "networkidle" });
-  await page.getByLabel("Username or email").fill(username);
-  await page.getByLabel("Password", { exact: true }).fill(password);
-  await page.getByRole("button", { name: "Sign in" }).click();
-  // The dashboard's first render after sign-in (its server components, then its scripts) is the
-  // slowest page load of a test: on 2 cores under the full suite it has taken over 10 s.
-  await expect(page).toHaveURL(/\/dashboard$/, { timeout: 30_000 });
+  await cookieSignIn(page.request, username, password);
+  await page.goto("/dashboard");
+  await expect(page).toHaveURL(/\/dashboard$/);
 }
 
 /**

@@ -57,9 +57,13 @@ test("a user launches an instance, watches it run, reads its logs, stops and del
   await waitForStatus(api, user.token, blockerId, "running");
   expect((await api.delete(`/api/v1/instances/${blockerId}`, { headers: bearer(user.token) })).status()).toBe(204);
 
-  // Launch again: the instance page follows it from creating to running.
+  // Launch again: the instance page follows it from creating to running. (A refusal would show
+  // under the form: the wait reports it rather than the URL alone.)
   await page.getByRole("button", { name: "Launch instance" }).click();
-  await expect(page).toHaveURL(/\/instances\/(?!new)[^/]+$/);
+  const launchError = page.getByTestId("launch-error");
+  await expect
+    .poll(async () => ((await launchError.count()) ? `refused: ${await launchError.textContent()}` : new URL(page.url()).pathname))
+    .toMatch(/^\/instances\/(?!new)[^/]+$/);
   const id = page.url().split("/").pop()!;
   await expect(page.getByRole("heading", { name })).toBeVisible();
   await expect(page.getByTestId("instance-status")).toHaveText("Running", { timeout: 30_000 });
