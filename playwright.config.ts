@@ -92,7 +92,7 @@ export default defineConfig({
   retries: 0,
   forbidOnly: !!process.env.CI,
   // reports/e2e.json: each test's time, summed up at the end of `npm test` (scripts/test-summary.mjs).
-  reporter: process.env.CI ? [["list"], ["html", { open: "never" }], ["json", { outputFile: "reports/e2e.json" }]] : [["list"]],
+  reporter: [["list"], ...(process.env.CI ? [["html", { open: "never" }] as const] : []), ["json", { outputFile: "reports/e2e.json" }]],
   use: {
     // A failed test keeps its trace: actions, network, console and DOM snapshots, not a screencast
     // (its frames cost about a fifth of a browser test's CPU, measured: 98 s against 77 s for the

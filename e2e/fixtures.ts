@@ -86,14 +86,21 @@ async function networkSteady(load: () => Promise<Response | null>): Promise<Resp
   }
 }
 
+/**
+ * Makes the page's goto and reload wait until the page has hydrated, loading it again when Docker
+ * changed the network meanwhile. The `page` fixture is such a page; a test that opens a context
+ * of its own passes its pages through this.
+ */
+export function steadyPage(page: Page): Page {
+  const goto = page.goto.bind(page);
+  const reload = page.reload.bind(page);
+  page.goto = async (url, opts) => untilHydrated(page, await networkSteady(() => goto(url, opts)), () => networkSteady(() => reload(opts)));
+  page.reload = async (opts) => untilHydrated(page, await networkSteady(() => reload(opts)), () => networkSteady(() => reload(opts)));
+  return page;
+}
+
 export const test = base.extend<Fixtures>({
-  page: async ({ page }, use) => {
-    const goto = page.goto.bind(page);
-    const reload = page.reload.bind(page);
-    page.goto = async (url, opts) => untilHydrated(page, await networkSteady(() => goto(url, opts)), () => networkSteady(() => reload(opts)));
-    page.reload = async (opts) => untilHydrated(page, await networkSteady(() => reload(opts)), () => networkSteady(() => reload(opts)));
-    await use(page);
-  },
+  page: async ({ page }, use) => use(steadyPage(page)),
   clientIp: async ({}, use) => use(randomIp()),
   extraHTTPHeaders: async ({ clientIp }, use) => use({ "x-forwarded-for": clientIp }),
   api: async ({ playwright, baseURL, clientIp }, use) => {

@@ -1,5 +1,5 @@
 // Admin pages for images, specs and nodes in Chromium, and the user's catalog.
-import { bearer, expect, test, uniq } from "../fixtures";
+import { bearer, expect, steadyPage, test, uniq } from "../fixtures";
 import { closeDialog, signIn } from "./helpers";
 
 test("an admin adds an image, a spec and the local node, tests the node and sees it online; a user sees the catalog", async ({
@@ -90,7 +90,7 @@ test("an admin adds an image, a spec and the local node, tests the node and sees
   // A user sees both in the catalog.
   const user = await newUser();
   const ctx = await browser.newContext({ baseURL, extraHTTPHeaders: { "x-forwarded-for": clientIp } });
-  const userPage = await ctx.newPage();
+  const userPage = steadyPage(await ctx.newPage());
   await signIn(userPage, user.username, user.password);
   await userPage.goto("/catalog");
   await expect(userPage.getByTestId(`image-card-Busybox ${tag}`)).toContainText("A tiny image for smoke tests");

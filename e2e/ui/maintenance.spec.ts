@@ -5,7 +5,7 @@
 import { mkdtempSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import { bearer, expect, fundUser, login, test, uniq } from "../fixtures";
+import { bearer, expect, fundUser, login, steadyPage, test, uniq } from "../fixtures";
 import { launchSetup, waitForStatus } from "../node-fixtures";
 import { start } from "../process";
 import { signIn } from "./helpers";
@@ -59,7 +59,7 @@ test("maintenance stops users' launches (banner, translated refusal), not admini
 
     // The user's browser: the banner on every page, the refusal in Chinese.
     const ctx = await browser.newContext({ baseURL: c.url });
-    const page = await ctx.newPage();
+    const page = steadyPage(await ctx.newPage());
     await signIn(page, username, "user-password-1");
     await expect(page.getByTestId("maintenance-banner")).toContainText(message);
     await page.getByText("简体中文").click();

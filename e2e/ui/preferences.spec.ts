@@ -1,5 +1,5 @@
 // Language (zh-CN / en-US, antd's locale included), theme and reduced-motion preferences.
-import { expect, test } from "../fixtures";
+import { expect, steadyPage, test } from "../fixtures";
 import { signIn } from "./helpers";
 
 test("switch language to 中文 and back; the choice survives a reload", async ({ page, newUser, shot }) => {
@@ -21,7 +21,7 @@ test("switch language to 中文 and back; the choice survives a reload", async (
 
 test("the language follows the browser until chosen", async ({ browser, baseURL }) => {
   const ctx = await browser.newContext({ baseURL, locale: "zh-CN" });
-  const page = await ctx.newPage();
+  const page = steadyPage(await ctx.newPage());
   await page.goto("/login");
   // antd puts a space between two CJK characters on buttons.
   await expect(page.getByRole("button", { name: /^登\s?录$/ })).toBeVisible();

@@ -10,7 +10,7 @@ import type { AddressInfo } from "node:net";
 import os from "node:os";
 import path from "node:path";
 import type { Page } from "@playwright/test";
-import { expect, login, test, uniq } from "../fixtures";
+import { expect, login, steadyPage, test, uniq } from "../fixtures";
 import { start } from "../process";
 import { closeDialog, signIn, switchUser } from "./helpers";
 
@@ -58,7 +58,7 @@ test("a user adds a webhook endpoint, sees its secret once, follows a test deliv
     });
     expect(made.status(), await made.text()).toBe(201);
 
-    const page = await ctx.newPage();
+    const page = steadyPage(await ctx.newPage());
     await signIn(page, username, "user-password-1");
     await page.getByRole("menuitem", { name: "Webhooks" }).click();
     await expect(page).toHaveURL(/\/webhooks$/);
